@@ -1,0 +1,66 @@
+namespace Baton.Chains;
+
+/// <summary>A validated chain definition, immutable once loaded (SPEC §2).</summary>
+public sealed record Chain(
+    string Name,
+    string? Description,
+    string SourcePath,
+    IReadOnlyList<ChainInput> Inputs,
+    IReadOnlyList<AgentSpec> Agents,
+    string? Workdir)
+{
+    public AgentSpec? Agent(string name) => Agents.FirstOrDefault(a => a.Name == name);
+}
+
+public sealed record ChainInput(string Name, string? Description, string? Default)
+{
+    public bool Required => Default is null;
+}
+
+public enum AgentKind { Run, Prompt, Cli, Decision }
+
+/// <summary>
+/// One agent of a chain. Exactly one of Script/Prompt/Cli/Decision is set, matching Kind.
+/// Needs is the resolved dependency list: explicit `needs`, or the agent written before it when
+/// the agent has neither `needs` nor `on` (the implicit sequence), or empty.
+/// </summary>
+public sealed record AgentSpec(
+    string Name,
+    AgentKind Kind,
+    SourceLocation Location,
+    IReadOnlyList<string> Needs,
+    IReadOnlyList<string> On,
+    string? Emits,
+    TimeSpan? Timeout,
+    int Retries,
+    IReadOnlyDictionary<string, string> Env,
+    IReadOnlyList<string> Secrets)
+{
+    public ScriptSpec? Script { get; init; }
+    public PromptSpec? Prompt { get; init; }
+    public CliSpec? Cli { get; init; }
+    public DecisionSpec? Decision { get; init; }
+}
+
+/// <summary>A `run:` script; File is the chain-relative path when the script came from a file.</summary>
+public sealed record ScriptSpec(string Text, string? File);
+
+/// <summary>A `prompt:` LLM call. Text is the (unexpanded) template, loaded from File if one was named.</summary>
+public sealed record PromptSpec(string Text, string? File, string? System, string Model, string Output, string? Schema);
+
+/// <summary>A `cli:` agent: Tool names an entry of baton.yaml `clis:` (or a built-in); Task is a template.</summary>
+public sealed record CliSpec(string Tool, string Task);
+
+public sealed record DecisionSpec(
+    string Show,
+    IReadOnlyList<string> Options,
+    string? OnChanges,
+    int MaxRounds,
+    TimeSpan? Timeout,
+    string? Default);
+
+/// <summary>1-based line and column in a YAML file.</summary>
+public readonly record struct SourceLocation(int Line, int Column)
+{
+    public override string ToString() => $"{Line}:{Column}";
+}
