@@ -1,0 +1,39 @@
+using Baton.Chains;
+using Baton.Runs;
+using Baton.Workspaces;
+
+namespace Baton.Agents;
+
+/// <summary>What one attempt of one agent gets to work with.</summary>
+public sealed record AgentContext(
+    Workspace Workspace,
+    RunFolder Run,
+    Chain Chain,
+    AgentSpec Agent,
+    int Attempt,
+    string AgentDir,
+    string WorkDir,
+    IReadOnlyDictionary<string, string> Environment,
+    Func<string, string> RenderTemplate,
+    TimeSpan KillGrace)
+{
+    public string OutputFile => Path.Combine(AgentDir, "output");
+    public string StdoutFile => Path.Combine(AgentDir, "stdout.log");
+    public string StderrFile => Path.Combine(AgentDir, "stderr.log");
+}
+
+/// <summary>
+/// The outcome of one attempt. A failed agent is a result, not an exception (STYLE §4): runners
+/// return Failed with a reason a person can act on, and the engine writes it into the failed event.
+/// </summary>
+public sealed record AgentResult(bool Succeeded, string? Reason = null, int? ExitCode = null, string? Message = null)
+{
+    public static AgentResult Success(int? exitCode = 0) => new(true, ExitCode: exitCode);
+    public static AgentResult Failed(string reason, string message, int? exitCode = null) => new(false, reason, exitCode, message);
+}
+
+public interface IAgentRunner
+{
+    /// <summary>Runs one attempt. Cancellation (timeout or run cancel) stops it and returns a failed result.</summary>
+    Task<AgentResult> RunAsync(AgentContext context, CancellationToken cancellationToken);
+}

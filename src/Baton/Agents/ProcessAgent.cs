@@ -1,0 +1,75 @@
+using System.Text;
+using System.Text.Json;
+using Baton.Agents.Processes;
+
+namespace Baton.Agents;
+
+/// <summary>
+/// Runs one process for an agent the runner's way: own process group, output straight to files,
+/// the clean environment, stdin from /dev/null. On exit, whatever the script left running in its
+/// group is killed, so a finished agent leaves no daemon behind (a process that calls setsid
+/// escapes the group; the server's cgroups catch those).
+/// </summary>
+internal static class ProcessAgent
+{
+    public static async Task<AgentResult> RunAsync(AgentContext context, string executable, IReadOnlyList<string> arguments, CancellationToken cancellationToken)
+    {
+        var spec = new ProcessSpec(executable, arguments, context.WorkDir, context.Environment, context.StdoutFile, context.StderrFile);
+        ChildProcess child;
+        try { child = ProcessLauncher.Start(spec); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException or FileNotFoundException)
+        {
+            return AgentResult.Failed("spawn", e.Message);
+        }
+        await File.WriteAllTextAsync(Path.Combine(context.AgentDir, "process.json"),
+            JsonSerializer.Serialize(new ProcessRecord(child.Pid, child.StartTime), ProcessRecordJson.Default.ProcessRecord), CancellationToken.None);
+
+        ProcessExit exit;
+        try
+        {
+            exit = await child.Exited.WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            await child.StopAsync(context.KillGrace, CancellationToken.None);
+            return AgentResult.Failed("cancelled", "stopped (its whole process group was killed)");
+        }
+        finally
+        {
+            child.KillGroup();
+        }
+
+        if (exit.ExitCode == 0)
+        {
+            var output = new FileInfo(context.OutputFile);
+            if (!output.Exists || output.Length == 0) File.Copy(context.StdoutFile, context.OutputFile, overwrite: true);
+            return AgentResult.Success();
+        }
+        var how = exit.Signal is { } sig ? $"killed by signal {sig}" : $"exited with code {exit.ExitCode}";
+        var tail = StderrTail(context.StderrFile);
+        return AgentResult.Failed("exit", tail.Length == 0 ? how : $"{how}: {tail}", exit.ExitCode ?? 128 + exit.Signal);
+    }
+
+    /// <summary>The last lines of stderr, for the failed event: enough to see why, never the whole log.</summary>
+    internal static string StderrTail(string path, int maxBytes = 2048)
+    {
+        try
+        {
+            using var stream = File.OpenRead(path);
+            var length = (int)Math.Min(stream.Length, maxBytes);
+            stream.Seek(-length, SeekOrigin.End);
+            var buffer = new byte[length];
+            stream.ReadExactly(buffer);
+            var text = Encoding.UTF8.GetString(buffer).Replace('\0', '?').Trim();
+            return length < stream.Length ? "…" + text : text;
+        }
+        catch (IOException) { return ""; }
+    }
+}
+
+/// <summary>agents/&lt;name&gt;/process.json: lets a resumed engine kill an attempt a dead engine left running.</summary>
+public sealed record ProcessRecord(int Pid, long StartTime);
+
+[System.Text.Json.Serialization.JsonSourceGenerationOptions(PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.SnakeCaseLower)]
+[System.Text.Json.Serialization.JsonSerializable(typeof(ProcessRecord))]
+internal sealed partial class ProcessRecordJson : System.Text.Json.Serialization.JsonSerializerContext;

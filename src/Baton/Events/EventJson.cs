@@ -1,0 +1,84 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text.Json;
+
+namespace Baton.Events;
+
+/// <summary>Reads and writes the event file format: {"seq","type","agent","attempt","time","data"}.</summary>
+public static class EventJson
+{
+    private static readonly JsonWriterOptions WriterOptions = new() { Indented = true };
+
+    public static byte[] Serialize(RunEvent e)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var w = new Utf8JsonWriter(buffer, WriterOptions))
+        {
+            w.WriteStartObject();
+            w.WriteNumber("seq", e.Seq);
+            w.WriteString("type", e.Type);
+            if (e.Agent is null) w.WriteNull("agent"); else w.WriteString("agent", e.Agent);
+            w.WriteNumber("attempt", e.Attempt);
+            w.WriteString("time", e.Time.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture));
+            if (e.Source is not null) w.WriteString("source", e.Source);
+            w.WritePropertyName("data");
+            if (e.Data is { } data) data.WriteTo(w); else w.WriteStartObject();
+            if (e.Data is null) w.WriteEndObject();
+            w.WriteEndObject();
+        }
+        buffer.Write("\n"u8);
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <exception cref="JsonException">The bytes are not a complete event.</exception>
+    public static RunEvent Deserialize(ReadOnlySpan<byte> utf8)
+    {
+        using var doc = JsonDocument.Parse(utf8.ToArray());
+        var root = doc.RootElement;
+        if (root.ValueKind != JsonValueKind.Object) throw new JsonException("an event must be a JSON object");
+        var seq = Required(root, "seq").GetInt64();
+        var type = Required(root, "type").GetString() ?? throw new JsonException("'type' is null");
+        var agent = root.TryGetProperty("agent", out var a) && a.ValueKind == JsonValueKind.String ? a.GetString() : null;
+        var attempt = root.TryGetProperty("attempt", out var at) && at.ValueKind == JsonValueKind.Number ? at.GetInt32() : 0;
+        var time = DateTimeOffset.Parse(Required(root, "time").GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
+        JsonElement? data = root.TryGetProperty("data", out var d) ? d.Clone() : null;
+        var source = root.TryGetProperty("source", out var src) && src.ValueKind == JsonValueKind.String ? src.GetString() : null;
+        return new RunEvent(seq, type, agent, attempt, time, data) { Source = source };
+    }
+
+    private static JsonElement Required(JsonElement root, string name) =>
+        root.TryGetProperty(name, out var v) ? v : throw new JsonException($"missing '{name}'");
+
+    /// <summary>Builds an event's data object from name/value pairs (nulls are left out).</summary>
+    public static JsonElement Data(params (string Name, object? Value)[] properties)
+    {
+        var buffer = new ArrayBufferWriter<byte>(128);
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            foreach (var (name, value) in properties)
+            {
+                switch (value)
+                {
+                    case null: break;
+                    case string s: w.WriteString(name, s); break;
+                    case bool b: w.WriteBoolean(name, b); break;
+                    case int i: w.WriteNumber(name, i); break;
+                    case long l: w.WriteNumber(name, l); break;
+                    case double dbl: w.WriteNumber(name, dbl); break;
+                    case decimal m: w.WriteNumber(name, m); break;
+                    case JsonElement el: w.WritePropertyName(name); el.WriteTo(w); break;
+                    case IReadOnlyDictionary<string, string> map:
+                        w.WriteStartObject(name);
+                        foreach (var (k, v) in map) w.WriteString(k, v);
+                        w.WriteEndObject();
+                        break;
+                    default: throw new ArgumentException($"unsupported event data value for '{name}': {value.GetType()}");
+                }
+            }
+            w.WriteEndObject();
+        }
+        using var doc = JsonDocument.Parse(buffer.WrittenMemory);
+        return doc.RootElement.Clone();
+    }
+}

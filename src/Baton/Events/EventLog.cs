@@ -1,0 +1,64 @@
+using System.Text.Json;
+
+namespace Baton.Events;
+
+/// <summary>
+/// The only writer of a run's <c>events/</c> folder. Append assigns the next sequence number and
+/// renames a complete file into place before returning, so a reader never sees half an event and
+/// anything acted on after Append survives a kill -9. The returned Durable task completes once the
+/// group committer has fsync'd the file and the folder; only acknowledgements to the outside wait for it.
+/// Not thread-safe: one run loop owns it.
+/// </summary>
+public sealed class EventLog
+{
+    private readonly GroupCommitter _committer;
+
+    public string Directory { get; }
+    public long LastSeq { get; private set; }
+
+    private EventLog(string directory, long lastSeq, GroupCommitter committer)
+    {
+        Directory = directory;
+        LastSeq = lastSeq;
+        _committer = committer;
+    }
+
+    /// <summary>Opens a run's event folder for appending, returning the events already there.</summary>
+    public static EventLog Open(string directory, GroupCommitter committer, out IReadOnlyList<RunEvent> existing)
+    {
+        System.IO.Directory.CreateDirectory(directory);
+        existing = EventReader.ReadAll(directory, repairTornTail: true);
+        return new EventLog(directory, existing.Count == 0 ? 0 : existing[^1].Seq, committer);
+    }
+
+    public readonly record struct Appended(RunEvent Event, Task Durable);
+
+    /// <exception cref="IOException">The event could not be written (e.g. the disk is full); nothing was appended.</exception>
+    public Appended Append(string type, string? agent, int attempt, JsonElement? data, string? source = null)
+    {
+        var e = new RunEvent(LastSeq + 1, type, agent, attempt, DateTimeOffset.UtcNow, data) { Source = source };
+        var bytes = EventJson.Serialize(e);
+        var final = Path.Combine(Directory, e.FileName);
+        var temp = Path.Combine(Directory, $".{e.Seq:D6}.tmp");
+        var handle = File.OpenHandle(temp, FileMode.Create, FileAccess.Write, FileShare.None);
+        try
+        {
+            RandomAccess.Write(handle, bytes, 0);
+            File.Move(temp, final);
+        }
+        catch
+        {
+            handle.Dispose();
+            TryDelete(temp);
+            throw;
+        }
+        LastSeq = e.Seq;
+        return new Appended(e, _committer.Commit(handle, final, Directory));
+    }
+
+    private static void TryDelete(string path)
+    {
+        try { File.Delete(path); }
+        catch (IOException) { }
+    }
+}

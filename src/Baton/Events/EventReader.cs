@@ -1,0 +1,49 @@
+using System.Text.Json;
+
+namespace Baton.Events;
+
+/// <summary>Reads a run's events in sequence order. Readers never need the run's lock.</summary>
+public static class EventReader
+{
+    /// <param name="repairTornTail">
+    /// Only the owning engine passes true: a last event file that does not parse (a power loss
+    /// between rename and fsync can leave one empty — it was never acknowledged) is moved to
+    /// <c>events/.torn/</c> so its sequence number is written again.
+    /// </param>
+    /// <exception cref="InvalidDataException">The folder has a gap in its sequence or a corrupt event before the last.</exception>
+    public static IReadOnlyList<RunEvent> ReadAll(string directory, bool repairTornTail = false, long afterSeq = 0)
+    {
+        if (!System.IO.Directory.Exists(directory)) return [];
+        var files = new List<(long Seq, string Path)>();
+        foreach (var path in System.IO.Directory.EnumerateFiles(directory))
+        {
+            if (EventFiles.TryParse(Path.GetFileName(path), out var seq, out _) && seq > afterSeq) files.Add((seq, path));
+        }
+        files.Sort((a, b) => a.Seq.CompareTo(b.Seq));
+
+        var events = new List<RunEvent>(files.Count);
+        for (var i = 0; i < files.Count; i++)
+        {
+            var (seq, path) = files[i];
+            var expected = afterSeq + 1 + i;
+            if (seq != expected)
+                throw new InvalidDataException($"{directory}: event {expected:D6} is missing (found {Path.GetFileName(path)}); the run's history has a gap");
+            try
+            {
+                var e = EventJson.Deserialize(File.ReadAllBytes(path));
+                if (e.Seq != seq) throw new JsonException($"its seq is {e.Seq}");
+                events.Add(e);
+            }
+            catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException)
+            {
+                var isLast = i == files.Count - 1;
+                if (!isLast) throw new InvalidDataException($"{path}: corrupt event ({ex.Message})", ex);
+                if (!repairTornTail) break; // the owner may be mid-write; a reader just stops before it
+                var torn = Path.Combine(directory, ".torn");
+                System.IO.Directory.CreateDirectory(torn);
+                File.Move(path, Path.Combine(torn, $"{Path.GetFileName(path)}.{DateTime.UtcNow.Ticks}"));
+            }
+        }
+        return events;
+    }
+}

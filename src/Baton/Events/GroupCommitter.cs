@@ -1,0 +1,85 @@
+using Microsoft.Win32.SafeHandles;
+
+namespace Baton.Events;
+
+/// <summary>
+/// Makes written files durable in batches (group commit). Writers rename a file into place and
+/// act on it at once — the page cache survives a kill -9 of the engine — and only what is
+/// acknowledged to the outside awaits the returned task. While one batch is being fsync'd, the
+/// next one gathers, so the cost of an fsync round is shared by every file written meanwhile.
+/// </summary>
+public sealed class GroupCommitter : IDisposable
+{
+    public static GroupCommitter Shared { get; } = new();
+
+    private readonly Lock _gate = new();
+    private List<Pending> _pending = [];
+    private readonly SemaphoreSlim _work = new(0);
+    private readonly Thread _thread;
+    private volatile bool _disposed;
+
+    private readonly record struct Pending(SafeFileHandle? File, string Path, string Directory, TaskCompletionSource Done);
+
+    public GroupCommitter()
+    {
+        _thread = new Thread(Loop) { IsBackground = true, Name = "baton-group-commit" };
+        _thread.Start();
+    }
+
+    /// <summary>Queues an fsync of the file (whose handle this takes over and closes) and of its directory.</summary>
+    public Task Commit(SafeFileHandle? file, string path, string directory)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_gate) _pending.Add(new Pending(file, path, directory, done));
+        _work.Release();
+        return done.Task;
+    }
+
+    private void Loop()
+    {
+        while (!_disposed)
+        {
+            _work.Wait();
+            List<Pending> batch;
+            lock (_gate)
+            {
+                if (_pending.Count == 0) continue;
+                batch = _pending;
+                _pending = [];
+            }
+            Flush(batch);
+        }
+    }
+
+    private static void Flush(List<Pending> batch)
+    {
+        var failures = new Dictionary<string, Exception>();
+        foreach (var item in batch)
+        {
+            try
+            {
+                if (item.File is { } handle) Libc.Fsync(handle, item.Path);
+            }
+            catch (IOException e) { failures[item.Path] = e; }
+            finally { item.File?.Dispose(); }
+        }
+        foreach (var directory in batch.Select(p => p.Directory).Distinct(StringComparer.Ordinal))
+        {
+            try { Libc.FsyncDirectory(directory); }
+            catch (IOException e) { failures[directory] = e; }
+        }
+        foreach (var item in batch)
+        {
+            if (failures.TryGetValue(item.Path, out var e) || failures.TryGetValue(item.Directory, out e))
+                item.Done.TrySetException(e);
+            else
+                item.Done.TrySetResult();
+        }
+    }
+
+    public void Dispose()
+    {
+        _disposed = true;
+        _work.Release();
+    }
+}

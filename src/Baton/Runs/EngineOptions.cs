@@ -1,0 +1,37 @@
+using Baton.Agents;
+using Baton.Chains;
+using Baton.Events;
+
+namespace Baton.Runs;
+
+/// <summary>How an engine runs agents. The defaults are what `baton run` uses.</summary>
+public sealed class EngineOptions
+{
+    public GroupCommitter Committer { get; init; } = GroupCommitter.Shared;
+
+    /// <summary>inotify is a hint; this rescan is the guarantee that no inbox file is missed.</summary>
+    public TimeSpan InboxRescanInterval { get; init; } = TimeSpan.FromSeconds(1);
+    public bool WatchInbox { get; init; } = true;
+
+    /// <summary>SIGTERM first, SIGKILL after this.</summary>
+    public TimeSpan KillGrace { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>First retry delay; each further retry doubles it (with ±25 % jitter), capped at RetryMaxDelay.</summary>
+    public TimeSpan RetryBaseDelay { get; init; } = TimeSpan.FromSeconds(1);
+    public TimeSpan RetryMaxDelay { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>The environment every agent starts from (SPEC §2: PATH and HOME only); the engine adds the BATON_ variables.</summary>
+    public IReadOnlyDictionary<string, string> BaseEnvironment { get; init; } = AgentEnvironment.FromCurrentProcess();
+
+    public IReadOnlyDictionary<AgentKind, IAgentRunner> Runners { get; init; } = new Dictionary<AgentKind, IAgentRunner>
+    {
+        [AgentKind.Run] = new BashAgent(),
+        [AgentKind.Cli] = new CliAgent(),
+    };
+
+    /// <summary>Called on the run loop after every event is appended (the live view, the server's streams).</summary>
+    public Action<RunFolder, RunEvent>? OnEvent { get; init; }
+
+    /// <summary>Warnings a person should see (a rejected inbox file, a stale process killed).</summary>
+    public Action<string>? OnWarning { get; init; }
+}

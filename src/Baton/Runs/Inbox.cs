@@ -1,0 +1,155 @@
+using System.Text.Json;
+using Baton.Events;
+
+namespace Baton.Runs;
+
+/// <summary>
+/// A run's <c>inbox/</c>: where scripts (<c>inbox/&lt;agent&gt;/TYPE.json</c>), <c>baton decide</c>,
+/// <c>baton cancel</c> and the server drop events (top level: <c>&lt;agent&gt;.&lt;type&gt;[@unique].json</c>).
+/// Only the owning engine takes files out. A file is first renamed into <c>.taken/</c> under a unique
+/// name, then appended as an event that records that name as its source, then deleted once the event
+/// is durable; after a crash the fold's ConsumedInbox tells which taken files are already events.
+/// </summary>
+public sealed class Inbox(string directory)
+{
+    public const string TakenFolder = ".taken";
+    public const string RejectedFolder = ".rejected";
+
+    /// <summary>A writer may still be writing a file that does not parse yet; give it this long before rejecting it.</summary>
+    public static readonly TimeSpan SettleTime = TimeSpan.FromSeconds(2);
+
+    public string Directory { get; } = directory;
+
+    public sealed record Item(string Path, string Type, string? Agent, JsonElement Data, string TakenName);
+    public sealed record Rejection(string File, string Reason);
+
+    /// <summary>Takes every ready file, in arrival order; returns what to append and what was rejected.</summary>
+    public (List<Item> Items, List<Rejection> Rejected) Take(RunState state, IReadOnlyCollection<string> agents, DateTimeOffset now)
+    {
+        var items = new List<Item>();
+        var rejected = new List<Rejection>();
+        var taken = Path.Combine(Directory, TakenFolder);
+        System.IO.Directory.CreateDirectory(taken);
+
+        foreach (var path in System.IO.Directory.EnumerateFiles(taken).Order(StringComparer.Ordinal))
+        {
+            var name = Path.GetFileName(path);
+            if (state.ConsumedInbox.Contains(Source(name))) { TryDelete(path); continue; }
+            var parts = name.Split('@', 3);
+            string? reason = "unreadable taken file";
+            if (parts.Length == 3 && TryRead(path, parts[1].Length == 0 ? null : parts[1], parts[2], agents, out var item, out reason, name))
+                items.Add(item!);
+            else Reject(path, reason ?? "unreadable taken file", rejected);
+        }
+
+        var candidates = new List<(string Path, string? AgentFolder, DateTime Mtime)>();
+        Collect(Directory, null, candidates);
+        foreach (var agent in agents)
+        {
+            var sub = Path.Combine(Directory, agent);
+            if (System.IO.Directory.Exists(sub) && !SafePaths.IsSymlink(sub)) Collect(sub, agent, candidates);
+        }
+        candidates.Sort((a, b) => a.Mtime != b.Mtime ? a.Mtime.CompareTo(b.Mtime) : string.CompareOrdinal(a.Path, b.Path));
+
+        foreach (var (path, agentFolder, mtime) in candidates)
+        {
+            var fileName = Path.GetFileName(path);
+            if (!TryRead(path, agentFolder, fileName, agents, out var item, out var reason, takenName: null))
+            {
+                if (reason is null) continue; // not settled yet: try again on the next scan
+                var recent = now.UtcDateTime - mtime < SettleTime;
+                if (recent && reason.StartsWith("not valid JSON", StringComparison.Ordinal)) continue;
+                Reject(path, reason, rejected);
+                continue;
+            }
+            var takenName = $"{now.UtcTicks:x16}{items.Count:x4}@{agentFolder}@{fileName}";
+            File.Move(path, Path.Combine(taken, takenName));
+            items.Add(item! with { Path = Path.Combine(taken, takenName), TakenName = takenName });
+        }
+        return (items, rejected);
+    }
+
+    public static string Source(string takenName) => $"inbox/{TakenFolder}/{takenName}";
+
+    private static void Collect(string dir, string? agentFolder, List<(string, string?, DateTime)> into)
+    {
+        foreach (var path in System.IO.Directory.EnumerateFiles(dir))
+        {
+            var name = Path.GetFileName(path);
+            if (name.StartsWith('.') || !name.EndsWith(".json", StringComparison.Ordinal) || SafePaths.IsSymlink(path)) continue;
+            into.Add((path, agentFolder, File.GetLastWriteTimeUtc(path)));
+        }
+    }
+
+    private static bool TryRead(string path, string? agentFolder, string fileName, IReadOnlyCollection<string> agents,
+        out Item? item, out string? reason, string? takenName)
+    {
+        item = null;
+        var stem = fileName[..^".json".Length];
+        var at = stem.IndexOf('@', StringComparison.Ordinal);
+        if (at >= 0) stem = stem[..at];
+
+        string type;
+        string? agent;
+        if (agentFolder is not null)
+        {
+            if (!EventFiles.TypePattern().IsMatch(stem) || stem.Contains('.', StringComparison.Ordinal))
+            { reason = $"'{stem}' is not a valid event name (use [a-z][a-z0-9_-]*)"; return false; }
+            if (EventTypes.IsEngineSuffix(stem)) { reason = $"'{stem}' is reserved for the engine"; return false; }
+            (type, agent) = (EventTypes.For(agentFolder, stem), agentFolder);
+        }
+        else if (stem == EventTypes.RunCancel) (type, agent) = (stem, null);
+        else
+        {
+            var dot = stem.IndexOf('.', StringComparison.Ordinal);
+            var prefix = dot > 0 ? stem[..dot] : "";
+            var suffix = dot > 0 ? stem[(dot + 1)..] : "";
+            if (!EventFiles.TypePattern().IsMatch(stem) || !agents.Contains(prefix) || suffix.Contains('.', StringComparison.Ordinal))
+            { reason = $"'{stem}' is not '<agent>.<event>' for an agent of this chain, nor run.cancel"; return false; }
+            if (EventTypes.IsEngineSuffix(suffix) && suffix != EventTypes.Decided) { reason = $"'{suffix}' events are written by the engine only"; return false; }
+            (type, agent) = (stem, prefix);
+        }
+
+        byte[] bytes;
+        try
+        {
+            var info = new FileInfo(path);
+            if (info.Length > 1024 * 1024) { reason = $"{info.Length} bytes is over the 1 MiB limit for an event"; return false; }
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (FileNotFoundException) { reason = null; return false; }
+        catch (IOException e) { reason = $"cannot read: {e.Message}"; return false; }
+
+        JsonElement data;
+        try
+        {
+            if (bytes.AsSpan().Trim(" \t\r\n"u8).IsEmpty) data = EventJson.Data();
+            else
+            {
+                using var doc = JsonDocument.Parse(bytes);
+                data = doc.RootElement.Clone();
+            }
+        }
+        catch (JsonException e) { reason = $"not valid JSON: {e.Message}"; return false; }
+
+        reason = null;
+        item = new Item(path, type, agent, data, takenName ?? "");
+        return true;
+    }
+
+    private void Reject(string path, string reason, List<Rejection> rejected)
+    {
+        var folder = Path.Combine(Directory, RejectedFolder);
+        System.IO.Directory.CreateDirectory(folder);
+        var name = Path.GetFileName(path);
+        try { File.Move(path, Path.Combine(folder, $"{DateTime.UtcNow.Ticks:x16}-{name}")); }
+        catch (IOException) { TryDelete(path); }
+        rejected.Add(new Rejection(Path.GetRelativePath(Path.GetDirectoryName(Directory)!, path), reason));
+    }
+
+    public static void TryDelete(string path)
+    {
+        try { File.Delete(path); }
+        catch (IOException) { }
+    }
+}

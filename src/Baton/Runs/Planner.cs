@@ -1,0 +1,93 @@
+using Baton.Chains;
+using Baton.Events;
+
+namespace Baton.Runs;
+
+public abstract record PlanAction;
+public sealed record StartAgent(string Agent, int Attempt, DateTimeOffset NotBefore) : PlanAction;
+public sealed record SkipAgent(string Agent, string Reason) : PlanAction;
+public sealed record CancelAgent(string Agent) : PlanAction;
+public sealed record FinishRun(string Status, string? Reason) : PlanAction;
+
+/// <summary>
+/// Every scheduling rule of SPEC §2 in one pure function: chain + folded state in, actions out.
+/// The engine executes the actions, folds the events they write, and asks again until nothing changes.
+/// </summary>
+public static class Planner
+{
+    public static IReadOnlyList<PlanAction> Next(Chain chain, RunState state)
+    {
+        if (RunStatus.IsFinished(state.Status) || state.Started is null) return [];
+        return state.CancelRequested ? Cancel(chain, state) : Advance(chain, state);
+    }
+
+    private static List<PlanAction> Cancel(Chain chain, RunState state)
+    {
+        var actions = new List<PlanAction>();
+        var active = false;
+        foreach (var spec in chain.Agents)
+        {
+            var agent = state.Agent(spec.Name);
+            if (agent.Status is AgentStatus.Running or AgentStatus.Waiting) { actions.Add(new CancelAgent(spec.Name)); active |= agent.Status == AgentStatus.Running; }
+            else if (agent.Status == AgentStatus.Pending || agent.RetryAt is not null) actions.Add(new SkipAgent(spec.Name, "the run was cancelled"));
+        }
+        if (actions.Count == 0 && !active) actions.Add(new FinishRun(RunStatus.Cancelled, "cancelled"));
+        return actions;
+    }
+
+    private static List<PlanAction> Advance(Chain chain, RunState state)
+    {
+        var actions = new List<PlanAction>();
+        var active = false;
+        var untriggered = new List<string>();
+        foreach (var spec in chain.Agents)
+        {
+            var agent = state.Agent(spec.Name);
+            switch (agent.Status)
+            {
+                case AgentStatus.Running or AgentStatus.Waiting:
+                    active = true;
+                    break;
+                case AgentStatus.Failed when agent.RetryAt is { } at:
+                    actions.Add(new StartAgent(spec.Name, agent.Attempt + 1, at));
+                    active = true;
+                    break;
+                case AgentStatus.Pending:
+                    var blocker = spec.Needs.Select(state.Agent).FirstOrDefault(n => n.Status is not (AgentStatus.Done or AgentStatus.Pending or AgentStatus.Running or AgentStatus.Waiting) && n.RetryAt is null);
+                    if (blocker is not null) { actions.Add(new SkipAgent(spec.Name, $"needs '{blocker.Name}', which {Describe(blocker.Status)}")); break; }
+                    if (!spec.Needs.All(n => state.Agent(n).Status == AgentStatus.Done)) break;
+                    if (spec.On.Count == 0 || spec.On.Any(state.OccurredTypes.Contains)) actions.Add(new StartAgent(spec.Name, 1, DateTimeOffset.MinValue));
+                    else untriggered.Add(spec.Name);
+                    break;
+            }
+        }
+        if (actions.Count > 0 || active) return actions;
+
+        // Nothing runs and nothing can start: agents still waiting for an `on:` event will never get it.
+        var neverStarted = chain.Agents.Where(a => state.Agent(a.Name).Status == AgentStatus.Pending).ToList();
+        if (neverStarted.Count > 0)
+            return [.. neverStarted.Select(a => new SkipAgent(a.Name, untriggered.Contains(a.Name)
+                ? $"none of its events ({string.Join(", ", a.On)}) occurred"
+                : "its dependencies never finished"))];
+        return [Finish(chain, state)];
+    }
+
+    private static FinishRun Finish(Chain chain, RunState state)
+    {
+        var failed = state.Agents.Values.Where(a => a.Status == AgentStatus.Failed).Select(a => a.Name).ToList();
+        if (failed.Count > 0) return new FinishRun(RunStatus.Failed, $"agent {string.Join(", ", failed.Select(f => $"'{f}'"))} failed");
+        var handled = chain.Agents.SelectMany(a => a.On).ToHashSet(StringComparer.Ordinal);
+        var rejected = state.Agents.Values.Where(a => a.Status == AgentStatus.Rejected && !handled.Contains(EventTypes.For(a.Name, EventTypes.Rejected))).Select(a => a.Name).ToList();
+        if (rejected.Count > 0) return new FinishRun(RunStatus.Rejected, $"decision {string.Join(", ", rejected.Select(r => $"'{r}'"))} was rejected");
+        return new FinishRun(RunStatus.Succeeded, null);
+    }
+
+    private static string Describe(string status) => status switch
+    {
+        AgentStatus.Failed => "failed",
+        AgentStatus.Skipped => "was skipped",
+        AgentStatus.Rejected => "was rejected",
+        AgentStatus.Cancelled => "was cancelled",
+        _ => status,
+    };
+}

@@ -1,0 +1,75 @@
+using System.Text.Json;
+using Baton.Chains;
+using Baton.Events;
+using Baton.Workspaces;
+
+namespace Baton.Runs;
+
+/// <summary>
+/// Lays out a new run's folder: the chain exactly as it will run (chain.yaml plus the files it
+/// referenced, under prompts/), inputs.json, and the empty events/, inbox/, work/, agents/.
+/// The engine then loads the chain from the run folder only, so a resumed run is the run that started.
+/// </summary>
+public static class RunCreator
+{
+    /// <exception cref="InputException">An input is unknown or a required one is missing.</exception>
+    public static async Task<RunFolder> CreateAsync(Workspace workspace, Chain chain, string chainYaml,
+        IReadOnlyDictionary<string, string> inputs, GroupCommitter committer, CancellationToken cancellationToken = default)
+    {
+        var resolved = ResolveInputs(chain, inputs);
+        Directory.CreateDirectory(workspace.RunsRoot);
+        RunFolder run;
+        do run = new RunFolder(workspace.RunsRoot, RunIds.New(chain.Name, DateTimeOffset.UtcNow));
+        while (Directory.Exists(run.Path));
+
+        Directory.CreateDirectory(run.Path);
+        foreach (var dir in new[] { run.Events, run.Inbox, run.Work, run.Agents }) Directory.CreateDirectory(dir);
+        await File.WriteAllTextAsync(run.ChainFile, chainYaml, cancellationToken);
+        foreach (var (relative, text) in ReferencedFiles(chain))
+        {
+            var target = SafePaths.Resolve(run.Path, RunFolder.SnapshotRelativePath(relative));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            await File.WriteAllTextAsync(target, text, cancellationToken);
+        }
+        await File.WriteAllTextAsync(run.InputsFile, JsonSerializer.Serialize(resolved, RunJson.Default.DictionaryStringString), cancellationToken);
+        // The folder itself must survive a crash before its first event is acknowledged.
+        await Task.WhenAll(committer.Commit(null, run.Path, run.Path), committer.Commit(null, run.RunsRoot, run.RunsRoot));
+        return run;
+    }
+
+    public static IEnumerable<(string Relative, string Text)> ReferencedFiles(Chain chain)
+    {
+        foreach (var agent in chain.Agents)
+        {
+            if (agent.Script is { File: { } scriptFile } script) yield return (scriptFile, script.Text);
+            if (agent.Prompt is { File: { } promptFile } prompt) yield return (promptFile, prompt.Text);
+        }
+    }
+
+    public static Dictionary<string, string> ResolveInputs(Chain chain, IReadOnlyDictionary<string, string> given)
+    {
+        var errors = new List<string>();
+        foreach (var name in given.Keys.Where(k => chain.Inputs.All(i => i.Name != k)))
+        {
+            var hint = KeySuggester.Suggest(name, chain.Inputs.Select(i => i.Name)) is { } s ? $"; did you mean '{s}'?" : "";
+            errors.Add(chain.Inputs.Count == 0 ? $"unknown input '{name}': chain '{chain.Name}' takes no inputs" : $"unknown input '{name}'{hint} (inputs: {string.Join(", ", chain.Inputs.Select(i => i.Name))})");
+        }
+        var resolved = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var input in chain.Inputs)
+        {
+            if (given.TryGetValue(input.Name, out var value)) resolved[input.Name] = value;
+            else if (input.Default is not null) resolved[input.Name] = input.Default;
+            else errors.Add($"missing required input '{input.Name}'{(input.Description is null ? "" : $" ({input.Description})")}: pass --input {input.Name}=VALUE");
+        }
+        return errors.Count == 0 ? resolved : throw new InputException(errors);
+    }
+}
+
+public sealed class InputException(IReadOnlyList<string> errors) : Exception(string.Join(Environment.NewLine, errors))
+{
+    public IReadOnlyList<string> Errors { get; } = errors;
+}
+
+[System.Text.Json.Serialization.JsonSourceGenerationOptions(WriteIndented = true)]
+[System.Text.Json.Serialization.JsonSerializable(typeof(Dictionary<string, string>))]
+internal sealed partial class RunJson : System.Text.Json.Serialization.JsonSerializerContext;

@@ -1,0 +1,37 @@
+using Baton.Chains;
+using Baton.Workspaces;
+
+namespace Baton.Runs;
+
+public sealed record RunOutcome(string RunId, string Status, string? Reason);
+
+/// <summary>
+/// Runs (or resumes) runs of one workspace. Each run gets its own loop; runs share only the group
+/// committer and the inbox watcher. The CLI's `run` uses one of these for one run; the server one
+/// per workspace for all of them.
+/// </summary>
+public sealed class RunEngine(Workspace workspace, EngineOptions options)
+{
+    public Workspace Workspace { get; } = workspace;
+    public EngineOptions Options { get; } = options;
+
+    /// <summary>Runs the run to its end, starting it or resuming it from its events.</summary>
+    /// <param name="cancelRun">Cancels the run (kills its agents, status cancelled), as `baton cancel` does.</param>
+    /// <exception cref="RunLockedException">Another engine owns the run.</exception>
+    public async Task<RunOutcome> RunAsync(RunFolder run, CancellationToken cancelRun = default)
+    {
+        using var runLock = RunLock.TryAcquire(run.LockFile)
+            ?? throw new RunLockedException($"run {run.Id} is already being run by another engine (pid {RunLock.Owner(run.LockFile)})");
+        var chain = LoadChain(run);
+        var loop = new RunLoop(this, run, chain);
+        return await loop.RunAsync(cancelRun);
+    }
+
+    /// <summary>Loads the chain from the run's own snapshot, never from the workspace (it may have changed since).</summary>
+    public static Chain LoadChain(RunFolder run) =>
+        ChainLoader.Load(run.ChainFile, File.ReadAllText(run.ChainFile),
+            relative => SafePaths.Resolve(run.Path, RunFolder.SnapshotRelativePath(relative)) is var p && File.Exists(p) ? File.ReadAllText(p) : null);
+    }
+}
+
+public sealed class RunLockedException(string message) : Exception(message);

@@ -1,0 +1,58 @@
+namespace Baton.Runs;
+
+/// <summary>The layout of one run's folder (SPEC §3). Pure paths; creating it is RunCreator's job.</summary>
+public sealed class RunFolder
+{
+    public RunFolder(string runsRoot, string id)
+    {
+        if (!RunIds.IsValid(id)) throw new ArgumentException($"'{id}' is not a run id (like 20261124-063012-my-chain-7f3a)", nameof(id));
+        Id = id;
+        RunsRoot = Path.GetFullPath(runsRoot);
+        Path = System.IO.Path.Combine(RunsRoot, id);
+    }
+
+    public string Id { get; }
+    public string RunsRoot { get; }
+    public string Path { get; }
+    public string ChainFile => System.IO.Path.Combine(Path, "chain.yaml");
+    public string InputsFile => System.IO.Path.Combine(Path, "inputs.json");
+    public string SnapshotRoot => Path;
+    public string Events => System.IO.Path.Combine(Path, "events");
+    public string Inbox => System.IO.Path.Combine(Path, "inbox");
+    public string Work => System.IO.Path.Combine(Path, "work");
+    public string Agents => System.IO.Path.Combine(Path, "agents");
+    public string LockFile => System.IO.Path.Combine(Path, "lock");
+    public string AgentDir(string agent) => System.IO.Path.Combine(Agents, agent);
+    public string AgentOutput(string agent) => System.IO.Path.Combine(Agents, agent, "output");
+    public string AgentInbox(string agent) => System.IO.Path.Combine(Inbox, agent);
+
+    public bool Exists => Directory.Exists(Path) && !SafePaths.IsSymlink(Path);
+
+    /// <summary>Where a file the chain referenced (prompt, script) is kept: under prompts/, with ".." segments dropped.</summary>
+    public static string SnapshotRelativePath(string chainRelative) =>
+        System.IO.Path.Combine("prompts", string.Join('/', chainRelative.Split('/').Where(p => p is not ("" or "." or ".."))));
+
+    /// <summary>Finds a run by id, or the newest run when id is "last".</summary>
+    /// <exception cref="RunNotFoundException">No such run.</exception>
+    public static RunFolder Find(string runsRoot, string id)
+    {
+        if (id == "last")
+        {
+            var newest = Directory.Exists(runsRoot)
+                ? Directory.EnumerateDirectories(runsRoot).Select(System.IO.Path.GetFileName).Where(n => n is not null && RunIds.IsValid(n)).Max(StringComparer.Ordinal)
+                : null;
+            return newest is null ? throw new RunNotFoundException($"there are no runs in '{runsRoot}' yet") : new RunFolder(runsRoot, newest);
+        }
+        if (!RunIds.IsValid(id)) throw new RunNotFoundException($"'{id}' is not a run id (like 20261124-063012-my-chain-7f3a, or 'last')");
+        var run = new RunFolder(runsRoot, id);
+        return run.Exists ? run : throw new RunNotFoundException($"no run '{id}' in '{runsRoot}'");
+    }
+
+    public static IEnumerable<RunFolder> All(string runsRoot) =>
+        Directory.Exists(runsRoot)
+            ? Directory.EnumerateDirectories(runsRoot).Select(System.IO.Path.GetFileName).Where(n => n is not null && RunIds.IsValid(n))
+                .Order(StringComparer.Ordinal).Select(n => new RunFolder(runsRoot, n!))
+            : [];
+}
+
+public sealed class RunNotFoundException(string message) : Exception(message);

@@ -1,0 +1,51 @@
+using System.Runtime.InteropServices;
+
+namespace Baton.Runs;
+
+/// <summary>
+/// Makes one engine the owner of a run: an exclusive flock on <c>lock</c>. The kernel drops it when
+/// the process dies, so a kill -9 never leaves a stale lock. (.NET's own implicit file locking is
+/// switched off for the whole process — see Directory.Build.props — so readers of a run's files
+/// never collide with the engine; this is the one deliberate lock.) The owner's pid is in lock.owner.
+/// </summary>
+public sealed class RunLock : IDisposable
+{
+    private int _fd;
+
+    private RunLock(int fd) => _fd = fd;
+
+    public static RunLock? TryAcquire(string path)
+    {
+        var fd = Libc.OpenMode(path, Libc.O_RDWR | Libc.O_CREAT | Libc.O_CLOEXEC, 0b110_100_100);
+        if (fd < 0) throw new IOException($"cannot open lock file '{path}': {Marshal.GetLastPInvokeErrorMessage()}");
+        if (Libc.flock(fd, Libc.LOCK_EX | Libc.LOCK_NB) != 0)
+        {
+            Libc.close(fd);
+            return null;
+        }
+        File.WriteAllText(OwnerFile(path), $"{Environment.ProcessId}\n");
+        return new RunLock(fd);
+    }
+
+    /// <summary>True when some live process holds the run's lock (an engine is running it).</summary>
+    public static bool IsHeld(string path)
+    {
+        if (!File.Exists(path)) return false;
+        using var probe = TryAcquire(path);
+        return probe is null;
+    }
+
+    public static string Owner(string path)
+    {
+        try { return File.ReadAllText(OwnerFile(path)).Trim(); }
+        catch (IOException) { return "unknown"; }
+    }
+
+    private static string OwnerFile(string path) => path + ".owner";
+
+    public void Dispose()
+    {
+        var fd = Interlocked.Exchange(ref _fd, -1);
+        if (fd >= 0) Libc.close(fd);
+    }
+}

@@ -1,0 +1,156 @@
+using System.Text.Json;
+using Baton.Agents;
+using Baton.Agents.Processes;
+using Baton.Chains;
+using Baton.Events;
+
+namespace Baton.Runs;
+
+internal sealed partial class RunLoop
+{
+    private sealed record RunningAgent(int Attempt, Task Task, CancellationTokenSource Cancel, IDisposable? InboxWatch);
+
+    private void StartAgent(string name, int attempt, bool resumed)
+    {
+        var spec = _chain.Agent(name)!;
+        var agentDir = PrepareAgentDir(name, attempt);
+        var agentInbox = SafePaths.EnsureDirectory(_run.Path, Path.Combine("inbox", name));
+        Append(EventTypes.For(name, EventTypes.Started), name, attempt, resumed ? EventJson.Data(("resumed", true)) : null);
+
+        if (!Options.Runners.TryGetValue(spec.Kind, out var runner))
+        {
+            _signals.Writer.TryWrite(new AgentFinished(name, attempt, AgentResult.Failed("unsupported", $"{spec.Kind.ToString().ToLowerInvariant()} agents are not supported by this engine yet"), false));
+            return;
+        }
+        var context = new AgentContext(_engine.Workspace, _run, _chain, spec, attempt, agentDir, WorkDir(),
+            Environment(spec, attempt, agentDir, agentInbox), RenderTemplate, Options.KillGrace);
+        var cancel = new CancellationTokenSource();
+        var timeout = spec.Timeout ?? _engine.Workspace.Config.Limits.AgentTimeout;
+        if (timeout is { } t) cancel.CancelAfter(t);
+        var watch = Options.WatchInbox ? InboxWatcher.Shared.Watch(agentInbox, NotifyInbox) : null;
+        var task = Task.Run(async () =>
+        {
+            AgentResult result;
+            try { result = await runner.RunAsync(context, cancel.Token); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or UnsafePathException)
+            {
+                result = AgentResult.Failed("io", e.Message);
+            }
+            var timedOut = cancel.IsCancellationRequested && !_state.CancelRequested;
+            _signals.Writer.TryWrite(new AgentFinished(name, attempt, result, timedOut));
+        });
+        _running[name] = new RunningAgent(attempt, task, cancel, watch);
+    }
+
+    private void OnAgentFinished(AgentFinished finished)
+    {
+        if (!_running.Remove(finished.Agent, out var running) || running.Attempt != finished.Attempt) return;
+        running.InboxWatch?.Dispose();
+        running.Cancel.Dispose();
+        IngestInbox(); // what the agent emitted lands before its own done/failed event
+        var spec = _chain.Agent(finished.Agent)!;
+        var result = finished.Result;
+        if (result.Succeeded)
+        {
+            var output = new FileInfo(_run.AgentOutput(finished.Agent));
+            Append(EventTypes.For(finished.Agent, EventTypes.Done), finished.Agent, finished.Attempt, EventJson.Data(
+                ("output", Path.GetRelativePath(_run.Path, output.FullName)), ("bytes", output.Exists ? output.Length : 0L), ("exit_code", result.ExitCode)));
+            if (spec.Emits is { } emitted) Append(emitted, finished.Agent, finished.Attempt, EventJson.Data(("from", finished.Agent)));
+            return;
+        }
+        if (_state.CancelRequested && !finished.TimedOut)
+        {
+            Append(EventTypes.For(finished.Agent, EventTypes.Cancelled), finished.Agent, finished.Attempt, null);
+            return;
+        }
+        var reason = finished.TimedOut ? "timeout" : result.Reason ?? "error";
+        var message = finished.TimedOut ? $"timed out after {FormatDuration(spec.Timeout ?? _engine.Workspace.Config.Limits.AgentTimeout ?? TimeSpan.Zero)} (its whole process group was killed)" : result.Message;
+        var retry = finished.Attempt <= spec.Retries;
+        var delay = retry ? RetryDelay(finished.Attempt) : TimeSpan.Zero;
+        Append(EventTypes.For(finished.Agent, EventTypes.Failed), finished.Agent, finished.Attempt, EventJson.Data(
+            ("reason", reason), ("message", message), ("exit_code", result.ExitCode),
+            ("retry", retry ? true : null), ("retry_in_ms", retry ? (long)delay.TotalMilliseconds : null)));
+    }
+
+    private bool CancelAgent(string name)
+    {
+        if (_running.TryGetValue(name, out var running))
+        {
+            if (!running.Cancel.IsCancellationRequested) running.Cancel.Cancel();
+            return false; // its cancelled event comes when it has stopped
+        }
+        Append(EventTypes.For(name, EventTypes.Cancelled), name, _state.Agent(name).Attempt, null);
+        return true;
+    }
+
+    /// <summary>
+    /// After an engine died, agents it had started have no finished event. Each is re-run (at least
+    /// once, SPEC §3) — but first the old attempt's process group is killed if it is still alive,
+    /// so two attempts of one agent never run at once.
+    /// </summary>
+    private void RecoverInterruptedAgents()
+    {
+        foreach (var agent in _state.Agents.Values.Where(a => a.Status == AgentStatus.Running).ToList())
+        {
+            var record = Path.Combine(_run.AgentDir(agent.Name), "process.json");
+            if (File.Exists(record) && !SafePaths.IsSymlink(record))
+            {
+                try
+                {
+                    var process = JsonSerializer.Deserialize(File.ReadAllText(record), ProcessRecordJson.Default.ProcessRecord);
+                    if (process is not null && StaleProcessGroup.KillIfAlive(process.Pid, process.StartTime))
+                        Options.OnWarning?.Invoke($"{agent.Name}: killed attempt {agent.Attempt}, still running from the engine that stopped");
+                }
+                catch (JsonException) { }
+            }
+            StartAgent(agent.Name, agent.Attempt + 1, resumed: true);
+        }
+    }
+
+    private static string FormatDuration(TimeSpan t) =>
+        t.TotalHours >= 1 ? $"{t.TotalHours:0.##}h" : t.TotalMinutes >= 1 ? $"{t.TotalMinutes:0.##}m" : t.TotalSeconds >= 1 ? $"{t.TotalSeconds:0.##}s" : $"{t.TotalMilliseconds:0}ms";
+
+    private TimeSpan RetryDelay(int failedAttempt)
+    {
+        var exponential = Options.RetryBaseDelay.TotalMilliseconds * Math.Pow(2, failedAttempt - 1);
+        var capped = Math.Min(exponential, Options.RetryMaxDelay.TotalMilliseconds);
+        return TimeSpan.FromMilliseconds(capped * (0.75 + Random.Shared.NextDouble() * 0.5));
+    }
+
+    /// <summary>A fresh agent folder for this attempt; an earlier attempt's files move to attempts/N/.</summary>
+    private string PrepareAgentDir(string name, int attempt)
+    {
+        var dir = SafePaths.EnsureDirectory(_run.Path, Path.Combine("agents", name));
+        var previous = Directory.EnumerateFileSystemEntries(dir).Where(p => Path.GetFileName(p) != "attempts").ToList();
+        if (previous.Count > 0)
+        {
+            var archive = SafePaths.EnsureDirectory(_run.Path, Path.Combine("agents", name, "attempts", (attempt - 1).ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            foreach (var entry in previous)
+            {
+                var target = Path.Combine(archive, Path.GetFileName(entry));
+                if (Directory.Exists(entry) && !SafePaths.IsSymlink(entry)) Directory.Move(entry, target);
+                else File.Move(entry, target, overwrite: true);
+            }
+        }
+        return dir;
+    }
+
+    private string WorkDir() =>
+        _chain.Workdir is { } workdir ? SafePaths.EnsureDirectory(_engine.Workspace.Root, workdir) : SafePaths.EnsureDirectory(_run.Path, "work");
+
+    private Dictionary<string, string> Environment(AgentSpec spec, int attempt, string agentDir, string agentInbox)
+    {
+        var env = new Dictionary<string, string>(Options.BaseEnvironment, StringComparer.Ordinal);
+        foreach (var (key, value) in spec.Env) env[key] = value;
+        env["BATON_RUN_DIR"] = _run.Path;
+        env["BATON_RUN_ID"] = _run.Id;
+        env["BATON_AGENT"] = spec.Name;
+        env["BATON_ATTEMPT"] = attempt.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        env["BATON_OUTPUT"] = Path.Combine(agentDir, "output");
+        env["BATON_INBOX"] = agentInbox;
+        foreach (var (name, value) in _inputs) env[AgentEnvironment.VariableName("BATON_INPUT_", name)] = value;
+        foreach (var other in _chain.Agents.Where(a => _state.Agent(a.Name).Status == AgentStatus.Done))
+            env[AgentEnvironment.VariableName("BATON_OUT_", other.Name)] = _run.AgentOutput(other.Name);
+        return env;
+    }
+}

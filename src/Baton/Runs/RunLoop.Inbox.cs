@@ -1,0 +1,41 @@
+using Baton.Events;
+
+namespace Baton.Runs;
+
+internal sealed partial class RunLoop
+{
+    /// <summary>Moves every ready inbox file into events/, in arrival order.</summary>
+    private void IngestInbox()
+    {
+        if (RunStatus.IsFinished(_state.Status)) return;
+        var (items, rejected) = _inbox.Take(_state, _agentNames, DateTimeOffset.UtcNow);
+        foreach (var rejection in rejected)
+        {
+            Append(EventTypes.InboxRejected, null, 0, EventJson.Data(("file", rejection.File), ("reason", rejection.Reason)));
+            Options.OnWarning?.Invoke($"inbox: rejected {rejection.File}: {rejection.Reason} (moved to inbox/{Inbox.RejectedFolder}/)");
+        }
+        foreach (var item in items)
+        {
+            if (item.Agent is { } agent && item.Type == EventTypes.For(agent, EventTypes.Decided) && _state.Agent(agent).Status != AgentStatus.Waiting)
+            {
+                Append(EventTypes.InboxRejected, null, 0, EventJson.Data(("file", Inbox.Source(item.TakenName)), ("reason", $"'{agent}' is not waiting for a decision")));
+                Inbox.TryDelete(item.Path);
+                continue;
+            }
+            var attempt = item.Agent is null ? 0 : _state.Agent(item.Agent).Attempt;
+            var appended = Append(item.Type, item.Agent, attempt, item.Data, Inbox.Source(item.TakenName));
+            _ = DeleteWhenDurable(appended.Durable, item.Path);
+        }
+    }
+
+    /// <summary>
+    /// The inbox copy goes only once its event is durable; until then a crash re-ingests it, and the
+    /// fold's ConsumedInbox tells the restarted engine that it already is an event.
+    /// </summary>
+    private static async Task DeleteWhenDurable(Task durable, string path)
+    {
+        try { await durable; }
+        catch (IOException) { return; }
+        Inbox.TryDelete(path);
+    }
+}

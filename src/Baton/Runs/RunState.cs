@@ -1,0 +1,118 @@
+using Baton.Events;
+
+namespace Baton.Runs;
+
+/// <summary>
+/// A run's state, derived from its event files alone: the engine and every reader build it with the
+/// same fold, so there is no second source of truth. Apply is deterministic and does no I/O.
+/// </summary>
+public sealed class RunState
+{
+    public string Status { get; private set; } = RunStatus.Queued;
+    public string? Chain { get; private set; }
+    public DateTimeOffset? Started { get; private set; }
+    public DateTimeOffset? Finished { get; private set; }
+    public long LastSeq { get; private set; }
+    public bool CancelRequested { get; private set; }
+    public string? FinishReason { get; private set; }
+    public Dictionary<string, AgentState> Agents { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Every event type that has occurred and can trigger `on:` (a retried failure cannot).</summary>
+    public HashSet<string> OccurredTypes { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Inbox file names already turned into events, so a crash mid-ingest never doubles one.</summary>
+    public HashSet<string> ConsumedInbox { get; } = new(StringComparer.Ordinal);
+
+    public AgentState Agent(string name)
+    {
+        if (!Agents.TryGetValue(name, out var state)) Agents[name] = state = new AgentState(name);
+        return state;
+    }
+
+    public static RunState Fold(IEnumerable<RunEvent> events)
+    {
+        var state = new RunState();
+        foreach (var e in events) state.Apply(e);
+        return state;
+    }
+
+    public void Apply(RunEvent e)
+    {
+        LastSeq = e.Seq;
+        if (e.Source is { } source) ConsumedInbox.Add(source);
+        switch (e.Type)
+        {
+            case EventTypes.RunStarted:
+                Status = RunStatus.Running;
+                Started = e.Time;
+                Chain = e.GetString("chain");
+                break;
+            case EventTypes.RunCancel:
+                CancelRequested = true;
+                break;
+            case EventTypes.RunFinished:
+                Status = e.GetString("status") ?? RunStatus.Failed;
+                FinishReason = e.GetString("reason");
+                Finished = e.Time;
+                break;
+        }
+        if (e.Agent is not null && e.AgentEventSuffix is { } suffix) ApplyAgentEvent(Agent(e.Agent), suffix, e);
+        if (!(e.AgentEventSuffix == EventTypes.Failed && e.GetBool("retry"))) OccurredTypes.Add(e.Type);
+        if (Status is RunStatus.Running or RunStatus.Waiting)
+            Status = Agents.Values.Any(a => a.Status == AgentStatus.Waiting) && !Agents.Values.Any(a => a.Status == AgentStatus.Running)
+                ? RunStatus.Waiting
+                : RunStatus.Running;
+    }
+
+    private static void ApplyAgentEvent(AgentState agent, string suffix, RunEvent e)
+    {
+        switch (suffix)
+        {
+            case EventTypes.Started:
+                agent.Status = AgentStatus.Running;
+                agent.Attempt = e.Attempt;
+                agent.StartedAt = e.Time;
+                agent.FinishedAt = null;
+                agent.RetryAt = null;
+                agent.Reason = null;
+                break;
+            case EventTypes.Done:
+                agent.Status = AgentStatus.Done;
+                agent.FinishedAt = e.Time;
+                break;
+            case EventTypes.Failed:
+                agent.Status = AgentStatus.Failed;
+                agent.FinishedAt = e.Time;
+                agent.Reason = e.GetString("reason");
+                agent.RetryAt = e.GetBool("retry") ? e.Time.AddMilliseconds(e.GetInt64("retry_in_ms") ?? 0) : null;
+                break;
+            case EventTypes.Waiting:
+                agent.Status = AgentStatus.Waiting;
+                break;
+            case EventTypes.Rejected:
+                agent.Status = AgentStatus.Rejected;
+                agent.FinishedAt = e.Time;
+                break;
+            case EventTypes.Skipped:
+                agent.Status = AgentStatus.Skipped;
+                agent.Reason = e.GetString("reason");
+                break;
+            case EventTypes.Cancelled:
+                agent.Status = AgentStatus.Cancelled;
+                agent.FinishedAt = e.Time;
+                break;
+        }
+    }
+}
+
+public sealed class AgentState(string name)
+{
+    public string Name { get; } = name;
+    public string Status { get; set; } = AgentStatus.Pending;
+    public int Attempt { get; set; }
+    public DateTimeOffset? StartedAt { get; set; }
+    public DateTimeOffset? FinishedAt { get; set; }
+    /// <summary>Set while a failed attempt will be retried: the earliest time of the next attempt.</summary>
+    public DateTimeOffset? RetryAt { get; set; }
+    public string? Reason { get; set; }
+}

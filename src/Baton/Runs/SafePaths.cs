@@ -1,0 +1,48 @@
+namespace Baton.Runs;
+
+/// <summary>
+/// Guards against path tricks inside folders that untrusted scripts can write to: a run folder's
+/// agents may plant symlinks, and names come from users.
+/// </summary>
+public static class SafePaths
+{
+    /// <summary>
+    /// Creates (if needed) <paramref name="relative"/> under <paramref name="root"/>, refusing
+    /// absolute paths, "..", NUL and any existing component that is a symlink.
+    /// </summary>
+    /// <exception cref="UnsafePathException">The path would leave root or passes through a symlink.</exception>
+    public static string EnsureDirectory(string root, string relative)
+    {
+        var full = Resolve(root, relative);
+        var current = Path.GetFullPath(root);
+        foreach (var part in Path.GetRelativePath(current, full).Split('/', StringSplitOptions.RemoveEmptyEntries))
+        {
+            current = Path.Combine(current, part);
+            var info = new DirectoryInfo(current);
+            if (info.LinkTarget is not null)
+                throw new UnsafePathException($"'{current}' is a symbolic link; refusing to follow it out of '{root}'");
+            if (!info.Exists) info.Create();
+        }
+        return full;
+    }
+
+    /// <summary>Joins root and a relative path, refusing anything that would resolve outside root.</summary>
+    public static string Resolve(string root, string relative)
+    {
+        if (relative.Contains('\0')) throw new UnsafePathException("path contains a NUL character");
+        if (Path.IsPathRooted(relative)) throw new UnsafePathException($"'{relative}' is an absolute path; give a path relative to '{root}'");
+        var fullRoot = Path.GetFullPath(root);
+        var full = Path.GetFullPath(Path.Combine(fullRoot, relative));
+        if (full != fullRoot && !full.StartsWith(fullRoot.TrimEnd('/') + "/", StringComparison.Ordinal))
+            throw new UnsafePathException($"'{relative}' points outside '{root}'");
+        return full;
+    }
+
+    /// <summary>True when the path exists and is a symlink (a file that a script may have swapped in).</summary>
+    public static bool IsSymlink(string path)
+    {
+        return new FileInfo(path).LinkTarget is not null;
+    }
+}
+
+public sealed class UnsafePathException(string message) : Exception(message);

@@ -1,0 +1,37 @@
+namespace Baton.Workspaces;
+
+/// <summary>
+/// A folder with an optional baton.yaml (SPEC §1). Without one, the folder is a workspace with defaults.
+/// </summary>
+public sealed class Workspace
+{
+    public const string ConfigFileName = "baton.yaml";
+
+    public Workspace(string root, WorkspaceConfig config)
+    {
+        Root = Path.GetFullPath(root);
+        Config = config;
+    }
+
+    public string Root { get; }
+    public WorkspaceConfig Config { get; }
+    public string RunsRoot => Path.Combine(Root, "runs");
+    public string ConfigFile => Path.Combine(Root, ConfigFileName);
+
+    /// <summary>The nearest folder at or above <paramref name="start"/> with a baton.yaml, else <paramref name="fallback"/>.</summary>
+    public static string Locate(string start, string fallback)
+    {
+        for (var dir = new DirectoryInfo(Path.GetFullPath(start)); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, ConfigFileName))) return dir.FullName;
+        }
+        return Path.GetFullPath(fallback);
+    }
+
+    /// <exception cref="Chains.ChainValidationException">baton.yaml has errors.</exception>
+    public static Workspace Open(string root)
+    {
+        var config = WorkspaceConfig.Load(Path.Combine(root, ConfigFileName));
+        return new Workspace(root, config);
+    }
+}
