@@ -31,7 +31,6 @@ public sealed class RunEngine(Workspace workspace, EngineOptions options)
     public static Chain LoadChain(RunFolder run) =>
         ChainLoader.Load(run.ChainFile, File.ReadAllText(run.ChainFile),
             relative => SafePaths.Resolve(run.Path, RunFolder.SnapshotRelativePath(relative)) is var p && File.Exists(p) ? File.ReadAllText(p) : null);
-    }
 }
 
 public sealed class RunLockedException(string message) : Exception(message);

@@ -7,7 +7,7 @@ public sealed class RunFolder
     {
         if (!RunIds.IsValid(id)) throw new ArgumentException($"'{id}' is not a run id (like 20261124-063012-my-chain-7f3a)", nameof(id));
         Id = id;
-        RunsRoot = Path.GetFullPath(runsRoot);
+        RunsRoot = System.IO.Path.GetFullPath(runsRoot);
         Path = System.IO.Path.Combine(RunsRoot, id);
     }
 
