@@ -1,0 +1,188 @@
+using YamlDotNet.RepresentationModel;
+
+namespace Baton.Chains;
+
+internal sealed partial class ChainParser
+{
+    private static readonly string[] KindKeys = ["run", "prompt", "cli", "decision"];
+    private static readonly string[] CommonKeys = ["needs", "on", "emits", "timeout", "retries", "env", "secrets", "if", "checks"];
+
+    private static readonly Dictionary<AgentKind, string[]> KindOnlyKeys = new()
+    {
+        [AgentKind.Run] = [],
+        [AgentKind.Prompt] = ["system", "model", "output", "schema"],
+        [AgentKind.Cli] = ["task"],
+        [AgentKind.Decision] = [],
+    };
+
+    private List<AgentDraft> ParseAgents(YamlScalarNode key, YamlNode node)
+    {
+        if (read.Map(node, "agents") is not { } map)
+        {
+            return [];
+        }
+        var entries = read.Entries(map, "agents");
+        if (entries.Count == 0)
+        {
+            errors.Add(key, "'agents' must define at least one agent");
+        }
+        var names = entries.Select(e => e.Name).ToList();
+        var drafts = new List<AgentDraft>();
+        foreach (var (agentKey, name, body) in entries)
+        {
+            if (name == "run")
+            {
+                errors.Add(agentKey, "'run' cannot be an agent name: events 'run.started' and 'run.finished' belong to the run itself");
+            }
+            else if (!ChainNames.Agent().IsMatch(name))
+            {
+                errors.Add(agentKey, $"invalid agent name '{name}'; use lowercase letters, digits, '_' and '-' (at most 63, starting with a letter)");
+            }
+            drafts.Add(ParseAgent(new AgentDraft(name, agentKey, drafts.Count), body, names));
+        }
+        return drafts;
+    }
+
+    private AgentDraft ParseAgent(AgentDraft agent, YamlNode node, List<string> names)
+    {
+        var where = $"agent '{agent.Name}'";
+        if (read.Map(node, where) is not { } map)
+        {
+            return agent;
+        }
+        var entries = read.Entries(map, where);
+        var kinds = entries.Where(e => KindKeys.Contains(e.Name)).ToList();
+        if (kinds.Count == 0)
+        {
+            errors.Add(agent.KeyNode, $"{where} needs exactly one of 'run', 'prompt', 'cli' or 'decision'");
+        }
+        foreach (var extra in kinds.Skip(1))
+        {
+            errors.Add(extra.Key, $"{where} has both '{kinds[0].Name}' and '{extra.Name}'; an agent is exactly one kind");
+        }
+        AgentKind? kind = kinds.Count > 0 ? Enum.Parse<AgentKind>(kinds[0].Name, ignoreCase: true) : null;
+        agent.Kind = kind;
+        var kindOnly = new Dictionary<string, (YamlScalarNode Key, YamlNode Value)>(StringComparer.Ordinal);
+        foreach (var (key, name, value) in entries)
+        {
+            if (KindKeys.Contains(name))
+            {
+                continue;
+            }
+            if (kind is { } k && KindOnlyKeys[k].Contains(name))
+            {
+                kindOnly[name] = (key, value);
+            }
+            else if (!ParseCommonKey(agent, key, name, value))
+            {
+                if (KindOnlyKeys.Where(p => p.Value.Contains(name)).Select(p => (AgentKind?)p.Key).FirstOrDefault() is { } owner)
+                {
+                    errors.Add(key, $"key '{name}' in {where} only applies to {owner.ToString().ToLowerInvariant()} agents");
+                }
+                else
+                {
+                    var allowed = CommonKeys.Concat(kind is { } known ? KindOnlyKeys[known] : KindKeys);
+                    read.UnknownKey(key, where, kinds.Count > 0 ? allowed.Append(kinds[0].Name) : allowed);
+                }
+            }
+        }
+        if (kinds.Count > 0)
+        {
+            var (kindKey, _, kindValue) = kinds[0];
+            switch (kind)
+            {
+                case AgentKind.Run:
+                    ParseRun(agent, kindValue);
+                    break;
+                case AgentKind.Prompt:
+                    ParsePrompt(agent, kindKey, kindValue, kindOnly);
+                    break;
+                case AgentKind.Cli:
+                    ParseCli(agent, kindValue, kindOnly);
+                    break;
+                case AgentKind.Decision:
+                    ParseDecision(agent, kindKey, kindValue, names);
+                    break;
+            }
+        }
+        return agent;
+    }
+
+    /// <summary>Reads one key every agent kind accepts; false when the key is not one of them.</summary>
+    private bool ParseCommonKey(AgentDraft agent, YamlScalarNode key, string name, YamlNode value)
+    {
+        var where = $"agent '{agent.Name}'";
+        switch (name)
+        {
+            case "needs":
+                agent.ExplicitNeeds = YamlReader.IsNull(value) ? [] : read.StringList(value, $"'needs' of {where}", allowSingle: true) ?? [];
+                return true;
+            case "on":
+                agent.On = read.StringList(value, $"'on' of {where}", allowSingle: true) ?? [];
+                return true;
+            case "emits":
+                agent.Emits = read.Text(value, $"'emits' of {where}");
+                if (agent.Emits is { } emits && (!ChainNames.Event().IsMatch(emits) || emits.StartsWith("run.", StringComparison.Ordinal)))
+                {
+                    errors.Add(value, $"invalid event name '{emits}' in {where}; use letters, digits, '_', '-' and '.', not starting with 'run.'");
+                }
+                return true;
+            case "timeout":
+                agent.Timeout = read.Duration(value, $"'timeout' of {where}");
+                return true;
+            case "retries":
+                agent.Retries = read.Int(value, $"'retries' of {where}", 0, 10) ?? 0;
+                return true;
+            case "env":
+                ParseEnv(agent, value);
+                return true;
+            case "secrets":
+                foreach (var (secret, node) in read.StringList(value, $"'secrets' of {where}", allowSingle: false) ?? [])
+                {
+                    if (!ChainNames.Secret().IsMatch(secret))
+                    {
+                        errors.Add(node, $"invalid secret name '{secret}' in {where}; use A-Z, 0-9 and '_'");
+                    }
+                    else if (!agent.Secrets.Contains(secret))
+                    {
+                        agent.Secrets.Add(secret);
+                    }
+                }
+                return true;
+            case "if":
+            case "checks":
+                errors.Add(key, $"'{name}' in {where} is not supported yet (SPEC §8, later)");
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    private void ParseEnv(AgentDraft agent, YamlNode value)
+    {
+        var where = $"'env' of agent '{agent.Name}'";
+        if (read.Map(value, where) is not { } map)
+        {
+            return;
+        }
+        foreach (var (key, name, node) in read.Entries(map, where))
+        {
+            if (!ChainNames.EnvVar().IsMatch(name))
+            {
+                errors.Add(key, $"invalid environment variable name '{name}' in {where}");
+            }
+            else if (name.StartsWith("BATON_", StringComparison.OrdinalIgnoreCase))
+            {
+                errors.Add(key, $"'{name}' in {where}: names starting with BATON_ are set by Baton");
+            }
+            else if (YamlReader.IsNull(node))
+            {
+                agent.Env[name] = "";
+            }
+            else if (read.Text(node, $"'{name}' in {where}") is { } text)
+            {
+                agent.Env[name] = text;
+            }
+        }
+    }
+}

@@ -1,0 +1,139 @@
+using YamlDotNet.RepresentationModel;
+
+namespace Baton.Chains;
+
+internal sealed partial class ChainParser
+{
+    private static readonly string[] DecisionKeys = ["show", "options", "on_changes", "max_rounds", "timeout", "default"];
+    private static readonly string[] DecisionOptions = ["approve", "reject", "changes"];
+
+    private void ParseRun(AgentDraft agent, YamlNode value)
+    {
+        if (read.Text(value, $"'run' of agent '{agent.Name}'") is not { } text)
+        {
+            return;
+        }
+        // Documented decision: a one-line `run: x.sh` (chain-relative) names a script file. An inline
+        // script that wants a script in the workdir writes `bash ./x.sh`, which does not match.
+        if (ChainNames.ScriptFile().IsMatch(text))
+        {
+            if (ReadReference(text, value, "script") is { } script)
+            {
+                agent.Script = new ScriptSpec(script, text);
+            }
+            return;
+        }
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            errors.Add(value, $"'run' of agent '{agent.Name}' is empty");
+        }
+        agent.Script = new ScriptSpec(text, null);
+    }
+
+    private void ParsePrompt(AgentDraft agent, YamlScalarNode key, YamlNode value,
+        Dictionary<string, (YamlScalarNode Key, YamlNode Value)> extras)
+    {
+        var where = $"agent '{agent.Name}'";
+        var text = read.Text(value, $"'prompt' of {where}");
+        string? file = null;
+        if (text is not null && !text.Contains('\n')
+            && (text.EndsWith(".md", StringComparison.Ordinal) || text.EndsWith(".txt", StringComparison.Ordinal)))
+        {
+            file = text;
+            text = ReadReference(file, value, "prompt");
+        }
+        if (text is not null)
+        {
+            agent.Templates.Add((file is null ? "prompt" : $"prompt file '{file}'", text, key));
+        }
+        string? system = null, schema = null;
+        var model = "default";
+        string? output = null;
+        foreach (var (name, (extraKey, extraValue)) in extras)
+        {
+            switch (name)
+            {
+                case "system":
+                    system = read.Text(extraValue, $"'system' of {where}");
+                    if (system is not null)
+                    {
+                        agent.Templates.Add(("system", system, extraKey));
+                    }
+                    break;
+                case "model":
+                    model = read.Text(extraValue, $"'model' of {where}") ?? model;
+                    break;
+                case "output":
+                    output = read.Text(extraValue, $"'output' of {where}");
+                    if (output is not null and not "text" and not "json")
+                    {
+                        errors.Add(extraValue, $"'output' of {where} must be 'text' or 'json', not '{output}'");
+                    }
+                    break;
+                case "schema":
+                    schema = ParseSchema(extraValue, where);
+                    break;
+            }
+        }
+        if (schema is not null && output == "text")
+        {
+            errors.Add(extras["schema"].Key, $"{where} has a 'schema' but 'output: text'; a schema needs 'output: json'");
+        }
+        // A schema implies JSON output, so `schema:` alone is enough.
+        output ??= schema is not null ? "json" : "text";
+        if (text is not null)
+        {
+            agent.Prompt = new PromptSpec(text, file, system, model, output, schema);
+        }
+    }
+
+    private string? ParseSchema(YamlNode value, string where)
+    {
+        if (value is YamlMappingNode map)
+        {
+            var json = YamlJson.Convert(map, out var problem);
+            if (problem is not null)
+            {
+                errors.Add(value, $"'schema' of {where}: {problem}");
+            }
+            return json;
+        }
+        if (read.Text(value, $"'schema' of {where}") is not { } text)
+        {
+            return null;
+        }
+        try
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(text);
+            return text;
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            errors.Add(value, $"'schema' of {where} is not valid JSON: {e.Message}");
+            return null;
+        }
+    }
+
+    private void ParseCli(AgentDraft agent, YamlNode value, Dictionary<string, (YamlScalarNode Key, YamlNode Value)> extras)
+    {
+        var where = $"agent '{agent.Name}'";
+        var tool = read.Text(value, $"'cli' of {where}");
+        if (tool is not null && !ChainNames.CliTool().IsMatch(tool))
+        {
+            errors.Add(value, $"'cli' of {where} must name a tool from baton.yaml 'clis:' (e.g. claude, codex, aider), not '{tool}'");
+        }
+        if (!extras.TryGetValue("task", out var task))
+        {
+            errors.Add(agent.KeyNode, $"cli {where} needs a 'task'");
+            return;
+        }
+        if (read.Text(task.Value, $"'task' of {where}") is { } text)
+        {
+            agent.Templates.Add(("task", text, task.Key));
+            if (tool is not null)
+            {
+                agent.Cli = new CliSpec(tool, text);
+            }
+        }
+    }
+}

@@ -1,0 +1,178 @@
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Baton.Chains;
+
+/// <summary>
+/// Turns one chain file into a Chain, or into the complete list of its errors (SPEC §2).
+/// Parsing is split by concern: this file (document and chain keys), .Agents (common agent keys),
+/// .Kinds (run/prompt/cli/decision), .Files (referenced files); ChainGraph and TemplateCheck
+/// run once every agent is known.
+/// </summary>
+internal sealed partial class ChainParser
+{
+    private static readonly string[] ChainKeys = ["name", "description", "inputs", "agents", "workdir"];
+
+    private readonly ChainErrorList errors;
+    private readonly YamlReader read;
+    private readonly string chainPath;
+    private readonly Func<string, string?> readReferencedFile;
+
+    private ChainParser(string chainPath, Func<string, string?> readReferencedFile)
+    {
+        this.chainPath = chainPath;
+        this.readReferencedFile = readReferencedFile;
+        errors = new ChainErrorList(chainPath);
+        read = new YamlReader(errors);
+    }
+
+    public static (Chain? Chain, IReadOnlyList<ChainError> Errors) Parse(
+        string chainPath, string yamlText, Func<string, string?> readReferencedFile)
+    {
+        var parser = new ChainParser(chainPath, readReferencedFile);
+        var chain = parser.ParseText(yamlText);
+        return parser.errors.Count > 0 ? (null, parser.errors.ToList()) : (chain, []);
+    }
+
+    private Chain? ParseText(string yamlText)
+    {
+        var stream = new YamlStream();
+        try
+        {
+            using var text = new StringReader(yamlText);
+            stream.Load(new DuplicateKeyFilter(new Parser(text), ReportDuplicate));
+        }
+        catch (YamlException e)
+        {
+            errors.Add(e.Start, $"invalid YAML: {Reason(e)}");
+            return null;
+        }
+        if (stream.Documents.Count == 0 || YamlReader.IsNull(stream.Documents[0].RootNode))
+        {
+            errors.Add(new SourceLocation(1, 1), "the chain file is empty; it needs at least 'name' and 'agents'");
+            return null;
+        }
+        if (stream.Documents.Count > 1)
+        {
+            errors.Add(stream.Documents[1].RootNode, "a chain file holds one YAML document; remove the extra '---'");
+        }
+        return read.Map(stream.Documents[0].RootNode, "a chain") is { } root ? ParseChain(root) : null;
+    }
+
+    private static string Reason(YamlException e)
+    {
+        // YamlDotNet wraps the real cause ("while scanning ...") in a generic outer message.
+        var inner = e.InnerException as YamlException;
+        var message = (inner ?? e).Message;
+        var marker = message.IndexOf("): ", StringComparison.Ordinal);
+        return message.StartsWith('(') && marker > 0 ? message[(marker + 3)..] : message;
+    }
+
+    private void ReportDuplicate(YamlDotNet.Core.Events.Scalar key, Mark first, string? parentKey)
+    {
+        var at = ChainErrorList.At(first);
+        errors.Add(key.Start, parentKey == "agents"
+            ? $"duplicate agent '{key.Value}' (first defined at {at}); agent names must be unique"
+            : $"duplicate key '{key.Value}' (first at {at})");
+    }
+
+    private Chain? ParseChain(YamlMappingNode root)
+    {
+        string? name = null, description = null, workdir = null;
+        List<ChainInput> inputs = [];
+        List<AgentDraft> agents = [];
+        var sawAgents = false;
+        foreach (var (key, keyName, value) in read.Entries(root, "the chain"))
+        {
+            switch (keyName)
+            {
+                case "name":
+                    name = read.Text(value, "name");
+                    if (name is not null && !ChainNames.Chain().IsMatch(name))
+                    {
+                        errors.Add(value, $"invalid chain name '{name}'; use lowercase letters, digits and '-' (at most 63, starting with a letter or digit)");
+                    }
+                    break;
+                case "description":
+                    description = read.Text(value, "description", required: false);
+                    break;
+                case "inputs":
+                    inputs = ParseInputs(value);
+                    break;
+                case "workdir":
+                    workdir = read.Text(value, "workdir");
+                    if (workdir is not null && RelativePath.Check(workdir, "workdir") is { } problem)
+                    {
+                        errors.Add(value, $"{problem}; workdir names a folder inside the workspace");
+                    }
+                    break;
+                case "agents":
+                    sawAgents = true;
+                    agents = ParseAgents(key, value);
+                    break;
+                default:
+                    read.UnknownKey(key, "the chain", ChainKeys);
+                    break;
+            }
+        }
+        if (name is null && !root.Children.Keys.OfType<YamlScalarNode>().Any(k => k.Value == "name"))
+        {
+            errors.Add(root, "missing required key 'name'");
+        }
+        if (!sawAgents)
+        {
+            errors.Add(root, "missing required key 'agents'");
+        }
+        if (agents.Count > 0)
+        {
+            var upstream = ChainGraph.Check(agents, errors);
+            TemplateCheck.Run(agents, inputs, upstream, errors);
+        }
+        return errors.Count > 0 || name is null
+            ? null
+            : new Chain(name, description, chainPath, inputs, agents.Select(a => a.ToSpec()).ToList(), workdir);
+    }
+
+    private List<ChainInput> ParseInputs(YamlNode node)
+    {
+        var inputs = new List<ChainInput>();
+        if (YamlReader.IsNull(node) || read.Map(node, "inputs") is not { } map)
+        {
+            return inputs;
+        }
+        foreach (var (key, name, value) in read.Entries(map, "inputs"))
+        {
+            if (!ChainNames.Input().IsMatch(name))
+            {
+                errors.Add(key, $"invalid input name '{name}'; use lowercase letters, digits and '_', starting with a letter");
+                continue;
+            }
+            if (value is YamlMappingNode details)
+            {
+                string? description = null, defaultValue = null;
+                foreach (var (detailKey, detailName, detailValue) in read.Entries(details, $"input '{name}'"))
+                {
+                    switch (detailName)
+                    {
+                        case "description":
+                            description = read.Text(detailValue, "description", required: false);
+                            break;
+                        case "default":
+                            defaultValue = read.Text(detailValue, $"the default of input '{name}'", required: false);
+                            break;
+                        default:
+                            read.UnknownKey(detailKey, $"input '{name}'", ["description", "default"]);
+                            break;
+                    }
+                }
+                inputs.Add(new ChainInput(name, description, defaultValue));
+            }
+            else
+            {
+                // `topic: some text` is shorthand for a default; `topic:` alone is a required input.
+                inputs.Add(new ChainInput(name, null, read.Text(value, $"input '{name}'", required: false)));
+            }
+        }
+        return inputs;
+    }
+}
