@@ -98,8 +98,9 @@ internal sealed partial class ChainParser
             }
             return json;
         }
-        if (read.Text(value, $"'schema' of {where}") is not { } text)
+        if (value is not YamlScalarNode || read.Text(value, $"'schema' of {where}") is not { } text)
         {
+            errors.Add(value, $"'schema' of {where} must be a mapping or a JSON string, not {YamlReader.Describe(value)}");
             return null;
         }
         try

@@ -37,14 +37,21 @@ internal sealed partial class ChainParser
     private Chain? ParseText(string yamlText)
     {
         var stream = new YamlStream();
+        using var text = new StringReader(yamlText);
+        var filter = new DuplicateKeyFilter(new Parser(text), ReportDuplicate);
         try
         {
-            using var text = new StringReader(yamlText);
-            stream.Load(new DuplicateKeyFilter(new Parser(text), ReportDuplicate));
+            stream.Load(filter);
         }
         catch (YamlException e)
         {
             errors.Add(e.Start, $"invalid YAML: {Reason(e)}");
+            return null;
+        }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner fails this way on some unterminated flow collections.
+            errors.Add(filter.LastEnd, "invalid YAML after this point; check for an unclosed '[', '{' or quote");
             return null;
         }
         if (stream.Documents.Count == 0 || YamlReader.IsNull(stream.Documents[0].RootNode))

@@ -24,6 +24,9 @@ internal sealed class DuplicateKeyFilter(IParser inner, Action<Scalar, Mark, str
 
     public ParsingEvent? Current => inner.Current;
 
+    /// <summary>Where the last event passed on ended: the best location when the parser itself fails.</summary>
+    public Mark LastEnd { get; private set; } = Mark.Empty;
+
     public bool MoveNext()
     {
         while (inner.MoveNext())
@@ -37,6 +40,7 @@ internal sealed class DuplicateKeyFilter(IParser inner, Action<Scalar, Mark, str
                 continue;
             }
             Track(current);
+            LastEnd = current.End;
             return true;
         }
         return false;
