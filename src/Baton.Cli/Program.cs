@@ -1,1 +1,31 @@
-return 0;
+using System.CommandLine;
+using Baton.Cli;
+using Baton.Cli.Commands;
+
+var root = new RootCommand("Baton: define multi-agent chains in YAML, run them, watch them, step in when it matters.")
+{
+    Options = { CliWorkspace.Option },
+    Subcommands =
+    {
+        InitCommand.Create(),
+        ValidateCommand.Create(),
+        RunCommand.Create(),
+        RunsCommand.Create(),
+        ShowCommand.Create(),
+        EventsCommand.Create(),
+        LogsCommand.Create(),
+        ResumeCommand.Create(),
+        CancelCommand.Create(),
+        EmitCommand.Create(),
+    },
+};
+
+var parse = root.Parse(args);
+if (parse.Errors.Count > 0 && parse.Action is not System.CommandLine.Help.HelpAction)
+{
+    foreach (var error in parse.Errors) Console.Error.WriteLine($"error: {error.Message}");
+    Console.Error.WriteLine($"Try 'baton {string.Join(' ', parse.CommandResult.Command.Name == root.Name ? "" : parse.CommandResult.Command.Name)} --help'.".Replace("  ", " ", StringComparison.Ordinal));
+    return ExitCodes.InvalidInput;
+}
+// Ctrl-C and SIGTERM are handled by the commands that run things (cancel the run, exit 130).
+return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });

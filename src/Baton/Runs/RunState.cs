@@ -66,6 +66,8 @@ public sealed class RunState
 
     private static void ApplyAgentEvent(AgentState agent, string suffix, RunEvent e)
     {
+        if (e.Data is { ValueKind: System.Text.Json.JsonValueKind.Object } d && d.TryGetProperty("cost_usd", out var cost) && cost.TryGetDecimal(out var usd))
+            agent.CostUsd += usd;
         switch (suffix)
         {
             case EventTypes.Started:
@@ -115,4 +117,6 @@ public sealed class AgentState(string name)
     /// <summary>Set while a failed attempt will be retried: the earliest time of the next attempt.</summary>
     public DateTimeOffset? RetryAt { get; set; }
     public string? Reason { get; set; }
+    /// <summary>What this agent's calls cost so far, all attempts (from the cost_usd of its done/failed events).</summary>
+    public decimal CostUsd { get; set; }
 }

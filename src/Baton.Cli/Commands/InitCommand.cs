@@ -1,0 +1,69 @@
+using System.CommandLine;
+
+namespace Baton.Cli.Commands;
+
+public static class InitCommand
+{
+    public static Command Create()
+    {
+        var dir = new Argument<string?>("dir") { Description = "Folder for the new workspace (default: the current folder)", Arity = ArgumentArity.ZeroOrOne };
+        var command = new Command("init", "Create a workspace with an example chain that runs offline") { Arguments = { dir } };
+        command.SetAction((parse, _) => CommandAction.Run(async () =>
+        {
+            var root = Path.GetFullPath(parse.GetValue(dir) ?? ".");
+            if (File.Exists(Path.Combine(root, "baton.yaml"))) throw new UsageException($"'{root}' already has a baton.yaml");
+            Directory.CreateDirectory(Path.Combine(root, "chains"));
+            Directory.CreateDirectory(Path.Combine(root, "prompts"));
+            await WriteNew(Path.Combine(root, "baton.yaml"), WorkspaceTemplate.Config);
+            await WriteNew(Path.Combine(root, "chains", "hello.yaml"), WorkspaceTemplate.HelloChain);
+            await WriteNew(Path.Combine(root, ".gitignore"), "runs/\n");
+            Console.WriteLine($"created workspace {Terminal.Relative(root)}");
+            Console.WriteLine($"try:  cd {Terminal.Relative(root)} && baton run chains/hello.yaml --input name=you");
+            return ExitCodes.Succeeded;
+        }));
+        return command;
+    }
+
+    private static async Task WriteNew(string path, string text)
+    {
+        if (!File.Exists(path)) await File.WriteAllTextAsync(path, text);
+    }
+}
+
+internal static class WorkspaceTemplate
+{
+    public const string Config = """
+        # Baton workspace settings. Everything is optional.
+        # providers:
+        #   default:
+        #     type: openai                      # openai | anthropic | ollama | offline
+        #     model: gpt-4o-mini
+        #     api_key: ${env:OPENAI_API_KEY}    # or ${secret:NAME}; never a literal in git
+        # limits:
+        #   agent_timeout: 10m
+        # clis:
+        #   claude: { command: [claude, -p] }
+
+        """;
+
+    public const string HelloChain = """
+        name: hello
+        description: Greets someone, counts the letters, and reports — all offline.
+        inputs:
+          name:
+            description: Who to greet
+            default: world
+        agents:
+          greet:
+            run: |
+              echo "Hello, $BATON_INPUT_NAME!"
+          count:
+            run: |
+              printf '%s' "$BATON_INPUT_NAME" | wc -c | tr -d ' ' > "$BATON_OUTPUT"
+          report:
+            needs: [greet, count]
+            run: |
+              echo "$(cat "$BATON_OUT_GREET") ($(cat "$BATON_OUT_COUNT") letters)"
+
+        """;
+}

@@ -1,0 +1,73 @@
+using Baton.Chains;
+using Baton.Events;
+using Baton.Runs;
+using Spectre.Console;
+
+namespace Baton.Cli;
+
+/// <summary>The terminal's live table: each agent's state, elapsed time and cost, redrawn as events arrive.</summary>
+internal sealed class LiveView(Chain chain) : IProgressView
+{
+    private readonly Lock _gate = new();
+    private readonly RunState _state = new();
+    private readonly List<string> _notes = [];
+
+    public void OnEvent(RunEvent e)
+    {
+        lock (_gate)
+        {
+            _state.Apply(e);
+            if (e.AgentEventSuffix == EventTypes.Failed) _notes.Add($"[red]{Markup.Escape(e.Agent!)}[/]: {Markup.Escape(e.GetString("message") ?? e.GetString("reason") ?? "")}");
+        }
+    }
+
+    public void OnWarning(string message)
+    {
+        lock (_gate) _notes.Add($"[yellow]warning[/]: {Markup.Escape(message)}");
+    }
+
+    public async Task<RunOutcome> Show(Func<Task<RunOutcome>> run)
+    {
+        RunOutcome? outcome = null;
+        await AnsiConsole.Live(Render()).AutoClear(false).StartAsync(async context =>
+        {
+            var task = run();
+            while (!task.IsCompleted)
+            {
+                await Task.WhenAny(task, Task.Delay(100));
+                context.UpdateTarget(Render());
+            }
+            outcome = await task;
+            context.UpdateTarget(Render());
+        });
+        return outcome!;
+    }
+
+    private Table Render()
+    {
+        var table = new Table().Border(TableBorder.Rounded).AddColumns("agent", "status", "time", "cost");
+        lock (_gate)
+        {
+            var now = DateTimeOffset.UtcNow;
+            foreach (var spec in chain.Agents)
+            {
+                var agent = _state.Agent(spec.Name);
+                var time = agent.StartedAt is { } s ? Terminal.Elapsed((agent.FinishedAt ?? now) - s) : "";
+                var attempt = agent.Attempt > 1 ? $" (attempt {agent.Attempt})" : "";
+                table.AddRow(Markup.Escape(spec.Name), Colour(agent.Status) + Markup.Escape(attempt), time, agent.CostUsd > 0 ? $"${agent.CostUsd:0.0000}" : "");
+            }
+            if (_notes.Count > 0) table.Caption(string.Join("\n", _notes.TakeLast(5)));
+        }
+        return table;
+    }
+
+    private static string Colour(string status) => status switch
+    {
+        AgentStatus.Running => "[blue]running[/]",
+        AgentStatus.Waiting => "[yellow]waiting[/]",
+        AgentStatus.Done => "[green]done[/]",
+        AgentStatus.Failed => "[red]failed[/]",
+        AgentStatus.Rejected => "[red]rejected[/]",
+        _ => $"[grey]{status}[/]",
+    };
+}

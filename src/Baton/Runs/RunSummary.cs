@@ -1,0 +1,62 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Baton.Events;
+
+namespace Baton.Runs;
+
+/// <summary>What `baton show --json` and GET .../runs/{id} answer (SPEC §4), built from the run's files only.</summary>
+public sealed record RunSummary(
+    [property: JsonPropertyName("id")] string Id,
+    [property: JsonPropertyName("chain")] string? Chain,
+    [property: JsonPropertyName("status")] string Status,
+    [property: JsonPropertyName("reason")] string? Reason,
+    [property: JsonPropertyName("started")] DateTimeOffset? Started,
+    [property: JsonPropertyName("finished")] DateTimeOffset? Finished,
+    [property: JsonPropertyName("cost_usd")] decimal CostUsd,
+    [property: JsonPropertyName("agents")] IReadOnlyDictionary<string, AgentSummary> Agents)
+{
+    public static RunSummary Load(RunFolder run)
+    {
+        var events = EventReader.ReadAll(run.Events);
+        var state = RunState.Fold(events);
+        var order = ChainAgentOrder(run) ?? [.. state.Agents.Keys];
+        var agents = new Dictionary<string, AgentSummary>(StringComparer.Ordinal);
+        foreach (var name in order)
+        {
+            var agent = state.Agent(name);
+            var output = run.AgentOutput(name);
+            agents[name] = new AgentSummary(agent.Status, agent.Attempt, agent.CostUsd,
+                File.Exists(output) ? Path.GetRelativePath(run.Path, output) : null, agent.Reason, agent.StartedAt, agent.FinishedAt);
+        }
+        return new RunSummary(run.Id, state.Chain ?? ChainName(run.Id), state.Status, state.FinishReason, state.Started, state.Finished,
+            agents.Values.Sum(a => a.CostUsd), agents);
+    }
+
+    /// <summary>True when the run is not finished and no engine holds it: it needs `baton resume`.</summary>
+    public static bool IsOrphaned(RunFolder run, RunSummary summary) =>
+        !RunStatus.IsFinished(summary.Status) && summary.Status != RunStatus.Waiting && !RunLock.IsHeld(run.LockFile);
+
+    private static string[]? ChainAgentOrder(RunFolder run)
+    {
+        try { return [.. RunEngine.LoadChain(run).Agents.Select(a => a.Name)]; }
+        catch (Exception e) when (e is IOException or Chains.ChainValidationException) { return null; }
+    }
+
+    private static string ChainName(string runId) => runId.Length > 21 ? runId[16..^5] : runId;
+
+    public string ToJson() => JsonSerializer.Serialize(this, RunSummaryJson.Default.RunSummary);
+}
+
+public sealed record AgentSummary(
+    [property: JsonPropertyName("status")] string Status,
+    [property: JsonPropertyName("attempts")] int Attempts,
+    [property: JsonPropertyName("cost_usd")] decimal CostUsd,
+    [property: JsonPropertyName("output")] string? Output,
+    [property: JsonPropertyName("reason")] string? Reason,
+    [property: JsonPropertyName("started")] DateTimeOffset? Started,
+    [property: JsonPropertyName("finished")] DateTimeOffset? Finished);
+
+[JsonSourceGenerationOptions(WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
+[JsonSerializable(typeof(RunSummary))]
+[JsonSerializable(typeof(List<RunSummary>))]
+public sealed partial class RunSummaryJson : JsonSerializerContext;
