@@ -1,0 +1,63 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace Baton.Tests.Cli;
+
+/// <summary>Runs the real `baton` command line (the built baton.dll) as a separate process.</summary>
+public static class BatonCli
+{
+    public static string Dll { get; } = Path.Combine(AppContext.BaseDirectory, "baton.dll");
+
+    public sealed record Result(int ExitCode, string Stdout, string Stderr)
+    {
+        public override string ToString() => $"exit {ExitCode}\n--- stdout\n{Stdout}\n--- stderr\n{Stderr}";
+    }
+
+    public static async Task<Result> RunAsync(string workingDirectory, params string[] args) =>
+        await RunAsync(workingDirectory, null, args);
+
+    public static async Task<Result> RunAsync(string workingDirectory, IDictionary<string, string>? environment, params string[] args)
+    {
+        using var process = Start(workingDirectory, environment, args);
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        try { await process.WaitForExitAsync(timeout.Token); }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"baton {string.Join(' ', args)} did not finish in 90 s");
+        }
+        return new Result(process.ExitCode, await stdout, await stderr);
+    }
+
+    /// <summary>Starts baton without waiting: for tests that signal or kill it mid-run.</summary>
+    public static Process Start(string workingDirectory, IDictionary<string, string>? environment, params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            StandardOutputEncoding = Encoding.UTF8,
+        };
+        info.ArgumentList.Add(Dll);
+        foreach (var arg in args) info.ArgumentList.Add(arg);
+        info.Environment["BATON_RETRY_BASE_DELAY_MS"] = "20";
+        info.Environment["TERM"] = "dumb";
+        if (environment is not null) foreach (var (k, v) in environment) info.Environment[k] = v;
+        return Process.Start(info)!;
+    }
+
+    /// <summary>Waits (bounded) until a condition on the file system holds.</summary>
+    public static async Task WaitUntil(Func<bool> condition, string what, int seconds = 30)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"timed out waiting until {what}");
+            await Task.Delay(25);
+        }
+    }
+}
