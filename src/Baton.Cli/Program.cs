@@ -17,6 +17,7 @@ var root = new RootCommand("Baton: define multi-agent chains in YAML, run them, 
         ResumeCommand.Create(),
         CancelCommand.Create(),
         EmitCommand.Create(),
+        DecideCommand.Create(),
     },
 };
 

@@ -20,7 +20,14 @@ public static class RunExecution
             RetryBaseDelay = RetryBaseDelayFromEnvironment() ?? new EngineOptions().RetryBaseDelay,
         };
         if (!json) Console.WriteLine($"run {run.Id}  ({Terminal.Relative(run.Path)})");
-        var outcome = await view.Show(() => new RunEngine(workspace, options).RunAsync(run, cancel.Token));
+        var engine = new RunEngine(workspace, options);
+        var outcome = await view.Show(() => engine.RunAsync(run, cancel.Token));
+        // At a decision: ask here when a person is at the terminal, then carry on with the answer.
+        while (outcome.Status == RunStatus.Waiting && !json && Terminal.StdinIsTerminal && !cancel.IsCancellationRequested)
+        {
+            if (!await DecisionPrompt.AskAsync(run)) break;
+            outcome = await view.Show(() => engine.RunAsync(run, cancel.Token));
+        }
         var summary = RunSummary.Load(run);
         if (json) Console.WriteLine(summary.ToJson());
         else PrintEnd(run, summary, outcome);
@@ -33,6 +40,16 @@ public static class RunExecution
 
     private static void PrintEnd(RunFolder run, RunSummary summary, RunOutcome outcome)
     {
+        if (outcome.Status == RunStatus.Waiting)
+        {
+            Console.WriteLine("waiting for a decision; the run holds no process until someone answers:");
+            foreach (var (name, _) in summary.Agents.Where(a => a.Value.Status == AgentStatus.Waiting))
+            {
+                Console.WriteLine($"  see:    cat {Terminal.Relative(Path.Combine(run.AgentDir(name), "shown.md"))}");
+                Console.WriteLine($"  answer: baton decide {run.Id} {name} approve|reject|changes -m \"comment\"");
+            }
+            return;
+        }
         var took = summary.Started is { } s && summary.Finished is { } f ? $" in {Terminal.Elapsed(f - s)}" : "";
         var cost = summary.CostUsd > 0 ? $", cost ${summary.CostUsd:0.0000}" : "";
         Console.WriteLine($"{outcome.Status}{took}{cost}{(outcome.Reason is { } r && outcome.Status != RunStatus.Succeeded ? $": {r}" : "")}");

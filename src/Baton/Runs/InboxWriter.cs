@@ -9,7 +9,8 @@ namespace Baton.Runs;
 /// </summary>
 public static class InboxWriter
 {
-    public static async Task WriteAsync(string inboxDirectory, string type, JsonElement data, CancellationToken cancellationToken = default)
+    /// <returns>The inbox file's name.</returns>
+    public static async Task<string> WriteAsync(string inboxDirectory, string type, JsonElement data, CancellationToken cancellationToken = default)
     {
         var unique = $"{DateTime.UtcNow.Ticks:x16}-{Environment.ProcessId:x}-{Random.Shared.Next():x8}";
         var final = Path.Combine(inboxDirectory, $"{type}@{unique}.json");
@@ -23,5 +24,6 @@ public static class InboxWriter
         finally { handle.Dispose(); }
         File.Move(temp, final);
         Libc.FsyncDirectory(inboxDirectory);
+        return Path.GetFileName(final);
     }
 }

@@ -8,6 +8,10 @@ public sealed record StartAgent(string Agent, int Attempt, DateTimeOffset NotBef
 public sealed record SkipAgent(string Agent, string Reason) : PlanAction;
 public sealed record CancelAgent(string Agent) : PlanAction;
 public sealed record FinishRun(string Status, string? Reason) : PlanAction;
+/// <summary>A decision was answered (approve → done, reject → rejected); "changes" needs no action: the fold re-opens the agents.</summary>
+public sealed record CompleteDecision(string Agent, bool Approved) : PlanAction;
+/// <summary>Nobody answered before the decision's timeout: take its default.</summary>
+public sealed record DecideByDefault(string Agent, string Decision, DateTimeOffset At) : PlanAction;
 
 /// <summary>
 /// Every scheduling rule of SPEC §2 in one pure function: chain + folded state in, actions out.
@@ -45,7 +49,15 @@ public static class Planner
             var agent = state.Agent(spec.Name);
             switch (agent.Status)
             {
-                case AgentStatus.Running or AgentStatus.Waiting:
+                case AgentStatus.Waiting when agent.Decision is "approve" or "reject":
+                    actions.Add(new CompleteDecision(spec.Name, agent.Decision == "approve"));
+                    break;
+                case AgentStatus.Waiting:
+                    if (agent.DecisionDeadline is { } deadline && spec.Decision?.Default is { } fallback)
+                        actions.Add(new DecideByDefault(spec.Name, fallback, deadline));
+                    active = true;
+                    break;
+                case AgentStatus.Running:
                     active = true;
                     break;
                 case AgentStatus.Failed when agent.RetryAt is { } at:
@@ -56,7 +68,7 @@ public static class Planner
                     var blocker = spec.Needs.Select(state.Agent).FirstOrDefault(n => n.Status is not (AgentStatus.Done or AgentStatus.Pending or AgentStatus.Running or AgentStatus.Waiting) && n.RetryAt is null);
                     if (blocker is not null) { actions.Add(new SkipAgent(spec.Name, $"needs '{blocker.Name}', which {Describe(blocker.Status)}")); break; }
                     if (!spec.Needs.All(n => state.Agent(n).Status == AgentStatus.Done)) break;
-                    if (spec.On.Count == 0 || spec.On.Any(state.OccurredTypes.Contains)) actions.Add(new StartAgent(spec.Name, 1, DateTimeOffset.MinValue));
+                    if (spec.On.Count == 0 || spec.On.Any(state.OccurredTypes.Contains)) actions.Add(new StartAgent(spec.Name, agent.Attempt + 1, DateTimeOffset.MinValue));
                     else untriggered.Add(spec.Name);
                     break;
             }

@@ -72,4 +72,5 @@ public sealed class InputException(IReadOnlyList<string> errors) : Exception(str
 
 [System.Text.Json.Serialization.JsonSourceGenerationOptions(WriteIndented = true)]
 [System.Text.Json.Serialization.JsonSerializable(typeof(Dictionary<string, string>))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(List<string>))]
 internal sealed partial class RunJson : System.Text.Json.Serialization.JsonSerializerContext;

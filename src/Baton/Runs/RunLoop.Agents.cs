@@ -14,6 +14,11 @@ internal sealed partial class RunLoop
     {
         var spec = _chain.Agent(name)!;
         var agentDir = PrepareAgentDir(name, attempt);
+        if (spec.Kind == AgentKind.Decision)
+        {
+            AskForDecision(spec, attempt, agentDir);
+            return;
+        }
         var agentInbox = SafePaths.EnsureDirectory(_run.Path, Path.Combine("inbox", name));
         Append(EventTypes.For(name, EventTypes.Started), name, attempt, resumed ? EventJson.Data(("resumed", true)) : null);
 
@@ -23,7 +28,7 @@ internal sealed partial class RunLoop
             return;
         }
         var context = new AgentContext(_engine.Workspace, _run, _chain, spec, attempt, agentDir, WorkDir(),
-            Environment(spec, attempt, agentDir, agentInbox), RenderTemplate, Options.KillGrace);
+            Environment(spec, attempt, agentDir, agentInbox), template => RenderTemplate(name, template), Options.KillGrace);
         var cancel = new CancellationTokenSource();
         var timeout = spec.Timeout ?? _engine.Workspace.Config.Limits.AgentTimeout;
         if (timeout is { } t) cancel.CancelAfter(t);
@@ -148,6 +153,7 @@ internal sealed partial class RunLoop
         env["BATON_ATTEMPT"] = attempt.ToString(System.Globalization.CultureInfo.InvariantCulture);
         env["BATON_OUTPUT"] = Path.Combine(agentDir, "output");
         env["BATON_INBOX"] = agentInbox;
+        if (_state.Agent(spec.Name).Feedback is { Length: > 0 } feedback) env["BATON_FEEDBACK"] = feedback;
         foreach (var (name, value) in _inputs) env[AgentEnvironment.VariableName("BATON_INPUT_", name)] = value;
         foreach (var other in _chain.Agents.Where(a => _state.Agent(a.Name).Status == AgentStatus.Done))
             env[AgentEnvironment.VariableName("BATON_OUT_", other.Name)] = _run.AgentOutput(other.Name);

@@ -16,14 +16,21 @@ internal sealed partial class RunLoop
         }
         foreach (var item in items)
         {
-            if (item.Agent is { } agent && item.Type == EventTypes.For(agent, EventTypes.Decided) && _state.Agent(agent).Status != AgentStatus.Waiting)
+            var data = item.Data;
+            if (item.Agent is { } agent && item.Type == EventTypes.For(agent, EventTypes.Decided))
             {
-                Append(EventTypes.InboxRejected, null, 0, EventJson.Data(("file", Inbox.Source(item.TakenName)), ("reason", $"'{agent}' is not waiting for a decision")));
-                Inbox.TryDelete(item.Path);
-                continue;
+                var (checkedData, refusal) = CheckDecision(agent, item.Data);
+                if (checkedData is null)
+                {
+                    var refused = Append(EventTypes.InboxRejected, null, 0, EventJson.Data(("file", item.TakenName), ("reason", refusal)), Inbox.Source(item.TakenName));
+                    Options.OnWarning?.Invoke($"decision refused: {refusal}");
+                    _ = DeleteWhenDurable(refused.Durable, item.Path);
+                    continue;
+                }
+                data = checkedData.Value;
             }
             var attempt = item.Agent is null ? 0 : _state.Agent(item.Agent).Attempt;
-            var appended = Append(item.Type, item.Agent, attempt, item.Data, Inbox.Source(item.TakenName));
+            var appended = Append(item.Type, item.Agent, attempt, data, Inbox.Source(item.TakenName));
             _ = DeleteWhenDurable(appended.Durable, item.Path);
         }
     }

@@ -8,15 +8,14 @@ internal sealed partial class RunLoop
     /// <summary>Largest agent output substituted into a template; the rest stays in the file.</summary>
     internal const int MaxTemplateOutputBytes = 256 * 1024;
 
-    private string RenderTemplate(string template) => Template.Render(template, reference => reference.Kind switch
+    /// <summary>Renders a template for one agent: {{ feedback }} is the comment of the last "changes" that re-opened it.</summary>
+    private string RenderTemplate(string agent, string template) => Template.Render(template, reference => reference.Kind switch
     {
         TemplateReferenceKind.Input => _inputs.GetValueOrDefault(reference.Name!, ""),
         TemplateReferenceKind.AgentOutput => ReadOutputForTemplate(_run, reference.Name!),
-        TemplateReferenceKind.Feedback => _feedback.GetValueOrDefault(reference.Name ?? "", ""),
+        TemplateReferenceKind.Feedback => _state.Agent(agent).Feedback,
         _ => "",
     });
-
-    private readonly Dictionary<string, string> _feedback = new(StringComparer.Ordinal);
 
     /// <summary>An agent's output as text for a template: binary output is described, huge output is cut.</summary>
     internal static string ReadOutputForTemplate(RunFolder run, string agent)

@@ -73,7 +73,7 @@ internal sealed partial class RunLoop
         while (true)
         {
             var wakeAt = Advance();
-            if (RunStatus.IsFinished(_state.Status)) break;
+            if (RunStatus.IsFinished(_state.Status) || IsParked(wakeAt)) break;
 
             var wait = Options.InboxRescanInterval;
             if (wakeAt is { } at) wait = TimeSpan.FromTicks(Math.Clamp((at - DateTimeOffset.UtcNow).Ticks, 0, wait.Ticks));
@@ -85,7 +85,7 @@ internal sealed partial class RunLoop
             }
             while (_signals.Reader.TryRead(out var signal)) Handle(signal);
         }
-        // The run's end is acknowledged to the outside (an exit code, an API answer): it must be durable.
+        // The run's end (or pause) is acknowledged to the outside (an exit code, an API answer): it must be durable.
         await Options.Committer.Commit(null, _log.Directory, _log.Directory);
     }
 
@@ -127,6 +127,17 @@ internal sealed partial class RunLoop
                     case CancelAgent cancel:
                         acted |= CancelAgent(cancel.Agent);
                         break;
+                    case CompleteDecision complete:
+                        CompleteDecision(complete.Agent, complete.Approved);
+                        acted = true;
+                        break;
+                    case DecideByDefault fallback when fallback.At > now:
+                        wakeAt = wakeAt is null || fallback.At < wakeAt ? fallback.At : wakeAt;
+                        break;
+                    case DecideByDefault fallback:
+                        DecideByDefault(fallback.Agent, fallback.Decision);
+                        acted = true;
+                        break;
                     case FinishRun finish:
                         Append(EventTypes.RunFinished, null, 0, EventJson.Data(("status", finish.Status), ("reason", finish.Reason)));
                         return null;
@@ -143,6 +154,15 @@ internal sealed partial class RunLoop
         Options.OnEvent?.Invoke(_run, appended.Event);
         return appended;
     }
+
+    /// <summary>
+    /// Only decisions are pending and nothing runs: the run is files only until someone answers.
+    /// The engine returns (status waiting) and the host resumes it when the inbox gets a decision
+    /// (or a decision's timeout is due). A paused run holds no process, thread or memory.
+    /// </summary>
+    private bool IsParked(DateTimeOffset? wakeAt) =>
+        _running.Count == 0 && _state.Status == RunStatus.Waiting && !_signals.Reader.TryPeek(out _)
+        && (wakeAt is null || _state.Agents.Values.Any(a => a.DecisionDeadline == wakeAt));
 
     private void NotifyInbox() => _signals.Writer.TryWrite(new InboxChanged());
 

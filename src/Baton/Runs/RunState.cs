@@ -64,7 +64,7 @@ public sealed class RunState
                 : RunStatus.Running;
     }
 
-    private static void ApplyAgentEvent(AgentState agent, string suffix, RunEvent e)
+    private void ApplyAgentEvent(AgentState agent, string suffix, RunEvent e)
     {
         if (e.Data is { ValueKind: System.Text.Json.JsonValueKind.Object } d && d.TryGetProperty("cost_usd", out var cost) && cost.TryGetDecimal(out var usd))
             agent.CostUsd += usd;
@@ -90,6 +90,27 @@ public sealed class RunState
                 break;
             case EventTypes.Waiting:
                 agent.Status = AgentStatus.Waiting;
+                agent.Attempt = e.Attempt;
+                agent.StartedAt ??= e.Time;
+                agent.FinishedAt = null;
+                agent.Decision = null;
+                agent.ShownHash = e.GetString("shown_hash");
+                agent.DecisionDeadline = e.GetString("deadline") is { } deadline ? DateTimeOffset.Parse(deadline, System.Globalization.CultureInfo.InvariantCulture) : null;
+                break;
+            case EventTypes.Decided:
+                agent.Decision = e.GetString("decision");
+                if (agent.Decision == "changes" && e.Data is { } decided && decided.TryGetProperty("rerun", out var rerun))
+                {
+                    var comment = e.GetString("comment") ?? "";
+                    foreach (var name in rerun.EnumerateArray().Select(x => x.GetString()!))
+                    {
+                        var again = Agent(name);
+                        again.Status = AgentStatus.Pending;
+                        again.Feedback = comment;
+                        again.Decision = null;
+                        OccurredTypes.RemoveWhere(t => t.StartsWith(name + ".", StringComparison.Ordinal));
+                    }
+                }
                 break;
             case EventTypes.Rejected:
                 agent.Status = AgentStatus.Rejected;
@@ -117,6 +138,15 @@ public sealed class AgentState(string name)
     /// <summary>Set while a failed attempt will be retried: the earliest time of the next attempt.</summary>
     public DateTimeOffset? RetryAt { get; set; }
     public string? Reason { get; set; }
+
+    /// <summary>A decision agent's answer once decided (approve, reject, changes), until the engine acts on it.</summary>
+    public string? Decision { get; set; }
+    public string? ShownHash { get; set; }
+    public DateTimeOffset? DecisionDeadline { get; set; }
+
+    /// <summary>The reviewer's comment when a decision asked for changes that re-run this agent: its {{ feedback }}.</summary>
+    public string Feedback { get; set; } = "";
+
     /// <summary>What this agent's calls cost so far, all attempts (from the cost_usd of its done/failed events).</summary>
     public decimal CostUsd { get; set; }
 }
