@@ -1,0 +1,71 @@
+namespace Baton.Tests.Cli;
+
+public class CliDecisionTests
+{
+    private const string Chain = """
+        name: review
+        agents:
+          draft:
+            run: echo "draft $BATON_ATTEMPT ${BATON_FEEDBACK:-}"
+          review:
+            decision:
+              show: "{{ agents.draft.output }}"
+          publish:
+            run: echo published
+        """;
+
+    [Fact]
+    public async Task NonInteractiveRun_Exit4_PrintsTheDecideCommand_ThenDecideFinishesIt()
+    {
+        using var ws = new TestWorkspace();
+        ws.Write("chains/review.yaml", Chain);
+
+        var run = await BatonCli.RunAsync(ws.Root, "run", "review");
+        Assert.True(run.ExitCode == 4, run.ToString());
+        Assert.Contains("baton decide ", run.Stdout);
+        Assert.Contains(" review approve|reject|changes", run.Stdout);
+
+        var changes = await BatonCli.RunAsync(ws.Root, "decide", "last", "review", "changes", "-m", "shorter");
+        Assert.True(changes.ExitCode == 4, changes.ToString());
+        var approve = await BatonCli.RunAsync(ws.Root, "decide", "last", "review", "approve");
+        Assert.True(approve.ExitCode == 0, approve.ToString());
+        Assert.Contains("succeeded", approve.Stdout);
+    }
+
+    [Fact]
+    public async Task Reject_Exit3()
+    {
+        using var ws = new TestWorkspace();
+        ws.Write("chains/review.yaml", Chain);
+        Assert.Equal(4, (await BatonCli.RunAsync(ws.Root, "run", "review")).ExitCode);
+        var reject = await BatonCli.RunAsync(ws.Root, "decide", "last", "review", "reject", "-m", "no");
+        Assert.True(reject.ExitCode == 3, reject.ToString());
+    }
+
+    [Theory]
+    [InlineData("draft", "approve", "not a decision agent")]
+    [InlineData("nobody", "approve", "no agent 'nobody'")]
+    [InlineData("review", "changes", "needs a comment")]
+    [InlineData("review", "maybe", "")]
+    public async Task Decide_RefusesWhatCannotBeDecided(string agent, string decision, string message)
+    {
+        using var ws = new TestWorkspace();
+        ws.Write("chains/review.yaml", Chain);
+        Assert.Equal(4, (await BatonCli.RunAsync(ws.Root, "run", "review")).ExitCode);
+        var result = await BatonCli.RunAsync(ws.Root, "decide", "last", agent, decision);
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains(message, result.Stderr);
+    }
+
+    [Fact]
+    public async Task DecidingTwice_SecondIsRefusedClearly()
+    {
+        using var ws = new TestWorkspace();
+        ws.Write("chains/review.yaml", Chain);
+        Assert.Equal(4, (await BatonCli.RunAsync(ws.Root, "run", "review")).ExitCode);
+        Assert.Equal(0, (await BatonCli.RunAsync(ws.Root, "decide", "last", "review", "approve")).ExitCode);
+        var again = await BatonCli.RunAsync(ws.Root, "decide", "last", "review", "reject");
+        Assert.Equal(2, again.ExitCode);
+        Assert.Contains("not waiting for a decision", again.Stderr);
+    }
+}
