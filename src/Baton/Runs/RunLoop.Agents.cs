@@ -13,16 +13,28 @@ internal sealed partial class RunLoop
     private void StartAgent(string name, int attempt, bool resumed)
     {
         var spec = _chain.Agent(name)!;
-        var agentDir = PrepareAgentDir(name, attempt);
-        var agentInbox = SafePaths.EnsureDirectory(_run.Path, Path.Combine("inbox", name));
+        string agentDir, agentInbox, workDir;
+        try
+        {
+            agentDir = PrepareAgentDir(name, attempt);
+            agentInbox = SafePaths.EnsureDirectory(_run.Path, Path.Combine("inbox", name));
+            workDir = WorkDir();
+        }
+        catch (UnsafePathException e)
+        {
+            // An earlier agent swapped one of the run's folders for a symlink: fail this agent, never follow it.
+            Append(EventTypes.For(name, EventTypes.Started), name, attempt, resumed ? EventJson.Data(("resumed", true)) : null);
+            FailAtStart(name, attempt, AgentResult.Failed("unsafe-path", e.Message));
+            return;
+        }
         Append(EventTypes.For(name, EventTypes.Started), name, attempt, resumed ? EventJson.Data(("resumed", true)) : null);
 
         if (!Options.Runners.TryGetValue(spec.Kind, out var runner))
         {
-            _signals.Writer.TryWrite(new AgentFinished(name, attempt, AgentResult.Failed("unsupported", $"{spec.Kind.ToString().ToLowerInvariant()} agents are not supported by this engine yet"), false));
+            FailAtStart(name, attempt, AgentResult.Failed("unsupported", $"{spec.Kind.ToString().ToLowerInvariant()} agents are not supported by this engine yet"));
             return;
         }
-        var context = new AgentContext(_engine.Workspace, _run, _chain, spec, attempt, agentDir, WorkDir(),
+        var context = new AgentContext(_engine.Workspace, _run, _chain, spec, attempt, agentDir, workDir,
             Environment(spec, attempt, agentDir, agentInbox), RenderTemplate, Options.KillGrace);
         var cancel = new CancellationTokenSource();
         var timeout = spec.Timeout ?? _engine.Workspace.Config.Limits.AgentTimeout;
@@ -40,6 +52,13 @@ internal sealed partial class RunLoop
             _signals.Writer.TryWrite(new AgentFinished(name, attempt, result, timedOut));
         });
         _running[name] = new RunningAgent(attempt, task, cancel, watch);
+    }
+
+    /// <summary>An attempt that fails before any process starts still finishes through OnAgentFinished, which only accepts running agents.</summary>
+    private void FailAtStart(string name, int attempt, AgentResult result)
+    {
+        _running[name] = new RunningAgent(attempt, Task.CompletedTask, new CancellationTokenSource(), null);
+        _signals.Writer.TryWrite(new AgentFinished(name, attempt, result, false));
     }
 
     private void OnAgentFinished(AgentFinished finished)
