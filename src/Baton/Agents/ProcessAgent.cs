@@ -17,7 +17,7 @@ internal static class ProcessAgent
         var spec = new ProcessSpec(executable, arguments, context.WorkDir, context.Environment, context.StdoutFile, context.StderrFile);
         ChildProcess child;
         try { child = ProcessLauncher.Start(spec); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException or FileNotFoundException)
+        catch (Exception e) when (e is ProcessStartException or IOException or UnauthorizedAccessException or InvalidOperationException)
         {
             return AgentResult.Failed("spawn", e.Message);
         }

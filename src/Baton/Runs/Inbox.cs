@@ -24,12 +24,12 @@ public sealed class Inbox(string directory)
     public sealed record Rejection(string File, string Reason);
 
     /// <summary>Takes every ready file, in arrival order; returns what to append and what was rejected.</summary>
+    /// <exception cref="UnsafePathException">An agent replaced an inbox folder with a symlink.</exception>
     public (List<Item> Items, List<Rejection> Rejected) Take(RunState state, IReadOnlyCollection<string> agents, DateTimeOffset now)
     {
         var items = new List<Item>();
         var rejected = new List<Rejection>();
-        var taken = Path.Combine(Directory, TakenFolder);
-        System.IO.Directory.CreateDirectory(taken);
+        var taken = SafePaths.EnsureDirectory(Directory, TakenFolder);
 
         foreach (var path in System.IO.Directory.EnumerateFiles(taken).Order(StringComparer.Ordinal))
         {
@@ -139,8 +139,7 @@ public sealed class Inbox(string directory)
 
     private void Reject(string path, string reason, List<Rejection> rejected)
     {
-        var folder = Path.Combine(Directory, RejectedFolder);
-        System.IO.Directory.CreateDirectory(folder);
+        var folder = SafePaths.EnsureDirectory(Directory, RejectedFolder);
         var name = Path.GetFileName(path);
         try { File.Move(path, Path.Combine(folder, $"{DateTime.UtcNow.Ticks:x16}-{name}")); }
         catch (IOException) { TryDelete(path); }

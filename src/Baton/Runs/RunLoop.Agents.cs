@@ -13,21 +13,33 @@ internal sealed partial class RunLoop
     private void StartAgent(string name, int attempt, bool resumed)
     {
         var spec = _chain.Agent(name)!;
-        var agentDir = PrepareAgentDir(name, attempt);
+        string agentDir, agentInbox, workDir;
+        try
+        {
+            agentDir = PrepareAgentDir(name, attempt);
+            agentInbox = SafePaths.EnsureDirectory(_run.Path, Path.Combine("inbox", name));
+            workDir = WorkDir();
+        }
+        catch (UnsafePathException e)
+        {
+            // An earlier agent swapped one of the run's folders for a symlink: fail this agent, never follow it.
+            Append(EventTypes.For(name, EventTypes.Started), name, attempt, resumed ? EventJson.Data(("resumed", true)) : null);
+            FailAtStart(name, attempt, AgentResult.Failed("unsafe-path", e.Message));
+            return;
+        }
         if (spec.Kind == AgentKind.Decision)
         {
             AskForDecision(spec, attempt, agentDir);
             return;
         }
-        var agentInbox = SafePaths.EnsureDirectory(_run.Path, Path.Combine("inbox", name));
         Append(EventTypes.For(name, EventTypes.Started), name, attempt, resumed ? EventJson.Data(("resumed", true)) : null);
 
         if (!Options.Runners.TryGetValue(spec.Kind, out var runner))
         {
-            _signals.Writer.TryWrite(new AgentFinished(name, attempt, AgentResult.Failed("unsupported", $"{spec.Kind.ToString().ToLowerInvariant()} agents are not supported by this engine yet"), false));
+            FailAtStart(name, attempt, AgentResult.Failed("unsupported", $"{spec.Kind.ToString().ToLowerInvariant()} agents are not supported by this engine yet"));
             return;
         }
-        var context = new AgentContext(_engine.Workspace, _run, _chain, spec, attempt, agentDir, WorkDir(),
+        var context = new AgentContext(_engine.Workspace, _run, _chain, spec, attempt, agentDir, workDir,
             Environment(spec, attempt, agentDir, agentInbox), template => RenderTemplate(name, template), Options.KillGrace);
         var cancel = new CancellationTokenSource();
         var timeout = spec.Timeout ?? _engine.Workspace.Config.Limits.AgentTimeout;
@@ -41,10 +53,22 @@ internal sealed partial class RunLoop
             {
                 result = AgentResult.Failed("io", e.Message);
             }
+            catch (Exception e)
+            {
+                // A bug in a runner must not hang the run: the agent fails and says what went wrong.
+                result = AgentResult.Failed("internal", $"{e.GetType().Name}: {e.Message}");
+            }
             var timedOut = cancel.IsCancellationRequested && !_state.CancelRequested;
             _signals.Writer.TryWrite(new AgentFinished(name, attempt, result, timedOut));
         });
         _running[name] = new RunningAgent(attempt, task, cancel, watch);
+    }
+
+    /// <summary>An attempt that fails before any process starts still finishes through OnAgentFinished, which only accepts running agents.</summary>
+    private void FailAtStart(string name, int attempt, AgentResult result)
+    {
+        _running[name] = new RunningAgent(attempt, Task.CompletedTask, new CancellationTokenSource(), null);
+        _signals.Writer.TryWrite(new AgentFinished(name, attempt, result, false));
     }
 
     private void OnAgentFinished(AgentFinished finished)
@@ -97,18 +121,20 @@ internal sealed partial class RunLoop
     {
         foreach (var agent in _state.Agents.Values.Where(a => a.Status == AgentStatus.Running).ToList())
         {
+            var killed = false;
             var record = Path.Combine(_run.AgentDir(agent.Name), "process.json");
             if (File.Exists(record) && !SafePaths.IsSymlink(record))
             {
                 try
                 {
                     var process = JsonSerializer.Deserialize(File.ReadAllText(record), ProcessRecordJson.Default.ProcessRecord);
-                    if (process is not null && StaleProcessGroup.KillIfAlive(process.Pid, process.StartTime))
-                        Options.OnWarning?.Invoke($"{agent.Name}: killed attempt {agent.Attempt}, still running from the engine that stopped");
+                    killed = process is not null && StaleProcessGroup.KillIfAlive(process.Pid, process.StartTime);
                 }
                 catch (JsonException) { }
             }
-            StartAgent(agent.Name, agent.Attempt + 1, resumed: true);
+            killed |= AgentProcessScan.KillAll(_run.Id, agent.Name) > 0;
+            if (killed) Options.OnWarning?.Invoke($"{agent.Name}: killed attempt {agent.Attempt}, still running from the engine that stopped");
+            if (!_state.CancelRequested) StartAgent(agent.Name, agent.Attempt + 1, resumed: true);
         }
     }
 

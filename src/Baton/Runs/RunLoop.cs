@@ -53,13 +53,17 @@ internal sealed partial class RunLoop
         try
         {
             if (existing.Count == 0) Append(EventTypes.RunStarted, null, 0, EventJson.Data(("chain", _chain.Name), ("run", _run.Id)));
-            else RecoverInterruptedAgents();
-            IngestInbox();
+            IngestInbox(); // first: a cancel waiting there means nothing is re-run
+            if (existing.Count > 0) RecoverInterruptedAgents();
             await LoopAsync();
         }
         catch (IOException e)
         {
-            return await FailOnStorageErrorAsync(e);
+            return await FailOnStorageErrorAsync($"cannot write to the run folder: {e.Message}");
+        }
+        catch (UnsafePathException e)
+        {
+            return await FailOnStorageErrorAsync($"the run folder was tampered with: {e.Message}");
         }
         finally
         {
@@ -174,16 +178,15 @@ internal sealed partial class RunLoop
             : new Dictionary<string, string>();
 
     /// <summary>
-    /// Nothing more can be written (a full disk, a read-only folder): stop every agent, try once to
+    /// Nothing more can be written (a full disk, a read-only folder, a folder swapped for a symlink): stop every agent, try once to
     /// record why, and leave the run resumable — whatever was acknowledged is already on disk.
     /// </summary>
-    private async Task<RunOutcome> FailOnStorageErrorAsync(IOException error)
+    private async Task<RunOutcome> FailOnStorageErrorAsync(string reason)
     {
         foreach (var agent in _running.Values) agent.Cancel.Cancel();
         await Task.WhenAll(_running.Values.Select(a => a.Task));
-        var reason = $"cannot write to the run folder: {error.Message}";
         try { Append(EventTypes.RunFinished, null, 0, EventJson.Data(("status", RunStatus.Failed), ("reason", reason))); }
-        catch (IOException) { /* the same storage problem; the reason is still reported to the caller */ }
+        catch (Exception e) when (e is IOException or UnsafePathException) { /* the same problem; the reason still reaches the caller */ }
         return new RunOutcome(_run.Id, RunStatus.Failed, reason);
     }
 }

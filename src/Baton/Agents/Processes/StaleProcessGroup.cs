@@ -40,3 +40,26 @@ public static class StaleProcessGroup
 
     private static bool Kill(int pgid) => Libc.kill(-pgid, Libc.SIGKILL) == 0;
 }
+
+/// <summary>
+/// Finds an agent's processes by the environment the engine gave them (BATON_RUN_ID and BATON_AGENT),
+/// which every child inherits — even one that left the process group with setsid. It covers the
+/// moment between spawning an attempt and recording its pid in process.json.
+/// </summary>
+public static class AgentProcessScan
+{
+    public static int KillAll(string runId, string agent)
+    {
+        var markers = new[] { $"BATON_RUN_ID={runId}", $"BATON_AGENT={agent}" };
+        var killed = 0;
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(directory), out var pid) || pid == Environment.ProcessId) continue;
+            string[] environment;
+            try { environment = File.ReadAllText(Path.Combine(directory, "environ")).Split('\0'); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { continue; }
+            if (markers.All(environment.Contains) && Libc.kill(pid, Libc.SIGKILL) == 0) killed++;
+        }
+        return killed;
+    }
+}

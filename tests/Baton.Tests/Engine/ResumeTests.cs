@@ -1,0 +1,97 @@
+using Baton.Events;
+using Baton.Runs;
+
+namespace Baton.Tests.Engine;
+
+public class ResumeTests
+{
+    private const string Chain = """
+        name: resume
+        agents:
+          a:
+            run: |
+              echo ran >> a-runs
+              echo "from a"
+          b:
+            run: |
+              echo ran >> b-runs
+              echo "b got: $(cat "$BATON_OUT_A")"
+        """;
+
+    /// <summary>What a dead engine leaves behind: a finished, b started (attempt 1) but never finished.</summary>
+    private static async Task<RunFolder> InterruptedRunAsync(TestWorkspace ws)
+    {
+        var run = await ws.CreateRunAsync(Chain);
+        var log = EventLog.Open(run.Events, GroupCommitter.Shared, out _);
+        var durable = new List<Task>
+        {
+            log.Append(EventTypes.RunStarted, null, 0, EventJson.Data(("chain", "resume"), ("run", run.Id))).Durable,
+            log.Append("a.started", "a", 1, null).Durable,
+        };
+        Directory.CreateDirectory(run.AgentDir("a"));
+        await File.WriteAllTextAsync(run.AgentOutput("a"), "from a\n");
+        durable.Add(log.Append("a.done", "a", 1, EventJson.Data(("output", "agents/a/output"))).Durable);
+        durable.Add(log.Append("b.started", "b", 1, null).Durable);
+        Directory.CreateDirectory(run.AgentDir("b"));
+        await File.WriteAllTextAsync(Path.Combine(run.AgentDir("b"), "stdout.log"), "half of attempt 1");
+        await Task.WhenAll(durable);
+        return run;
+    }
+
+    [Fact]
+    public async Task InterruptedRun_RerunsOnlyTheUnfinishedAgent()
+    {
+        using var ws = new TestWorkspace();
+        var run = await InterruptedRunAsync(ws);
+
+        var outcome = await new RunEngine(ws.Workspace, TestWorkspace.FastOptions()).RunAsync(run).WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(RunStatus.Succeeded, outcome.Status);
+        Assert.Equal(
+            ["run.started", "a.started", "a.done", "b.started", "b.started", "b.done", "run.finished"],
+            TestWorkspace.Types(run));
+        Assert.False(File.Exists(Path.Combine(run.Work, "a-runs")), "a finished before the crash and must not run again");
+        var restarted = TestWorkspace.Events(run)[4];
+        Assert.Equal(2, restarted.Attempt);
+        Assert.True(restarted.GetBool("resumed"));
+        Assert.Equal("b got: from a\n", File.ReadAllText(run.AgentOutput("b")));
+        Assert.Equal("half of attempt 1", File.ReadAllText(Path.Combine(run.AgentDir("b"), "attempts", "1", "stdout.log")));
+    }
+
+    [Fact]
+    public async Task FinishedRun_RunAgain_ReturnsItsStatusWithoutWritingEvents()
+    {
+        using var ws = new TestWorkspace();
+        var (run, first) = await ws.RunAsync(Chain);
+        var before = Directory.GetFiles(run.Events).Order(StringComparer.Ordinal).ToList();
+
+        var again = await new RunEngine(ws.Workspace, TestWorkspace.FastOptions()).RunAsync(run).WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(RunStatus.Succeeded, first.Status);
+        Assert.Equal(first, again);
+        Assert.Equal(before, Directory.GetFiles(run.Events).Order(StringComparer.Ordinal).ToList());
+        Assert.Equal(["ran"], File.ReadAllLines(Path.Combine(run.Work, "a-runs")));
+    }
+
+    [Fact]
+    public async Task SecondEngineOnARunningRun_IsRefusedWithRunLocked()
+    {
+        using var ws = new TestWorkspace();
+        using var cancel = new CancellationTokenSource();
+        var run = await ws.CreateRunAsync("""
+            name: locked
+            agents:
+              sleeper:
+                run: touch started; sleep 1000
+            """);
+        var first = new RunEngine(ws.Workspace, TestWorkspace.FastOptions()).RunAsync(run, cancel.Token);
+        await EngineProbe.WaitUntilAsync(() => File.Exists(Path.Combine(run.Work, "started")), "the first engine's agent to start");
+
+        var error = await Assert.ThrowsAsync<RunLockedException>(() => new RunEngine(ws.Workspace, TestWorkspace.FastOptions()).RunAsync(run));
+        Assert.Contains(run.Id, error.Message);
+
+        await cancel.CancelAsync();
+        Assert.Equal(RunStatus.Cancelled, (await first.WaitAsync(TimeSpan.FromSeconds(60))).Status);
+        Assert.Single(TestWorkspace.Types(run), t => t == "run.started");
+    }
+}
