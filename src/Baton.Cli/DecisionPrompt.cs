@@ -40,7 +40,7 @@ internal static class DecisionPrompt
                     Console.Write("comment (optional): ");
                     comment = Console.ReadLine() ?? "";
                 }
-                await Decisions.SubmitAsync(run, agent.Name, decision, comment, Environment.UserName);
+                await DecisionInbox.SubmitAsync(run, agent.Name, decision, comment, Environment.UserName);
                 break;
             }
         }

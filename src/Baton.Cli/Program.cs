@@ -18,6 +18,9 @@ var root = new RootCommand("Baton: define multi-agent chains in YAML, run them, 
         CancelCommand.Create(),
         EmitCommand.Create(),
         DecideCommand.Create(),
+        ServeCommand.Create(),
+        AdminCommands.Workspace(),
+        AdminCommands.Token(),
     },
 };
 

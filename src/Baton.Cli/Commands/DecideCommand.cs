@@ -28,11 +28,11 @@ public static class DecideCommand
             var comment = parse.GetValue(message);
             if (decision == "changes" && string.IsNullOrWhiteSpace(comment))
                 throw new UsageException("'changes' needs a comment (-m \"what to change\"): it is the feedback the agent re-runs with");
-            var source = await Decisions.SubmitAsync(run, agent, decision, comment ?? "", Environment.UserName);
+            var source = await DecisionInbox.SubmitAsync(run, agent, decision, comment ?? "", Environment.UserName);
             Console.WriteLine($"{agent}: {decision} recorded");
             if (RunLock.IsHeld(run.LockFile))
             {
-                var refusal = await Decisions.WaitForVerdictAsync(run, source, TimeSpan.FromSeconds(30));
+                var refusal = await DecisionInbox.WaitForVerdictAsync(run, source, TimeSpan.FromSeconds(30));
                 if (refusal is not null) throw new UsageException($"the engine refused the decision: {refusal}");
                 return ExitCodes.Succeeded;
             }

@@ -1,0 +1,32 @@
+using System.CommandLine;
+using Baton.Server;
+using Microsoft.Extensions.Hosting;
+
+namespace Baton.Cli.Commands;
+
+public static class ServeCommand
+{
+    public static Option<string> DataOption() => new("--data")
+    {
+        Description = "The server's data folder (workspaces/, server/)",
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("BATON_DATA") ?? "baton-data",
+    };
+
+    public static Command Create()
+    {
+        var data = DataOption();
+        var urls = new Option<string>("--urls") { Description = "Where to listen", DefaultValueFactory = _ => "http://127.0.0.1:5080" };
+        var command = new Command("serve", "The server: runs every workspace's chains, the HTTP API and the web UI") { Options = { data, urls } };
+        command.SetAction((parse, cancellationToken) => CommandAction.Run(async () =>
+        {
+            var listen = parse.GetValue(urls)!;
+            var app = BatonServer.Build(new ServerOptions(parse.GetValue(data)!, listen));
+            await app.StartAsync(cancellationToken);
+            Console.WriteLine($"baton serving {Path.GetFullPath(parse.GetValue(data)!)} on {listen}");
+            foreach (var line in BatonServer.Bootstrap(app, listen.Split(';')[0])) Console.WriteLine(line);
+            await app.WaitForShutdownAsync(cancellationToken);
+            return ExitCodes.Succeeded;
+        }));
+        return command;
+    }
+}

@@ -1,0 +1,81 @@
+using System.Text;
+using Baton.Chains;
+using Baton.Server.Auth;
+using Baton.Server.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Baton.Server.Api;
+
+public static class ChainsApi
+{
+    private const int MaxChainBytes = 1024 * 1024;
+
+    public static void MapChains(this IEndpointRouteBuilder app, DataRoot data)
+    {
+        var chains = app.MapGroup("/api/workspaces/{ws}/chains");
+
+        chains.MapGet("/", (string ws) =>
+        {
+            var folder = Path.Combine(data.WorkspacePath(ws), "chains");
+            var list = Directory.Exists(folder)
+                ? Directory.EnumerateFiles(folder, "*.yaml").Order(StringComparer.Ordinal).Select(file => Describe(data, ws, file)).ToList()
+                : [];
+            return Results.Ok(list);
+        }).Requires(data, Role.Viewer);
+
+        chains.MapGet("/{name}", (string ws, string name) =>
+        {
+            var file = ChainFile(data, ws, name);
+            return file is not null && File.Exists(file) ? Results.Text(File.ReadAllText(file), "application/yaml") : Problems.NotFound($"no chain '{name}'");
+        }).Requires(data, Role.Viewer);
+
+        chains.MapPut("/{name}", async (string ws, string name, HttpRequest request, RunHost host) =>
+        {
+            var file = ChainFile(data, ws, name);
+            if (file is null) return Problems.BadRequest($"'{name}' is not a chain name: use [a-z0-9][a-z0-9-]*");
+            using var reader = new StreamReader(request.Body, Encoding.UTF8);
+            var yaml = await reader.ReadToEndAsync();
+            if (Encoding.UTF8.GetByteCount(yaml) > MaxChainBytes) return Problems.BadRequest("a chain is at most 1 MiB");
+            var errors = ChainLoader.Validate(file, yaml, ChainFiles.Reader(file, data.WorkspacePath(ws))).ToList();
+            if (errors.Count == 0 && ChainLoader.Load(file, yaml, ChainFiles.Reader(file, data.WorkspacePath(ws))).Name != name)
+                errors.Add(new ChainError(file, new SourceLocation(1, 1), $"the chain's name must be '{name}', the name it is saved under"));
+            if (errors.Count > 0) return ValidationProblem(data, ws, errors);
+            var existed = File.Exists(file);
+            var temp = file + ".tmp";
+            await File.WriteAllTextAsync(temp, yaml);
+            File.Move(temp, file, overwrite: true);
+            return existed ? Results.Ok(Describe(data, ws, file)) : Results.Created($"/api/workspaces/{ws}/chains/{name}", Describe(data, ws, file));
+        }).Requires(data, Role.Editor);
+    }
+
+    internal static string? ChainFile(DataRoot data, string ws, string name) =>
+        name.Length is > 0 and <= 63 && name[0] is (>= 'a' and <= 'z') or (>= '0' and <= '9') && name.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-')
+            ? Path.Combine(data.WorkspacePath(ws), "chains", name + ".yaml")
+            : null;
+
+    internal static IResult ValidationProblem(DataRoot data, string ws, IEnumerable<ChainError> errors) =>
+        Results.Problem(
+            title: "Invalid chain",
+            detail: string.Join("\n", errors.Select(e => $"{Path.GetRelativePath(data.WorkspacePath(ws), e.File)}:{e.Location.Line}:{e.Location.Column}: {e.Message}")),
+            statusCode: StatusCodes.Status422UnprocessableEntity,
+            extensions: new Dictionary<string, object?>
+            {
+                ["errors"] = errors.Select(e => new { file = Path.GetRelativePath(data.WorkspacePath(ws), e.File), line = e.Location.Line, column = e.Location.Column, message = e.Message }).ToList(),
+            });
+
+    private static object Describe(DataRoot data, string ws, string file)
+    {
+        var name = Path.GetFileNameWithoutExtension(file);
+        try
+        {
+            var chain = ChainLoader.LoadFile(file, data.WorkspacePath(ws));
+            return new { name, description = chain.Description, valid = true, agents = chain.Agents.Select(a => a.Name).ToList(), inputs = chain.Inputs.Select(i => new { i.Name, i.Description, i.Default }).ToList() };
+        }
+        catch (ChainValidationException e)
+        {
+            return new { name, description = (string?)null, valid = false, errors = e.Errors.Select(x => x.ToString()).ToList() };
+        }
+    }
+}

@@ -1,0 +1,112 @@
+using System.Text.Json;
+using Baton.Chains;
+using Baton.Events;
+using Baton.Runs;
+using Baton.Server.Auth;
+using Baton.Server.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Baton.Server.Api;
+
+public static class RunsApi
+{
+    public sealed record StartRequest(string? Chain, Dictionary<string, string>? Inputs);
+
+    public static void MapRuns(this IEndpointRouteBuilder app, DataRoot data)
+    {
+        var runs = app.MapGroup("/api/workspaces/{ws}/runs");
+
+        runs.MapPost("/", async (string ws, StartRequest request, RunHost host) =>
+        {
+            if (request.Chain is null || ChainsApi.ChainFile(data, ws, request.Chain) is not { } file || !File.Exists(file))
+                return Problems.NotFound($"no chain '{request.Chain}' in '{ws}'");
+            var yaml = await File.ReadAllTextAsync(file);
+            Chain chain;
+            try { chain = ChainLoader.Load(file, yaml, ChainFiles.Reader(file, data.WorkspacePath(ws))); }
+            catch (ChainValidationException e) { return ChainsApi.ValidationProblem(data, ws, e.Errors); }
+            try
+            {
+                var run = await host.StartRunAsync(ws, chain, yaml, request.Inputs ?? []);
+                return Results.Created($"/api/workspaces/{ws}/runs/{run.Id}", new { id = run.Id });
+            }
+            catch (InputException e)
+            {
+                return Problems.Result(StatusCodes.Status422UnprocessableEntity, "Invalid inputs", string.Join("\n", e.Errors));
+            }
+        }).Requires(data, Role.Editor);
+
+        runs.MapGet("/", (string ws, string? status) =>
+        {
+            var list = RunFolder.All(Path.Combine(data.WorkspacePath(ws), "runs")).Select(RunSummary.Load)
+                .Where(s => status is null || s.Status == status).Reverse().ToList();
+            return Results.Ok(list);
+        }).Requires(data, Role.Viewer);
+
+        runs.MapGet("/{id}", (string ws, string id) =>
+            Find(data, ws, id) is { } run ? Results.Ok(RunSummary.Load(run)) : NoRun(id)).Requires(data, Role.Viewer);
+
+        runs.MapGet("/{id}/events", async (string ws, string id, HttpContext http) =>
+        {
+            if (Find(data, ws, id) is not { } run) return NoRun(id);
+            if (!http.Request.Headers.Accept.ToString().Contains("text/event-stream", StringComparison.Ordinal))
+                return Results.Text(EventsJson(EventReader.ReadAll(run.Events)), "application/json");
+            await EventStream.WriteAsync(http, run);
+            return Results.Empty;
+        }).Requires(data, Role.Viewer);
+
+        runs.MapGet("/{id}/agents/{agent}/output", (string ws, string id, string agent) => AgentFile(data, ws, id, agent, "output"))
+            .Requires(data, Role.Viewer);
+        runs.MapGet("/{id}/agents/{agent}/logs/{stream}", (string ws, string id, string agent, string stream) =>
+            stream is "stdout" or "stderr" ? AgentFile(data, ws, id, agent, $"{stream}.log") : Problems.NotFound("logs are 'stdout' or 'stderr'"))
+            .Requires(data, Role.Viewer);
+
+        runs.MapPost("/{id}/cancel", async (string ws, string id, HttpContext http, RunHost host) =>
+        {
+            if (Find(data, ws, id) is not { } run) return NoRun(id);
+            var summary = RunSummary.Load(run);
+            if (RunStatus.IsFinished(summary.Status)) return Problems.Conflict($"run {id} already {summary.Status}");
+            await InboxWriter.WriteAsync(run.Inbox, EventTypes.RunCancel, EventJson.Data(("by", http.Caller().Name)));
+            host.Launch(ws, run);
+            return Results.Accepted($"/api/workspaces/{ws}/runs/{id}", new { id, status = "cancelling" });
+        }).Requires(data, Role.Editor);
+    }
+
+    internal static RunFolder? Find(DataRoot data, string ws, string id)
+    {
+        if (!RunIds.IsValid(id)) return null;
+        var run = new RunFolder(Path.Combine(data.WorkspacePath(ws), "runs"), id);
+        return run.Exists ? run : null;
+    }
+
+    internal static IResult NoRun(string id) => Problems.NotFound($"no run '{id}'");
+
+    /// <summary>Agent files are untrusted: served as plain text, never sniffed as HTML.</summary>
+    private static IResult AgentFile(DataRoot data, string ws, string id, string agent, string file)
+    {
+        if (Find(data, ws, id) is not { } run) return NoRun(id);
+        if (!RunEngineNames.IsAgentName(agent)) return Problems.NotFound($"no agent '{agent}'");
+        var path = Path.Combine(run.AgentDir(agent), file);
+        if (!File.Exists(path) || SafePaths.IsSymlink(path) || SafePaths.IsSymlink(run.AgentDir(agent))) return Problems.NotFound($"agent '{agent}' has no {file} yet");
+        return Results.File(path, "text/plain; charset=utf-8", enableRangeProcessing: true);
+    }
+
+    internal static string EventsJson(IEnumerable<RunEvent> events)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartArray();
+            foreach (var e in events) JsonDocument.Parse(EventJson.Serialize(e)).RootElement.WriteTo(writer);
+            writer.WriteEndArray();
+        }
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+    }
+}
+
+internal static class RunEngineNames
+{
+    public static bool IsAgentName(string name) =>
+        name.Length is > 0 and <= 63 && name[0] is >= 'a' and <= 'z' && name.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-' or '_');
+}

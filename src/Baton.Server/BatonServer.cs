@@ -1,0 +1,92 @@
+using Baton.Server.Api;
+using Baton.Server.Auth;
+using Baton.Server.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Baton.Server;
+
+public sealed record ServerOptions(string DataPath, string Urls);
+
+/// <summary>`baton serve`: the engine for every workspace's runs, the HTTP API and the web UI, in one process.</summary>
+public static class BatonServer
+{
+    public static WebApplication Build(ServerOptions options)
+    {
+        var data = new DataRoot(options.DataPath);
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        builder.WebHost.UseUrls(options.Urls);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning).AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
+        builder.Services.AddSingleton(data);
+        builder.Services.AddSingleton(new TokenStore(data.TokensFile));
+        builder.Services.AddSingleton<SessionStore>();
+        builder.Services.AddSingleton<ServerMetrics>();
+        builder.Services.AddSingleton<RunHost>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<RunHost>());
+        builder.Services.AddProblemDetails();
+
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.Use(async (context, next) =>
+        {
+            context.RequestServices.GetRequiredService<ServerMetrics>().Request();
+            context.Response.Headers["X-Content-Type-Options"] = "nosniff";
+            context.Response.Headers["Referrer-Policy"] = "no-referrer";
+            if (!context.Request.Path.StartsWithSegments("/api"))
+                context.Response.Headers.ContentSecurityPolicy = "default-src 'self'; style-src 'self'; script-src 'self'; img-src 'self' data:; frame-ancestors 'none'";
+            await next();
+        });
+        app.UseMiddleware<AuthMiddleware>();
+
+        var wwwroot = Path.Combine(AppContext.BaseDirectory, "wwwroot");
+        if (Directory.Exists(wwwroot))
+        {
+            var files = new PhysicalFileProvider(wwwroot);
+            app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
+            app.UseStaticFiles(new StaticFileOptions { FileProvider = files });
+        }
+
+        app.MapGet("/healthz", () => Results.Text("ok\n"));
+        app.MapGet("/api/metrics", (ServerMetrics metrics, RunHost host) => Results.Text(metrics.Render(host), "text/plain; version=0.0.4"));
+        app.MapGet("/metrics", (HttpContext http, ServerMetrics metrics, RunHost host, TokenStore tokens) =>
+            http.Request.Headers.Authorization.ToString() is var auth && auth.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && tokens.Find(auth[7..].Trim()) is not null
+                ? Results.Text(metrics.Render(host), "text/plain; version=0.0.4")
+                : Problems.Result(StatusCodes.Status401Unauthorized, "Not authenticated", "send 'Authorization: Bearer <token>'"));
+        app.MapGet("/api/workspaces", (HttpContext http) =>
+        {
+            var caller = http.Caller();
+            return Results.Ok(new[] { new { name = caller.Workspace, role = Roles.Name(caller.Role) } }.Where(w => data.WorkspaceExists(w.name)));
+        });
+        app.MapSessions();
+        app.MapChains(data);
+        app.MapRuns(data);
+        app.MapDecisions(data);
+        return app;
+    }
+
+    /// <summary>
+    /// First start on an empty data folder: a `default` workspace and an owner token for it, and a
+    /// one-time login URL for the web UI. Returns the lines to print.
+    /// </summary>
+    public static IReadOnlyList<string> Bootstrap(WebApplication app, string publicUrl)
+    {
+        var data = app.Services.GetRequiredService<DataRoot>();
+        var tokens = app.Services.GetRequiredService<TokenStore>();
+        if (tokens.All().Count > 0) return [];
+        if (!data.WorkspaceExists("default")) data.CreateWorkspace("default");
+        var (token, record) = tokens.Create("default", Role.Owner, "owner (first start)");
+        var code = app.Services.GetRequiredService<SessionStore>().CreateLoginCode(record.Id, TimeSpan.FromHours(1));
+        return
+        [
+            "first start: created workspace 'default' and an owner token for it (shown only now, store it safely):",
+            $"  {token}",
+            $"log in to the web UI (this link works once, for an hour): {publicUrl.TrimEnd('/')}/login?code={Uri.EscapeDataString(code)}",
+        ];
+    }
+}

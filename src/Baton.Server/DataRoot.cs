@@ -1,0 +1,50 @@
+using Baton.Runs;
+using Baton.Workspaces;
+
+namespace Baton.Server;
+
+/// <summary>
+/// The server's data folder (SPEC §5): every workspace under workspaces/&lt;name&gt;/, and the server's own
+/// files (token store) under server/, readable by root only.
+/// </summary>
+public sealed class DataRoot
+{
+    public DataRoot(string path)
+    {
+        Path = System.IO.Path.GetFullPath(path);
+        Directory.CreateDirectory(WorkspacesPath);
+        Directory.CreateDirectory(ServerPath);
+        if (OperatingSystem.IsLinux()) File.SetUnixFileMode(ServerPath, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+    }
+
+    public string Path { get; }
+    public string WorkspacesPath => System.IO.Path.Combine(Path, "workspaces");
+    public string ServerPath => System.IO.Path.Combine(Path, "server");
+    public string TokensFile => System.IO.Path.Combine(ServerPath, "tokens.json");
+
+    public IEnumerable<string> WorkspaceNames() =>
+        Directory.EnumerateDirectories(WorkspacesPath).Select(System.IO.Path.GetFileName).Where(n => n is not null && WorkspaceNames_IsValid(n)).Order(StringComparer.Ordinal)!;
+
+    public bool WorkspaceExists(string name) => WorkspaceNames_IsValid(name) && Directory.Exists(WorkspacePath(name)) && !SafePaths.IsSymlink(WorkspacePath(name));
+
+    public string WorkspacePath(string name) =>
+        WorkspaceNames_IsValid(name) ? System.IO.Path.Combine(WorkspacesPath, name) : throw new ArgumentException($"'{name}' is not a workspace name");
+
+    public Workspace OpenWorkspace(string name) => Workspace.Open(WorkspacePath(name));
+
+    /// <summary>Creates a workspace folder (0700) with an empty baton.yaml and chains/.</summary>
+    public Workspace CreateWorkspace(string name)
+    {
+        if (!WorkspaceNames_IsValid(name)) throw new ArgumentException($"'{name}' is not a valid workspace name: use [a-z][a-z0-9-]{{0,30}}");
+        var path = WorkspacePath(name);
+        if (Directory.Exists(path)) throw new InvalidOperationException($"workspace '{name}' already exists");
+        Directory.CreateDirectory(path);
+        if (OperatingSystem.IsLinux()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        Directory.CreateDirectory(System.IO.Path.Combine(path, "chains"));
+        File.WriteAllText(System.IO.Path.Combine(path, Workspace.ConfigFileName), "# Workspace settings (see SPEC §1).\n");
+        return OpenWorkspace(name);
+    }
+
+    public static bool WorkspaceNames_IsValid(string name) =>
+        name.Length is > 0 and <= 31 && name[0] is >= 'a' and <= 'z' && name.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-');
+}

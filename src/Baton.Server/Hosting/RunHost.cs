@@ -1,0 +1,122 @@
+using System.Collections.Concurrent;
+using Baton.Chains;
+using Baton.Events;
+using Baton.Runs;
+using Baton.Workspaces;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Baton.Server.Hosting;
+
+/// <summary>
+/// Runs every workspace's runs in this process. An active run has an engine loop; a run paused at
+/// a decision has none — only an inotify watch on its inbox (kernel memory, no thread), which
+/// brings the engine back when an answer lands. At start, runs that were in flight are resumed.
+/// </summary>
+public sealed class RunHost(DataRoot data, ServerMetrics metrics, ILogger<RunHost> logger) : IHostedService
+{
+    private readonly ConcurrentDictionary<string, Lazy<Task<RunOutcome>>> _active = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, IDisposable> _parked = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, RunEngine> _engines = new(StringComparer.Ordinal);
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        foreach (var name in data.WorkspaceNames())
+        {
+            Workspace workspace;
+            try { workspace = data.OpenWorkspace(name); }
+            catch (ChainValidationException e) { logger.LogWarning("workspace {Workspace}: {Errors}", name, e.Message); continue; }
+            foreach (var run in RunFolder.All(workspace.RunsRoot))
+            {
+                var state = RunState.Fold(EventReader.ReadAll(run.Events));
+                if (RunStatus.IsFinished(state.Status)) continue;
+                if (state.Status == RunStatus.Waiting) Park(name, run);
+                else Launch(name, run);
+            }
+        }
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask; // runs resume at the next start
+
+    public int ActiveCount => _active.Count;
+    public int ParkedCount => _parked.Count;
+
+    public async Task<RunFolder> StartRunAsync(string workspaceName, Chain chain, string chainYaml, IReadOnlyDictionary<string, string> inputs)
+    {
+        var workspace = data.OpenWorkspace(workspaceName);
+        var run = await RunCreator.CreateAsync(workspace, chain, chainYaml, inputs, GroupCommitter.Shared);
+        metrics.RunStarted();
+        Launch(workspaceName, run);
+        return run;
+    }
+
+    /// <summary>Makes sure an engine is running this run (no-op when one is).</summary>
+    public void Launch(string workspaceName, RunFolder run)
+    {
+        var key = Key(workspaceName, run.Id);
+        if (_parked.TryRemove(key, out var watch)) watch.Dispose();
+        // Lazy: under a race GetOrAdd may build two entries, but only the stored one is ever started.
+        _ = _active.GetOrAdd(key, _ => new Lazy<Task<RunOutcome>>(() => Task.Run(() => RunToPauseOrEnd(workspaceName, run)))).Value;
+    }
+
+    private async Task<RunOutcome> RunToPauseOrEnd(string workspaceName, RunFolder run)
+    {
+        var key = Key(workspaceName, run.Id);
+        RunOutcome outcome;
+        try
+        {
+            outcome = await Engine(workspaceName).RunAsync(run);
+        }
+        catch (RunLockedException)
+        {
+            _active.TryRemove(key, out _);
+            return new RunOutcome(run.Id, RunStatus.Running, "another engine owns it");
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "run {Run} stopped unexpectedly", run.Id);
+            _active.TryRemove(key, out _);
+            return new RunOutcome(run.Id, RunStatus.Failed, e.Message);
+        }
+        _active.TryRemove(key, out _);
+        if (outcome.Status == RunStatus.Waiting) Park(workspaceName, run);
+        else metrics.RunFinished(outcome.Status);
+        // An answer may have landed between the engine's last look and the park: look again.
+        if (outcome.Status == RunStatus.Waiting && Directory.EnumerateFiles(run.Inbox, "*.json").Any()) Launch(workspaceName, run);
+        return outcome;
+    }
+
+    private void Park(string workspaceName, RunFolder run)
+    {
+        var key = Key(workspaceName, run.Id);
+        var watch = InboxWatcher.Shared.Watch(run.Inbox, () => Launch(workspaceName, run));
+        if (!_parked.TryAdd(key, watch)) watch.Dispose();
+        ScheduleDecisionDeadline(workspaceName, run);
+    }
+
+    private void ScheduleDecisionDeadline(string workspaceName, RunFolder run)
+    {
+        var state = RunState.Fold(EventReader.ReadAll(run.Events));
+        var deadline = state.Agents.Values.Where(a => a.Status == AgentStatus.Waiting && a.DecisionDeadline is not null).Min(a => a.DecisionDeadline);
+        if (deadline is null) return;
+        var delay = deadline.Value - DateTimeOffset.UtcNow;
+        _ = Task.Delay(delay < TimeSpan.Zero ? TimeSpan.Zero : delay).ContinueWith(_ => Launch(workspaceName, run), TaskScheduler.Default);
+    }
+
+    /// <summary>The task of the engine currently running this run, if any.</summary>
+    public Task<RunOutcome>? ActiveTask(string workspaceName, string runId) => _active.GetValueOrDefault(Key(workspaceName, runId))?.Value;
+
+    private RunEngine Engine(string workspaceName) =>
+        _engines.GetOrAdd(workspaceName, name => new RunEngine(data.OpenWorkspace(name), new EngineOptions
+        {
+            BaseEnvironment = ServerEnvironment.ForAgents(),
+            OnEvent = (_, _) => metrics.EventWritten(),
+            OnWarning = message => logger.LogWarning("{Workspace}: {Message}", name, message),
+        }));
+
+    /// <summary>baton.yaml changed (e.g. through the API): the next run uses the new settings.</summary>
+    public void Reload(string workspaceName) => _engines.TryRemove(workspaceName, out _);
+
+    private static string Key(string workspace, string runId) => $"{workspace}/{runId}";
+}

@@ -1,0 +1,48 @@
+using Baton.Events;
+
+namespace Baton.Runs;
+
+/// <summary>
+/// Answering a decision from outside the engine (the CLI, the server): check that it is waiting,
+/// drop the answer into the inbox, and read the engine's verdict once it has taken the file.
+/// </summary>
+public static class DecisionInbox
+{
+    /// <summary>Writes the decision into the run's inbox; returns the inbox file's name (to find its verdict).</summary>
+    /// <exception cref="DecisionRefusedException">The agent is not a decision that is waiting.</exception>
+    public static async Task<string> SubmitAsync(RunFolder run, string agent, string decision, string comment, string by, string? shownHash = null)
+    {
+        var events = EventReader.ReadAll(run.Events);
+        var state = RunState.Fold(events);
+        var chain = RunEngine.LoadChain(run);
+        if (chain.Agent(agent) is not { } spec) throw new DecisionRefusedException($"run {run.Id} has no agent '{agent}' (agents: {string.Join(", ", chain.Agents.Select(a => a.Name))})");
+        if (spec.Decision is null) throw new DecisionRefusedException($"'{agent}' is not a decision agent");
+        var current = state.Agent(agent);
+        if (current.Status != AgentStatus.Waiting || current.Decision is not null)
+            throw new DecisionRefusedException($"'{agent}' is not waiting for a decision (it is {current.Status}{(current.Decision is { } d ? $", already decided: {d}" : "")})");
+        var waiting = events.Last(e => e.Type == EventTypes.For(agent, EventTypes.Waiting));
+        var options = waiting.Data is { } data && data.TryGetProperty("options", out var o) ? o.EnumerateArray().Select(x => x.GetString()).ToList() : [];
+        if (!options.Contains(decision)) throw new DecisionRefusedException($"'{decision}' is not an option here (options: {string.Join(", ", options)})");
+        return await InboxWriter.WriteAsync(run.Inbox, EventTypes.For(agent, EventTypes.Decided), EventJson.Data(
+            ("decision", decision), ("comment", comment), ("by", by), ("round", current.Attempt), ("shown_hash", shownHash ?? current.ShownHash)));
+    }
+
+    /// <summary>Waits for the engine to take the file: null when it became a decided event, else the refusal.</summary>
+    public static async Task<string?> WaitForVerdictAsync(RunFolder run, string inboxFile, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            foreach (var e in EventReader.ReadAll(run.Events).Reverse())
+            {
+                if (e.Source is null || !e.Source.EndsWith("@" + inboxFile, StringComparison.Ordinal)) continue;
+                return e.Type == EventTypes.InboxRejected ? e.GetString("reason") ?? "refused" : null;
+            }
+            await Task.Delay(50);
+        }
+        throw new DecisionRefusedException($"the engine running {run.Id} did not take the decision within {timeout.TotalSeconds:0} s");
+    }
+}
+
+/// <summary>The decision cannot be taken (not a decision, not waiting, not an option, or the engine refused it).</summary>
+public sealed class DecisionRefusedException(string message) : Exception(message);
