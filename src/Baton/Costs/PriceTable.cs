@@ -3,7 +3,7 @@ namespace Baton.Costs;
 /// <summary>
 /// Built-in list prices (USD per 1M tokens: input, output, cached input) of the major providers'
 /// current models, as published on <see cref="AsOf"/>. Prices change: baton.yaml `prices:`
-/// overrides any entry, and a model found in neither costs 0 and is marked unpriced in the ledger.
+/// overrides any entry (and adds models), and a model found in neither costs 0 and is marked unpriced in the ledger.
 /// Dated model names (gpt-4o-mini-2024-07-18, claude-sonnet-4-5-20250929) match their family by
 /// the longest prefix, so gpt-4o-mini never picks up gpt-4o's price.
 /// </summary>
@@ -65,10 +65,14 @@ public sealed class PriceTable
         // A provider may be named in front ("openai/gpt-4o"); prices are by model.
         var bare = model.Contains('/') ? model[(model.LastIndexOf('/') + 1)..] : model;
         if (_overrides.TryGetValue(bare, out exact)) return exact;
-        return Longest(_overrides, bare) ?? Longest(BuiltInPrices, bare);
+        // The most specific family wins wherever it is defined (an override of gpt-4o must not reprice
+        // gpt-4o-mini); between equally specific ones, the override.
+        var (custom, customLength) = Longest(_overrides, bare);
+        var (builtIn, builtInLength) = Longest(BuiltInPrices, bare);
+        return customLength >= builtInLength ? custom ?? builtIn : builtIn;
     }
 
-    private static ModelPrice? Longest(IReadOnlyDictionary<string, ModelPrice> prices, string model)
+    private static (ModelPrice? Price, int Length) Longest(IReadOnlyDictionary<string, ModelPrice> prices, string model)
     {
         ModelPrice? best = null;
         var bestLength = -1;
@@ -81,6 +85,6 @@ public sealed class PriceTable
                 bestLength = name.Length;
             }
         }
-        return best;
+        return (best, bestLength);
     }
 }

@@ -78,10 +78,10 @@ public sealed partial record WorkspaceConfig
                     default: read.UnknownKey(key, $"price of '{model}' (USD per 1M tokens)", PriceKeys); break;
                 }
             }
-            if (input is null || output is null)
-                read.Errors.Add(value, $"price of '{model}' needs 'input' and 'output' (USD per 1M tokens)");
-            else
+            if (input is not null && output is not null)
                 prices[model] = new ModelPrice(input.Value, output.Value, cached);
+            else if (!body.Children.ContainsKey(new YamlScalarNode("input")) || !body.Children.ContainsKey(new YamlScalarNode("output")))
+                read.Errors.Add(value, $"price of '{model}' needs 'input' and 'output' (USD per 1M tokens)");
         }
         return prices;
     }
