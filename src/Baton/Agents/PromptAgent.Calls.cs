@@ -101,8 +101,11 @@ public sealed partial class PromptAgent
         {
             record["usage"] = new JsonObject
             {
-                ["input_tokens"] = entry.Usage.InputTokens, ["output_tokens"] = entry.Usage.OutputTokens,
-                ["cached_input_tokens"] = entry.Usage.CachedInputTokens, ["reasoning_tokens"] = entry.Usage.ReasoningTokens, ["source"] = entry.Source,
+                ["input_tokens"] = entry.Usage.InputTokens,
+                ["output_tokens"] = entry.Usage.OutputTokens,
+                ["cached_input_tokens"] = entry.Usage.CachedInputTokens,
+                ["reasoning_tokens"] = entry.Usage.ReasoningTokens,
+                ["source"] = entry.Source,
             };
             record["cost_usd"] = entry.Usd;
         }

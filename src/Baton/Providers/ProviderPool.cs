@@ -1,6 +1,6 @@
-using System.Collections.Concurrent;
 using System.ClientModel;
 using System.ClientModel.Primitives;
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using Anthropic;

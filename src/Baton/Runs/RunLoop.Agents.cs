@@ -23,7 +23,8 @@ internal sealed partial class RunLoop
             return;
         }
         var context = new AgentContext(_engine.Workspace, _run, _chain, spec, attempt, agentDir, WorkDir(),
-            Environment(spec, attempt, agentDir, agentInbox), RenderTemplate, Options.KillGrace) { Warn = Options.OnWarning };
+            Environment(spec, attempt, agentDir, agentInbox), RenderTemplate, Options.KillGrace)
+        { Warn = Options.OnWarning };
         var cancel = new CancellationTokenSource();
         var timeout = spec.Timeout ?? _engine.Workspace.Config.Limits.AgentTimeout;
         if (timeout is { } t) cancel.CancelAfter(t);

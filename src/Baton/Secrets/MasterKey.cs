@@ -35,7 +35,8 @@ internal static class MasterKey
             // CreateNew: two processes racing to create the key must not overwrite each other's.
             using var stream = new FileStream(path, new FileStreamOptions
             {
-                Mode = FileMode.CreateNew, Access = FileAccess.Write,
+                Mode = FileMode.CreateNew,
+                Access = FileAccess.Write,
                 UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
             });
             stream.Write(key);

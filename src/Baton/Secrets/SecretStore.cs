@@ -134,7 +134,8 @@ public sealed partial class SecretStore
         var temp = File + ".tmp";
         using (var stream = new FileStream(temp, new FileStreamOptions
         {
-            Mode = FileMode.Create, Access = FileAccess.Write,
+            Mode = FileMode.Create,
+            Access = FileAccess.Write,
             UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
         }))
         {

@@ -67,8 +67,13 @@ public sealed partial class FakeLlmServer
             type = "message_start",
             message = new
             {
-                id = "msg_fake", type = "message", role = "assistant", model = "claude-fake", content = Array.Empty<object>(),
-                stop_reason = (string?)null, stop_sequence = (string?)null,
+                id = "msg_fake",
+                type = "message",
+                role = "assistant",
+                model = "claude-fake",
+                content = Array.Empty<object>(),
+                stop_reason = (string?)null,
+                stop_sequence = (string?)null,
                 usage = new { input_tokens = r.Input, output_tokens = 1, cache_read_input_tokens = r.Cached, cache_creation_input_tokens = 0 },
             },
         });
