@@ -20,6 +20,9 @@ public sealed record AgentContext(
     public string OutputFile => Path.Combine(AgentDir, "output");
     public string StdoutFile => Path.Combine(AgentDir, "stdout.log");
     public string StderrFile => Path.Combine(AgentDir, "stderr.log");
+
+    /// <summary>Something a person should see once (e.g. which LLM provider `default` fell back to).</summary>
+    public Action<string>? Warn { get; init; }
 }
 
 /// <summary>
@@ -28,6 +31,10 @@ public sealed record AgentContext(
 /// </summary>
 public sealed record AgentResult(bool Succeeded, string? Reason = null, int? ExitCode = null, string? Message = null)
 {
+    /// <summary>What the attempt's LLM calls cost (prompt agents); null for agents that make none.</summary>
+    public decimal? CostUsd { get; init; }
+    public Costs.TokenUsage? Tokens { get; init; }
+
     public static AgentResult Success(int? exitCode = 0) => new(true, ExitCode: exitCode);
     public static AgentResult Failed(string reason, string message, int? exitCode = null) => new(false, reason, exitCode, message);
 }

@@ -27,6 +27,7 @@ public sealed class EngineOptions
     {
         [AgentKind.Run] = new BashAgent(),
         [AgentKind.Cli] = new CliAgent(),
+        [AgentKind.Prompt] = PromptAgent.Shared,
     };
 
     /// <summary>Called on the run loop after every event is appended (the live view, the server's streams).</summary>

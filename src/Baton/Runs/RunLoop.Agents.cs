@@ -40,7 +40,8 @@ internal sealed partial class RunLoop
             return;
         }
         var context = new AgentContext(_engine.Workspace, _run, _chain, spec, attempt, agentDir, workDir,
-            Environment(spec, attempt, agentDir, agentInbox), template => RenderTemplate(name, template), Options.KillGrace);
+            Environment(spec, attempt, agentDir, agentInbox), template => RenderTemplate(name, template), Options.KillGrace)
+        { Warn = Options.OnWarning };
         var cancel = new CancellationTokenSource();
         var timeout = spec.Timeout ?? _engine.Workspace.Config.Limits.AgentTimeout;
         if (timeout is { } t) cancel.CancelAfter(t);
@@ -83,7 +84,8 @@ internal sealed partial class RunLoop
         {
             var output = new FileInfo(_run.AgentOutput(finished.Agent));
             Append(EventTypes.For(finished.Agent, EventTypes.Done), finished.Agent, finished.Attempt, EventJson.Data(
-                ("output", Path.GetRelativePath(_run.Path, output.FullName)), ("bytes", output.Exists ? output.Length : 0L), ("exit_code", result.ExitCode)));
+                ("output", Path.GetRelativePath(_run.Path, output.FullName)), ("bytes", output.Exists ? output.Length : 0L), ("exit_code", result.ExitCode),
+                ("cost_usd", result.CostUsd), ("input_tokens", result.Tokens?.InputTokens), ("output_tokens", result.Tokens?.OutputTokens)));
             if (spec.Emits is { } emitted) Append(emitted, finished.Agent, finished.Attempt, EventJson.Data(("from", finished.Agent)));
             return;
         }
@@ -98,7 +100,8 @@ internal sealed partial class RunLoop
         var delay = retry ? RetryDelay(finished.Attempt) : TimeSpan.Zero;
         Append(EventTypes.For(finished.Agent, EventTypes.Failed), finished.Agent, finished.Attempt, EventJson.Data(
             ("reason", reason), ("message", message), ("exit_code", result.ExitCode),
-            ("retry", retry ? true : null), ("retry_in_ms", retry ? (long)delay.TotalMilliseconds : null)));
+            ("retry", retry ? true : null), ("retry_in_ms", retry ? (long)delay.TotalMilliseconds : null),
+            ("cost_usd", result.CostUsd), ("input_tokens", result.Tokens?.InputTokens), ("output_tokens", result.Tokens?.OutputTokens)));
     }
 
     private bool CancelAgent(string name)

@@ -143,7 +143,9 @@ internal sealed partial class RunLoop
                         acted = true;
                         break;
                     case FinishRun finish:
-                        Append(EventTypes.RunFinished, null, 0, EventJson.Data(("status", finish.Status), ("reason", finish.Reason)));
+                        // The ledger, not this loop's memory, so calls made before a resume are counted too.
+                        Append(EventTypes.RunFinished, null, 0, EventJson.Data(("status", finish.Status), ("reason", finish.Reason),
+                            ("cost_usd", Costs.CostLedger.TotalUsd(_run.Path))));
                         return null;
                 }
             }

@@ -1,15 +1,27 @@
 using Baton.Chains;
+using Baton.Costs;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 namespace Baton.Workspaces;
 
-/// <summary>baton.yaml (SPEC §1). Every key is optional; a missing file means all defaults.</summary>
-public sealed record WorkspaceConfig(IReadOnlyDictionary<string, CliTool> Clis)
+/// <summary>
+/// baton.yaml (SPEC §1). Every key is optional; a missing file means all defaults. Sections are
+/// parsed in partial files by concern (.Llm: providers, prices, budget; .Limits).
+/// </summary>
+public sealed partial record WorkspaceConfig(IReadOnlyDictionary<string, CliTool> Clis)
 {
     public static WorkspaceConfig Default { get; } = new(CliTool.BuiltIn);
 
     public WorkspaceLimits Limits { get; init; } = new();
+
+    /// <summary>Provider aliases as written; an agent's `model:` names one (see Providers.ProviderResolver).</summary>
+    public IReadOnlyDictionary<string, ProviderConfig> Providers { get; init; } = new Dictionary<string, ProviderConfig>(StringComparer.Ordinal);
+
+    /// <summary>`prices:` overrides of the built-in price table, by model name.</summary>
+    public IReadOnlyDictionary<string, ModelPrice> Prices { get; init; } = new Dictionary<string, ModelPrice>(StringComparer.Ordinal);
+
+    public WorkspaceBudget? Budget { get; init; }
 
     private static readonly string[] TopLevelKeys = ["providers", "prices", "limits", "budget", "clis"];
 
@@ -17,40 +29,47 @@ public sealed record WorkspaceConfig(IReadOnlyDictionary<string, CliTool> Clis)
     public static WorkspaceConfig Load(string path)
     {
         if (!File.Exists(path)) return Default;
-        var errors = new List<ChainError>();
+        var errors = new ChainErrorList(path);
+        var read = new YamlReader(errors);
         var clis = new Dictionary<string, CliTool>(CliTool.BuiltIn, StringComparer.Ordinal);
+        var config = Default;
         try
         {
             var stream = new YamlStream();
             using (var reader = new StringReader(File.ReadAllText(path))) stream.Load(reader);
-            if (stream.Documents.Count == 0) return Default;
+            if (stream.Documents.Count == 0 || YamlReader.IsNull(stream.Documents[0].RootNode)) return Default;
             if (stream.Documents[0].RootNode is not YamlMappingNode root)
             {
-                errors.Add(new ChainError(path, Loc(stream.Documents[0].RootNode), "baton.yaml must be a mapping of settings"));
-                throw new ChainValidationException(errors);
+                errors.Add(stream.Documents[0].RootNode, "baton.yaml must be a mapping of settings");
+                throw new ChainValidationException(errors.ToList());
             }
-            foreach (var (keyNode, value) in root.Children)
+            foreach (var (keyNode, key, value) in read.Entries(root, "baton.yaml"))
             {
-                var key = ((YamlScalarNode)keyNode).Value ?? "";
-                if (!TopLevelKeys.Contains(key))
+                switch (key)
                 {
-                    var hint = KeySuggester.Suggest(key, TopLevelKeys) is { } s ? $"; did you mean '{s}'?" : $" (known: {string.Join(", ", TopLevelKeys)})";
-                    errors.Add(new ChainError(path, Loc(keyNode), $"unknown key '{key}'{hint}"));
+                    case "clis": ReadClis(value, clis, errors); break;
+                    case "providers": config = config with { Providers = ReadProviders(read, value) }; break;
+                    case "prices": config = config with { Prices = ReadPrices(read, value) }; break;
+                    case "limits": config = config with { Limits = ReadLimits(read, value) }; break;
+                    case "budget": config = config with { Budget = ReadBudget(read, value) }; break;
+                    default:
+                        var hint = KeySuggester.Suggest(key, TopLevelKeys) is { } s ? $"; did you mean '{s}'?" : $" (known: {string.Join(", ", TopLevelKeys)})";
+                        errors.Add(keyNode, $"unknown key '{key}'{hint}");
+                        break;
                 }
-                else if (key == "clis") ReadClis(path, value, clis, errors);
             }
         }
         catch (YamlException e)
         {
-            errors.Add(new ChainError(path, new SourceLocation((int)e.Start.Line, (int)e.Start.Column), e.Message));
+            errors.Add(e.Start, e.Message);
         }
-        if (errors.Count > 0) throw new ChainValidationException(errors);
-        return new WorkspaceConfig(clis);
+        if (errors.Count > 0) throw new ChainValidationException(errors.ToList());
+        return config with { Clis = clis };
     }
 
-    private static void ReadClis(string path, YamlNode node, Dictionary<string, CliTool> clis, List<ChainError> errors)
+    private static void ReadClis(YamlNode node, Dictionary<string, CliTool> clis, ChainErrorList errors)
     {
-        if (node is not YamlMappingNode map) { errors.Add(new ChainError(path, Loc(node), "'clis' must map a tool name to {command: [...]}")); return; }
+        if (node is not YamlMappingNode map) { errors.Add(node, "'clis' must map a tool name to {command: [...]}"); return; }
         foreach (var (nameNode, toolNode) in map.Children)
         {
             var name = ((YamlScalarNode)nameNode).Value ?? "";
@@ -58,11 +77,9 @@ public sealed record WorkspaceConfig(IReadOnlyDictionary<string, CliTool> Clis)
             if (command is YamlSequenceNode seq && seq.Children.Count > 0 && seq.Children.All(x => x is YamlScalarNode { Value.Length: > 0 }))
                 clis[name] = new CliTool(name, [.. seq.Children.Select(x => ((YamlScalarNode)x).Value!)]);
             else
-                errors.Add(new ChainError(path, Loc(toolNode), $"clis.{name} needs 'command: [program, args...]' (a non-empty list)"));
+                errors.Add(toolNode, $"clis.{name} needs 'command: [program, args...]' (a non-empty list)");
         }
     }
-
-    private static SourceLocation Loc(YamlNode node) => new((int)node.Start.Line, (int)node.Start.Column);
 }
 
 /// <summary>A terminal agent tool; the task is appended as the last argument, with no shell in between.</summary>
@@ -74,10 +91,4 @@ public sealed record CliTool(string Name, IReadOnlyList<string> Command)
         ["codex"] = new("codex", ["codex", "exec"]),
         ["aider"] = new("aider", ["aider", "--yes-always", "--message"]),
     };
-}
-
-/// <summary>baton.yaml `limits:` (SPEC §1, §6).</summary>
-public sealed record WorkspaceLimits
-{
-    public TimeSpan? AgentTimeout { get; init; }
 }

@@ -1,0 +1,139 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.ExceptionServices;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Baton.Costs;
+using Baton.Providers;
+using Baton.Secrets;
+using Microsoft.Extensions.AI;
+
+namespace Baton.Agents;
+
+public sealed partial class PromptAgent
+{
+    /// <summary>One LLM call: stream (or not) the reply, then record it in calls/NNN.json and the ledger, even when it failed.</summary>
+    private async Task<string> CallAsync(AgentContext context, ResolvedProvider provider, IChatClient client, List<ChatMessage> messages,
+        ChatOptions chatOptions, SecretMasker masker, CallTotals totals, CancellationToken cancellationToken)
+    {
+        var number = ++totals.Calls;
+        var recorder = new CallRecorder(Options.MaxRecordedBytes);
+        var started = DateTimeOffset.UtcNow;
+        var clock = Stopwatch.StartNew();
+        ChatResponse? response = null;
+        ExceptionDispatchInfo? failure = null;
+        using (recorder.Activate())
+        {
+            try
+            {
+                if (provider.Stream)
+                {
+                    var updates = new List<ChatResponseUpdate>();
+                    await foreach (var update in client.GetStreamingResponseAsync(messages, chatOptions, cancellationToken)) updates.Add(update);
+                    response = updates.ToChatResponse();
+                }
+                else
+                {
+                    response = await client.GetResponseAsync(messages, chatOptions, cancellationToken);
+                }
+            }
+            catch (Exception e)
+            {
+                failure = ExceptionDispatchInfo.Capture(e);
+            }
+        }
+        var reply = response?.Text ?? "";
+        CostEntry? entry = null;
+        if (response is not null)
+        {
+            var usage = Usage(response.Usage, messages, reply);
+            var price = new PriceTable(context.Workspace.Config.Prices).Find(provider.Type == "offline" ? "offline" : provider.Model);
+            var usd = price?.Cost(usage) ?? 0m;
+            entry = new CostEntry(started, Path.GetFileName(context.Workspace.Root), context.Chain.Name, context.Run.Id, context.Agent.Name,
+                context.Attempt, number, provider.Alias, provider.Model, usage, usd, price is not null);
+            CostLedger.Append(context.Run.Path, entry);
+            totals.Usd += usd;
+            totals.Tokens = totals.Tokens.Add(usage);
+        }
+        (string Reason, string Message)? error = failure is null ? null
+            : ProviderException.Find(failure.SourceException) is { } p ? (p.Reason, p.Message) : ("provider", failure.SourceException.Message);
+        await WriteCallAsync(context, number, provider, recorder, started, clock.ElapsedMilliseconds, reply, entry, error, masker, cancellationToken);
+        failure?.Throw();
+        return reply;
+    }
+
+    /// <summary>Usage as the provider reported it; when it reported none, counted with o200k and marked estimated.</summary>
+    private static TokenUsage Usage(UsageDetails? usage, IEnumerable<ChatMessage> messages, string reply)
+    {
+        if (usage is { } u && (u.InputTokenCount is not null || u.OutputTokenCount is not null))
+            return new TokenUsage(u.InputTokenCount ?? 0, u.OutputTokenCount ?? 0, u.CachedInputTokenCount ?? 0, u.ReasoningTokenCount ?? 0);
+        return new TokenUsage(messages.Sum(m => TokenCounter.Count(m.Text)), TokenCounter.Count(reply), Estimated: true);
+    }
+
+    private static async Task WriteCallAsync(AgentContext context, int number, ResolvedProvider provider, CallRecorder recorder, DateTimeOffset started,
+        long milliseconds, string reply, CostEntry? entry, (string Reason, string Message)? error, SecretMasker masker, CancellationToken cancellationToken)
+    {
+        var record = new JsonObject
+        {
+            ["call"] = number,
+            ["provider"] = provider.Alias,
+            ["type"] = provider.Type,
+            ["model"] = provider.Model,
+            ["url"] = recorder.Url is { } url ? masker.Apply(url) : null,
+            ["started"] = started.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
+            ["duration_ms"] = milliseconds,
+            ["attempts"] = new JsonArray([.. recorder.Attempts.ToList().Select(a => (JsonNode)new JsonObject
+            {
+                ["status"] = a.Status, ["error"] = a.Error is null ? null : masker.Apply(a.Error), ["ms"] = a.Milliseconds, ["retry_after_ms"] = a.RetryInMilliseconds,
+            })]),
+            ["request"] = Json(recorder.RequestBody, masker),
+            ["response"] = new JsonObject
+            {
+                ["status"] = recorder.Status,
+                ["content_type"] = recorder.ContentType,
+                ["body"] = recorder.ContentType == "text/event-stream" ? ServerSentEvents(recorder.ResponseText, masker) : Json(recorder.ResponseText, masker),
+                ["truncated"] = recorder.Truncated ? true : null,
+            },
+            ["reply"] = masker.Apply(reply),
+        };
+        if (entry is not null)
+        {
+            record["usage"] = new JsonObject
+            {
+                ["input_tokens"] = entry.Usage.InputTokens,
+                ["output_tokens"] = entry.Usage.OutputTokens,
+                ["cached_input_tokens"] = entry.Usage.CachedInputTokens,
+                ["reasoning_tokens"] = entry.Usage.ReasoningTokens,
+                ["source"] = entry.Source,
+            };
+            record["cost_usd"] = entry.Usd;
+        }
+        if (error is { } e) record["error"] = new JsonObject { ["reason"] = e.Reason, ["message"] = masker.Apply(e.Message) };
+        var dir = Directory.CreateDirectory(Path.Combine(context.AgentDir, "calls")).FullName;
+        var text = record.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        await File.WriteAllTextAsync(Path.Combine(dir, $"{number:000}.json"), masker.Apply(text) + "\n", Encoding.UTF8, cancellationToken);
+    }
+
+    /// <summary>A body as JSON when it is JSON (the usual case), else as a string, so the record is always readable.</summary>
+    private static JsonNode? Json(string? body, SecretMasker masker)
+    {
+        if (string.IsNullOrEmpty(body)) return null;
+        var masked = masker.Apply(body);
+        try { return JsonNode.Parse(masked); }
+        catch (JsonException) { return JsonValue.Create(masked); }
+    }
+
+    /// <summary>An SSE reply as the list of its events' data, each parsed when it is JSON.</summary>
+    private static JsonArray ServerSentEvents(string body, SecretMasker masker)
+    {
+        var events = new JsonArray();
+        foreach (var line in body.Split('\n'))
+        {
+            if (!line.StartsWith("data:", StringComparison.Ordinal)) continue;
+            var data = line[5..].Trim();
+            if (data.Length > 0) events.Add(Json(data, masker));
+        }
+        return events;
+    }
+}

@@ -1,0 +1,92 @@
+using System.ClientModel;
+using System.ClientModel.Primitives;
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+using Anthropic;
+using Microsoft.Extensions.AI;
+using OllamaSharp;
+using OpenAI;
+
+namespace Baton.Providers;
+
+/// <summary>
+/// IChatClients for resolved providers. One HttpClient (with its ResilientHandler, and so one
+/// circuit breaker and one connection pool) per provider endpoint and key, shared by every run of
+/// the process; SDK clients on top are cheap and made per call.
+/// </summary>
+public sealed class ProviderPool(ProviderOptions options) : IDisposable
+{
+    private readonly ConcurrentDictionary<string, Lazy<HttpClient>> _http = new(StringComparer.Ordinal);
+
+    public ProviderOptions Options { get; } = options;
+
+    public IChatClient ChatClient(ResolvedProvider provider) => provider.Type switch
+    {
+        "offline" => new OfflineChatClient(),
+        "openai" => OpenAi(provider),
+        "anthropic" => Anthropic(provider),
+        "ollama" => Ollama(provider),
+        _ => throw new ProviderConfigException($"unknown provider type '{provider.Type}'"),
+    };
+
+    private IChatClient OpenAi(ResolvedProvider provider)
+    {
+        var clientOptions = new OpenAIClientOptions
+        {
+            Endpoint = new Uri(provider.BaseUrl),
+            RetryPolicy = new ClientRetryPolicy(0), // Baton's ResilientHandler retries; the SDK's would multiply them
+            NetworkTimeout = Timeout.InfiniteTimeSpan, // the handler's per-attempt deadline is the timeout
+            Transport = new HttpClientPipelineTransport(Http(provider)),
+        };
+        // Local OpenAI-compatible servers often need no key; the SDK insists on one.
+        return new OpenAIClient(new ApiKeyCredential(provider.ApiKey ?? "none"), clientOptions).GetChatClient(provider.Model).AsIChatClient();
+    }
+
+    private IChatClient Anthropic(ResolvedProvider provider)
+    {
+        // The SDK posts to {BaseUrl}/v1/messages; accept a base_url written with /v1 as well.
+        var baseUrl = provider.BaseUrl.EndsWith("/v1", StringComparison.Ordinal) ? provider.BaseUrl[..^3] : provider.BaseUrl;
+        var client = new AnthropicClient
+        {
+            ApiKey = provider.ApiKey ?? "none",
+            BaseUrl = baseUrl,
+            HttpClient = Http(provider),
+            MaxRetries = 0,
+            Timeout = TimeSpan.FromDays(1),
+        };
+        return client.AsIChatClient(provider.Model, 8192);
+    }
+
+    private IChatClient Ollama(ResolvedProvider provider)
+    {
+        var http = Http(provider);
+        return new OllamaApiClient(http, provider.Model);
+    }
+
+    private HttpClient Http(ResolvedProvider provider)
+    {
+        // The key is part of the identity (two keys = two rate limits) but only as a hash: this dictionary is not a place for keys.
+        var keyHash = provider.ApiKey is null ? "" : Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(provider.ApiKey)))[..16];
+        var identity = $"{provider.Type}|{provider.Alias}|{provider.BaseUrl}|{keyHash}|{provider.Timeout}";
+        return _http.GetOrAdd(identity, _ => new Lazy<HttpClient>(() =>
+        {
+            var sockets = new SocketsHttpHandler
+            {
+                ConnectTimeout = Options.ConnectTimeout,
+                PooledConnectionLifetime = TimeSpan.FromMinutes(5), // picks up DNS changes of hosted APIs
+            };
+            return new HttpClient(new ResilientHandler(provider, Options, sockets))
+            {
+                Timeout = Timeout.InfiniteTimeSpan,
+                BaseAddress = provider.Type == "ollama" ? new Uri(provider.BaseUrl + "/") : null,
+            };
+        })).Value;
+    }
+
+    public void Dispose()
+    {
+        foreach (var client in _http.Values.Where(l => l.IsValueCreated)) client.Value.Dispose();
+        _http.Clear();
+    }
+}

@@ -1,0 +1,67 @@
+using Baton.Costs;
+using Baton.Runs;
+
+namespace Baton.Tests.Llm;
+
+public class AnthropicProviderTests
+{
+    private static string Config(FakeLlmServer server, bool stream) => $"""
+        providers:
+          claude:
+            type: anthropic
+            base_url: {server.AnthropicUrl}
+            model: claude-sonnet-4-5
+            api_key: ${"{"}env:TEST_KEY{"}"}
+            stream: {(stream ? "true" : "false")}
+        """;
+
+    private const string Chain = """
+        name: claude-chain
+        agents:
+          ask:
+            system: Be brief.
+            prompt: Say hello.
+            model: claude
+        """;
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Reply_ReachesOutput_WithReportedUsage(bool stream)
+    {
+        using var server = new FakeLlmServer().Then(FakeReply.Text("Hello from Claude.", input: 1000, output: 100));
+        using var ws = new TestWorkspace();
+        ws.Write("baton.yaml", Config(server, stream));
+
+        var (run, outcome) = await ws.RunAsync(Chain, options: LlmKit.Engine());
+
+        Assert.True(outcome.Status == RunStatus.Succeeded, string.Join("\n", TestWorkspace.Events(run).Select(e => e.Data?.ToString())));
+        Assert.Equal("Hello from Claude.", LlmKit.Output(run, "ask"));
+        var request = Assert.Single(server.Requests);
+        Assert.Equal("/v1/messages", request.Path);
+        Assert.Equal(stream, request.Stream);
+        // This SDK version sends the key as a bearer token; older ones used x-api-key.
+        Assert.True(LlmKit.Key == request.ApiKeyHeader || $"Bearer {LlmKit.Key}" == request.Authorization, request.Headers);
+        Assert.Equal("claude-sonnet-4-5", request.Json["model"]!.GetValue<string>());
+        Assert.Contains("Be brief.", request.Json["system"]!.ToJsonString(), StringComparison.Ordinal);
+        var entry = Assert.Single(CostLedger.Read(run.Path));
+        Assert.Equal((1000L, 100L, "reported"), (entry.Usage.InputTokens, entry.Usage.OutputTokens, entry.Source));
+        Assert.Equal((1000 * 3.00m + 100 * 15.00m) / 1_000_000m, entry.Usd);
+    }
+
+    [Fact]
+    public async Task ProviderError_FailsWithItsMessage()
+    {
+        using var server = new FakeLlmServer { Fallback = FakeReply.Error(400, "max_tokens: too large for this model") };
+        using var ws = new TestWorkspace();
+        ws.Write("baton.yaml", Config(server, stream: true));
+
+        var (run, outcome) = await ws.RunAsync(Chain, options: LlmKit.Engine());
+
+        Assert.Equal(RunStatus.Failed, outcome.Status);
+        var failed = LlmKit.Data(run, "ask.failed");
+        Assert.Equal("provider", failed.GetProperty("reason").GetString());
+        Assert.Contains("max_tokens: too large for this model", failed.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Single(server.Requests); // a 400 is not retried
+    }
+}
