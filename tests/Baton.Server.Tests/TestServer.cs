@@ -1,0 +1,87 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using Baton.Server;
+using Baton.Server.Auth;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Baton.Server.Tests;
+
+/// <summary>A real Kestrel server on a free loopback port over a fresh data folder, for one test.</summary>
+public sealed class TestServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private TestServer(WebApplication app, string dataPath, string url)
+    {
+        _app = app;
+        DataPath = dataPath;
+        Url = url;
+    }
+
+    public string DataPath { get; }
+    public string Url { get; }
+    public DataRoot Data => _app.Services.GetRequiredService<DataRoot>();
+    public TokenStore Tokens => _app.Services.GetRequiredService<TokenStore>();
+    public SessionStore Sessions => _app.Services.GetRequiredService<SessionStore>();
+
+    public static async Task<TestServer> StartAsync(string? dataPath = null)
+    {
+        dataPath ??= Path.Combine(Path.GetTempPath(), "baton-server-tests", Guid.NewGuid().ToString("N")[..12]);
+        var url = $"http://127.0.0.1:{FreePort()}";
+        var app = BatonServer.Build(new ServerOptions(dataPath, url));
+        await app.StartAsync();
+        return new TestServer(app, dataPath, url);
+    }
+
+    /// <summary>A workspace (created if needed) and a token with the role in it.</summary>
+    public string Token(string workspace, Role role)
+    {
+        if (!Data.WorkspaceExists(workspace)) Data.CreateWorkspace(workspace);
+        return Tokens.Create(workspace, role, $"{Roles.Name(role)}@{workspace}").Token;
+    }
+
+    public HttpClient Client(string? token = null)
+    {
+        var client = new HttpClient { BaseAddress = new Uri(Url), Timeout = TimeSpan.FromSeconds(60) };
+        if (token is not null) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    public static StringContent Json(object value) => new(JsonSerializer.Serialize(value), Encoding.UTF8, "application/json");
+    public static StringContent Yaml(string yaml) => new(yaml, Encoding.UTF8, "application/yaml");
+
+    public static async Task<JsonElement> ReadJson(HttpResponseMessage response) =>
+        JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+
+    /// <summary>Polls a run until its status is one of the given (bounded).</summary>
+    public static async Task<JsonElement> WaitForStatus(HttpClient client, string ws, string id, params string[] statuses)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            var run = await ReadJson(await client.GetAsync($"/api/workspaces/{ws}/runs/{id}"));
+            if (statuses.Contains(run.GetProperty("status").GetString())) return run;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"run {id} is still {run.GetProperty("status")}");
+            await Task.Delay(50);
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        try { Directory.Delete(DataPath, recursive: true); }
+        catch (IOException) { }
+    }
+}
