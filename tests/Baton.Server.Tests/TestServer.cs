@@ -15,9 +15,12 @@ public sealed class TestServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private TestServer(WebApplication app, string dataPath, string url)
+    private readonly bool _ownsData;
+
+    private TestServer(WebApplication app, string dataPath, string url, bool ownsData)
     {
         _app = app;
+        _ownsData = ownsData;
         DataPath = dataPath;
         Url = url;
     }
@@ -30,11 +33,12 @@ public sealed class TestServer : IAsyncDisposable
 
     public static async Task<TestServer> StartAsync(string? dataPath = null)
     {
+        var ownsData = dataPath is null;
         dataPath ??= Path.Combine(Path.GetTempPath(), "baton-server-tests", Guid.NewGuid().ToString("N")[..12]);
         var url = $"http://127.0.0.1:{FreePort()}";
         var app = BatonServer.Build(new ServerOptions(dataPath, url));
         await app.StartAsync();
-        return new TestServer(app, dataPath, url);
+        return new TestServer(app, dataPath, url, ownsData);
     }
 
     /// <summary>A workspace (created if needed) and a token with the role in it.</summary>
@@ -81,6 +85,7 @@ public sealed class TestServer : IAsyncDisposable
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
+        if (!_ownsData) return;
         try { Directory.Delete(DataPath, recursive: true); }
         catch (IOException) { }
     }

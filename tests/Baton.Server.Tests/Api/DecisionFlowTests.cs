@@ -1,0 +1,112 @@
+using System.Net;
+using Baton.Server.Auth;
+
+namespace Baton.Server.Tests.Api;
+
+public class DecisionFlowTests
+{
+    internal const string ReviewChain = """
+        name: review
+        agents:
+          draft:
+            run: |
+              echo "draft $BATON_ATTEMPT"
+              if [ -n "${BATON_FEEDBACK:-}" ]; then echo "feedback: $BATON_FEEDBACK"; fi
+          review:
+            decision:
+              show: "{{ agents.draft.output }}"
+              on_changes: draft
+          publish:
+            run: echo published
+        """;
+
+    internal static async Task<string> StartReviewRun(HttpClient client, string ws = "default")
+    {
+        var put = await client.PutAsync($"/api/workspaces/{ws}/chains/review", TestServer.Yaml(ReviewChain));
+        Assert.True(put.IsSuccessStatusCode, await put.Content.ReadAsStringAsync());
+        var start = await client.PostAsync($"/api/workspaces/{ws}/runs", TestServer.Json(new { chain = "review" }));
+        Assert.Equal(HttpStatusCode.Created, start.StatusCode);
+        var id = (await TestServer.ReadJson(start)).GetProperty("id").GetString()!;
+        await TestServer.WaitForStatus(client, ws, id, "waiting");
+        return id;
+    }
+
+    [Fact]
+    public async Task Decide_Approve_FinishesTheRun_AndSecondAnswerGets409()
+    {
+        await using var server = await TestServer.StartAsync();
+        using var owner = server.Client(server.Token("default", Role.Owner));
+        var id = await StartReviewRun(owner);
+
+        var cards = await TestServer.ReadJson(await owner.GetAsync("/api/workspaces/default/decisions"));
+        var card = Assert.Single(cards.EnumerateArray());
+        Assert.Equal(id, card.GetProperty("run").GetString());
+        Assert.Equal("draft 1\n", card.GetProperty("shown").GetString());
+
+        var approve = await owner.PostAsync($"/api/workspaces/default/runs/{id}/decisions/review",
+            TestServer.Json(new { decision = "approve", comment = "lgtm", shown_hash = card.GetProperty("shown_hash").GetString() }));
+        Assert.Equal(HttpStatusCode.OK, approve.StatusCode);
+        var run = await TestServer.WaitForStatus(owner, "default", id, "succeeded");
+        Assert.Equal("done", run.GetProperty("agents").GetProperty("publish").GetProperty("status").GetString());
+
+        var again = await owner.PostAsync($"/api/workspaces/default/runs/{id}/decisions/review", TestServer.Json(new { decision = "reject" }));
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        Assert.Equal("application/problem+json", again.Content.Headers.ContentType?.MediaType);
+        Assert.Empty((await TestServer.ReadJson(await owner.GetAsync("/api/workspaces/default/decisions"))).EnumerateArray());
+    }
+
+    [Fact]
+    public async Task TwoReviewersAtOnce_ExactlyOneWins_TheOtherGets409()
+    {
+        await using var server = await TestServer.StartAsync();
+        using var owner = server.Client(server.Token("default", Role.Owner));
+        using var ann = server.Client(server.Token("default", Role.Reviewer));
+        using var bob = server.Client(server.Token("default", Role.Reviewer));
+        var id = await StartReviewRun(owner);
+
+        var answers = await Task.WhenAll(
+            ann.PostAsync($"/api/workspaces/default/runs/{id}/decisions/review", TestServer.Json(new { decision = "approve" })),
+            bob.PostAsync($"/api/workspaces/default/runs/{id}/decisions/review", TestServer.Json(new { decision = "reject" })));
+
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.Conflict], answers.Select(a => a.StatusCode).Order());
+        var winner = answers[0].StatusCode == HttpStatusCode.OK ? "succeeded" : "rejected";
+        await TestServer.WaitForStatus(owner, "default", id, winner);
+    }
+
+    [Fact]
+    public async Task Changes_RerunsTheDraftWithTheComment_AndTheNextCardHasThePreviousRound()
+    {
+        await using var server = await TestServer.StartAsync();
+        using var owner = server.Client(server.Token("default", Role.Owner));
+        var id = await StartReviewRun(owner);
+
+        var changes = await owner.PostAsync($"/api/workspaces/default/runs/{id}/decisions/review",
+            TestServer.Json(new { decision = "changes", comment = "cite sources" }));
+        Assert.Equal(HttpStatusCode.OK, changes.StatusCode);
+
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        System.Text.Json.JsonElement card;
+        while (true)
+        {
+            var cards = (await TestServer.ReadJson(await owner.GetAsync("/api/workspaces/default/decisions"))).EnumerateArray().ToList();
+            if (cards.Count == 1 && cards[0].GetProperty("round").GetInt32() == 2) { card = cards[0]; break; }
+            Assert.True(DateTime.UtcNow < deadline, "round 2 never came");
+            await Task.Delay(50);
+        }
+        Assert.Equal("draft 2\nfeedback: cite sources\n", card.GetProperty("shown").GetString());
+        Assert.Equal("draft 1\n", card.GetProperty("previous_shown").GetString());
+        Assert.Equal("cite sources", card.GetProperty("last_comment").GetString());
+        var output = await owner.GetStringAsync($"/api/workspaces/default/runs/{id}/agents/draft/output");
+        Assert.Contains("feedback: cite sources", output);
+    }
+
+    [Fact]
+    public async Task ChangesWithoutComment_IsABadRequest()
+    {
+        await using var server = await TestServer.StartAsync();
+        using var owner = server.Client(server.Token("default", Role.Owner));
+        var id = await StartReviewRun(owner);
+        var answer = await owner.PostAsync($"/api/workspaces/default/runs/{id}/decisions/review", TestServer.Json(new { decision = "changes" }));
+        Assert.Equal(HttpStatusCode.BadRequest, answer.StatusCode);
+    }
+}

@@ -1,0 +1,134 @@
+using System.Net;
+using Baton.Events;
+using Baton.Runs;
+using Baton.Server.Auth;
+
+namespace Baton.Server.Tests.Api;
+
+public class RunsApiTests
+{
+    [Fact]
+    public async Task PutInvalidChain_422_WithFileLineColumn()
+    {
+        await using var server = await TestServer.StartAsync();
+        using var owner = server.Client(server.Token("default", Role.Owner));
+        var answer = await owner.PutAsync("/api/workspaces/default/chains/broken", TestServer.Yaml("""
+            name: broken
+            agents:
+              a:
+                run: echo
+                nedds: []
+            """));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, answer.StatusCode);
+        var problem = await TestServer.ReadJson(answer);
+        var error = problem.GetProperty("errors")[0];
+        Assert.Equal(5, error.GetProperty("line").GetInt32());
+        Assert.Equal(5, error.GetProperty("column").GetInt32());
+        Assert.Contains("did you mean 'needs'", error.GetProperty("message").GetString());
+        Assert.Contains("chains/broken.yaml:5:5", problem.GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task EventStream_DeliversEveryEventUntilTheRunFinishes()
+    {
+        await using var server = await TestServer.StartAsync();
+        using var owner = server.Client(server.Token("default", Role.Owner));
+        await owner.PutAsync("/api/workspaces/default/chains/slow", TestServer.Yaml("""
+            name: slow
+            agents:
+              a:
+                run: sleep 0.3; echo a
+              b:
+                run: echo b
+            """));
+        var id = (await TestServer.ReadJson(await owner.PostAsync("/api/workspaces/default/runs", TestServer.Json(new { chain = "slow" })))).GetProperty("id").GetString();
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/workspaces/default/runs/{id}/events");
+        request.Headers.Accept.ParseAdd("text/event-stream");
+        using var response = await owner.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        var types = new List<string>();
+        while (await reader.ReadLineAsync() is { } line)
+            if (line.StartsWith("event: ", StringComparison.Ordinal)) types.Add(line["event: ".Length..]);
+
+        Assert.Equal(["run.started", "a.started", "a.done", "b.started", "b.done", "run.finished"], types);
+    }
+
+    [Fact]
+    public async Task Cancel_StopsARunningRun()
+    {
+        await using var server = await TestServer.StartAsync();
+        using var owner = server.Client(server.Token("default", Role.Owner));
+        await owner.PutAsync("/api/workspaces/default/chains/long", TestServer.Yaml("""
+            name: long
+            agents:
+              wait:
+                run: sleep 300
+            """));
+        var id = (await TestServer.ReadJson(await owner.PostAsync("/api/workspaces/default/runs", TestServer.Json(new { chain = "long" })))).GetProperty("id").GetString()!;
+        await TestServer.WaitForStatus(owner, "default", id, "running");
+        var cancel = await owner.PostAsync($"/api/workspaces/default/runs/{id}/cancel", null);
+        Assert.Equal(HttpStatusCode.Accepted, cancel.StatusCode);
+        await TestServer.WaitForStatus(owner, "default", id, "cancelled");
+    }
+
+    [Fact]
+    public async Task ServerStart_ResumesRunsThatWereInFlight()
+    {
+        var dataPath = Path.Combine(Path.GetTempPath(), "baton-server-tests", Guid.NewGuid().ToString("N")[..12]);
+        string id;
+        string token;
+        await using (var first = await TestServer.StartAsync(dataPath))
+        {
+            token = first.Token("default", Role.Owner);
+            using var owner = first.Client(token);
+            await owner.PutAsync("/api/workspaces/default/chains/two", TestServer.Yaml("""
+                name: two
+                agents:
+                  a:
+                    run: echo a
+                  b:
+                    run: echo b
+                """));
+        }
+        // A run whose engine died after a finished and b started (written as an engine would have).
+        var workspace = new DataRoot(dataPath).OpenWorkspace("default");
+        var chainPath = Path.Combine(workspace.Root, "chains", "two.yaml");
+        var chain = Chains.ChainLoader.LoadFile(chainPath, workspace.Root);
+        var run = await RunCreator.CreateAsync(workspace, chain, File.ReadAllText(chainPath), new Dictionary<string, string>(), GroupCommitter.Shared);
+        id = run.Id;
+        var log = EventLog.Open(run.Events, GroupCommitter.Shared, out _);
+        log.Append(EventTypes.RunStarted, null, 0, EventJson.Data(("chain", "two")));
+        log.Append("a.started", "a", 1, null);
+        Directory.CreateDirectory(run.AgentDir("a"));
+        File.WriteAllText(run.AgentOutput("a"), "a\n");
+        log.Append("a.done", "a", 1, null);
+        await log.Append("b.started", "b", 1, null).Durable;
+
+        await using var second = await TestServer.StartAsync(dataPath);
+        using var client = second.Client(token);
+        var finished = await TestServer.WaitForStatus(client, "default", id, "succeeded");
+        Assert.Equal(1, finished.GetProperty("agents").GetProperty("a").GetProperty("attempts").GetInt32());
+        Assert.Equal(2, finished.GetProperty("agents").GetProperty("b").GetProperty("attempts").GetInt32());
+    }
+
+    [Fact]
+    public async Task Output_IsServedAsPlainText_NeverSniffed()
+    {
+        await using var server = await TestServer.StartAsync();
+        using var owner = server.Client(server.Token("default", Role.Owner));
+        await owner.PutAsync("/api/workspaces/default/chains/xss", TestServer.Yaml("""
+            name: xss
+            agents:
+              a:
+                run: echo '<script>alert(1)</script>'
+            """));
+        var id = (await TestServer.ReadJson(await owner.PostAsync("/api/workspaces/default/runs", TestServer.Json(new { chain = "xss" })))).GetProperty("id").GetString()!;
+        await TestServer.WaitForStatus(owner, "default", id, "succeeded");
+        var output = await owner.GetAsync($"/api/workspaces/default/runs/{id}/agents/a/output");
+        Assert.Equal("text/plain", output.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("nosniff", output.Headers.GetValues("X-Content-Type-Options").Single());
+        Assert.Equal("<script>alert(1)</script>\n", await output.Content.ReadAsStringAsync());
+    }
+}
