@@ -1,0 +1,46 @@
+using Baton.Chains;
+using Baton.Events;
+using Baton.Runs;
+using Baton.Workspaces;
+
+namespace Baton.Bench;
+
+/// <summary>A throwaway workspace on the real disk (/tmp is the same ext4 volume here), deleted afterwards.</summary>
+public sealed class BenchWorkspace : IDisposable
+{
+    public BenchWorkspace(string? root = null)
+    {
+        Root = root ?? Path.Combine(Path.GetTempPath(), "baton-bench", $"{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}");
+        Directory.CreateDirectory(Root);
+        Workspace = Workspace.Open(Root);
+    }
+
+    public string Root { get; }
+    public Workspace Workspace { get; }
+
+    /// <summary>Creates a run of the chain, writing the chain file first if it isn't there (only once: runs may be created concurrently).</summary>
+    public async Task<RunFolder> CreateRunAsync(string chainYaml, string fileName = "bench.yaml")
+    {
+        var chain = await _chains.GetOrAdd(fileName, _ => new Lazy<Task<Chain>>(() => LoadAsync(chainYaml, fileName))).Value;
+        return await RunCreator.CreateAsync(Workspace, chain, chainYaml, new Dictionary<string, string>(), GroupCommitter.Shared);
+    }
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<Task<Chain>>> _chains = new(StringComparer.Ordinal);
+
+    private async Task<Chain> LoadAsync(string chainYaml, string fileName)
+    {
+        var path = Path.Combine(Root, "chains", fileName);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        await File.WriteAllTextAsync(path, chainYaml);
+        return ChainLoader.LoadFile(path, Root);
+    }
+
+    public static IReadOnlyList<RunEvent> Events(RunFolder run) => EventReader.ReadAll(run.Events);
+
+    public void Dispose()
+    {
+        try { Directory.Delete(Root, recursive: true); }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+    }
+}
