@@ -22,6 +22,7 @@ internal sealed partial class RunLoop
     private readonly string[] _agentNames;
     private EventLog _log = null!;
     private RunState _state = new();
+    private DateTimeOffset _lastFullInboxScan;
     private IReadOnlyDictionary<string, string> _inputs = new Dictionary<string, string>();
 
     private abstract record Signal;
@@ -54,7 +55,7 @@ internal sealed partial class RunLoop
         {
             if (existing.Count == 0) Append(EventTypes.RunStarted, null, 0, EventJson.Data(("chain", _chain.Name), ("run", _run.Id)));
             else RecoverInterruptedAgents();
-            IngestInbox();
+            IngestInbox(full: true);
             await LoopAsync();
         }
         catch (IOException e)
@@ -81,7 +82,7 @@ internal sealed partial class RunLoop
             {
                 using var timeout = new CancellationTokenSource(wait);
                 try { await _signals.Reader.WaitToReadAsync(timeout.Token); }
-                catch (OperationCanceledException) { IngestInbox(); } // periodic rescan: the watcher is only a hint
+                catch (OperationCanceledException) { IngestInbox(full: true); } // periodic rescan: the watcher is only a hint
             }
             while (_signals.Reader.TryRead(out var signal)) Handle(signal);
         }
