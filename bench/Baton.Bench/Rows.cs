@@ -20,5 +20,6 @@ public sealed record Row(string Workload, string Metric, string Label, string Un
         new("W5", "per_agent_ms", "per `run: \"true\"` agent", "ms", 1, null, null, null),
         new("W5", "bare_bash_ms", "bare `bash -c true` spawn", "ms", 1, null, null, null),
         new("W6", "events_per_s", "durable custom events per second", "/s", 1, "≥ 3,000/s", v => v >= 3000, "w6_events_per_s"),
+        new("W6", "writer_events_per_s", "the 16 writers alone (InboxWriter acks)", "/s", 1, null, null, null),
     ];
 }
