@@ -10,7 +10,10 @@ namespace Baton.Bench;
 /// default .baton/bench/ in the checkout rather than /tmp: on this machine /tmp's ext4 block group is
 /// churned by every test run (files created and deleted by the thousand), and creating a file there
 /// cost ~0.7 ms instead of ~40 µs (the kernel's inode allocator skips recently deleted inodes) —
-/// that measured the neighbours, not Baton (docs/performance.md).
+/// that measured the neighbours, not Baton (docs/performance.md). For the same reason a child never
+/// deletes its workspace: the disk has no journal, so for 1–5 minutes after a delete the inode
+/// allocator reads each freed inode before skipping it, and the next workload would pay for this
+/// one's clean-up. The harness deletes its whole scratch folder once, at the end.
 /// </summary>
 public sealed class BenchWorkspace : IDisposable
 {
@@ -46,9 +49,12 @@ public sealed class BenchWorkspace : IDisposable
 
     public static IReadOnlyList<RunEvent> Events(RunFolder run) => EventReader.ReadAll(run.Events);
 
-    public void Dispose()
+    /// <summary>Deliberately keeps the files (see above); the harness removes the scratch folder at the end.</summary>
+    public void Dispose() { }
+
+    public static void DeleteScratch(string root)
     {
-        try { Directory.Delete(Root, recursive: true); }
+        try { Directory.Delete(root, recursive: true); }
         catch (IOException) { }
         catch (UnauthorizedAccessException) { }
     }

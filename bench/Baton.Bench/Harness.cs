@@ -11,6 +11,24 @@ public static class Harness
         var workloads = Workloads.All.Where(w => options.Only.Count == 0 || options.Only.Contains(w.Name)).ToList();
         var samples = new Dictionary<string, List<double>>(StringComparer.Ordinal); // "W1.handoff_us" → values
         var clock = Stopwatch.StartNew();
+        // One scratch folder per invocation, passed to the children, deleted once at the end.
+        var scratch = Path.Combine(BenchWorkspace.ScratchRoot, $"run-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Environment.ProcessId}");
+        Environment.SetEnvironmentVariable("BATON_BENCH_DIR", scratch);
+        try
+        {
+            await RunAllAsync(options, workloads, samples);
+        }
+        finally { BenchWorkspace.DeleteScratch(scratch); }
+        Console.Error.WriteLine($"all workloads: {clock.Elapsed.TotalSeconds:0.0} s");
+        var report = new Report(options, samples, workloads.Select(w => w.Name).ToHashSet());
+        Console.WriteLine(report.Markdown());
+        await report.WriteJsonAsync(options.Out);
+        Console.Error.WriteLine($"wrote {options.Out}");
+        return 0;
+    }
+
+    private static async Task RunAllAsync(HarnessOptions options, List<Workload> workloads, Dictionary<string, List<double>> samples)
+    {
         foreach (var workload in workloads)
         {
             for (var rep = 1; rep <= options.Reps; rep++)
@@ -28,12 +46,6 @@ public static class Harness
                 if (measured.Values.All(v => v is null)) break; // not measurable (W3 before decisions): once is enough
             }
         }
-        Console.Error.WriteLine($"all workloads: {clock.Elapsed.TotalSeconds:0.0} s");
-        var report = new Report(options, samples, workloads.Select(w => w.Name).ToHashSet());
-        Console.WriteLine(report.Markdown());
-        await report.WriteJsonAsync(options.Out);
-        Console.Error.WriteLine($"wrote {options.Out}");
-        return 0;
     }
 
     private static async Task<Dictionary<string, double?>> RunChildAsync(string workload, bool quick)
