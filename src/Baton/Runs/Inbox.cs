@@ -25,7 +25,10 @@ public sealed class Inbox(string directory)
 
     /// <summary>Takes every ready file, in arrival order; returns what to append and what was rejected.</summary>
     /// <exception cref="UnsafePathException">An agent replaced an inbox folder with a symlink.</exception>
-    public (List<Item> Items, List<Rejection> Rejected) Take(RunState state, IReadOnlyCollection<string> agents, DateTimeOffset now)
+    /// <param name="agents">The chain's agents (what a top-level file may name).</param>
+    /// <param name="scan">The agents whose folders to look in; null: all of them.</param>
+    public (List<Item> Items, List<Rejection> Rejected) Take(RunState state, IReadOnlyCollection<string> agents, DateTimeOffset now,
+        IEnumerable<string>? scan = null)
     {
         var items = new List<Item>();
         var rejected = new List<Rejection>();
@@ -44,7 +47,7 @@ public sealed class Inbox(string directory)
 
         var candidates = new List<(string Path, string? AgentFolder, DateTime Mtime)>();
         Collect(Directory, null, candidates);
-        foreach (var agent in agents)
+        foreach (var agent in scan ?? agents)
         {
             var sub = Path.Combine(Directory, agent);
             if (System.IO.Directory.Exists(sub) && !SafePaths.IsSymlink(sub)) Collect(sub, agent, candidates);

@@ -77,7 +77,7 @@ internal sealed partial class RunLoop
         if (!_running.Remove(finished.Agent, out var running) || running.Attempt != finished.Attempt) return;
         running.InboxWatch?.Dispose();
         running.Cancel.Dispose();
-        IngestInbox(); // what the agent emitted lands before its own done/failed event
+        IngestInbox(finished.Agent); // what the agent emitted lands before its own done/failed event
         var spec = _chain.Agent(finished.Agent)!;
         var result = finished.Result;
         if (result.Succeeded)

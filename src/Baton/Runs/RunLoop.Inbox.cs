@@ -4,11 +4,20 @@ namespace Baton.Runs;
 
 internal sealed partial class RunLoop
 {
-    /// <summary>Moves every ready inbox file into events/, in arrival order.</summary>
-    private void IngestInbox()
+    /// <summary>
+    /// Moves every ready inbox file into events/, in arrival order. Only a running agent is given its
+    /// inbox folder (BATON_INBOX), so between full scans — at start, and at least every
+    /// InboxRescanInterval, the guarantee that nothing is missed — only the running agents' folders
+    /// (and that of the agent that just finished) are read, not every agent's: reading all of them
+    /// on every hand-off made a run O(agents²) in directory reads (docs/performance.md).
+    /// </summary>
+    private void IngestInbox(string? finished = null, bool full = false)
     {
         if (RunStatus.IsFinished(_state.Status)) return;
-        var (items, rejected) = _inbox.Take(_state, _agentNames, DateTimeOffset.UtcNow);
+        var now = DateTimeOffset.UtcNow;
+        if (full || now - _lastFullInboxScan >= Options.InboxRescanInterval) { full = true; _lastFullInboxScan = now; }
+        var scan = full ? null : finished is null ? _running.Keys : _running.Keys.Append(finished);
+        var (items, rejected) = _inbox.Take(_state, _agentNames, now, scan);
         foreach (var rejection in rejected)
         {
             Append(EventTypes.InboxRejected, null, 0, EventJson.Data(("file", rejection.File), ("reason", rejection.Reason)));

@@ -22,6 +22,7 @@ internal sealed partial class RunLoop
     private readonly string[] _agentNames;
     private EventLog _log = null!;
     private RunState _state = new();
+    private DateTimeOffset _lastFullInboxScan;
     private IReadOnlyDictionary<string, string> _inputs = new Dictionary<string, string>();
 
     private abstract record Signal;
@@ -53,7 +54,7 @@ internal sealed partial class RunLoop
         try
         {
             if (existing.Count == 0) Append(EventTypes.RunStarted, null, 0, EventJson.Data(("chain", _chain.Name), ("run", _run.Id)));
-            IngestInbox(); // first: a cancel waiting there means nothing is re-run
+            IngestInbox(full: true); // first: a cancel waiting there means nothing is re-run
             if (existing.Count > 0) RecoverInterruptedAgents();
             await LoopAsync();
         }
@@ -85,7 +86,7 @@ internal sealed partial class RunLoop
             {
                 using var timeout = new CancellationTokenSource(wait);
                 try { await _signals.Reader.WaitToReadAsync(timeout.Token); }
-                catch (OperationCanceledException) { IngestInbox(); } // periodic rescan: the watcher is only a hint
+                catch (OperationCanceledException) { IngestInbox(full: true); } // periodic rescan: the watcher is only a hint
             }
             while (_signals.Reader.TryRead(out var signal)) Handle(signal);
         }

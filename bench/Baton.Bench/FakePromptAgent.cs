@@ -1,0 +1,21 @@
+using Baton.Agents;
+
+namespace Baton.Bench;
+
+/// <summary>
+/// Stands in for an LLM call: waits the agent's latency (none: returns at once) and writes an
+/// output file. It is registered as the engine's runner for `prompt:` agents, so the numbers
+/// measure the engine and the disk, not the HTTP provider layer (which it bypasses).
+/// </summary>
+public sealed class FakePromptAgent(Func<string, TimeSpan> latency) : IAgentRunner
+{
+    private static readonly byte[] Reply = "[fake] ok\n"u8.ToArray();
+
+    public async Task<AgentResult> RunAsync(AgentContext context, CancellationToken cancellationToken)
+    {
+        var delay = latency(context.Agent.Name);
+        if (delay > TimeSpan.Zero) await Task.Delay(delay, cancellationToken);
+        await File.WriteAllBytesAsync(context.OutputFile, Reply, cancellationToken);
+        return AgentResult.Success(exitCode: null);
+    }
+}

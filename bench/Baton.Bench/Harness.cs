@@ -1,0 +1,68 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace Baton.Bench;
+
+/// <summary>Runs each workload in fresh child processes, repeatedly, then reports (Report.cs).</summary>
+public static class Harness
+{
+    public static async Task<int> RunAsync(HarnessOptions options)
+    {
+        var workloads = Workloads.All.Where(w => options.Only.Count == 0 || options.Only.Contains(w.Name)).ToList();
+        var samples = new Dictionary<string, List<double>>(StringComparer.Ordinal); // "W1.handoff_us" → values
+        var clock = Stopwatch.StartNew();
+        // One scratch folder per invocation, passed to the children, deleted once at the end.
+        var scratch = Path.Combine(BenchWorkspace.ScratchRoot, $"run-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Environment.ProcessId}");
+        Environment.SetEnvironmentVariable("BATON_BENCH_DIR", scratch);
+        try
+        {
+            await RunAllAsync(options, workloads, samples);
+        }
+        finally { BenchWorkspace.DeleteScratch(scratch); }
+        Console.Error.WriteLine($"all workloads: {clock.Elapsed.TotalSeconds:0.0} s");
+        var report = new Report(options, samples, workloads.Select(w => w.Name).ToHashSet());
+        Console.WriteLine(report.Markdown());
+        await report.WriteJsonAsync(options.Out);
+        Console.Error.WriteLine($"wrote {options.Out}");
+        return 0;
+    }
+
+    private static async Task RunAllAsync(HarnessOptions options, List<Workload> workloads, Dictionary<string, List<double>> samples)
+    {
+        foreach (var workload in workloads)
+        {
+            for (var rep = 1; rep <= options.Reps; rep++)
+            {
+                Console.Error.Write($"{workload.Name} {workload.Title}: run {rep}/{options.Reps}… ");
+                var repClock = Stopwatch.StartNew();
+                var measured = await RunChildAsync(workload.Name, options.Quick);
+                Console.Error.WriteLine($"{repClock.Elapsed.TotalSeconds:0.0} s  {Measurements.ToJson(measured)}");
+                foreach (var (metric, value) in measured)
+                {
+                    var key = $"{workload.Name}.{metric}";
+                    if (!samples.TryGetValue(key, out var list)) samples[key] = list = [];
+                    if (value is { } v) list.Add(v);
+                }
+                if (measured.Values.All(v => v is null)) break; // not measurable (W3 before decisions): once is enough
+            }
+        }
+    }
+
+    private static async Task<Dictionary<string, double?>> RunChildAsync(string workload, bool quick)
+    {
+        var self = Environment.ProcessPath!;
+        var info = new ProcessStartInfo(self) { RedirectStandardOutput = true, RedirectStandardError = false };
+        // Started as `dotnet Baton.Bench.dll`? Then the child needs the dll too.
+        if (Path.GetFileNameWithoutExtension(self) == "dotnet") info.ArgumentList.Add(typeof(Harness).Assembly.Location);
+        info.ArgumentList.Add("child");
+        info.ArgumentList.Add(workload);
+        if (quick) info.ArgumentList.Add("--quick");
+        using var child = Process.Start(info)!;
+        var stdout = await child.StandardOutput.ReadToEndAsync();
+        await child.WaitForExitAsync();
+        var last = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault();
+        if (child.ExitCode != 0 || last is null || !last.StartsWith('{'))
+            throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"{workload} child exited {child.ExitCode}: {stdout}"));
+        return Measurements.FromJson(last);
+    }
+}

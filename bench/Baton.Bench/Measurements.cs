@@ -1,0 +1,50 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace Baton.Bench;
+
+/// <summary>What one child measured: metric name → value (null when the workload can't run yet).</summary>
+public static class Measurements
+{
+    public static string ToJson(IReadOnlyDictionary<string, double?> values)
+    {
+        var sb = new StringBuilder("{");
+        foreach (var (k, v) in values)
+        {
+            if (sb.Length > 1) sb.Append(',');
+            sb.Append(JsonSerializer.Serialize(k)).Append(':').Append(v is { } d ? d.ToString("R", CultureInfo.InvariantCulture) : "null");
+        }
+        return sb.Append('}').ToString();
+    }
+
+    public static Dictionary<string, double?> FromJson(string line)
+    {
+        using var doc = JsonDocument.Parse(line);
+        var result = new Dictionary<string, double?>(StringComparer.Ordinal);
+        foreach (var p in doc.RootElement.EnumerateObject())
+            result[p.Name] = p.Value.ValueKind == JsonValueKind.Number ? p.Value.GetDouble() : null;
+        return result;
+    }
+
+    /// <summary>Peak resident set of this process (the kernel's high-water mark), in MB.</summary>
+    public static double PeakRssMb() => ProcStatusKb("VmHWM:") / 1024.0;
+
+    public static double CurrentRssMb() => ProcStatusKb("VmRSS:") / 1024.0;
+
+    private static long ProcStatusKb(string key)
+    {
+        foreach (var line in File.ReadLines("/proc/self/status"))
+            if (line.StartsWith(key, StringComparison.Ordinal))
+                return long.Parse(line[key.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
+        return 0;
+    }
+
+    public static double Median(IReadOnlyList<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length == 0 ? double.NaN
+            : sorted.Length % 2 == 1 ? sorted[sorted.Length / 2]
+            : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+}

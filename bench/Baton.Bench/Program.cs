@@ -1,0 +1,19 @@
+using Baton.Bench;
+
+// Two modes: the harness (default) runs every workload in a fresh child process, several times,
+// and reports; `child WORKLOAD` is one such child, printing its measurements as one JSON line.
+if (args is ["child", var name, ..])
+{
+    var workload = Workloads.Find(name) ?? throw new ArgumentException($"unknown workload '{name}'");
+    var measured = await workload.RunAsync(new ChildOptions(Quick: args.Contains("--quick"), Root: args.Length > 2 && !args[2].StartsWith("--", StringComparison.Ordinal) ? args[2] : null));
+    Console.WriteLine(Measurements.ToJson(measured));
+    return 0;
+}
+
+var options = HarnessOptions.Parse(args);
+if (options is null)
+{
+    Console.Error.WriteLine("usage: bench/run [--quick] [--reps N] [--only W1,W2,...] [--out FILE]");
+    return 2;
+}
+return await Harness.RunAsync(options);

@@ -1,0 +1,25 @@
+namespace Baton.Bench;
+
+/// <summary>
+/// One line of the report: a child metric, how to show it, its target, and its results.json key.
+/// Scale converts the child's unit to the reported one.
+/// </summary>
+public sealed record Row(string Workload, string Metric, string Label, string Unit, double Scale, string? Target, Func<double, bool>? Meets, string? ResultKey)
+{
+    public static IReadOnlyList<Row> All { get; } =
+    [
+        new("W1", "handoff_us", "hand-off: `a.done` → `b.started`", "ms", 0.001, "≤ 0.1 ms", v => v <= 0.1, "w1_handoff_ms"),
+        new("W1", "per_agent_us", "whole run ÷ 200 agents", "ms", 0.001, null, null, null),
+        new("W2", "wall_s", "1,000 runs: wall to all finished", "s", 1, "≤ 1.25 s", v => v <= 1.25, "w2_wall_s"),
+        new("W2", "peak_rss_mb", "1,000 runs: peak RSS", "MB", 1, "≤ 120 MB", v => v <= 120, "w2_peak_rss_mb"),
+        new("W3", "pause_s", "1,000 runs: time to all paused", "s", 1, "≤ 1 s", v => v <= 1, "w3_pause_s"),
+        new("W3", "paused_rss_mb", "RSS while paused", "MB", 1, "≤ 80 MB", v => v <= 80, "w3_paused_rss_mb"),
+        new("W3", "resume_s", "approve all → all finished", "s", 1, "≤ 1 s", v => v <= 1, "w3_resume_s"),
+        new("W4", "cold_start_ms", "`baton run` 1 agent, whole process", "ms", 1, "≤ 150 ms", v => v <= 150, "w4_cold_start_ms"),
+        new("W5", "overhead_ms", "overhead per agent over bare bash", "ms", 1, "≤ 2 ms", v => v <= 2, "w5_bash_overhead_ms"),
+        new("W5", "per_agent_ms", "per `run: \"true\"` agent", "ms", 1, null, null, null),
+        new("W5", "bare_bash_ms", "bare `bash -c true` spawn", "ms", 1, null, null, null),
+        new("W6", "events_per_s", "durable custom events per second", "/s", 1, "≥ 3,000/s", v => v >= 3000, "w6_events_per_s"),
+        new("W6", "writer_events_per_s", "the 16 writers alone (InboxWriter acks)", "/s", 1, null, null, null),
+    ];
+}

@@ -1,0 +1,40 @@
+using Baton.Runs;
+
+namespace Baton.Bench;
+
+/// <summary>
+/// W2: 1,000 runs of prep (0 ms) → llm (1,000 ms) → finish (0 ms), all started at once in one
+/// process (one engine, 1,000 concurrent RunAsync): wall time until every run has finished
+/// (durably), and the process's peak RSS. Creating the run folders happens before the clock starts.
+/// </summary>
+public sealed class W2Concurrency : Workload
+{
+    public const int Runs = 1000;
+    public override string Name => "W2";
+    public override string Title => "concurrency";
+
+    public override async Task<Dictionary<string, double?>> RunAsync(ChildOptions options)
+    {
+        using var ws = new BenchWorkspace(options.Root);
+        var engine = new RunEngine(ws.Workspace, W1Handoff.Options(agent => agent == "llm" ? TimeSpan.FromSeconds(1) : TimeSpan.Zero));
+        await new RunEngine(ws.Workspace, W1Handoff.Options()).RunAsync(await ws.CreateRunAsync(BenchChains.PrepLlmFinish, "warm.yaml"));
+
+        var runs = new RunFolder[Runs];
+        for (var i = 0; i < Runs; i += 50)
+        {
+            var batch = Enumerable.Range(i, Math.Min(50, Runs - i)).Select(async j => runs[j] = await ws.CreateRunAsync(BenchChains.PrepLlmFinish));
+            await Task.WhenAll(batch);
+        }
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var outcomes = await Task.WhenAll(runs.Select(r => engine.RunAsync(r)));
+        var wall = clock.Elapsed.TotalSeconds;
+        var failed = outcomes.Count(o => o.Status != RunStatus.Succeeded);
+        if (failed > 0) throw new InvalidOperationException($"W2: {failed} runs did not succeed, e.g. {outcomes.First(o => o.Status != RunStatus.Succeeded)}");
+        return new()
+        {
+            ["wall_s"] = wall,
+            ["peak_rss_mb"] = Measurements.PeakRssMb(),
+        };
+    }
+}

@@ -1,0 +1,40 @@
+using System.Diagnostics;
+
+namespace Baton.Bench;
+
+/// <summary>
+/// W4: whole-process time of the published `baton run` (.baton/bin/baton, ReadyToRun, as `./baton`
+/// builds it) on a one-agent `run: "true"` chain, with --json so there is no live view: process
+/// start to exit, including the runtime's start, loading the chain, the run, and its final fsync.
+/// </summary>
+public sealed class W4ColdStart : Workload
+{
+    public override string Name => "W4";
+    public override string Title => "cold start";
+
+    public override async Task<Dictionary<string, double?>> RunAsync(ChildOptions options)
+    {
+        var baton = Path.Combine(HarnessOptions.FindRepoRoot(), ".baton", "bin", "baton");
+        if (!File.Exists(baton)) throw new FileNotFoundException($"{baton} is missing: build it first with `./baton --help` (bench/run does)");
+        using var ws = new BenchWorkspace(options.Root);
+        Directory.CreateDirectory(Path.Combine(ws.Root, "chains"));
+        await File.WriteAllTextAsync(Path.Combine(ws.Root, "chains", "one.yaml"), "name: bench-w4\nagents:\n  only:\n    run: \"true\"\n");
+
+        await RunBatonAsync(baton, ws.Root); // untimed: the executable's pages into the page cache, as for any second use
+        return new() { ["cold_start_ms"] = await RunBatonAsync(baton, ws.Root) };
+    }
+
+    private static async Task<double> RunBatonAsync(string baton, string workspace)
+    {
+        var info = new ProcessStartInfo(baton) { WorkingDirectory = workspace, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { "run", "chains/one.yaml", "--json" }) info.ArgumentList.Add(arg);
+        var clock = Stopwatch.StartNew();
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        var elapsed = clock.Elapsed.TotalMilliseconds;
+        if (process.ExitCode != 0) throw new InvalidOperationException($"baton run exited {process.ExitCode}: {await stderr}{await stdout}");
+        return elapsed;
+    }
+}
