@@ -53,7 +53,7 @@ internal sealed class LiveView(Chain chain) : IProgressView
             {
                 var agent = _state.Agent(spec.Name);
                 var time = agent.StartedAt is { } s ? Terminal.Elapsed((agent.FinishedAt ?? now) - s) : "";
-                var attempt = agent.Attempt > 1 ? $" (attempt {agent.Attempt})" : "";
+                var attempt = agent.Attempt > 1 ? spec.Decision is null ? $" (attempt {agent.Attempt})" : $" (round {agent.Attempt})" : "";
                 table.AddRow(Markup.Escape(spec.Name), Colour(agent.Status) + Markup.Escape(attempt), time, agent.CostUsd > 0 ? $"${agent.CostUsd:0.0000}" : "");
             }
             if (_notes.Count > 0) table.Caption(string.Join("\n", _notes.TakeLast(5)));

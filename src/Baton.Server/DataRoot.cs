@@ -22,6 +22,9 @@ public sealed class DataRoot
     public string ServerPath => System.IO.Path.Combine(Path, "server");
     public string TokensFile => System.IO.Path.Combine(ServerPath, "tokens.json");
 
+    /// <summary>The key every workspace's secrets are encrypted with: outside every workspace, root-only.</summary>
+    public string MasterKeyPath => System.IO.Path.Combine(ServerPath, "master.key");
+
     public IEnumerable<string> WorkspaceNames() =>
         Directory.EnumerateDirectories(WorkspacesPath).Select(System.IO.Path.GetFileName).Where(n => n is not null && WorkspaceNames_IsValid(n)).Order(StringComparer.Ordinal)!;
 
@@ -30,7 +33,7 @@ public sealed class DataRoot
     public string WorkspacePath(string name) =>
         WorkspaceNames_IsValid(name) ? System.IO.Path.Combine(WorkspacesPath, name) : throw new ArgumentException($"'{name}' is not a workspace name");
 
-    public Workspace OpenWorkspace(string name) => Workspace.Open(WorkspacePath(name));
+    public Workspace OpenWorkspace(string name) => Workspace.Open(WorkspacePath(name), MasterKeyPath);
 
     /// <summary>Creates a workspace folder (0700) with an empty baton.yaml and chains/.</summary>
     public Workspace CreateWorkspace(string name)

@@ -23,6 +23,9 @@ public sealed record AgentContext(
 
     /// <summary>Something a person should see once (e.g. which LLM provider `default` fell back to).</summary>
     public Action<string>? Warn { get; init; }
+
+    /// <summary>The values of the secrets this agent declared: masked in its logs and output once it exits.</summary>
+    public Secrets.SecretMasker Masker { get; init; } = Secrets.SecretMasker.Empty;
 }
 
 /// <summary>

@@ -37,6 +37,9 @@ internal static class ProcessAgent
         finally
         {
             child.KillGroup();
+            // A declared secret is in this process's environment; whatever it printed of it is masked
+            // before the logs are read for the failed event or by anyone else.
+            foreach (var file in new[] { context.StdoutFile, context.StderrFile, context.OutputFile }) context.Masker.MaskFile(file);
         }
 
         if (exit.ExitCode == 0)

@@ -99,7 +99,7 @@ public sealed partial class PromptAgent(ProviderOptions? options = null) : IAgen
         ? "Reply with a single JSON value only: no prose, no code fences."
         : $"Reply with a single JSON value only: no prose, no code fences. It must satisfy this JSON Schema:\n{schema}";
 
-    private SecretStore Secrets(AgentContext context) => new(context.Workspace.Root, Options.MasterKeyPath);
+    private SecretStore Secrets(AgentContext context) => new(context.Workspace.Root, context.Workspace.MasterKeyPath ?? Options.MasterKeyPath);
 
     /// <summary>Every workspace secret is masked in what this agent writes, not only the key it used.</summary>
     private void AddWorkspaceSecrets(AgentContext context, SecretMasker masker)

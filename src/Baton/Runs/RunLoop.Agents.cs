@@ -34,14 +34,19 @@ internal sealed partial class RunLoop
         }
         Append(EventTypes.For(name, EventTypes.Started), name, attempt, resumed ? EventJson.Data(("resumed", true)) : null);
 
+        if (SecretEnvironment(spec, out var secretValues) is { } missing)
+        {
+            FailAtStart(name, attempt, AgentResult.Failed("config", missing));
+            return;
+        }
         if (!Options.Runners.TryGetValue(spec.Kind, out var runner))
         {
             FailAtStart(name, attempt, AgentResult.Failed("unsupported", $"{spec.Kind.ToString().ToLowerInvariant()} agents are not supported by this engine yet"));
             return;
         }
         var context = new AgentContext(_engine.Workspace, _run, _chain, spec, attempt, agentDir, workDir,
-            Environment(spec, attempt, agentDir, agentInbox), template => RenderTemplate(name, template), Options.KillGrace)
-        { Warn = Options.OnWarning };
+            Environment(spec, attempt, agentDir, agentInbox, secretValues), template => RenderTemplate(name, template), Options.KillGrace)
+        { Warn = Options.OnWarning, Masker = new Secrets.SecretMasker(secretValues.Values) };
         var cancel = new CancellationTokenSource();
         var timeout = spec.Timeout ?? _engine.Workspace.Config.Limits.AgentTimeout;
         if (timeout is { } t) cancel.CancelAfter(t);
@@ -144,6 +149,24 @@ internal sealed partial class RunLoop
     private static string FormatDuration(TimeSpan t) =>
         t.TotalHours >= 1 ? $"{t.TotalHours:0.##}h" : t.TotalMinutes >= 1 ? $"{t.TotalMinutes:0.##}m" : t.TotalSeconds >= 1 ? $"{t.TotalSeconds:0.##}s" : $"{t.TotalMilliseconds:0}ms";
 
+    /// <summary>The agent's declared secrets (SPEC §6: only to agents that declare them), or why they can't be had.</summary>
+    private string? SecretEnvironment(AgentSpec spec, out Dictionary<string, string> values)
+    {
+        values = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (spec.Secrets.Count == 0) return null;
+        try
+        {
+            var store = _engine.Workspace.Secrets();
+            foreach (var name in spec.Secrets)
+            {
+                if (store.Get(name) is not { } value) return $"secret '{name}' is not set in this workspace (set it with: baton secret set {name})";
+                values[name] = value;
+            }
+            return null;
+        }
+        catch (Secrets.SecretStoreException e) { return e.Message; }
+    }
+
     private TimeSpan RetryDelay(int failedAttempt)
     {
         var exponential = Options.RetryBaseDelay.TotalMilliseconds * Math.Pow(2, failedAttempt - 1);
@@ -172,10 +195,11 @@ internal sealed partial class RunLoop
     private string WorkDir() =>
         _chain.Workdir is { } workdir ? SafePaths.EnsureDirectory(_engine.Workspace.Root, workdir) : SafePaths.EnsureDirectory(_run.Path, "work");
 
-    private Dictionary<string, string> Environment(AgentSpec spec, int attempt, string agentDir, string agentInbox)
+    private Dictionary<string, string> Environment(AgentSpec spec, int attempt, string agentDir, string agentInbox, IReadOnlyDictionary<string, string> secrets)
     {
         var env = new Dictionary<string, string>(Options.BaseEnvironment, StringComparer.Ordinal);
         foreach (var (key, value) in spec.Env) env[key] = value;
+        foreach (var (key, value) in secrets) env[key] = value;
         env["BATON_RUN_DIR"] = _run.Path;
         env["BATON_RUN_ID"] = _run.Id;
         env["BATON_AGENT"] = spec.Name;

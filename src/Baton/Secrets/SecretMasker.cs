@@ -1,10 +1,14 @@
 using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
 
 namespace Baton.Secrets;
 
 /// <summary>
-/// Replaces every known secret value with *** (SPEC §6), also its base64 and URL encodings and each
-/// line of a multi-line secret, because that is how secrets leak into logs and error messages.
+/// Replaces every known secret value with *** (SPEC §6) in the forms secrets leak in: raw, base64 (at
+/// each of the three byte alignments, so a secret inside a longer base64 blob is caught too), URL-
+/// and JSON-escaped, hex, and each line of a multi-line secret. What it cannot catch — a secret
+/// split, reversed, compressed or encrypted by a script — is documented in docs/security.md.
 /// </summary>
 public sealed class SecretMasker
 {
@@ -24,13 +28,35 @@ public sealed class SecretMasker
     public SecretMasker Add(string? value)
     {
         if (string.IsNullOrEmpty(value)) return this;
-        var forms = new List<string> { value, Convert.ToBase64String(Encoding.UTF8.GetBytes(value)), Uri.EscapeDataString(value) };
-        if (value.Contains('\n')) forms.AddRange(value.Split('\n').Select(l => l.TrimEnd('\r')));
-        foreach (var form in forms.Where(f => f.Length >= MinLength))
+        var lines = value.Contains('\n') ? value.Split('\n').Select(l => l.TrimEnd('\r')) : [];
+        foreach (var form in new[] { value }.Concat(lines).SelectMany(Forms).Where(f => f.Length >= MinLength))
             if (!_values.Contains(form)) _values.Add(form);
         // Longest first, so a value that contains another is masked whole.
         _values.Sort((a, b) => b.Length.CompareTo(a.Length));
         return this;
+    }
+
+    private static IEnumerable<string> Forms(string value)
+    {
+        var bytes = Encoding.UTF8.GetBytes(value);
+        yield return value;
+        yield return Uri.EscapeDataString(value);
+        yield return JsonEncodedText.Encode(value, JavaScriptEncoder.UnsafeRelaxedJsonEscaping).ToString();
+        yield return JsonEncodedText.Encode(value).ToString();
+        yield return Convert.ToHexStringLower(bytes);
+        yield return Convert.ToHexString(bytes);
+        // In a longer base64 stream the secret starts at byte offset 0, 1 or 2 of a 3-byte group; the
+        // characters that depend only on the secret's own bytes are the same whatever surrounds it.
+        for (var offset = 0; offset < 3; offset++)
+        {
+            var padded = new byte[offset + bytes.Length];
+            bytes.CopyTo(padded, offset);
+            var encoded = Convert.ToBase64String(padded).TrimEnd('=');
+            var skip = offset == 0 ? 0 : (offset * 4 + 2) / 3;
+            var stableEnd = (offset + bytes.Length) / 3 * 4;
+            if (stableEnd - skip >= MinLength) yield return encoded[skip..stableEnd];
+            if (offset == 0) yield return Convert.ToBase64String(bytes);
+        }
     }
 
     public bool IsEmpty => _values.Count == 0;
@@ -41,5 +67,45 @@ public sealed class SecretMasker
         foreach (var value in _values)
             if (text.Contains(value, StringComparison.Ordinal)) text = text.Replace(value, Mask, StringComparison.Ordinal);
         return text;
+    }
+
+    /// <summary>
+    /// Masks a file in place, streaming (a gigabyte of output never sits in memory) and byte-exact
+    /// elsewhere: the file is read as Latin-1, one char per byte, and the secrets' UTF-8 bytes are
+    /// matched the same way, so binary content survives untouched.
+    /// </summary>
+    /// <returns>True when something was masked.</returns>
+    public bool MaskFile(string path)
+    {
+        if (IsEmpty || !File.Exists(path)) return false;
+        var latin1 = Encoding.Latin1;
+        var forms = _values.Select(v => latin1.GetString(Encoding.UTF8.GetBytes(v))).ToList();
+        var overlap = forms.Max(f => f.Length) - 1;
+        var temp = path + ".masking";
+        var changed = false;
+        using (var input = new StreamReader(path, latin1, detectEncodingFromByteOrderMarks: false))
+        using (var output = new StreamWriter(temp, append: false, latin1))
+        {
+            var buffer = new char[1 << 20];
+            var carry = "";
+            int read;
+            while ((read = input.Read(buffer, 0, buffer.Length)) > 0)
+            {
+                var text = carry + new string(buffer, 0, read);
+                foreach (var form in forms)
+                {
+                    if (!text.Contains(form, StringComparison.Ordinal)) continue;
+                    text = text.Replace(form, Mask, StringComparison.Ordinal);
+                    changed = true;
+                }
+                var keep = Math.Min(overlap, text.Length);
+                output.Write(text.AsSpan(0, text.Length - keep));
+                carry = text[^keep..];
+            }
+            output.Write(carry);
+        }
+        if (changed) File.Move(temp, path, overwrite: true);
+        else File.Delete(temp);
+        return changed;
     }
 }

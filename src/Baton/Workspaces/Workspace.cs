@@ -18,6 +18,11 @@ public sealed class Workspace
     public string RunsRoot => Path.Combine(Root, "runs");
     public string ConfigFile => Path.Combine(Root, ConfigFileName);
 
+    /// <summary>Where the master key of this workspace's secrets is; null = the user's default (~/.config/baton/master.key). The server keeps its own.</summary>
+    public string? MasterKeyPath { get; init; }
+
+    public Secrets.SecretStore Secrets() => new(Root, MasterKeyPath);
+
     /// <summary>The nearest folder at or above <paramref name="start"/> with a baton.yaml, else <paramref name="fallback"/>.</summary>
     public static string Locate(string start, string fallback)
     {
@@ -29,9 +34,9 @@ public sealed class Workspace
     }
 
     /// <exception cref="Chains.ChainValidationException">baton.yaml has errors.</exception>
-    public static Workspace Open(string root)
+    public static Workspace Open(string root, string? masterKeyPath = null)
     {
         var config = WorkspaceConfig.Load(Path.Combine(root, ConfigFileName));
-        return new Workspace(root, config);
+        return new Workspace(root, config) { MasterKeyPath = masterKeyPath };
     }
 }
