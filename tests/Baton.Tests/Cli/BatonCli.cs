@@ -6,7 +6,8 @@ namespace Baton.Tests.Cli;
 /// <summary>Runs the real `baton` command line (the built baton.dll) as a separate process.</summary>
 public static class BatonCli
 {
-    public static string Dll { get; } = Path.Combine(AppContext.BaseDirectory, "baton.dll");
+    /// <summary>The real apphost, as a user runs it (so `baton emit` inside scripts finds it on PATH too).</summary>
+    public static string Executable { get; } = Path.Combine(AppContext.BaseDirectory, "baton");
 
     public sealed record Result(int ExitCode, string Stdout, string Stderr)
     {
@@ -34,7 +35,7 @@ public static class BatonCli
     /// <summary>Starts baton without waiting: for tests that signal or kill it mid-run.</summary>
     public static Process Start(string workingDirectory, IDictionary<string, string>? environment, params string[] args)
     {
-        var info = new ProcessStartInfo("dotnet")
+        var info = new ProcessStartInfo(Executable)
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
@@ -42,7 +43,6 @@ public static class BatonCli
             RedirectStandardInput = true,
             StandardOutputEncoding = Encoding.UTF8,
         };
-        info.ArgumentList.Add(Dll);
         foreach (var arg in args) info.ArgumentList.Add(arg);
         info.Environment["BATON_RETRY_BASE_DELAY_MS"] = "20";
         info.Environment["TERM"] = "dumb";

@@ -1,0 +1,63 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace Baton.Tests.Cli;
+
+public class CliSecretAndCostTests
+{
+    [Fact]
+    public async Task SecretSet_FromStdin_IsEncrypted_AndReachesTheAgentThatDeclaresIt()
+    {
+        using var ws = new TestWorkspace();
+        var key = Path.Combine(ws.Root, "..", Path.GetFileName(ws.Root) + "-master.key");
+        var env = new Dictionary<string, string> { ["BATON_MASTER_KEY"] = key };
+        ws.Write("baton.yaml", "");
+        ws.Write("chains/use.yaml", """
+            name: use
+            agents:
+              a:
+                secrets: [DEPLOY_TOKEN]
+                run: |
+                  echo "length ${#DEPLOY_TOKEN}"
+            """);
+
+        using (var set = BatonCli.Start(ws.Root, env, "secret", "set", "DEPLOY_TOKEN"))
+        {
+            await set.StandardInput.WriteAsync("tok-1234567890");
+            set.StandardInput.Close();
+            await set.WaitForExitAsync();
+            Assert.True(set.ExitCode == 0, await set.StandardError.ReadToEndAsync());
+        }
+        Assert.DoesNotContain("tok-1234567890", File.ReadAllText(Path.Combine(ws.Root, ".baton", "secrets.json")));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(key));
+
+        var list = await BatonCli.RunAsync(ws.Root, env, "secret", "list");
+        Assert.Equal("DEPLOY_TOKEN", list.Stdout.Trim());
+        var run = await BatonCli.RunAsync(ws.Root, env, "run", "use");
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var logs = await BatonCli.RunAsync(ws.Root, "logs", "last");
+        Assert.Contains("length 14", logs.Stdout);
+        File.Delete(key);
+    }
+
+    [Fact]
+    public async Task Costs_ListsCallsByChain_AsJson()
+    {
+        using var ws = new TestWorkspace();
+        ws.Write("chains/ask.yaml", """
+            name: ask
+            agents:
+              q:
+                prompt: Say hello
+            """);
+        var env = new Dictionary<string, string> { ["OPENAI_API_KEY"] = "", ["ANTHROPIC_API_KEY"] = "" };
+        Assert.Equal(0, (await BatonCli.RunAsync(ws.Root, env, "run", "ask")).ExitCode);
+        var costs = await BatonCli.RunAsync(ws.Root, "costs", "--by", "chain", "--json");
+        Assert.True(costs.ExitCode == 0, costs.ToString());
+        var row = Assert.Single(JsonDocument.Parse(costs.Stdout).RootElement.EnumerateArray());
+        Assert.Equal("ask", row.GetProperty("chain").GetString());
+        Assert.Equal(1, row.GetProperty("calls").GetInt32());
+        Assert.Equal(0m, row.GetProperty("usd").GetDecimal());
+        Assert.Equal(2, (await BatonCli.RunAsync(ws.Root, "costs", "--since", "yesterday")).ExitCode);
+    }
+}
