@@ -11,7 +11,10 @@ using Microsoft.Extensions.Logging;
 
 namespace Baton.Server;
 
-public sealed record ServerOptions(string DataPath, string Urls);
+public sealed record ServerOptions(string DataPath, string Urls)
+{
+    public ServerSettings Settings { get; init; } = new();
+}
 
 /// <summary>`baton serve`: the engine for every workspace's runs, the HTTP API and the web UI, in one process.</summary>
 public static class BatonServer
@@ -26,6 +29,7 @@ public static class BatonServer
         builder.Services.AddSingleton(new TokenStore(data.TokensFile));
         builder.Services.AddSingleton<SessionStore>();
         builder.Services.AddSingleton<ServerMetrics>();
+        builder.Services.AddSingleton(options.Settings);
         builder.Services.AddSingleton<RunHost>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RunHost>());
         builder.Services.AddProblemDetails();

@@ -22,6 +22,7 @@ public static class RunsApi
         {
             if (request.Chain is null || ChainsApi.ChainFile(data, ws, request.Chain) is not { } file || !File.Exists(file))
                 return Problems.NotFound($"no chain '{request.Chain}' in '{ws}'");
+            if (host.RefusedEnvironment(ws) is { } refusal) return Problems.Result(StatusCodes.Status422UnprocessableEntity, "Refused configuration", refusal);
             var yaml = await File.ReadAllTextAsync(file);
             Chain chain;
             try { chain = ChainLoader.Load(file, yaml, ChainFiles.Reader(file, data.WorkspacePath(ws))); }
@@ -68,7 +69,7 @@ public static class RunsApi
             var summary = RunSummary.Load(run);
             if (RunStatus.IsFinished(summary.Status)) return Problems.Conflict($"run {id} already {summary.Status}");
             await InboxWriter.WriteAsync(run.Inbox, EventTypes.RunCancel, EventJson.Data(("by", http.Caller().Name)));
-            host.Launch(ws, run);
+            host.Launch(ws, run, skipQueue: true);
             return Results.Accepted($"/api/workspaces/{ws}/runs/{id}", new { id, status = "cancelling" });
         }).Requires(data, Role.Editor);
     }

@@ -13,9 +13,11 @@ namespace Baton.Server.Hosting;
 /// a decision has none — only an inotify watch on its inbox (kernel memory, no thread), which
 /// brings the engine back when an answer lands. At start, runs that were in flight are resumed.
 /// </summary>
-public sealed class RunHost(DataRoot data, ServerMetrics metrics, ILogger<RunHost> logger) : IHostedService
+public sealed class RunHost(DataRoot data, ServerMetrics metrics, ServerSettings settings, ILogger<RunHost> logger) : IHostedService
 {
     private readonly ConcurrentDictionary<string, Lazy<Task<RunOutcome>>> _active = new(StringComparer.Ordinal);
+    private readonly RunAdmission _admission = new();
+    private readonly AgentSlots _slots = new(settings.AgentSlots);
     private readonly ConcurrentDictionary<string, IDisposable> _parked = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, RunEngine> _engines = new(StringComparer.Ordinal);
 
@@ -31,7 +33,7 @@ public sealed class RunHost(DataRoot data, ServerMetrics metrics, ILogger<RunHos
                 var state = RunState.Fold(EventReader.ReadAll(run.Events));
                 if (RunStatus.IsFinished(state.Status)) continue;
                 if (state.Status == RunStatus.Waiting) Park(name, run);
-                else Launch(name, run);
+                else Launch(name, run); // queued ones (no events yet) wait their turn in admission
             }
         }
         return Task.CompletedTask;
@@ -51,10 +53,15 @@ public sealed class RunHost(DataRoot data, ServerMetrics metrics, ILogger<RunHos
         return run;
     }
 
-    /// <summary>Makes sure an engine is running this run (no-op when one is).</summary>
-    public void Launch(string workspaceName, RunFolder run)
+    /// <summary>
+    /// Makes sure an engine runs this run (no-op when one does), once the workspace is under its
+    /// `max_concurrent_runs`; until then the run waits, status `queued`. A cancel skips the queue.
+    /// </summary>
+    public void Launch(string workspaceName, RunFolder run, bool skipQueue = false)
     {
         var key = Key(workspaceName, run.Id);
+        if (_active.ContainsKey(key)) return;
+        if (!_admission.TryEnter(workspaceName, key, Limit(workspaceName), skipQueue, () => Launch(workspaceName, run, skipQueue: true))) return;
         if (_parked.TryRemove(key, out var watch)) watch.Dispose();
         // Lazy: under a race GetOrAdd may build two entries, but only the stored one is ever started.
         _ = _active.GetOrAdd(key, _ => new Lazy<Task<RunOutcome>>(() => Task.Run(() => RunToPauseOrEnd(workspaceName, run)))).Value;
@@ -71,15 +78,18 @@ public sealed class RunHost(DataRoot data, ServerMetrics metrics, ILogger<RunHos
         catch (RunLockedException)
         {
             _active.TryRemove(key, out _);
+            _admission.Leave(workspaceName, key, Limit(workspaceName));
             return new RunOutcome(run.Id, RunStatus.Running, "another engine owns it");
         }
         catch (Exception e)
         {
             logger.LogError(e, "run {Run} stopped unexpectedly", run.Id);
             _active.TryRemove(key, out _);
+            _admission.Leave(workspaceName, key, Limit(workspaceName));
             return new RunOutcome(run.Id, RunStatus.Failed, e.Message);
         }
         _active.TryRemove(key, out _);
+        _admission.Leave(workspaceName, key, Limit(workspaceName));
         if (outcome.Status == RunStatus.Waiting) Park(workspaceName, run);
         else metrics.RunFinished(outcome.Status);
         // An answer may have landed between the engine's last look and the park: look again.
@@ -107,10 +117,28 @@ public sealed class RunHost(DataRoot data, ServerMetrics metrics, ILogger<RunHos
     /// <summary>The task of the engine currently running this run, if any.</summary>
     public Task<RunOutcome>? ActiveTask(string workspaceName, string runId) => _active.GetValueOrDefault(Key(workspaceName, runId))?.Value;
 
+    /// <summary>Why this workspace's baton.yaml may not run here: it reads a server variable the operator did not allow.</summary>
+    public string? RefusedEnvironment(string workspaceName)
+    {
+        var configFile = Path.Combine(data.WorkspacePath(workspaceName), Workspace.ConfigFileName);
+        if (!File.Exists(configFile)) return null;
+        var refused = System.Text.RegularExpressions.Regex.Matches(File.ReadAllText(configFile), @"\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}")
+            .Select(m => m.Groups[1].Value).Where(n => !settings.AllowedEnvironment.Contains(n)).Distinct().ToList();
+        return refused.Count == 0 ? null
+            : $"baton.yaml reads {string.Join(", ", refused.Select(n => $"${{env:{n}}}"))} from the server's environment, which a workspace may not do on a shared server; " +
+              $"store the value as a workspace secret (PUT /api/workspaces/{workspaceName}/secrets/NAME) and write ${{secret:NAME}}, or ask the operator to allow it (baton serve --allow-env NAME)";
+    }
+
+    private int? Limit(string workspaceName) => Engine(workspaceName).Workspace.Config.Limits.MaxConcurrentRuns;
+
+    public int ActiveIn(string workspaceName) => _admission.Active(workspaceName);
+
     private RunEngine Engine(string workspaceName) =>
         _engines.GetOrAdd(workspaceName, name => new RunEngine(data.OpenWorkspace(name), new EngineOptions
         {
             BaseEnvironment = ServerEnvironment.ForAgents(),
+            Slots = _slots,
+            Runners = ServerEnvironment.Runners(data, settings),
             OnEvent = (_, _) => metrics.EventWritten(),
             OnWarning = message => logger.LogWarning("{Workspace}: {Message}", name, message),
         }));

@@ -1,3 +1,7 @@
+using Baton.Agents;
+using Baton.Chains;
+using Baton.Providers;
+
 namespace Baton.Server.Hosting;
 
 /// <summary>
@@ -13,4 +17,21 @@ public static class ServerEnvironment
         if (batonDir is not null && Path.GetFileName(Environment.ProcessPath) == "baton") path = $"{batonDir}:{path}";
         return new Dictionary<string, string>(StringComparer.Ordinal) { ["PATH"] = path, ["HOME"] = "/nonexistent" };
     }
+
+    /// <summary>
+    /// Runners for server mode: prompt agents resolve ${env:NAME} only for names the operator
+    /// allow-listed (a tenant must not read the server's environment, its API keys above all), and
+    /// ${secret:NAME} with the server's master key.
+    /// </summary>
+    public static IReadOnlyDictionary<AgentKind, IAgentRunner> Runners(DataRoot data, ServerSettings settings) =>
+        new Dictionary<AgentKind, IAgentRunner>
+        {
+            [AgentKind.Run] = new BashAgent(),
+            [AgentKind.Cli] = new CliAgent(),
+            [AgentKind.Prompt] = new PromptAgent(new ProviderOptions
+            {
+                Environment = name => settings.AllowedEnvironment.Contains(name) ? Environment.GetEnvironmentVariable(name) : null,
+                MasterKeyPath = data.MasterKeyPath,
+            }),
+        };
 }

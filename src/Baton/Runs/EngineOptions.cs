@@ -30,6 +30,9 @@ public sealed class EngineOptions
         [AgentKind.Prompt] = PromptAgent.Shared,
     };
 
+    /// <summary>Agent slots shared across workspaces (the server); null: unlimited, or the workspace's max_parallel_agents.</summary>
+    public AgentSlots? Slots { get; init; }
+
     /// <summary>Called on the run loop after every event is appended (the live view, the server's streams).</summary>
     public Action<RunFolder, RunEvent>? OnEvent { get; init; }
 

@@ -10,10 +10,20 @@ public sealed record RunOutcome(string RunId, string Status, string? Reason);
 /// committer and the inbox watcher. The CLI's `run` uses one of these for one run; the server one
 /// per workspace for all of them.
 /// </summary>
-public sealed class RunEngine(Workspace workspace, EngineOptions options)
+public sealed class RunEngine
 {
-    public Workspace Workspace { get; } = workspace;
-    public EngineOptions Options { get; } = options;
+    public RunEngine(Workspace workspace, EngineOptions options)
+    {
+        Workspace = workspace;
+        Options = options;
+        // Shared slots (the server's) or, for `baton run`, this workspace's own cap if baton.yaml sets one.
+        Slots = options.Slots ?? (workspace.Config.Limits.MaxParallelAgents is { } cap ? new AgentSlots(cap) : null);
+        Slots?.Configure(workspace.Root, workspace.Config.Limits.MaxParallelAgents);
+    }
+
+    public Workspace Workspace { get; }
+    public EngineOptions Options { get; }
+    public AgentSlots? Slots { get; }
 
     /// <summary>Runs the run to its end, starting it or resuming it from its events.</summary>
     /// <param name="cancelRun">Cancels the run (kills its agents, status cancelled), as `baton cancel` does.</param>

@@ -8,9 +8,46 @@ namespace Baton.Runs;
 
 internal sealed partial class RunLoop
 {
-    private sealed record RunningAgent(int Attempt, Task Task, CancellationTokenSource Cancel, IDisposable? InboxWatch);
+    private sealed record RunningAgent(int Attempt, Task Task, CancellationTokenSource Cancel, IDisposable? InboxWatch)
+    {
+        public IDisposable? Slot { get; init; }
+    }
 
-    private void StartAgent(string name, int attempt, bool resumed)
+    /// <summary>Agents waiting for a slot (AgentSlots): not started yet, so no `started` event — a queued agent is still pending.</summary>
+    private readonly HashSet<string> _awaitingSlot = new(StringComparer.Ordinal);
+
+    /// <summary>Starts an agent once a slot is free; decisions need none (they hold no process).</summary>
+    private void RequestStart(string name, int attempt, bool resumed)
+    {
+        if (_engine.Slots is not { } slots || _chain.Agent(name)!.Kind == AgentKind.Decision)
+        {
+            StartAgent(name, attempt, resumed, slot: null);
+            return;
+        }
+        if (!_awaitingSlot.Add(name)) return;
+        var key = _engine.Workspace.Root;
+        _ = Task.Run(async () =>
+        {
+            AgentSlots.Lease lease;
+            try { lease = await slots.AcquireAsync(key, _stopping.Token); }
+            catch (OperationCanceledException) { return; }
+            // The loop may have ended meanwhile (its channel is then complete): never keep a slot nobody will use.
+            if (!_signals.Writer.TryWrite(new SlotGranted(name, attempt, resumed, lease))) lease.Dispose();
+        });
+    }
+
+    private void OnSlotGranted(SlotGranted granted)
+    {
+        _awaitingSlot.Remove(granted.Agent);
+        var agent = _state.Agent(granted.Agent);
+        var stillWanted = !_state.CancelRequested && !RunStatus.IsFinished(_state.Status)
+            && (agent.Status == AgentStatus.Pending || (agent.Status == AgentStatus.Failed && agent.RetryAt is not null)
+                || (agent.Status == AgentStatus.Running && !_running.ContainsKey(granted.Agent)));
+        if (stillWanted) StartAgent(granted.Agent, granted.Attempt, granted.Resumed, granted.Lease);
+        else granted.Lease.Dispose();
+    }
+
+    private void StartAgent(string name, int attempt, bool resumed, IDisposable? slot)
     {
         var spec = _chain.Agent(name)!;
         string agentDir, agentInbox, workDir;
@@ -24,11 +61,12 @@ internal sealed partial class RunLoop
         {
             // An earlier agent swapped one of the run's folders for a symlink: fail this agent, never follow it.
             Append(EventTypes.For(name, EventTypes.Started), name, attempt, resumed ? EventJson.Data(("resumed", true)) : null);
-            FailAtStart(name, attempt, AgentResult.Failed("unsafe-path", e.Message));
+            FailAtStart(name, attempt, AgentResult.Failed("unsafe-path", e.Message), slot);
             return;
         }
         if (spec.Kind == AgentKind.Decision)
         {
+            slot?.Dispose();
             AskForDecision(spec, attempt, agentDir);
             return;
         }
@@ -36,12 +74,12 @@ internal sealed partial class RunLoop
 
         if (SecretEnvironment(spec, out var secretValues) is { } missing)
         {
-            FailAtStart(name, attempt, AgentResult.Failed("config", missing));
+            FailAtStart(name, attempt, AgentResult.Failed("config", missing), slot);
             return;
         }
         if (!Options.Runners.TryGetValue(spec.Kind, out var runner))
         {
-            FailAtStart(name, attempt, AgentResult.Failed("unsupported", $"{spec.Kind.ToString().ToLowerInvariant()} agents are not supported by this engine yet"));
+            FailAtStart(name, attempt, AgentResult.Failed("unsupported", $"{spec.Kind.ToString().ToLowerInvariant()} agents are not supported by this engine yet"), slot);
             return;
         }
         var context = new AgentContext(_engine.Workspace, _run, _chain, spec, attempt, agentDir, workDir,
@@ -67,13 +105,13 @@ internal sealed partial class RunLoop
             var timedOut = cancel.IsCancellationRequested && !_state.CancelRequested;
             _signals.Writer.TryWrite(new AgentFinished(name, attempt, result, timedOut));
         });
-        _running[name] = new RunningAgent(attempt, task, cancel, watch);
+        _running[name] = new RunningAgent(attempt, task, cancel, watch) { Slot = slot };
     }
 
     /// <summary>An attempt that fails before any process starts still finishes through OnAgentFinished, which only accepts running agents.</summary>
-    private void FailAtStart(string name, int attempt, AgentResult result)
+    private void FailAtStart(string name, int attempt, AgentResult result, IDisposable? slot)
     {
-        _running[name] = new RunningAgent(attempt, Task.CompletedTask, new CancellationTokenSource(), null);
+        _running[name] = new RunningAgent(attempt, Task.CompletedTask, new CancellationTokenSource(), null) { Slot = slot };
         _signals.Writer.TryWrite(new AgentFinished(name, attempt, result, false));
     }
 
@@ -82,6 +120,7 @@ internal sealed partial class RunLoop
         if (!_running.Remove(finished.Agent, out var running) || running.Attempt != finished.Attempt) return;
         running.InboxWatch?.Dispose();
         running.Cancel.Dispose();
+        running.Slot?.Dispose();
         IngestInbox(finished.Agent); // what the agent emitted lands before its own done/failed event
         var spec = _chain.Agent(finished.Agent)!;
         var result = finished.Result;
@@ -142,7 +181,7 @@ internal sealed partial class RunLoop
             }
             killed |= AgentProcessScan.KillAll(_run.Id, agent.Name) > 0;
             if (killed) Options.OnWarning?.Invoke($"{agent.Name}: killed attempt {agent.Attempt}, still running from the engine that stopped");
-            if (!_state.CancelRequested) StartAgent(agent.Name, agent.Attempt + 1, resumed: true);
+            if (!_state.CancelRequested) RequestStart(agent.Name, agent.Attempt + 1, resumed: true);
         }
     }
 

@@ -19,6 +19,7 @@ internal sealed partial class RunLoop
     private readonly Channel<Signal> _signals = Channel.CreateUnbounded<Signal>(new() { SingleReader = true });
     private readonly Dictionary<string, RunningAgent> _running = new(StringComparer.Ordinal);
     private readonly List<IDisposable> _watches = [];
+    private readonly CancellationTokenSource _stopping = new();
     private readonly string[] _agentNames;
     private EventLog _log = null!;
     private RunState _state = new();
@@ -29,6 +30,7 @@ internal sealed partial class RunLoop
     private sealed record AgentFinished(string Agent, int Attempt, Agents.AgentResult Result, bool TimedOut) : Signal;
     private sealed record InboxChanged : Signal;
     private sealed record CancelRequested(string By) : Signal;
+    private sealed record SlotGranted(string Agent, int Attempt, bool Resumed, AgentSlots.Lease Lease) : Signal;
 
     public RunLoop(RunEngine engine, RunFolder run, Chain chain)
     {
@@ -69,6 +71,10 @@ internal sealed partial class RunLoop
         finally
         {
             foreach (var watch in _watches) watch.Dispose();
+            _stopping.Cancel();
+            _signals.Writer.TryComplete();
+            while (_signals.Reader.TryRead(out var left)) if (left is SlotGranted granted) granted.Lease.Dispose();
+            _stopping.Dispose();
         }
         return Outcome();
     }
@@ -100,6 +106,7 @@ internal sealed partial class RunLoop
         {
             case AgentFinished finished: OnAgentFinished(finished); break;
             case InboxChanged: IngestInbox(); break;
+            case SlotGranted granted: OnSlotGranted(granted); break;
             case CancelRequested cancel when !_state.CancelRequested && !RunStatus.IsFinished(_state.Status):
                 Append(EventTypes.RunCancel, null, 0, EventJson.Data(("by", cancel.By)));
                 break;
@@ -121,9 +128,11 @@ internal sealed partial class RunLoop
                     case StartAgent start when start.NotBefore > now:
                         wakeAt = wakeAt is null || start.NotBefore < wakeAt ? start.NotBefore : wakeAt;
                         break;
+                    case StartAgent start when _awaitingSlot.Contains(start.Agent):
+                        break;
                     case StartAgent start:
-                        StartAgent(start.Agent, start.Attempt, resumed: false);
-                        acted = true;
+                        RequestStart(start.Agent, start.Attempt, resumed: false);
+                        acted = !_awaitingSlot.Contains(start.Agent);
                         break;
                     case SkipAgent skip:
                         Append(EventTypes.For(skip.Agent, EventTypes.Skipped), skip.Agent, _state.Agent(skip.Agent).Attempt, EventJson.Data(("reason", skip.Reason)));
@@ -168,7 +177,7 @@ internal sealed partial class RunLoop
     /// (or a decision's timeout is due). A paused run holds no process, thread or memory.
     /// </summary>
     private bool IsParked(DateTimeOffset? wakeAt) =>
-        _running.Count == 0 && _state.Status == RunStatus.Waiting && !_signals.Reader.TryPeek(out _)
+        _running.Count == 0 && _awaitingSlot.Count == 0 && _state.Status == RunStatus.Waiting && !_signals.Reader.TryPeek(out _)
         && (wakeAt is null || _state.Agents.Values.Any(a => a.DecisionDeadline == wakeAt));
 
     private void NotifyInbox() => _signals.Writer.TryWrite(new InboxChanged());

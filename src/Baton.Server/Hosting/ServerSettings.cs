@@ -1,0 +1,11 @@
+namespace Baton.Server.Hosting;
+
+/// <summary>The server operator's settings (command-line options of `baton serve`).</summary>
+public sealed record ServerSettings
+{
+    /// <summary>Agents running at once across all workspaces; shared fairly (AgentSlots).</summary>
+    public int AgentSlots { get; init; } = Math.Max(8, Environment.ProcessorCount * 8);
+
+    /// <summary>Server environment variables a workspace's baton.yaml may read with ${env:NAME}; none by default.</summary>
+    public IReadOnlySet<string> AllowedEnvironment { get; init; } = new HashSet<string>(StringComparer.Ordinal);
+}
