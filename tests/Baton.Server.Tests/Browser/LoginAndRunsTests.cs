@@ -33,7 +33,7 @@ public sealed class LoginAndRunsTests(Chromium chromium)
         await Expect(page.Locator(".start-inputs input[name='topic']")).ToHaveValueAsync("event files");
         await page.Locator(".start-inputs input[name='topic']").FillAsync("browsers");
         await page.GetByRole(AriaRole.Button, new() { Name = "Start run" }).ClickAsync();
-        await page.WaitForURLAsync(url => url.Contains("#/runs/", StringComparison.Ordinal));
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("#/runs/."));
         var started = Uri.UnescapeDataString(page.Url[(page.Url.IndexOf("#/runs/", StringComparison.Ordinal) + 7)..]);
         Assert.NotEqual(existing, started);
         await Expect(page.Locator(".event[data-type='review.waiting']")).ToBeVisibleAsync(); // live timeline

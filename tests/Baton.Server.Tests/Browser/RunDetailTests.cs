@@ -36,6 +36,27 @@ public sealed class RunDetailTests(Chromium chromium)
     }
 
     [Fact]
+    public async Task OpenRun_TimelineFollowsLive()
+    {
+        await using var ui = await WebUi.StartAsync(chromium);
+        var run = await ui.WaitingReviewAsync();
+        await ui.LogInWithCodeAsync($"#/runs/{run}");
+        await Expect(ui.Page.Locator(".live")).ToHaveAttributeAsync("data-state", "live");
+        await Expect(ui.Page.Locator(".event[data-type='review.waiting']")).ToBeVisibleAsync();
+
+        var decided = await ui.Api.PostAsync($"/api/workspaces/{WebUi.Workspace}/runs/{run}/decisions/review", TestServer.Json(new { decision = "approve", comment = "ship it" }));
+        Assert.True(decided.IsSuccessStatusCode);
+
+        await Expect(ui.Page.Locator(".event[data-type='review.decided']")).ToContainTextAsync("approve by editor@team “ship it”");
+        await Expect(ui.Page.Locator(".event[data-type='run.finished']")).ToContainTextAsync("succeeded");
+        await Expect(ui.Page.Locator(".run-status .badge")).ToHaveTextAsync("succeeded");
+        await Expect(ui.Page.Locator(".agent[data-agent='publish'] .agent-state")).ToHaveTextAsync("done");
+        await Expect(ui.Page.Locator(".live")).ToHaveAttributeAsync("data-state", "finished");
+        var events = await TestServer.ReadJson(await ui.Api.GetAsync($"/api/workspaces/{WebUi.Workspace}/runs/{run}/events"));
+        await Expect(ui.Page.Locator(".event")).ToHaveCountAsync(events.GetArrayLength()); // each once, none missed
+    }
+
+    [Fact]
     public async Task Cancel_StopsARunningRun()
     {
         await using var ui = await WebUi.StartAsync(chromium);

@@ -18,7 +18,15 @@ public sealed class WebUi : IAsyncDisposable
         Token = token;
         TokenId = tokenId;
         Api = server.Client(token);
+        // Script errors and CSP refusals fail the test (a failed fetch, e.g. the 401 before logging in, does not).
+        page.PageError += (_, error) => Errors.Add(error);
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error" && !message.Text.StartsWith("Failed to load resource", StringComparison.Ordinal)) Errors.Add(message.Text);
+        };
     }
+
+    public List<string> Errors { get; } = [];
 
     public TestServer Server { get; }
     public IBrowserContext Context { get; }
@@ -116,5 +124,6 @@ public sealed class WebUi : IAsyncDisposable
         Api.Dispose();
         await Context.DisposeAsync();
         await Server.DisposeAsync();
+        Assert.Empty(Errors);
     }
 }

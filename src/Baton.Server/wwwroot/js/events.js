@@ -5,7 +5,7 @@ import { api, ws } from './api.js';
 
 const SUFFIXES = ['started', 'done', 'failed', 'waiting', 'decided', 'rejected', 'skipped', 'cancelled'];
 
-export function followEvents(id, { live, agents }, onEvents) {
+export function followEvents(id, { live, agents, onState = () => {} }, onEvents) {
   let lastSeq = 0;
   let source = null;
   let closed = false;
@@ -48,12 +48,16 @@ export function followEvents(id, { live, agents }, onEvents) {
     closed = true;
     clearInterval(sweep);
     source?.close();
+    onState('finished');
   }
 
   if (!live) {
     fill();
   } else {
     source = new EventSource(ws('runs', id, 'events'));
+    onState('connecting');
+    source.addEventListener('open', () => onState('live'));
+    source.addEventListener('error', () => { if (!closed) onState('reconnecting'); });
     // Listeners go on before the first message can arrive (same task), so nothing of a known type is missed.
     for (const type of ['run.started', 'run.finished', 'run.cancel', 'inbox.rejected']) source.addEventListener(type, onMessage);
     agents.forEach(listen);

@@ -13,6 +13,7 @@ export function runView(root, id) {
   const cancel = h('button', { type: 'button', class: 'btn btn-danger', hidden: true, onclick: onCancel }, 'Cancel run');
   const agents = h('div', { class: 'agents' });
   const timeline = h('ol', { class: 'timeline', 'aria-live': 'polite' });
+  const live = h('span', { class: 'live' });
   const problem = h('p', { class: 'form-error', role: 'alert', hidden: true });
   const panels = new Map();
   let summary = null;
@@ -24,7 +25,7 @@ export function runView(root, id) {
     reason, facts, problem,
     h('div', { class: 'run-columns' },
       h('section', { class: 'run-agents', 'aria-label': 'Agents' }, h('h2', {}, 'Agents'), agents),
-      h('section', { class: 'run-events', 'aria-label': 'Events' }, h('h2', {}, 'Timeline'), timeline))));
+      h('section', { class: 'run-events', 'aria-label': 'Events' }, h('h2', {}, 'Timeline ', live), timeline))));
 
   let stopped = false;
   let refreshTimer = 0;
@@ -96,6 +97,11 @@ export function runView(root, id) {
     refreshTimer = setTimeout(refresh, 120);
   }
 
+  function onState(state) {
+    live.dataset.state = state;
+    live.textContent = { connecting: 'connecting…', live: 'live', reconnecting: 'reconnecting…', finished: '' }[state];
+  }
+
   async function onCancel() {
     if (cancel.dataset.confirm !== 'yes') {
       cancel.dataset.confirm = 'yes';
@@ -117,7 +123,7 @@ export function runView(root, id) {
   }
 
   refresh().then(() => {
-    if (!stopped && summary) stream = followEvents(id, { live: !FINISHED.includes(summary.status), agents: Object.keys(summary.agents ?? {}) }, onEvents);
+    if (!stopped && summary) stream = followEvents(id, { live: !FINISHED.includes(summary.status), agents: Object.keys(summary.agents ?? {}), onState }, onEvents);
   });
   return () => { stopped = true; stream?.close(); clearTimeout(refreshTimer); clearTimeout(confirmTimer); };
 }
