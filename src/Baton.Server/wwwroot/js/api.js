@@ -1,0 +1,56 @@
+// The API client: cookie session + X-CSRF-Token on anything that changes state; errors are problem+json.
+
+let csrf = null;
+let session = null;
+
+export class ApiError extends Error {
+  constructor(status, detail) {
+    super(detail);
+    this.status = status;
+  }
+}
+
+export function setSession(value) {
+  session = value;
+  csrf = value?.csrf ?? null;
+}
+
+export const currentSession = () => session;
+
+const ROLES = ['viewer', 'reviewer', 'editor', 'owner'];
+/** True when the session's role is at least `role`. */
+export const can = role => session !== null && ROLES.indexOf(session.role) >= ROLES.indexOf(role);
+
+/** /api/workspaces/{ws} + path, each segment escaped. */
+export const ws = (...segments) =>
+  ['/api/workspaces', session.workspace, ...segments].map((s, i) => (i === 0 ? s : encodeURIComponent(s))).join('/');
+
+export async function api(path, { method = 'GET', body, text = false } = {}) {
+  const headers = { Accept: text ? 'text/plain' : 'application/json' };
+  if (method !== 'GET' && csrf) headers['X-CSRF-Token'] = csrf;
+  if (body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    body = JSON.stringify(body);
+  }
+  let response;
+  try {
+    response = await fetch(path, { method, headers, body, credentials: 'same-origin', cache: 'no-store' });
+  } catch {
+    throw new ApiError(0, 'the server cannot be reached; check your connection');
+  }
+  if (response.status === 401 && path !== '/api/login' && path !== '/api/session') {
+    window.dispatchEvent(new CustomEvent('baton:unauthorized'));
+  }
+  if (!response.ok) throw new ApiError(response.status, await problemDetail(response));
+  if (response.status === 204) return null;
+  return text ? response.text() : response.json();
+}
+
+async function problemDetail(response) {
+  try {
+    const problem = await response.json();
+    return problem.detail || problem.title || `${response.status} ${response.statusText}`;
+  } catch {
+    return `${response.status} ${response.statusText}`;
+  }
+}

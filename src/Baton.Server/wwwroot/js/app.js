@@ -1,0 +1,92 @@
+// Entry point: find out who we are, then route by the URL's hash (#/runs, #/runs/<id>, #/inbox).
+import { api, setSession, currentSession, ws, ApiError } from './api.js';
+import { toast } from './dom.js';
+import { loginView } from './login.js';
+import { runsView } from './runs.js';
+import { runView } from './run.js';
+import { inboxView } from './inbox.js';
+
+const view = document.getElementById('view');
+let teardown = null;
+let inboxTimer = 0;
+
+async function start() {
+  try {
+    setSession(await api('/api/session'));
+  } catch (e) {
+    if (!(e instanceof ApiError) || e.status !== 401) toast(e.message, 'error');
+    setSession(null);
+  }
+  window.addEventListener('hashchange', route);
+  window.addEventListener('baton:unauthorized', () => {
+    if (currentSession()) {
+      setSession(null);
+      toast('Your session ended; log in again.', 'warn');
+      route();
+    }
+  });
+  window.addEventListener('baton:login', e => {
+    setSession(e.detail);
+    location.hash = '#/runs';
+    route();
+  });
+  window.addEventListener('baton:inbox-changed', refreshInboxCount);
+  document.getElementById('logout').addEventListener('click', logout);
+  route();
+}
+
+function route() {
+  teardown?.();
+  teardown = null;
+  const hash = location.hash;
+  const session = currentSession();
+  const topbar = document.getElementById('topbar');
+  if (!session) {
+    topbar.hidden = true;
+    clearInterval(inboxTimer);
+    teardown = loginView(view, { expired: hash === '#login-expired' });
+    return;
+  }
+  topbar.hidden = false;
+  document.getElementById('who').textContent = `${session.workspace} · ${session.role}`;
+  const [, section, id] = hash.match(/^#\/([a-z]+)(?:\/(.+))?$/) ?? [];
+  for (const link of document.querySelectorAll('[data-nav]')) {
+    link.toggleAttribute('aria-current', link.dataset.nav === (section === 'inbox' ? 'inbox' : 'runs'));
+  }
+  if (section === 'inbox') teardown = inboxView(view);
+  else if (section === 'runs' && id) teardown = runView(view, decodeURIComponent(id));
+  else {
+    if (hash !== '#/runs') history.replaceState(null, '', '#/runs');
+    teardown = runsView(view);
+  }
+  document.body.dataset.view = section === 'inbox' ? 'inbox' : id ? 'run' : 'runs';
+  view.focus({ preventScroll: true });
+  clearInterval(inboxTimer);
+  refreshInboxCount();
+  inboxTimer = setInterval(refreshInboxCount, 5000);
+}
+
+async function refreshInboxCount() {
+  if (!currentSession()) return;
+  try {
+    const cards = await api(ws('decisions'));
+    const count = document.getElementById('inbox-count');
+    count.hidden = cards.length === 0;
+    count.textContent = String(cards.length);
+  } catch {
+    // The views report errors; the badge just stays as it was.
+  }
+}
+
+async function logout() {
+  try {
+    await api('/api/logout', { method: 'POST' });
+  } catch (e) {
+    toast(e.message, 'error');
+  }
+  setSession(null);
+  history.replaceState(null, '', '#/login');
+  route();
+}
+
+start();
