@@ -27,7 +27,8 @@ internal static class EventStream
             foreach (var e in EventReader.ReadAll(run.Events, afterSeq: last))
             {
                 var json = JsonSerializer.Serialize(JsonDocument.Parse(EventJson.Serialize(e)).RootElement);
-                await http.Response.WriteAsync($"id: {e.Seq}\nevent: {e.Type}\ndata: {json}\n\n", Encoding.UTF8, cancel);
+                // No `event:` field: every event arrives as a plain message (EventSource.onmessage), custom types too.
+                await http.Response.WriteAsync($"id: {e.Seq}\ndata: {json}\n\n", Encoding.UTF8, cancel);
                 last = e.Seq;
                 finished |= e.Type == EventTypes.RunFinished;
                 quiet = 0;

@@ -50,7 +50,7 @@ public class RunsApiTests
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
         var types = new List<string>();
         while (await reader.ReadLineAsync() is { } line)
-            if (line.StartsWith("event: ", StringComparison.Ordinal)) types.Add(line["event: ".Length..]);
+            if (line.StartsWith("data: ", StringComparison.Ordinal)) types.Add(System.Text.Json.JsonDocument.Parse(line["data: ".Length..]).RootElement.GetProperty("type").GetString()!);
 
         Assert.Equal(["run.started", "a.started", "a.done", "b.started", "b.done", "run.finished"], types);
     }

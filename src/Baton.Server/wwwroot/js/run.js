@@ -123,7 +123,7 @@ export function runView(root, id) {
   }
 
   refresh().then(() => {
-    if (!stopped && summary) stream = followEvents(id, { live: !FINISHED.includes(summary.status), agents: Object.keys(summary.agents ?? {}), onState }, onEvents);
+    if (!stopped && summary) stream = followEvents(id, { live: !FINISHED.includes(summary.status), onState }, onEvents);
   });
   return () => { stopped = true; stream?.close(); clearTimeout(refreshTimer); clearTimeout(confirmTimer); };
 }
