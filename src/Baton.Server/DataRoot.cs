@@ -35,6 +35,17 @@ public sealed class DataRoot
 
     public Workspace OpenWorkspace(string name) => Workspace.Open(WorkspacePath(name), MasterKeyPath);
 
+    /// <summary>
+    /// The workspace's own system user, which owns the workspace folder (0700): its agents can reach
+    /// their run folders, no other workspace's agent can look inside.
+    /// </summary>
+    public Isolation.WorkspaceUser EnsureWorkspaceUser(string name)
+    {
+        var user = Isolation.WorkspaceUser.Ensure(name);
+        user.Own(WorkspacePath(name));
+        return user;
+    }
+
     /// <summary>Creates a workspace folder (0700) with an empty baton.yaml and chains/.</summary>
     public Workspace CreateWorkspace(string name)
     {

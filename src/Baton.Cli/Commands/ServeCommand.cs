@@ -30,6 +30,8 @@ public static class ServeCommand
             var app = BatonServer.Build(new ServerOptions(parse.GetValue(data)!, listen) { Settings = settings });
             await app.StartAsync(cancellationToken);
             Console.WriteLine($"baton serving {Path.GetFullPath(parse.GetValue(data)!)} on {listen}");
+            Console.WriteLine(Baton.Isolation.LimitEnforcement.Detected.Describe());
+            Console.WriteLine(settings.RunAgentsAsWorkspaceUsers ? "agents run as their workspace's own user (baton-<workspace>)" : "not root: every workspace's agents run as this user");
             foreach (var line in BatonServer.Bootstrap(app, listen.Split(';')[0])) Console.WriteLine(line);
             await app.WaitForShutdownAsync(cancellationToken);
             return ExitCodes.Succeeded;

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Baton.Chains;
 using Baton.Events;
 using Baton.Runs;
+using Baton.Isolation;
 using Baton.Workspaces;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -117,6 +118,17 @@ public sealed class RunHost(DataRoot data, ServerMetrics metrics, ServerSettings
     /// <summary>The task of the engine currently running this run, if any.</summary>
     public Task<RunOutcome>? ActiveTask(string workspaceName, string runId) => _active.GetValueOrDefault(Key(workspaceName, runId))?.Value;
 
+    /// <summary>
+    /// SPEC §6: as root, each workspace's agents run as its own Unix user; memory and process limits
+    /// come from baton.yaml (a process cap applies by default, so a fork bomb stays contained).
+    /// </summary>
+    private AgentIsolation Confine(string workspaceName, Workspace workspace)
+    {
+        var limits = workspace.Config.Limits;
+        var user = settings.RunAgentsAsWorkspaceUsers ? data.EnsureWorkspaceUser(workspaceName) : null;
+        return new AgentIsolation(user, limits.AgentMemoryBytes, limits.AgentProcesses ?? settings.DefaultAgentProcesses);
+    }
+
     /// <summary>Why this workspace's baton.yaml may not run here: it reads a server variable the operator did not allow.</summary>
     public string? RefusedEnvironment(string workspaceName)
     {
@@ -139,6 +151,7 @@ public sealed class RunHost(DataRoot data, ServerMetrics metrics, ServerSettings
             BaseEnvironment = ServerEnvironment.ForAgents(),
             Slots = _slots,
             Runners = ServerEnvironment.Runners(data, settings),
+            IsolationFor = workspace => Confine(name, workspace),
             OnEvent = (_, _) => metrics.EventWritten(),
             OnWarning = message => logger.LogWarning("{Workspace}: {Message}", name, message),
         }));

@@ -6,6 +6,12 @@ public sealed record ServerSettings
     /// <summary>Agents running at once across all workspaces; shared fairly (AgentSlots).</summary>
     public int AgentSlots { get; init; } = Math.Max(8, Environment.ProcessorCount * 8);
 
+    /// <summary>As root, each workspace's agents run as its own system user (baton-&lt;workspace&gt;).</summary>
+    public bool RunAgentsAsWorkspaceUsers { get; init; } = Environment.UserName == "root";
+
+    /// <summary>pids.max of an agent when baton.yaml sets no `limits.agent_processes`.</summary>
+    public int DefaultAgentProcesses { get; init; } = 1024;
+
     /// <summary>Server environment variables a workspace's baton.yaml may read with ${env:NAME}; none by default.</summary>
     public IReadOnlySet<string> AllowedEnvironment { get; init; } = new HashSet<string>(StringComparer.Ordinal);
 }

@@ -26,6 +26,9 @@ public sealed record AgentContext(
 
     /// <summary>The values of the secrets this agent declared: masked in its logs and output once it exits.</summary>
     public Secrets.SecretMasker Masker { get; init; } = Secrets.SecretMasker.Empty;
+
+    /// <summary>The user and limits the agent's process runs under (the server sets them); null: the engine's own.</summary>
+    public Isolation.AgentIsolation? Isolation { get; init; }
 }
 
 /// <summary>

@@ -15,8 +15,15 @@ internal static class ProcessAgent
     public static async Task<AgentResult> RunAsync(AgentContext context, string executable, IReadOnlyList<string> arguments, CancellationToken cancellationToken)
     {
         var spec = new ProcessSpec(executable, arguments, context.WorkDir, context.Environment, context.StdoutFile, context.StderrFile);
+        using var confinement = context.Isolation is { } isolation
+            ? Isolation.Confinement.Create(isolation, $"{Path.GetFileName(context.Workspace.Root)}/{context.Run.Id}-{context.Agent.Name}-{context.Attempt}")
+            : null;
         ChildProcess child;
-        try { child = ProcessLauncher.Start(spec); }
+        try
+        {
+            if (context.Isolation?.User is { } user) foreach (var dir in new[] { context.WorkDir, context.AgentDir, context.Environment["BATON_INBOX"] }) user.Own(dir);
+            child = ProcessLauncher.Start(confinement?.Wrap(spec) ?? spec);
+        }
         catch (Exception e) when (e is ProcessStartException or IOException or UnauthorizedAccessException or InvalidOperationException)
         {
             return AgentResult.Failed("spawn", e.Message);
@@ -42,6 +49,8 @@ internal static class ProcessAgent
             foreach (var file in new[] { context.StdoutFile, context.StderrFile, context.OutputFile }) context.Masker.MaskFile(file);
         }
 
+        if (confinement?.RanOutOfMemory() == true)
+            return AgentResult.Failed("memory", $"exceeded its memory limit of {context.Isolation!.MemoryBytes / (1024 * 1024)} MiB and was killed", exit.ExitCode ?? 128 + exit.Signal);
         if (exit.ExitCode == 0)
         {
             var output = new FileInfo(context.OutputFile);

@@ -30,6 +30,9 @@ public sealed class EngineOptions
         [AgentKind.Prompt] = PromptAgent.Shared,
     };
 
+    /// <summary>How each workspace's agents are confined (user, memory, processes); null: as the engine's user, no limits.</summary>
+    public Func<Workspaces.Workspace, Isolation.AgentIsolation?>? IsolationFor { get; init; }
+
     /// <summary>Agent slots shared across workspaces (the server); null: unlimited, or the workspace's max_parallel_agents.</summary>
     public AgentSlots? Slots { get; init; }
 

@@ -84,7 +84,7 @@ internal sealed partial class RunLoop
         }
         var context = new AgentContext(_engine.Workspace, _run, _chain, spec, attempt, agentDir, workDir,
             Environment(spec, attempt, agentDir, agentInbox, secretValues), template => RenderTemplate(name, template), Options.KillGrace)
-        { Warn = Options.OnWarning, Masker = new Secrets.SecretMasker(secretValues.Values) };
+        { Warn = Options.OnWarning, Masker = new Secrets.SecretMasker(secretValues.Values), Isolation = Options.IsolationFor?.Invoke(_engine.Workspace) };
         var cancel = new CancellationTokenSource();
         var timeout = spec.Timeout ?? _engine.Workspace.Config.Limits.AgentTimeout;
         if (timeout is { } t) cancel.CancelAfter(t);

@@ -6,7 +6,7 @@ namespace Baton.Workspaces;
 
 public sealed partial record WorkspaceConfig
 {
-    private static readonly string[] LimitKeys = ["max_concurrent_runs", "max_parallel_agents", "agent_timeout", "agent_memory"];
+    private static readonly string[] LimitKeys = ["max_concurrent_runs", "max_parallel_agents", "agent_timeout", "agent_memory", "agent_processes"];
 
     private static WorkspaceLimits ReadLimits(YamlReader read, YamlNode node)
     {
@@ -20,6 +20,7 @@ public sealed partial record WorkspaceConfig
                 "max_parallel_agents" => limits with { MaxParallelAgents = read.Int(v, "'limits.max_parallel_agents'", 1, 10_000) },
                 "agent_timeout" => limits with { AgentTimeout = read.Duration(v, "'limits.agent_timeout'") },
                 "agent_memory" => limits with { AgentMemoryBytes = Memory(read, v) },
+                "agent_processes" => limits with { AgentProcesses = read.Int(v, "'limits.agent_processes'", 1, 1_000_000) },
                 _ => Unknown(read, key, limits),
             };
         }
@@ -56,4 +57,7 @@ public sealed record WorkspaceLimits
     public int? MaxParallelAgents { get; init; }
     public TimeSpan? AgentTimeout { get; init; }
     public long? AgentMemoryBytes { get; init; }
+
+    /// <summary>Processes (and threads) one agent may have at once: pids.max, or RLIMIT_NPROC without cgroups.</summary>
+    public int? AgentProcesses { get; init; }
 }

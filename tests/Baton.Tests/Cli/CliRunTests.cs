@@ -135,6 +135,13 @@ public class CliRunTests
     [InlineData("resume")]
     [InlineData("cancel")]
     [InlineData("emit")]
+    [InlineData("decide")]
+    [InlineData("costs")]
+    [InlineData("secret")]
+    [InlineData("serve")]
+    [InlineData("doctor")]
+    [InlineData("workspace")]
+    [InlineData("token")]
     public async Task EveryCommand_HasHelp(string command)
     {
         var result = await BatonCli.RunAsync(Path.GetTempPath(), command, "--help");

@@ -1,0 +1,34 @@
+using System.CommandLine;
+using Baton.Isolation;
+
+namespace Baton.Cli.Commands;
+
+public static class DoctorCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("doctor", "What this machine gives Baton: bash, isolation, limits enforcement, inotify");
+        command.SetAction((_, _) => CommandAction.Run(() =>
+        {
+            var ok = true;
+            void Line(bool good, string text) { Console.WriteLine($"{(good ? "ok  " : "warn")}  {text}"); ok &= good; }
+            Line(File.Exists("/bin/bash") || File.Exists("/usr/bin/bash"), "bash for run: agents");
+            Line(true, $".NET {Environment.Version} on {Environment.ProcessorCount} cores");
+            var enforcement = LimitEnforcement.Detected;
+            Line(enforcement.Kind != EnforcementKind.Rlimits, enforcement.Describe());
+            var root = Environment.UserName == "root";
+            Line(root, root
+                ? "running as root: `baton serve` runs each workspace's agents as its own user (baton-<workspace>)"
+                : "not root: `baton serve` runs every workspace's agents as this user (no per-workspace users)");
+            Line(File.Exists("/usr/bin/setpriv"), "setpriv (switching agents to their workspace's user)");
+            var instances = Read("/proc/sys/fs/inotify/max_user_instances");
+            var watches = Read("/proc/sys/fs/inotify/max_user_watches");
+            Line(watches is null or >= 8192, $"inotify: {instances} instances, {watches} watches per user (Baton uses one instance; a watch per active or paused run)");
+            Line(true, $"secrets master key: {Secrets.SecretStore.DefaultMasterKeyPath()}");
+            return Task.FromResult(ok ? ExitCodes.Succeeded : ExitCodes.Failed);
+        }));
+        return command;
+    }
+
+    private static long? Read(string path) => File.Exists(path) && long.TryParse(File.ReadAllText(path).Trim(), out var v) ? v : null;
+}
