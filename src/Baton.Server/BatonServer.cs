@@ -72,6 +72,7 @@ public static class BatonServer
         app.MapChains(data);
         app.MapRuns(data);
         app.MapDecisions(data);
+        app.MapWorkspaceAdmin(data);
         return app;
     }
 

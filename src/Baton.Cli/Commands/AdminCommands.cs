@@ -15,7 +15,11 @@ public static class AdminCommands
         create.SetAction((parse, _) => CommandAction.Run(() =>
         {
             var root = new DataRoot(parse.GetValue(data)!);
-            try { root.CreateWorkspace(parse.GetValue(name)!); }
+            try
+            {
+                root.CreateWorkspace(parse.GetValue(name)!);
+                Workspaces.AuditLog.Append(root.WorkspacePath(parse.GetValue(name)!), Environment.UserName, "cli", "workspace.create", parse.GetValue(name)!);
+            }
             catch (Exception e) when (e is ArgumentException or InvalidOperationException) { throw new UsageException(e.Message); }
             Console.WriteLine($"created workspace '{parse.GetValue(name)}' in {root.WorkspacesPath}");
             return Task.FromResult(ExitCodes.Succeeded);
@@ -40,7 +44,8 @@ public static class AdminCommands
             var ws = parse.GetValue(workspace)!;
             if (!root.WorkspaceExists(ws)) throw new UsageException($"no workspace '{ws}' in {root.WorkspacesPath} (create it: baton workspace create {ws} --data {parse.GetValue(data)})");
             Roles.TryParse(parse.GetValue(role)!, out var parsed);
-            var (token, _) = new TokenStore(root.TokensFile).Create(ws, parsed, parse.GetValue(name) ?? $"{parse.GetValue(role)} token");
+            var (token, record) = new TokenStore(root.TokensFile).Create(ws, parsed, parse.GetValue(name) ?? $"{parse.GetValue(role)} token");
+            Workspaces.AuditLog.Append(root.WorkspacePath(ws), Environment.UserName, "cli", "token.create", record.Id, $"role {record.Role}, name {record.Name}");
             Console.WriteLine(token);
             return Task.FromResult(ExitCodes.Succeeded);
         }));

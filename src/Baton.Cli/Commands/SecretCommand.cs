@@ -22,6 +22,8 @@ public static class SecretCommand
             if (value.Length == 0) throw new UsageException("the value is empty: pipe it in, e.g. printf %s \"$TOKEN\" | baton secret set NAME");
             try { store.Set(secretName, value); }
             catch (SecretStoreException e) { throw new UsageException(e.Message); }
+            if (parse.GetValue(data) is not null) // a server's workspace keeps an audit log
+                Workspaces.AuditLog.Append(Path.GetDirectoryName(Path.GetDirectoryName(store.File))!, Environment.UserName, "cli", "secret.set", secretName);
             Console.WriteLine($"secret {secretName} stored (encrypted; key {store.MasterKeyPath})");
             return ExitCodes.Succeeded;
         }));

@@ -31,7 +31,7 @@ public static class ChainsApi
             return file is not null && File.Exists(file) ? Results.Text(File.ReadAllText(file), "application/yaml") : Problems.NotFound($"no chain '{name}'");
         }).Requires(data, Role.Viewer);
 
-        chains.MapPut("/{name}", async (string ws, string name, HttpRequest request, RunHost host) =>
+        chains.MapPut("/{name}", async (string ws, string name, HttpRequest request, HttpContext http, RunHost host) =>
         {
             var file = ChainFile(data, ws, name);
             if (file is null) return Problems.BadRequest($"'{name}' is not a chain name: use [a-z0-9][a-z0-9-]*");
@@ -46,6 +46,7 @@ public static class ChainsApi
             var temp = file + ".tmp";
             await File.WriteAllTextAsync(temp, yaml);
             File.Move(temp, file, overwrite: true);
+            Workspaces.AuditLog.Append(data.WorkspacePath(ws), http.Caller().Name, "api", "chain.put", name);
             return existed ? Results.Ok(Describe(data, ws, file)) : Results.Created($"/api/workspaces/{ws}/chains/{name}", Describe(data, ws, file));
         }).Requires(data, Role.Editor);
     }

@@ -43,9 +43,9 @@ public static class DecisionsApi
             host.Launch(ws, run);
             // Acknowledge only what the engine accepted (and made durable): of two reviewers, one wins, the other gets 409.
             var refusal = await DecisionInbox.WaitForVerdictAsync(run, inboxFile, TimeSpan.FromSeconds(30));
-            return refusal is null
-                ? Results.Ok(new { run = id, agent, decision = request.Decision })
-                : Problems.Conflict(refusal);
+            if (refusal is not null) return Problems.Conflict(refusal);
+            Workspaces.AuditLog.Append(data.WorkspacePath(ws), http.Caller().Name, "api", $"decision.{request.Decision}", $"{id}/{agent}", request.Comment);
+            return Results.Ok(new { run = id, agent, decision = request.Decision });
         }).Requires(data, Role.Reviewer);
     }
 

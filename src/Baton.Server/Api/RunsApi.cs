@@ -18,7 +18,7 @@ public static class RunsApi
     {
         var runs = app.MapGroup("/api/workspaces/{ws}/runs");
 
-        runs.MapPost("/", async (string ws, StartRequest request, RunHost host) =>
+        runs.MapPost("/", async (string ws, StartRequest request, HttpContext http, RunHost host) =>
         {
             if (request.Chain is null || ChainsApi.ChainFile(data, ws, request.Chain) is not { } file || !File.Exists(file))
                 return Problems.NotFound($"no chain '{request.Chain}' in '{ws}'");
@@ -30,6 +30,7 @@ public static class RunsApi
             try
             {
                 var run = await host.StartRunAsync(ws, chain, yaml, request.Inputs ?? []);
+                Workspaces.AuditLog.Append(data.WorkspacePath(ws), http.Caller().Name, "api", "run.start", run.Id, chain.Name);
                 return Results.Created($"/api/workspaces/{ws}/runs/{run.Id}", new { id = run.Id });
             }
             catch (InputException e)
@@ -69,6 +70,7 @@ public static class RunsApi
             var summary = RunSummary.Load(run);
             if (RunStatus.IsFinished(summary.Status)) return Problems.Conflict($"run {id} already {summary.Status}");
             await InboxWriter.WriteAsync(run.Inbox, EventTypes.RunCancel, EventJson.Data(("by", http.Caller().Name)));
+            Workspaces.AuditLog.Append(data.WorkspacePath(ws), http.Caller().Name, "api", "run.cancel", id);
             host.Launch(ws, run, skipQueue: true);
             return Results.Accepted($"/api/workspaces/{ws}/runs/{id}", new { id, status = "cancelling" });
         }).Requires(data, Role.Editor);

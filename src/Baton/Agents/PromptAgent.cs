@@ -118,8 +118,8 @@ public sealed partial class PromptAgent(ProviderOptions? options = null) : IAgen
         if (spent >= budget)
             return $"the workspace's monthly budget of ${budget:0.##} is used up (${spent:0.####} spent this month); new LLM calls are refused until next month or until budget.monthly_usd in baton.yaml is raised";
         var month = DateTimeOffset.UtcNow.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
-        if (spent >= budget * 0.8m && _noticed.TryAdd($"{context.Workspace.Root}|budget|{month}", true))
-            context.Warn?.Invoke($"budget alert: ${spent:0.####} of the monthly ${budget:0.##} spent (80 % reached)");
+        if (spent >= budget * 0.8m && BudgetAlert.Claim(context.Workspace.Root, month))
+            BudgetAlert.Raise(context, spent, budget);
         return null;
     }
 

@@ -30,6 +30,7 @@ internal sealed partial class RunLoop
     private sealed record AgentFinished(string Agent, int Attempt, Agents.AgentResult Result, bool TimedOut) : Signal;
     private sealed record InboxChanged : Signal;
     private sealed record CancelRequested(string By) : Signal;
+    private sealed record AgentAlert(string Type, string Agent, JsonElement Data) : Signal;
     private sealed record SlotGranted(string Agent, int Attempt, bool Resumed, AgentSlots.Lease Lease) : Signal;
 
     public RunLoop(RunEngine engine, RunFolder run, Chain chain)
@@ -107,6 +108,9 @@ internal sealed partial class RunLoop
             case AgentFinished finished: OnAgentFinished(finished); break;
             case InboxChanged: IngestInbox(); break;
             case SlotGranted granted: OnSlotGranted(granted); break;
+            case AgentAlert alert when !RunStatus.IsFinished(_state.Status):
+                Append(alert.Type, null, 0, alert.Data);
+                break;
             case CancelRequested cancel when !_state.CancelRequested && !RunStatus.IsFinished(_state.Status):
                 Append(EventTypes.RunCancel, null, 0, EventJson.Data(("by", cancel.By)));
                 break;

@@ -11,7 +11,7 @@ public sealed partial record WorkspaceConfig
     public static readonly string[] ProviderTypes = ["openai", "anthropic", "ollama", "offline"];
     private static readonly string[] ProviderKeys = ["type", "base_url", "model", "api_key", "timeout", "stream"];
     private static readonly string[] PriceKeys = ["input", "output", "cached_input"];
-    private static readonly string[] BudgetKeys = ["monthly_usd"];
+    private static readonly string[] BudgetKeys = ["monthly_usd", "alert_webhook"];
 
     [System.Text.RegularExpressions.GeneratedRegex("^[a-z0-9][a-z0-9_-]{0,62}$")]
     private static partial System.Text.RegularExpressions.Regex AliasPattern();
@@ -86,16 +86,26 @@ public sealed partial record WorkspaceConfig
         return prices;
     }
 
+    private static Uri? WebhookUrl(YamlReader read, YamlNode node)
+    {
+        if (read.Text(node, "'budget.alert_webhook'") is not { } text) return null;
+        if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https") return uri;
+        read.Errors.Add(node, $"'budget.alert_webhook' must be an http(s) URL, not '{text}'");
+        return null;
+    }
+
     private static WorkspaceBudget? ReadBudget(YamlReader read, YamlNode node)
     {
         if (read.Map(node, "'budget'") is not { } map) return null;
+        Uri? webhook = null;
         decimal? monthly = null;
         foreach (var (key, name, v) in read.Entries(map, "'budget'"))
         {
             if (name == "monthly_usd") monthly = read.Usd(v, "'budget.monthly_usd'");
+            else if (name == "alert_webhook") webhook = WebhookUrl(read, v);
             else read.UnknownKey(key, "'budget'", BudgetKeys);
         }
-        return monthly is { } m ? new WorkspaceBudget(m) : null;
+        return monthly is { } m ? new WorkspaceBudget(m) { AlertWebhook = webhook } : null;
     }
 }
 
@@ -110,7 +120,11 @@ public sealed record ProviderConfig(string Alias, string Type, string? BaseUrl, 
 }
 
 /// <summary>baton.yaml `budget:` (SPEC §6): soft alert at 80 %, hard stop at 100 % of MonthlyUsd.</summary>
-public sealed record WorkspaceBudget(decimal MonthlyUsd);
+public sealed record WorkspaceBudget(decimal MonthlyUsd)
+{
+    /// <summary>Where the 80 % alert is also POSTed (JSON), if set.</summary>
+    public Uri? AlertWebhook { get; init; }
+}
 
 internal static class YamlReaderExtensions
 {

@@ -44,4 +44,35 @@ public class GuardTests
         Assert.Equal("budget", LlmKit.Data(run, "ask.failed").GetProperty("reason").GetString());
         Assert.Empty(server.Requests);
     }
+
+    [Fact]
+    public async Task EightyPercentSpent_WritesOneBudgetAlertEvent_AndPostsTheWebhook()
+    {
+        using var server = new FakeLlmServer();
+        using var hook = new System.Net.HttpListener();
+        var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        probe.Start();
+        var port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        hook.Prefixes.Add($"http://127.0.0.1:{port}/hook/");
+        hook.Start();
+        var received = hook.GetContextAsync();
+        using var ws = new TestWorkspace();
+        ws.Write("baton.yaml", LlmKit.OpenAiConfig(server, $"budget: {{ monthly_usd: 1, alert_webhook: 'http://127.0.0.1:{port}/hook/' }}"));
+        var earlier = Directory.CreateDirectory(Path.Combine(ws.Root, "runs", "20200101-000000-old-0001")).FullName;
+        CostLedger.Append(earlier, new CostEntry(DateTimeOffset.UtcNow, "ws", "old", "20200101-000000-old-0001", "a", 1, 1, "default", "gpt-4o",
+            new TokenUsage(1, 1), 0.85m, true));
+
+        var (run, outcome) = await ws.RunAsync("name: spend\nagents:\n  ask:\n    prompt: hi\n", options: LlmKit.Engine());
+        var (second, _) = await ws.RunAsync("name: spend\nagents:\n  ask:\n    prompt: hi\n", options: LlmKit.Engine());
+
+        Assert.Equal(RunStatus.Succeeded, outcome.Status); // 80 % warns; only 100 % refuses
+        var alert = LlmKit.Data(run, "budget.alert");
+        Assert.Equal(1m, alert.GetProperty("budget_usd").GetDecimal());
+        Assert.DoesNotContain("budget.alert", TestWorkspace.Types(second)); // once a month
+        var context = await received.WaitAsync(TimeSpan.FromSeconds(30));
+        using var body = new StreamReader(context.Request.InputStream);
+        Assert.Contains("budget.alert", await body.ReadToEndAsync());
+        context.Response.Close();
+    }
 }

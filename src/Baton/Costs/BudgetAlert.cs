@@ -1,0 +1,48 @@
+using System.Net.Http.Json;
+using Baton.Agents;
+using Baton.Events;
+
+namespace Baton.Costs;
+
+/// <summary>
+/// SPEC §6: at 80 % of the monthly budget, once per workspace and month, an alert: a `budget.alert`
+/// event in the run whose call crossed it, a warning, and a POST to `budget.alert_webhook` if set.
+/// </summary>
+public static class BudgetAlert
+{
+    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };
+
+    /// <summary>True for the first caller this month (across processes: a marker file created exclusively).</summary>
+    public static bool Claim(string workspaceRoot, string month)
+    {
+        var dir = Path.Combine(workspaceRoot, ".baton");
+        Directory.CreateDirectory(dir);
+        try
+        {
+            using var _ = new FileStream(Path.Combine(dir, $"budget-alert-{month}"), FileMode.CreateNew, FileAccess.Write);
+            return true;
+        }
+        catch (IOException) { return false; }
+    }
+
+    public static void Raise(AgentContext context, decimal spent, decimal budget)
+    {
+        var percent = budget == 0 ? 100 : Math.Round(spent / budget * 100, 1);
+        var workspace = Path.GetFileName(context.Workspace.Root);
+        context.Warn?.Invoke($"budget alert: ${spent:0.####} of the monthly ${budget:0.##} spent ({percent} %)");
+        context.Alert?.Invoke("budget.alert", EventJson.Data(("workspace", workspace), ("spent_usd", spent), ("budget_usd", budget), ("percent", percent)));
+        if (context.Workspace.Config.Budget?.AlertWebhook is { } url)
+            _ = Task.Run(async () =>
+            {
+                try
+                {
+                    using var response = await Http.PostAsJsonAsync(url, new { type = "budget.alert", workspace, run = context.Run.Id, spent_usd = spent, budget_usd = budget, percent });
+                    if (!response.IsSuccessStatusCode) context.Warn?.Invoke($"budget alert webhook answered {(int)response.StatusCode}");
+                }
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+                {
+                    context.Warn?.Invoke($"budget alert webhook failed: {e.Message}");
+                }
+            });
+    }
+}
