@@ -33,10 +33,18 @@ public static class DecisionInbox
         var deadline = DateTime.UtcNow + timeout;
         while (DateTime.UtcNow < deadline)
         {
-            foreach (var e in EventReader.ReadAll(run.Events).Reverse())
+            var events = EventReader.ReadAll(run.Events);
+            foreach (var e in events.Reverse())
             {
                 if (e.Source is null || !e.Source.EndsWith("@" + inboxFile, StringComparison.Ordinal)) continue;
                 return e.Type == EventTypes.InboxRejected ? e.GetString("reason") ?? "refused" : null;
+            }
+            // A finished run takes nothing more from its inbox: an answer that came too late is refused here.
+            var pending = Path.Combine(run.Inbox, inboxFile);
+            if (events.Count > 0 && events[^1].Type == EventTypes.RunFinished && File.Exists(pending))
+            {
+                File.Delete(pending);
+                return $"the run already finished ({events[^1].GetString("status")})";
             }
             await Task.Delay(50);
         }
