@@ -52,9 +52,7 @@ public static class ChainsApi
     }
 
     internal static string? ChainFile(DataRoot data, string ws, string name) =>
-        name.Length is > 0 and <= 63 && name[0] is (>= 'a' and <= 'z') or (>= '0' and <= '9') && name.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-')
-            ? Path.Combine(data.WorkspacePath(ws), "chains", name + ".yaml")
-            : null;
+        ChainNames.Chain().IsMatch(name) ? Path.Combine(data.WorkspacePath(ws), "chains", name + ".yaml") : null;
 
     internal static IResult ValidationProblem(DataRoot data, string ws, IEnumerable<ChainError> errors) =>
         Results.Problem(

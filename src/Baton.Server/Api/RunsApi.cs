@@ -89,7 +89,7 @@ public static class RunsApi
     private static IResult AgentFile(DataRoot data, string ws, string id, string agent, string file)
     {
         if (Find(data, ws, id) is not { } run) return NoRun(id);
-        if (!RunEngineNames.IsAgentName(agent)) return Problems.NotFound($"no agent '{agent}'");
+        if (!ChainNames.Agent().IsMatch(agent)) return Problems.NotFound($"no agent '{agent}'");
         var path = Path.Combine(run.AgentDir(agent), file);
         if (!File.Exists(path) || SafePaths.IsSymlink(path) || SafePaths.IsSymlink(run.AgentDir(agent))) return Problems.NotFound($"agent '{agent}' has no {file} yet");
         return Results.File(path, "text/plain; charset=utf-8", enableRangeProcessing: true);
@@ -106,10 +106,4 @@ public static class RunsApi
         }
         return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
     }
-}
-
-internal static class RunEngineNames
-{
-    public static bool IsAgentName(string name) =>
-        name.Length is > 0 and <= 63 && name[0] is >= 'a' and <= 'z' && name.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-' or '_');
 }

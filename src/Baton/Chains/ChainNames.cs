@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 namespace Baton.Chains;
 
 /// <summary>The name rules of SPEC §2, in one place so the loader and the CLI agree.</summary>
-internal static partial class ChainNames
+public static partial class ChainNames
 {
     [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,62}$")]
     public static partial Regex Chain();
