@@ -52,6 +52,9 @@ public sealed partial class PromptAgent(ProviderOptions? options = null) : IAgen
         if (json && provider.Type != "anthropic")
             chatOptions.ResponseFormat = spec.Schema is { } schema ? ChatResponseFormat.ForJsonSchema(JsonDocument.Parse(schema).RootElement.Clone(), "reply") : ChatResponseFormat.Json;
 
+        using var reservation = ReserveBudget(context, provider, messages, out var refusal);
+        if (refusal is not null) return AgentResult.Failed("budget", refusal);
+
         var calls = new CallTotals();
         var client = _pool.ChatClient(provider);
         try
@@ -108,6 +111,20 @@ public sealed partial class PromptAgent(ProviderOptions? options = null) : IAgen
         if (!File.Exists(store.File)) return;
         try { foreach (var value in store.AllValues()) masker.Add(value); }
         catch (SecretStoreException) { /* unreadable secrets cannot leak through this agent either */ }
+    }
+
+    /// <summary>The worst case of this agent's call(s) (a JSON retry may double it), held until they are priced.</summary>
+    private static IDisposable? ReserveBudget(AgentContext context, ResolvedProvider provider, List<ChatMessage> messages, out string? refusal)
+    {
+        refusal = null;
+        if (context.Workspace.Config.Budget is not { MonthlyUsd: var budget } || provider.Type == "offline") return null;
+        var price = new PriceTable(context.Workspace.Config.Prices).Find(provider.Model);
+        if (price is null) return null; // unpriced models cost nothing in the ledger either (marked priced: false)
+        var promptTokens = messages.Sum(m => TokenCounter.Count(m.Text));
+        var rounds = context.Agent.Prompt!.Output == "json" ? 2 : 1;
+        var worst = price.Cost(new TokenUsage(promptTokens, BudgetReservations.WorstCaseOutputTokens)) * rounds;
+        var spent = CostReport.MonthToDate(context.Workspace.RunsRoot, DateTimeOffset.UtcNow);
+        return BudgetReservations.TryReserve(context.Workspace.Root, budget, spent, worst, out refusal);
     }
 
     /// <summary>SPEC §6: a call that would start past 100 % of the monthly budget is refused; 80 % is said once.</summary>
