@@ -11,6 +11,18 @@ internal sealed class LiveView(Chain chain) : IProgressView
     private readonly Lock _gate = new();
     private readonly RunState _state = new();
     private readonly List<string> _notes = [];
+    private readonly Dictionary<string, string> _streamed = new(StringComparer.Ordinal);
+    private const int StreamTail = 48;
+
+    /// <summary>The tail of what a prompt agent is streaming, so tokens can be seen arriving.</summary>
+    public void OnProgress(string agent, string text)
+    {
+        lock (_gate)
+        {
+            var tail = (_streamed.GetValueOrDefault(agent, "") + text.ReplaceLineEndings(" ")).TrimStart();
+            _streamed[agent] = tail.Length > StreamTail ? tail[^StreamTail..] : tail;
+        }
+    }
 
     public void OnEvent(RunEvent e)
     {
@@ -45,7 +57,7 @@ internal sealed class LiveView(Chain chain) : IProgressView
 
     private Table Render()
     {
-        var table = new Table().Border(TableBorder.Rounded).AddColumns("agent", "status", "time", "cost");
+        var table = new Table().Border(TableBorder.Rounded).AddColumns("agent", "status", "time", "cost", "");
         lock (_gate)
         {
             var now = DateTimeOffset.UtcNow;
@@ -54,7 +66,8 @@ internal sealed class LiveView(Chain chain) : IProgressView
                 var agent = _state.Agent(spec.Name);
                 var time = agent.StartedAt is { } s ? Terminal.Elapsed((agent.FinishedAt ?? now) - s) : "";
                 var attempt = agent.Attempt > 1 ? spec.Decision is null ? $" (attempt {agent.Attempt})" : $" (round {agent.Attempt})" : "";
-                table.AddRow(Markup.Escape(spec.Name), Colour(agent.Status) + Markup.Escape(attempt), time, agent.CostUsd > 0 ? $"${agent.CostUsd:0.0000}" : "");
+                var streaming = agent.Status == AgentStatus.Running && _streamed.TryGetValue(spec.Name, out var tail) ? $"[grey]…{Markup.Escape(tail)}[/]" : "";
+                table.AddRow(Markup.Escape(spec.Name), Colour(agent.Status) + Markup.Escape(attempt), time, agent.CostUsd > 0 ? $"${agent.CostUsd:0.0000}" : "", streaming);
             }
             if (_notes.Count > 0) table.Caption(string.Join("\n", _notes.TakeLast(5)));
         }

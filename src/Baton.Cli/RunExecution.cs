@@ -17,6 +17,7 @@ public static class RunExecution
         {
             OnEvent = (_, e) => view.OnEvent(e),
             OnWarning = message => view.OnWarning(message),
+            OnProgress = (_, agent, text) => view.OnProgress(agent, text),
             RetryBaseDelay = RetryBaseDelayFromEnvironment() ?? new EngineOptions().RetryBaseDelay,
         };
         if (!json) Console.WriteLine($"run {run.Id}  ({Terminal.Relative(run.Path)})");
@@ -63,6 +64,7 @@ public interface IProgressView
 {
     void OnEvent(RunEvent e);
     void OnWarning(string message);
+    void OnProgress(string agent, string text) { }
     Task<RunOutcome> Show(Func<Task<RunOutcome>> run);
 }
 

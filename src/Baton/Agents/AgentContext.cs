@@ -27,6 +27,9 @@ public sealed record AgentContext(
     /// <summary>The values of the secrets this agent declared: masked in its logs and output once it exits.</summary>
     public Secrets.SecretMasker Masker { get; init; } = Secrets.SecretMasker.Empty;
 
+    /// <summary>Text as it streams in (an LLM reply), for a live view; never recorded as an event.</summary>
+    public Action<string>? Progress { get; init; }
+
     /// <summary>Lets an agent have the engine append an event to the run (e.g. budget.alert); null outside an engine.</summary>
     public Action<string, System.Text.Json.JsonElement>? Alert { get; init; }
 

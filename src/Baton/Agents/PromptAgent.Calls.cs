@@ -30,7 +30,11 @@ public sealed partial class PromptAgent
                 if (provider.Stream)
                 {
                     var updates = new List<ChatResponseUpdate>();
-                    await foreach (var update in client.GetStreamingResponseAsync(messages, chatOptions, cancellationToken)) updates.Add(update);
+                    await foreach (var update in client.GetStreamingResponseAsync(messages, chatOptions, cancellationToken))
+                    {
+                        updates.Add(update);
+                        if (context.Progress is { } progress && update.Text is { Length: > 0 } text) progress(masker.Apply(text));
+                    }
                     response = updates.ToChatResponse();
                 }
                 else

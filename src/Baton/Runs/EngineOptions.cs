@@ -39,6 +39,9 @@ public sealed class EngineOptions
     /// <summary>Called on the run loop after every event is appended (the live view, the server's streams).</summary>
     public Action<RunFolder, RunEvent>? OnEvent { get; init; }
 
+    /// <summary>Streamed text of a running agent (run, agent, text), for a live view.</summary>
+    public Action<RunFolder, string, string>? OnProgress { get; init; }
+
     /// <summary>Warnings a person should see (a rejected inbox file, a stale process killed).</summary>
     public Action<string>? OnWarning { get; init; }
 }

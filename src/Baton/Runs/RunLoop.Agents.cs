@@ -85,7 +85,8 @@ internal sealed partial class RunLoop
         var context = new AgentContext(_engine.Workspace, _run, _chain, spec, attempt, agentDir, workDir,
             Environment(spec, attempt, agentDir, agentInbox, secretValues), template => RenderTemplate(name, template), Options.KillGrace)
         { Warn = Options.OnWarning, Masker = new Secrets.SecretMasker(secretValues.Values), Isolation = Options.IsolationFor?.Invoke(_engine.Workspace),
-          Alert = (type, data) => _signals.Writer.TryWrite(new AgentAlert(type, name, data)) };
+          Alert = (type, data) => _signals.Writer.TryWrite(new AgentAlert(type, name, data)),
+          Progress = Options.OnProgress is { } onProgress ? text => onProgress(_run, name, text) : null };
         var cancel = new CancellationTokenSource();
         var timeout = spec.Timeout ?? _engine.Workspace.Config.Limits.AgentTimeout;
         if (timeout is { } t) cancel.CancelAfter(t);

@@ -16,6 +16,28 @@ public class OpenAiProviderTests
         """;
 
     [Fact]
+    public async Task StreamedReply_ArrivesInPieces_ForTheLiveView()
+    {
+        using var server = new FakeLlmServer().Then(FakeReply.Text("Event files are the bus."));
+        using var ws = new TestWorkspace();
+        ws.Write("baton.yaml", LlmKit.OpenAiConfig(server));
+        var pieces = new List<string>();
+        var options = LlmKit.Engine();
+        options = new EngineOptions
+        {
+            RetryBaseDelay = options.RetryBaseDelay,
+            Runners = options.Runners,
+            OnProgress = (_, agent, text) => { lock (pieces) pieces.Add($"{agent}:{text}"); },
+        };
+
+        var (_, outcome) = await ws.RunAsync(Chain, options: options);
+
+        Assert.Equal(RunStatus.Succeeded, outcome.Status);
+        Assert.True(pieces.Count > 1, $"streamed as {pieces.Count} piece(s)");
+        Assert.Equal("Event files are the bus.", string.Concat(pieces.Select(p => p["ask:".Length..])));
+    }
+
+    [Fact]
     public async Task StreamedReply_ReachesOutput_AndTemplatesReachTheRequest()
     {
         using var server = new FakeLlmServer().Then(FakeReply.Text("Event files are the bus."));
