@@ -25,6 +25,14 @@ public class CliCrashTests
     private static string RunDir(TestWorkspace ws) =>
         Directory.Exists(Path.Combine(ws.Root, "runs")) ? Directory.EnumerateDirectories(Path.Combine(ws.Root, "runs")).SingleOrDefault() ?? "/nonexistent" : "/nonexistent";
 
+    /// <summary>The first pid `second` wrote; the shell creates the file before it writes the line, so wait for the whole line.</summary>
+    private static async Task<int> SecondPid(TestWorkspace ws)
+    {
+        var file = () => Path.Combine(RunDir(ws), "second-pids");
+        await BatonCli.WaitUntil(() => File.Exists(file()) && File.ReadAllText(file()).Contains('\n'), "second has started");
+        return int.Parse(File.ReadAllLines(file())[0].Trim(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     private static bool HasEvent(TestWorkspace ws, string type) =>
         Directory.Exists(Path.Combine(ws.Root, "runs")) && Directory.EnumerateDirectories(Path.Combine(ws.Root, "runs")).Any(r =>
             Directory.Exists(Path.Combine(r, "events")) && Directory.EnumerateFiles(Path.Combine(r, "events"), $"*-{type}.json").Any());
@@ -38,8 +46,7 @@ public class CliCrashTests
         using var ws = new TestWorkspace();
         ws.Write("chains/crashy.yaml", Chain);
         using var engine = BatonCli.Start(ws.Root, null, "run", "chains/crashy.yaml");
-        await BatonCli.WaitUntil(() => File.Exists(Path.Combine(RunDir(ws), "second-pids")), "second has started");
-        var oldPid = int.Parse(File.ReadAllText(Path.Combine(RunDir(ws), "second-pids")).Trim());
+        var oldPid = await SecondPid(ws);
 
         engine.Kill(); // SIGKILL: no cleanup at all
         await engine.WaitForExitAsync();
@@ -66,8 +73,7 @@ public class CliCrashTests
         using var ws = new TestWorkspace();
         ws.Write("chains/crashy.yaml", Chain);
         using var engine = BatonCli.Start(ws.Root, null, "run", "chains/crashy.yaml");
-        await BatonCli.WaitUntil(() => File.Exists(Path.Combine(RunDir(ws), "second-pids")), "second has started");
-        var pid = int.Parse(File.ReadAllText(Path.Combine(RunDir(ws), "second-pids")).Trim());
+        var pid = await SecondPid(ws);
 
         Assert.Equal(0, Signals.Kill(engine.Id, 2 /* SIGINT */));
         await engine.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
@@ -102,8 +108,7 @@ public class CliCrashTests
         using var ws = new TestWorkspace();
         ws.Write("chains/crashy.yaml", Chain);
         using var engine = BatonCli.Start(ws.Root, null, "run", "chains/crashy.yaml");
-        await BatonCli.WaitUntil(() => File.Exists(Path.Combine(RunDir(ws), "second-pids")), "second has started");
-        var pid = int.Parse(File.ReadAllText(Path.Combine(RunDir(ws), "second-pids")).Trim());
+        var pid = await SecondPid(ws);
         engine.Kill();
         await engine.WaitForExitAsync();
 
