@@ -36,13 +36,14 @@ public sealed class DataRoot
     public Workspace OpenWorkspace(string name) => Workspace.Open(WorkspacePath(name), MasterKeyPath);
 
     /// <summary>
-    /// The workspace's own system user, which owns the workspace folder (0700): its agents can reach
-    /// their run folders, no other workspace's agent can look inside.
+    /// The workspace's own system user; the workspace folder becomes root:&lt;its group&gt; 0750, so its
+    /// agents can reach their run folders and no other workspace's agent can look inside
+    /// (Isolation.WorkspaceFolders has the whole layout).
     /// </summary>
     public Isolation.WorkspaceUser EnsureWorkspaceUser(string name)
     {
         var user = Isolation.WorkspaceUser.Ensure(name);
-        user.Own(WorkspacePath(name));
+        Isolation.WorkspaceFolders.Secure(WorkspacePath(name), user);
         return user;
     }
 

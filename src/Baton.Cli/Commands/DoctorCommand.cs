@@ -20,7 +20,7 @@ public static class DoctorCommand
             Line(root, root
                 ? "running as root: `baton serve` runs each workspace's agents as its own user (baton-<workspace>)"
                 : "not root: `baton serve` runs every workspace's agents as this user (no per-workspace users)");
-            Line(File.Exists("/usr/bin/setpriv"), "setpriv (switching agents to their workspace's user)");
+            Line(Confinement.HasHelper || File.Exists("/usr/bin/setpriv"), Confinement.DescribePrologue());
             var instances = Read("/proc/sys/fs/inotify/max_user_instances");
             var watches = Read("/proc/sys/fs/inotify/max_user_watches");
             Line(watches is null or >= 8192, $"inotify: {instances} instances, {watches} watches per user (Baton uses one instance; a watch per active or paused run)");

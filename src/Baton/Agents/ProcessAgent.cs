@@ -15,19 +15,19 @@ internal static class ProcessAgent
     public static async Task<AgentResult> RunAsync(AgentContext context, string executable, IReadOnlyList<string> arguments, CancellationToken cancellationToken)
     {
         var spec = new ProcessSpec(executable, arguments, context.WorkDir, context.Environment, context.StdoutFile, context.StderrFile);
-        using var confinement = context.Isolation is { } isolation
-            ? Isolation.Confinement.Create(isolation, $"{Path.GetFileName(context.Workspace.Root)}/{context.Run.Id}-{context.Agent.Name}-{context.Attempt}")
-            : null;
+        Isolation.Confinement? confinement = null;
         ChildProcess child;
         try
         {
-            if (context.Isolation?.User is { } user) foreach (var dir in new[] { context.WorkDir, context.AgentDir, context.Environment["BATON_INBOX"] }) user.Own(dir);
-            child = ProcessLauncher.Start(confinement?.Wrap(spec) ?? spec);
+            if (context.Isolation is { } isolation) confinement = Isolation.Confinement.Create(isolation, context);
+            child = ProcessLauncher.Start(confinement?.Prepare(context, spec) ?? spec);
         }
-        catch (Exception e) when (e is ProcessStartException or IOException or UnauthorizedAccessException or InvalidOperationException)
+        catch (Exception e) when (e is ProcessStartException or IOException or UnauthorizedAccessException or InvalidOperationException or Runs.UnsafePathException)
         {
+            if (confinement is not null) await confinement.DisposeAsync();
             return AgentResult.Failed("spawn", e.Message);
         }
+        await using var confined = confinement; // on the way out: leftovers in its cgroup killed, the cgroup removed
         await File.WriteAllTextAsync(Path.Combine(context.AgentDir, "process.json"),
             JsonSerializer.Serialize(new ProcessRecord(child.Pid, child.StartTime), ProcessRecordJson.Default.ProcessRecord), CancellationToken.None);
 
@@ -49,8 +49,8 @@ internal static class ProcessAgent
             foreach (var file in new[] { context.StdoutFile, context.StderrFile, context.OutputFile }) context.Masker.MaskFile(file);
         }
 
-        if (confinement?.RanOutOfMemory() == true)
-            return AgentResult.Failed("memory", $"exceeded its memory limit of {context.Isolation!.MemoryBytes / (1024 * 1024)} MiB and was killed", exit.ExitCode ?? 128 + exit.Signal);
+        if (confinement?.OutOfMemory(exit, StderrTail(context.StderrFile)) is { } memory)
+            return AgentResult.Failed("memory", memory, exit.ExitCode ?? 128 + exit.Signal);
         if (exit.ExitCode == 0)
         {
             var output = new FileInfo(context.OutputFile);

@@ -1,142 +1,86 @@
-using System.Globalization;
-using System.Text;
+using Baton.Agents;
 using Baton.Agents.Processes;
 
 namespace Baton.Isolation;
 
 /// <summary>
-/// Confines one agent process: its own cgroups (memory, pids) or rlimits, and its workspace's user.
-/// posix_spawn can neither join a cgroup nor change user, so the agent is started through a tiny
-/// /bin/sh prologue that moves itself into the cgroups (before any user code runs), then execs
-/// setpriv to drop to the workspace user, which execs the agent. One fork, three execs.
+/// Confines one agent attempt (ProcessAgent): its cgroups or rlimits, its workspace's user and
+/// HOME. Disposing it kills whatever the attempt left in its cgroup and removes the cgroup.
 /// </summary>
-public sealed class Confinement : IDisposable
+public sealed class Confinement : IAsyncDisposable
 {
     private readonly AgentIsolation _isolation;
     private readonly LimitEnforcement _enforcement;
-    private readonly List<string> _cgroups = [];
+    private readonly AgentCgroup? _cgroup;
+    private readonly string? _helper;
 
-    private Confinement(AgentIsolation isolation, LimitEnforcement enforcement)
+    private Confinement(AgentIsolation isolation, LimitEnforcement enforcement, AgentCgroup? cgroup, string? helper)
     {
         _isolation = isolation;
         _enforcement = enforcement;
+        _cgroup = cgroup;
+        _helper = helper;
     }
 
-    /// <param name="name">Unique per attempt, e.g. workspace/run-agent-attempt; made safe for a path.</param>
-    public static Confinement Create(AgentIsolation isolation, string name, LimitEnforcement? enforcement = null)
+    public static Confinement Create(AgentIsolation isolation, AgentContext context) =>
+        Create(isolation, $"{Path.GetFileName(context.Workspace.Root)}/{context.Run.Id}-{context.Agent.Name}-{context.Attempt}", ConfineCommand.Helper);
+
+    /// <param name="name">workspace/attempt, unique per attempt; made safe for a path here.</param>
+    /// <param name="helper">The baton-confine helper; null: the sh + setpriv prologue.</param>
+    internal static Confinement Create(AgentIsolation isolation, string name, string? helper)
     {
-        var confinement = new Confinement(isolation, enforcement ?? LimitEnforcement.Detected);
-        confinement.MakeCgroups(Sanitise(name));
-        return confinement;
+        var enforcement = isolation.Enforcement ?? LimitEnforcement.Detected;
+        var cgroup = enforcement.UsesCgroups ? AgentCgroup.Create(enforcement, Sanitise(name), isolation.Limits) : null;
+        return new Confinement(isolation, enforcement, cgroup, helper);
     }
 
-    public string Enforcement => _enforcement.Kind.ToString();
+    public LimitEnforcement Enforcement => _enforcement;
 
-    private void MakeCgroups(string name)
-    {
-        if (_isolation.MemoryBytes is null && _isolation.MaxProcesses is null) return;
-        switch (_enforcement.Kind)
-        {
-            case EnforcementKind.CgroupV1:
-                var memory = Path.Combine(_enforcement.MemoryRoot, "baton", name);
-                var pids = Path.Combine(_enforcement.PidsRoot, "baton", name);
-                Directory.CreateDirectory(memory);
-                Directory.CreateDirectory(pids);
-                _cgroups.Add(memory);
-                _cgroups.Add(pids);
-                if (_isolation.MemoryBytes is { } bytes)
-                {
-                    Write(memory, "memory.limit_in_bytes", bytes);
-                    if (File.Exists(Path.Combine(memory, "memory.memsw.limit_in_bytes"))) Write(memory, "memory.memsw.limit_in_bytes", bytes); // swap can't dodge it
-                }
-                if (_isolation.MaxProcesses is { } max) Write(pids, "pids.max", max);
-                break;
-            case EnforcementKind.CgroupV2:
-                var group = Path.Combine(_enforcement.MemoryRoot, "baton", name);
-                EnableControllers(Path.Combine(_enforcement.MemoryRoot, "baton"));
-                Directory.CreateDirectory(group);
-                _cgroups.Add(group);
-                if (_isolation.MemoryBytes is { } max2) { Write(group, "memory.max", max2); Write(group, "memory.swap.max", 0); }
-                if (_isolation.MaxProcesses is { } procs) Write(group, "pids.max", procs);
-                break;
-        }
-    }
+    public static bool HasHelper => ConfineCommand.Helper is not null;
 
-    private void EnableControllers(string batonRoot)
-    {
-        Directory.CreateDirectory(batonRoot);
-        try { File.WriteAllText(Path.Combine(_enforcement.MemoryRoot, "cgroup.subtree_control"), "+memory +pids"); } catch (IOException) { }
-        try { File.WriteAllText(Path.Combine(batonRoot, "cgroup.subtree_control"), "+memory +pids"); } catch (IOException) { }
-    }
+    /// <summary>For `baton doctor`: how agents get into their cgroup and user.</summary>
+    public static string DescribePrologue() => ConfineCommand.Helper is { } helper
+        ? $"agents are confined through {helper} (one exec)"
+        : "baton-confine was not built (no C compiler at build time): agents are confined through /bin/sh + setpriv (~2 ms more per agent)";
 
-    private static void Write(string dir, string file, long value)
+    /// <summary>The agent's folders handed to its user, HOME set, and the spec wrapped in the confining prologue.</summary>
+    public ProcessSpec Prepare(AgentContext context, ProcessSpec spec)
     {
-        var path = Path.Combine(dir, file);
-        if (File.Exists(path)) File.WriteAllText(path, value.ToString(CultureInfo.InvariantCulture));
-    }
-
-    /// <summary>The same process, started through the confining prologue.</summary>
-    public ProcessSpec Wrap(ProcessSpec spec)
-    {
-        var executable = CommandResolver.Resolve(spec.Executable, spec.Environment, spec.WorkingDirectory);
-        var script = new StringBuilder();
-        foreach (var cgroup in _cgroups) script.Append(CultureInfo.InvariantCulture, $"echo $$ > '{cgroup}/cgroup.procs' || exit 125\n");
-        var command = new List<string>();
-        if (_enforcement.Kind == EnforcementKind.Rlimits && (_isolation.MemoryBytes is not null || _isolation.MaxProcesses is not null))
-        {
-            command.Add("/usr/bin/prlimit");
-            if (_isolation.MemoryBytes is { } bytes) command.Add($"--as={bytes}");
-            if (_isolation.MaxProcesses is { } max) command.Add($"--nproc={max}");
-            command.Add("--");
-        }
         if (_isolation.User is { } user)
-            command.AddRange(["/usr/bin/setpriv", $"--reuid={user.Uid}", $"--regid={user.Gid}", "--clear-groups", "--no-new-privs", "--"]);
-        script.Append("exec \"$@\"\n");
-        return spec with { Executable = "/bin/sh", Arguments = ["-c", script.ToString(), "baton-agent", .. command, executable, .. spec.Arguments] };
-    }
-
-    /// <summary>After the agent exited: did the kernel kill something for exceeding the memory limit?</summary>
-    public bool RanOutOfMemory()
-    {
-        foreach (var cgroup in _cgroups)
         {
-            foreach (var file in new[] { "memory.oom_control", "memory.events" })
-            {
-                var path = Path.Combine(cgroup, file);
-                if (!File.Exists(path)) continue;
-                foreach (var line in File.ReadLines(path))
-                    if (line.StartsWith("oom_kill ", StringComparison.Ordinal) && long.TryParse(line[9..], out var n) && n > 0) return true;
-            }
+            var home = WorkspaceFolders.PrepareAgent(context, user);
+            spec = spec with { Environment = new Dictionary<string, string>(spec.Environment, StringComparer.Ordinal) { ["HOME"] = home } };
         }
-        return false;
+        return Wrap(spec);
     }
 
-    /// <summary>Kills whatever is still in the agent's cgroups (daemons that left its process group included) and removes them.</summary>
-    public void Dispose()
+    internal ProcessSpec Wrap(ProcessSpec spec) =>
+        ConfineCommand.Wrap(spec, _cgroup?.ProcsFiles ?? [], _enforcement.UsesCgroups ? null : _isolation.Limits, _isolation.User, _helper);
+
+    /// <summary>
+    /// Why the attempt failed for memory, or null. Under cgroups the kernel says so (an OOM kill);
+    /// under RLIMIT_AS an allocation simply fails, so the agent's last words are the only evidence.
+    /// </summary>
+    public string? OutOfMemory(ProcessExit exit, string stderrTail)
     {
-        foreach (var cgroup in _cgroups)
-        {
-            for (var round = 0; round < 50; round++)
-            {
-                var procs = Path.Combine(cgroup, "cgroup.procs");
-                var pids = File.Exists(procs) ? File.ReadAllLines(procs).Where(l => l.Length > 0).Select(int.Parse).ToList() : [];
-                if (pids.Count == 0) break;
-                foreach (var pid in pids) Kill(pid);
-                Thread.Sleep(10);
-            }
-            try { Directory.Delete(cgroup); }
-            catch (IOException) { /* a zombie not yet reaped keeps it; the kernel frees it when reaped */ }
-        }
+        if (_isolation.MemoryBytes is not { } bytes || exit.ExitCode == 0) return null;
+        var limit = ResourceLimits.Mebibytes(bytes);
+        if (_cgroup is not null)
+            return _cgroup.OomKilled() ? $"exceeded its {limit} memory limit and was killed by the kernel (cgroup OOM)" : null;
+        string[] allocationFailures = ["cannot allocate", "memory exhausted", "MemoryError", "out of memory", "bad_alloc"];
+        return allocationFailures.Any(m => stderrTail.Contains(m, StringComparison.OrdinalIgnoreCase))
+            ? $"exceeded its {limit} memory limit (RLIMIT_AS: an allocation failed)"
+            : null;
     }
 
-    private static void Kill(int pid) => _ = KillNative.kill(pid, 9);
+    public async ValueTask DisposeAsync()
+    {
+        if (_cgroup is not null) await _cgroup.RemoveAsync(CancellationToken.None);
+    }
 
-    private static string Sanitise(string name) =>
-        string.Join('/', name.Split('/').Select(part => new string([.. part.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '_')])).Where(p => p.Length > 0 && p != ".." && p != "."));
-}
-
-internal static partial class KillNative
-{
-    [System.Runtime.InteropServices.LibraryImport("libc", SetLastError = true)]
-    public static partial int kill(int pid, int signal);
+    /// <summary>Keeps [A-Za-z0-9_-] of each '/'-separated part, so no name can climb out of baton/.</summary>
+    internal static string Sanitise(string name) =>
+        string.Join('/', name.Split('/')
+            .Select(part => new string([.. part.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '_')]))
+            .Where(p => p.Length > 0));
 }

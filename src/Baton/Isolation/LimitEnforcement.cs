@@ -3,50 +3,35 @@ namespace Baton.Isolation;
 public enum EnforcementKind { CgroupV2, CgroupV1, Rlimits }
 
 /// <summary>
-/// Which mechanism enforces agent memory and process limits on this machine (SPEC §6: "say clearly
-/// which is in force"): cgroup v2 when a unified hierarchy has the memory and pids controllers,
-/// else cgroup v1 when its memory and pids hierarchies are writable, else rlimits (RLIMIT_AS and
-/// RLIMIT_NPROC: per process and per user, so weaker — a memory hog is still stopped, but by
-/// failing allocations rather than by the OOM killer).
+/// Which mechanism enforces agent limits on this machine (SPEC §6: "say clearly which is in force").
+/// Agent cgroups go under the engine's own cgroup (…/baton/&lt;workspace&gt;/&lt;attempt&gt;), so whatever
+/// confines the server (a systemd unit's MemoryMax, `systemctl stop`) also confines its agents.
+/// Rlimits are the weak fallback: RLIMIT_AS is per process (a hog fails to allocate instead of being
+/// OOM-killed) and RLIMIT_NPROC counts every process of the workspace's user, not of one agent.
 /// </summary>
-public sealed record LimitEnforcement(EnforcementKind Kind, string MemoryRoot, string PidsRoot, string Why)
+public sealed partial record LimitEnforcement(EnforcementKind Kind, string Why)
 {
+    /// <summary>Parent folders of the agents' cgroups per controller; in v2 all three are the same folder.</summary>
+    public string? MemoryParent { get; init; }
+    public string? PidsParent { get; init; }
+
+    /// <summary>Null when the cpu controller is not writable here: CpuShares is then not enforced.</summary>
+    public string? CpuParent { get; init; }
+
     private static readonly Lazy<LimitEnforcement> Current = new(Detect);
 
     public static LimitEnforcement Detected => Current.Value;
 
+    public static LimitEnforcement Rlimits(string why) => new(EnforcementKind.Rlimits, why);
+
+    public bool UsesCgroups => Kind != EnforcementKind.Rlimits;
+
     public string Describe() => Kind switch
     {
-        EnforcementKind.CgroupV2 => $"agent limits: cgroup v2 ({MemoryRoot}): memory.max and pids.max per agent",
-        EnforcementKind.CgroupV1 => $"agent limits: cgroup v1 ({MemoryRoot}, {PidsRoot}): memory.limit_in_bytes and pids.max per agent",
-        _ => $"agent limits: rlimits (RLIMIT_AS, RLIMIT_NPROC) — {Why}",
+        EnforcementKind.CgroupV2 =>
+            $"agent limits: cgroup v2 — memory.max, pids.max{(CpuParent is null ? "" : ", cpu.weight")} per agent under {MemoryParent} ({Why})",
+        EnforcementKind.CgroupV1 =>
+            $"agent limits: cgroup v1 — memory.limit_in_bytes (+memsw), pids.max{(CpuParent is null ? "" : ", cpu.shares")} per agent under {MemoryParent}, {PidsParent}{(CpuParent is null ? "" : $", {CpuParent}")} ({Why})",
+        _ => $"agent limits: rlimits only — RLIMIT_AS per process, RLIMIT_NPROC per workspace user, no cpu shares ({Why})",
     };
-
-    public static LimitEnforcement Detect()
-    {
-        if (!OperatingSystem.IsLinux() || Environment.UserName != "root" && !IsWritable("/sys/fs/cgroup/memory"))
-            return new(EnforcementKind.Rlimits, "", "", "cgroups need root");
-        foreach (var unified in new[] { "/sys/fs/cgroup", "/sys/fs/cgroup/unified" })
-        {
-            var controllers = Path.Combine(unified, "cgroup.controllers");
-            if (File.Exists(controllers) && File.ReadAllText(controllers).Split(' ', '\n') is var c && c.Contains("memory") && c.Contains("pids") && IsWritable(unified))
-                return new(EnforcementKind.CgroupV2, unified, unified, "");
-        }
-        if (IsWritable("/sys/fs/cgroup/memory") && IsWritable("/sys/fs/cgroup/pids") && File.Exists("/sys/fs/cgroup/memory/memory.limit_in_bytes"))
-            return new(EnforcementKind.CgroupV1, "/sys/fs/cgroup/memory", "/sys/fs/cgroup/pids", "");
-        return new(EnforcementKind.Rlimits, "", "", "no writable cgroup memory and pids controllers on this machine");
-    }
-
-    private static bool IsWritable(string dir)
-    {
-        if (!Directory.Exists(dir)) return false;
-        var probe = Path.Combine(dir, $"baton-probe-{Environment.ProcessId}");
-        try
-        {
-            Directory.CreateDirectory(probe);
-            Directory.Delete(probe);
-            return true;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return false; }
-    }
 }

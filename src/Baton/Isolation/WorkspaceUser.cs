@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -6,40 +7,49 @@ namespace Baton.Isolation;
 
 /// <summary>
 /// Each workspace's agents run as a system user of their own (SPEC §6), so the kernel keeps one
-/// tenant's processes out of another's files, /proc/PID/environ included.
+/// tenant's processes out of another's files and /proc/PID/environ (a process's environ is
+/// readable only by its own uid, or root: no hidepid needed). The server calls Ensure when it
+/// creates or opens a workspace; WorkspaceFolders decides what that user may touch.
 /// </summary>
 public sealed record WorkspaceUser(string Name, int Uid, int Gid)
 {
     private static readonly Lock Gate = new();
 
-    /// <summary>baton-&lt;workspace&gt;, cut to Linux's 32 characters with a hash when needed.</summary>
+    /// <summary>
+    /// baton-&lt;workspace&gt; when that is a valid name of at most 32 characters (Linux's limit);
+    /// otherwise a safe, shortened form plus a hash of the original, so two workspaces never share a user.
+    /// </summary>
     public static string NameFor(string workspace)
     {
-        var name = $"baton-{workspace}";
-        if (name.Length <= 32) return name;
+        var safe = new string([.. workspace.ToLowerInvariant().Select(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-' or '_' ? c : '-')]);
+        var name = $"baton-{safe}";
+        if (name.Length <= 32 && safe == workspace) return name;
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(workspace)))[..8];
-        return $"{name[..23]}-{hash}";
+        return $"{name[..Math.Min(name.Length, 23)]}-{hash}";
     }
 
-    /// <summary>Creates the user if it does not exist (needs root) and returns its ids.</summary>
-    /// <exception cref="InvalidOperationException">The user cannot be created or read.</exception>
+    /// <summary>Creates the user (and its group) if it does not exist, and returns its ids.</summary>
+    /// <exception cref="InvalidOperationException">Not root, or useradd failed.</exception>
     public static WorkspaceUser Ensure(string workspace)
     {
         var name = NameFor(workspace);
         lock (Gate)
         {
             if (Lookup(name) is { } existing) return existing;
+            if (!Environment.IsPrivilegedProcess)
+                throw new InvalidOperationException($"cannot create user '{name}' for workspace '{workspace}': only root can; run the server as root or without per-workspace users");
             Run("useradd", "--system", "--no-create-home", "--home-dir", "/nonexistent", "--shell", "/usr/sbin/nologin", "--user-group", name);
-            return Lookup(name) ?? throw new InvalidOperationException($"created user '{name}' but cannot read its ids");
+            return Lookup(name) ?? throw new InvalidOperationException($"created user '{name}' but cannot find it in /etc/passwd");
         }
     }
 
-    private static WorkspaceUser? Lookup(string name)
+    public static WorkspaceUser? Lookup(string name)
     {
         foreach (var line in File.ReadLines("/etc/passwd"))
         {
             var f = line.Split(':');
-            if (f.Length > 3 && f[0] == name) return new WorkspaceUser(name, int.Parse(f[2], System.Globalization.CultureInfo.InvariantCulture), int.Parse(f[3], System.Globalization.CultureInfo.InvariantCulture));
+            if (f.Length > 3 && f[0] == name)
+                return new WorkspaceUser(name, int.Parse(f[2], CultureInfo.InvariantCulture), int.Parse(f[3], CultureInfo.InvariantCulture));
         }
         return null;
     }
@@ -52,7 +62,7 @@ public sealed record WorkspaceUser(string Name, int Uid, int Gid)
         if (process.ExitCode != 0) throw new InvalidOperationException($"{command} {string.Join(' ', args)} failed: {stderr.Trim()}");
     }
 
-    /// <summary>Gives the user a folder (and nothing above it): its agents' working, output and inbox folders.</summary>
+    /// <summary>Gives the user one path (not what is inside it); a symlink is changed itself, never followed.</summary>
     public void Own(string path) => Chown(path, Uid, Gid);
 
     public static void Chown(string path, int uid, int gid)
@@ -60,10 +70,4 @@ public sealed record WorkspaceUser(string Name, int Uid, int Gid)
         if (Native.lchown(path, uid, gid) != 0)
             throw new IOException($"cannot hand '{path}' to uid {uid}: {System.Runtime.InteropServices.Marshal.GetLastPInvokeErrorMessage()}");
     }
-}
-
-internal static partial class Native
-{
-    [System.Runtime.InteropServices.LibraryImport("libc", SetLastError = true, StringMarshalling = System.Runtime.InteropServices.StringMarshalling.Utf8)]
-    public static partial int lchown(string path, int owner, int group);
 }

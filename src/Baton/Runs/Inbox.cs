@@ -116,9 +116,8 @@ public sealed class Inbox(string directory)
         byte[] bytes;
         try
         {
-            var info = new FileInfo(path);
-            if (info.Length > 1024 * 1024) { reason = $"{info.Length} bytes is over the 1 MiB limit for an event"; return false; }
-            bytes = File.ReadAllBytes(path);
+            bytes = SafePaths.ReadAgentFile(path, 1024 * 1024); // agents as another user own their inbox: no symlink, no FIFO
+            if (bytes.Length > 1024 * 1024) { reason = "more than 1 MiB: over the limit for an event"; return false; }
         }
         catch (FileNotFoundException) { reason = null; return false; }
         catch (IOException e) { reason = $"cannot read: {e.Message}"; return false; }

@@ -38,6 +38,32 @@ public static class SafePaths
         return full;
     }
 
+    /// <summary>
+    /// Reads a file an agent may have written, never through a symlink swapped in after any check
+    /// (O_NOFOLLOW: as root, that would hand the agent a root-only file) and never blocking on a
+    /// FIFO (O_NONBLOCK). At most maxBytes + 1 bytes are read, so the caller can tell "too big".
+    /// </summary>
+    /// <exception cref="IOException">Not readable, a symlink, or not a regular file's worth of bytes.</exception>
+    public static byte[] ReadAgentFile(string path, int maxBytes)
+    {
+        const int O_NOFOLLOW = 0x20000, O_NONBLOCK = 0x800;
+        var fd = Libc.Open(path, Libc.O_RDONLY | Libc.O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+        if (fd < 0)
+        {
+            var error = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
+            if (error == 2) throw new FileNotFoundException($"'{path}' is gone", path);
+            throw new IOException($"cannot open '{path}' (a symlink is refused): {System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(error)}");
+        }
+        using var handle = new Microsoft.Win32.SafeHandles.SafeFileHandle(fd, ownsHandle: true);
+        using var stream = new FileStream(handle, FileAccess.Read, bufferSize: 0);
+        if (!stream.CanSeek) throw new IOException($"'{path}' is not a regular file (a FIFO or socket)");
+        var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while (buffer.Length <= maxBytes && (read = stream.Read(chunk, 0, (int)Math.Min(chunk.Length, maxBytes + 1 - buffer.Length))) > 0) buffer.Write(chunk, 0, read);
+        return buffer.ToArray();
+    }
+
     /// <summary>True when the path exists and is a symlink (a file that a script may have swapped in).</summary>
     public static bool IsSymlink(string path)
     {

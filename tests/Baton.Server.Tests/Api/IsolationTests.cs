@@ -45,7 +45,8 @@ public class IsolationTests
                   cat "$BATON_INPUT_DATA/server/tokens.json" >/dev/null 2>&1 && echo "READ tokens" || echo "denied tokens"
                   cat "$BATON_INPUT_DATA/server/master.key" >/dev/null 2>&1 && echo "READ key" || echo "denied key"
                   cat "/proc/$BATON_INPUT_PID/environ" 2>/dev/null | tr '\0' '\n' | grep -q a-canary && echo "READ environ" || echo "denied environ"
-                  touch "$BATON_RUN_DIR/../../mine" && echo "wrote own workspace"
+                  touch "$BATON_RUN_DIR/../../mine" 2>/dev/null && echo "WROTE workspace root" || echo "denied workspace root"
+                  touch "$BATON_RUN_DIR/work/mine" && echo "wrote work"
             """));
         var hold = await Start(a, "iso-a", "hold");
         var pidFile = Path.Combine(server.Data.WorkspacePath("iso-a"), "runs", hold, "work", "pid");
@@ -61,7 +62,7 @@ public class IsolationTests
         await TestServer.WaitForStatus(b, "iso-b", snoop, "succeeded");
         var output = await b.GetStringAsync($"/api/workspaces/iso-b/runs/{snoop}/agents/snoop/output");
 
-        Assert.Equal($"{WorkspaceUser.NameFor("iso-b")}\ndenied list\ndenied config\ndenied tokens\ndenied key\ndenied environ\nwrote own workspace\n", output);
+        Assert.Equal($"{WorkspaceUser.NameFor("iso-b")}\ndenied list\ndenied config\ndenied tokens\ndenied key\ndenied environ\ndenied workspace root\nwrote work\n", output);
         await a.PostAsync($"/api/workspaces/iso-a/runs/{hold}/cancel", null);
         await TestServer.WaitForStatus(a, "iso-a", hold, "cancelled");
     }
@@ -116,7 +117,8 @@ public class IsolationTests
         var uid = WorkspaceUser.Ensure("bomb").Uid;
         var left = Directory.EnumerateDirectories("/proc").Count(d => int.TryParse(Path.GetFileName(d), out _) && ProcessUid(d) == uid && !IsZombie(d));
         Assert.Equal(0, left);
-        Assert.False(Directory.EnumerateDirectories("/sys/fs/cgroup/pids/baton").Any(d => Directory.EnumerateDirectories(d).Any(x => x.Contains(id, StringComparison.Ordinal))),
+        var cgroups = LimitEnforcement.Detected.PidsParent!;
+        Assert.False(Directory.Exists(cgroups) && Directory.EnumerateDirectories(cgroups).Any(d => Directory.EnumerateDirectories(d).Any(x => x.Contains(id, StringComparison.Ordinal))),
             "the agent's cgroup is removed once it is empty");
     }
 

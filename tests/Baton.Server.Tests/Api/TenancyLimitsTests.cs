@@ -11,7 +11,8 @@ public class TenancyLimitsTests
         agents:
           work:
             run: |
-              counter="$BATON_RUN_DIR/../../counter"
+              # home/: shared by the workspace's runs and writable by its agents' user (the workspace root is not).
+              mkdir -p "$BATON_RUN_DIR/../../home"; counter="$BATON_RUN_DIR/../../home/counter"
               exec 9>"$counter.lock"
               flock 9; n=$(( $(cat "$counter" 2>/dev/null || echo 0) + 1 )); echo $n > "$counter"
               peak=$(cat "$counter.peak" 2>/dev/null || echo 0); [ $n -gt $peak ] && echo $n > "$counter.peak"; flock -u 9
@@ -46,7 +47,7 @@ public class TenancyLimitsTests
         Assert.True(floodStillGoing > 0, "calm's run finished only after the whole flood: it was starved");
 
         foreach (var id in ids) await TestServer.WaitForStatus(a, "flood", id, "succeeded");
-        var peak = int.Parse(File.ReadAllText(Path.Combine(server.Data.WorkspacePath("flood"), "counter.peak")).Trim());
+        var peak = int.Parse(File.ReadAllText(Path.Combine(server.Data.WorkspacePath("flood"), "home", "counter.peak")).Trim());
         Assert.InRange(peak, 1, 3);
     }
 

@@ -1,0 +1,61 @@
+using Baton.Agents;
+using Baton.Runs;
+
+namespace Baton.Isolation;
+
+/// <summary>
+/// What an agent running as its workspace's user may touch (SPEC §6: it sees its own run folder,
+/// its workspace and the secrets it declared — and writes only where it must):
+///
+///   workspaces/&lt;ws&gt;/                 root:baton-&lt;ws&gt; 0750  other tenants cannot even traverse it; this
+///                                     tenant's agents may read it but not rewrite baton.yaml or chains
+///   &lt;ws&gt;/home/                       baton-&lt;ws&gt; 0700        the agents' HOME (tool caches, dotfiles)
+///   runs/&lt;id&gt;/events/, lock          root 0700 / 0600      the engine's record: an agent could forge a
+///                                     decision or hold the lock
+///   runs/&lt;id&gt;/work/, inbox/&lt;agent&gt;/   baton-&lt;ws&gt;            where it works and emits events
+///   runs/&lt;id&gt;/agents/&lt;agent&gt;/        root 0755, only `output` owned by the agent: the engine writes logs,
+///                                     process.json and run.sh there as root, so the agent must not be
+///                                     able to swap any of them for a symlink
+///
+/// The data root's server/ folder (tokens, master key) is root 0700. A different uid also keeps
+/// /proc/PID/environ of another tenant's agents unreadable, without hidepid.
+/// </summary>
+public static class WorkspaceFolders
+{
+    private const UnixFileMode Rwx = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+    private const UnixFileMode GroupRx = UnixFileMode.GroupRead | UnixFileMode.GroupExecute;
+
+    /// <summary>Workspace folder root-owned, group the workspace's user, 0750. Idempotent: the server calls it at creation and on start.</summary>
+    public static void Secure(string workspaceRoot, WorkspaceUser user)
+    {
+        WorkspaceUser.Chown(workspaceRoot, 0, user.Gid);
+        Chmod(workspaceRoot, Rwx | GroupRx);
+    }
+
+    /// <summary>Hands the attempt's folders to the user before it starts; returns its HOME.</summary>
+    public static string PrepareAgent(AgentContext context, WorkspaceUser user)
+    {
+        Secure(context.Workspace.Root, user);
+        var run = context.Run;
+        if (Directory.Exists(run.Events)) Chmod(run.Events, Rwx);
+        if (File.Exists(run.LockFile)) Chmod(run.LockFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+
+        user.Own(context.WorkDir);
+        user.Own(SafePaths.EnsureDirectory(run.Path, Path.Combine("inbox", context.Agent.Name)));
+
+        // The agent folder was just made fresh for this attempt by the engine (RunLoop.PrepareAgentDir).
+        if (SafePaths.IsSymlink(context.OutputFile)) throw new UnsafePathException($"'{context.OutputFile}' is a symbolic link");
+        using (File.Open(context.OutputFile, FileMode.OpenOrCreate, FileAccess.Write)) { }
+        user.Own(context.OutputFile);
+
+        var home = SafePaths.EnsureDirectory(context.Workspace.Root, "home");
+        user.Own(home);
+        Chmod(home, Rwx);
+        return home;
+    }
+
+    private static void Chmod(string path, UnixFileMode mode)
+    {
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, mode);
+    }
+}

@@ -1,0 +1,85 @@
+/*
+ * baton-confine: the one exec between posix_spawn and an isolated agent (see ConfineCommand.cs).
+ *
+ *   baton-confine [-j CGROUP_PROCS_FILE]... [-a AS_BYTES] [-n NPROC] [-u UID -g GID] -- PROGRAM ARG...
+ *
+ * In this order, so no user code ever runs unconfined: join each cgroup (as root, before anything
+ * else runs), set the rlimits, drop to the workspace user (no supplementary groups, no way back
+ * through setuid binaries), then exec PROGRAM with the same pid, so the engine's pid, start time
+ * and process group stay the agent's. Statically linked: no dynamic loader, ~0.3 ms an exec here
+ * against ~2 ms for sh + setpriv.
+ *
+ * Exit codes before PROGRAM runs: 125 confinement failed, 126 PROGRAM not executable, 127 not found.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+static void die(const char *what, const char *arg)
+{
+    fprintf(stderr, "baton-confine: %s %s: %s\n", what, arg ? arg : "", strerror(errno));
+    _exit(125);
+}
+
+static unsigned long long number(const char *text)
+{
+    char *end;
+    errno = 0;
+    unsigned long long value = strtoull(text, &end, 10);
+    if (errno != 0 || *text == '\0' || *end != '\0') { errno = EINVAL; die("bad number", text); }
+    return value;
+}
+
+static void join(const char *procs)
+{
+    char pid[24];
+    int length = snprintf(pid, sizeof pid, "%d\n", (int)getpid());
+    int fd = open(procs, O_WRONLY | O_CLOEXEC);
+    if (fd < 0 || write(fd, pid, (size_t)length) != length || close(fd) != 0) die("cannot join cgroup", procs);
+}
+
+static void limit(int resource, unsigned long long value, const char *name)
+{
+    struct rlimit rl = { value, value };
+    if (setrlimit(resource, &rl) != 0) die("cannot set", name);
+}
+
+int main(int argc, char **argv)
+{
+    long long uid = -1, gid = -1;
+    int option;
+    while ((option = getopt(argc, argv, "+j:a:n:u:g:")) != -1)
+    {
+        switch (option)
+        {
+        case 'j': join(optarg); break;
+        case 'a': limit(RLIMIT_AS, number(optarg), "RLIMIT_AS"); break;
+        case 'n': limit(RLIMIT_NPROC, number(optarg), "RLIMIT_NPROC"); break;
+        case 'u': uid = (long long)number(optarg); break;
+        case 'g': gid = (long long)number(optarg); break;
+        default: errno = EINVAL; die("usage:", "[-j FILE]... [-a BYTES] [-n COUNT] [-u UID -g GID] -- PROGRAM ARG...");
+        }
+    }
+    if (optind >= argc) { errno = EINVAL; die("no program to run", NULL); }
+    if ((uid < 0) != (gid < 0)) { errno = EINVAL; die("-u and -g go together", NULL); }
+    if (uid >= 0)
+    {
+        // Groups first: once the uid is dropped, setgroups and setgid are no longer allowed.
+        if (setgroups(0, NULL) != 0) die("cannot clear groups", NULL);
+        if (setresgid((gid_t)gid, (gid_t)gid, (gid_t)gid) != 0) die("cannot set gid", NULL);
+        if (setresuid((uid_t)uid, (uid_t)uid, (uid_t)uid) != 0) die("cannot set uid", NULL);
+        if (uid != 0 && setuid(0) == 0) { errno = EPERM; die("still able to regain root", NULL); }
+    }
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) die("cannot set no_new_privs", NULL);
+    execv(argv[optind], argv + optind);
+    int error = errno;
+    fprintf(stderr, "baton-confine: cannot run %s: %s\n", argv[optind], strerror(error));
+    return error == ENOENT ? 127 : 126;
+}
