@@ -43,7 +43,7 @@ public static class Harness
                     if (!samples.TryGetValue(key, out var list)) samples[key] = list = [];
                     if (value is { } v) list.Add(v);
                 }
-                if (measured.Values.All(v => v is null)) break; // not measurable (W3 before decisions): once is enough
+                if (measured.Values.All(v => v is null)) break; // not measurable: once is enough
             }
         }
     }

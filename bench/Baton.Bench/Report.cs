@@ -26,7 +26,7 @@ public sealed class Report(HarnessOptions options, IReadOnlyDictionary<string, L
             var values = Values(row);
             if (values is null)
             {
-                var why = row.Workload == "W3" ? W3Paused.NotBuilt : "not measured";
+                const string why = "not measured";
                 sb.AppendLine(CultureInfo.InvariantCulture, $"| {row.Workload} | {row.Label} | {row.Target ?? ""} | — | — | 0 | {why} |");
                 continue;
             }
@@ -63,7 +63,7 @@ public sealed class Report(HarnessOptions options, IReadOnlyDictionary<string, L
         json["details"] = details;
         json["notes"] = new JsonObject
         {
-            ["w3"] = ran.Contains("W3") && Values(Row.All.First(r => r.Workload == "W3")) is null ? W3Paused.NotBuilt : null,
+            ["w3"] = "a real server in the bench process (BatonServer on loopback); runs started and approved over HTTP, 32 requests at a time; RSS includes the HTTP client",
             ["llm"] = "prompt agents use a fake runner that waits the stated latency; the HTTP provider layer is bypassed",
         };
         json["machine"] = new JsonObject { ["cores"] = Environment.ProcessorCount, ["memory_gb"] = Math.Round(MemoryGb(), 1), ["os"] = Environment.OSVersion.ToString(), ["dotnet"] = Environment.Version.ToString() };

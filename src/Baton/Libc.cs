@@ -31,6 +31,25 @@ internal static partial class Libc
     [LibraryImport("libc", SetLastError = true)]
     public static partial int flock(int fd, int operation);
 
+    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int renameat2(int olddirfd, string oldpath, int newdirfd, string newpath, uint flags);
+
+    private const int AT_FDCWD = -100;
+    private const uint RENAME_NOREPLACE = 1;
+    private const int EEXIST = 17;
+
+    /// <summary>
+    /// rename(2) that refuses to replace an existing file: what File.Move(a, b) does, in one system call
+    /// instead of four (.NET checks both paths first). Event files are renamed into place on every hand-off.
+    /// </summary>
+    public static void RenameNoReplace(string from, string to)
+    {
+        if (renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE) == 0) return;
+        var errno = Marshal.GetLastPInvokeError();
+        if (errno == EEXIST) throw new IOException($"cannot rename '{from}' to '{to}': the target already exists");
+        throw new IOException($"cannot rename '{from}' to '{to}': {Marshal.GetPInvokeErrorMessage(errno)}", errno);
+    }
+
     /// <summary>fsync a directory so a rename inside it is durable.</summary>
     public static void FsyncDirectory(string path)
     {

@@ -150,7 +150,7 @@ public sealed class RunHost(DataRoot data, ServerMetrics metrics, ServerSettings
         {
             BaseEnvironment = ServerEnvironment.ForAgents(),
             Slots = _slots,
-            Runners = ServerEnvironment.Runners(data, settings),
+            Runners = settings.Runners ?? ServerEnvironment.Runners(data, settings),
             IsolationFor = workspace => Confine(name, workspace),
             OnEvent = (_, _) => metrics.EventWritten(),
             OnWarning = message => logger.LogWarning("{Workspace}: {Message}", name, message),

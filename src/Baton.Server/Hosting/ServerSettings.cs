@@ -14,4 +14,7 @@ public sealed record ServerSettings
 
     /// <summary>Server environment variables a workspace's baton.yaml may read with ${env:NAME}; none by default.</summary>
     public IReadOnlySet<string> AllowedEnvironment { get; init; } = new HashSet<string>(StringComparer.Ordinal);
+
+    /// <summary>Agent runners instead of the server's own (ServerEnvironment.Runners): for embedding, tests and bench/ (a fake LLM).</summary>
+    public IReadOnlyDictionary<Baton.Chains.AgentKind, Baton.Agents.IAgentRunner>? Runners { get; init; }
 }

@@ -9,7 +9,12 @@ public sealed record Chain(
     IReadOnlyList<AgentSpec> Agents,
     string? Workdir)
 {
-    public AgentSpec? Agent(string name) => Agents.FirstOrDefault(a => a.Name == name);
+    /// <summary>By name, through an index built once per agent list (the engine asks on every hand-off; a chain may have hundreds).</summary>
+    public AgentSpec? Agent(string name) =>
+        ByName.GetValue(Agents, agents => agents.ToDictionary(a => a.Name, StringComparer.Ordinal)).GetValueOrDefault(name);
+
+    // Outside the record's fields, so equality and `with` copies are untouched.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IReadOnlyList<AgentSpec>, Dictionary<string, AgentSpec>> ByName = [];
 }
 
 public sealed record ChainInput(string Name, string? Description, string? Default)

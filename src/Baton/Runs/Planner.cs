@@ -65,9 +65,17 @@ public static class Planner
                     active = true;
                     break;
                 case AgentStatus.Pending:
-                    var blocker = spec.Needs.Select(state.Agent).FirstOrDefault(n => n.Status is not (AgentStatus.Done or AgentStatus.Pending or AgentStatus.Running or AgentStatus.Waiting) && n.RetryAt is null);
+                    // One pass, no allocations: with hundreds of agents this runs for each of them on every hand-off.
+                    AgentState? blocker = null;
+                    var allDone = true;
+                    foreach (var name in spec.Needs)
+                    {
+                        var need = state.Agent(name);
+                        if (need.Status is not (AgentStatus.Done or AgentStatus.Pending or AgentStatus.Running or AgentStatus.Waiting) && need.RetryAt is null) { blocker = need; break; }
+                        allDone &= need.Status == AgentStatus.Done;
+                    }
                     if (blocker is not null) { actions.Add(new SkipAgent(spec.Name, $"needs '{blocker.Name}', which {Describe(blocker.Status)}")); break; }
-                    if (!spec.Needs.All(n => state.Agent(n).Status == AgentStatus.Done)) break;
+                    if (!allDone) break;
                     if (spec.On.Count == 0 || spec.On.Any(state.OccurredTypes.Contains)) actions.Add(new StartAgent(spec.Name, agent.Attempt + 1, DateTimeOffset.MinValue));
                     else untriggered.Add(spec.Name);
                     break;

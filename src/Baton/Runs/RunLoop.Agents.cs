@@ -219,6 +219,7 @@ internal sealed partial class RunLoop
     private string PrepareAgentDir(string name, int attempt)
     {
         var dir = SafePaths.EnsureDirectory(_run.Path, Path.Combine("agents", name));
+        if (attempt == 1) return dir; // nothing earlier to move aside (an agent runs only after its started event)
         var previous = Directory.EnumerateFileSystemEntries(dir).Where(p => Path.GetFileName(p) != "attempts").ToList();
         if (previous.Count > 0)
         {

@@ -8,16 +8,18 @@ internal sealed partial class RunLoop
     /// Moves every ready inbox file into events/, in arrival order. Only a running agent is given its
     /// inbox folder (BATON_INBOX), so between full scans — at start, and at least every
     /// InboxRescanInterval, the guarantee that nothing is missed — only the running agents' folders
-    /// (and that of the agent that just finished) are read, not every agent's: reading all of them
-    /// on every hand-off made a run O(agents²) in directory reads (docs/performance.md).
+    /// and the top level are read when inotify says something landed, and only the finished agent's
+    /// own folder when an agent finishes (what it emitted must precede its done event; anything
+    /// else has its own notification). Reading every folder on every hand-off made a run
+    /// O(agents²) in directory reads, and 1,000 small runs pay for every folder read (docs/performance.md).
     /// </summary>
     private void IngestInbox(string? finished = null, bool full = false)
     {
         if (RunStatus.IsFinished(_state.Status)) return;
         var now = DateTimeOffset.UtcNow;
         if (full || now - _lastFullInboxScan >= Options.InboxRescanInterval) { full = true; _lastFullInboxScan = now; }
-        var scan = full ? null : finished is null ? _running.Keys : _running.Keys.Append(finished);
-        var (items, rejected) = _inbox.Take(_state, _agentNames, now, scan);
+        IEnumerable<string>? scan = full ? null : finished is null ? _running.Keys : [finished];
+        var (items, rejected) = _inbox.Take(_state, _agentNames, now, scan, topLevel: finished is null);
         foreach (var rejection in rejected)
         {
             Append(EventTypes.InboxRejected, null, 0, EventJson.Data(("file", rejection.File), ("reason", rejection.Reason)));

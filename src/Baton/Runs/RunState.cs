@@ -25,9 +25,25 @@ public sealed class RunState
 
     public AgentState Agent(string name)
     {
-        if (!Agents.TryGetValue(name, out var state)) Agents[name] = state = new AgentState(name);
+        if (!Agents.TryGetValue(name, out var state)) Agents[name] = state = new AgentState(name) { Counts = _counts };
         return state;
     }
+
+    /// <summary>How many agents are running and waiting, kept by AgentState.Status, so the run's status needs no pass over all agents per event.</summary>
+    internal sealed class StatusCounts
+    {
+        public int Running, Waiting;
+
+        public void Change(string from, string to)
+        {
+            if (from == AgentStatus.Running) Running--;
+            else if (from == AgentStatus.Waiting) Waiting--;
+            if (to == AgentStatus.Running) Running++;
+            else if (to == AgentStatus.Waiting) Waiting++;
+        }
+    }
+
+    private readonly StatusCounts _counts = new();
 
     public static RunState Fold(IEnumerable<RunEvent> events)
     {
@@ -59,9 +75,7 @@ public sealed class RunState
         if (e.Agent is not null && e.AgentEventSuffix is { } suffix) ApplyAgentEvent(Agent(e.Agent), suffix, e);
         if (!(e.AgentEventSuffix == EventTypes.Failed && e.GetBool("retry"))) OccurredTypes.Add(e.Type);
         if (Status is RunStatus.Running or RunStatus.Waiting)
-            Status = Agents.Values.Any(a => a.Status == AgentStatus.Waiting) && !Agents.Values.Any(a => a.Status == AgentStatus.Running)
-                ? RunStatus.Waiting
-                : RunStatus.Running;
+            Status = _counts.Waiting > 0 && _counts.Running == 0 ? RunStatus.Waiting : RunStatus.Running;
     }
 
     private void ApplyAgentEvent(AgentState agent, string suffix, RunEvent e)
@@ -131,7 +145,19 @@ public sealed class RunState
 public sealed class AgentState(string name)
 {
     public string Name { get; } = name;
-    public string Status { get; set; } = AgentStatus.Pending;
+
+    public string Status
+    {
+        get => _status;
+        set
+        {
+            Counts?.Change(_status, value);
+            _status = value;
+        }
+    }
+
+    private string _status = AgentStatus.Pending;
+    internal RunState.StatusCounts? Counts { get; init; }
     public int Attempt { get; set; }
     public DateTimeOffset? StartedAt { get; set; }
     public DateTimeOffset? FinishedAt { get; set; }

@@ -18,8 +18,10 @@ public static class SafePaths
         foreach (var part in Path.GetRelativePath(current, full).Split('/', StringSplitOptions.RemoveEmptyEntries))
         {
             current = Path.Combine(current, part);
+            // One lstat per component: .NET reports a symlink (dangling or not) as a reparse point, and -1 when nothing is there.
             var info = new DirectoryInfo(current);
-            if (info.LinkTarget is not null)
+            var attributes = info.Attributes;
+            if (attributes != (FileAttributes)(-1) && attributes.HasFlag(FileAttributes.ReparsePoint))
                 throw new UnsafePathException($"'{current}' is a symbolic link; refusing to follow it out of '{root}'");
             if (!info.Exists) info.Create();
         }
