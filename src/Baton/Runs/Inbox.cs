@@ -28,8 +28,9 @@ public sealed class Inbox(string directory)
     /// <param name="agents">The chain's agents (what a top-level file may name).</param>
     /// <param name="scan">The agents whose folders to look in; null: all of them, plus <c>.taken/</c> (what a stopped engine left).</param>
     /// <param name="topLevel">Whether to look at the top level too (external writers: decisions, cancels).</param>
+    /// <param name="deleting">True for a taken file whose delete already waits for its event to be durable.</param>
     public (List<Item> Items, List<Rejection> Rejected) Take(RunState state, IReadOnlyCollection<string> agents, DateTimeOffset now,
-        IEnumerable<string>? scan = null, bool topLevel = true)
+        IEnumerable<string>? scan = null, bool topLevel = true, Func<string, bool>? deleting = null)
     {
         var items = new List<Item>();
         var rejected = new List<Rejection>();
@@ -40,7 +41,14 @@ public sealed class Inbox(string directory)
         foreach (var path in scan is null ? System.IO.Directory.EnumerateFiles(taken).Order(StringComparer.Ordinal) : Enumerable.Empty<string>())
         {
             var name = Path.GetFileName(path);
-            if (state.ConsumedInbox.Contains(Source(name))) { TryDelete(path); continue; }
+            if (state.ConsumedInbox.Contains(Source(name)))
+            {
+                // Already an event. If this engine is still waiting for that event to be durable, its own
+                // delete comes then; otherwise it was left by an engine that stopped (and the events
+                // folder was made durable before this engine's first scan).
+                if (deleting?.Invoke(path) != true) TryDelete(path);
+                continue;
+            }
             var parts = name.Split('@', 3);
             string? reason = "unreadable taken file";
             if (parts.Length == 3 && TryRead(path, parts[1].Length == 0 ? null : parts[1], parts[2], agents, out var item, out reason, name))

@@ -19,7 +19,7 @@ internal sealed partial class RunLoop
         var now = DateTimeOffset.UtcNow;
         if (full || now - _lastFullInboxScan >= Options.InboxRescanInterval) { full = true; _lastFullInboxScan = now; }
         IEnumerable<string>? scan = full ? null : finished is null ? _running.Keys : [finished];
-        var (items, rejected) = _inbox.Take(_state, _agentNames, now, scan, topLevel: finished is null);
+        var (items, rejected) = _inbox.Take(_state, _agentNames, now, scan, topLevel: finished is null, deleting: _awaitingDurableDelete.ContainsKey);
         foreach (var rejection in rejected)
         {
             Append(EventTypes.InboxRejected, null, 0, EventJson.Data(("file", rejection.File), ("reason", rejection.Reason)));
@@ -76,10 +76,17 @@ internal sealed partial class RunLoop
     /// The inbox copy goes only once its event is durable; until then a crash re-ingests it, and the
     /// fold's ConsumedInbox tells the restarted engine that it already is an event.
     /// </summary>
-    private static async Task DeleteWhenDurable(Task durable, string path)
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _awaitingDurableDelete = new(StringComparer.Ordinal);
+
+    private async Task DeleteWhenDurable(Task durable, string path)
     {
-        try { await durable; }
-        catch (IOException) { return; }
-        Inbox.TryDelete(path);
+        _awaitingDurableDelete[path] = true;
+        try
+        {
+            await durable;
+            Inbox.TryDelete(path);
+        }
+        catch (IOException) { }
+        finally { _awaitingDurableDelete.TryRemove(path, out _); }
     }
 }

@@ -57,6 +57,8 @@ internal sealed partial class RunLoop
         try
         {
             if (existing.Count == 0) Append(EventTypes.RunStarted, null, 0, EventJson.Data(("chain", _chain.Name), ("run", _run.Id)));
+            // What a stopped engine wrote is made durable before its leftover inbox copies are deleted.
+            else await Options.Committer.Commit(null, _log.Directory, _log.Directory);
             IngestInbox(full: true); // first: a cancel waiting there means nothing is re-run
             if (existing.Count > 0) RecoverInterruptedAgents();
             await LoopAsync();
