@@ -123,7 +123,20 @@ public sealed class W3Paused : Workload
             if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"W3: approving {id}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(ct)}");
         });
         // Every approval was accepted (its decided event is durable) and its engine launched: done when none is active or parked.
-        await Until(() => host.ActiveCount == 0 && host.ParkedCount == 0, "finished");
+        try { await Until(() => host.ActiveCount == 0 && host.ParkedCount == 0, "finished"); }
+        catch (TimeoutException)
+        {
+            // Say which runs are stuck and where, so a hang can be diagnosed from the bench's output.
+            foreach (var id in ids)
+            {
+                var run = await client.GetFromJsonAsync<JsonElement>($"/api/workspaces/{Ws}/runs/{id}");
+                if (run.GetProperty("status").GetString() == "succeeded") continue;
+                var events = await client.GetStringAsync($"/api/workspaces/{Ws}/runs/{id}/events");
+                Console.Error.WriteLine($"stuck: {id} {run.GetProperty("status")} active={host.ActiveTask(Ws, id) is not null}\n{events}");
+                break;
+            }
+            throw;
+        }
     }
 
     private static async Task<List<string>> RunIds(HttpClient client, string status)

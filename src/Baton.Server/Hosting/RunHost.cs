@@ -78,8 +78,10 @@ public sealed class RunHost(DataRoot data, ServerMetrics metrics, ServerSettings
         }
         catch (RunLockedException)
         {
+            // Another engine (a `baton resume` by hand?) owns it right now: look again shortly rather than orphan the run.
             _active.TryRemove(key, out _);
             _admission.Leave(workspaceName, key, Limit(workspaceName));
+            _ = Task.Delay(TimeSpan.FromSeconds(1)).ContinueWith(_ => Launch(workspaceName, run), TaskScheduler.Default);
             return new RunOutcome(run.Id, RunStatus.Running, "another engine owns it");
         }
         catch (Exception e)
@@ -92,7 +94,12 @@ public sealed class RunHost(DataRoot data, ServerMetrics metrics, ServerSettings
         _active.TryRemove(key, out _);
         _admission.Leave(workspaceName, key, Limit(workspaceName));
         if (outcome.Status == RunStatus.Waiting) Park(workspaceName, run);
-        else metrics.RunFinished(outcome.Status);
+        else
+        {
+            metrics.RunFinished(outcome.Status);
+            // A park can race a launch (the watcher fired between this engine's end and its park): drop a stale one.
+            if (_parked.TryRemove(key, out var stale)) stale.Dispose();
+        }
         // An answer may have landed between the engine's last look and the park: look again.
         if (outcome.Status == RunStatus.Waiting && Directory.EnumerateFiles(run.Inbox, "*.json").Any()) Launch(workspaceName, run);
         return outcome;
@@ -103,6 +110,8 @@ public sealed class RunHost(DataRoot data, ServerMetrics metrics, ServerSettings
         var key = Key(workspaceName, run.Id);
         var watch = InboxWatcher.Shared.Watch(run.Inbox, () => Launch(workspaceName, run));
         if (!_parked.TryAdd(key, watch)) watch.Dispose();
+        // An engine launched meanwhile owns the run now; it parks it again itself if it has to.
+        if (_active.ContainsKey(key) && _parked.TryRemove(key, out var raced)) raced.Dispose();
         ScheduleDecisionDeadline(workspaceName, run);
     }
 

@@ -119,7 +119,12 @@ internal sealed partial class RunLoop
 
     private void OnAgentFinished(AgentFinished finished)
     {
-        if (!_running.Remove(finished.Agent, out var running) || running.Attempt != finished.Attempt) return;
+        if (!_running.Remove(finished.Agent, out var running)) return;
+        if (running.Attempt != finished.Attempt)
+        {
+            _running[finished.Agent] = running; // a stale attempt's signal: the current one is still running
+            return;
+        }
         running.InboxWatch?.Dispose();
         running.Cancel.Dispose();
         running.Slot?.Dispose();
