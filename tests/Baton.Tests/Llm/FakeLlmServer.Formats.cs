@@ -84,4 +84,22 @@ public sealed partial class FakeLlmServer
         yield return Event("message_delta", new { type = "message_delta", delta = new { stop_reason = "end_turn", stop_sequence = (string?)null }, usage = new { output_tokens = r.Output } });
         yield return Event("message_stop", new { type = "message_stop" });
     }
+
+    private static string OllamaFinal(TextReply r, string content) => JsonSerializer.Serialize(new Dictionary<string, object?>
+    {
+        ["model"] = "fake-model",
+        ["created_at"] = "2026-01-01T00:00:00Z",
+        ["message"] = new { role = "assistant", content },
+        ["done"] = true,
+        ["done_reason"] = "stop",
+        ["prompt_eval_count"] = r.Usage ? r.Input : null,
+        ["eval_count"] = r.Usage ? r.Output : null,
+    });
+
+    private static IEnumerable<string> OllamaLines(TextReply r)
+    {
+        foreach (var piece in Pieces(r.Content))
+            yield return JsonSerializer.Serialize(new { model = "fake-model", created_at = "2026-01-01T00:00:00Z", message = new { role = "assistant", content = piece }, done = false });
+        yield return OllamaFinal(r, "");
+    }
 }

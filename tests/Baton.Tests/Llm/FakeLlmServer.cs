@@ -14,6 +14,7 @@ public sealed record FakeRequest(string Path, string Body, string? Authorization
     public bool Stream => Json["stream"]?.GetValue<bool>() == true;
     public string Headers { get; init; } = "";
     public bool IsAnthropic => Path.EndsWith("/messages", StringComparison.Ordinal);
+    public bool IsOllama => Path == "/api/chat";
 }
 
 /// <summary>What the fake answers with. Text replies are shaped as OpenAI or Anthropic by the request's path, JSON or SSE by its "stream".</summary>
@@ -52,6 +53,7 @@ public sealed partial class FakeLlmServer : IDisposable
     public int Port { get; }
     public string OpenAiUrl => $"http://127.0.0.1:{Port}/v1";
     public string AnthropicUrl => $"http://127.0.0.1:{Port}";
+    public string OllamaUrl => $"http://127.0.0.1:{Port}";
     public ConcurrentQueue<FakeRequest> Requests { get; } = new();
 
     /// <summary>Answer when the script is empty.</summary>
@@ -111,6 +113,19 @@ public sealed partial class FakeLlmServer : IDisposable
         }
         var text = (TextReply)reply;
         response.StatusCode = 200;
+        if (request.IsOllama)
+        {
+            // Ollama's /api/chat: one JSON object, or (stream, its default) newline-delimited JSON objects.
+            var streamed = request.Json["stream"]?.GetValue<bool>() != false;
+            response.ContentType = streamed ? "application/x-ndjson" : "application/json";
+            response.SendChunked = streamed;
+            foreach (var line in streamed ? OllamaLines(text) : [OllamaFinal(text, text.Content)])
+            {
+                await response.OutputStream.WriteAsync(Encoding.UTF8.GetBytes(line + "\n"), _stop.Token);
+                await response.OutputStream.FlushAsync(_stop.Token);
+            }
+            return;
+        }
         if (!request.Stream)
         {
             response.ContentType = "application/json";
