@@ -94,8 +94,9 @@ public static class Planner
 
     private static FinishRun Finish(Chain chain, RunState state)
     {
-        var failed = state.Agents.Values.Where(a => a.Status == AgentStatus.Failed).Select(a => a.Name).ToList();
-        if (failed.Count > 0) return new FinishRun(RunStatus.Failed, $"agent {string.Join(", ", failed.Select(f => $"'{f}'"))} failed");
+        var failed = state.Agents.Values.Where(a => a.Status == AgentStatus.Failed).ToList();
+        if (failed.Count > 0)
+            return new FinishRun(RunStatus.Failed, $"agent {string.Join(", ", failed.Select(f => f.Reason is null ? $"'{f.Name}'" : $"'{f.Name}' ({f.Reason})"))} failed");
         var handled = chain.Agents.SelectMany(a => a.On).ToHashSet(StringComparer.Ordinal);
         var rejected = state.Agents.Values.Where(a => a.Status == AgentStatus.Rejected && !handled.Contains(EventTypes.For(a.Name, EventTypes.Rejected))).Select(a => a.Name).ToList();
         if (rejected.Count > 0) return new FinishRun(RunStatus.Rejected, $"decision {string.Join(", ", rejected.Select(r => $"'{r}'"))} was rejected");
