@@ -43,11 +43,6 @@ internal sealed class RunAdmission
         foreach (var start in toStart) start();
     }
 
-    public int Active(string workspace)
-    {
-        lock (_gate) return Of(workspace).Active.Count;
-    }
-
     private (HashSet<string> Active, Queue<(string Key, Action Start)> Waiting) Of(string workspace)
     {
         if (!_workspaces.TryGetValue(workspace, out var ws)) _workspaces[workspace] = ws = (new HashSet<string>(StringComparer.Ordinal), new Queue<(string, Action)>());

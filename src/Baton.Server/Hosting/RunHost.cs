@@ -152,8 +152,6 @@ public sealed class RunHost(DataRoot data, ServerMetrics metrics, ServerSettings
 
     private int? Limit(string workspaceName) => Engine(workspaceName).Workspace.Config.Limits.MaxConcurrentRuns;
 
-    public int ActiveIn(string workspaceName) => _admission.Active(workspaceName);
-
     private RunEngine Engine(string workspaceName) =>
         _engines.GetOrAdd(workspaceName, name => new RunEngine(data.OpenWorkspace(name), new EngineOptions
         {
