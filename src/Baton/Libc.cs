@@ -31,6 +31,10 @@ internal static partial class Libc
     [LibraryImport("libc", SetLastError = true)]
     public static partial int flock(int fd, int operation);
 
+    /// <summary>lchown, never chown: a folder an agent could write may hold a symlink planted to redirect us.</summary>
+    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int lchown(string path, int owner, int group);
+
     [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int renameat2(int olddirfd, string oldpath, int newdirfd, string newpath, uint flags);
 

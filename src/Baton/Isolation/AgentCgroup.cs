@@ -129,7 +129,7 @@ internal sealed class AgentCgroup
             {
                 var pids = Pids(folder);
                 if (pids.Count == 0) break;
-                foreach (var pid in pids) _ = Native.kill(pid, 9);
+                foreach (var pid in pids) _ = Agents.Processes.Libc.kill(pid, Agents.Processes.Libc.SIGKILL);
                 await Task.Delay(5, cancellationToken);
             }
         }

@@ -67,7 +67,7 @@ public sealed record WorkspaceUser(string Name, int Uid, int Gid)
 
     public static void Chown(string path, int uid, int gid)
     {
-        if (Native.lchown(path, uid, gid) != 0)
+        if (Libc.lchown(path, uid, gid) != 0)
             throw new IOException($"cannot hand '{path}' to uid {uid}: {System.Runtime.InteropServices.Marshal.GetLastPInvokeErrorMessage()}");
     }
 }
