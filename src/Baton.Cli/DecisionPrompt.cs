@@ -14,7 +14,7 @@ internal static class DecisionPrompt
         foreach (var agent in state.Agents.Values.Where(a => a.Status == AgentStatus.Waiting && a.Decision is null))
         {
             var waiting = events.Last(e => e.Type == EventTypes.For(agent.Name, EventTypes.Waiting));
-            var options = waiting.Data is { } d && d.TryGetProperty("options", out var o) ? o.EnumerateArray().Select(x => x.GetString()!).ToList() : [];
+            var options = DecisionInbox.OfferedOptions(waiting);
             Console.WriteLine();
             Console.WriteLine($"┌─ decision: {agent.Name} (round {agent.Attempt})");
             foreach (var line in File.ReadAllText(Path.Combine(run.Path, waiting.GetString("shown") ?? "")).TrimEnd().Split('\n'))

@@ -58,7 +58,7 @@ public static class DecisionsApi
         {
             var waits = events.Where(e => e.Type == EventTypes.For(agent.Name, EventTypes.Waiting)).ToList();
             var waiting = waits[^1];
-            var options = waiting.Data is { } d && d.TryGetProperty("options", out var o) ? o.EnumerateArray().Select(x => x.GetString()!).ToList() : [];
+            var options = DecisionInbox.OfferedOptions(waiting);
             var shown = File.ReadAllText(Path.Combine(run.Path, waiting.GetString("shown") ?? ""));
             var previousFile = Path.Combine(run.AgentDir(agent.Name), "attempts", (agent.Attempt - 1).ToString(System.Globalization.CultureInfo.InvariantCulture), "shown.md");
             var lastComment = events.LastOrDefault(e => e.Type == EventTypes.For(agent.Name, EventTypes.Decided))?.GetString("comment");

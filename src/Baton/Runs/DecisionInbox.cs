@@ -21,11 +21,15 @@ public static class DecisionInbox
         if (current.Status != AgentStatus.Waiting || current.Decision is not null)
             throw new DecisionRefusedException($"'{agent}' is not waiting for a decision (it is {current.Status}{(current.Decision is { } d ? $", already decided: {d}" : "")})");
         var waiting = events.Last(e => e.Type == EventTypes.For(agent, EventTypes.Waiting));
-        var options = waiting.Data is { } data && data.TryGetProperty("options", out var o) ? o.EnumerateArray().Select(x => x.GetString()).ToList() : [];
+        var options = OfferedOptions(waiting);
         if (!options.Contains(decision)) throw new DecisionRefusedException($"'{decision}' is not an option here (options: {string.Join(", ", options)})");
         return await InboxWriter.WriteAsync(run.Inbox, EventTypes.For(agent, EventTypes.Decided), EventJson.Data(
             ("decision", decision), ("comment", comment), ("by", by), ("round", current.Attempt), ("shown_hash", shownHash ?? current.ShownHash)));
     }
+
+    /// <summary>The options a `waiting` event offers the reviewer (in round max_rounds, `changes` is gone).</summary>
+    public static List<string> OfferedOptions(RunEvent waiting) =>
+        waiting.Data is { } data && data.TryGetProperty("options", out var o) ? [.. o.EnumerateArray().Select(x => x.GetString()!)] : [];
 
     /// <summary>Waits for the engine to take the file: null when it became a decided event, else the refusal.</summary>
     public static async Task<string?> WaitForVerdictAsync(RunFolder run, string inboxFile, TimeSpan timeout)

@@ -22,7 +22,7 @@ internal sealed partial class RunLoop
         var shown = RenderTemplate(spec.Name, decision.Show);
         var shownFile = Path.Combine(agentDir, "shown.md");
         File.WriteAllText(shownFile, shown);
-        var options = decision.Options.Where(o => o != Changes || round < decision.MaxRounds).ToList();
+        var options = Offered(decision, round);
         var deadline = decision.Timeout is { } timeout ? DateTimeOffset.UtcNow + timeout : (DateTimeOffset?)null;
         Append(EventTypes.For(spec.Name, EventTypes.Waiting), spec.Name, round, EventJson.Data(
             ("shown", Path.GetRelativePath(_run.Path, shownFile)),
@@ -32,6 +32,10 @@ internal sealed partial class RunLoop
             ("max_rounds", decision.MaxRounds),
             ("deadline", deadline?.ToString("O", CultureInfo.InvariantCulture))));
     }
+
+    /// <summary>The last round offers no more `changes`.</summary>
+    private static List<string> Offered(DecisionSpec decision, int round) =>
+        [.. decision.Options.Where(o => o != Changes || round < decision.MaxRounds)];
 
     public static string ShownHash(string shown) => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(shown)));
 
@@ -48,7 +52,7 @@ internal sealed partial class RunLoop
         if (state.Status != AgentStatus.Waiting || state.Decision is not null) return (null, $"'{agent}' is not waiting for a decision (it is {state.Status})");
         string? Get(string name) => given.ValueKind == JsonValueKind.Object && given.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
         var decision = Get("decision");
-        var options = spec.Decision.Options.Where(o => o != Changes || state.Attempt < spec.Decision.MaxRounds).ToList();
+        var options = Offered(spec.Decision, state.Attempt);
         if (decision is null || !options.Contains(decision)) return (null, $"decision must be one of {string.Join(", ", options)}, not '{decision}'");
         if (Get("shown_hash") is { } hash && hash != state.ShownHash) return (null, "what was decided on is not what is waiting now (stale card)");
         if (given.ValueKind == JsonValueKind.Object && given.TryGetProperty("round", out var r) && r.TryGetInt32(out var round) && round != state.Attempt)
