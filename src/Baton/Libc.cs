@@ -14,6 +14,18 @@ internal static partial class Libc
     [LibraryImport("libc", SetLastError = true)]
     public static partial int syncfs(int fd);
 
+    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static unsafe partial int statx(int dirfd, string path, int flags, uint mask, byte* buffer);
+
+    /// <summary>The device of the filesystem holding path (from statx, whose layout is the same on every architecture), or null.</summary>
+    public static unsafe ulong? DeviceOf(string path)
+    {
+        const int AT_SYMLINK_NOFOLLOW = 0x100, DevMajorOffset = 136, DevMinorOffset = 140;
+        var buffer = stackalloc byte[256];
+        if (statx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, 0, buffer) != 0) return null;
+        return ((ulong)*(uint*)(buffer + DevMajorOffset) << 32) | *(uint*)(buffer + DevMinorOffset);
+    }
+
     [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int Open(string path, int flags);
 

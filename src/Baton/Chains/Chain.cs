@@ -45,6 +45,9 @@ public sealed record AgentSpec(
     public PromptSpec? Prompt { get; init; }
     public CliSpec? Cli { get; init; }
     public DecisionSpec? Decision { get; init; }
+
+    /// <summary>Only processes (scripts, CLI tools) can emit events: they get inbox/&lt;agent&gt;/ as $BATON_INBOX. LLM calls and decisions never write there.</summary>
+    public bool HasInbox => Kind is AgentKind.Run or AgentKind.Cli;
 }
 
 /// <summary>A `run:` script; File is the chain-relative path when the script came from a file.</summary>

@@ -26,11 +26,12 @@ public sealed class Inbox(string directory)
     /// <summary>Takes every ready file, in arrival order; returns what to append and what was rejected.</summary>
     /// <exception cref="UnsafePathException">An agent replaced an inbox folder with a symlink.</exception>
     /// <param name="agents">The chain's agents (what a top-level file may name).</param>
-    /// <param name="scan">The agents whose folders to look in; null: all of them, plus <c>.taken/</c> (what a stopped engine left).</param>
-    /// <param name="topLevel">Whether to look at the top level too (external writers: decisions, cancels).</param>
+    /// <param name="folders">The agents whose folders to look in.</param>
+    /// <param name="full">Also look in <c>.taken/</c> (what a stopped engine left) and at the top level.</param>
+    /// <param name="topLevel">Whether to look at the top level (external writers: decisions, cancels).</param>
     /// <param name="deleting">True for a taken file whose delete already waits for its event to be durable.</param>
     public (List<Item> Items, List<Rejection> Rejected) Take(RunState state, IReadOnlyCollection<string> agents, DateTimeOffset now,
-        IEnumerable<string>? scan = null, bool topLevel = true, Func<string, bool>? deleting = null)
+        IEnumerable<string> folders, bool full, bool topLevel = true, Func<string, bool>? deleting = null)
     {
         var items = new List<Item>();
         var rejected = new List<Rejection>();
@@ -38,7 +39,7 @@ public sealed class Inbox(string directory)
 
         // A taken file outlives its Take only if the engine stopped before its event was durable: only
         // a full scan (at start, and every rescan interval) needs to look.
-        foreach (var path in scan is null ? System.IO.Directory.EnumerateFiles(taken).Order(StringComparer.Ordinal) : Enumerable.Empty<string>())
+        foreach (var path in full ? System.IO.Directory.EnumerateFiles(taken).Order(StringComparer.Ordinal) : Enumerable.Empty<string>())
         {
             var name = Path.GetFileName(path);
             if (state.ConsumedInbox.Contains(Source(name)))
@@ -57,8 +58,8 @@ public sealed class Inbox(string directory)
         }
 
         var candidates = new List<(string Path, string? AgentFolder, DateTime Mtime)>();
-        if (topLevel || scan is null) Collect(Directory, null, candidates);
-        foreach (var agent in scan ?? agents)
+        if (topLevel || full) Collect(Directory, null, candidates);
+        foreach (var agent in folders)
         {
             var sub = Path.Combine(Directory, agent);
             if (System.IO.Directory.Exists(sub) && !SafePaths.IsSymlink(sub)) Collect(sub, agent, candidates);

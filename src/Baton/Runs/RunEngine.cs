@@ -30,6 +30,8 @@ public sealed class RunEngine
     /// <exception cref="RunLockedException">Another engine owns the run.</exception>
     public async Task<RunOutcome> RunAsync(RunFolder run, CancellationToken cancelRun = default)
     {
+        // Opening a run is synchronous file work: a host that starts many at once gets them opened on every core, not one by one on its own thread.
+        await Task.Yield();
         using var runLock = RunLock.TryAcquire(run.LockFile)
             ?? throw new RunLockedException($"run {run.Id} is already being run by another engine (pid {RunLock.Owner(run.LockFile)})");
         var chain = LoadChain(run);
@@ -39,7 +41,7 @@ public sealed class RunEngine
 
     /// <summary>Loads the chain from the run's own snapshot, never from the workspace (it may have changed since).</summary>
     public static Chain LoadChain(RunFolder run) =>
-        ChainLoader.Load(run.ChainFile, File.ReadAllText(run.ChainFile),
+        ChainCache.Load(run.ChainFile, File.ReadAllText(run.ChainFile),
             relative => SafePaths.Resolve(run.Path, RunFolder.SnapshotRelativePath(relative)) is var p && File.Exists(p) ? File.ReadAllText(p) : null);
 }
 

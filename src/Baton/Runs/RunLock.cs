@@ -6,7 +6,8 @@ namespace Baton.Runs;
 /// Makes one engine the owner of a run: an exclusive flock on <c>lock</c>. The kernel drops it when
 /// the process dies, so a kill -9 never leaves a stale lock. (.NET's own implicit file locking is
 /// switched off for the whole process — see Directory.Build.props — so readers of a run's files
-/// never collide with the engine; this is the one deliberate lock.) The owner's pid is in lock.owner.
+/// never collide with the engine; this is the one deliberate lock.) The owner writes its pid into
+/// the lock file itself once it holds the lock — no second file to create per run.
 /// </summary>
 public sealed class RunLock : IDisposable
 {
@@ -23,7 +24,12 @@ public sealed class RunLock : IDisposable
             Libc.close(fd);
             return null;
         }
-        File.WriteAllText(OwnerFile(path), $"{Environment.ProcessId}\n");
+        var pid = System.Text.Encoding.ASCII.GetBytes($"{Environment.ProcessId}\n");
+        using (var handle = new Microsoft.Win32.SafeHandles.SafeFileHandle(fd, ownsHandle: false))
+        {
+            RandomAccess.SetLength(handle, 0);
+            RandomAccess.Write(handle, pid, 0);
+        }
         return new RunLock(fd);
     }
 
@@ -37,11 +43,9 @@ public sealed class RunLock : IDisposable
 
     public static string Owner(string path)
     {
-        try { return File.ReadAllText(OwnerFile(path)).Trim(); }
+        try { return File.ReadAllText(path).Trim() is { Length: > 0 } pid ? pid : "unknown"; }
         catch (IOException) { return "unknown"; }
     }
-
-    private static string OwnerFile(string path) => path + ".owner";
 
     public void Dispose()
     {

@@ -50,11 +50,12 @@ internal sealed partial class RunLoop
     private void StartAgent(string name, int attempt, bool resumed, IDisposable? slot)
     {
         var spec = _chain.Agent(name)!;
-        string agentDir, agentInbox, workDir;
+        string agentDir, workDir;
+        string? agentInbox;
         try
         {
             agentDir = PrepareAgentDir(name, attempt);
-            agentInbox = SafePaths.EnsureDirectory(_run.Path, Path.Combine("inbox", name));
+            agentInbox = spec.HasInbox ? SafePaths.EnsureDirectory(_run.Path, Path.Combine("inbox", name)) : null;
             workDir = WorkDir();
         }
         catch (UnsafePathException e)
@@ -90,7 +91,7 @@ internal sealed partial class RunLoop
         var cancel = new CancellationTokenSource();
         var timeout = spec.Timeout ?? _engine.Workspace.Config.Limits.AgentTimeout;
         if (timeout is { } t) cancel.CancelAfter(t);
-        var watch = Options.WatchInbox ? InboxWatcher.Shared.Watch(agentInbox, NotifyInbox) : null;
+        var watch = Options.WatchInbox && agentInbox is not null ? InboxWatcher.Shared.Watch(agentInbox, NotifyInbox) : null;
         var task = Task.Run(async () =>
         {
             AgentResult result;
@@ -128,8 +129,8 @@ internal sealed partial class RunLoop
         running.InboxWatch?.Dispose();
         running.Cancel.Dispose();
         running.Slot?.Dispose();
-        IngestInbox(finished.Agent); // what the agent emitted lands before its own done/failed event
         var spec = _chain.Agent(finished.Agent)!;
+        if (spec.HasInbox) IngestInbox(finished.Agent); // what the agent emitted lands before its own done/failed event
         var result = finished.Result;
         if (result.Succeeded)
         {
@@ -242,7 +243,7 @@ internal sealed partial class RunLoop
     private string WorkDir() =>
         _chain.Workdir is { } workdir ? SafePaths.EnsureDirectory(_engine.Workspace.Root, workdir) : SafePaths.EnsureDirectory(_run.Path, "work");
 
-    private Dictionary<string, string> Environment(AgentSpec spec, int attempt, string agentDir, string agentInbox, IReadOnlyDictionary<string, string> secrets)
+    private Dictionary<string, string> Environment(AgentSpec spec, int attempt, string agentDir, string? agentInbox, IReadOnlyDictionary<string, string> secrets)
     {
         var env = new Dictionary<string, string>(Options.BaseEnvironment, StringComparer.Ordinal);
         foreach (var (key, value) in spec.Env) env[key] = value;
@@ -252,7 +253,7 @@ internal sealed partial class RunLoop
         env["BATON_AGENT"] = spec.Name;
         env["BATON_ATTEMPT"] = attempt.ToString(System.Globalization.CultureInfo.InvariantCulture);
         env["BATON_OUTPUT"] = Path.Combine(agentDir, "output");
-        env["BATON_INBOX"] = agentInbox;
+        if (agentInbox is not null) env["BATON_INBOX"] = agentInbox;
         if (_state.Agent(spec.Name).Feedback is { Length: > 0 } feedback) env["BATON_FEEDBACK"] = feedback;
         foreach (var (name, value) in _inputs) env[AgentEnvironment.VariableName("BATON_INPUT_", name)] = value;
         foreach (var other in _chain.Agents.Where(a => _state.Agent(a.Name).Status == AgentStatus.Done))

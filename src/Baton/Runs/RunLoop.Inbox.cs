@@ -5,8 +5,8 @@ namespace Baton.Runs;
 internal sealed partial class RunLoop
 {
     /// <summary>
-    /// Moves every ready inbox file into events/, in arrival order. Only a running agent is given its
-    /// inbox folder (BATON_INBOX), so between full scans — at start, and at least every
+    /// Moves every ready inbox file into events/, in arrival order. Only a running process agent is given
+    /// its inbox folder (BATON_INBOX), so between full scans — at a resume, and at least every
     /// InboxRescanInterval, the guarantee that nothing is missed — only the running agents' folders
     /// and the top level are read when inotify says something landed, and only the finished agent's
     /// own folder when an agent finishes (what it emitted must precede its done event; anything
@@ -18,8 +18,8 @@ internal sealed partial class RunLoop
         if (RunStatus.IsFinished(_state.Status)) return;
         var now = DateTimeOffset.UtcNow;
         if (full || now - _lastFullInboxScan >= Options.InboxRescanInterval) { full = true; _lastFullInboxScan = now; }
-        IEnumerable<string>? scan = full ? null : finished is null ? _running.Keys : [finished];
-        var (items, rejected) = _inbox.Take(_state, _agentNames, now, scan, topLevel: finished is null, deleting: _awaitingDurableDelete.ContainsKey);
+        IEnumerable<string> folders = full ? _inboxAgents : finished is null ? _running.Keys.Where(_inboxAgents.Contains) : [finished];
+        var (items, rejected) = _inbox.Take(_state, _agentNames, now, folders, full, topLevel: finished is null, deleting: _awaitingDurableDelete.ContainsKey);
         foreach (var rejection in rejected)
         {
             Append(EventTypes.InboxRejected, null, 0, EventJson.Data(("file", rejection.File), ("reason", rejection.Reason)));

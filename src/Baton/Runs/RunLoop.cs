@@ -21,6 +21,7 @@ internal sealed partial class RunLoop
     private readonly List<IDisposable> _watches = [];
     private readonly CancellationTokenSource _stopping = new();
     private readonly string[] _agentNames;
+    private readonly HashSet<string> _inboxAgents;
     private EventLog _log = null!;
     private RunState _state = new();
     private DateTimeOffset _lastFullInboxScan;
@@ -40,6 +41,7 @@ internal sealed partial class RunLoop
         _chain = chain;
         _inbox = new Inbox(run.Inbox);
         _agentNames = [.. chain.Agents.Select(a => a.Name)];
+        _inboxAgents = new HashSet<string>(chain.Agents.Where(a => a.HasInbox).Select(a => a.Name), StringComparer.Ordinal);
     }
 
     private EngineOptions Options => _engine.Options;
@@ -56,11 +58,21 @@ internal sealed partial class RunLoop
         if (Options.WatchInbox) _watches.Add(Runs.InboxWatcher.Shared.Watch(_run.Inbox, NotifyInbox));
         try
         {
-            if (existing.Count == 0) Append(EventTypes.RunStarted, null, 0, EventJson.Data(("chain", _chain.Name), ("run", _run.Id)));
-            // What a stopped engine wrote is made durable before its leftover inbox copies are deleted.
-            else await Options.Committer.Commit(null, _log.Directory, _log.Directory);
-            IngestInbox(full: true); // first: a cancel waiting there means nothing is re-run
-            if (existing.Count > 0) RecoverInterruptedAgents();
+            if (existing.Count == 0)
+            {
+                Append(EventTypes.RunStarted, null, 0, EventJson.Data(("chain", _chain.Name), ("run", _run.Id)));
+                // A new run: no engine took anything yet and no agent had its folder, so only outside
+                // writers (a cancel or decision sent while it was queued) can have left something.
+                _lastFullInboxScan = DateTimeOffset.UtcNow;
+                IngestInbox();
+            }
+            else
+            {
+                // What a stopped engine wrote is made durable before its leftover inbox copies are deleted.
+                await Options.Committer.Commit(null, _log.Directory, _log.Directory);
+                IngestInbox(full: true); // first: a cancel waiting there means nothing is re-run
+                RecoverInterruptedAgents();
+            }
             await LoopAsync();
         }
         catch (IOException e)

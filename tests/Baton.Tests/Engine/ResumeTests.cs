@@ -89,6 +89,7 @@ public class ResumeTests
 
         var error = await Assert.ThrowsAsync<RunLockedException>(() => new RunEngine(ws.Workspace, TestWorkspace.FastOptions()).RunAsync(run));
         Assert.Contains(run.Id, error.Message);
+        Assert.Contains($"pid {Environment.ProcessId})", error.Message); // the owner's pid, read from the lock file it holds
 
         await cancel.CancelAsync();
         Assert.Equal(RunStatus.Cancelled, (await first.WaitAsync(TimeSpan.FromSeconds(60))).Status);

@@ -70,3 +70,31 @@ public class OfflineProviderTests
         Assert.Equal("gpt-4o-mini", Assert.Single(server.Requests).Json["model"]!.GetValue<string>());
     }
 }
+
+public class SnapshotPromptTests
+{
+    [Fact]
+    public async Task RunsOfTheSameChain_EachUseTheirOwnSnapshotOfAPromptFile()
+    {
+        // The engine keeps parsed chains by their YAML text; a prompt file that changed between two
+        // runs must still reach each run as it was when that run was created.
+        const string chain = """
+            name: snapshot
+            agents:
+              write:
+                prompt: ../prompts/ask.md
+            """;
+        var engine = LlmKit.Engine(LlmKit.Fast(environment: _ => null));
+        using var ws = new TestWorkspace();
+        ws.Write("prompts/ask.md", "First version of the question.");
+        var first = await ws.CreateRunAsync(chain);
+        ws.Write("prompts/ask.md", "Second version of the question.");
+        var second = await ws.CreateRunAsync(chain);
+
+        var outcomes = new[] { await new RunEngine(ws.Workspace, engine).RunAsync(first), await new RunEngine(ws.Workspace, engine).RunAsync(second) };
+
+        Assert.All(outcomes, o => Assert.Equal(RunStatus.Succeeded, o.Status));
+        Assert.Contains("First version", LlmKit.Output(first, "write"), StringComparison.Ordinal);
+        Assert.Contains("Second version", LlmKit.Output(second, "write"), StringComparison.Ordinal);
+    }
+}
