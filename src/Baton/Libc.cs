@@ -17,6 +17,73 @@ internal static partial class Libc
     [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static unsafe partial int statx(int dirfd, string path, int flags, uint mask, byte* buffer);
 
+    [LibraryImport("libc", SetLastError = true)]
+    private static unsafe partial nint pwrite(int fd, byte* buffer, nint count, long offset);
+
+    /// <summary>
+    /// Creates (or truncates) a file and writes all of bytes: open + pwrite, two system calls where
+    /// File.OpenHandle + RandomAccess.Write make four (fstat, lseek). Every event file is written this way.
+    /// </summary>
+    public static unsafe Microsoft.Win32.SafeHandles.SafeFileHandle CreateAndWrite(string path, ReadOnlySpan<byte> bytes)
+    {
+        const int O_WRONLY = 1, O_TRUNC = 0x200;
+        var fd = OpenMode(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0b110_110_110);
+        if (fd < 0) throw new IOException($"cannot create '{path}': {Marshal.GetLastPInvokeErrorMessage()}", Marshal.GetLastPInvokeError());
+        var handle = new Microsoft.Win32.SafeHandles.SafeFileHandle(fd, ownsHandle: true);
+        try
+        {
+            fixed (byte* start = bytes)
+            {
+                for (var written = 0; written < bytes.Length;)
+                {
+                    var n = pwrite(fd, start + written, bytes.Length - written, written);
+                    if (n > 0) written += (int)n;
+                    else if (n == 0 || Marshal.GetLastPInvokeError() != 4 /* EINTR */)
+                        throw new IOException($"cannot write '{path}': {(n == 0 ? "nothing was written" : Marshal.GetLastPInvokeErrorMessage())}", Marshal.GetLastPInvokeError());
+                }
+            }
+            return handle;
+        }
+        catch
+        {
+            handle.Dispose();
+            throw;
+        }
+    }
+
+    public enum EntryKind { Missing, Directory, Symlink, Other }
+
+    /// <summary>What is at path itself (a symlink is not followed), in one statx call.</summary>
+    /// <exception cref="IOException">It can't be looked at (no permission, a parent is a file).</exception>
+    public static unsafe EntryKind KindOf(string path)
+    {
+        const int AT_SYMLINK_NOFOLLOW = 0x100, ENOENT = 2, ModeOffset = 28, S_IFMT = 0xF000, S_IFDIR = 0x4000, S_IFLNK = 0xA000;
+        const uint STATX_TYPE = 1;
+        var buffer = stackalloc byte[256];
+        if (statx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, STATX_TYPE, buffer) != 0)
+        {
+            var errno = Marshal.GetLastPInvokeError();
+            return errno == ENOENT ? EntryKind.Missing : throw new IOException($"cannot look at '{path}': {Marshal.GetPInvokeErrorMessage(errno)}", errno);
+        }
+        return (*(ushort*)(buffer + ModeOffset) & S_IFMT) switch
+        {
+            S_IFDIR => EntryKind.Directory,
+            S_IFLNK => EntryKind.Symlink,
+            _ => EntryKind.Other,
+        };
+    }
+
+    [LibraryImport("libc", EntryPoint = "mkdir", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int MkdirRaw(string path, int mode);
+
+    /// <summary>mkdir(2) with mode 0777 (less the umask); false when something is already there.</summary>
+    public static bool Mkdir(string path)
+    {
+        if (MkdirRaw(path, 0b111_111_111) == 0) return true;
+        var errno = Marshal.GetLastPInvokeError();
+        return errno == EEXIST ? false : throw new IOException($"cannot create folder '{path}': {Marshal.GetPInvokeErrorMessage(errno)}", errno);
+    }
+
     /// <summary>The device of the filesystem holding path (from statx, whose layout is the same on every architecture), or null.</summary>
     public static unsafe ulong? DeviceOf(string path)
     {

@@ -46,8 +46,8 @@ public sealed record AgentSpec(
     public CliSpec? Cli { get; init; }
     public DecisionSpec? Decision { get; init; }
 
-    /// <summary>Only processes (scripts, CLI tools) can emit events: they get inbox/&lt;agent&gt;/ as $BATON_INBOX. LLM calls and decisions never write there.</summary>
-    public bool HasInbox => Kind is AgentKind.Run or AgentKind.Cli;
+    /// <summary>Scripts and CLI tools run as processes: only they get a working folder and inbox/&lt;agent&gt;/ ($BATON_INBOX) to emit events from. LLM calls and decisions touch neither.</summary>
+    public bool IsProcess => Kind is AgentKind.Run or AgentKind.Cli;
 }
 
 /// <summary>A `run:` script; File is the chain-relative path when the script came from a file.</summary>

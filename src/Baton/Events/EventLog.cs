@@ -40,15 +40,15 @@ public sealed class EventLog
         var bytes = EventJson.Serialize(e);
         var final = Path.Combine(Directory, e.FileName);
         var temp = Path.Combine(Directory, $".{e.Seq:D6}.tmp");
-        var handle = File.OpenHandle(temp, FileMode.Create, FileAccess.Write, FileShare.None);
+        Microsoft.Win32.SafeHandles.SafeFileHandle? handle = null;
         try
         {
-            RandomAccess.Write(handle, bytes, 0);
+            handle = Libc.CreateAndWrite(temp, bytes);
             Libc.RenameNoReplace(temp, final);
         }
         catch
         {
-            handle.Dispose();
+            handle?.Dispose();
             TryDelete(temp);
             throw;
         }

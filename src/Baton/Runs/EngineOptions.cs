@@ -9,8 +9,16 @@ public sealed class EngineOptions
 {
     public GroupCommitter Committer { get; init; } = GroupCommitter.Shared;
 
-    /// <summary>inotify is a hint; this rescan is the guarantee that no inbox file is missed.</summary>
+    /// <summary>How often the inbox is rescanned when inotify can't watch it (WatchInbox off, or the kernel refused a watch).</summary>
     public TimeSpan InboxRescanInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How often it is rescanned while every watch is in place. Local inotify doesn't drop
+    /// notifications silently (an overflow wakes every watcher), so this is only a backstop; at 1 s
+    /// it fired with every 1 s LLM call, and 1,000 runs paid for 1,000 needless full scans (docs/performance.md).
+    /// </summary>
+    public TimeSpan InboxBackstopInterval { get; init; } = TimeSpan.FromSeconds(15);
+
     public bool WatchInbox { get; init; } = true;
 
     /// <summary>SIGTERM first, SIGKILL after this.</summary>

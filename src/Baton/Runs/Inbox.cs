@@ -35,10 +35,12 @@ public sealed class Inbox(string directory)
     {
         var items = new List<Item>();
         var rejected = new List<Rejection>();
-        var taken = SafePaths.EnsureDirectory(Directory, TakenFolder);
+        var taken = Path.Combine(Directory, TakenFolder); // checked (made if missing) before the first file moves there
 
         // A taken file outlives its Take only if the engine stopped before its event was durable: only
         // a full scan (at start, and every rescan interval) needs to look.
+        var takenChecked = full;
+        if (full) SafePaths.EnsureDirectory(Directory, TakenFolder);
         foreach (var path in full ? System.IO.Directory.EnumerateFiles(taken).Order(StringComparer.Ordinal) : Enumerable.Empty<string>())
         {
             var name = Path.GetFileName(path);
@@ -62,7 +64,7 @@ public sealed class Inbox(string directory)
         foreach (var agent in folders)
         {
             var sub = Path.Combine(Directory, agent);
-            if (System.IO.Directory.Exists(sub) && !SafePaths.IsSymlink(sub)) Collect(sub, agent, candidates);
+            if (Libc.KindOf(sub) == Libc.EntryKind.Directory) Collect(sub, agent, candidates); // never through a symlink an agent planted
         }
         candidates.Sort((a, b) => a.Mtime != b.Mtime ? a.Mtime.CompareTo(b.Mtime) : string.CompareOrdinal(a.Path, b.Path));
 
@@ -76,6 +78,11 @@ public sealed class Inbox(string directory)
                 if (recent && reason.StartsWith("not valid JSON", StringComparison.Ordinal)) continue;
                 Reject(path, reason, rejected);
                 continue;
+            }
+            if (!takenChecked)
+            {
+                SafePaths.EnsureDirectory(Directory, TakenFolder);
+                takenChecked = true;
             }
             var takenName = $"{now.UtcTicks:x16}{items.Count:x4}@{agentFolder}@{fileName}";
             File.Move(path, Path.Combine(taken, takenName));

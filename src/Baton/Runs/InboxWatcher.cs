@@ -18,7 +18,8 @@ public sealed partial class InboxWatcher
     private int _fd = -1;
 
     /// <summary>Calls <paramref name="changed"/> (on a background thread) when a file lands in the directory.</summary>
-    public IDisposable Watch(string directory, Action changed)
+    /// <returns>The subscription; not Active when the kernel refused the watch (e.g. max_user_watches), so only rescans will see files.</returns>
+    public Subscription Watch(string directory, Action changed)
     {
         lock (_gate)
         {
@@ -80,9 +81,10 @@ public sealed partial class InboxWatcher
         }
     }
 
-    private sealed class Subscription(InboxWatcher owner, int wd, Action changed) : IDisposable
+    public sealed class Subscription(InboxWatcher owner, int wd, Action changed) : IDisposable
     {
         private int _disposed;
+        public bool Active => wd >= 0;
         public void Dispose()
         {
             if (Interlocked.Exchange(ref _disposed, 1) == 0) owner.Unwatch(wd, changed);

@@ -31,7 +31,7 @@ public static class RunCreator
         foreach (var agent in chain.Agents)
         {
             Directory.CreateDirectory(run.AgentDir(agent.Name));
-            if (agent.HasInbox) Directory.CreateDirectory(run.AgentInbox(agent.Name));
+            if (agent.IsProcess) Directory.CreateDirectory(run.AgentInbox(agent.Name));
         }
         await File.WriteAllBytesAsync(run.LockFile, [], cancellationToken); // the engine's flock then opens, not creates, it
         await File.WriteAllTextAsync(run.ChainFile, chainYaml, cancellationToken);

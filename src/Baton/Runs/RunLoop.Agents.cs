@@ -55,8 +55,8 @@ internal sealed partial class RunLoop
         try
         {
             agentDir = PrepareAgentDir(name, attempt);
-            agentInbox = spec.HasInbox ? SafePaths.EnsureDirectory(_run.Path, Path.Combine("inbox", name)) : null;
-            workDir = WorkDir();
+            agentInbox = spec.IsProcess ? SafePaths.EnsureDirectory(_run.Path, Path.Combine("inbox", name)) : null;
+            workDir = WorkDir(spec.IsProcess);
         }
         catch (UnsafePathException e)
         {
@@ -84,14 +84,14 @@ internal sealed partial class RunLoop
             return;
         }
         var context = new AgentContext(_engine.Workspace, _run, _chain, spec, attempt, agentDir, workDir,
-            Environment(spec, attempt, agentDir, agentInbox, secretValues), template => RenderTemplate(name, template), Options.KillGrace)
+            spec.IsProcess ? Environment(spec, attempt, agentDir, agentInbox, secretValues) : NoEnvironment, template => RenderTemplate(name, template), Options.KillGrace)
         { Warn = Options.OnWarning, Masker = new Secrets.SecretMasker(secretValues.Values), Isolation = Options.IsolationFor?.Invoke(_engine.Workspace),
           Alert = (type, data) => _signals.Writer.TryWrite(new AgentAlert(type, name, data)),
           Progress = Options.OnProgress is { } onProgress ? text => onProgress(_run, name, text) : null };
         var cancel = new CancellationTokenSource();
         var timeout = spec.Timeout ?? _engine.Workspace.Config.Limits.AgentTimeout;
         if (timeout is { } t) cancel.CancelAfter(t);
-        var watch = Options.WatchInbox && agentInbox is not null ? InboxWatcher.Shared.Watch(agentInbox, NotifyInbox) : null;
+        var watch = Options.WatchInbox && agentInbox is not null ? Watch(agentInbox) : null;
         var task = Task.Run(async () =>
         {
             AgentResult result;
@@ -130,13 +130,13 @@ internal sealed partial class RunLoop
         running.Cancel.Dispose();
         running.Slot?.Dispose();
         var spec = _chain.Agent(finished.Agent)!;
-        if (spec.HasInbox) IngestInbox(finished.Agent); // what the agent emitted lands before its own done/failed event
+        if (spec.IsProcess) IngestInbox(finished.Agent); // what the agent emitted lands before its own done/failed event
         var result = finished.Result;
         if (result.Succeeded)
         {
             var output = new FileInfo(_run.AgentOutput(finished.Agent));
             Append(EventTypes.For(finished.Agent, EventTypes.Done), finished.Agent, finished.Attempt, EventJson.Data(
-                ("output", Path.GetRelativePath(_run.Path, output.FullName)), ("bytes", output.Exists ? output.Length : 0L), ("exit_code", result.ExitCode),
+                ("output", $"agents/{finished.Agent}/output"), ("bytes", output.Exists ? output.Length : 0L), ("exit_code", result.ExitCode),
                 ("cost_usd", result.CostUsd), ("input_tokens", result.Tokens?.InputTokens), ("output_tokens", result.Tokens?.OutputTokens)));
             if (spec.Emits is { } emitted) Append(emitted, finished.Agent, finished.Attempt, EventJson.Data(("from", finished.Agent)));
             return;
@@ -240,8 +240,15 @@ internal sealed partial class RunLoop
         return dir;
     }
 
-    private string WorkDir() =>
-        _chain.Workdir is { } workdir ? SafePaths.EnsureDirectory(_engine.Workspace.Root, workdir) : SafePaths.EnsureDirectory(_run.Path, "work");
+    /// <summary>The agents' working folder; made (and checked for symlinks) only for a process, the only kind that works in it.</summary>
+    private string WorkDir(bool forProcess)
+    {
+        var (root, relative) = _chain.Workdir is { } workdir ? (_engine.Workspace.Root, workdir) : (_run.Path, "work");
+        return forProcess ? SafePaths.EnsureDirectory(root, relative) : SafePaths.Resolve(root, relative);
+    }
+
+    /// <summary>What an LLM call gets: it starts no process, so it has no environment to build.</summary>
+    private static readonly IReadOnlyDictionary<string, string> NoEnvironment = new Dictionary<string, string>();
 
     private Dictionary<string, string> Environment(AgentSpec spec, int attempt, string agentDir, string? agentInbox, IReadOnlyDictionary<string, string> secrets)
     {

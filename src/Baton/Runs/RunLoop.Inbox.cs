@@ -7,7 +7,7 @@ internal sealed partial class RunLoop
     /// <summary>
     /// Moves every ready inbox file into events/, in arrival order. Only a running process agent is given
     /// its inbox folder (BATON_INBOX), so between full scans — at a resume, and at least every
-    /// InboxRescanInterval, the guarantee that nothing is missed — only the running agents' folders
+    /// RescanInterval, the guarantee that nothing is missed — only the running agents' folders
     /// and the top level are read when inotify says something landed, and only the finished agent's
     /// own folder when an agent finishes (what it emitted must precede its done event; anything
     /// else has its own notification). Reading every folder on every hand-off made a run
@@ -17,7 +17,7 @@ internal sealed partial class RunLoop
     {
         if (RunStatus.IsFinished(_state.Status)) return;
         var now = DateTimeOffset.UtcNow;
-        if (full || now - _lastFullInboxScan >= Options.InboxRescanInterval) { full = true; _lastFullInboxScan = now; }
+        if (full || now - _lastFullInboxScan >= RescanInterval) { full = true; _lastFullInboxScan = now; }
         IEnumerable<string> folders = full ? _inboxAgents : finished is null ? _running.Keys.Where(_inboxAgents.Contains) : [finished];
         var (items, rejected) = _inbox.Take(_state, _agentNames, now, folders, full, topLevel: finished is null, deleting: _awaitingDurableDelete.ContainsKey);
         foreach (var rejection in rejected)

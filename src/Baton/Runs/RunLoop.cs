@@ -41,7 +41,8 @@ internal sealed partial class RunLoop
         _chain = chain;
         _inbox = new Inbox(run.Inbox);
         _agentNames = [.. chain.Agents.Select(a => a.Name)];
-        _inboxAgents = new HashSet<string>(chain.Agents.Where(a => a.HasInbox).Select(a => a.Name), StringComparer.Ordinal);
+        _inboxAgents = new HashSet<string>(chain.Agents.Where(a => a.IsProcess).Select(a => a.Name), StringComparer.Ordinal);
+        _everyWatchActive = engine.Options.WatchInbox;
     }
 
     private EngineOptions Options => _engine.Options;
@@ -55,7 +56,7 @@ internal sealed partial class RunLoop
 
         using var onCancel = cancelRun.Register(() => _signals.Writer.TryWrite(new CancelRequested("signal")));
         Directory.CreateDirectory(_run.Inbox);
-        if (Options.WatchInbox) _watches.Add(Runs.InboxWatcher.Shared.Watch(_run.Inbox, NotifyInbox));
+        if (Options.WatchInbox) _watches.Add(Watch(_run.Inbox));
         try
         {
             if (existing.Count == 0)
@@ -90,6 +91,7 @@ internal sealed partial class RunLoop
             _signals.Writer.TryComplete();
             while (_signals.Reader.TryRead(out var left)) if (left is SlotGranted granted) granted.Lease.Dispose();
             _stopping.Dispose();
+            _waitTimeout.Dispose();
         }
         return Outcome();
     }
@@ -101,12 +103,13 @@ internal sealed partial class RunLoop
             var wakeAt = Advance();
             if (RunStatus.IsFinished(_state.Status) || IsParked(wakeAt)) break;
 
-            var wait = Options.InboxRescanInterval;
+            var wait = RescanInterval;
             if (wakeAt is { } at) wait = TimeSpan.FromTicks(Math.Clamp((at - DateTimeOffset.UtcNow).Ticks, 0, wait.Ticks));
             if (!_signals.Reader.TryPeek(out _))
             {
-                using var timeout = new CancellationTokenSource(wait);
-                try { await _signals.Reader.WaitToReadAsync(timeout.Token); }
+                if (!_waitTimeout.TryReset()) { _waitTimeout.Dispose(); _waitTimeout = new CancellationTokenSource(); }
+                _waitTimeout.CancelAfter(wait);
+                try { await _signals.Reader.WaitToReadAsync(_waitTimeout.Token); }
                 catch (OperationCanceledException) { IngestInbox(full: true); } // periodic rescan: the watcher is only a hint
             }
             while (_signals.Reader.TryRead(out var signal)) Handle(signal);
@@ -200,10 +203,25 @@ internal sealed partial class RunLoop
 
     private void NotifyInbox() => _signals.Writer.TryWrite(new InboxChanged());
 
+    /// <summary>Reused for every wait: one timer per run, not one per hand-off.</summary>
+    private CancellationTokenSource _waitTimeout = new();
+
+    /// <summary>False once a watch was refused (or watching is off): then only frequent rescans find inbox files.</summary>
+    private bool _everyWatchActive;
+
+    private TimeSpan RescanInterval => _everyWatchActive ? Options.InboxBackstopInterval : Options.InboxRescanInterval;
+
+    private InboxWatcher.Subscription Watch(string directory)
+    {
+        var subscription = InboxWatcher.Shared.Watch(directory, NotifyInbox);
+        _everyWatchActive &= subscription.Active;
+        return subscription;
+    }
+
     private RunOutcome Outcome() => new(_run.Id, _state.Status, _state.FinishReason);
 
     private IReadOnlyDictionary<string, string> ReadInputs() =>
-        File.Exists(_run.InputsFile)
+        _chain.Inputs.Count > 0 && File.Exists(_run.InputsFile)
             ? JsonSerializer.Deserialize(File.ReadAllText(_run.InputsFile), RunJson.Default.DictionaryStringString) ?? []
             : new Dictionary<string, string>();
 

@@ -14,16 +14,15 @@ public static class SafePaths
     public static string EnsureDirectory(string root, string relative)
     {
         var full = Resolve(root, relative);
-        var current = Path.GetFullPath(root);
-        foreach (var part in Path.GetRelativePath(current, full).Split('/', StringSplitOptions.RemoveEmptyEntries))
+        var current = Path.TrimEndingDirectorySeparator(Path.GetFullPath(root)) is var r && r == "/" ? "" : Path.TrimEndingDirectorySeparator(Path.GetFullPath(root));
+        // One statx per component (every agent start checks its folders, so this is on the hand-off path).
+        foreach (var part in full[current.Length..].Split('/', StringSplitOptions.RemoveEmptyEntries))
         {
-            current = Path.Combine(current, part);
-            // One lstat per component: .NET reports a symlink (dangling or not) as a reparse point, and -1 when nothing is there.
-            var info = new DirectoryInfo(current);
-            var attributes = info.Attributes;
-            if (attributes != (FileAttributes)(-1) && attributes.HasFlag(FileAttributes.ReparsePoint))
-                throw new UnsafePathException($"'{current}' is a symbolic link; refusing to follow it out of '{root}'");
-            if (!info.Exists) info.Create();
+            current = $"{current}/{part}";
+            var kind = Libc.KindOf(current);
+            if (kind == Libc.EntryKind.Missing && !Libc.Mkdir(current)) kind = Libc.KindOf(current); // made meanwhile by someone else
+            if (kind == Libc.EntryKind.Symlink) throw new UnsafePathException($"'{current}' is a symbolic link; refusing to follow it out of '{root}'");
+            if (kind == Libc.EntryKind.Other) throw new IOException($"'{current}' exists and is not a folder");
         }
         return full;
     }
