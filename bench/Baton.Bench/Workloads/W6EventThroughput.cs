@@ -23,7 +23,8 @@ public sealed class W6EventThroughput : Workload
         var count = options.Quick ? 3000 : 10000;
         const int writers = 16;
         using var ws = new BenchWorkspace(options.Root);
-        const string chain = "name: bench-w6\nagents:\n  emitter:\n    prompt: emit\n";
+        // A `run:` agent, as scripts are what emit events (only processes get an inbox); its runner is the emitter below.
+        const string chain = "name: bench-w6\nagents:\n  emitter:\n    run: emit\n";
 
         _ = await Measure(ws, chain, 500, writers); // warm-up
         var (elapsed, durable, emitterRate) = await Measure(ws, chain, count, writers);
@@ -35,7 +36,7 @@ public sealed class W6EventThroughput : Workload
     private static async Task<(TimeSpan Elapsed, int Durable, double WriterRate)> Measure(BenchWorkspace ws, string chain, int count, int writers)
     {
         var emitter = new Emitter(count, writers);
-        var engine = new RunEngine(ws.Workspace, new EngineOptions { Runners = new Dictionary<AgentKind, IAgentRunner> { [AgentKind.Prompt] = emitter } });
+        var engine = new RunEngine(ws.Workspace, new EngineOptions { Runners = new Dictionary<AgentKind, IAgentRunner> { [AgentKind.Run] = emitter } });
         var run = await ws.CreateRunAsync(chain, $"w6-{count}.yaml");
         var outcome = await engine.RunAsync(run);
         var end = Stopwatch.GetTimestamp();

@@ -21,7 +21,7 @@ public sealed class GroupCommitter : IDisposable
     private readonly record struct Pending(SafeFileHandle? File, string Path, string? Directory, TaskCompletionSource Done);
 
     /// <param name="wholeFileSystemRound">Tests lower it to take the syncfs path with a few files.</param>
-    public GroupCommitter(int wholeFileSystemRound = 64)
+    public GroupCommitter(int wholeFileSystemRound = 4)
     {
         _wholeFileSystemRound = wholeFileSystemRound;
         _thread = new Thread(Loop) { IsBackground = true, Name = "baton-group-commit" };
@@ -63,10 +63,12 @@ public sealed class GroupCommitter : IDisposable
     }
 
     /// <summary>
-    /// From this many files in one round (64 unless a test says otherwise), one syncfs per filesystem beats an fsync per file and folder:
-    /// 1,000 runs starting at once write ~8,000 events, and per-file fsyncs (12,000/s at best here)
-    /// kept a core busy after the last run had finished (docs/performance.md). Small rounds keep the
-    /// per-file fsync, so an ordinary acknowledgement never waits for other writers' dirty data.
+    /// From this many files in one round (4 unless a test says otherwise), one syncfs per filesystem
+    /// replaces an fsync per file and per folder. On this disk per-file fsyncs stalled behind each
+    /// other under load (a round of 3 took 220 ms while 1,000 runs were starting) and topped out at
+    /// ~12,000/s; syncfs rounds took W6 from ~2,200 to ~3,000 events/s and W2 from ~1.6 to ~1.5 s
+    /// (docs/performance.md). Rounds of one to three files — `baton run`, a lone `baton emit` — keep
+    /// the per-file fsync and never wait for other writers' dirty data.
     /// </summary>
     private readonly int _wholeFileSystemRound;
 
