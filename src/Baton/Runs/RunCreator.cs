@@ -7,7 +7,7 @@ namespace Baton.Runs;
 
 /// <summary>
 /// Lays out a new run's folder: the chain exactly as it will run (chain.yaml plus the files it
-/// referenced, under prompts/), inputs.json, and the empty events/, inbox/, work/, agents/ — with every
+/// referenced, under prompts/), inputs.json, and the empty events/, inbox/, agents/ — with every
 /// agent's agents/&lt;agent&gt;/ and inbox/&lt;agent&gt;/ already made.
 /// The engine then loads the chain from the run folder only, so a resumed run is the run that started.
 /// </summary>
@@ -24,7 +24,8 @@ public static class RunCreator
         while (Directory.Exists(run.Path));
 
         Directory.CreateDirectory(run.Path);
-        foreach (var dir in new[] { run.Events, run.Inbox, run.Work, run.Agents, Path.Combine(run.Inbox, Inbox.TakenFolder) }) Directory.CreateDirectory(dir);
+        // work/ waits for the first script or CLI agent and inbox/.taken/ for the first inbox file: an LLM-only run needs neither.
+        foreach (var dir in new[] { run.Events, run.Inbox, run.Agents }) Directory.CreateDirectory(dir);
         // Every agent's folders now rather than on its hand-off: a new inode is the dearest part of
         // starting an agent (40 µs to 1 ms on ext4, docs/performance.md). The engine still checks them
         // (an agent may have swapped one for a symlink) and makes any that are missing.
