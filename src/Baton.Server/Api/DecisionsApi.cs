@@ -40,9 +40,14 @@ public static class DecisionsApi
             {
                 return e.Message.Contains("has no agent", StringComparison.Ordinal) ? Problems.NotFound(e.Message) : Problems.Conflict(e.Message);
             }
-            host.Launch(ws, run);
-            // Acknowledge only what the engine accepted (and made durable): of two reviewers, one wins, the other gets 409.
-            var refusal = await DecisionInbox.WaitForVerdictAsync(run, inboxFile, TimeSpan.FromSeconds(30));
+            var (taken, registration) = host.WhenTaken(id, inboxFile);
+            string? refusal;
+            using (registration)
+            {
+                host.Launch(ws, run);
+                // Acknowledge only what the engine accepted (and made durable): of two reviewers, one wins, the other gets 409.
+                refusal = await DecisionInbox.WaitForVerdictAsync(run, inboxFile, TimeSpan.FromSeconds(30), taken);
+            }
             if (refusal is not null) return Problems.Conflict(refusal);
             Workspaces.AuditLog.Append(data.WorkspacePath(ws), http.Caller().Name, "api", $"decision.{request.Decision}", $"{id}/{agent}", request.Comment);
             return Results.Ok(new { run = id, agent, decision = request.Decision });

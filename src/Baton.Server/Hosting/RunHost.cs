@@ -124,6 +124,32 @@ public sealed class RunHost(DataRoot data, ServerMetrics metrics, ServerSettings
         _ = Task.Delay(delay < TimeSpan.Zero ? TimeSpan.Zero : delay).ContinueWith(_ => Launch(workspaceName, run), TaskScheduler.Default);
     }
 
+    private readonly ConcurrentDictionary<string, TaskCompletionSource<RunEvent>> _inboxWaiters = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Completes when an engine of this host appends the event that the inbox file became (or its
+    /// refusal); the event may not be durable yet. Dispose the registration when done waiting.
+    /// </summary>
+    public (Task<RunEvent> Taken, IDisposable Registration) WhenTaken(string runId, string inboxFile)
+    {
+        var key = $"{runId}/{inboxFile}";
+        var taken = _inboxWaiters.GetOrAdd(key, _ => new TaskCompletionSource<RunEvent>(TaskCreationOptions.RunContinuationsAsynchronously));
+        return (taken.Task, new Unregister(() => _inboxWaiters.TryRemove(key, out _)));
+    }
+
+    private void NotifyTaken(RunFolder run, RunEvent appended)
+    {
+        // An inbox-born event's source is inbox/.taken/<when>@<agent folder>@<the inbox file's name>.
+        if (_inboxWaiters.IsEmpty || appended.Source is not { } source) return;
+        var parts = Path.GetFileName(source).Split('@', 3);
+        if (parts.Length == 3 && _inboxWaiters.TryGetValue($"{run.Id}/{parts[2]}", out var waiter)) waiter.TrySetResult(appended);
+    }
+
+    private sealed class Unregister(Action action) : IDisposable
+    {
+        public void Dispose() => action();
+    }
+
     /// <summary>The task of the engine currently running this run, if any.</summary>
     public Task<RunOutcome>? ActiveTask(string workspaceName, string runId) => _active.GetValueOrDefault(Key(workspaceName, runId))?.Value;
 
@@ -159,7 +185,11 @@ public sealed class RunHost(DataRoot data, ServerMetrics metrics, ServerSettings
             Slots = _slots,
             Runners = settings.Runners ?? ServerEnvironment.Runners(data, settings),
             IsolationFor = workspace => Confine(name, workspace),
-            OnEvent = (_, _) => metrics.EventWritten(),
+            OnEvent = (run, appended) =>
+            {
+                metrics.EventWritten();
+                NotifyTaken(run, appended);
+            },
             OnWarning = message => logger.LogWarning("{Workspace}: {Message}", name, message),
         }));
 
