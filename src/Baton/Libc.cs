@@ -21,13 +21,15 @@ internal static partial class Libc
     private static unsafe partial nint pwrite(int fd, byte* buffer, nint count, long offset);
 
     /// <summary>
-    /// Creates (or truncates) a file and writes all of bytes: open + pwrite, two system calls where
+    /// Creates (or truncates, or appends to) a file and writes all of bytes: open + pwrite, two system calls where
     /// File.OpenHandle + RandomAccess.Write make four (fstat, lseek). Every event file is written this way.
     /// </summary>
-    public static unsafe Microsoft.Win32.SafeHandles.SafeFileHandle CreateAndWrite(string path, ReadOnlySpan<byte> bytes)
+    /// <param name="append">Append (O_APPEND: a line written by several processes at once stays whole) instead of replacing.</param>
+    /// <param name="mode">Permissions of a new file (less the umask).</param>
+    public static unsafe Microsoft.Win32.SafeHandles.SafeFileHandle CreateAndWrite(string path, ReadOnlySpan<byte> bytes, bool append = false, int mode = 0b110_110_110)
     {
-        const int O_WRONLY = 1, O_TRUNC = 0x200;
-        var fd = OpenMode(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0b110_110_110);
+        const int O_WRONLY = 1, O_TRUNC = 0x200, O_APPEND = 0x400;
+        var fd = OpenMode(path, O_WRONLY | O_CREAT | O_CLOEXEC | (append ? O_APPEND : O_TRUNC), mode);
         if (fd < 0) throw new IOException($"cannot create '{path}': {Marshal.GetLastPInvokeErrorMessage()}", Marshal.GetLastPInvokeError());
         var handle = new Microsoft.Win32.SafeHandles.SafeFileHandle(fd, ownsHandle: true);
         try

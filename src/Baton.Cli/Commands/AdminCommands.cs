@@ -12,17 +12,17 @@ public static class AdminCommands
         var name = new Argument<string>("name") { Description = "Workspace name ([a-z][a-z0-9-]*)" };
         var data = ServeCommand.DataOption();
         var create = new Command("create", "Create a workspace in the server's data folder") { Arguments = { name }, Options = { data } };
-        create.SetAction((parse, _) => CommandAction.Run(() =>
+        create.SetAction((parse, _) => CommandAction.Run(async () =>
         {
             var root = new DataRoot(parse.GetValue(data)!);
             try
             {
                 root.CreateWorkspace(parse.GetValue(name)!);
-                Workspaces.AuditLog.Append(root.WorkspacePath(parse.GetValue(name)!), Environment.UserName, "cli", "workspace.create", parse.GetValue(name)!);
+                await Workspaces.AuditLog.AppendAsync(root.WorkspacePath(parse.GetValue(name)!), Environment.UserName, "cli", "workspace.create", parse.GetValue(name)!);
             }
             catch (Exception e) when (e is ArgumentException or InvalidOperationException) { throw new UsageException(e.Message); }
             Console.WriteLine($"created workspace '{parse.GetValue(name)}' in {root.WorkspacesPath}");
-            return Task.FromResult(ExitCodes.Succeeded);
+            return ExitCodes.Succeeded;
         }));
         return new Command("workspace", "Manage workspaces (admin)") { Subcommands = { create } };
     }
@@ -38,16 +38,16 @@ public static class AdminCommands
         {
             Options = { workspace, role, name, data },
         };
-        create.SetAction((parse, _) => CommandAction.Run(() =>
+        create.SetAction((parse, _) => CommandAction.Run(async () =>
         {
             var root = new DataRoot(parse.GetValue(data)!);
             var ws = parse.GetValue(workspace)!;
             if (!root.WorkspaceExists(ws)) throw new UsageException($"no workspace '{ws}' in {root.WorkspacesPath} (create it: baton workspace create {ws} --data {parse.GetValue(data)})");
             Roles.TryParse(parse.GetValue(role)!, out var parsed);
             var (token, record) = new TokenStore(root.TokensFile).Create(ws, parsed, parse.GetValue(name) ?? $"{parse.GetValue(role)} token");
-            Workspaces.AuditLog.Append(root.WorkspacePath(ws), Environment.UserName, "cli", "token.create", record.Id, $"role {record.Role}, name {record.Name}");
+            await Workspaces.AuditLog.AppendAsync(root.WorkspacePath(ws), Environment.UserName, "cli", "token.create", record.Id, $"role {record.Role}, name {record.Name}");
             Console.WriteLine(token);
-            return Task.FromResult(ExitCodes.Succeeded);
+            return ExitCodes.Succeeded;
         }));
         return new Command("token", "Manage API tokens (admin)") { Subcommands = { create } };
     }

@@ -23,7 +23,7 @@ public static class SecretCommand
             try { store.Set(secretName, value); }
             catch (SecretStoreException e) { throw new UsageException(e.Message); }
             if (parse.GetValue(data) is not null) // a server's workspace keeps an audit log
-                Workspaces.AuditLog.Append(Path.GetDirectoryName(Path.GetDirectoryName(store.File))!, Environment.UserName, "cli", "secret.set", secretName);
+                await Workspaces.AuditLog.AppendAsync(Path.GetDirectoryName(Path.GetDirectoryName(store.File))!, Environment.UserName, "cli", "secret.set", secretName);
             Console.WriteLine($"secret {secretName} stored (encrypted; key {store.MasterKeyPath})");
             return ExitCodes.Succeeded;
         }));

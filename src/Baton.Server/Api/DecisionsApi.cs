@@ -49,7 +49,7 @@ public static class DecisionsApi
                 refusal = await DecisionInbox.WaitForVerdictAsync(run, inboxFile, TimeSpan.FromSeconds(30), taken);
             }
             if (refusal is not null) return Problems.Conflict(refusal);
-            Workspaces.AuditLog.Append(data.WorkspacePath(ws), http.Caller().Name, "api", $"decision.{request.Decision}", $"{id}/{agent}", request.Comment);
+            await Workspaces.AuditLog.AppendAsync(data.WorkspacePath(ws), http.Caller().Name, "api", $"decision.{request.Decision}", $"{id}/{agent}", request.Comment);
             return Results.Ok(new { run = id, agent, decision = request.Decision });
         }).Requires(data, Role.Reviewer);
     }

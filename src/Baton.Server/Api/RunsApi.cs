@@ -25,12 +25,12 @@ public static class RunsApi
             if (host.RefusedEnvironment(ws) is { } refusal) return Problems.Result(StatusCodes.Status422UnprocessableEntity, "Refused configuration", refusal);
             var yaml = await File.ReadAllTextAsync(file);
             Chain chain;
-            try { chain = ChainLoader.Load(file, yaml, ChainFiles.Reader(file, data.WorkspacePath(ws))); }
+            try { chain = ChainCache.Load(file, yaml, ChainFiles.Reader(file, data.WorkspacePath(ws))); }
             catch (ChainValidationException e) { return ChainsApi.ValidationProblem(data, ws, e.Errors); }
             try
             {
                 var run = await host.StartRunAsync(ws, chain, yaml, request.Inputs ?? []);
-                Workspaces.AuditLog.Append(data.WorkspacePath(ws), http.Caller().Name, "api", "run.start", run.Id, chain.Name);
+                await Workspaces.AuditLog.AppendAsync(data.WorkspacePath(ws), http.Caller().Name, "api", "run.start", run.Id, chain.Name);
                 return Results.Created($"/api/workspaces/{ws}/runs/{run.Id}", new { id = run.Id });
             }
             catch (InputException e)
@@ -70,7 +70,7 @@ public static class RunsApi
             var summary = RunSummary.Load(run);
             if (RunStatus.IsFinished(summary.Status)) return Problems.Conflict($"run {id} already {summary.Status}");
             await InboxWriter.WriteAsync(run.Inbox, EventTypes.RunCancel, EventJson.Data(("by", http.Caller().Name)));
-            Workspaces.AuditLog.Append(data.WorkspacePath(ws), http.Caller().Name, "api", "run.cancel", id);
+            await Workspaces.AuditLog.AppendAsync(data.WorkspacePath(ws), http.Caller().Name, "api", "run.cancel", id);
             host.Launch(ws, run, skipQueue: true);
             return Results.Accepted($"/api/workspaces/{ws}/runs/{id}", new { id, status = "cancelling" });
         }).Requires(data, Role.Editor);

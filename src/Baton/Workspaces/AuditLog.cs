@@ -6,8 +6,10 @@ namespace Baton.Workspaces;
 
 /// <summary>
 /// A workspace's append-only audit log, audit.jsonl: who started, cancelled or decided what, who
-/// changed secrets, config or tokens — one JSON line each, appended (O_APPEND) and fsync'd before
-/// the action is acknowledged. Never a secret value or a token: names and ids only.
+/// changed secrets, config or tokens — one JSON line each, appended (O_APPEND, so the server and an
+/// admin CLI can write at once) and fsync'd before the action is acknowledged, through the group
+/// committer: 1,000 runs started at once share fsync rounds instead of queueing 1,000 fsyncs behind
+/// one lock. Never a secret value or a token: names and ids only.
 /// </summary>
 public static class AuditLog
 {
@@ -21,18 +23,12 @@ public static class AuditLog
         [property: JsonPropertyName("target")] string Target,
         [property: JsonPropertyName("detail")] string? Detail);
 
-    private static readonly Lock Gate = new();
-
-    public static void Append(string workspaceRoot, string who, string via, string action, string target, string? detail = null)
+    public static Task AppendAsync(string workspaceRoot, string who, string via, string action, string target, string? detail = null)
     {
         var line = JsonSerializer.Serialize(new Entry(DateTimeOffset.UtcNow, who, via, action, target, detail), AuditJson.Default.Entry) + "\n";
         var path = Path.Combine(workspaceRoot, FileName);
-        lock (Gate)
-        {
-            using var stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite, 1, FileOptions.None);
-            stream.Write(Encoding.UTF8.GetBytes(line));
-            stream.Flush(flushToDisk: true);
-        }
+        var handle = Libc.CreateAndWrite(path, Encoding.UTF8.GetBytes(line), append: true, mode: 0b110_000_000);
+        return Events.GroupCommitter.Shared.Commit(handle, path, workspaceRoot); // fsyncs and closes it
     }
 
     /// <summary>The newest entries first.</summary>
