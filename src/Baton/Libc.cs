@@ -26,10 +26,11 @@ internal static partial class Libc
     /// </summary>
     /// <param name="append">Append (O_APPEND: a line written by several processes at once stays whole) instead of replacing.</param>
     /// <param name="mode">Permissions of a new file (less the umask).</param>
-    public static unsafe Microsoft.Win32.SafeHandles.SafeFileHandle CreateAndWrite(string path, ReadOnlySpan<byte> bytes, bool append = false, int mode = 0b110_110_110)
+    /// <param name="createNew">Fail if anything (a file, a planted symlink) is already there (O_EXCL).</param>
+    public static unsafe Microsoft.Win32.SafeHandles.SafeFileHandle CreateAndWrite(string path, ReadOnlySpan<byte> bytes, bool append = false, int mode = 0b110_110_110, bool createNew = false)
     {
-        const int O_WRONLY = 1, O_TRUNC = 0x200, O_APPEND = 0x400;
-        var fd = OpenMode(path, O_WRONLY | O_CREAT | O_CLOEXEC | (append ? O_APPEND : O_TRUNC), mode);
+        const int O_WRONLY = 1, O_EXCL = 0x80, O_TRUNC = 0x200, O_APPEND = 0x400;
+        var fd = OpenMode(path, O_WRONLY | O_CREAT | O_CLOEXEC | (append ? O_APPEND : O_TRUNC) | (createNew ? O_EXCL : 0), mode);
         if (fd < 0) throw new IOException($"cannot create '{path}': {Marshal.GetLastPInvokeErrorMessage()}", Marshal.GetLastPInvokeError());
         var handle = new Microsoft.Win32.SafeHandles.SafeFileHandle(fd, ownsHandle: true);
         try

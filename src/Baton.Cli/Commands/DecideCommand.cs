@@ -32,8 +32,9 @@ public static class DecideCommand
             Console.WriteLine($"{agent}: {decision} recorded");
             if (RunLock.IsHeld(run.LockFile))
             {
-                var refusal = await DecisionInbox.WaitForVerdictAsync(run, source, TimeSpan.FromSeconds(30));
-                if (refusal is not null) throw new UsageException($"the engine refused the decision: {refusal}");
+                var verdict = await DecisionInbox.WaitForVerdictAsync(run, source, TimeSpan.FromSeconds(30));
+                if (verdict.Refusal is { } refusal) throw new UsageException($"the engine refused the decision: {refusal}");
+                await verdict.Durable;
                 return ExitCodes.Succeeded;
             }
             if (parse.GetValue(noResume)) { Console.WriteLine($"continue with: baton resume {run.Id}"); return ExitCodes.Succeeded; }

@@ -41,15 +41,16 @@ public static class DecisionsApi
                 return e.Message.Contains("has no agent", StringComparison.Ordinal) ? Problems.NotFound(e.Message) : Problems.Conflict(e.Message);
             }
             var (taken, registration) = host.WhenTaken(id, inboxFile);
-            string? refusal;
+            DecisionInbox.Verdict verdict;
             using (registration)
             {
                 host.Launch(ws, run);
                 // Acknowledge only what the engine accepted (and made durable): of two reviewers, one wins, the other gets 409.
-                refusal = await DecisionInbox.WaitForVerdictAsync(run, inboxFile, TimeSpan.FromSeconds(30), taken);
+                verdict = await DecisionInbox.WaitForVerdictAsync(run, inboxFile, TimeSpan.FromSeconds(30), taken);
             }
-            if (refusal is not null) return Problems.Conflict(refusal);
-            await Workspaces.AuditLog.AppendAsync(data.WorkspacePath(ws), http.Caller().Name, "api", $"decision.{request.Decision}", $"{id}/{agent}", request.Comment);
+            if (verdict.Refusal is { } refusal) return Problems.Conflict(refusal);
+            await Task.WhenAll(verdict.Durable,
+                Workspaces.AuditLog.AppendAsync(data.WorkspacePath(ws), http.Caller().Name, "api", $"decision.{request.Decision}", $"{id}/{agent}", request.Comment));
             return Results.Ok(new { run = id, agent, decision = request.Decision });
         }).Requires(data, Role.Reviewer);
     }

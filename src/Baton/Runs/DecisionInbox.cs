@@ -31,30 +31,38 @@ public static class DecisionInbox
     public static List<string> OfferedOptions(RunEvent waiting) =>
         waiting.Data is { } data && data.TryGetProperty("options", out var o) ? [.. o.EnumerateArray().Select(x => x.GetString()!)] : [];
 
-    /// <summary>Waits for the engine to take the file: null when it became a decided event, else the refusal.</summary>
+    /// <summary>What the engine made of an answer: accepted (Refusal null) once Durable completes, or refused and why.</summary>
+    public sealed record Verdict(string? Refusal, Task Durable);
+
+    /// <summary>
+    /// Waits for the engine to take the file. An acceptance is acknowledged to a person, so its event
+    /// must survive a crash first: the engine (maybe another process) fsyncs it in its own time, and
+    /// Durable fsyncs the file and folder itself rather than answer before that. It is queued at once,
+    /// so whatever else the caller commits now (its audit line) shares the round.
+    /// </summary>
     /// <param name="taken">
     /// When the caller hosts the engine (the server), its word that the event was appended: then the
     /// folder is read only now and then, for the cases no engine reports (the run had already finished).
     /// Without it (the CLI, whose engine is another process) the folder is read every 50 ms.
     /// </param>
-    public static async Task<string?> WaitForVerdictAsync(RunFolder run, string inboxFile, TimeSpan timeout, Task<RunEvent>? taken = null)
+    public static async Task<Verdict> WaitForVerdictAsync(RunFolder run, string inboxFile, TimeSpan timeout, Task<RunEvent>? taken = null)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (DateTime.UtcNow < deadline)
         {
-            if (taken is { IsCompletedSuccessfully: true }) return await DurableVerdictAsync(run, taken.Result);
+            if (taken is { IsCompletedSuccessfully: true }) return VerdictOf(run, taken.Result);
             var events = EventReader.ReadAll(run.Events);
             foreach (var e in events.Reverse())
             {
                 if (e.Source is null || !e.Source.EndsWith("@" + inboxFile, StringComparison.Ordinal)) continue;
-                return await DurableVerdictAsync(run, e);
+                return VerdictOf(run, e);
             }
             // A finished run takes nothing more from its inbox: an answer that came too late is refused here.
             var pending = Path.Combine(run.Inbox, inboxFile);
             if (events.Count > 0 && events[^1].Type == EventTypes.RunFinished && File.Exists(pending))
             {
                 File.Delete(pending);
-                return $"the run already finished ({events[^1].GetString("status")})";
+                return new Verdict($"the run already finished ({events[^1].GetString("status")})", Task.CompletedTask);
             }
             if (taken is null) await Task.Delay(50);
             else await Task.WhenAny(taken, Task.Delay(500));
@@ -62,16 +70,11 @@ public static class DecisionInbox
         throw new DecisionRefusedException($"the engine running {run.Id} did not take the decision within {timeout.TotalSeconds:0} s");
     }
 
-    /// <summary>
-    /// The verdict is acknowledged to a person, so its event must survive a crash first. The engine
-    /// (maybe another process) fsyncs it in its own time; this fsyncs the file and folder itself
-    /// rather than answer before that.
-    /// </summary>
-    private static async Task<string?> DurableVerdictAsync(RunFolder run, RunEvent e)
+    private static Verdict VerdictOf(RunFolder run, RunEvent e)
     {
+        if (e.Type == EventTypes.InboxRejected) return new Verdict(e.GetString("reason") ?? "refused", Task.CompletedTask);
         var path = Path.Combine(run.Events, e.FileName);
-        await GroupCommitter.Shared.Commit(File.OpenHandle(path, FileMode.Open, FileAccess.Read), path, run.Events);
-        return e.Type == EventTypes.InboxRejected ? e.GetString("reason") ?? "refused" : null;
+        return new Verdict(null, GroupCommitter.Shared.Commit(File.OpenHandle(path, FileMode.Open, FileAccess.Read), path, run.Events));
     }
 }
 

@@ -91,6 +91,13 @@ public sealed class Inbox(string directory)
         return (items, rejected);
     }
 
+    /// <summary>Whether a stopped engine left taken files behind (.taken/ is made only when something is taken).</summary>
+    public bool HasTakenFiles()
+    {
+        var taken = Path.Combine(Directory, TakenFolder);
+        return System.IO.Directory.Exists(taken) && System.IO.Directory.EnumerateFiles(taken).Any();
+    }
+
     public static string Source(string takenName) => $"inbox/{TakenFolder}/{takenName}";
 
     private static void Collect(string dir, string? agentFolder, List<(string, string?, DateTime)> into)

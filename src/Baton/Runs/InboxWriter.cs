@@ -4,11 +4,13 @@ using Baton.Events;
 namespace Baton.Runs;
 
 /// <summary>
-/// How anyone outside the engine hands it an event: a temp file renamed into the inbox, fsync'd with
-/// its folder before returning, so an acknowledged event survives a crash of either side. Writers in
-/// one process (the server answering many decisions at once, a script's emitting threads) share
-/// fsync rounds through a group committer of their own: the file's fsync before the rename (a power
-/// loss never leaves a named, empty inbox file), the folder's after it.
+/// How anyone outside the engine hands it an event: a complete temp file renamed into the inbox (a
+/// reader never sees half of one), then the file and its folder fsync'd in one round before
+/// returning, so an acknowledged event survives a crash of either side. Writers in one process (the
+/// server answering many decisions at once, a script's emitting threads) share those rounds through
+/// a group committer of their own. A power loss between the rename and the fsync can leave a named,
+/// torn file — one that was never acknowledged, and that the engine rejects as invalid JSON after
+/// Inbox.SettleTime; fsyncing before the rename too would cost every writer a second round.
 /// </summary>
 public static class InboxWriter
 {
@@ -20,19 +22,16 @@ public static class InboxWriter
         var unique = $"{DateTime.UtcNow.Ticks:x16}-{Environment.ProcessId:x}-{Random.Shared.Next():x8}";
         var final = Path.Combine(inboxDirectory, $"{type}@{unique}.json");
         var temp = Path.Combine(inboxDirectory, $".{type}@{unique}.tmp");
-        var handle = File.OpenHandle(temp, FileMode.CreateNew, FileAccess.Write);
-        try
-        {
-            await RandomAccess.WriteAsync(handle, JsonSerializer.SerializeToUtf8Bytes(data), 0, cancellationToken);
-        }
+        cancellationToken.ThrowIfCancellationRequested();
+        var handle = Libc.CreateAndWrite(temp, JsonSerializer.SerializeToUtf8Bytes(data), createNew: true);
+        try { Libc.RenameNoReplace(temp, final); }
         catch
         {
             handle.Dispose();
+            File.Delete(temp);
             throw;
         }
-        await Committer.Commit(handle, temp, directory: null); // fsyncs and closes the file
-        Libc.RenameNoReplace(temp, final);
-        await Committer.Commit(null, final, inboxDirectory);
+        await Committer.Commit(handle, final, inboxDirectory); // fsyncs and closes the file, then the folder
         return Path.GetFileName(final);
     }
 }

@@ -69,8 +69,9 @@ internal sealed partial class RunLoop
             }
             else
             {
-                // What a stopped engine wrote is made durable before its leftover inbox copies are deleted.
-                await Options.Committer.Commit(null, _log.Directory, _log.Directory);
+                // What a stopped engine wrote is made durable before its leftover inbox copies are deleted
+                // (none when it stopped cleanly, as at every pause: then there is nothing to wait for).
+                if (_inbox.HasTakenFiles()) await Options.Committer.Commit(null, _log.Directory, _log.Directory);
                 IngestInbox(full: true); // first: a cancel waiting there means nothing is re-run
                 RecoverInterruptedAgents();
             }
