@@ -24,12 +24,10 @@ public sealed class RunLock : IDisposable
             Libc.close(fd);
             return null;
         }
-        var pid = System.Text.Encoding.ASCII.GetBytes($"{Environment.ProcessId}\n");
+        // Always the same width, so it overwrites the last owner's pid without a truncate (which costs ext4 more than the write).
+        var pid = System.Text.Encoding.ASCII.GetBytes($"{Environment.ProcessId,10}\n");
         using (var handle = new Microsoft.Win32.SafeHandles.SafeFileHandle(fd, ownsHandle: false))
-        {
-            RandomAccess.SetLength(handle, 0);
             RandomAccess.Write(handle, pid, 0);
-        }
         return new RunLock(fd);
     }
 

@@ -85,7 +85,7 @@ internal sealed partial class RunLoop
         }
         var context = new AgentContext(_engine.Workspace, _run, _chain, spec, attempt, agentDir, workDir,
             spec.IsProcess ? Environment(spec, attempt, agentDir, agentInbox, secretValues) : NoEnvironment, template => RenderTemplate(name, template), Options.KillGrace)
-        { Warn = Options.OnWarning, Masker = new Secrets.SecretMasker(secretValues.Values), Isolation = Options.IsolationFor?.Invoke(_engine.Workspace),
+        { Warn = Options.OnWarning, Masker = new Secrets.SecretMasker(secretValues.Values), Isolation = spec.IsProcess ? Options.IsolationFor?.Invoke(_engine.Workspace) : null,
           Alert = (type, data) => _signals.Writer.TryWrite(new AgentAlert(type, name, data)),
           Progress = Options.OnProgress is { } onProgress ? text => onProgress(_run, name, text) : null };
         var cancel = new CancellationTokenSource();
