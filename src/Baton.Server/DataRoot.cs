@@ -14,7 +14,13 @@ public sealed class DataRoot
         Path = System.IO.Path.GetFullPath(path);
         Directory.CreateDirectory(WorkspacesPath);
         Directory.CreateDirectory(ServerPath);
-        if (OperatingSystem.IsLinux()) File.SetUnixFileMode(ServerPath, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        if (OperatingSystem.IsLinux())
+        {
+            File.SetUnixFileMode(ServerPath, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            // 0711: every workspace's agents pass through to their own folder, and none can list the others' names.
+            File.SetUnixFileMode(WorkspacesPath, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+                | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
+        }
     }
 
     public string Path { get; }

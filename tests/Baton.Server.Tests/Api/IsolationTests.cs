@@ -41,6 +41,7 @@ public class IsolationTests
                 run: |
                   id -un
                   ls "$BATON_INPUT_TARGET" >/dev/null 2>&1 && echo "LISTED workspace" || echo "denied list"
+                  ls "$BATON_INPUT_DATA/workspaces" >/dev/null 2>&1 && echo "LISTED workspaces" || echo "denied workspace names"
                   cat "$BATON_INPUT_TARGET/baton.yaml" >/dev/null 2>&1 && echo "READ config" || echo "denied config"
                   cat "$BATON_INPUT_DATA/server/tokens.json" >/dev/null 2>&1 && echo "READ tokens" || echo "denied tokens"
                   cat "$BATON_INPUT_DATA/server/master.key" >/dev/null 2>&1 && echo "READ key" || echo "denied key"
@@ -62,7 +63,7 @@ public class IsolationTests
         await TestServer.WaitForStatus(b, "iso-b", snoop, "succeeded");
         var output = await b.GetStringAsync($"/api/workspaces/iso-b/runs/{snoop}/agents/snoop/output");
 
-        Assert.Equal($"{WorkspaceUser.NameFor("iso-b")}\ndenied list\ndenied config\ndenied tokens\ndenied key\ndenied environ\ndenied workspace root\nwrote work\n", output);
+        Assert.Equal($"{WorkspaceUser.NameFor("iso-b")}\ndenied list\ndenied workspace names\ndenied config\ndenied tokens\ndenied key\ndenied environ\ndenied workspace root\nwrote work\n", output);
         await a.PostAsync($"/api/workspaces/iso-a/runs/{hold}/cancel", null);
         await TestServer.WaitForStatus(a, "iso-a", hold, "cancelled");
     }
