@@ -39,6 +39,18 @@ internal sealed class AgentCgroup
         return cgroup;
     }
 
+    /// <summary>
+    /// The cgroups an attempt of an engine that died left behind, if any: what is still in them is
+    /// killed and the folders removed, as the attempt's own engine would have done.
+    /// </summary>
+    public static Task RemoveLeftoverAsync(LimitEnforcement enforcement, string relative)
+    {
+        var leftover = new AgentCgroup(enforcement, relative);
+        leftover._folders.AddRange(new[] { enforcement.MemoryParent, enforcement.PidsParent, enforcement.CpuParent }
+            .OfType<string>().Distinct(StringComparer.Ordinal).Select(parent => Path.Combine(parent, relative)).Where(Directory.Exists));
+        return leftover._folders.Count == 0 ? Task.CompletedTask : leftover.RemoveAsync();
+    }
+
     private void CreateV1(ResourceLimits limits)
     {
         // Always a pids cgroup, even without a process limit: it is how leftovers are found and killed.

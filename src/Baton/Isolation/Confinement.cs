@@ -23,7 +23,17 @@ public sealed class Confinement : IAsyncDisposable
     }
 
     public static Confinement Create(AgentIsolation isolation, AgentContext context) =>
-        Create(isolation, $"{Path.GetFileName(context.Workspace.Root)}/{context.Run.Id}-{context.Agent.Name}-{context.Attempt}", ConfineCommand.Helper);
+        Create(isolation, CgroupName(context.Workspace, context.Run.Id, context.Agent.Name, context.Attempt), ConfineCommand.Helper);
+
+    /// <summary>Kills and removes what an interrupted attempt left in its cgroups (its engine died before it could).</summary>
+    public static Task RemoveLeftoverAsync(AgentIsolation isolation, Workspaces.Workspace workspace, string runId, string agent, int attempt)
+    {
+        var enforcement = isolation.Enforcement ?? LimitEnforcement.Detected;
+        return enforcement.UsesCgroups ? AgentCgroup.RemoveLeftoverAsync(enforcement, Sanitise(CgroupName(workspace, runId, agent, attempt))) : Task.CompletedTask;
+    }
+
+    private static string CgroupName(Workspaces.Workspace workspace, string runId, string agent, int attempt) =>
+        $"{Path.GetFileName(workspace.Root)}/{runId}-{agent}-{attempt}";
 
     /// <param name="name">workspace/attempt, unique per attempt; made safe for a path here.</param>
     /// <param name="helper">The baton-confine helper; null: the sh + setpriv prologue.</param>

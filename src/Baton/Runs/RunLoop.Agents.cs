@@ -172,10 +172,13 @@ internal sealed partial class RunLoop
     /// once, SPEC §3) — but first the old attempt's process group is killed if it is still alive,
     /// so two attempts of one agent never run at once.
     /// </summary>
-    private void RecoverInterruptedAgents()
+    private async Task RecoverInterruptedAgentsAsync()
     {
         foreach (var agent in _state.Agents.Values.Where(a => a.Status == AgentStatus.Running).ToList())
         {
+            // Under the server, the attempt ran in cgroups of its own: empty and remove them, or they would outlive it.
+            if (_chain.Agent(agent.Name) is { IsProcess: true } && Options.IsolationFor?.Invoke(_engine.Workspace) is { } isolation)
+                await Isolation.Confinement.RemoveLeftoverAsync(isolation, _engine.Workspace, _run.Id, agent.Name, agent.Attempt);
             var killed = false;
             var record = Path.Combine(_run.AgentDir(agent.Name), "process.json");
             if (File.Exists(record) && !SafePaths.IsSymlink(record))

@@ -73,7 +73,7 @@ internal sealed partial class RunLoop
                 // (none when it stopped cleanly, as at every pause: then there is nothing to wait for).
                 if (_inbox.HasTakenFiles()) await Options.Committer.Commit(null, _log.Directory, _log.Directory);
                 IngestInbox(full: true); // first: a cancel waiting there means nothing is re-run
-                RecoverInterruptedAgents();
+                await RecoverInterruptedAgentsAsync();
             }
             await LoopAsync();
         }

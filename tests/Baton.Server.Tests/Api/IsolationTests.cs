@@ -145,4 +145,52 @@ public class IsolationTests
         var detected = LimitEnforcement.Detect();
         Assert.Contains(detected.Kind switch { EnforcementKind.CgroupV1 => "cgroup v1", EnforcementKind.CgroupV2 => "cgroup v2", _ => "rlimits" }, detected.Describe());
     }
+    [Fact]
+    public async Task AfterTheServerDied_ItsAgentsCgroups_AreEmptiedAndRemoved_WhenTheRunResumes()
+    {
+        var enforcement = LimitEnforcement.Detected;
+        Assert.True(enforcement.UsesCgroups, $"this test needs cgroups: {enforcement.Describe()}");
+        var dataPath = Path.Combine(Path.GetTempPath(), "baton-server-tests", Guid.NewGuid().ToString("N")[..12]);
+        string token;
+        await using (var first = await TestServer.StartAsync(dataPath))
+        {
+            token = first.Token("leftover", Role.Owner);
+            using var client = first.Client(token);
+            await client.PutAsync("/api/workspaces/leftover/chains/work", TestServer.Yaml("name: work\nagents:\n  step:\n    run: echo done\n"));
+        }
+
+        // What a server killed mid-agent leaves: the run says step started (attempt 1), and that
+        // attempt's cgroup still holds a process (one without Baton's variables, so only the cgroup finds it).
+        var workspace = Baton.Workspaces.Workspace.Open(Path.Combine(dataPath, "workspaces", "leftover"));
+        var chainYaml = File.ReadAllText(Path.Combine(workspace.Root, "chains", "work.yaml"));
+        var run = await Baton.Runs.RunCreator.CreateAsync(workspace, Baton.Chains.ChainLoader.Load("work.yaml", chainYaml, _ => null), chainYaml,
+            new Dictionary<string, string>(), Baton.Events.GroupCommitter.Shared);
+        var log = Baton.Events.EventLog.Open(run.Events, Baton.Events.GroupCommitter.Shared, out _);
+        log.Append("run.started", null, 0, null);
+        await log.Append("step.started", "step", 1, null).Durable;
+        var cgroup = Path.Combine(enforcement.PidsParent!, "leftover", $"{run.Id}-step-1");
+        Directory.CreateDirectory(cgroup);
+        using var orphan = System.Diagnostics.Process.Start("sleep", "300");
+        try
+        {
+            File.WriteAllText(Path.Combine(cgroup, "cgroup.procs"), orphan.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+            await using var second = await TestServer.StartAsync(dataPath);
+            using var owner = second.Client(token);
+            var resumed = await TestServer.WaitForStatus(owner, "leftover", run.Id, "succeeded");
+
+            Assert.True(orphan.WaitForExit(TimeSpan.FromSeconds(10)), "the interrupted attempt's process is still alive");
+            Assert.False(Directory.Exists(cgroup), $"{cgroup} was left behind");
+            Assert.Equal(2, resumed.GetProperty("agents").GetProperty("step").GetProperty("attempts").GetInt32());
+        }
+        finally
+        {
+            if (!orphan.HasExited)
+            {
+                orphan.Kill();
+                orphan.WaitForExit();
+            }
+            if (Directory.Exists(cgroup)) Directory.Delete(cgroup);
+        }
+    }
 }
