@@ -50,6 +50,7 @@ public sealed partial class SecretStore
     {
         if (!IsValidName(name)) throw new SecretStoreException($"'{name}' is not a secret name: use upper-case letters, digits and _, not starting with a digit (e.g. OPENAI_API_KEY)");
         var key = MasterKey.LoadOrCreate(MasterKeyPath);
+        using var exclusive = LockForWriting();
         var entries = ReadEntries();
         entries[name] = Encrypt(key, name, value);
         Write(entries);
@@ -66,6 +67,7 @@ public sealed partial class SecretStore
 
     public bool Remove(string name)
     {
+        using var exclusive = LockForWriting();
         var entries = ReadEntries();
         if (!entries.Remove(name)) return false;
         Write(entries);
@@ -123,6 +125,26 @@ public sealed partial class SecretStore
         }
     }
 
+    /// <summary>
+    /// Read-modify-write under an flock of secrets.lock, so the server and a `baton secret set` (or two
+    /// of them) never lose each other's change; the kernel drops the lock if the holder dies.
+    /// </summary>
+    private Microsoft.Win32.SafeHandles.SafeFileHandle LockForWriting()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(File)!);
+        var path = Path.ChangeExtension(File, ".lock");
+        var fd = Libc.OpenMode(path, Libc.O_RDWR | Libc.O_CREAT | Libc.O_CLOEXEC, 0b110_000_000);
+        if (fd < 0) throw new SecretStoreException($"cannot open {path}: {System.Runtime.InteropServices.Marshal.GetLastPInvokeErrorMessage()}");
+        var handle = new Microsoft.Win32.SafeHandles.SafeFileHandle(fd, ownsHandle: true);
+        while (Libc.flock(fd, Libc.LOCK_EX) != 0)
+        {
+            if (System.Runtime.InteropServices.Marshal.GetLastPInvokeError() == 4 /* EINTR */) continue;
+            handle.Dispose();
+            throw new SecretStoreException($"cannot lock {path}: {System.Runtime.InteropServices.Marshal.GetLastPInvokeErrorMessage()}");
+        }
+        return handle;
+    }
+
     private void Write(Dictionary<string, string> entries)
     {
         if (OperatingSystem.IsWindows()) throw new PlatformNotSupportedException("Baton keeps secrets with Unix file modes");
@@ -143,6 +165,7 @@ public sealed partial class SecretStore
             stream.Flush(flushToDisk: true);
         }
         System.IO.File.Move(temp, File, overwrite: true);
+        Libc.FsyncDirectory(dir); // "stored" is said to a person: the rename must survive a crash too
     }
 }
 

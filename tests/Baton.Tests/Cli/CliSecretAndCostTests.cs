@@ -60,4 +60,34 @@ public class CliSecretAndCostTests
         Assert.Equal(0m, row.GetProperty("usd").GetDecimal());
         Assert.Equal(2, (await BatonCli.RunAsync(ws.Root, "costs", "--since", "yesterday")).ExitCode);
     }
+    [Fact]
+    public async Task SecretSet_FromManyProcessesAtOnce_KeepsEverySecret()
+    {
+        using var ws = new TestWorkspace();
+        var env = new Dictionary<string, string> { ["BATON_MASTER_KEY"] = Path.Combine(ws.Root, "..", Path.GetFileName(ws.Root) + "-master.key") };
+        ws.Write("baton.yaml", "");
+        // The master key exists first, so the processes race only on secrets.json.
+        using (var first = BatonCli.Start(ws.Root, env, "secret", "set", "FIRST"))
+        {
+            await first.StandardInput.WriteAsync("value-first");
+            first.StandardInput.Close();
+            await first.WaitForExitAsync();
+        }
+
+        var setters = Enumerable.Range(0, 8).Select(i => BatonCli.Start(ws.Root, env, "secret", "set", $"TOKEN_{i}")).ToList();
+        foreach (var (setter, i) in setters.Select((p, i) => (p, i)))
+        {
+            await setter.StandardInput.WriteAsync($"value-{i}");
+            setter.StandardInput.Close();
+        }
+        foreach (var setter in setters)
+        {
+            await setter.WaitForExitAsync();
+            Assert.True(setter.ExitCode == 0, await setter.StandardError.ReadToEndAsync());
+            setter.Dispose();
+        }
+
+        var list = await BatonCli.RunAsync(ws.Root, env, "secret", "list");
+        Assert.Equal(["FIRST", .. Enumerable.Range(0, 8).Select(i => $"TOKEN_{i}")], list.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
 }
