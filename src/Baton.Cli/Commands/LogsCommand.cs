@@ -25,8 +25,10 @@ public static class LogsCommand
             var agents = RunEngine.LoadChain(run).Agents.Select(a => a.Name).ToList();
             if (only is not null && !agents.Contains(only))
                 throw new UsageException($"run {run.Id} has no agent '{only}' (agents: {string.Join(", ", agents)})");
+            // A running agent's logs are masked on disk only when it exits: mask what is printed meanwhile.
+            var masker = Secrets.SecretMasker.ForWorkspace(workspace);
             var tails = (only is null ? agents : [only])
-                .SelectMany(a => new[] { new Tail(a, Path.Combine(run.AgentDir(a), "stdout.log"), Console.Out), new Tail(a, Path.Combine(run.AgentDir(a), "stderr.log"), Console.Error) })
+                .SelectMany(a => new[] { new Tail(a, Path.Combine(run.AgentDir(a), "stdout.log"), Console.Out, masker), new Tail(a, Path.Combine(run.AgentDir(a), "stderr.log"), Console.Error, masker) })
                 .ToList();
             while (true)
             {
@@ -43,7 +45,7 @@ public static class LogsCommand
     }
 
     /// <summary>Prints what was appended to a log since the last look, a line at a time; restarts when a new attempt truncates it.</summary>
-    private sealed class Tail(string agent, string path, TextWriter writer)
+    private sealed class Tail(string agent, string path, TextWriter writer, Secrets.SecretMasker masker)
     {
         private long _offset;
         private readonly StringBuilder _partial = new();
@@ -63,14 +65,14 @@ public static class LogsCommand
                 var text = _partial.ToString();
                 var lastNewline = text.LastIndexOf('\n');
                 if (lastNewline < 0) continue;
-                foreach (var line in text[..lastNewline].Split('\n')) writer.WriteLine($"{agent} | {line}");
+                foreach (var line in masker.Apply(text[..lastNewline]).Split('\n')) writer.WriteLine($"{agent} | {line}");
                 _partial.Clear().Append(text[(lastNewline + 1)..]);
             }
         }
 
         public void Flush()
         {
-            if (_partial.Length > 0) writer.WriteLine($"{agent} | {_partial}");
+            if (_partial.Length > 0) writer.WriteLine($"{agent} | {masker.Apply(_partial.ToString())}");
             _partial.Clear();
         }
     }

@@ -92,7 +92,13 @@ public static class RunsApi
         if (!ChainNames.Agent().IsMatch(agent)) return Problems.NotFound($"no agent '{agent}'");
         var path = Path.Combine(run.AgentDir(agent), file);
         if (!File.Exists(path) || SafePaths.IsSymlink(path) || SafePaths.IsSymlink(run.AgentDir(agent))) return Problems.NotFound($"agent '{agent}' has no {file} yet");
-        return Results.File(path, "text/plain; charset=utf-8", enableRangeProcessing: true);
+        var masker = Secrets.SecretMasker.ForWorkspace(data.OpenWorkspace(ws));
+        if (masker.IsEmpty) return Results.File(path, "text/plain; charset=utf-8", enableRangeProcessing: true);
+        // A running agent's files are masked on disk only when it exits: mask what is served meanwhile.
+        const int MaxServed = 64 << 20;
+        var bytes = SafePaths.ReadAgentFile(path, MaxServed);
+        var text = System.Text.Encoding.UTF8.GetString(bytes, 0, Math.Min(bytes.Length, MaxServed));
+        return Results.Text(masker.Apply(text) + (bytes.Length > MaxServed ? "\n[… cut: more than 64 MiB]\n" : ""), "text/plain; charset=utf-8");
     }
 
     internal static string EventsJson(IEnumerable<RunEvent> events)

@@ -51,25 +51,13 @@ internal sealed partial class RunLoop
     /// <summary>A script that holds a secret may put it into an event it emits: events never keep it.</summary>
     private System.Text.Json.JsonElement MaskSecrets(System.Text.Json.JsonElement data)
     {
-        _chainSecrets ??= ChainSecretMasker();
+        _chainSecrets ??= Secrets.SecretMasker.ForChain(_engine.Workspace, _chain);
         if (_chainSecrets.IsEmpty) return data;
         var raw = data.GetRawText();
         var masked = _chainSecrets.Apply(raw);
         if (masked == raw) return data;
         try { return System.Text.Json.JsonDocument.Parse(masked).RootElement.Clone(); }
         catch (System.Text.Json.JsonException) { return EventJson.Data(("masked", "this event's data held a secret")); }
-    }
-
-    private Secrets.SecretMasker ChainSecretMasker()
-    {
-        var names = _chain.Agents.SelectMany(a => a.Secrets).Distinct().ToList();
-        if (names.Count == 0) return Secrets.SecretMasker.Empty;
-        try
-        {
-            var store = _engine.Workspace.Secrets();
-            return new Secrets.SecretMasker(names.Select(store.Get).OfType<string>());
-        }
-        catch (Secrets.SecretStoreException) { return Secrets.SecretMasker.Empty; }
     }
 
     /// <summary>

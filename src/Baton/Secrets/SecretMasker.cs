@@ -25,6 +25,33 @@ public sealed class SecretMasker
         foreach (var value in values ?? []) Add(value);
     }
 
+    /// <summary>
+    /// Masks the values of every secret the chain's agents declare, for whatever a run shows a person
+    /// (its events, its logs while an agent still writes them). Empty when the store can't be read.
+    /// </summary>
+    public static SecretMasker ForChain(Workspaces.Workspace workspace, Chains.Chain chain)
+    {
+        var names = chain.Agents.SelectMany(a => a.Secrets).Distinct().ToList();
+        if (names.Count == 0) return Empty;
+        try
+        {
+            var store = workspace.Secrets();
+            return new SecretMasker(names.Select(store.Get).OfType<string>());
+        }
+        catch (SecretStoreException) { return Empty; }
+    }
+
+    /// <summary>
+    /// Every secret of the workspace, for serving files an agent may still be writing (they are
+    /// masked on disk only when it exits). Masking more than the run declared costs nothing and
+    /// needs no chain; a store that can't be read masks nothing, as nothing could have been handed out.
+    /// </summary>
+    public static SecretMasker ForWorkspace(Workspaces.Workspace workspace)
+    {
+        try { return new SecretMasker(workspace.Secrets().AllValues()); }
+        catch (SecretStoreException) { return Empty; }
+    }
+
     public SecretMasker Add(string? value)
     {
         if (string.IsNullOrEmpty(value)) return this;

@@ -69,6 +69,37 @@ public class WorkspaceAdminTests
     }
 
     [Fact]
+    public async Task LogsOfARunningAgent_AreServedMasked_ThoughTheFileIsNotYet()
+    {
+        await using var server = await TestServer.StartAsync();
+        using var owner = server.Client(server.Token("default", Role.Owner));
+        await owner.PutAsync("/api/workspaces/default/secrets/TOKEN", new StringContent(SecretValue));
+        await owner.PutAsync("/api/workspaces/default/chains/talk", TestServer.Yaml("""
+            name: talk
+            agents:
+              talk:
+                secrets: [TOKEN]
+                run: |
+                  echo "raw $TOKEN"
+                  printf %s "$TOKEN" | base64
+                  touch "$BATON_RUN_DIR/work/printed"
+                  sleep 60
+            """));
+        var id = (await TestServer.ReadJson(await owner.PostAsync("/api/workspaces/default/runs", TestServer.Json(new { chain = "talk" })))).GetProperty("id").GetString()!;
+        var printed = Path.Combine(server.Data.WorkspacePath("default"), "runs", id, "work", "printed");
+        for (var deadline = DateTime.UtcNow.AddSeconds(30); !File.Exists(printed); await Task.Delay(50))
+            Assert.True(DateTime.UtcNow < deadline, "the agent never printed");
+
+        var stdout = await owner.GetStringAsync($"/api/workspaces/default/runs/{id}/agents/talk/logs/stdout");
+
+        Assert.Contains("raw ***", stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain(SecretValue, stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain(Convert.ToBase64String(Encoding.UTF8.GetBytes(SecretValue)), stdout, StringComparison.Ordinal);
+        await owner.PostAsync($"/api/workspaces/default/runs/{id}/cancel", null);
+        await TestServer.WaitForStatus(owner, "default", id, "cancelled");
+    }
+
+    [Fact]
     public async Task Audit_RecordsWhoDidWhat()
     {
         await using var server = await TestServer.StartAsync();

@@ -90,4 +90,45 @@ public class CliSecretAndCostTests
         var list = await BatonCli.RunAsync(ws.Root, env, "secret", "list");
         Assert.Equal(["FIRST", .. Enumerable.Range(0, 8).Select(i => $"TOKEN_{i}")], list.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
+    [Fact]
+    public async Task Logs_OfARunningAgent_ShowTheSecretMasked_BeforeTheFileIsMaskedAtExit()
+    {
+        using var ws = new TestWorkspace();
+        var env = new Dictionary<string, string> { ["BATON_MASTER_KEY"] = Path.Combine(ws.Root, "..", Path.GetFileName(ws.Root) + "-master.key") };
+        ws.Write("baton.yaml", "");
+        ws.Write("chains/leak.yaml", """
+            name: leak
+            agents:
+              talk:
+                secrets: [DEPLOY_TOKEN]
+                run: |
+                  echo "token=$DEPLOY_TOKEN"
+                  touch "$BATON_RUN_DIR/work/printed"
+                  sleep 60
+            """);
+        using (var set = BatonCli.Start(ws.Root, env, "secret", "set", "DEPLOY_TOKEN"))
+        {
+            await set.StandardInput.WriteAsync("tok-live-0123456789");
+            set.StandardInput.Close();
+            await set.WaitForExitAsync();
+        }
+        using var running = BatonCli.Start(ws.Root, env, "run", "leak", "--json");
+        await BatonCli.WaitUntil(() => Directory.Exists(Path.Combine(ws.Root, "runs"))
+            && Directory.EnumerateFiles(Path.Combine(ws.Root, "runs"), "printed", SearchOption.AllDirectories).Any(), "the agent to print its token");
+        try
+        {
+            var stdout = Directory.EnumerateFiles(Path.Combine(ws.Root, "runs"), "stdout.log", SearchOption.AllDirectories).Single();
+            Assert.Contains("tok-live-0123456789", File.ReadAllText(stdout)); // on disk: raw until the agent exits (docs/security.md)
+
+            var logs = await BatonCli.RunAsync(ws.Root, env, "logs", "last");
+
+            Assert.Contains("talk | token=***", logs.Stdout, StringComparison.Ordinal);
+            Assert.DoesNotContain("tok-live", logs.Stdout + logs.Stderr, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await BatonCli.RunAsync(ws.Root, env, "cancel", "last");
+            await running.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        }
+    }
 }
