@@ -119,6 +119,8 @@ public sealed partial class FakeLlmServer : IDisposable
             var streamed = request.Json["stream"]?.GetValue<bool>() != false;
             response.ContentType = streamed ? "application/x-ndjson" : "application/json";
             response.SendChunked = streamed;
+            // Not chunked, HttpListener needs the length up front (without it the body went out empty).
+            if (!streamed) response.ContentLength64 = Encoding.UTF8.GetByteCount(OllamaFinal(text, text.Content) + "\n");
             foreach (var line in streamed ? OllamaLines(text) : [OllamaFinal(text, text.Content)])
             {
                 await response.OutputStream.WriteAsync(Encoding.UTF8.GetBytes(line + "\n"), _stop.Token);

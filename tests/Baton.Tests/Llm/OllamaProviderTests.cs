@@ -4,10 +4,10 @@ namespace Baton.Tests.Llm;
 
 public class OllamaProviderTests
 {
-    // Streaming is Ollama's default and Baton's. With `stream: false`, OllamaSharp 5.5 rejected the fake's
-    // single-object answer ("did not yield an item with Done=true"); not verified against a real Ollama.
+    // Streaming (NDJSON) is Ollama's default and Baton's; `stream: false` gets one JSON object.
     [Theory]
     [InlineData(true)]
+    [InlineData(false)]
     public async Task OllamaReply_ReachesOutput_WithItsReportedTokens(bool stream)
     {
         using var server = new FakeLlmServer().Then(FakeReply.Text("Local models answer too.", input: 21, output: 6));
