@@ -18,9 +18,10 @@ namespace Baton.Bench;
 /// W3: 1,000 runs of draft (0 ms) → decision → publish (0 ms), through a real server in this process
 /// (BatonServer on a loopback port over a fresh data folder, the fake LLM as its prompt runner), driven
 /// over HTTP the way a user's client would: POST the 1,000 runs, time until every one is parked
-/// at its decision (no engine loop left, only an inotify watch); RSS after a full GC while they are
-/// parked (and of the same server idle, before the runs); then POST the 1,000 approvals and time
-/// until every run has finished. Requests go out with bounded concurrency (a browser's or a script's
+/// at its decision (no engine loop left, only an inotify watch). RSS: the published `baton serve`,
+/// started on that data folder, once it has parked the 1,000 runs (and the same on an empty data
+/// folder: idle). Then the in-process server again (it parks them at start), POST the 1,000
+/// approvals and time until every run has finished. Requests go out with bounded concurrency (a browser's or a script's
 /// handful of connections, not 1,000 sockets at once).
 /// </summary>
 public sealed class W3Paused : Workload
@@ -50,52 +51,135 @@ public sealed class W3Paused : Workload
     {
         var count = options.Quick ? 300 : Runs;
         using var ws = new BenchWorkspace(options.Root);
-        var url = $"http://127.0.0.1:{FreePort()}";
-        var settings = new ServerSettings { Runners = W1Handoff.Options().Runners };
-        var app = BatonServer.Build(new ServerOptions(Path.Combine(ws.Root, "data"), url) { Settings = settings });
-        await app.StartAsync();
-        try
+        var dataPath = Path.Combine(ws.Root, "data");
+        string token;
+        double paused, posted;
+        List<string> ids;
+        await using (var server = await InProcessServer.StartAsync(dataPath))
         {
-            var data = app.Services.GetRequiredService<DataRoot>();
-            var host = app.Services.GetRequiredService<RunHost>();
-            data.CreateWorkspace(Ws);
-            await File.WriteAllTextAsync(Path.Combine(data.WorkspacePath(Ws), "chains", "w3.yaml"), Chain);
-            var token = app.Services.GetRequiredService<TokenStore>().Create(Ws, Role.Owner, "bench").Token;
-            using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = Concurrency }) { BaseAddress = new Uri(url), Timeout = TimeSpan.FromMinutes(2) };
-            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            server.Data.CreateWorkspace(Ws);
+            await File.WriteAllTextAsync(Path.Combine(server.Data.WorkspacePath(Ws), "chains", "w3.yaml"), Chain);
+            token = server.Tokens.Create(Ws, Role.Owner, "bench").Token;
+            using var client = Client(server.Url, token);
 
             // Warm-up: every path once (start, park, approve, finish), so the clocks don't time the JIT.
-            await PauseAll(client, host, 20);
-            await ApproveAll(client, host, await RunIds(client, "waiting"));
-            var idleRss = SettledRssMb();
+            await PauseAll(client, server.Host, 20);
+            await ApproveAll(client, server.Host, await RunIds(client, "waiting"));
 
             var clock = Stopwatch.StartNew();
-            var (ids, posted) = await PauseAll(client, host, count);
-            var paused = clock.Elapsed.TotalSeconds;
-            var pausedRss = SettledRssMb();
+            (ids, posted) = await PauseAll(client, server.Host, count);
+            paused = clock.Elapsed.TotalSeconds;
+        }
 
-            clock.Restart();
-            await ApproveAll(client, host, ids);
-            var resumed = clock.Elapsed.TotalSeconds;
+        // RSS is a real `baton serve` holding the paused runs (it parks them at start), not this
+        // process, which also carries the load generator and the other workloads' code.
+        var idleRss = await ServeRssMb(Path.Combine(ws.Root, "idle-data"), waiting: 0, prepare: data =>
+        {
+            data.CreateWorkspace(Ws);
+            return new TokenStore(data.TokensFile).Create(Ws, Role.Owner, "bench").Token;
+        });
+        var pausedRss = await ServeRssMb(dataPath, waiting: count, prepare: _ => token);
 
+        double resumed;
+        await using (var server = await InProcessServer.StartAsync(dataPath))
+        {
+            using var client = Client(server.Url, token);
+            await Until(() => server.Host.ParkedCount >= count, "parked again");
+            var clock = Stopwatch.StartNew();
+            await ApproveAll(client, server.Host, ids);
+            resumed = clock.Elapsed.TotalSeconds;
             var summaries = await RunIds(client, "succeeded");
             if (summaries.Count != count + 20) throw new InvalidOperationException($"W3: {summaries.Count} of {count + 20} runs succeeded");
-            return new()
+        }
+        return new()
+        {
+            ["pause_s"] = paused,
+            ["pause_posted_s"] = posted,
+            ["paused_rss_mb"] = pausedRss,
+            ["idle_rss_mb"] = idleRss,
+            ["paused_extra_rss_mb"] = pausedRss - idleRss,
+            ["resume_s"] = resumed,
+            ["peak_rss_mb"] = Measurements.PeakRssMb(),
+        };
+    }
+
+    /// <summary>The server in this process (the fake LLM as its prompt runner, the host's counters readable).</summary>
+    private sealed class InProcessServer : IAsyncDisposable
+    {
+        private readonly WebApplication _app;
+        private InProcessServer(WebApplication app, string url) { _app = app; Url = url; }
+        public string Url { get; }
+        public DataRoot Data => _app.Services.GetRequiredService<DataRoot>();
+        public TokenStore Tokens => _app.Services.GetRequiredService<TokenStore>();
+        public RunHost Host => _app.Services.GetRequiredService<RunHost>();
+
+        public static async Task<InProcessServer> StartAsync(string dataPath)
+        {
+            var url = $"http://127.0.0.1:{FreePort()}";
+            var app = BatonServer.Build(new ServerOptions(dataPath, url) { Settings = new ServerSettings { Runners = W1Handoff.Options().Runners } });
+            await app.StartAsync();
+            return new InProcessServer(app, url);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+    }
+
+    /// <summary>
+    /// Starts the published `baton serve` on the data folder, waits until it reports `waiting` runs
+    /// parked and none active (its /metrics), lets it settle for a second, and returns its VmRSS.
+    /// </summary>
+    private static async Task<double> ServeRssMb(string dataPath, int waiting, Func<DataRoot, string> prepare)
+    {
+        var token = prepare(new DataRoot(dataPath));
+        var baton = Path.Combine(HarnessOptions.FindRepoRoot(), ".baton", "bin", "baton");
+        var url = $"http://127.0.0.1:{FreePort()}";
+        var info = new ProcessStartInfo(baton) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { "serve", "--data", dataPath, "--urls", url }) info.ArgumentList.Add(arg);
+        using var serve = Process.Start(info)!;
+        _ = serve.StandardOutput.ReadToEndAsync();
+        var errors = serve.StandardError.ReadToEndAsync();
+        try
+        {
+            using var client = Client(url, token);
+            var deadline = Stopwatch.StartNew();
+            while (true)
             {
-                ["pause_s"] = paused,
-                ["pause_posted_s"] = posted,
-                ["paused_rss_mb"] = pausedRss,
-                ["idle_rss_mb"] = idleRss,
-                ["paused_extra_rss_mb"] = pausedRss - idleRss,
-                ["resume_s"] = resumed,
-                ["peak_rss_mb"] = Measurements.PeakRssMb(),
-            };
+                if (serve.HasExited) throw new InvalidOperationException($"W3: baton serve exited {serve.ExitCode}: {await errors}");
+                if (deadline.Elapsed > TimeSpan.FromMinutes(2)) throw new TimeoutException($"W3: baton serve did not park {waiting} runs");
+                try
+                {
+                    var metrics = await client.GetStringAsync("/metrics");
+                    if (Gauge(metrics, "baton_runs_waiting") == waiting && Gauge(metrics, "baton_runs_active") == 0) break;
+                }
+                catch (HttpRequestException) { /* not listening yet */ }
+                await Task.Delay(50);
+            }
+            await Task.Delay(1000);
+            foreach (var line in await File.ReadAllLinesAsync($"/proc/{serve.Id}/status"))
+                if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+                    return long.Parse(line[6..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture) / 1024.0;
+            throw new InvalidOperationException("W3: no VmRSS for baton serve");
         }
         finally
         {
-            await app.StopAsync();
-            await app.DisposeAsync();
+            serve.Kill();
+            await serve.WaitForExitAsync();
         }
+    }
+
+    private static long Gauge(string metrics, string name) =>
+        metrics.Split('\n').Where(l => l.StartsWith(name + " ", StringComparison.Ordinal))
+            .Select(l => long.Parse(l[(name.Length + 1)..].Trim(), System.Globalization.CultureInfo.InvariantCulture)).FirstOrDefault(-1);
+
+    private static HttpClient Client(string url, string token)
+    {
+        var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = Concurrency }) { BaseAddress = new Uri(url), Timeout = TimeSpan.FromMinutes(2) };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
     }
 
     /// <summary>POSTs the runs; returns their ids once every one is parked, and when the last POST was answered.</summary>
@@ -153,18 +237,6 @@ public sealed class W3Paused : Workload
             if (deadline.Elapsed > TimeSpan.FromMinutes(2)) throw new TimeoutException($"W3: runs not all {what} after 2 minutes");
             await Task.Delay(1);
         }
-    }
-
-    /// <summary>RSS after a full, compacting GC that also gives free memory back to the OS: what the process really holds.</summary>
-    private static double SettledRssMb()
-    {
-        for (var i = 0; i < 2; i++)
-        {
-            GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
-            GC.WaitForPendingFinalizers();
-        }
-        Thread.Sleep(200);
-        return Measurements.CurrentRssMb();
     }
 
     private static int FreePort()

@@ -40,7 +40,19 @@ public sealed class RunHost(DataRoot data, ServerMetrics metrics, ServerSettings
         return Task.CompletedTask;
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask; // runs resume at the next start
+    /// <summary>
+    /// Runs resume at the next start. Parked runs' watches are dropped, so a stopped host launches
+    /// nothing more (another host in the same process — tests, the bench — may own the runs next).
+    /// </summary>
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        _stopped = true;
+        foreach (var key in _parked.Keys)
+            if (_parked.TryRemove(key, out var watch)) watch.Dispose();
+        return Task.CompletedTask;
+    }
+
+    private volatile bool _stopped;
 
     public int ActiveCount => _active.Count;
     public int ParkedCount => _parked.Count;
@@ -61,7 +73,7 @@ public sealed class RunHost(DataRoot data, ServerMetrics metrics, ServerSettings
     public void Launch(string workspaceName, RunFolder run, bool skipQueue = false)
     {
         var key = Key(workspaceName, run.Id);
-        if (_active.ContainsKey(key)) return;
+        if (_stopped || _active.ContainsKey(key)) return;
         if (!_admission.TryEnter(workspaceName, key, Limit(workspaceName), skipQueue, () => Launch(workspaceName, run, skipQueue: true))) return;
         if (_parked.TryRemove(key, out var watch)) watch.Dispose();
         // Lazy: under a race GetOrAdd may build two entries, but only the stored one is ever started.
@@ -100,19 +112,21 @@ public sealed class RunHost(DataRoot data, ServerMetrics metrics, ServerSettings
             // A park can race a launch (the watcher fired between this engine's end and its park): drop a stale one.
             if (_parked.TryRemove(key, out var stale)) stale.Dispose();
         }
-        // An answer may have landed between the engine's last look and the park: look again.
-        if (outcome.Status == RunStatus.Waiting && Directory.EnumerateFiles(run.Inbox, "*.json").Any()) Launch(workspaceName, run);
         return outcome;
     }
 
     private void Park(string workspaceName, RunFolder run)
     {
+        if (_stopped) return;
         var key = Key(workspaceName, run.Id);
         var watch = InboxWatcher.Shared.Watch(run.Inbox, () => Launch(workspaceName, run));
         if (!_parked.TryAdd(key, watch)) watch.Dispose();
         // An engine launched meanwhile owns the run now; it parks it again itself if it has to.
         if (_active.ContainsKey(key) && _parked.TryRemove(key, out var raced)) raced.Dispose();
         ScheduleDecisionDeadline(workspaceName, run);
+        // An answer may already be there — it landed between the engine's last look and the watch, or
+        // while no server ran (`baton decide --no-resume`): the watch would never hear of it.
+        if (Directory.EnumerateFiles(run.Inbox, "*.json").Any()) Launch(workspaceName, run);
     }
 
     private void ScheduleDecisionDeadline(string workspaceName, RunFolder run)

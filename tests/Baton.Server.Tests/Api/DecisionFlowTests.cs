@@ -109,4 +109,27 @@ public class DecisionFlowTests
         var answer = await owner.PostAsync($"/api/workspaces/default/runs/{id}/decisions/review", TestServer.Json(new { decision = "changes" }));
         Assert.Equal(HttpStatusCode.BadRequest, answer.StatusCode);
     }
+    [Fact]
+    public async Task AStoppedServer_NoLongerWakesItsPausedRuns_TheNextOneDoes()
+    {
+        var dataPath = Path.Combine(Path.GetTempPath(), "baton-server-tests", Guid.NewGuid().ToString("N")[..12]);
+        string id, token;
+        Runs.RunFolder run;
+        await using (var first = await TestServer.StartAsync(dataPath))
+        {
+            token = first.Token("default", Role.Owner);
+            using var owner = first.Client(token);
+            id = await StartReviewRun(owner);
+            run = Runs.RunFolder.Find(Path.Combine(first.Data.WorkspacePath("default"), "runs"), id);
+        }
+
+        // An answer lands while no server runs (a `baton decide --no-resume`): the stopped host must not act on it.
+        await Runs.DecisionInbox.SubmitAsync(run, "review", "approve", "", "someone");
+        await Task.Delay(1500);
+        Assert.DoesNotContain(Events.EventReader.ReadAll(run.Events), e => e.Type == "review.decided");
+
+        await using var second = await TestServer.StartAsync(dataPath);
+        using var client = second.Client(token);
+        await TestServer.WaitForStatus(client, "default", id, "succeeded");
+    }
 }
