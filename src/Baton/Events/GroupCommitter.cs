@@ -51,6 +51,8 @@ public sealed class GroupCommitter : IDisposable
             }
             Flush(batch);
         }
+        foreach (var fd in _fileSystems.Values) Libc.close(fd);
+        _fileSystems.Clear();
     }
 
     private static readonly ParallelOptions InFlight = new() { MaxDegreeOfParallelism = 8 };
