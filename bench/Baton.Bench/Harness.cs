@@ -12,9 +12,11 @@ public static class Harness
         var samples = new Dictionary<string, List<double>>(StringComparer.Ordinal); // "W1.handoff_us" → values
         var clock = Stopwatch.StartNew();
         // One scratch folder per invocation, passed to the children, deleted once at the end.
-        var scratch = Path.Combine(BenchWorkspace.ScratchRoot, $"run-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Environment.ProcessId}");
-        Environment.SetEnvironmentVariable("BATON_BENCH_DIR", scratch);
-        WarnAboutRecentCleanUp();
+        var scratchRoot = BenchWorkspace.ScratchRoot;
+        var cleanUpStamp = Path.Combine(scratchRoot, "last-clean-up");
+        var scratch = Path.Combine(scratchRoot, $"run-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Environment.ProcessId}");
+        Environment.SetEnvironmentVariable("BATON_BENCH_DIR", scratch); // the children's workspaces go there
+        WarnAboutRecentCleanUp(cleanUpStamp);
         try
         {
             await RunAllAsync(options, workloads, samples);
@@ -22,8 +24,8 @@ public static class Harness
         finally
         {
             BenchWorkspace.DeleteScratch(scratch);
-            Directory.CreateDirectory(BenchWorkspace.ScratchRoot);
-            await File.WriteAllTextAsync(CleanUpStamp, DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture));
+            Directory.CreateDirectory(scratchRoot);
+            await File.WriteAllTextAsync(cleanUpStamp, DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture));
         }
         Console.Error.WriteLine($"all workloads: {clock.Elapsed.TotalSeconds:0.0} s");
         var report = new Report(options, samples, workloads.Select(w => w.Name).ToHashSet());
@@ -33,16 +35,14 @@ public static class Harness
         return 0;
     }
 
-    private static string CleanUpStamp => Path.Combine(BenchWorkspace.ScratchRoot, "last-clean-up");
-
     /// <summary>
     /// ext4 without a journal skips inodes deleted in the last 1–5 minutes when it allocates new ones,
     /// reading each (docs/performance.md, finding 2): right after a bench deleted its scratch, file
     /// creation — most of W1–W3 — costs several times more. Say so rather than report slow numbers silently.
     /// </summary>
-    private static void WarnAboutRecentCleanUp()
+    private static void WarnAboutRecentCleanUp(string cleanUpStamp)
     {
-        if (!File.Exists(CleanUpStamp) || !DateTime.TryParse(File.ReadAllText(CleanUpStamp), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var at)) return;
+        if (!File.Exists(cleanUpStamp) || !DateTime.TryParse(File.ReadAllText(cleanUpStamp), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var at)) return;
         var ago = DateTime.UtcNow - at;
         if (ago < TimeSpan.FromMinutes(5))
             Console.Error.WriteLine($"note: the last bench deleted its files {ago.TotalSeconds:0} s ago; until 5 minutes have passed, file creation on this disk may still be slower (docs/performance.md, finding 2)");
