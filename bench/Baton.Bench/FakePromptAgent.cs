@@ -9,13 +9,13 @@ namespace Baton.Bench;
 /// </summary>
 public sealed class FakePromptAgent(Func<string, TimeSpan> latency) : IAgentRunner
 {
-    private static readonly byte[] Reply = "[fake] ok\n"u8.ToArray();
+    private const string Reply = "[fake] ok\n";
 
     public async Task<AgentResult> RunAsync(AgentContext context, CancellationToken cancellationToken)
     {
         var delay = latency(context.Agent.Name);
         if (delay > TimeSpan.Zero) await Task.Delay(delay, cancellationToken);
-        await File.WriteAllBytesAsync(context.OutputFile, Reply, cancellationToken);
+        context.WriteOutput(Reply); // as PromptAgent does
         return AgentResult.Success(exitCode: null);
     }
 }

@@ -29,8 +29,9 @@ internal static partial class Libc
     /// <param name="createNew">Fail if anything (a file, a planted symlink) is already there (O_EXCL).</param>
     public static unsafe Microsoft.Win32.SafeHandles.SafeFileHandle CreateAndWrite(string path, ReadOnlySpan<byte> bytes, bool append = false, int mode = 0b110_110_110, bool createNew = false)
     {
-        const int O_WRONLY = 1, O_EXCL = 0x80, O_TRUNC = 0x200, O_APPEND = 0x400;
-        var fd = OpenMode(path, O_WRONLY | O_CREAT | O_CLOEXEC | (append ? O_APPEND : O_TRUNC) | (createNew ? O_EXCL : 0), mode);
+        // Never through a symlink: every caller writes a file of Baton's own, where a link could only be planted.
+        const int O_WRONLY = 1, O_EXCL = 0x80, O_TRUNC = 0x200, O_APPEND = 0x400, O_NOFOLLOW = 0x20000;
+        var fd = OpenMode(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW | (append ? O_APPEND : O_TRUNC) | (createNew ? O_EXCL : 0), mode);
         if (fd < 0) throw new IOException($"cannot create '{path}': {Marshal.GetLastPInvokeErrorMessage()}", Marshal.GetLastPInvokeError());
         var handle = new Microsoft.Win32.SafeHandles.SafeFileHandle(fd, ownsHandle: true);
         try

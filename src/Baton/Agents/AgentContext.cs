@@ -21,6 +21,12 @@ public sealed record AgentContext(
     public string StdoutFile => Path.Combine(AgentDir, "stdout.log");
     public string StderrFile => Path.Combine(AgentDir, "stderr.log");
 
+    /// <summary>
+    /// Writes an in-process agent's output (an LLM reply: kilobytes) in two system calls on this
+    /// thread, rather than an async file write's FileStream and thread-pool round trip.
+    /// </summary>
+    public void WriteOutput(string text) => Libc.CreateAndWrite(OutputFile, System.Text.Encoding.UTF8.GetBytes(text)).Dispose();
+
     /// <summary>Something a person should see once (e.g. which LLM provider `default` fell back to).</summary>
     public Action<string>? Warn { get; init; }
 

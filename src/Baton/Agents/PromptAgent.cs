@@ -64,19 +64,19 @@ public sealed partial class PromptAgent(ProviderOptions? options = null) : IAgen
                 var reply = await CallAsync(context, provider, client, messages, chatOptions, masker, calls, cancellationToken);
                 if (!json)
                 {
-                    await File.WriteAllTextAsync(context.OutputFile, masker.Apply(reply), cancellationToken);
+                    context.WriteOutput(masker.Apply(reply));
                     return calls.Result(AgentResult.Success(null));
                 }
                 var unfenced = JsonReply.Unfence(reply);
                 var problem = JsonReply.Problem(unfenced, spec.Schema);
                 if (problem is null)
                 {
-                    await File.WriteAllTextAsync(context.OutputFile, masker.Apply(unfenced), cancellationToken);
+                    context.WriteOutput(masker.Apply(unfenced));
                     return calls.Result(AgentResult.Success(null));
                 }
                 if (round == 2)
                 {
-                    await File.WriteAllTextAsync(context.OutputFile, masker.Apply(reply), cancellationToken);
+                    context.WriteOutput(masker.Apply(reply));
                     return calls.Result(AgentResult.Failed("schema", masker.Apply($"{problem} (also after sending the error back once; the last reply is in the output file)")));
                 }
                 messages.Add(new ChatMessage(ChatRole.Assistant, reply));

@@ -56,4 +56,30 @@ public class PathTrickTests
             outside.Delete(recursive: true);
         }
     }
+    [Fact]
+    public async Task AnOutputFilePlantedAsSymlink_IsNotWrittenThrough_ByAnLlmAgent()
+    {
+        using var ws = new TestWorkspace();
+        var target = Path.Combine(Directory.CreateTempSubdirectory("baton-outside-").FullName, "victim.txt");
+        File.WriteAllText(target, "untouched\n");
+        try
+        {
+            var (run, outcome) = await ws.RunAsync($"""
+                name: plant
+                agents:
+                  attacker:
+                    run: ln -s "{target}" "$BATON_RUN_DIR/agents/ask/output"
+                  ask:
+                    prompt: say something
+                """, options: Llm.LlmKit.Engine(Llm.LlmKit.Fast(environment: _ => null)));
+
+            Assert.Equal(RunStatus.Failed, outcome.Status);
+            Assert.Equal(AgentStatus.Failed, EngineProbe.StatusOf(run, "ask"));
+            Assert.Equal("untouched\n", File.ReadAllText(target));
+        }
+        finally
+        {
+            Directory.Delete(Path.GetDirectoryName(target)!, recursive: true);
+        }
+    }
 }
