@@ -95,4 +95,25 @@ public class ResumeTests
         Assert.Equal(RunStatus.Cancelled, (await first.WaitAsync(TimeSpan.FromSeconds(60))).Status);
         Assert.Single(TestWorkspace.Types(run), t => t == "run.started");
     }
+    [Fact]
+    public async Task TakenInboxFilesLeftByADeadEngine_BecomeEventsExactlyOnce()
+    {
+        using var ws = new TestWorkspace();
+        var run = await ws.CreateRunAsync("name: taken\nagents:\n  step:\n    run: echo hi\n");
+        var taken = Directory.CreateDirectory(Path.Combine(run.Inbox, Inbox.TakenFolder)).FullName;
+        // The dead engine had taken two outside events: the first already became an event, the second not yet.
+        const string first = "0000000000000001" + "0000@@step.note@one.json", second = "0000000000000002" + "0000@@step.note@two.json";
+        await File.WriteAllTextAsync(Path.Combine(taken, first), "{\"n\": 1}");
+        await File.WriteAllTextAsync(Path.Combine(taken, second), "{\"n\": 2}");
+        var log = EventLog.Open(run.Events, GroupCommitter.Shared, out _);
+        log.Append(EventTypes.RunStarted, null, 0, EventJson.Data(("chain", "taken"), ("run", run.Id)));
+        await log.Append("step.note", "step", 0, EventJson.Data(("n", 1)), Inbox.Source(first)).Durable;
+
+        var outcome = await new RunEngine(ws.Workspace, TestWorkspace.FastOptions()).RunAsync(run);
+
+        Assert.Equal(RunStatus.Succeeded, outcome.Status);
+        var notes = TestWorkspace.Events(run).Where(e => e.Type == "step.note").ToList();
+        Assert.Equal([Inbox.Source(first), Inbox.Source(second)], notes.Select(e => e.Source));
+        Assert.Empty(Directory.EnumerateFiles(taken));
+    }
 }
