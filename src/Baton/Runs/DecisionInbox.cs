@@ -51,6 +51,8 @@ public static class DecisionInbox
         while (DateTime.UtcNow < deadline)
         {
             if (taken is { IsCompletedSuccessfully: true }) return VerdictOf(run, taken.Result);
+            // Read the folder before waiting on `taken`: the parked run's inbox watch can start the engine,
+            // and the event be appended, before the caller registered (waiting first cost 500 ms per answer).
             var events = EventReader.ReadAll(run.Events);
             foreach (var e in events.Reverse())
             {
