@@ -30,7 +30,7 @@ internal static partial class Libc
     public static unsafe Microsoft.Win32.SafeHandles.SafeFileHandle CreateAndWrite(string path, ReadOnlySpan<byte> bytes, bool append = false, int mode = 0b110_110_110, bool createNew = false)
     {
         // Never through a symlink: every caller writes a file of Baton's own, where a link could only be planted.
-        const int O_WRONLY = 1, O_EXCL = 0x80, O_TRUNC = 0x200, O_APPEND = 0x400, O_NOFOLLOW = 0x20000;
+        const int O_WRONLY = 1, O_EXCL = 0x80, O_TRUNC = 0x200, O_APPEND = 0x400;
         var fd = OpenMode(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW | (append ? O_APPEND : O_TRUNC) | (createNew ? O_EXCL : 0), mode);
         if (fd < 0) throw new IOException($"cannot create '{path}': {Marshal.GetLastPInvokeErrorMessage()}", Marshal.GetLastPInvokeError());
         var handle = new Microsoft.Win32.SafeHandles.SafeFileHandle(fd, ownsHandle: true);
@@ -42,7 +42,7 @@ internal static partial class Libc
                 {
                     var n = pwrite(fd, start + written, bytes.Length - written, written);
                     if (n > 0) written += (int)n;
-                    else if (n == 0 || Marshal.GetLastPInvokeError() != 4 /* EINTR */)
+                    else if (n == 0 || Marshal.GetLastPInvokeError() != EINTR)
                         throw new IOException($"cannot write '{path}': {(n == 0 ? "nothing was written" : Marshal.GetLastPInvokeErrorMessage())}", Marshal.GetLastPInvokeError());
                 }
             }
@@ -113,6 +113,29 @@ internal static partial class Libc
 
     [LibraryImport("libc", SetLastError = true)]
     public static partial int flock(int fd, int operation);
+
+    public const int EINTR = 4;
+    public const int O_NOFOLLOW = 0x20000;
+
+    /// <summary>
+    /// Opens (creating it with mode) a lock file and takes an exclusive flock on it, which the kernel
+    /// drops when the process dies. Returns the descriptor, or -1 when <paramref name="wait"/> is false
+    /// and it can't be had at once (another process holds it).
+    /// </summary>
+    /// <exception cref="IOException">The file can't be opened, or (waiting) locked.</exception>
+    public static int OpenLocked(string path, int mode, bool wait)
+    {
+        var fd = OpenMode(path, O_RDWR | O_CREAT | O_CLOEXEC, mode);
+        if (fd < 0) throw new IOException($"cannot open lock file '{path}': {Marshal.GetLastPInvokeErrorMessage()}");
+        while (flock(fd, wait ? LOCK_EX : LOCK_EX | LOCK_NB) != 0)
+        {
+            var errno = Marshal.GetLastPInvokeError();
+            if (errno == EINTR) continue;
+            close(fd);
+            return wait ? throw new IOException($"cannot lock '{path}': {Marshal.GetPInvokeErrorMessage(errno)}", errno) : -1;
+        }
+        return fd;
+    }
 
     /// <summary>lchown, never chown: a folder an agent could write may hold a symlink planted to redirect us.</summary>
     [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]

@@ -28,6 +28,9 @@ public sealed class GroupCommitter : IDisposable
         _thread.Start();
     }
 
+    /// <summary>Queues an fsync of a file already written (by anyone, e.g. another process's engine) and of its folder.</summary>
+    public Task CommitExisting(string path, string directory) => Commit(File.OpenHandle(path, FileMode.Open, FileAccess.Read), path, directory);
+
     /// <summary>Queues an fsync of the file (whose handle this takes over and closes) and of its directory (null: none).</summary>
     public Task Commit(SafeFileHandle? file, string path, string? directory)
     {
@@ -89,10 +92,12 @@ public sealed class GroupCommitter : IDisposable
     /// <summary>False when a filesystem can't be told (its folder is gone): the caller then syncs file by file.</summary>
     private bool TrySyncFileSystems(List<Pending> batch)
     {
+        var deviceOf = new Dictionary<string, ulong>(StringComparer.Ordinal);
         var byDevice = new Dictionary<ulong, string>();
-        foreach (var directory in batch.Select(p => p.Directory ?? Path.GetDirectoryName(p.Path)!).Distinct(StringComparer.Ordinal))
+        foreach (var directory in batch.Select(FolderOf).Distinct(StringComparer.Ordinal))
         {
             if (Libc.DeviceOf(directory) is not { } device) return false;
+            deviceOf[directory] = device;
             byDevice.TryAdd(device, directory);
         }
         var failed = new Dictionary<ulong, IOException>();
@@ -110,13 +115,13 @@ public sealed class GroupCommitter : IDisposable
         foreach (var item in batch)
         {
             item.File?.Dispose();
-            var device = Libc.DeviceOf(item.Directory ?? Path.GetDirectoryName(item.Path)!);
-            if (failed.Count > 0 && (device is null || failed.ContainsKey(device.Value)))
-                item.Done.TrySetException(device is { } d && failed.TryGetValue(d, out var e) ? e : failed.Values.First());
+            if (failed.TryGetValue(deviceOf[FolderOf(item)], out var e)) item.Done.TrySetException(e);
             else item.Done.TrySetResult();
         }
         return true;
     }
+
+    private static string FolderOf(Pending item) => item.Directory ?? Path.GetDirectoryName(item.Path)!;
 
     private static void FlushEach(List<Pending> batch)
     {

@@ -75,8 +75,7 @@ public static class DecisionInbox
     private static Verdict VerdictOf(RunFolder run, RunEvent e)
     {
         if (e.Type == EventTypes.InboxRejected) return new Verdict(e.GetString("reason") ?? "refused", Task.CompletedTask);
-        var path = Path.Combine(run.Events, e.FileName);
-        return new Verdict(null, GroupCommitter.Shared.Commit(File.OpenHandle(path, FileMode.Open, FileAccess.Read), path, run.Events));
+        return new Verdict(null, GroupCommitter.Shared.CommitExisting(Path.Combine(run.Events, e.FileName), run.Events));
     }
 }
 

@@ -35,20 +35,19 @@ public sealed class Inbox(string directory)
     {
         var items = new List<Item>();
         var rejected = new List<Rejection>();
-        var taken = Path.Combine(Directory, TakenFolder); // checked (made if missing) before the first file moves there
+        // Checked (made if missing) only when a full scan looks in it or the first file moves there.
+        var taken = full ? SafePaths.EnsureDirectory(Directory, TakenFolder) : null;
 
         // A taken file outlives its Take only if the engine stopped before its event was durable: only
         // a full scan (at start, and every rescan interval) needs to look.
-        var takenChecked = full;
-        if (full) SafePaths.EnsureDirectory(Directory, TakenFolder);
-        foreach (var path in full ? System.IO.Directory.EnumerateFiles(taken).Order(StringComparer.Ordinal) : Enumerable.Empty<string>())
+        foreach (var path in taken is null ? Enumerable.Empty<string>() : System.IO.Directory.EnumerateFiles(taken).Order(StringComparer.Ordinal))
         {
             var name = Path.GetFileName(path);
             if (state.ConsumedInbox.Contains(Source(name)))
             {
                 // Already an event. If this engine is still waiting for that event to be durable, its own
                 // delete comes then; otherwise it was left by an engine that stopped (and the events
-                // folder was made durable before this engine's first scan).
+                // files were made durable before this engine's first scan).
                 if (deleting?.Invoke(path) != true) TryDelete(path);
                 continue;
             }
@@ -79,11 +78,7 @@ public sealed class Inbox(string directory)
                 Reject(path, reason, rejected);
                 continue;
             }
-            if (!takenChecked)
-            {
-                SafePaths.EnsureDirectory(Directory, TakenFolder);
-                takenChecked = true;
-            }
+            taken ??= SafePaths.EnsureDirectory(Directory, TakenFolder);
             var takenName = $"{now.UtcTicks:x16}{items.Count:x4}@{agentFolder}@{fileName}";
             File.Move(path, Path.Combine(taken, takenName));
             items.Add(item! with { Path = Path.Combine(taken, takenName), TakenName = takenName });

@@ -48,7 +48,7 @@ public sealed partial class InboxWatcher
             fixed (byte* p = buffer) n = (int)read(_fd, p, buffer.Length);
             if (n <= 0)
             {
-                if (Marshal.GetLastPInvokeError() == 4 /* EINTR */) continue;
+                if (Marshal.GetLastPInvokeError() == Libc.EINTR) continue;
                 return;
             }
             var toCall = new HashSet<Action>();

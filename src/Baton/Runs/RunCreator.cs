@@ -8,7 +8,7 @@ namespace Baton.Runs;
 /// <summary>
 /// Lays out a new run's folder: the chain exactly as it will run (chain.yaml plus the files it
 /// referenced, under prompts/), inputs.json, and the empty events/, inbox/, agents/ — with every
-/// agent's agents/&lt;agent&gt;/ and inbox/&lt;agent&gt;/ already made.
+/// agent's agents/&lt;agent&gt;/ (and a process agent's inbox/&lt;agent&gt;/) already made.
 /// The engine then loads the chain from the run folder only, so a resumed run is the run that started.
 /// </summary>
 public static class RunCreator

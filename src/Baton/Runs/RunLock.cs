@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-
 namespace Baton.Runs;
 
 /// <summary>
@@ -17,13 +15,8 @@ public sealed class RunLock : IDisposable
 
     public static RunLock? TryAcquire(string path)
     {
-        var fd = Libc.OpenMode(path, Libc.O_RDWR | Libc.O_CREAT | Libc.O_CLOEXEC, 0b110_100_100);
-        if (fd < 0) throw new IOException($"cannot open lock file '{path}': {Marshal.GetLastPInvokeErrorMessage()}");
-        if (Libc.flock(fd, Libc.LOCK_EX | Libc.LOCK_NB) != 0)
-        {
-            Libc.close(fd);
-            return null;
-        }
+        var fd = Libc.OpenLocked(path, 0b110_100_100, wait: false);
+        if (fd < 0) return null;
         // Always the same width, so it overwrites the last owner's pid without a truncate (which costs ext4 more than the write).
         var pid = System.Text.Encoding.ASCII.GetBytes($"{Environment.ProcessId,10}\n");
         using (var handle = new Microsoft.Win32.SafeHandles.SafeFileHandle(fd, ownsHandle: false))

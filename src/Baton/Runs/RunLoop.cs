@@ -72,8 +72,7 @@ internal sealed partial class RunLoop
                 // What a stopped engine wrote is made durable — its event files and their folder — before
                 // its leftover inbox copies are deleted (none when it stopped cleanly, as at every pause).
                 if (_inbox.HasTakenFiles())
-                    await Task.WhenAll(existing.Select(e => Path.Combine(_log.Directory, e.FileName))
-                        .Select(path => Options.Committer.Commit(File.OpenHandle(path, FileMode.Open, FileAccess.Read), path, _log.Directory)));
+                    await Task.WhenAll(existing.Select(e => Options.Committer.CommitExisting(Path.Combine(_log.Directory, e.FileName), _log.Directory)));
                 IngestInbox(full: true); // first: a cancel waiting there means nothing is re-run
                 await RecoverInterruptedAgentsAsync();
             }

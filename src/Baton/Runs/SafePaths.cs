@@ -14,7 +14,8 @@ public static class SafePaths
     public static string EnsureDirectory(string root, string relative)
     {
         var full = Resolve(root, relative);
-        var current = Path.TrimEndingDirectorySeparator(Path.GetFullPath(root)) is var r && r == "/" ? "" : Path.TrimEndingDirectorySeparator(Path.GetFullPath(root));
+        var fullRoot = Path.TrimEndingDirectorySeparator(Path.GetFullPath(root));
+        var current = fullRoot == "/" ? "" : fullRoot;
         // One statx per component (every agent start checks its folders, so this is on the hand-off path).
         foreach (var part in full[current.Length..].Split('/', StringSplitOptions.RemoveEmptyEntries))
         {
@@ -47,8 +48,8 @@ public static class SafePaths
     /// <exception cref="IOException">Not readable, a symlink, or not a regular file's worth of bytes.</exception>
     public static byte[] ReadAgentFile(string path, int maxBytes)
     {
-        const int O_NOFOLLOW = 0x20000, O_NONBLOCK = 0x800;
-        var fd = Libc.Open(path, Libc.O_RDONLY | Libc.O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+        const int O_NONBLOCK = 0x800;
+        var fd = Libc.Open(path, Libc.O_RDONLY | Libc.O_CLOEXEC | Libc.O_NOFOLLOW | O_NONBLOCK);
         if (fd < 0)
         {
             var error = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();

@@ -132,17 +132,8 @@ public sealed partial class SecretStore
     private Microsoft.Win32.SafeHandles.SafeFileHandle LockForWriting()
     {
         Directory.CreateDirectory(Path.GetDirectoryName(File)!);
-        var path = Path.ChangeExtension(File, ".lock");
-        var fd = Libc.OpenMode(path, Libc.O_RDWR | Libc.O_CREAT | Libc.O_CLOEXEC, 0b110_000_000);
-        if (fd < 0) throw new SecretStoreException($"cannot open {path}: {System.Runtime.InteropServices.Marshal.GetLastPInvokeErrorMessage()}");
-        var handle = new Microsoft.Win32.SafeHandles.SafeFileHandle(fd, ownsHandle: true);
-        while (Libc.flock(fd, Libc.LOCK_EX) != 0)
-        {
-            if (System.Runtime.InteropServices.Marshal.GetLastPInvokeError() == 4 /* EINTR */) continue;
-            handle.Dispose();
-            throw new SecretStoreException($"cannot lock {path}: {System.Runtime.InteropServices.Marshal.GetLastPInvokeErrorMessage()}");
-        }
-        return handle;
+        try { return new Microsoft.Win32.SafeHandles.SafeFileHandle(Libc.OpenLocked(Path.ChangeExtension(File, ".lock"), 0b110_000_000, wait: true), ownsHandle: true); }
+        catch (IOException e) { throw new SecretStoreException(e.Message); }
     }
 
     private void Write(Dictionary<string, string> entries)
