@@ -28,13 +28,14 @@ public static class Measurements
     }
 
     /// <summary>Peak resident set of this process (the kernel's high-water mark), in MB.</summary>
-    public static double PeakRssMb() => ProcStatusKb("VmHWM:") / 1024.0;
+    public static double PeakRssMb() => ProcStatusKb("self", "VmHWM:") / 1024.0;
 
-    public static double CurrentRssMb() => ProcStatusKb("VmRSS:") / 1024.0;
+    /// <summary>Resident set of a process (another one's too: the bench's `baton serve`), in MB; 0 when /proc has none.</summary>
+    public static double CurrentRssMb(int pid) => ProcStatusKb(pid.ToString(CultureInfo.InvariantCulture), "VmRSS:") / 1024.0;
 
-    private static long ProcStatusKb(string key)
+    private static long ProcStatusKb(string pid, string key)
     {
-        foreach (var line in File.ReadLines("/proc/self/status"))
+        foreach (var line in File.ReadLines($"/proc/{pid}/status"))
             if (line.StartsWith(key, StringComparison.Ordinal))
                 return long.Parse(line[key.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
         return 0;

@@ -159,10 +159,8 @@ public sealed class W3Paused : Workload
                 await Task.Delay(50);
             }
             await Task.Delay(1000);
-            foreach (var line in await File.ReadAllLinesAsync($"/proc/{serve.Id}/status"))
-                if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
-                    return long.Parse(line[6..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture) / 1024.0;
-            throw new InvalidOperationException("W3: no VmRSS for baton serve");
+            var rss = Measurements.CurrentRssMb(serve.Id);
+            return rss > 0 ? rss : throw new InvalidOperationException("W3: no VmRSS for baton serve");
         }
         finally
         {
