@@ -41,6 +41,29 @@ public static class Measurements
         return 0;
     }
 
+    /// <summary>
+    /// Tells `perf record -D -1 --control fifo:CTL` (CTL named by BATON_BENCH_PERF_CTL) to sample only
+    /// between this call and the returned handle's disposal: the clocked part, not the set-up. Nothing otherwise.
+    /// </summary>
+    public static IDisposable Profiled()
+    {
+        var control = Environment.GetEnvironmentVariable("BATON_BENCH_PERF_CTL");
+        if (string.IsNullOrEmpty(control)) return NotProfiled.Instance;
+        File.WriteAllText(control, "enable\n");
+        return new PerfWindow(control);
+    }
+
+    private sealed class NotProfiled : IDisposable
+    {
+        public static readonly NotProfiled Instance = new();
+        public void Dispose() { }
+    }
+
+    private sealed class PerfWindow(string control) : IDisposable
+    {
+        public void Dispose() => File.WriteAllText(control, "disable\n");
+    }
+
     public static double Median(IReadOnlyList<double> values)
     {
         var sorted = values.Order().ToArray();

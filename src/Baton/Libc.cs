@@ -103,6 +103,28 @@ internal static partial class Libc
     [LibraryImport("libc", SetLastError = true)]
     public static partial int close(int fd);
 
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int dup2(int oldFd, int newFd);
+
+    /// <summary>
+    /// Grows this process's descriptor table to hold <paramref name="count"/> descriptors now, once.
+    /// The kernel grows it by doubling, and each growth in a multi-threaded process waits for an RCU
+    /// grace period while every other thread opening a file waits too (docs/performance.md).
+    /// </summary>
+    public static void ReserveDescriptors(int count)
+    {
+        var any = Open("/dev/null", O_RDONLY | O_CLOEXEC);
+        if (any < 0) return;
+        // Past the process's limit dup2 fails: then as many as the limit allows (halving), else the table grows as it goes.
+        for (var n = count; n >= 1024; n /= 2)
+        {
+            if (dup2(any, n - 1) < 0) continue;
+            close(n - 1);
+            break;
+        }
+        close(any);
+    }
+
     public const int O_RDWR = 2;
     public const int O_CREAT = 0x40;
     public const int LOCK_EX = 2;

@@ -26,9 +26,14 @@ public sealed class W2Concurrency : Workload
             await Task.WhenAll(batch);
         }
 
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        var outcomes = await Task.WhenAll(runs.Select(r => engine.RunAsync(r)));
-        var wall = clock.Elapsed.TotalSeconds;
+        RunOutcome[] outcomes;
+        double wall;
+        using (Measurements.Profiled())
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            outcomes = await Task.WhenAll(runs.Select(r => engine.RunAsync(r)));
+            wall = clock.Elapsed.TotalSeconds;
+        }
         var failed = outcomes.Count(o => o.Status != RunStatus.Succeeded);
         if (failed > 0) throw new InvalidOperationException($"W2: {failed} runs did not succeed, e.g. {outcomes.First(o => o.Status != RunStatus.Succeeded)}");
         return new()

@@ -30,14 +30,31 @@ public sealed class RunEngine
     /// <exception cref="RunLockedException">Another engine owns the run.</exception>
     public async Task<RunOutcome> RunAsync(RunFolder run, CancellationToken cancelRun = default)
     {
-        // Opening a run is synchronous file work: a host that starts many at once gets them opened on every core, not one by one on its own thread.
-        await Task.Yield();
-        using var runLock = RunLock.TryAcquire(run.LockFile)
-            ?? throw new RunLockedException($"run {run.Id} is already being run by another engine (pid {RunLock.Owner(run.LockFile)})");
-        var chain = LoadChain(run);
-        var loop = new RunLoop(this, run, chain);
-        return await loop.RunAsync(cancelRun);
+        var open = Interlocked.Increment(ref s_openRuns);
+        try
+        {
+            if (open == ManyOpenRuns && Interlocked.Exchange(ref s_descriptorsReserved, 1) == 0) Libc.ReserveDescriptors(16384);
+            // Opening a run is synchronous file work: a host that starts many at once gets them opened on every core, not one by one on its own thread.
+            await Task.Yield();
+            using var runLock = RunLock.TryAcquire(run.LockFile)
+                ?? throw new RunLockedException($"run {run.Id} is already being run by another engine (pid {RunLock.Owner(run.LockFile)})");
+            var chain = LoadChain(run);
+            var loop = new RunLoop(this, run, chain);
+            return await loop.RunAsync(cancelRun);
+        }
+        finally { Interlocked.Decrement(ref s_openRuns); }
     }
+
+    /// <summary>Runs open in this process, across engines (a paused run is not open).</summary>
+    private static int s_openRuns;
+
+    /// <summary>
+    /// A process with this many runs open at once is a busy host: its descriptor table is grown once to
+    /// 16,384 rather than doubling eight times, each doubling stalling every thread that opens a file for
+    /// an RCU grace period (W2: 1.28–1.31 s → 1.20–1.29 s, docs/performance.md). `baton run` never gets here.
+    /// </summary>
+    private const int ManyOpenRuns = 64;
+    private static int s_descriptorsReserved;
 
     /// <summary>Loads the chain from the run's own snapshot, never from the workspace (it may have changed since).</summary>
     public static Chain LoadChain(RunFolder run) =>

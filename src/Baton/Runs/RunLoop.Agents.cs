@@ -8,9 +8,10 @@ namespace Baton.Runs;
 
 internal sealed partial class RunLoop
 {
-    private sealed record RunningAgent(int Attempt, Task Task, CancellationTokenSource Cancel, IDisposable? InboxWatch)
+    private sealed record RunningAgent(int Attempt, CancellationTokenSource Cancel, IDisposable? InboxWatch)
     {
         public IDisposable? Slot { get; init; }
+        public Task Task { get; set; } = Task.CompletedTask;
     }
 
     /// <summary>Agents waiting for a slot (AgentSlots): not started yet, so no `started` event — a queued agent is still pending.</summary>
@@ -92,7 +93,14 @@ internal sealed partial class RunLoop
         var timeout = spec.Timeout ?? _engine.Workspace.Config.Limits.AgentTimeout;
         if (timeout is { } t) cancel.CancelAfter(t);
         var watch = Options.WatchInbox && agentInbox is not null ? Watch(agentInbox) : null;
-        var task = Task.Run(async () =>
+        // Registered before it starts: an in-process agent may finish (and signal) before the call below returns.
+        var running = _running[name] = new RunningAgent(attempt, cancel, watch) { Slot = slot };
+        // A process is started on the thread pool (spawning blocks); an in-process agent (an LLM call) runs on this
+        // loop until its first await, so a run goes on to its next hand-off at once instead of queueing behind
+        // every other run's work (W2: 1,000 runs' prep agents all finished only after every run had started).
+        running.Task = spec.IsProcess ? Task.Run(RunToEndAsync) : RunToEndAsync();
+
+        async Task RunToEndAsync()
         {
             AgentResult result;
             try { result = await runner.RunAsync(context, cancel.Token); }
@@ -107,14 +115,13 @@ internal sealed partial class RunLoop
             }
             var timedOut = cancel.IsCancellationRequested && !_state.CancelRequested;
             _signals.Writer.TryWrite(new AgentFinished(name, attempt, result, timedOut));
-        });
-        _running[name] = new RunningAgent(attempt, task, cancel, watch) { Slot = slot };
+        }
     }
 
     /// <summary>An attempt that fails before any process starts still finishes through OnAgentFinished, which only accepts running agents.</summary>
     private void FailAtStart(string name, int attempt, AgentResult result, IDisposable? slot)
     {
-        _running[name] = new RunningAgent(attempt, Task.CompletedTask, new CancellationTokenSource(), null) { Slot = slot };
+        _running[name] = new RunningAgent(attempt, new CancellationTokenSource(), null) { Slot = slot };
         _signals.Writer.TryWrite(new AgentFinished(name, attempt, result, false));
     }
 
