@@ -28,6 +28,9 @@ public sealed class W2Concurrency : Workload
 
         RunOutcome[] outcomes;
         double wall;
+        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+        int[] collectionsBefore = [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
+        using (AllocationSampler.StartIfAsked())
         using (Measurements.Profiled())
         {
             var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -40,6 +43,11 @@ public sealed class W2Concurrency : Workload
         {
             ["wall_s"] = wall,
             ["peak_rss_mb"] = Measurements.PeakRssMb(),
+            // Not targets: what the clocked part allocated and how many collections it caused (gen0/1/2), to explain the wall.
+            ["allocated_mb"] = (GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore) / 1048576.0,
+            ["gc0"] = GC.CollectionCount(0) - collectionsBefore[0],
+            ["gc1"] = GC.CollectionCount(1) - collectionsBefore[1],
+            ["gc2"] = GC.CollectionCount(2) - collectionsBefore[2],
         };
     }
 }
