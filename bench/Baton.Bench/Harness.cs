@@ -23,9 +23,13 @@ public static class Harness
         }
         finally
         {
-            BenchWorkspace.DeleteScratch(scratch);
-            Directory.CreateDirectory(scratchRoot);
-            await File.WriteAllTextAsync(cleanUpStamp, DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture));
+            if (options.Keep) Console.Error.WriteLine($"kept {scratch} (--keep): deleting it slows file creation here for minutes, so do it when done measuring");
+            else
+            {
+                BenchWorkspace.DeleteScratch(scratch);
+                Directory.CreateDirectory(scratchRoot);
+                await File.WriteAllTextAsync(cleanUpStamp, DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture));
+            }
         }
         Console.Error.WriteLine($"all workloads: {clock.Elapsed.TotalSeconds:0.0} s");
         var report = new Report(options, samples, workloads.Select(w => w.Name).ToHashSet());

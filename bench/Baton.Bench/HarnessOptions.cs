@@ -1,10 +1,11 @@
 namespace Baton.Bench;
 
-public sealed record HarnessOptions(bool Quick, int Reps, IReadOnlyList<string> Only, string Out, string RepoRoot)
+public sealed record HarnessOptions(bool Quick, int Reps, IReadOnlyList<string> Only, string Out, string RepoRoot, bool Keep = false)
 {
     public static HarnessOptions? Parse(string[] args)
     {
         var quick = false;
+        var keep = false;
         int? reps = null;
         var only = new List<string>();
         string? output = null;
@@ -13,6 +14,7 @@ public sealed record HarnessOptions(bool Quick, int Reps, IReadOnlyList<string> 
             switch (args[i])
             {
                 case "--quick": quick = true; break;
+                case "--keep": keep = true; break;
                 case "--reps" when i + 1 < args.Length && int.TryParse(args[i + 1], out var n) && n > 0: reps = n; i++; break;
                 case "--only" when i + 1 < args.Length: only.AddRange(args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries).Select(s => s.ToUpperInvariant())); break;
                 case "--out" when i + 1 < args.Length: output = args[++i]; break;
@@ -20,7 +22,7 @@ public sealed record HarnessOptions(bool Quick, int Reps, IReadOnlyList<string> 
             }
         }
         var root = FindRepoRoot();
-        return new HarnessOptions(quick, reps ?? (quick ? 1 : 5), only, output ?? Path.Combine(root, "bench", "results.json"), root);
+        return new HarnessOptions(quick, reps ?? (quick ? 1 : 5), only, output ?? Path.Combine(root, "bench", "results.json"), root, keep);
     }
 
     internal static string FindRepoRoot()

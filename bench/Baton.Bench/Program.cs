@@ -13,7 +13,7 @@ if (args is ["child", var name, ..])
 var options = HarnessOptions.Parse(args);
 if (options is null)
 {
-    Console.Error.WriteLine("usage: bench/run [--quick] [--reps N] [--only W1,W2,...] [--out FILE]");
+    Console.Error.WriteLine("usage: bench/run [--quick] [--reps N] [--only W1,W2,...] [--out FILE] [--keep]");
     return 2;
 }
 return await Harness.RunAsync(options);

@@ -10,7 +10,8 @@ public sealed record Row(string Workload, string Metric, string Label, string Un
     [
         new("W1", "handoff_us", "hand-off: `a.done` → `b.started`", "ms", 0.001, "≤ 0.1 ms", v => v <= 0.1, "w1_handoff_ms"),
         new("W1", "per_agent_us", "whole run ÷ 200 agents", "ms", 0.001, null, null, null),
-        new("W2", "wall_s", "1,000 runs: wall to all finished", "s", 1, "≤ 1.25 s", v => v <= 1.25, "w2_wall_s"),
+        new("W2", "wall_s", "1,000 runs (warmed engine): wall to all finished", "s", 1, "≤ 1.25 s", v => v <= 1.25, "w2_wall_s"),
+        new("W2", "cold_wall_s", "the first 1,000 after the process started", "s", 1, null, null, "w2_cold_wall_s"),
         new("W2", "peak_rss_mb", "1,000 runs: peak RSS", "MB", 1, "≤ 120 MB", v => v <= 120, "w2_peak_rss_mb"),
         new("W3", "pause_s", "1,000 runs: time to all paused", "s", 1, "≤ 1 s", v => v <= 1, "w3_pause_s"),
         new("W3", "pause_posted_s", "of which: the 1,000 POST /runs answered", "s", 1, null, null, null),

@@ -26,8 +26,8 @@ public sealed class EventLog
     /// <summary>Opens a run's event folder for appending, returning the events already there.</summary>
     public static EventLog Open(string directory, GroupCommitter committer, out IReadOnlyList<RunEvent> existing)
     {
-        System.IO.Directory.CreateDirectory(directory);
         existing = EventReader.ReadAll(directory, repairTornTail: true);
+        if (existing.Count == 0 && !System.IO.Directory.Exists(directory)) System.IO.Directory.CreateDirectory(directory);
         return new EventLog(directory, existing.Count == 0 ? 0 : existing[^1].Seq, committer);
     }
 

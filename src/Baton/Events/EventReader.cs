@@ -13,12 +13,13 @@ public static class EventReader
     /// <exception cref="InvalidDataException">The folder has a gap in its sequence or a corrupt event before the last.</exception>
     public static IReadOnlyList<RunEvent> ReadAll(string directory, bool repairTornTail = false, long afterSeq = 0)
     {
-        if (!System.IO.Directory.Exists(directory)) return [];
         var files = new List<(long Seq, string Path)>();
-        foreach (var path in System.IO.Directory.EnumerateFiles(directory))
+        try
         {
-            if (EventFiles.TryParse(Path.GetFileName(path), out var seq, out _) && seq > afterSeq) files.Add((seq, path));
+            foreach (var path in System.IO.Directory.EnumerateFiles(directory))
+                if (EventFiles.TryParse(Path.GetFileName(path), out var seq, out _) && seq > afterSeq) files.Add((seq, path));
         }
+        catch (DirectoryNotFoundException) { return []; } // no events yet (or not a run folder)
         files.Sort((a, b) => a.Seq.CompareTo(b.Seq));
 
         var events = new List<RunEvent>(files.Count);

@@ -55,7 +55,7 @@ internal sealed partial class RunLoop
         _inputs = ReadInputs();
 
         using var onCancel = cancelRun.Register(() => _signals.Writer.TryWrite(new CancelRequested("signal")));
-        Directory.CreateDirectory(_run.Inbox);
+        if (!Directory.Exists(_run.Inbox)) Directory.CreateDirectory(_run.Inbox); // made with the run: one stat, not mkdir + stat
         if (Options.WatchInbox) _watches.Add(Watch(_run.Inbox));
         try
         {
