@@ -31,19 +31,20 @@ public static class DecisionsApi
             if (RunsApi.Find(data, ws, id) is not { } run) return RunsApi.NoRun(id);
             if (request.Decision is not ("approve" or "reject" or "changes")) return Problems.BadRequest("'decision' must be approve, reject or changes");
             if (request.Decision == "changes" && string.IsNullOrWhiteSpace(request.Comment)) return Problems.BadRequest("'changes' needs a comment: it is the feedback the agent re-runs with");
-            string inboxFile;
-            try
-            {
-                inboxFile = await DecisionInbox.SubmitAsync(run, agent, request.Decision, request.Comment ?? "", http.Caller().Name, request.ShownHash);
-            }
-            catch (DecisionRefusedException e)
-            {
-                return e.Message.Contains("has no agent", StringComparison.Ordinal) ? Problems.NotFound(e.Message) : Problems.Conflict(e.Message);
-            }
+            // Listen for the engine's word before the file exists: a parked run's watch may take it at once.
+            var inboxFile = DecisionInbox.InboxFileName(agent);
             var (taken, registration) = host.WhenTaken(id, inboxFile);
             DecisionInbox.Verdict verdict;
             using (registration)
             {
+                try
+                {
+                    await DecisionInbox.SubmitAsync(run, agent, request.Decision, request.Comment ?? "", http.Caller().Name, request.ShownHash, inboxFile);
+                }
+                catch (DecisionRefusedException e)
+                {
+                    return e.Message.Contains("has no agent", StringComparison.Ordinal) ? Problems.NotFound(e.Message) : Problems.Conflict(e.Message);
+                }
                 host.Launch(ws, run);
                 // Acknowledge only what the engine accepted (and made durable): of two reviewers, one wins, the other gets 409.
                 verdict = await DecisionInbox.WaitForVerdictAsync(run, inboxFile, TimeSpan.FromSeconds(30), taken);

@@ -9,8 +9,9 @@ namespace Baton.Runs;
 public static class DecisionInbox
 {
     /// <summary>Writes the decision into the run's inbox; returns the inbox file's name (to find its verdict).</summary>
+    /// <param name="fileName">The inbox file's name, if the caller chose it (InboxFileName) to listen for it before it exists.</param>
     /// <exception cref="DecisionRefusedException">The agent is not a decision that is waiting.</exception>
-    public static async Task<string> SubmitAsync(RunFolder run, string agent, string decision, string comment, string by, string? shownHash = null)
+    public static async Task<string> SubmitAsync(RunFolder run, string agent, string decision, string comment, string by, string? shownHash = null, string? fileName = null)
     {
         var events = EventReader.ReadAll(run.Events);
         var state = RunState.Fold(events);
@@ -24,8 +25,12 @@ public static class DecisionInbox
         var options = OfferedOptions(waiting);
         if (!options.Contains(decision)) throw new DecisionRefusedException($"'{decision}' is not an option here (options: {string.Join(", ", options)})");
         return await InboxWriter.WriteAsync(run.Inbox, EventTypes.For(agent, EventTypes.Decided), EventJson.Data(
-            ("decision", decision), ("comment", comment), ("by", by), ("round", current.Attempt), ("shown_hash", shownHash ?? current.ShownHash)));
+            ("decision", decision), ("comment", comment), ("by", by), ("round", current.Attempt), ("shown_hash", shownHash ?? current.ShownHash)),
+            fileName: fileName);
     }
+
+    /// <summary>A fresh name for an answer to this decision agent's inbox file.</summary>
+    public static string InboxFileName(string agent) => InboxWriter.NewFileName(EventTypes.For(agent, EventTypes.Decided));
 
     /// <summary>The options a `waiting` event offers the reviewer (in round max_rounds, `changes` is gone).</summary>
     public static List<string> OfferedOptions(RunEvent waiting) =>
@@ -41,18 +46,18 @@ public static class DecisionInbox
     /// so whatever else the caller commits now (its audit line) shares the round.
     /// </summary>
     /// <param name="taken">
-    /// When the caller hosts the engine (the server), its word that the event was appended: then the
-    /// folder is read only now and then, for the cases no engine reports (the run had already finished).
-    /// Without it (the CLI, whose engine is another process) the folder is read every 50 ms.
+    /// When the caller hosts the engine (the server), its word that the event was appended, asked for
+    /// before the file was written (so it cannot be missed): then the folder is read only every 500 ms,
+    /// for the cases no engine reports (the run had already finished). Without it (the CLI, whose engine
+    /// is another process) the folder is read every 50 ms.
     /// </param>
     public static async Task<Verdict> WaitForVerdictAsync(RunFolder run, string inboxFile, TimeSpan timeout, Task<RunEvent>? taken = null)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (DateTime.UtcNow < deadline)
         {
+            if (taken is not null) await Task.WhenAny(taken, Task.Delay(500));
             if (taken is { IsCompletedSuccessfully: true }) return VerdictOf(run, taken.Result);
-            // Read the folder before waiting on `taken`: the parked run's inbox watch can start the engine,
-            // and the event be appended, before the caller registered (waiting first cost 500 ms per answer).
             var events = EventReader.ReadAll(run.Events);
             foreach (var e in events.Reverse())
             {
@@ -67,7 +72,6 @@ public static class DecisionInbox
                 return new Verdict($"the run already finished ({events[^1].GetString("status")})", Task.CompletedTask);
             }
             if (taken is null) await Task.Delay(50);
-            else await Task.WhenAny(taken, Task.Delay(500));
         }
         throw new DecisionRefusedException($"the engine running {run.Id} did not take the decision within {timeout.TotalSeconds:0} s");
     }

@@ -16,12 +16,16 @@ public static class InboxWriter
 {
     private static readonly GroupCommitter Committer = new();
 
+    /// <summary>A name no other writer picks: `TYPE@when-pid-random.json`.</summary>
+    public static string NewFileName(string type) => $"{type}@{DateTime.UtcNow.Ticks:x16}-{Environment.ProcessId:x}-{Random.Shared.Next():x8}.json";
+
+    /// <param name="fileName">Its name, from NewFileName (when the caller must know it before the file exists); else a new one.</param>
     /// <returns>The inbox file's name.</returns>
-    public static async Task<string> WriteAsync(string inboxDirectory, string type, JsonElement data, CancellationToken cancellationToken = default)
+    public static async Task<string> WriteAsync(string inboxDirectory, string type, JsonElement data, CancellationToken cancellationToken = default, string? fileName = null)
     {
-        var unique = $"{DateTime.UtcNow.Ticks:x16}-{Environment.ProcessId:x}-{Random.Shared.Next():x8}";
-        var final = Path.Combine(inboxDirectory, $"{type}@{unique}.json");
-        var temp = Path.Combine(inboxDirectory, $".{type}@{unique}.tmp");
+        fileName ??= NewFileName(type);
+        var final = Path.Combine(inboxDirectory, fileName);
+        var temp = Path.Combine(inboxDirectory, $".{Path.GetFileNameWithoutExtension(fileName)}.tmp");
         cancellationToken.ThrowIfCancellationRequested();
         var handle = Libc.CreateAndWrite(temp, JsonSerializer.SerializeToUtf8Bytes(data), createNew: true);
         try { Libc.RenameNoReplace(temp, final); }
@@ -32,6 +36,6 @@ public static class InboxWriter
             throw;
         }
         await Committer.Commit(handle, final, inboxDirectory); // fsyncs and closes the file, then the folder
-        return Path.GetFileName(final);
+        return fileName;
     }
 }
