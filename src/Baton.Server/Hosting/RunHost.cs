@@ -31,12 +31,23 @@ public sealed class RunHost(DataRoot data, ServerMetrics metrics, ServerSettings
             catch (ChainValidationException e) { logger.LogWarning("workspace {Workspace}: {Errors}", name, e.Message); continue; }
             foreach (var run in RunFolder.All(workspace.RunsRoot))
             {
-                var state = RunState.Fold(EventReader.ReadAll(run.Events));
+                if (EventReader.ReadLast(run.Events) is { Type: EventTypes.RunFinished }) continue; // most of history: one file read, not all
+                RunState state;
+                try { state = RunState.Fold(EventReader.ReadAll(run.Events)); }
+                catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
+                {
+                    // One damaged run must not keep the server (and every other run) down; it stays as it is on disk.
+                    logger.LogWarning("workspace {Workspace}: run {Run} not resumed: {Reason}", name, run.Id, e.Message);
+                    continue;
+                }
                 if (RunStatus.IsFinished(state.Status)) continue;
-                if (state.Status == RunStatus.Waiting) Park(name, run);
+                if (state.Status == RunStatus.Waiting) Park(name, run, state);
                 else Launch(name, run); // queued ones (no events yet) wait their turn in admission
             }
         }
+        // Reading every run's events left garbage the size of the history; paused runs hold nothing of it.
+        // Give it back now rather than whenever the next collection comes (W3: a server holding 1,000 paused runs).
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         return Task.CompletedTask;
     }
 
@@ -115,7 +126,8 @@ public sealed class RunHost(DataRoot data, ServerMetrics metrics, ServerSettings
         return outcome;
     }
 
-    private void Park(string workspaceName, RunFolder run)
+    /// <param name="state">The run's state, if the caller just folded it.</param>
+    private void Park(string workspaceName, RunFolder run, RunState? state = null)
     {
         if (_stopped) return;
         var key = Key(workspaceName, run.Id);
@@ -123,15 +135,14 @@ public sealed class RunHost(DataRoot data, ServerMetrics metrics, ServerSettings
         if (!_parked.TryAdd(key, watch)) watch.Dispose();
         // An engine launched meanwhile owns the run now; it parks it again itself if it has to.
         if (_active.ContainsKey(key) && _parked.TryRemove(key, out var raced)) raced.Dispose();
-        ScheduleDecisionDeadline(workspaceName, run);
+        ScheduleDecisionDeadline(workspaceName, run, state ?? RunState.Fold(EventReader.ReadAll(run.Events)));
         // An answer may already be there — it landed between the engine's last look and the watch, or
         // while no server ran (`baton decide --no-resume`): the watch would never hear of it.
         if (Directory.EnumerateFiles(run.Inbox, "*.json").Any()) Launch(workspaceName, run);
     }
 
-    private void ScheduleDecisionDeadline(string workspaceName, RunFolder run)
+    private void ScheduleDecisionDeadline(string workspaceName, RunFolder run, RunState state)
     {
-        var state = RunState.Fold(EventReader.ReadAll(run.Events));
         var deadline = state.Agents.Values.Where(a => a.Status == AgentStatus.Waiting && a.DecisionDeadline is not null).Min(a => a.DecisionDeadline);
         if (deadline is null) return;
         var delay = deadline.Value - DateTimeOffset.UtcNow;

@@ -5,6 +5,24 @@ namespace Baton.Events;
 /// <summary>Reads a run's events in sequence order. Readers never need the run's lock.</summary>
 public static class EventReader
 {
+    /// <summary>
+    /// The run's last event, found by name and read alone; null when there is none or it does not parse
+    /// (a reader then reads them all). Enough to tell a finished run without reading its history.
+    /// </summary>
+    public static RunEvent? ReadLast(string directory)
+    {
+        (long Seq, string Path) last = (0, "");
+        try
+        {
+            foreach (var path in System.IO.Directory.EnumerateFiles(directory))
+                if (EventFiles.TryParse(Path.GetFileName(path), out var seq, out _) && seq > last.Seq) last = (seq, path);
+        }
+        catch (DirectoryNotFoundException) { return null; }
+        if (last.Seq == 0) return null;
+        try { return EventJson.Deserialize(File.ReadAllBytes(last.Path)); }
+        catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or IOException) { return null; }
+    }
+
     /// <param name="repairTornTail">
     /// Only the owning engine passes true: a last event file that does not parse (a power loss
     /// between rename and fsync can leave one empty — it was never acknowledged) is moved to

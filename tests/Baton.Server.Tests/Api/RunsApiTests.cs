@@ -114,6 +114,43 @@ public class RunsApiTests
     }
 
     [Fact]
+    public async Task ServerStart_SkipsARunWithADamagedHistory_AndResumesTheOthers()
+    {
+        var dataPath = Path.Combine(Path.GetTempPath(), "baton-server-tests", Guid.NewGuid().ToString("N")[..12]);
+        string token;
+        await using (var first = await TestServer.StartAsync(dataPath))
+        {
+            token = first.Token("default", Role.Owner);
+            using var owner = first.Client(token);
+            await owner.PutAsync("/api/workspaces/default/chains/one", TestServer.Yaml("name: one\nagents:\n  a:\n    run: echo a\n"));
+        }
+        var workspace = new DataRoot(dataPath).OpenWorkspace("default");
+        var chainPath = Path.Combine(workspace.Root, "chains", "one.yaml");
+        var chain = Chains.ChainLoader.LoadFile(chainPath, workspace.Root);
+        async Task<RunFolder> InFlight()
+        {
+            var run = await RunCreator.CreateAsync(workspace, chain, File.ReadAllText(chainPath), new Dictionary<string, string>(), GroupCommitter.Shared);
+            var log = EventLog.Open(run.Events, GroupCommitter.Shared, out _);
+            log.Append(EventTypes.RunStarted, null, 0, EventJson.Data(("chain", "one")));
+            await log.Append("a.started", "a", 1, null).Durable;
+            return run;
+        }
+        var damaged = await InFlight();
+        File.WriteAllText(Directory.GetFiles(damaged.Events, "000001-*")[0], "{ not an event"); // corrupt before the last: not a torn tail
+        var healthy = await InFlight();
+        // A finished run whose history is damaged in the middle: the start needs only its last event.
+        var finishedRun = await InFlight();
+        await EventLog.Open(finishedRun.Events, GroupCommitter.Shared, out _).Append(EventTypes.RunFinished, null, 0, EventJson.Data(("status", "failed"))).Durable;
+        File.WriteAllText(Directory.GetFiles(finishedRun.Events, "000002-*")[0], "{ not an event");
+
+        await using var second = await TestServer.StartAsync(dataPath);
+        using var client = second.Client(token);
+        await TestServer.WaitForStatus(client, "default", healthy.Id, "succeeded");
+        Assert.StartsWith("{ not an event", File.ReadAllText(Directory.GetFiles(damaged.Events, "000001-*")[0])); // left as it was
+        Assert.Equal(2, Directory.GetFiles(damaged.Events).Length); // nothing appended to it
+    }
+
+    [Fact]
     public async Task Output_IsServedAsPlainText_NeverSniffed()
     {
         await using var server = await TestServer.StartAsync();
