@@ -69,9 +69,12 @@ public sealed class W3Paused : Workload
             await ApproveAll(client, server.Host, await RunIds(client, "waiting"));
             await Task.Delay(TimeSpan.FromSeconds(1));
 
-            var clock = Stopwatch.StartNew();
-            (ids, posted) = await PauseAll(client, server.Host, count);
-            paused = clock.Elapsed.TotalSeconds;
+            using (Measurements.Profiled())
+            {
+                var clock = Stopwatch.StartNew();
+                (ids, posted) = await PauseAll(client, server.Host, count);
+                paused = clock.Elapsed.TotalSeconds;
+            }
         }
 
         // RSS is a real `baton serve` holding the paused runs (it parks them at start), not this

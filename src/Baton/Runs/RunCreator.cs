@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using Baton.Chains;
 using Baton.Events;
@@ -18,35 +19,39 @@ public static class RunCreator
         IReadOnlyDictionary<string, string> inputs, GroupCommitter committer, CancellationToken cancellationToken = default)
     {
         var resolved = ResolveInputs(chain, inputs);
+        cancellationToken.ThrowIfCancellationRequested();
         Directory.CreateDirectory(workspace.RunsRoot);
         RunFolder run;
+        // mkdir itself says whether the id is taken (no check-then-make race); then one system call per
+        // folder and two per file, where Directory/File calls made three to five (W3 starts runs on its clock).
         do run = new RunFolder(workspace.RunsRoot, RunIds.New(chain.Name, DateTimeOffset.UtcNow));
-        while (Directory.Exists(run.Path));
+        while (!Libc.Mkdir(run.Path));
 
-        Directory.CreateDirectory(run.Path);
         // work/ waits for the first script or CLI agent and inbox/.taken/ for the first inbox file: an LLM-only run needs neither.
-        foreach (var dir in new[] { run.Events, run.Inbox, run.Agents }) Directory.CreateDirectory(dir);
+        foreach (var dir in new[] { run.Events, run.Inbox, run.Agents }) Libc.Mkdir(dir);
         // Every agent's folders now rather than on its hand-off: a new inode is the dearest part of
         // starting an agent (40 µs to 1 ms on ext4, docs/performance.md). The engine still checks them
         // (an agent may have swapped one for a symlink) and makes any that are missing.
         foreach (var agent in chain.Agents)
         {
-            Directory.CreateDirectory(run.AgentDir(agent.Name));
-            if (agent.IsProcess) Directory.CreateDirectory(run.AgentInbox(agent.Name));
+            Libc.Mkdir(run.AgentDir(agent.Name));
+            if (agent.IsProcess) Libc.Mkdir(run.AgentInbox(agent.Name));
         }
-        await File.WriteAllBytesAsync(run.LockFile, [], cancellationToken); // the engine's flock then opens, not creates, it
-        await File.WriteAllTextAsync(run.ChainFile, chainYaml, cancellationToken);
+        WriteNew(run.LockFile, []); // the engine's flock then opens, not creates, it
+        WriteNew(run.ChainFile, Encoding.UTF8.GetBytes(chainYaml));
         foreach (var (relative, text) in ReferencedFiles(chain))
         {
             var target = SafePaths.Resolve(run.Path, RunFolder.SnapshotRelativePath(relative));
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            await File.WriteAllTextAsync(target, text, cancellationToken);
+            WriteNew(target, Encoding.UTF8.GetBytes(text));
         }
-        await File.WriteAllTextAsync(run.InputsFile, JsonSerializer.Serialize(resolved, RunJson.Default.DictionaryStringString), cancellationToken);
+        WriteNew(run.InputsFile, JsonSerializer.SerializeToUtf8Bytes(resolved, RunJson.Default.DictionaryStringString));
         // The folder itself must survive a crash before its first event is acknowledged.
         await Task.WhenAll(committer.Commit(null, run.Path, run.Path), committer.Commit(null, run.RunsRoot, run.RunsRoot));
         return run;
     }
+
+    private static void WriteNew(string path, byte[] bytes) => Libc.CreateAndWrite(path, bytes, createNew: true).Dispose();
 
     public static IEnumerable<(string Relative, string Text)> ReferencedFiles(Chain chain)
     {
