@@ -20,7 +20,7 @@ public sealed class RunHost(DataRoot data, ServerMetrics metrics, ServerSettings
     private readonly RunAdmission _admission = new();
     private readonly AgentSlots _slots = new(settings.AgentSlots);
     private readonly ConcurrentDictionary<string, IDisposable> _parked = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, RunEngine> _engines = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, WorkspaceEngine> _engines = new(StringComparer.Ordinal);
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -70,8 +70,7 @@ public sealed class RunHost(DataRoot data, ServerMetrics metrics, ServerSettings
 
     public async Task<RunFolder> StartRunAsync(string workspaceName, Chain chain, string chainYaml, IReadOnlyDictionary<string, string> inputs)
     {
-        var workspace = data.OpenWorkspace(workspaceName);
-        var run = await RunCreator.CreateAsync(workspace, chain, chainYaml, inputs, GroupCommitter.Shared);
+        var run = await RunCreator.CreateAsync(Engine(workspaceName).Workspace, chain, chainYaml, inputs, GroupCommitter.Shared);
         metrics.RunStarted();
         Launch(workspaceName, run);
         return run;
@@ -190,9 +189,10 @@ public sealed class RunHost(DataRoot data, ServerMetrics metrics, ServerSettings
     }
 
     /// <summary>Why this workspace's baton.yaml may not run here: it reads a server variable the operator did not allow.</summary>
-    public string? RefusedEnvironment(string workspaceName)
+    public string? RefusedEnvironment(string workspaceName) => Current(workspaceName).EnvironmentRefusal;
+
+    private string? EnvironmentRefusal(string workspaceName, string configFile)
     {
-        var configFile = Path.Combine(data.WorkspacePath(workspaceName), Workspace.ConfigFileName);
         if (!File.Exists(configFile)) return null;
         var refused = System.Text.RegularExpressions.Regex.Matches(File.ReadAllText(configFile), @"\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}")
             .Select(m => m.Groups[1].Value).Where(n => !settings.AllowedEnvironment.Contains(n)).Distinct().ToList();
@@ -203,22 +203,40 @@ public sealed class RunHost(DataRoot data, ServerMetrics metrics, ServerSettings
 
     private int? Limit(string workspaceName) => Engine(workspaceName).Workspace.Config.Limits.MaxConcurrentRuns;
 
-    private RunEngine Engine(string workspaceName) =>
-        _engines.GetOrAdd(workspaceName, name => new RunEngine(data.OpenWorkspace(name), new EngineOptions
+    private RunEngine Engine(string workspaceName) => Current(workspaceName).Engine;
+
+    /// <summary>A workspace's engine, built from its baton.yaml as it was then (stamp), and what that file asks of the server's environment.</summary>
+    private sealed record WorkspaceEngine(RunEngine Engine, (DateTime Modified, long Length) Stamp, string? EnvironmentRefusal);
+
+    /// <summary>
+    /// The workspace's engine, rebuilt when baton.yaml changed (through the API or by hand): the next
+    /// run uses the new settings. One stat per call; the file is read and parsed only when it changed,
+    /// not for every run started (W3).
+    /// </summary>
+    private WorkspaceEngine Current(string workspaceName)
+    {
+        var configFile = Path.Combine(data.WorkspacePath(workspaceName), Workspace.ConfigFileName);
+        var info = new FileInfo(configFile);
+        var stamp = info.Exists ? (info.LastWriteTimeUtc, info.Length) : (DateTime.MinValue, -1L);
+        if (_engines.TryGetValue(workspaceName, out var current) && current.Stamp == stamp) return current;
+        var engine = new RunEngine(data.OpenWorkspace(workspaceName), new EngineOptions
         {
             BaseEnvironment = ServerEnvironment.ForAgents(),
             Slots = _slots,
             Runners = settings.Runners ?? ServerEnvironment.Runners(data, settings),
-            IsolationFor = workspace => Confine(name, workspace),
+            IsolationFor = workspace => Confine(workspaceName, workspace),
             OnEvent = (run, appended) =>
             {
                 metrics.EventWritten();
                 NotifyTaken(run, appended);
             },
-            OnWarning = message => logger.LogWarning("{Workspace}: {Message}", name, message),
-        }));
+            OnWarning = message => logger.LogWarning("{Workspace}: {Message}", workspaceName, message),
+        });
+        // Two requests may rebuild at once: both engines are equal, the last one stays.
+        return _engines[workspaceName] = new WorkspaceEngine(engine, stamp, EnvironmentRefusal(workspaceName, configFile));
+    }
 
-    /// <summary>baton.yaml changed (e.g. through the API): the next run uses the new settings.</summary>
+    /// <summary>baton.yaml was replaced (through the API): the next run uses the new settings even if its stamp looks the same.</summary>
     public void Reload(string workspaceName) => _engines.TryRemove(workspaceName, out _);
 
     private static string Key(string workspace, string runId) => $"{workspace}/{runId}";

@@ -52,20 +52,27 @@ public class TenancyLimitsTests
     }
 
     [Fact]
-    public async Task EnvReference_InAWorkspaceConfig_IsRefusedOnTheServer()
+    public async Task EnvReference_InAWorkspaceConfig_IsRefusedOnTheServer_AsSoonAsTheFileSaysSo()
     {
         await using var server = await TestServer.StartAsync();
         using var owner = server.Client(server.Token("default", Role.Owner));
-        File.WriteAllText(Path.Combine(server.Data.WorkspacePath("default"), "baton.yaml"), """
+        await owner.PutAsync("/api/workspaces/default/chains/counted", TestServer.Yaml(Counted));
+        var config = Path.Combine(server.Data.WorkspacePath("default"), "baton.yaml");
+        Assert.Equal(HttpStatusCode.Created, (await owner.PostAsync("/api/workspaces/default/runs", TestServer.Json(new { chain = "counted" }))).StatusCode);
+
+        // Edited by hand while the server runs: the next run sees it (the server keeps the parsed file only while it is unchanged).
+        File.WriteAllText(config, """
             providers:
               default:
                 type: openai
                 api_key: ${env:PATH}
             """);
-        await owner.PutAsync("/api/workspaces/default/chains/counted", TestServer.Yaml(Counted));
         var start = await owner.PostAsync("/api/workspaces/default/runs", TestServer.Json(new { chain = "counted" }));
         Assert.Equal(HttpStatusCode.UnprocessableEntity, start.StatusCode);
         Assert.Contains("${env:PATH}", await start.Content.ReadAsStringAsync());
+
+        File.WriteAllText(config, "limits:\n  max_concurrent_runs: 2\n");
+        Assert.Equal(HttpStatusCode.Created, (await owner.PostAsync("/api/workspaces/default/runs", TestServer.Json(new { chain = "counted" }))).StatusCode);
     }
 
     [Fact]
