@@ -29,8 +29,9 @@ public static class RunsApi
             catch (ChainValidationException e) { return ChainsApi.ValidationProblem(data, ws, e.Errors); }
             try
             {
-                var run = await host.StartRunAsync(ws, chain, yaml, request.Inputs ?? []);
-                await Workspaces.AuditLog.AppendAsync(data.WorkspacePath(ws), http.Caller().Name, "api", "run.start", run.Id, chain.Name);
+                var (run, durable) = host.StartRun(ws, chain, yaml, request.Inputs ?? []);
+                // One commit round for the run's folder and the audit line, not one after the other.
+                await Task.WhenAll(durable, Workspaces.AuditLog.AppendAsync(data.WorkspacePath(ws), http.Caller().Name, "api", "run.start", run.Id, chain.Name));
                 return Results.Created($"/api/workspaces/{ws}/runs/{run.Id}", new { id = run.Id });
             }
             catch (InputException e)

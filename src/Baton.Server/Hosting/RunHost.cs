@@ -68,12 +68,13 @@ public sealed class RunHost(DataRoot data, ServerMetrics metrics, ServerSettings
     public int ActiveCount => _active.Count;
     public int ParkedCount => _parked.Count;
 
-    public async Task<RunFolder> StartRunAsync(string workspaceName, Chain chain, string chainYaml, IReadOnlyDictionary<string, string> inputs)
+    /// <summary>Creates the run and starts (or queues) it; Durable completes once the run would survive a crash, for the caller to await before answering.</summary>
+    public (RunFolder Run, Task Durable) StartRun(string workspaceName, Chain chain, string chainYaml, IReadOnlyDictionary<string, string> inputs)
     {
-        var run = await RunCreator.CreateAsync(Engine(workspaceName).Workspace, chain, chainYaml, inputs, GroupCommitter.Shared);
+        var (run, durable) = RunCreator.Create(Engine(workspaceName).Workspace, chain, chainYaml, inputs, GroupCommitter.Shared);
         metrics.RunStarted();
         Launch(workspaceName, run);
-        return run;
+        return (run, durable);
     }
 
     /// <summary>

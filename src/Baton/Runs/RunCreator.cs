@@ -14,8 +14,22 @@ namespace Baton.Runs;
 /// </summary>
 public static class RunCreator
 {
+    /// <summary>Creates the run's folder and returns once it is durable.</summary>
     /// <exception cref="InputException">An input is unknown or a required one is missing.</exception>
     public static async Task<RunFolder> CreateAsync(Workspace workspace, Chain chain, string chainYaml,
+        IReadOnlyDictionary<string, string> inputs, GroupCommitter committer, CancellationToken cancellationToken = default)
+    {
+        var (run, durable) = Create(workspace, chain, chainYaml, inputs, committer, cancellationToken);
+        await durable;
+        return run;
+    }
+
+    /// <summary>
+    /// Creates the run's folder; Durable completes once it would survive a crash. Await it before telling
+    /// anyone the run exists — together with anything else to commit (the server's audit line), so both share one round.
+    /// </summary>
+    /// <exception cref="InputException">An input is unknown or a required one is missing.</exception>
+    public static (RunFolder Run, Task Durable) Create(Workspace workspace, Chain chain, string chainYaml,
         IReadOnlyDictionary<string, string> inputs, GroupCommitter committer, CancellationToken cancellationToken = default)
     {
         var resolved = ResolveInputs(chain, inputs);
@@ -47,8 +61,7 @@ public static class RunCreator
         }
         WriteNew(run.InputsFile, JsonSerializer.SerializeToUtf8Bytes(resolved, RunJson.Default.DictionaryStringString));
         // The folder itself must survive a crash before its first event is acknowledged.
-        await Task.WhenAll(committer.Commit(null, run.Path, run.Path), committer.Commit(null, run.RunsRoot, run.RunsRoot));
-        return run;
+        return (run, Task.WhenAll(committer.Commit(null, run.Path, run.Path), committer.Commit(null, run.RunsRoot, run.RunsRoot)));
     }
 
     private static void WriteNew(string path, byte[] bytes) => Libc.CreateAndWrite(path, bytes, createNew: true).Dispose();
