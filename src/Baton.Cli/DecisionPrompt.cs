@@ -7,7 +7,7 @@ namespace Baton.Cli;
 internal static class DecisionPrompt
 {
     /// <returns>False when the person declined to answer now (the run stays waiting).</returns>
-    public static async Task<bool> AskAsync(RunFolder run)
+    public static async Task<bool> AskAsync(Workspaces.Workspace workspace, RunFolder run)
     {
         var events = EventReader.ReadAll(run.Events);
         var state = RunState.Fold(events);
@@ -40,7 +40,7 @@ internal static class DecisionPrompt
                     Console.Write("comment (optional): ");
                     comment = Console.ReadLine() ?? "";
                 }
-                await DecisionInbox.SubmitAsync(run, agent.Name, decision, comment, Environment.UserName);
+                await DecisionInbox.SubmitAsync(run, agent.Name, decision, DecisionInbox.MaskComment(workspace, comment), Environment.UserName);
                 break;
             }
         }

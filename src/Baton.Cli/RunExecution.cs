@@ -26,7 +26,7 @@ public static class RunExecution
         // At a decision: ask here when a person is at the terminal, then carry on with the answer.
         while (outcome.Status == RunStatus.Waiting && !json && Terminal.StdinIsTerminal && !cancel.IsCancellationRequested)
         {
-            if (!await DecisionPrompt.AskAsync(run)) break;
+            if (!await DecisionPrompt.AskAsync(workspace, run)) break;
             outcome = await view.Show(() => engine.RunAsync(run, cancel.Token));
         }
         var summary = RunSummary.Load(run);

@@ -28,7 +28,7 @@ public static class DecideCommand
             var comment = parse.GetValue(message);
             if (decision == "changes" && string.IsNullOrWhiteSpace(comment))
                 throw new UsageException("'changes' needs a comment (-m \"what to change\"): it is the feedback the agent re-runs with");
-            var source = await DecisionInbox.SubmitAsync(run, agent, decision, comment ?? "", Environment.UserName);
+            var source = await DecisionInbox.SubmitAsync(run, agent, decision, DecisionInbox.MaskComment(workspace, comment), Environment.UserName);
             Console.WriteLine($"{agent}: {decision} recorded");
             if (RunLock.IsHeld(run.LockFile))
             {

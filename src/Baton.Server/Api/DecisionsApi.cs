@@ -31,6 +31,7 @@ public static class DecisionsApi
             if (RunsApi.Find(data, ws, id) is not { } run) return RunsApi.NoRun(id);
             if (request.Decision is not ("approve" or "reject" or "changes")) return Problems.BadRequest("'decision' must be approve, reject or changes");
             if (request.Decision == "changes" && string.IsNullOrWhiteSpace(request.Comment)) return Problems.BadRequest("'changes' needs a comment: it is the feedback the agent re-runs with");
+            var comment = DecisionInbox.MaskComment(host.WorkspaceOf(ws), request.Comment);
             // Listen for the engine's word before the file exists: a parked run's watch may take it at once.
             var inboxFile = DecisionInbox.InboxFileName(agent);
             var (taken, registration) = host.WhenTaken(id, inboxFile);
@@ -39,7 +40,7 @@ public static class DecisionsApi
             {
                 try
                 {
-                    await DecisionInbox.SubmitAsync(run, agent, request.Decision, request.Comment ?? "", http.Caller().Name, request.ShownHash, inboxFile);
+                    await DecisionInbox.SubmitAsync(run, agent, request.Decision, comment, http.Caller().Name, request.ShownHash, inboxFile);
                 }
                 catch (DecisionRefusedException e)
                 {
@@ -51,7 +52,7 @@ public static class DecisionsApi
             }
             if (verdict.Refusal is { } refusal) return Problems.Conflict(refusal);
             await Task.WhenAll(verdict.Durable,
-                Workspaces.AuditLog.AppendAsync(data.WorkspacePath(ws), http.Caller().Name, "api", $"decision.{request.Decision}", $"{id}/{agent}", request.Comment));
+                Workspaces.AuditLog.AppendAsync(data.WorkspacePath(ws), http.Caller().Name, "api", $"decision.{request.Decision}", $"{id}/{agent}", comment));
             return Results.Ok(new { run = id, agent, decision = request.Decision });
         }).Requires(data, Role.Reviewer);
     }

@@ -202,6 +202,9 @@ public sealed class RunHost(DataRoot data, ServerMetrics metrics, ServerSettings
               $"store the value as a workspace secret (PUT /api/workspaces/{workspaceName}/secrets/NAME) and write ${{secret:NAME}}, or ask the operator to allow it (baton serve --allow-env NAME)";
     }
 
+    /// <summary>The workspace as its runs see it now (baton.yaml parsed when it last changed).</summary>
+    public Workspace WorkspaceOf(string workspaceName) => Engine(workspaceName).Workspace;
+
     private int? Limit(string workspaceName) => Engine(workspaceName).Workspace.Config.Limits.MaxConcurrentRuns;
 
     private RunEngine Engine(string workspaceName) => Current(workspaceName).Engine;

@@ -29,6 +29,13 @@ public static class DecisionInbox
             fileName: fileName);
     }
 
+    /// <summary>
+    /// A reviewer's comment with every secret of the workspace masked: it is written into the run's inbox,
+    /// its events and the audit log, and a pasted error message can hold a token.
+    /// </summary>
+    public static string MaskComment(Workspaces.Workspace workspace, string? comment) =>
+        string.IsNullOrEmpty(comment) ? "" : Secrets.SecretMasker.ForWorkspace(workspace).Apply(comment);
+
     /// <summary>A fresh name for an answer to this decision agent's inbox file.</summary>
     public static string InboxFileName(string agent) => InboxWriter.NewFileName(EventTypes.For(agent, EventTypes.Decided));
 

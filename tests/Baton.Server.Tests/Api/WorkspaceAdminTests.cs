@@ -69,6 +69,26 @@ public class WorkspaceAdminTests
     }
 
     [Fact]
+    public async Task ASecretPastedIntoADecisionComment_IsMaskedEverywhereItIsWritten()
+    {
+        await using var server = await TestServer.StartAsync();
+        using var owner = server.Client(server.Token("default", Role.Owner));
+        // Stored in the workspace but declared by no agent of the chain: the comment is masked all the same.
+        await owner.PutAsync("/api/workspaces/default/secrets/TOKEN", new StringContent(SecretValue));
+        var id = await DecisionFlowTests.StartReviewRun(owner);
+
+        var answer = await owner.PostAsync($"/api/workspaces/default/runs/{id}/decisions/review",
+            TestServer.Json(new { decision = "changes", comment = $"it failed with: 401 for key {SecretValue}" }));
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        await TestServer.WaitForStatus(owner, "default", id, "waiting"); // round 2, draft re-ran with the feedback
+
+        Assert.Contains("401 for key ***", await owner.GetStringAsync($"/api/workspaces/default/runs/{id}/events"));
+        Assert.Contains("401 for key ***", await owner.GetStringAsync("/api/workspaces/default/audit"));
+        foreach (var file in Directory.EnumerateFiles(server.DataPath, "*", SearchOption.AllDirectories))
+            Assert.False(File.ReadAllText(file).Contains(SecretValue, StringComparison.Ordinal), $"{file} holds the secret");
+    }
+
+    [Fact]
     public async Task LogsOfARunningAgent_AreServedMasked_ThoughTheFileIsNotYet()
     {
         await using var server = await TestServer.StartAsync();

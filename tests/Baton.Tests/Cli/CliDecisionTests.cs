@@ -33,6 +33,32 @@ public class CliDecisionTests
     }
 
     [Fact]
+    public async Task ASecretInADecideComment_IsMaskedInTheRunsFiles()
+    {
+        using var ws = new TestWorkspace();
+        var key = Path.Combine(ws.Root, "..", Path.GetFileName(ws.Root) + "-master.key");
+        var env = new Dictionary<string, string> { ["BATON_MASTER_KEY"] = key };
+        ws.Write("baton.yaml", "");
+        ws.Write("chains/review.yaml", Chain);
+        using (var set = BatonCli.Start(ws.Root, env, "secret", "set", "DEPLOY_TOKEN"))
+        {
+            await set.StandardInput.WriteAsync("tok-1234567890");
+            set.StandardInput.Close();
+            await set.WaitForExitAsync();
+        }
+        Assert.Equal(4, (await BatonCli.RunAsync(ws.Root, env, "run", "review")).ExitCode);
+
+        var changes = await BatonCli.RunAsync(ws.Root, env, "decide", "last", "review", "changes", "-m", "the deploy said: bad token tok-1234567890");
+        Assert.True(changes.ExitCode == 4, changes.ToString());
+
+        var runFolder = Directory.GetDirectories(Path.Combine(ws.Root, "runs")).Single();
+        Assert.Contains("bad token ***", File.ReadAllText(Path.Combine(runFolder, "agents", "draft", "output"))); // the feedback the agent got
+        foreach (var file in Directory.EnumerateFiles(runFolder, "*", SearchOption.AllDirectories))
+            Assert.False(File.ReadAllText(file).Contains("tok-1234567890", StringComparison.Ordinal), $"{file} holds the secret");
+        File.Delete(key);
+    }
+
+    [Fact]
     public async Task Reject_Exit3()
     {
         using var ws = new TestWorkspace();
