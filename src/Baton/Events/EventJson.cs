@@ -13,12 +13,18 @@ public static class EventJson
     /// </summary>
     [ThreadStatic] private static (ArrayBufferWriter<byte> Buffer, Utf8JsonWriter Writer)? t_indented, t_compact;
 
+    /// <summary>
+    /// Event files are read by people (`cat events/*`): an apostrophe or a non-ASCII letter stays as it
+    /// is, not \u0027. They are files and JSON API answers, never embedded in an HTML page.
+    /// </summary>
+    private static readonly System.Text.Encodings.Web.JavaScriptEncoder Readable = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+
     private static Utf8JsonWriter Writer(ref (ArrayBufferWriter<byte> Buffer, Utf8JsonWriter Writer)? slot, bool indented, out ArrayBufferWriter<byte> buffer)
     {
         if (slot is not { } reused)
         {
             var fresh = new ArrayBufferWriter<byte>(512);
-            slot = reused = (fresh, new Utf8JsonWriter(fresh, new JsonWriterOptions { Indented = indented }));
+            slot = reused = (fresh, new Utf8JsonWriter(fresh, new JsonWriterOptions { Indented = indented, Encoder = Readable }));
         }
         reused.Buffer.ResetWrittenCount();
         reused.Writer.Reset(reused.Buffer);

@@ -96,7 +96,7 @@ public static class Planner
     {
         var failed = state.Agents.Values.Where(a => a.Status == AgentStatus.Failed).ToList();
         if (failed.Count > 0)
-            return new FinishRun(RunStatus.Failed, $"agent {string.Join(", ", failed.Select(f => f.Reason is null ? $"'{f.Name}'" : $"'{f.Name}' ({f.Reason})"))} failed");
+            return new FinishRun(RunStatus.Failed, string.Join("; ", failed.Select(f => $"agent '{f.Name}' failed{(f.FailureMessage ?? f.Reason) switch { null => "", var why => $": {why}" }}")));
         var handled = chain.Agents.SelectMany(a => a.On).ToHashSet(StringComparer.Ordinal);
         var rejected = state.Agents.Values.Where(a => a.Status == AgentStatus.Rejected && !handled.Contains(EventTypes.For(a.Name, EventTypes.Rejected))).Select(a => a.Name).ToList();
         if (rejected.Count > 0) return new FinishRun(RunStatus.Rejected, $"decision {string.Join(", ", rejected.Select(r => $"'{r}'"))} was rejected");

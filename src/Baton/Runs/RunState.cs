@@ -100,6 +100,7 @@ public sealed class RunState
                 agent.Status = AgentStatus.Failed;
                 agent.FinishedAt = e.Time;
                 agent.Reason = e.GetString("reason");
+                agent.FailureMessage = e.GetString("message");
                 agent.RetryAt = e.GetBool("retry") ? e.Time.AddMilliseconds(e.GetInt64("retry_in_ms") ?? 0) : null;
                 break;
             case EventTypes.Waiting:
@@ -164,6 +165,9 @@ public sealed class AgentState(string name)
     /// <summary>Set while a failed attempt will be retried: the earliest time of the next attempt.</summary>
     public DateTimeOffset? RetryAt { get; set; }
     public string? Reason { get; set; }
+
+    /// <summary>What its last failure said (e.g. "exited with code 3"), for the run's own reason.</summary>
+    public string? FailureMessage { get; set; }
 
     /// <summary>A decision agent's answer once decided (approve, reject, changes), until the engine acts on it.</summary>
     public string? Decision { get; set; }

@@ -68,7 +68,7 @@ public class CliRunTests
         var run = await BatonCli.RunAsync(ws.Root, "run", "chains/bad.yaml");
         Assert.Equal(1, run.ExitCode);
         Assert.Contains("the database is on fire", run.Stdout);
-        Assert.Contains("agent 'broken' (exit) failed", run.Stdout);
+        Assert.Contains("agent 'broken' failed: exited with code 3", run.Stdout);
         Assert.Contains("baton logs", run.Stdout);
         var show = JsonDocument.Parse((await BatonCli.RunAsync(ws.Root, "show", "last", "--json")).Stdout).RootElement;
         Assert.Equal("skipped", show.GetProperty("agents").GetProperty("after").GetProperty("status").GetString());

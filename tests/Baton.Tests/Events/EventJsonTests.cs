@@ -1,0 +1,21 @@
+using System.Text;
+using Baton.Events;
+
+namespace Baton.Tests.Events;
+
+public class EventJsonTests
+{
+    [Fact]
+    public void EventFiles_KeepApostrophesAndLetters_AsPeopleWroteThem_AndRoundTrip()
+    {
+        var e = new RunEvent(7, "review.decided", "review", 1, DateTimeOffset.UnixEpoch,
+            EventJson.Data(("comment", "don't ship the naïve <draft> & \"quotes\"\nline two")));
+
+        var text = Encoding.UTF8.GetString(EventJson.Serialize(e));
+
+        Assert.Contains("don't ship the naïve <draft> & \\\"quotes\\\"\\nline two", text); // only what JSON itself requires is escaped
+        Assert.Contains("\"time\": \"1970-01-01T00:00:00.000000Z\"", text);
+        var back = EventJson.Deserialize(Encoding.UTF8.GetBytes(text));
+        Assert.Equal("don't ship the naïve <draft> & \"quotes\"\nline two", back.GetString("comment"));
+    }
+}
