@@ -46,7 +46,7 @@ public static class ChainsApi
             var temp = file + ".tmp";
             await File.WriteAllTextAsync(temp, yaml);
             File.Move(temp, file, overwrite: true);
-            await Workspaces.AuditLog.AppendAsync(data.WorkspacePath(ws), http.Caller().Name, "api", "chain.put", name);
+            await http.AuditAsync(data, ws, "chain.put", name);
             return existed ? Results.Ok(Describe(data, ws, file)) : Results.Created($"/api/workspaces/{ws}/chains/{name}", Describe(data, ws, file));
         }).Requires(data, Role.Editor);
     }

@@ -52,7 +52,7 @@ public static class DecisionsApi
             }
             if (verdict.Refusal is { } refusal) return Problems.Conflict(refusal);
             await Task.WhenAll(verdict.Durable,
-                Workspaces.AuditLog.AppendAsync(data.WorkspacePath(ws), http.Caller().Name, "api", $"decision.{request.Decision}", $"{id}/{agent}", comment));
+                http.AuditAsync(data, ws, $"decision.{request.Decision}", $"{id}/{agent}", comment));
             return Results.Ok(new { run = id, agent, decision = request.Decision });
         }).Requires(data, Role.Reviewer);
     }

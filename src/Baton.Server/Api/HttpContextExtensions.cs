@@ -9,6 +9,13 @@ internal static class HttpContextExtensions
 {
     public static Caller Caller(this HttpContext context) =>
         context.Items[typeof(Caller)] as Caller ?? throw new InvalidOperationException("no authenticated caller; AuthMiddleware must run first");
+
+    /// <summary>Appends the caller's action to the workspace's audit log: who by name and by token id (two tokens may share a name).</summary>
+    public static Task AuditAsync(this HttpContext context, DataRoot data, string workspace, string action, string target, string? detail = null)
+    {
+        var caller = context.Caller();
+        return Workspaces.AuditLog.AppendAsync(data.WorkspacePath(workspace), caller.Name, "api", action, target, detail, caller.TokenId);
+    }
 }
 
 /// <summary>

@@ -31,7 +31,7 @@ public static class RunsApi
             {
                 var (run, durable) = host.StartRun(ws, chain, yaml, request.Inputs ?? []);
                 // One commit round for the run's folder and the audit line, not one after the other.
-                await Task.WhenAll(durable, Workspaces.AuditLog.AppendAsync(data.WorkspacePath(ws), http.Caller().Name, "api", "run.start", run.Id, chain.Name));
+                await Task.WhenAll(durable, http.AuditAsync(data, ws, "run.start", run.Id, chain.Name));
                 return Results.Created($"/api/workspaces/{ws}/runs/{run.Id}", new { id = run.Id });
             }
             catch (InputException e)
@@ -71,7 +71,7 @@ public static class RunsApi
             var summary = RunSummary.Load(run);
             if (RunStatus.IsFinished(summary.Status)) return Problems.Conflict($"run {id} already {summary.Status}");
             await InboxWriter.WriteAsync(run.Inbox, EventTypes.RunCancel, EventJson.Data(("by", http.Caller().Name)));
-            await Workspaces.AuditLog.AppendAsync(data.WorkspacePath(ws), http.Caller().Name, "api", "run.cancel", id);
+            await http.AuditAsync(data, ws, "run.cancel", id);
             host.Launch(ws, run, skipQueue: true);
             return Results.Accepted($"/api/workspaces/{ws}/runs/{id}", new { id, status = "cancelling" });
         }).Requires(data, Role.Editor);

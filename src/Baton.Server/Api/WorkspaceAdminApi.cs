@@ -31,14 +31,14 @@ public static class WorkspaceAdminApi
             if (buffer.Length is 0 or > MaxSecretBytes) return Problems.BadRequest("the secret's value is the request body: 1 byte to 64 KiB");
             var value = Encoding.UTF8.GetString(buffer.ToArray()).TrimEnd('\n', '\r');
             data.OpenWorkspace(ws).Secrets().Set(name, value);
-            await AuditLog.AppendAsync(data.WorkspacePath(ws), http.Caller().Name, "api", "secret.set", name);
+            await http.AuditAsync(data, ws, "secret.set", name);
             return Results.NoContent();
         }).Requires(data, Role.Owner);
 
         ws.MapDelete("/secrets/{name}", async (string ws, string name, HttpContext http) =>
         {
             if (!SecretStore.IsValidName(name) || !data.OpenWorkspace(ws).Secrets().Remove(name)) return Problems.NotFound($"no secret '{name}'");
-            await AuditLog.AppendAsync(data.WorkspacePath(ws), http.Caller().Name, "api", "secret.delete", name);
+            await http.AuditAsync(data, ws, "secret.delete", name);
             return Results.NoContent();
         }).Requires(data, Role.Owner);
 
@@ -77,7 +77,7 @@ public static class WorkspaceAdminApi
             }
             File.Move(temp, file, overwrite: true);
             host.Reload(ws);
-            await AuditLog.AppendAsync(data.WorkspacePath(ws), http.Caller().Name, "api", "config.put", Workspace.ConfigFileName);
+            await http.AuditAsync(data, ws, "config.put", Workspace.ConfigFileName);
             return Results.Ok(new { saved = Workspace.ConfigFileName });
         }).Requires(data, Role.Owner);
 

@@ -21,11 +21,13 @@ public static class AuditLog
         [property: JsonPropertyName("via")] string Via,
         [property: JsonPropertyName("action")] string Action,
         [property: JsonPropertyName("target")] string Target,
-        [property: JsonPropertyName("detail")] string? Detail);
+        [property: JsonPropertyName("detail")] string? Detail,
+        [property: JsonPropertyName("token"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Token = null);
 
-    public static Task AppendAsync(string workspaceRoot, string who, string via, string action, string target, string? detail = null)
+    /// <param name="token">The API token's id (never the token) when the action came through the API.</param>
+    public static Task AppendAsync(string workspaceRoot, string who, string via, string action, string target, string? detail = null, string? token = null)
     {
-        var line = JsonSerializer.Serialize(new Entry(DateTimeOffset.UtcNow, who, via, action, target, detail), AuditJson.Default.Entry) + "\n";
+        var line = JsonSerializer.Serialize(new Entry(DateTimeOffset.UtcNow, who, via, action, target, detail, token), AuditJson.Default.Entry) + "\n";
         var path = Path.Combine(workspaceRoot, FileName);
         var handle = Libc.CreateAndWrite(path, Encoding.UTF8.GetBytes(line), append: true, mode: 0b110_000_000);
         return Events.GroupCommitter.Shared.Commit(handle, path, workspaceRoot); // fsyncs and closes it

@@ -123,7 +123,10 @@ public class WorkspaceAdminTests
     public async Task Audit_RecordsWhoDidWhat()
     {
         await using var server = await TestServer.StartAsync();
-        using var owner = server.Client(server.Token("default", Role.Owner));
+        server.Token("default", Role.Viewer); // makes the workspace
+        var (token, record) = server.Tokens.Create("default", Role.Owner, "owner@default");
+        server.Tokens.Create("default", Role.Owner, "owner@default"); // another token of the same name: the id tells them apart
+        using var owner = server.Client(token);
         var id = await DecisionFlowTests.StartReviewRun(owner);
         await owner.PostAsync($"/api/workspaces/default/runs/{id}/decisions/review", TestServer.Json(new { decision = "approve", comment = "ok by me" }));
         await owner.PutAsync("/api/workspaces/default/secrets/K", new StringContent("value-123456"));
@@ -132,6 +135,8 @@ public class WorkspaceAdminTests
         var actions = audit.Select(e => e.GetProperty("action").GetString()).ToList();
         Assert.Equal(["secret.set", "decision.approve", "run.start", "chain.put"], actions);
         Assert.All(audit, e => Assert.Equal("owner@default", e.GetProperty("who").GetString()));
+        Assert.All(audit, e => Assert.Equal(record.Id, e.GetProperty("token").GetString()));
+        Assert.DoesNotContain(token, await owner.GetStringAsync("/api/workspaces/default/audit"));
         Assert.Equal($"{id}/review", audit[1].GetProperty("target").GetString());
         Assert.DoesNotContain("value-123456", await owner.GetStringAsync("/api/workspaces/default/audit"));
         using var viewer = server.Client(server.Token("default", Role.Viewer));
