@@ -59,6 +59,13 @@ public static class DecisionsApi
 
     private static IEnumerable<Card> CardsOf(RunFolder run)
     {
+        // Most of a workspace's history is finished runs: remembered once seen (the inbox polls every few seconds).
+        if (RunSummary.IsKnownFinished(run)) yield break;
+        if (EventReader.ReadLast(run.Events) is { Type: EventTypes.RunFinished })
+        {
+            RunSummary.LoadRemembered(run);
+            yield break;
+        }
         var events = EventReader.ReadAll(run.Events);
         var state = RunState.Fold(events);
         if (state.Status != RunStatus.Waiting) yield break;

@@ -42,13 +42,13 @@ public static class RunsApi
 
         runs.MapGet("/", (string ws, string? status) =>
         {
-            var list = RunFolder.All(Path.Combine(data.WorkspacePath(ws), "runs")).Select(RunSummary.Load)
+            var list = RunFolder.All(Path.Combine(data.WorkspacePath(ws), "runs")).Select(RunSummary.LoadRemembered)
                 .Where(s => status is null || s.Status == status).Reverse().ToList();
             return Results.Ok(list);
         }).Requires(data, Role.Viewer);
 
         runs.MapGet("/{id}", (string ws, string id) =>
-            Find(data, ws, id) is { } run ? Results.Ok(RunSummary.Load(run)) : NoRun(id)).Requires(data, Role.Viewer);
+            Find(data, ws, id) is { } run ? Results.Ok(RunSummary.LoadRemembered(run)) : NoRun(id)).Requires(data, Role.Viewer);
 
         runs.MapGet("/{id}/events", async (string ws, string id, HttpContext http) =>
         {

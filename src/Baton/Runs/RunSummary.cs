@@ -32,6 +32,29 @@ public sealed record RunSummary(
             agents.Values.Sum(a => a.CostUsd), agents);
     }
 
+    /// <summary>
+    /// Load, remembering finished runs: nothing changes a finished run's events, so a host that lists
+    /// runs over and over (the web UI polls every 2 s) reads each one's history once, not on every poll.
+    /// Runs still going are always read afresh.
+    /// </summary>
+    public static RunSummary LoadRemembered(RunFolder run)
+    {
+        if (FinishedRuns.TryGetValue(run.Path, out var known)) return known;
+        var summary = Load(run);
+        if (RunStatus.IsFinished(summary.Status))
+        {
+            if (FinishedRuns.Count >= FinishedCapacity) FinishedRuns.Clear(); // a very long history: start over rather than track recency
+            FinishedRuns[run.Path] = summary;
+        }
+        return summary;
+    }
+
+    /// <summary>Whether LoadRemembered knows the run as finished (then it has nothing pending, no decision waiting).</summary>
+    public static bool IsKnownFinished(RunFolder run) => FinishedRuns.ContainsKey(run.Path);
+
+    private const int FinishedCapacity = 10_000; // ~1 KB each
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, RunSummary> FinishedRuns = new(StringComparer.Ordinal);
+
     /// <summary>True when the run is not finished and no engine holds it: it needs `baton resume`.</summary>
     public static bool IsOrphaned(RunFolder run, RunSummary summary) =>
         !RunStatus.IsFinished(summary.Status) && summary.Status != RunStatus.Waiting && !RunLock.IsHeld(run.LockFile);

@@ -38,6 +38,9 @@ public class DecisionFlowTests
         using var owner = server.Client(server.Token("default", Role.Owner));
         var id = await StartReviewRun(owner);
 
+        async Task<string?> ListedStatus() => (await TestServer.ReadJson(await owner.GetAsync("/api/workspaces/default/runs")))
+            .EnumerateArray().Single(r => r.GetProperty("id").GetString() == id).GetProperty("status").GetString();
+        Assert.Equal("waiting", await ListedStatus()); // listed (and so read) while waiting: only finished runs are remembered
         var cards = await TestServer.ReadJson(await owner.GetAsync("/api/workspaces/default/decisions"));
         var card = Assert.Single(cards.EnumerateArray());
         Assert.Equal(id, card.GetProperty("run").GetString());
@@ -48,6 +51,7 @@ public class DecisionFlowTests
         Assert.Equal(HttpStatusCode.OK, approve.StatusCode);
         var run = await TestServer.WaitForStatus(owner, "default", id, "succeeded");
         Assert.Equal("done", run.GetProperty("agents").GetProperty("publish").GetProperty("status").GetString());
+        Assert.Equal("succeeded", await ListedStatus());
 
         var again = await owner.PostAsync($"/api/workspaces/default/runs/{id}/decisions/review", TestServer.Json(new { decision = "reject" }));
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
