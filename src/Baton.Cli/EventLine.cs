@@ -27,5 +27,5 @@ public static class EventLine
         return $"{time}  {e.Type}{(string.IsNullOrEmpty(detail) ? "" : "  " + detail)}";
     }
 
-    public static string Json(RunEvent e) => JsonSerializer.Serialize(JsonDocument.Parse(EventJson.Serialize(e)).RootElement);
+    public static string Json(RunEvent e) => EventJson.ToLine(e);
 }

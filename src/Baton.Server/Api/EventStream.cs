@@ -33,9 +33,8 @@ internal static class EventStream
             var finished = false;
             foreach (var e in EventReader.ReadAll(run.Events, afterSeq: last))
             {
-                var json = JsonSerializer.Serialize(JsonDocument.Parse(EventJson.Serialize(e)).RootElement);
                 // No `event:` field: every event arrives as a plain message (EventSource.onmessage), custom types too.
-                await http.Response.WriteAsync($"id: {e.Seq}\ndata: {json}\n\n", Encoding.UTF8, cancel);
+                await http.Response.WriteAsync($"id: {e.Seq}\ndata: {EventJson.ToLine(e)}\n\n", Encoding.UTF8, cancel);
                 last = e.Seq;
                 finished |= e.Type == EventTypes.RunFinished;
                 sinceWrite.Restart();

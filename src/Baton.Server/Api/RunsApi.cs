@@ -105,10 +105,10 @@ public static class RunsApi
     internal static string EventsJson(IEnumerable<RunEvent> events)
     {
         using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             writer.WriteStartArray();
-            foreach (var e in events) JsonDocument.Parse(EventJson.Serialize(e)).RootElement.WriteTo(writer);
+            foreach (var e in events) EventJson.Write(writer, e);
             writer.WriteEndArray();
         }
         return System.Text.Encoding.UTF8.GetString(buffer.ToArray());

@@ -32,9 +32,28 @@ public static class EventJson
         return reused.Writer;
     }
 
+    /// <summary>The event file's bytes: indented, one trailing newline.</summary>
     public static byte[] Serialize(RunEvent e)
     {
         var w = Writer(ref t_indented, indented: true, out var buffer);
+        Write(w, e);
+        w.Flush();
+        buffer.Write("\n"u8);
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>The event on one line (`baton events --json`, a server-sent event's data).</summary>
+    public static string ToLine(RunEvent e)
+    {
+        var w = Writer(ref t_compact, indented: false, out var buffer);
+        Write(w, e);
+        w.Flush();
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    /// <summary>Writes the event as its JSON object into any writer (an array of them, say).</summary>
+    public static void Write(Utf8JsonWriter w, RunEvent e)
+    {
         w.WriteStartObject();
         w.WriteNumber("seq", e.Seq);
         w.WriteString("type", e.Type);
@@ -48,9 +67,6 @@ public static class EventJson
         if (e.Data is { } data) data.WriteTo(w); else w.WriteStartObject();
         if (e.Data is null) w.WriteEndObject();
         w.WriteEndObject();
-        w.Flush();
-        buffer.Write("\n"u8);
-        return buffer.WrittenSpan.ToArray();
     }
 
     /// <exception cref="JsonException">The bytes are not a complete event.</exception>

@@ -17,5 +17,10 @@ public class EventJsonTests
         Assert.Contains("\"time\": \"1970-01-01T00:00:00.000000Z\"", text);
         var back = EventJson.Deserialize(Encoding.UTF8.GetBytes(text));
         Assert.Equal("don't ship the naïve <draft> & \"quotes\"\nline two", back.GetString("comment"));
+
+        var line = EventJson.ToLine(e); // `baton events --json`, a server-sent event's data: one line, the same object
+        Assert.DoesNotContain('\n', line);
+        Assert.Equal(back, EventJson.Deserialize(Encoding.UTF8.GetBytes(line)) with { Data = back.Data });
+        Assert.Equal("don't ship the naïve <draft> & \"quotes\"\nline two", EventJson.Deserialize(Encoding.UTF8.GetBytes(line)).GetString("comment"));
     }
 }
