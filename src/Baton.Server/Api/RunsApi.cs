@@ -54,15 +54,15 @@ public static class RunsApi
         {
             if (Find(data, ws, id) is not { } run) return NoRun(id);
             if (!http.Request.Headers.Accept.ToString().Contains("text/event-stream", StringComparison.Ordinal))
-                return Results.Text(EventsJson(EventReader.ReadAll(run.Events)), "application/json");
+                return Results.Text(EventJson.ToArray(EventReader.ReadAll(run.Events)), "application/json");
             await EventStream.WriteAsync(http, run);
             return Results.Empty;
         }).Requires(data, Role.Viewer);
 
-        runs.MapGet("/{id}/agents/{agent}/output", (string ws, string id, string agent) => AgentFile(data, ws, id, agent, "output"))
+        runs.MapGet("/{id}/agents/{agent}/output", (string ws, string id, string agent, RunHost host) => AgentFile(data, host, ws, id, agent, "output"))
             .Requires(data, Role.Viewer);
-        runs.MapGet("/{id}/agents/{agent}/logs/{stream}", (string ws, string id, string agent, string stream) =>
-            stream is "stdout" or "stderr" ? AgentFile(data, ws, id, agent, $"{stream}.log") : Problems.NotFound("logs are 'stdout' or 'stderr'"))
+        runs.MapGet("/{id}/agents/{agent}/logs/{stream}", (string ws, string id, string agent, string stream, RunHost host) =>
+            stream is "stdout" or "stderr" ? AgentFile(data, host, ws, id, agent, $"{stream}.log") : Problems.NotFound("logs are 'stdout' or 'stderr'"))
             .Requires(data, Role.Viewer);
 
         runs.MapPost("/{id}/cancel", async (string ws, string id, HttpContext http, RunHost host) =>
@@ -87,30 +87,18 @@ public static class RunsApi
     internal static IResult NoRun(string id) => Problems.NotFound($"no run '{id}'");
 
     /// <summary>Agent files are untrusted: served as plain text, never sniffed as HTML.</summary>
-    private static IResult AgentFile(DataRoot data, string ws, string id, string agent, string file)
+    private static IResult AgentFile(DataRoot data, RunHost host, string ws, string id, string agent, string file)
     {
         if (Find(data, ws, id) is not { } run) return NoRun(id);
         if (!ChainNames.Agent().IsMatch(agent)) return Problems.NotFound($"no agent '{agent}'");
         var path = Path.Combine(run.AgentDir(agent), file);
         if (!File.Exists(path) || SafePaths.IsSymlink(path) || SafePaths.IsSymlink(run.AgentDir(agent))) return Problems.NotFound($"agent '{agent}' has no {file} yet");
-        var masker = Secrets.SecretMasker.ForWorkspace(data.OpenWorkspace(ws));
+        var masker = Secrets.SecretMasker.ForWorkspace(host.WorkspaceOf(ws));
         if (masker.IsEmpty) return Results.File(path, "text/plain; charset=utf-8", enableRangeProcessing: true);
         // A running agent's files are masked on disk only when it exits: mask what is served meanwhile.
         const int MaxServed = 64 << 20;
         var bytes = SafePaths.ReadAgentFile(path, MaxServed);
         var text = System.Text.Encoding.UTF8.GetString(bytes, 0, Math.Min(bytes.Length, MaxServed));
         return Results.Text(masker.Apply(text) + (bytes.Length > MaxServed ? "\n[… cut: more than 64 MiB]\n" : ""), "text/plain; charset=utf-8");
-    }
-
-    internal static string EventsJson(IEnumerable<RunEvent> events)
-    {
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
-        {
-            writer.WriteStartArray();
-            foreach (var e in events) EventJson.Write(writer, e);
-            writer.WriteEndArray();
-        }
-        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
     }
 }

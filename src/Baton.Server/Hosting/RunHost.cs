@@ -27,7 +27,7 @@ public sealed class RunHost(DataRoot data, ServerMetrics metrics, ServerSettings
         foreach (var name in data.WorkspaceNames())
         {
             Workspace workspace;
-            try { workspace = data.OpenWorkspace(name); }
+            try { workspace = WorkspaceOf(name); } // parsed once: the workspace's engine keeps it
             catch (ChainValidationException e) { logger.LogWarning("workspace {Workspace}: {Errors}", name, e.Message); continue; }
             foreach (var run in RunFolder.All(workspace.RunsRoot))
             {

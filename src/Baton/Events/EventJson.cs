@@ -51,8 +51,22 @@ public static class EventJson
         return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
-    /// <summary>Writes the event as its JSON object into any writer (an array of them, say).</summary>
-    public static void Write(Utf8JsonWriter w, RunEvent e)
+    /// <summary>The events as one JSON array (`GET …/events`), written as their files are.</summary>
+    public static string ToArray(IEnumerable<RunEvent> events)
+    {
+        // Its own buffer: a long history's array would otherwise stay allocated behind a thread's reused writer.
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = Readable }))
+        {
+            w.WriteStartArray();
+            foreach (var e in events) Write(w, e);
+            w.WriteEndArray();
+        }
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    /// <summary>Writes the event as its JSON object.</summary>
+    private static void Write(Utf8JsonWriter w, RunEvent e)
     {
         w.WriteStartObject();
         w.WriteNumber("seq", e.Seq);

@@ -11,14 +11,9 @@ public static class EventReader
     /// </summary>
     public static RunEvent? ReadLast(string directory)
     {
-        (long Seq, string Path) last = (0, "");
-        try
-        {
-            foreach (var path in System.IO.Directory.EnumerateFiles(directory))
-                if (EventFiles.TryParse(Path.GetFileName(path), out var seq, out _) && seq > last.Seq) last = (seq, path);
-        }
-        catch (DirectoryNotFoundException) { return null; }
-        if (last.Seq == 0) return null;
+        var files = EventFilesIn(directory, afterSeq: 0);
+        if (files.Count == 0) return null;
+        var last = files.MaxBy(f => f.Seq);
         try { return EventJson.Deserialize(File.ReadAllBytes(last.Path)); }
         catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or IOException) { return null; }
     }
@@ -31,13 +26,7 @@ public static class EventReader
     /// <exception cref="InvalidDataException">The folder has a gap in its sequence or a corrupt event before the last.</exception>
     public static IReadOnlyList<RunEvent> ReadAll(string directory, bool repairTornTail = false, long afterSeq = 0)
     {
-        var files = new List<(long Seq, string Path)>();
-        try
-        {
-            foreach (var path in System.IO.Directory.EnumerateFiles(directory))
-                if (EventFiles.TryParse(Path.GetFileName(path), out var seq, out _) && seq > afterSeq) files.Add((seq, path));
-        }
-        catch (DirectoryNotFoundException) { return []; } // no events yet (or not a run folder)
+        var files = EventFilesIn(directory, afterSeq);
         files.Sort((a, b) => a.Seq.CompareTo(b.Seq));
 
         var events = new List<RunEvent>(files.Count);
@@ -64,5 +53,18 @@ public static class EventReader
             }
         }
         return events;
+    }
+
+    /// <summary>The folder's event files after a sequence number, unordered; none when the folder does not exist yet.</summary>
+    private static List<(long Seq, string Path)> EventFilesIn(string directory, long afterSeq)
+    {
+        var files = new List<(long Seq, string Path)>();
+        try
+        {
+            foreach (var path in System.IO.Directory.EnumerateFiles(directory))
+                if (EventFiles.TryParse(Path.GetFileName(path), out var seq, out _) && seq > afterSeq) files.Add((seq, path));
+        }
+        catch (DirectoryNotFoundException) { } // no events yet (or not a run folder)
+        return files;
     }
 }
