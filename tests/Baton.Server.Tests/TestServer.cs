@@ -34,11 +34,29 @@ public sealed class TestServer : IAsyncDisposable
     public static async Task<TestServer> StartAsync(string? dataPath = null)
     {
         var ownsData = dataPath is null;
-        dataPath ??= Path.Combine(Path.GetTempPath(), "baton-server-tests", Guid.NewGuid().ToString("N")[..12]);
+        dataPath ??= NewDataPath();
         var url = $"http://127.0.0.1:{FreePort()}";
         var app = BatonServer.Build(new ServerOptions(dataPath, url));
         await app.StartAsync();
         return new TestServer(app, dataPath, url, ownsData);
+    }
+
+    /// <summary>A data folder no server has used yet (not made; the server makes it).</summary>
+    public static string NewDataPath() => Path.Combine(Path.GetTempPath(), "baton-server-tests", Guid.NewGuid().ToString("N")[..12]);
+
+    /// <summary>
+    /// A data folder a server ran once and stopped: the workspace has the chain, and the token is its owner's.
+    /// For tests of what the next start finds.
+    /// </summary>
+    public static async Task<(string DataPath, string Token)> StoppedWithChainAsync(string workspace, string chainName, string chainYaml)
+    {
+        var dataPath = NewDataPath();
+        await using var first = await StartAsync(dataPath);
+        var token = first.Token(workspace, Role.Owner);
+        using var owner = first.Client(token);
+        var put = await owner.PutAsync($"/api/workspaces/{workspace}/chains/{chainName}", Yaml(chainYaml));
+        if (!put.IsSuccessStatusCode) throw new InvalidOperationException($"the chain was refused: {await put.Content.ReadAsStringAsync()}");
+        return (dataPath, token);
     }
 
     /// <summary>A workspace (created if needed) and a token with the role in it.</summary>

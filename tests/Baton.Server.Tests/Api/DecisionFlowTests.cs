@@ -116,7 +116,7 @@ public class DecisionFlowTests
     [Fact]
     public async Task AStoppedServer_NoLongerWakesItsPausedRuns_TheNextOneDoes()
     {
-        var dataPath = Path.Combine(Path.GetTempPath(), "baton-server-tests", Guid.NewGuid().ToString("N")[..12]);
+        var dataPath = TestServer.NewDataPath();
         string id, token;
         Runs.RunFolder run;
         await using (var first = await TestServer.StartAsync(dataPath))

@@ -150,14 +150,7 @@ public class IsolationTests
     {
         var enforcement = LimitEnforcement.Detected;
         Assert.True(enforcement.UsesCgroups, $"this test needs cgroups: {enforcement.Describe()}");
-        var dataPath = Path.Combine(Path.GetTempPath(), "baton-server-tests", Guid.NewGuid().ToString("N")[..12]);
-        string token;
-        await using (var first = await TestServer.StartAsync(dataPath))
-        {
-            token = first.Token("leftover", Role.Owner);
-            using var client = first.Client(token);
-            await client.PutAsync("/api/workspaces/leftover/chains/work", TestServer.Yaml("name: work\nagents:\n  step:\n    run: echo done\n"));
-        }
+        var (dataPath, token) = await TestServer.StoppedWithChainAsync("leftover", "work", "name: work\nagents:\n  step:\n    run: echo done\n");
 
         // What a server killed mid-agent leaves: the run says step started (attempt 1), and that
         // attempt's cgroup still holds a process (one without Baton's variables, so only the cgroup finds it).

@@ -76,22 +76,15 @@ public class RunsApiTests
     [Fact]
     public async Task ServerStart_ResumesRunsThatWereInFlight()
     {
-        var dataPath = Path.Combine(Path.GetTempPath(), "baton-server-tests", Guid.NewGuid().ToString("N")[..12]);
         string id;
-        string token;
-        await using (var first = await TestServer.StartAsync(dataPath))
-        {
-            token = first.Token("default", Role.Owner);
-            using var owner = first.Client(token);
-            await owner.PutAsync("/api/workspaces/default/chains/two", TestServer.Yaml("""
-                name: two
-                agents:
-                  a:
-                    run: echo a
-                  b:
-                    run: echo b
-                """));
-        }
+        var (dataPath, token) = await TestServer.StoppedWithChainAsync("default", "two", """
+            name: two
+            agents:
+              a:
+                run: echo a
+              b:
+                run: echo b
+            """);
         // A run whose engine died after a finished and b started (written as an engine would have).
         var workspace = new DataRoot(dataPath).OpenWorkspace("default");
         var chainPath = Path.Combine(workspace.Root, "chains", "two.yaml");
@@ -116,14 +109,7 @@ public class RunsApiTests
     [Fact]
     public async Task ServerStart_SkipsARunWithADamagedHistory_AndResumesTheOthers()
     {
-        var dataPath = Path.Combine(Path.GetTempPath(), "baton-server-tests", Guid.NewGuid().ToString("N")[..12]);
-        string token;
-        await using (var first = await TestServer.StartAsync(dataPath))
-        {
-            token = first.Token("default", Role.Owner);
-            using var owner = first.Client(token);
-            await owner.PutAsync("/api/workspaces/default/chains/one", TestServer.Yaml("name: one\nagents:\n  a:\n    run: echo a\n"));
-        }
+        var (dataPath, token) = await TestServer.StoppedWithChainAsync("default", "one", "name: one\nagents:\n  a:\n    run: echo a\n");
         var workspace = new DataRoot(dataPath).OpenWorkspace("default");
         var chainPath = Path.Combine(workspace.Root, "chains", "one.yaml");
         var chain = Chains.ChainLoader.LoadFile(chainPath, workspace.Root);

@@ -32,6 +32,23 @@ public static class BatonCli
         return new Result(process.ExitCode, await stdout, await stderr);
     }
 
+    /// <summary>The environment for a master key of the test's own, beside its workspace (never the user's key).</summary>
+    public static Dictionary<string, string> OwnMasterKey(TestWorkspace ws, out string keyPath)
+    {
+        keyPath = Path.Combine(ws.Root, "..", Path.GetFileName(ws.Root) + "-master.key");
+        return new Dictionary<string, string> { ["BATON_MASTER_KEY"] = keyPath };
+    }
+
+    /// <summary>`baton secret set NAME` with the value on stdin, as a person would pipe it; fails the test if it fails.</summary>
+    public static async Task SetSecretAsync(string workingDirectory, IDictionary<string, string> environment, string name, string value)
+    {
+        using var set = Start(workingDirectory, environment, "secret", "set", name);
+        await set.StandardInput.WriteAsync(value);
+        set.StandardInput.Close();
+        await set.WaitForExitAsync();
+        Assert.True(set.ExitCode == 0, await set.StandardError.ReadToEndAsync());
+    }
+
     /// <summary>Starts baton without waiting: for tests that signal or kill it mid-run.</summary>
     public static Process Start(string workingDirectory, IDictionary<string, string>? environment, params string[] args)
     {

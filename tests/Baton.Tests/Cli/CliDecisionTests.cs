@@ -36,16 +36,10 @@ public class CliDecisionTests
     public async Task ASecretInADecideComment_IsMaskedInTheRunsFiles()
     {
         using var ws = new TestWorkspace();
-        var key = Path.Combine(ws.Root, "..", Path.GetFileName(ws.Root) + "-master.key");
-        var env = new Dictionary<string, string> { ["BATON_MASTER_KEY"] = key };
+        var env = BatonCli.OwnMasterKey(ws, out var key);
         ws.Write("baton.yaml", "");
         ws.Write("chains/review.yaml", Chain);
-        using (var set = BatonCli.Start(ws.Root, env, "secret", "set", "DEPLOY_TOKEN"))
-        {
-            await set.StandardInput.WriteAsync("tok-1234567890");
-            set.StandardInput.Close();
-            await set.WaitForExitAsync();
-        }
+        await BatonCli.SetSecretAsync(ws.Root, env, "DEPLOY_TOKEN", "tok-1234567890");
         Assert.Equal(4, (await BatonCli.RunAsync(ws.Root, env, "run", "review")).ExitCode);
 
         var changes = await BatonCli.RunAsync(ws.Root, env, "decide", "last", "review", "changes", "-m", "the deploy said: bad token tok-1234567890");

@@ -9,8 +9,7 @@ public class CliSecretAndCostTests
     public async Task SecretSet_FromStdin_IsEncrypted_AndReachesTheAgentThatDeclaresIt()
     {
         using var ws = new TestWorkspace();
-        var key = Path.Combine(ws.Root, "..", Path.GetFileName(ws.Root) + "-master.key");
-        var env = new Dictionary<string, string> { ["BATON_MASTER_KEY"] = key };
+        var env = BatonCli.OwnMasterKey(ws, out var key);
         ws.Write("baton.yaml", "");
         ws.Write("chains/use.yaml", """
             name: use
@@ -21,13 +20,7 @@ public class CliSecretAndCostTests
                   echo "length ${#DEPLOY_TOKEN}"
             """);
 
-        using (var set = BatonCli.Start(ws.Root, env, "secret", "set", "DEPLOY_TOKEN"))
-        {
-            await set.StandardInput.WriteAsync("tok-1234567890");
-            set.StandardInput.Close();
-            await set.WaitForExitAsync();
-            Assert.True(set.ExitCode == 0, await set.StandardError.ReadToEndAsync());
-        }
+        await BatonCli.SetSecretAsync(ws.Root, env, "DEPLOY_TOKEN", "tok-1234567890");
         Assert.DoesNotContain("tok-1234567890", File.ReadAllText(Path.Combine(ws.Root, ".baton", "secrets.json")));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(key));
 
@@ -64,15 +57,10 @@ public class CliSecretAndCostTests
     public async Task SecretSet_FromManyProcessesAtOnce_KeepsEverySecret()
     {
         using var ws = new TestWorkspace();
-        var env = new Dictionary<string, string> { ["BATON_MASTER_KEY"] = Path.Combine(ws.Root, "..", Path.GetFileName(ws.Root) + "-master.key") };
+        var env = BatonCli.OwnMasterKey(ws, out _);
         ws.Write("baton.yaml", "");
         // The master key exists first, so the processes race only on secrets.json.
-        using (var first = BatonCli.Start(ws.Root, env, "secret", "set", "FIRST"))
-        {
-            await first.StandardInput.WriteAsync("value-first");
-            first.StandardInput.Close();
-            await first.WaitForExitAsync();
-        }
+        await BatonCli.SetSecretAsync(ws.Root, env, "FIRST", "value-first");
 
         var setters = Enumerable.Range(0, 8).Select(i => BatonCli.Start(ws.Root, env, "secret", "set", $"TOKEN_{i}")).ToList();
         foreach (var (setter, i) in setters.Select((p, i) => (p, i)))
@@ -94,7 +82,7 @@ public class CliSecretAndCostTests
     public async Task Logs_OfARunningAgent_ShowTheSecretMasked_BeforeTheFileIsMaskedAtExit()
     {
         using var ws = new TestWorkspace();
-        var env = new Dictionary<string, string> { ["BATON_MASTER_KEY"] = Path.Combine(ws.Root, "..", Path.GetFileName(ws.Root) + "-master.key") };
+        var env = BatonCli.OwnMasterKey(ws, out _);
         ws.Write("baton.yaml", "");
         ws.Write("chains/leak.yaml", """
             name: leak
@@ -106,12 +94,7 @@ public class CliSecretAndCostTests
                   touch "$BATON_RUN_DIR/work/printed"
                   sleep 60
             """);
-        using (var set = BatonCli.Start(ws.Root, env, "secret", "set", "DEPLOY_TOKEN"))
-        {
-            await set.StandardInput.WriteAsync("tok-live-0123456789");
-            set.StandardInput.Close();
-            await set.WaitForExitAsync();
-        }
+        await BatonCli.SetSecretAsync(ws.Root, env, "DEPLOY_TOKEN", "tok-live-0123456789");
         using var running = BatonCli.Start(ws.Root, env, "run", "leak", "--json");
         await BatonCli.WaitUntil(() => Directory.Exists(Path.Combine(ws.Root, "runs"))
             && Directory.EnumerateFiles(Path.Combine(ws.Root, "runs"), "printed", SearchOption.AllDirectories).Any(), "the agent to print its token");
