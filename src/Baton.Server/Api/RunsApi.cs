@@ -20,10 +20,9 @@ public static class RunsApi
 
         runs.MapPost("/", async (string ws, StartRequest request, HttpContext http, RunHost host) =>
         {
-            if (request.Chain is null || ChainsApi.ChainFile(data, ws, request.Chain) is not { } file || !File.Exists(file))
+            if (request.Chain is null || ChainsApi.ChainFile(data, ws, request.Chain) is not { } file || ChainsApi.ReadChain(data, ws, request.Chain) is not { } yaml)
                 return Problems.NotFound($"no chain '{request.Chain}' in '{ws}'");
             if (host.RefusedEnvironment(ws) is { } refusal) return Problems.Result(StatusCodes.Status422UnprocessableEntity, "Refused configuration", refusal);
-            var yaml = await File.ReadAllTextAsync(file);
             Chain chain;
             try { chain = ChainCache.Load(file, yaml, ChainFiles.Reader(file, data.WorkspacePath(ws))); }
             catch (ChainValidationException e) { return ChainsApi.ValidationProblem(data, ws, e.Errors); }

@@ -29,6 +29,7 @@ public sealed class RunHost(DataRoot data, ServerMetrics metrics, ServerSettings
             Workspace workspace;
             try { workspace = WorkspaceOf(name); } // parsed once: the workspace's engine keeps it
             catch (ChainValidationException e) { logger.LogWarning("workspace {Workspace}: {Errors}", name, e.Message); continue; }
+            MigrateSecrets(name, workspace);
             foreach (var run in RunFolder.All(workspace.RunsRoot))
             {
                 if (EventReader.ReadLast(run.Events) is { Type: EventTypes.RunFinished }) continue; // most of history: one file read, not all
@@ -49,6 +50,23 @@ public sealed class RunHost(DataRoot data, ServerMetrics metrics, ServerSettings
         // Give it back now rather than whenever the next collection comes (W3: a server holding 1,000 paused runs).
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Stores written before secrets were bound to their workspace are re-encrypted for it now, so none
+    /// is left that another workspace could link to and decrypt (SecretStore). A store that cannot be
+    /// (no key, damaged) is reported and left as it is: its runs fail with the same message.
+    /// </summary>
+    private void MigrateSecrets(string name, Workspace workspace)
+    {
+        try
+        {
+            if (workspace.Secrets().Migrate()) logger.LogInformation("workspace {Workspace}: secrets bound to the workspace (store version 2)", name);
+        }
+        catch (Exception e) when (e is Secrets.SecretStoreException or IOException or UnsafePathException)
+        {
+            logger.LogWarning("workspace {Workspace}: secrets not migrated: {Reason}", name, e.Message);
+        }
     }
 
     /// <summary>
