@@ -21,6 +21,7 @@ public static class DoctorCommand
                 ? "running as root: `baton serve` runs each workspace's agents as its own user (baton-<workspace>)"
                 : "not root: `baton serve` runs every workspace's agents as this user (no per-workspace users)");
             Line(Confinement.HasHelper || File.Exists("/usr/bin/setpriv"), Confinement.DescribePrologue());
+            Line(!root || ProcessHiding.Supported, ProcessHiding.Describe());
             var instances = Read("/proc/sys/fs/inotify/max_user_instances");
             var watches = Read("/proc/sys/fs/inotify/max_user_watches");
             Line(watches is null or >= 8192, $"inotify: {instances} instances, {watches} watches per user (Baton uses one instance; a watch per active or paused run)");
