@@ -53,7 +53,7 @@ function route() {
   for (const link of document.querySelectorAll('[data-nav]')) {
     link.toggleAttribute('aria-current', link.dataset.nav === (section === 'inbox' ? 'inbox' : 'runs'));
   }
-  if (section === 'inbox') teardown = inboxView(view);
+  if (section === 'inbox') teardown = inboxView(view, id && decodeURIComponent(id));
   else if (section === 'runs' && id) teardown = runView(view, decodeURIComponent(id));
   else {
     if (hash !== '#/runs') history.replaceState(null, '', '#/runs');
