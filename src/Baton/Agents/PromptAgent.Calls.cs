@@ -14,9 +14,11 @@ namespace Baton.Agents;
 public sealed partial class PromptAgent
 {
     /// <summary>One LLM call: stream (or not) the reply, then record it in calls/NNN.json and the ledger, even when it failed.</summary>
-    private async Task<string> CallAsync(AgentContext context, ResolvedProvider provider, IChatClient client, List<ChatMessage> messages,
+    private async Task<string> CallAsync(AgentContext context, ResolvedProvider provider, IChatClient client, ProviderGate? gate, List<ChatMessage> messages,
         ChatOptions chatOptions, SecretMasker masker, CallTotals totals, CancellationToken cancellationToken)
     {
+        // Held until the reply is read (and recorded), not for the agent's whole life: the agent itself holds no slot.
+        using var turn = gate is null ? null : await gate.EnterAsync(context.Workspace.Root, cancellationToken);
         var number = ++totals.Calls;
         var recorder = new CallRecorder(Options.MaxRecordedBytes);
         var started = DateTimeOffset.UtcNow;
