@@ -32,16 +32,25 @@ public sealed partial class PromptAgent
                 if (provider.Stream)
                 {
                     var updates = new List<ChatResponseUpdate>();
-                    await foreach (var update in client.GetStreamingResponseAsync(messages, chatOptions, cancellationToken))
+                    try
                     {
-                        updates.Add(update);
-                        if (context.Progress is { } progress && update.Text is { Length: > 0 } text) progress(masker.Apply(text));
+                        await foreach (var update in client.GetStreamingResponseAsync(messages, chatOptions, cancellationToken))
+                        {
+                            updates.Add(update);
+                            if (context.Progress is { } progress && update.Text is { Length: > 0 } text) progress(masker.Apply(text));
+                        }
                     }
+                    catch (Exception e) when (ProviderException.Find(e) is null && !cancellationToken.IsCancellationRequested && !UnreadableReply.IsStream(recorder))
+                    {
+                        throw UnreadableReply.Exception(provider, recorder, streaming: true, e);
+                    }
+                    if (!UnreadableReply.HasReply(updates)) throw UnreadableReply.Exception(provider, recorder, streaming: true);
                     response = updates.ToChatResponse();
                 }
                 else
                 {
                     response = await client.GetResponseAsync(messages, chatOptions, cancellationToken);
+                    if (!UnreadableReply.HasReply(response)) throw UnreadableReply.Exception(provider, recorder, streaming: false);
                 }
             }
             catch (Exception e)
