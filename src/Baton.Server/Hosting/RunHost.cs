@@ -19,6 +19,9 @@ public sealed class RunHost(DataRoot data, ServerMetrics metrics, ServerSettings
     private readonly ConcurrentDictionary<string, Lazy<Task<RunOutcome>>> _active = new(StringComparer.Ordinal);
     private readonly RunAdmission _admission = new();
     private readonly AgentSlots _slots = new(settings.AgentSlots);
+    // One set for the server's life: the prompt runner's provider pool (connections, circuit breakers, the
+    // fair per-provider gate) must be shared by every workspace, not rebuilt with each baton.yaml change.
+    private readonly IReadOnlyDictionary<AgentKind, Agents.IAgentRunner> _runners = settings.Runners ?? ServerEnvironment.Runners(data, settings);
     private readonly ConcurrentDictionary<string, IDisposable> _parked = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, WorkspaceEngine> _engines = new(StringComparer.Ordinal);
 
@@ -245,7 +248,7 @@ public sealed class RunHost(DataRoot data, ServerMetrics metrics, ServerSettings
         {
             BaseEnvironment = ServerEnvironment.ForAgents(),
             Slots = _slots,
-            Runners = settings.Runners ?? ServerEnvironment.Runners(data, settings),
+            Runners = _runners,
             IsolationFor = workspace => Confine(workspaceName, workspace),
             OnEvent = (run, appended) =>
             {

@@ -14,9 +14,11 @@ namespace Baton.Agents;
 public sealed partial class PromptAgent
 {
     /// <summary>One LLM call: stream (or not) the reply, then record it in calls/NNN.json and the ledger, even when it failed.</summary>
-    private async Task<string> CallAsync(AgentContext context, ResolvedProvider provider, IChatClient client, List<ChatMessage> messages,
+    private async Task<string> CallAsync(AgentContext context, ResolvedProvider provider, IChatClient client, ProviderGate? gate, List<ChatMessage> messages,
         ChatOptions chatOptions, SecretMasker masker, CallTotals totals, CancellationToken cancellationToken)
     {
+        // Held until the reply is read (and recorded), not for the agent's whole life: the agent itself holds no slot.
+        using var turn = gate is null ? null : await gate.EnterAsync(context.Workspace.Root, cancellationToken);
         var number = ++totals.Calls;
         var recorder = new CallRecorder(Options.MaxRecordedBytes);
         var started = DateTimeOffset.UtcNow;
@@ -30,16 +32,25 @@ public sealed partial class PromptAgent
                 if (provider.Stream)
                 {
                     var updates = new List<ChatResponseUpdate>();
-                    await foreach (var update in client.GetStreamingResponseAsync(messages, chatOptions, cancellationToken))
+                    try
                     {
-                        updates.Add(update);
-                        if (context.Progress is { } progress && update.Text is { Length: > 0 } text) progress(masker.Apply(text));
+                        await foreach (var update in client.GetStreamingResponseAsync(messages, chatOptions, cancellationToken))
+                        {
+                            updates.Add(update);
+                            if (context.Progress is { } progress && update.Text is { Length: > 0 } text) progress(masker.Apply(text));
+                        }
                     }
+                    catch (Exception e) when (ProviderException.Find(e) is null && !cancellationToken.IsCancellationRequested && !UnreadableReply.IsStream(recorder))
+                    {
+                        throw UnreadableReply.Exception(provider, recorder, streaming: true, e);
+                    }
+                    if (!UnreadableReply.HasReply(updates)) throw UnreadableReply.Exception(provider, recorder, streaming: true);
                     response = updates.ToChatResponse();
                 }
                 else
                 {
                     response = await client.GetResponseAsync(messages, chatOptions, cancellationToken);
+                    if (!UnreadableReply.HasReply(response)) throw UnreadableReply.Exception(provider, recorder, streaming: false);
                 }
             }
             catch (Exception e)
