@@ -27,11 +27,16 @@ public sealed class RunFolder
     public string AgentInbox(string agent) => System.IO.Path.Combine(Inbox, agent);
 
     /// <summary>
-    /// The run's folder is there and neither it nor runs/ is a symlink: a link planted in their place
-    /// (by an agent that was once handed the workspace's folder) would lead into another workspace.
-    /// The folders above runs/ are root's own (WorkspaceFolders), so two lstat calls settle it.
+    /// The run's folder is there, and neither it, runs/, nor the engine's folders in it (events/, inbox/,
+    /// agents/) is a symlink: a link planted in one of their places (by an agent that was once handed
+    /// the folder, before workdir: was confined to work/) would lead the engine and the API into
+    /// another workspace's run. All of them, and the folders above runs/, are root's own
+    /// (WorkspaceFolders): no agent can swap one after this check, so lstat calls settle it.
     /// </summary>
-    public bool Exists => Libc.KindOf(RunsRoot) == Libc.EntryKind.Directory && Libc.KindOf(Path) == Libc.EntryKind.Directory;
+    public bool Exists => IsFolder(RunsRoot) && IsFolder(Path)
+        && Libc.KindOf(Events) != Libc.EntryKind.Symlink && Libc.KindOf(Inbox) != Libc.EntryKind.Symlink && Libc.KindOf(Agents) != Libc.EntryKind.Symlink;
+
+    private static bool IsFolder(string path) => Libc.KindOf(path) == Libc.EntryKind.Directory;
 
     /// <summary>runs/ itself is a real folder (not a symlink).</summary>
     private static bool IsRunsFolder(string runsRoot) => Libc.KindOf(runsRoot) == Libc.EntryKind.Directory;
@@ -56,11 +61,11 @@ public sealed class RunFolder
         return run.Exists ? run : throw new RunNotFoundException($"no run '{id}' in '{runsRoot}'");
     }
 
-    /// <summary>Every run (a symlink in runs/, or runs/ itself a symlink, lists nothing).</summary>
+    /// <summary>Every run that Exists (a symlink in runs/, or runs/ itself a symlink, lists nothing).</summary>
     public static IEnumerable<RunFolder> All(string runsRoot) =>
         IsRunsFolder(runsRoot)
             ? new DirectoryInfo(runsRoot).EnumerateDirectories().Where(d => (d.Attributes & FileAttributes.ReparsePoint) == 0 && RunIds.IsValid(d.Name))
-                .Select(d => d.Name).Order(StringComparer.Ordinal).Select(n => new RunFolder(runsRoot, n))
+                .Select(d => d.Name).Order(StringComparer.Ordinal).Select(n => new RunFolder(runsRoot, n)).Where(r => r.Exists)
             : [];
 }
 

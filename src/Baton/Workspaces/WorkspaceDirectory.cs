@@ -57,18 +57,30 @@ public static class WorkspaceDirectory
         return Marshal.GetLastPInvokeError() == Libc.ENOENT ? null : throw Refusal(root, relative);
     }
 
-    /// <summary>The bytes of a regular file below root (at most maxBytes + 1, so "too big" shows); null when it does not exist.</summary>
+    /// <summary>A regular file below root opened for reading; null when it does not exist.</summary>
     /// <param name="linksInside">Follow symlinks that stay below root (a chain's prompt files); never one that leads out.</param>
     /// <exception cref="UnsafePathException">A symlink (or, with linksInside, one leading out) is in the way, or it is not a regular file.</exception>
-    public static byte[]? ReadFile(string root, string relative, int maxBytes, bool linksInside = false)
+    public static FileStream? OpenRead(string root, string relative, bool linksInside = false, int bufferSize = 4096)
     {
         using var rootFd = OpenRoot(root);
         const int O_NONBLOCK = 0x800; // a FIFO planted in its place must not hang the reader
         var fd = Libc.OpenBeneath(rootFd.Fd, Normalize(relative), Libc.O_RDONLY | O_NONBLOCK, linksInside: linksInside);
         if (fd < 0) return Marshal.GetLastPInvokeError() == Libc.ENOENT ? null : throw Refusal(root, relative);
-        using var handle = new SafeFileHandle(fd, ownsHandle: true);
-        if (!Libc.IsRegularFile(fd)) throw new UnsafePathException($"'{relative}' in '{root}' is not a regular file");
-        using var stream = new FileStream(handle, FileAccess.Read, bufferSize: 0);
+        var handle = new SafeFileHandle(fd, ownsHandle: true);
+        if (!Libc.IsRegularFile(fd))
+        {
+            handle.Dispose();
+            throw new UnsafePathException($"'{relative}' in '{root}' is not a regular file");
+        }
+        return new FileStream(handle, FileAccess.Read, bufferSize);
+    }
+
+    /// <summary>The bytes of a regular file below root (at most maxBytes + 1, so "too big" shows); null when it does not exist.</summary>
+    /// <exception cref="UnsafePathException">A symlink (or, with linksInside, one leading out) is in the way, or it is not a regular file.</exception>
+    public static byte[]? ReadFile(string root, string relative, int maxBytes, bool linksInside = false)
+    {
+        using var stream = OpenRead(root, relative, linksInside, bufferSize: 0);
+        if (stream is null) return null;
         var buffer = new MemoryStream();
         var chunk = new byte[81920];
         int read;
