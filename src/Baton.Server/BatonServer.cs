@@ -19,8 +19,11 @@ public sealed record ServerOptions(string DataPath, string Urls)
 /// <summary>`baton serve`: the engine for every workspace's runs, the HTTP API and the web UI, in one process.</summary>
 public static class BatonServer
 {
+    /// <exception cref="DataFolderUnreachableException">Agents would run as workspace users who cannot reach the data folder.</exception>
     public static WebApplication Build(ServerOptions options)
     {
+        if (options.Settings.RunAgentsAsWorkspaceUsers && DataFolderReach.Problem(options.DataPath) is { } problem)
+            throw new DataFolderUnreachableException(problem);
         var data = new DataRoot(options.DataPath);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.WebHost.UseUrls(options.Urls);
