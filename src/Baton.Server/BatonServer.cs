@@ -33,6 +33,7 @@ public static class BatonServer
         builder.Services.AddSingleton<RunHost>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RunHost>());
         builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<DiskFullHandler>();
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower);
 
         var app = builder.Build();
