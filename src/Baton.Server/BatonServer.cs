@@ -71,6 +71,7 @@ public static class BatonServer
         app.MapSessions();
         app.MapChains(data);
         app.MapRuns(data);
+        app.MapRunDetails(data);
         app.MapDecisions(data);
         app.MapWorkspaceAdmin(data);
         return app;

@@ -40,11 +40,10 @@ public static class RunsApi
             }
         }).Requires(data, Role.Editor);
 
-        runs.MapGet("/", (string ws, string? status) =>
+        runs.MapGet("/", (string ws, string? status, string? chain, string? q, string? from, string? to, string? before, int? limit) =>
         {
-            var list = RunFolder.All(Path.Combine(data.WorkspacePath(ws), "runs")).Select(RunSummary.LoadRemembered)
-                .Where(s => status is null || s.Status == status).Reverse().ToList();
-            return Results.Ok(list);
+            var (query, error) = RunsQuery.Parse(status, chain, q, from, to, before, limit);
+            return query is null ? Problems.BadRequest(error!) : Results.Ok(query.Run(Path.Combine(data.WorkspacePath(ws), "runs")));
         }).Requires(data, Role.Viewer);
 
         runs.MapGet("/{id}", (string ws, string id) =>
