@@ -27,7 +27,7 @@ public static class BatonServer
         builder.Logging.SetMinimumLevel(LogLevel.Warning).AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
         builder.Services.AddSingleton(data);
         builder.Services.AddSingleton(new TokenStore(data.TokensFile));
-        builder.Services.AddSingleton<SessionStore>();
+        builder.Services.AddSingleton(new SessionStore(Path.Combine(data.ServerPath, "sessions")));
         builder.Services.AddSingleton<ServerMetrics>();
         builder.Services.AddSingleton(options.Settings);
         builder.Services.AddSingleton<RunHost>();
