@@ -72,6 +72,8 @@ public static class BatonServer
         app.MapChains(data);
         app.MapRuns(data);
         app.MapRunDetails(data);
+        app.MapPrompts(data);
+        app.MapTokens(data);
         app.MapDecisions(data);
         app.MapWorkspaceAdmin(data);
         return app;
