@@ -33,7 +33,7 @@ public static class BatonServer
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddSingleton(data);
         builder.Services.AddSingleton(new TokenStore(data.TokensFile));
-        builder.Services.AddSingleton<SessionStore>();
+        builder.Services.AddSingleton(new SessionStore(Path.Combine(data.ServerPath, "sessions")));
         builder.Services.AddSingleton<ServerMetrics>();
         builder.Services.AddSingleton(options.Settings);
         builder.Services.AddSingleton<RunHost>();
@@ -79,6 +79,9 @@ public static class BatonServer
         app.MapSessions();
         app.MapChains(data);
         app.MapRuns(data);
+        app.MapRunDetails(data);
+        app.MapPrompts(data);
+        app.MapTokens(data);
         app.MapDecisions(data);
         app.MapWorkspaceAdmin(data);
         return app;

@@ -39,11 +39,10 @@ public static class RunsApi
             }
         }).Requires(data, Role.Editor);
 
-        runs.MapGet("/", (string ws, string? status, RunHost host) =>
+        runs.MapGet("/", (string ws, string? status, string? chain, string? q, string? from, string? to, string? before, int? limit, RunHost host) =>
         {
-            var list = RunFolder.All(Path.Combine(data.WorkspacePath(ws), "runs")).Select(host.Summary)
-                .Where(s => status is null || s.Status == status).Reverse().ToList();
-            return Results.Ok(list);
+            var (query, error) = RunsQuery.Parse(status, chain, q, from, to, before, limit);
+            return query is null ? Problems.BadRequest(error!) : Results.Ok(query.Run(Path.Combine(data.WorkspacePath(ws), "runs"), host.Summary));
         }).Requires(data, Role.Viewer);
 
         runs.MapGet("/{id}", (string ws, string id, RunHost host) =>
