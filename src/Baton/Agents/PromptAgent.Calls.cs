@@ -62,8 +62,8 @@ public sealed partial class PromptAgent
         CostEntry? entry = null;
         if (response is not null)
         {
-            var usage = Usage(response.Usage, messages, reply);
             var price = new PriceTable(context.Workspace.Config.Prices).Find(provider.Type == "offline" ? "offline" : provider.Model);
+            var usage = Usage(response.Usage, messages, reply, priced: price is not null);
             var usd = price?.Cost(usage) ?? 0m;
             entry = new CostEntry(started, Path.GetFileName(context.Workspace.Root), context.Chain.Name, context.Run.Id, context.Agent.Name,
                 context.Attempt, number, provider.Alias, provider.Model, usage, usd, price is not null);
@@ -78,12 +78,16 @@ public sealed partial class PromptAgent
         return reply;
     }
 
-    /// <summary>Usage as the provider reported it; when it reported none, counted with o200k and marked estimated.</summary>
-    private static TokenUsage Usage(UsageDetails? usage, IEnumerable<ChatMessage> messages, string reply)
+    /// <summary>
+    /// Usage as the provider reported it; when it reported none, counted and marked estimated —
+    /// with o200k when the count is priced, else with the free estimate (no tokenizer to load).
+    /// </summary>
+    private static TokenUsage Usage(UsageDetails? usage, IEnumerable<ChatMessage> messages, string reply, bool priced)
     {
         if (usage is { } u && (u.InputTokenCount is not null || u.OutputTokenCount is not null))
             return new TokenUsage(u.InputTokenCount ?? 0, u.OutputTokenCount ?? 0, u.CachedInputTokenCount ?? 0, u.ReasoningTokenCount ?? 0);
-        return new TokenUsage(messages.Sum(m => TokenCounter.Count(m.Text)), TokenCounter.Count(reply), Estimated: true);
+        Func<string?, int> count = priced ? TokenCounter.Count : TokenCounter.Estimate;
+        return new TokenUsage(messages.Sum(m => count(m.Text)), count(reply), Estimated: true);
     }
 
     private static async Task WriteCallAsync(AgentContext context, int number, ResolvedProvider provider, CallRecorder recorder, DateTimeOffset started,
