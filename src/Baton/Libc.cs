@@ -213,6 +213,14 @@ internal static partial class Libc
         throw new IOException($"cannot rename '{from}' to '{to}': {Marshal.GetPInvokeErrorMessage(errno)}", errno);
     }
 
+    /// <summary>RenameNoReplace that answers false instead of throwing when the target exists (a run id just taken).</summary>
+    public static bool TryRenameNoReplace(string from, string to)
+    {
+        if (renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE) == 0) return true;
+        var errno = Marshal.GetLastPInvokeError();
+        return errno == EEXIST ? false : throw new IOException($"cannot rename '{from}' to '{to}': {Marshal.GetPInvokeErrorMessage(errno)}", errno);
+    }
+
     /// <summary>fsync a directory so a rename inside it is durable.</summary>
     public static void FsyncDirectory(string path)
     {

@@ -39,15 +39,14 @@ public static class RunsApi
             }
         }).Requires(data, Role.Editor);
 
-        runs.MapGet("/", (string ws, string? status) =>
+        runs.MapGet("/", (string ws, string? status, string? chain, string? q, string? from, string? to, string? before, int? limit, RunHost host) =>
         {
-            var list = RunFolder.All(Path.Combine(data.WorkspacePath(ws), "runs")).Select(RunSummary.LoadRemembered)
-                .Where(s => status is null || s.Status == status).Reverse().ToList();
-            return Results.Ok(list);
+            var (query, error) = RunsQuery.Parse(status, chain, q, from, to, before, limit);
+            return query is null ? Problems.BadRequest(error!) : Results.Ok(query.Run(Path.Combine(data.WorkspacePath(ws), "runs"), host.Summary));
         }).Requires(data, Role.Viewer);
 
-        runs.MapGet("/{id}", (string ws, string id) =>
-            Find(data, ws, id) is { } run ? Results.Ok(RunSummary.LoadRemembered(run)) : NoRun(id)).Requires(data, Role.Viewer);
+        runs.MapGet("/{id}", (string ws, string id, RunHost host) =>
+            Find(data, ws, id) is { } run ? Results.Ok(host.Summary(run)) : NoRun(id)).Requires(data, Role.Viewer);
 
         runs.MapGet("/{id}/events", async (string ws, string id, HttpContext http) =>
         {

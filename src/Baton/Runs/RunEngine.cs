@@ -36,6 +36,8 @@ public sealed class RunEngine
             if (open == ManyOpenRuns && Interlocked.Exchange(ref s_descriptorsReserved, 1) == 0) Libc.ReserveDescriptors(16384);
             // Opening a run is synchronous file work: a host that starts many at once gets them opened on every core, not one by one on its own thread.
             await Task.Yield();
+            // Once per engine, not per run: one failed open when the reserve is there (DiskSpace).
+            if (Options.KeepDiskReserve && Interlocked.Exchange(ref _reserveChecked, 1) == 0) DiskSpace.EnsureReserve(Workspace.RunsRoot);
             using var runLock = RunLock.TryAcquire(run.LockFile)
                 ?? throw new RunLockedException($"run {run.Id} is already being run by another engine (pid {RunLock.Owner(run.LockFile)})");
             var chain = LoadChain(run);
@@ -44,6 +46,8 @@ public sealed class RunEngine
         }
         finally { Interlocked.Decrement(ref s_openRuns); }
     }
+
+    private int _reserveChecked;
 
     /// <summary>Runs open in this process, across engines (a paused run is not open).</summary>
     private static int s_openRuns;

@@ -17,10 +17,14 @@ internal sealed partial class RunLoop
     /// <summary>Agents waiting for a slot (AgentSlots): not started yet, so no `started` event — a queued agent is still pending.</summary>
     private readonly HashSet<string> _awaitingSlot = new(StringComparer.Ordinal);
 
-    /// <summary>Starts an agent once a slot is free; decisions need none (they hold no process).</summary>
+    /// <summary>
+    /// Starts a process agent once a slot is free. Slots govern processes, not waiting: a decision
+    /// holds nothing, and a prompt agent waits for the model at its provider's gate (ProviderGate),
+    /// so 1,000 runs waiting on LLM calls do not queue behind a few slots.
+    /// </summary>
     private void RequestStart(string name, int attempt, bool resumed)
     {
-        if (_engine.Slots is not { } slots || _chain.Agent(name)!.Kind == AgentKind.Decision)
+        if (_engine.Slots is not { } slots || !_chain.Agent(name)!.IsProcess)
         {
             StartAgent(name, attempt, resumed, slot: null);
             return;
