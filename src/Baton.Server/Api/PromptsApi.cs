@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Baton.Runs;
 using Baton.Server.Auth;
+using Baton.Workspaces;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -12,7 +13,8 @@ namespace Baton.Server.Api;
 /// Prompt files of a workspace, in its prompts/ folder, so a chain can say `prompt: ../prompts/NAME.md`
 /// (paths are relative to the chain, which lives in chains/). Confined: a name is one file name
 /// (letters, digits, . _ -, ending .md or .txt; no slash, no `..`), and neither the folder nor the
-/// file may be a symlink — reads refuse one, writes replace the name (rename) rather than follow it.
+/// file may be a symlink — reads refuse one, writes replace the name (rename) rather than follow it
+/// (all through WorkspaceDirectory, the one way root reaches a workspace's files).
 /// </summary>
 public static partial class PromptsApi
 {
@@ -27,35 +29,30 @@ public static partial class PromptsApi
 
         prompts.MapGet("/", (string ws) =>
         {
-            var folder = Folder(data, ws);
-            if (!Directory.Exists(folder) || SafePaths.IsSymlink(folder)) return Results.Ok(Array.Empty<object>());
-            return Results.Ok(new DirectoryInfo(folder).EnumerateFiles()
+            using var folder = OpenFolder(data, ws);
+            if (folder is null) return Results.Ok(Array.Empty<object>());
+            return Results.Ok(new DirectoryInfo(folder.Path).EnumerateFiles()
                 .Where(f => IsName(f.Name) && f.LinkTarget is null)
                 .OrderBy(f => f.Name, StringComparer.Ordinal)
-                .Select(f => new { name = f.Name, bytes = f.Length, modified = f.LastWriteTimeUtc, reference = $"../prompts/{f.Name}" }));
+                .Select(f => new { name = f.Name, bytes = f.Length, modified = f.LastWriteTimeUtc, reference = $"../prompts/{f.Name}" }).ToList());
         }).Requires(data, Role.Viewer);
 
         prompts.MapGet("/{name}", (string ws, string name) =>
-            File(data, ws, name) is { } file && System.IO.File.Exists(file) && !SafePaths.IsSymlink(file)
-                ? Results.Text(System.IO.File.ReadAllText(file), "text/plain; charset=utf-8")
+            IsName(name) && Read(data, ws, name) is { } text
+                ? Results.Text(text, "text/plain; charset=utf-8")
                 : Problems.NotFound($"no prompt file '{name}'")).Requires(data, Role.Viewer);
 
         prompts.MapPut("/{name}", async (string ws, string name, HttpRequest request, HttpContext http) =>
         {
             if (!IsName(name)) return BadName(name);
-            var folder = Folder(data, ws);
-            if (SafePaths.IsSymlink(folder)) return Problems.Conflict("the workspace's prompts/ folder is a symlink; Baton does not write through it");
             using var buffer = new MemoryStream();
             await request.Body.CopyToAsync(buffer, http.RequestAborted);
             if (buffer.Length > MaxPromptBytes) return Problems.BadRequest("a prompt file is at most 1 MiB");
-            Directory.CreateDirectory(folder);
-            var file = Path.Combine(folder, name);
-            var existed = System.IO.File.Exists(file);
-            // A fresh temp file, then rename over the name: a symlink planted there is replaced, never followed.
-            var temp = Path.Combine(folder, $".{name}.{Guid.NewGuid():N}.tmp");
-            await using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
-                await stream.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), http.RequestAborted);
-            System.IO.File.Move(temp, file, overwrite: true);
+            var root = data.WorkspacePath(ws);
+            var existed = WorkspaceDirectory.IsFile(root, $"prompts/{name}");
+            // A fresh temp file, then rename over the name: a symlink planted there is replaced, never followed;
+            // a linked prompts/ is refused (409, WorkspaceProblemHandler).
+            WorkspaceDirectory.WriteFile(root, $"prompts/{name}", buffer.GetBuffer().AsSpan(0, (int)buffer.Length), createParent: true);
             await http.AuditAsync(data, ws, "prompt.put", name);
             var answer = new { name, bytes = buffer.Length, reference = $"../prompts/{name}" };
             return existed ? Results.Ok(answer) : Results.Created($"/api/workspaces/{ws}/prompts/{name}", answer);
@@ -63,8 +60,9 @@ public static partial class PromptsApi
 
         prompts.MapDelete("/{name}", async (string ws, string name, HttpContext http) =>
         {
-            if (File(data, ws, name) is not { } file || !System.IO.File.Exists(file)) return Problems.NotFound($"no prompt file '{name}'");
-            System.IO.File.Delete(file); // a symlink is removed itself, not its target
+            using var folder = IsName(name) ? OpenFolder(data, ws) : null;
+            if (folder is null || !Path.Exists(folder.Child(name))) return Problems.NotFound($"no prompt file '{name}'");
+            System.IO.File.Delete(folder.Child(name)); // a symlink is removed itself, not its target
             await http.AuditAsync(data, ws, "prompt.delete", name);
             return Results.NoContent();
         }).Requires(data, Role.Editor);
@@ -75,9 +73,17 @@ public static partial class PromptsApi
     private static IResult BadName(string name) =>
         Problems.BadRequest($"'{name}' is not a prompt file name: one file name of letters, digits, '.', '_', '-', ending .md or .txt");
 
-    private static string Folder(DataRoot data, string ws) => Path.Combine(data.WorkspacePath(ws), "prompts");
+    /// <summary>The workspace's prompts/ held open, or null when it is missing or a link (nothing is listed or deleted through one).</summary>
+    private static WorkspaceDirectory.Held? OpenFolder(DataRoot data, string ws)
+    {
+        try { return WorkspaceDirectory.OpenFolder(data.WorkspacePath(ws), "prompts"); }
+        catch (UnsafePathException) { return null; }
+    }
 
-    /// <summary>The file's path when the name is a valid one inside a real (not symlinked) prompts folder.</summary>
-    private static string? File(DataRoot data, string ws, string name) =>
-        IsName(name) && !SafePaths.IsSymlink(Folder(data, ws)) ? Path.Combine(Folder(data, ws), name) : null;
+    /// <summary>The prompt's text, or null when there is none (or a link is in the way: it is not followed).</summary>
+    private static string? Read(DataRoot data, string ws, string name)
+    {
+        try { return WorkspaceDirectory.ReadText(data.WorkspacePath(ws), $"prompts/{name}", MaxPromptBytes); }
+        catch (UnsafePathException) { return null; }
+    }
 }
