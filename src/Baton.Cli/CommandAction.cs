@@ -17,7 +17,7 @@ public static class CommandAction
             foreach (var error in e.Errors) Console.Error.WriteLine(error);
             return ExitCodes.InvalidInput;
         }
-        catch (Exception e) when (e is UsageException or RunNotFoundException or InputException or UnsafePathException or DecisionRefusedException)
+        catch (Exception e) when (e is UsageException or Server.DataFolderUnreachableException or RunNotFoundException or InputException or UnsafePathException or DecisionRefusedException)
         {
             Console.Error.WriteLine($"error: {e.Message}");
             return ExitCodes.InvalidInput;

@@ -20,8 +20,11 @@ public sealed record ServerOptions(string DataPath, string Urls)
 /// <summary>`baton serve`: the engine for every workspace's runs, the HTTP API and the web UI, in one process.</summary>
 public static class BatonServer
 {
+    /// <exception cref="DataFolderUnreachableException">Agents would run as workspace users who cannot reach the data folder.</exception>
     public static WebApplication Build(ServerOptions options)
     {
+        if (options.Settings.RunAgentsAsWorkspaceUsers && DataFolderReach.Problem(options.DataPath) is { } problem)
+            throw new DataFolderUnreachableException(problem);
         var data = new DataRoot(options.DataPath);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.WebHost.UseUrls(options.Urls);
@@ -30,12 +33,13 @@ public static class BatonServer
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddSingleton(data);
         builder.Services.AddSingleton(new TokenStore(data.TokensFile));
-        builder.Services.AddSingleton<SessionStore>();
+        builder.Services.AddSingleton(new SessionStore(Path.Combine(data.ServerPath, "sessions")));
         builder.Services.AddSingleton<ServerMetrics>();
         builder.Services.AddSingleton(options.Settings);
         builder.Services.AddSingleton<RunHost>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RunHost>());
         builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<WorkspaceProblemHandler>();
         builder.Services.AddExceptionHandler<DiskFullHandler>();
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower);
 
@@ -75,6 +79,9 @@ public static class BatonServer
         app.MapSessions();
         app.MapChains(data);
         app.MapRuns(data);
+        app.MapRunDetails(data);
+        app.MapPrompts(data);
+        app.MapTokens(data);
         app.MapDecisions(data);
         app.MapWorkspaceAdmin(data);
         return app;

@@ -34,7 +34,7 @@ public static class RunCreator
     {
         var resolved = ResolveInputs(chain, inputs);
         cancellationToken.ThrowIfCancellationRequested();
-        Directory.CreateDirectory(workspace.RunsRoot);
+        SafePaths.EnsureDirectory(workspace.Root, "runs"); // never through a runs/ link into another workspace
         // Built under a hidden name and renamed into place: a run folder is complete or absent, never half-made
         // (a `baton run` killed here, a full disk). mkdir itself says whether the name is taken (no check-then-make race);
         // one system call per folder and two per file, where Directory/File calls made three to five (W3 starts runs on its clock).

@@ -61,9 +61,11 @@ public sealed class RunEngine
     private static int s_descriptorsReserved;
 
     /// <summary>Loads the chain from the run's own snapshot, never from the workspace (it may have changed since).</summary>
+    /// <summary>The chain as the run snapshot has it; its files are read below the run folder, never through a link.</summary>
+    /// <exception cref="UnsafePathException">A link is where the snapshot's files should be.</exception>
     public static Chain LoadChain(RunFolder run) =>
         ChainCache.Load(run.ChainFile, ReadUtf8(run.ChainFile),
-            relative => SafePaths.Resolve(run.Path, RunFolder.SnapshotRelativePath(relative)) is var p && File.Exists(p) ? ReadUtf8(p) : null);
+            relative => Workspaces.WorkspaceDirectory.ReadText(run.Path, RunFolder.SnapshotRelativePath(relative), 1 << 20));
 
     /// <summary>
     /// File.ReadAllText for files Baton wrote (UTF-8, a byte-order mark dropped) without its stream, reader and
