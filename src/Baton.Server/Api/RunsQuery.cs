@@ -22,14 +22,14 @@ public sealed record RunsQuery(string? Status, string? Chain, string? Text, Date
         return (new RunsQuery(Empty(status), Empty(chain), Empty(q), fromDate, toDate, before, limit), null);
     }
 
-    public List<RunSummary> Run(string runsRoot)
+    public List<RunSummary> Run(string runsRoot, Func<RunFolder, RunSummary> summarize)
     {
         var list = new List<RunSummary>();
         foreach (var run in RunFolder.All(runsRoot).Reverse())
         {
             if (Before is not null && string.CompareOrdinal(run.Id, Before) >= 0) continue;
             if (StartDay(run.Id) is { } day && (day < From || day > To)) continue;
-            var summary = RunSummary.LoadRemembered(run);
+            var summary = summarize(run);
             if (Status is not null && summary.Status != Status) continue;
             if (Chain is not null && summary.Chain != Chain) continue;
             if (Text is not null && !Matches(summary, Text)) continue;
