@@ -54,10 +54,14 @@ public sealed class AccessibilityTests(Chromium chromium)
     [Fact]
     public async Task Phone_NoPageScrollsSideways()
     {
-        await using var ui = await WebUi.StartAsync(chromium, width: 390, height: 844);
+        await using var ui = await WebUi.StartAsync(chromium, Role.Owner, width: 390, height: 844);
         var run = await ui.WaitingReviewAsync();
         await ui.LogInWithCodeAsync();
-        foreach (var (hash, ready) in new[] { ("#/runs", ".run-row"), ($"#/runs/{run}", ".agent"), ("#/inbox", ".stack .card") })
+        foreach (var (hash, ready) in new[]
+        {
+            ("#/runs", ".run-row"), ($"#/runs/{run}", ".agent"), ("#/inbox", ".stack .card"), ("#/chains", ".chain-row"),
+            ("#/chains/review", "#chain-yaml .cm-content"), ("#/costs", ".cost-panels"), ("#/admin", ".audit-table"),
+        })
         {
             await ui.Page.GotoAsync("/" + hash);
             await ui.Page.Locator(ready).First.WaitForAsync();
