@@ -51,6 +51,13 @@ public sealed class BatonServe : IAsyncDisposable
 
     public double PeakRssMb() => Measurements.ProcStatusKb(Pid.ToString(System.Globalization.CultureInfo.InvariantCulture), "VmHWM:") / 1024.0;
 
+    /// <summary>CPU time the server has used (user + system).</summary>
+    public double CpuSeconds()
+    {
+        _process.Refresh();
+        return _process.TotalProcessorTime.TotalSeconds;
+    }
+
     public async ValueTask DisposeAsync()
     {
         _process.Kill();

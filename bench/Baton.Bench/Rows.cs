@@ -15,6 +15,7 @@ public sealed record Row(string Workload, string Metric, string Label, string Un
         new("W1R", "per_agent_minus_fake_us", "per agent without the fake's round trip", "µs", 1, null, null, null),
         new("W2S", "wall_s", "`baton serve`, default settings, HTTP LLM (1 s): 1,000 runs POSTed → all succeeded", "s", 1, "≤ 1.3 s", v => v <= 1.3, "w2_serve_wall_s"),
         new("W2S", "posted_s", "of which: the 1,000 POST /runs answered", "s", 1, null, null, null),
+        new("W2S", "serve_cpu_s", "of which: CPU the server used (user + system)", "s", 1, null, null, "w2_serve_cpu_s"),
         new("W2S", "serve_peak_rss_mb", "`baton serve` peak RSS", "MB", 1, "≤ 110 MB", v => v <= 110, "w2_serve_peak_rss_mb"),
         new("W2", "wall_s", "engine only (in-process, fake runner): 1,000 runs, wall to all finished", "s", 1, "≤ 1.25 s", v => v <= 1.25, "w2_wall_s"),
         new("W2", "cold_wall_s", "the first 1,000 after the process started", "s", 1, null, null, "w2_cold_wall_s"),
