@@ -16,6 +16,9 @@ public sealed class DataRoot
         Directory.CreateDirectory(ServerPath);
         if (OperatingSystem.IsLinux())
         {
+            // At least --x for group and others: workspace users pass through to their own folder
+            // (a `mktemp -d` data folder is 0700; DataFolderReach checks the folders above).
+            File.SetUnixFileMode(Path, File.GetUnixFileMode(Path) | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
             File.SetUnixFileMode(ServerPath, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
             // 0711: every workspace's agents pass through to their own folder, and none can list the others' names.
             File.SetUnixFileMode(WorkspacesPath, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute

@@ -2,6 +2,7 @@ using System.Text;
 using Baton.Chains;
 using Baton.Server.Auth;
 using Baton.Server.Hosting;
+using Baton.Workspaces;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -18,17 +19,15 @@ public static class ChainsApi
 
         chains.MapGet("/", (string ws) =>
         {
-            var folder = Path.Combine(data.WorkspacePath(ws), "chains");
-            var list = Directory.Exists(folder)
-                ? Directory.EnumerateFiles(folder, "*.yaml").Order(StringComparer.Ordinal).Select(file => Describe(data, ws, file)).ToList()
-                : [];
+            var list = WorkspaceDirectory.Names(data.WorkspacePath(ws), "chains")
+                .Where(n => n.EndsWith(".yaml", StringComparison.Ordinal) && ChainNames.Chain().IsMatch(n[..^5]))
+                .Select(n => Describe(data, ws, n[..^5])).ToList();
             return Results.Ok(list);
         }).Requires(data, Role.Viewer);
 
         chains.MapGet("/{name}", (string ws, string name) =>
         {
-            var file = ChainFile(data, ws, name);
-            return file is not null && File.Exists(file) ? Results.Text(File.ReadAllText(file), "application/yaml") : Problems.NotFound($"no chain '{name}'");
+            return ReadChain(data, ws, name) is { } yaml ? Results.Text(yaml, "application/yaml") : Problems.NotFound($"no chain '{name}'");
         }).Requires(data, Role.Viewer);
 
         chains.MapPut("/{name}", async (string ws, string name, HttpRequest request, HttpContext http, RunHost host) =>
@@ -42,17 +41,21 @@ public static class ChainsApi
             if (errors.Count == 0 && ChainLoader.Load(file, yaml, ChainFiles.Reader(file, data.WorkspacePath(ws))).Name != name)
                 errors.Add(new ChainError(file, new SourceLocation(1, 1), $"the chain's name must be '{name}', the name it is saved under"));
             if (errors.Count > 0) return ValidationProblem(data, ws, errors);
-            var existed = File.Exists(file);
-            var temp = file + ".tmp";
-            await File.WriteAllTextAsync(temp, yaml);
-            File.Move(temp, file, overwrite: true);
+            var existed = WorkspaceDirectory.IsFile(data.WorkspacePath(ws), RelativeFile(name));
+            WorkspaceDirectory.WriteFile(data.WorkspacePath(ws), RelativeFile(name), Encoding.UTF8.GetBytes(yaml), createParent: true);
             await http.AuditAsync(data, ws, "chain.put", name);
-            return existed ? Results.Ok(Describe(data, ws, file)) : Results.Created($"/api/workspaces/{ws}/chains/{name}", Describe(data, ws, file));
+            return existed ? Results.Ok(Describe(data, ws, name)) : Results.Created($"/api/workspaces/{ws}/chains/{name}", Describe(data, ws, name));
         }).Requires(data, Role.Editor);
     }
 
     internal static string? ChainFile(DataRoot data, string ws, string name) =>
-        ChainNames.Chain().IsMatch(name) ? Path.Combine(data.WorkspacePath(ws), "chains", name + ".yaml") : null;
+        ChainNames.Chain().IsMatch(name) ? Path.Combine(data.WorkspacePath(ws), RelativeFile(name)) : null;
+
+    private static string RelativeFile(string name) => $"chains/{name}.yaml";
+
+    /// <summary>A stored chain's text, read below the workspace without following any link; null when there is none.</summary>
+    internal static string? ReadChain(DataRoot data, string ws, string name) =>
+        ChainNames.Chain().IsMatch(name) ? WorkspaceDirectory.ReadText(data.WorkspacePath(ws), RelativeFile(name), MaxChainBytes) : null;
 
     internal static IResult ValidationProblem(DataRoot data, string ws, IEnumerable<ChainError> errors) =>
         Results.Problem(
@@ -64,12 +67,12 @@ public static class ChainsApi
                 ["errors"] = errors.Select(e => new { file = Path.GetRelativePath(data.WorkspacePath(ws), e.File), line = e.Location.Line, column = e.Location.Column, message = e.Message }).ToList(),
             });
 
-    private static object Describe(DataRoot data, string ws, string file)
+    private static object Describe(DataRoot data, string ws, string name)
     {
-        var name = Path.GetFileNameWithoutExtension(file);
+        var file = ChainFile(data, ws, name)!;
         try
         {
-            var chain = ChainLoader.LoadFile(file, data.WorkspacePath(ws));
+            var chain = ChainLoader.Load(file, ReadChain(data, ws, name) ?? "", ChainFiles.Reader(file, data.WorkspacePath(ws)));
             return new { name, description = chain.Description, valid = true, agents = chain.Agents.Select(a => a.Name).ToList(), inputs = chain.Inputs.Select(i => new { i.Name, i.Description, i.Default }).ToList() };
         }
         catch (ChainValidationException e)

@@ -96,15 +96,26 @@ internal sealed class AgentCgroup
             {
                 for (var dir = parent; dir != leaf; dir = Path.Combine(dir, Path.GetRelativePath(dir, leaf).Split('/')[0]))
                 {
-                    Directory.CreateDirectory(dir);
+                    MakeUnlisted(dir);
                     beforeLeaf?.Invoke(dir);
                 }
-                Directory.CreateDirectory(leaf);
+                MakeUnlisted(leaf);
                 _folders.Add(leaf);
                 return leaf;
             }
             catch (DirectoryNotFoundException) when (attempt < 5) { }
         }
+    }
+
+    /// <summary>
+    /// rwx--x--x: cgroup folders are world-listable by default, and their names are workspace names
+    /// and run ids; agents of other workspaces may pass through (a tool reading its own limits) but
+    /// not list them.
+    /// </summary>
+    private static void MakeUnlisted(string dir)
+    {
+        Directory.CreateDirectory(dir);
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
     }
 
     private static void Write(string folder, string file, long value) => Write(folder, file, value.ToString(CultureInfo.InvariantCulture));

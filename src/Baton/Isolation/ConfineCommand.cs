@@ -24,19 +24,21 @@ internal static class ConfineCommand
     }
 
     /// <param name="rlimits">Limits to set as rlimits (only where cgroups are not in force).</param>
-    public static ProcessSpec Wrap(ProcessSpec spec, IEnumerable<string> cgroupProcsFiles, ResourceLimits? rlimits, WorkspaceUser? user, string? helper)
+    /// <param name="hideProcesses">Give the agent a /proc of its own that lists only its user's processes (ProcessHiding).</param>
+    public static ProcessSpec Wrap(ProcessSpec spec, IEnumerable<string> cgroupProcsFiles, ResourceLimits? rlimits, WorkspaceUser? user, string? helper, bool hideProcesses)
     {
         var agent = CommandResolver.Resolve(spec.Executable, spec.Environment, spec.WorkingDirectory);
         return helper is not null
-            ? spec with { Executable = helper, Arguments = [.. HelperArguments(cgroupProcsFiles, rlimits, user), "--", agent, .. spec.Arguments] }
-            : spec with { Executable = "/bin/sh", Arguments = [.. ShellArguments(cgroupProcsFiles, rlimits, user), agent, .. spec.Arguments] };
+            ? spec with { Executable = helper, Arguments = [.. HelperArguments(cgroupProcsFiles, rlimits, user, hideProcesses), "--", agent, .. spec.Arguments] }
+            : spec with { Executable = "/bin/sh", Arguments = [.. ShellArguments(cgroupProcsFiles, rlimits, user, hideProcesses), agent, .. spec.Arguments] };
     }
 
-    private static IEnumerable<string> HelperArguments(IEnumerable<string> procsFiles, ResourceLimits? rlimits, WorkspaceUser? user)
+    private static IEnumerable<string> HelperArguments(IEnumerable<string> procsFiles, ResourceLimits? rlimits, WorkspaceUser? user, bool hideProcesses)
     {
         foreach (var file in procsFiles) yield return $"-j{file}";
         if (rlimits?.MemoryBytes is { } bytes) yield return Invariant($"-a{bytes}");
         if (rlimits?.MaxProcesses is { } count) yield return Invariant($"-n{count}");
+        if (hideProcesses) yield return "-p";
         if (user is not null)
         {
             yield return Invariant($"-u{user.Uid}");
@@ -44,14 +46,23 @@ internal static class ConfineCommand
         }
     }
 
-    /// <summary>sh -c SCRIPT baton-confine FILE... -- [setpriv …] AGENT ARG…: the files are arguments, never spliced into the script.</summary>
-    private static IEnumerable<string> ShellArguments(IEnumerable<string> procsFiles, ResourceLimits? rlimits, WorkspaceUser? user)
+    public const string Unshare = "/usr/bin/unshare";
+
+    /// <summary>
+    /// sh -c SCRIPT baton-confine FILE... -- [unshare … sh -c MOUNT] [setpriv …] AGENT ARG…: the
+    /// files are arguments, never spliced into the script. The private /proc is baton-confine -p done
+    /// with util-linux: a mount namespace whose mounts do not propagate back, and a hidepid /proc in it.
+    /// </summary>
+    private static IEnumerable<string> ShellArguments(IEnumerable<string> procsFiles, ResourceLimits? rlimits, WorkspaceUser? user, bool hideProcesses)
     {
         var script = "while [ \"$1\" != -- ]; do echo $$ > \"$1\" || exit 125; shift; done; shift\n";
         if (rlimits?.MemoryBytes is { } bytes) script += Invariant($"ulimit -v {bytes / 1024} || exit 125\n");
         if (rlimits?.MaxProcesses is { } count) script += Invariant($"ulimit -p {count} || exit 125\n");
         script += "exec \"$@\"\n";
         string[] head = ["-c", script, "baton-confine", .. procsFiles, "--"];
+        if (hideProcesses)
+            head = [.. head, Unshare, "--mount", "--propagation", "slave", "--", "/bin/sh", "-c",
+                "mount -t proc -o hidepid=invisible,nosuid,nodev,noexec proc /proc || exit 125\nexec \"$@\"\n", "baton-confine"];
         return user is null
             ? head
             : [.. head, SetPriv, Invariant($"--reuid={user.Uid}"), Invariant($"--regid={user.Gid}"), "--clear-groups", "--no-new-privs", "--"];

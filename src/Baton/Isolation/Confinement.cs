@@ -65,7 +65,8 @@ public sealed class Confinement : IAsyncDisposable
     }
 
     internal ProcessSpec Wrap(ProcessSpec spec) =>
-        ConfineCommand.Wrap(spec, _cgroup?.ProcsFiles ?? [], _enforcement.UsesCgroups ? null : _isolation.Limits, _isolation.User, _helper);
+        ConfineCommand.Wrap(spec, _cgroup?.ProcsFiles ?? [], _enforcement.UsesCgroups ? null : _isolation.Limits, _isolation.User, _helper,
+            hideProcesses: _isolation.User is not null && ProcessHiding.Supported);
 
     /// <summary>
     /// Why the attempt failed for memory, or null. Under cgroups the kernel says so (an OOM kill);

@@ -255,10 +255,19 @@ internal sealed partial class RunLoop
     }
 
     /// <summary>The agents' working folder; made (and checked for symlinks) only for a process, the only kind that works in it.</summary>
+    /// <remarks>
+    /// A chain's `workdir:` is a folder under the workspace's work/ (ChainParser refuses anything else).
+    /// It is handed to the workspace's user only when the engine made it, here, for these agents: Baton
+    /// never gives an agent a folder it did not create for it (a folder already there stays as it is).
+    /// </remarks>
     private string WorkDir(bool forProcess)
     {
-        var (root, relative) = _chain.Workdir is { } workdir ? (_engine.Workspace.Root, workdir) : (_run.Path, "work");
-        return forProcess ? SafePaths.EnsureDirectory(root, relative) : SafePaths.Resolve(root, relative);
+        if (_chain.Workdir is not { } workdir)
+            return forProcess ? SafePaths.EnsureDirectory(_run.Path, "work") : SafePaths.Resolve(_run.Path, "work");
+        if (!forProcess) return SafePaths.Resolve(_engine.Workspace.Root, workdir);
+        var path = SafePaths.EnsureDirectory(_engine.Workspace.Root, workdir, out var created);
+        if (created && Options.IsolationFor?.Invoke(_engine.Workspace)?.User is { } user) user.Own(path);
+        return path;
     }
 
     /// <summary>What an LLM call gets: it starts no process, so it has no environment to build.</summary>

@@ -1,22 +1,25 @@
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 
 namespace Baton.Secrets;
 
 /// <summary>
 /// Replaces every known secret value with *** (SPEC §6) in the forms secrets leak in: raw, base64 (at
-/// each of the three byte alignments, so a secret inside a longer base64 blob is caught too), URL-
-/// and JSON-escaped, hex, and each line of a multi-line secret. What it cannot catch — a secret
+/// each of the three byte alignments, so a secret inside a longer base64 blob is caught too, and
+/// across the line breaks of wrapped base64), URL-escaped (upper- and lowercase %xx), JSON-escaped
+/// (with and without \/), hex, and each line of a multi-line secret. What it cannot catch — a secret
 /// split, reversed, compressed or encrypted by a script — is documented in docs/security.md.
 /// </summary>
-public sealed class SecretMasker
+public sealed partial class SecretMasker
 {
     public const string Mask = "***";
 
     // Very short values would mask ordinary text everywhere ("a", "1"); they are not secrets worth the noise.
     private const int MinLength = 4;
     private readonly List<string> _values = [];
+    private readonly List<string> _base64 = [];
 
     public static SecretMasker Empty { get; } = new();
 
@@ -58,8 +61,11 @@ public sealed class SecretMasker
         var lines = value.Contains('\n') ? value.Split('\n').Select(l => l.TrimEnd('\r')) : [];
         foreach (var form in new[] { value }.Concat(lines).SelectMany(Forms).Where(f => f.Length >= MinLength))
             if (!_values.Contains(form)) _values.Add(form);
+        foreach (var form in Base64Forms(Encoding.UTF8.GetBytes(value)).Where(f => f.Length >= MinLength))
+            if (!_base64.Contains(form)) _base64.Add(form);
         // Longest first, so a value that contains another is masked whole.
         _values.Sort((a, b) => b.Length.CompareTo(a.Length));
+        _base64.Sort((a, b) => b.Length.CompareTo(a.Length));
         return this;
     }
 
@@ -67,11 +73,24 @@ public sealed class SecretMasker
     {
         var bytes = Encoding.UTF8.GetBytes(value);
         yield return value;
-        yield return Uri.EscapeDataString(value);
-        yield return JsonEncodedText.Encode(value, JavaScriptEncoder.UnsafeRelaxedJsonEscaping).ToString();
-        yield return JsonEncodedText.Encode(value).ToString();
+        var escaped = Uri.EscapeDataString(value);
+        yield return escaped;
+        yield return LowercaseEscapes().Replace(escaped, m => m.Value.ToLowerInvariant()); // %2f, as some encoders write it
+        foreach (var json in new[] { JsonEncodedText.Encode(value, JavaScriptEncoder.UnsafeRelaxedJsonEscaping).ToString(), JsonEncodedText.Encode(value).ToString() })
+        {
+            yield return json;
+            yield return json.Replace("/", "\\/", StringComparison.Ordinal); // PHP's json_encode and others escape '/'
+        }
         yield return Convert.ToHexStringLower(bytes);
         yield return Convert.ToHexString(bytes);
+        foreach (var form in Base64Forms(bytes)) yield return form;
+    }
+
+    [GeneratedRegex("%[0-9A-F]{2}")]
+    private static partial Regex LowercaseEscapes();
+
+    private static IEnumerable<string> Base64Forms(byte[] bytes)
+    {
         // In a longer base64 stream the secret starts at byte offset 0, 1 or 2 of a 3-byte group; the
         // characters that depend only on the secret's own bytes are the same whatever surrounds it.
         for (var offset = 0; offset < 3; offset++)
@@ -91,9 +110,20 @@ public sealed class SecretMasker
     public string Apply(string text)
     {
         if (string.IsNullOrEmpty(text)) return text;
-        foreach (var value in _values)
-            if (text.Contains(value, StringComparison.Ordinal)) text = text.Replace(value, Mask, StringComparison.Ordinal);
-        return text;
+        var changed = false;
+        return Replace(text, _values, ref changed);
+    }
+
+    /// <param name="forms">The forms as they appear in this text (MaskFile matches UTF-8 bytes as Latin-1).</param>
+    private string Replace(string text, IReadOnlyList<string> forms, ref bool changed)
+    {
+        foreach (var form in forms)
+        {
+            if (!text.Contains(form, StringComparison.Ordinal)) continue;
+            text = text.Replace(form, Mask, StringComparison.Ordinal);
+            changed = true;
+        }
+        return WrappedBase64.Mask(text, _base64, ref changed); // base64 is ASCII: the same in either reading
     }
 
     /// <summary>
@@ -107,7 +137,9 @@ public sealed class SecretMasker
         if (IsEmpty || !File.Exists(path)) return false;
         var latin1 = Encoding.Latin1;
         var forms = _values.Select(v => latin1.GetString(Encoding.UTF8.GetBytes(v))).ToList();
-        var overlap = forms.Max(f => f.Length) - 1;
+        // A match may span a chunk boundary; wrapped base64 is longer by its line breaks (CRLF, every 16+ characters).
+        var longest = forms.Max(f => f.Length);
+        var overlap = longest - 1 + 2 * (longest / 16 + 1);
         var temp = path + ".masking";
         var changed = false;
         using (var input = new StreamReader(path, latin1, detectEncodingFromByteOrderMarks: false))
@@ -118,13 +150,7 @@ public sealed class SecretMasker
             int read;
             while ((read = input.Read(buffer, 0, buffer.Length)) > 0)
             {
-                var text = carry + new string(buffer, 0, read);
-                foreach (var form in forms)
-                {
-                    if (!text.Contains(form, StringComparison.Ordinal)) continue;
-                    text = text.Replace(form, Mask, StringComparison.Ordinal);
-                    changed = true;
-                }
+                var text = Replace(carry + new string(buffer, 0, read), forms, ref changed);
                 var keep = Math.Min(overlap, text.Length);
                 output.Write(text.AsSpan(0, text.Length - keep));
                 carry = text[^keep..];

@@ -38,6 +38,29 @@ public class PrologueTests
         Assert.False(Directory.Exists(Path.Combine(enforcement.PidsParent!, name)), "the cgroup is removed on dispose");
     }
 
+    [Theory]
+    [MemberData(nameof(Ways))]
+    public async Task Agent_SeesOnlyItsOwnUsersProcesses_AndTheHostsProcIsUnchanged(bool helper)
+    {
+        Machine.RequireCgroups();
+        Assert.True(ProcessHiding.Supported, ProcessHiding.Describe());
+        if (helper) Assert.True(ConfineCommand.Helper is not null, "baton-confine was not built next to the tests (needs /usr/bin/cc at build time)");
+        var user = WorkspaceUser.Ensure("isotest-a");
+        using var dir = new TestWorkspace();
+        var confinement = Confinement.Create(new AgentIsolation(user, new ResourceLimits(64L << 20, 40, 512)), $"isotest/proc-{Guid.NewGuid():N}", helper ? ConfineCommand.Helper : null);
+        await using (confinement)
+        {
+            var spec = confinement.Wrap(new ProcessSpec("/bin/sh", ["-c", "for p in /proc/[0-9]*; do stat -c %u \"$p\"; done | sort -u; echo pid $$"], dir.Root,
+                new Dictionary<string, string> { ["PATH"] = "/usr/bin:/bin" }, Path.Combine(dir.Root, "out"), Path.Combine(dir.Root, "err")));
+            var process = ProcessLauncher.Start(spec);
+            var exit = await process.Exited;
+
+            Assert.True(exit.Succeeded, File.ReadAllText(Path.Combine(dir.Root, "err")));
+            Assert.Equal($"{user.Uid}\npid {process.Pid}\n", File.ReadAllText(Path.Combine(dir.Root, "out"))); // same pid: no PID namespace
+        }
+        Assert.Single(File.ReadAllLines("/proc/self/mounts"), line => line.Split(' ') is [_, "/proc", "proc", ..]);
+    }
+
     [Fact]
     public async Task RlimitFallback_StopsAMemoryHog_AndCapsTheWorkspaceUsersProcesses()
     {
