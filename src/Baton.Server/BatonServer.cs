@@ -35,7 +35,8 @@ public static class BatonServer
         builder.Services.AddSingleton(options.Settings);
         builder.Services.AddSingleton<RunHost>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RunHost>());
-        builder.Services.AddProblemDetails();
+        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = BadRequestHandler.Describe);
+        builder.Services.AddExceptionHandler<BadRequestHandler>();
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower);
 
         var app = builder.Build();
