@@ -62,11 +62,8 @@ public static class BatonServer
         }
 
         app.MapGet("/healthz", () => Results.Text("ok\n"));
-        app.MapGet("/api/metrics", (ServerMetrics metrics, RunHost host) => Results.Text(metrics.Render(host), "text/plain; version=0.0.4"));
-        app.MapGet("/metrics", (HttpContext http, ServerMetrics metrics, RunHost host, TokenStore tokens) =>
-            http.Request.Headers.Authorization.ToString() is var auth && auth.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && tokens.Find(auth[7..].Trim()) is not null
-                ? Results.Text(metrics.Render(host), "text/plain; version=0.0.4")
-                : Problems.Result(StatusCodes.Status401Unauthorized, "Not authenticated", "send 'Authorization: Bearer <token>'"));
+        MetricsAccess.EnsureToken(data);
+        app.MapGet("/metrics", (HttpContext http, ServerMetrics metrics, RunHost host, TokenStore tokens) => MetricsAccess.Serve(http, data, metrics, host, tokens));
         app.MapGet("/api/workspaces", (HttpContext http) =>
         {
             var caller = http.Caller();

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Baton.Server;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 namespace Baton.Cli.Commands;
@@ -31,6 +32,7 @@ public static class ServeCommand
             await app.StartAsync(cancellationToken);
             Console.WriteLine($"baton serving {Path.GetFullPath(parse.GetValue(data)!)} on {listen}");
             Console.WriteLine(Baton.Isolation.LimitEnforcement.Detected.Describe());
+            Console.WriteLine($"/metrics takes the operator's token in {Baton.Server.Hosting.MetricsAccess.TokenFile(app.Services.GetRequiredService<DataRoot>())}");
             Console.WriteLine(settings.RunAgentsAsWorkspaceUsers ? "agents run as their workspace's own user (baton-<workspace>)" : "not root: every workspace's agents run as this user");
             foreach (var line in BatonServer.Bootstrap(app, listen.Split(';')[0])) Console.WriteLine(line);
             await app.WaitForShutdownAsync(cancellationToken);
