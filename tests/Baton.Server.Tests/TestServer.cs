@@ -31,12 +31,12 @@ public sealed class TestServer : IAsyncDisposable
     public TokenStore Tokens => _app.Services.GetRequiredService<TokenStore>();
     public SessionStore Sessions => _app.Services.GetRequiredService<SessionStore>();
 
-    public static async Task<TestServer> StartAsync(string? dataPath = null)
+    public static async Task<TestServer> StartAsync(string? dataPath = null, Hosting.ServerSettings? settings = null)
     {
         var ownsData = dataPath is null;
         dataPath ??= NewDataPath();
         var url = $"http://127.0.0.1:{FreePort()}";
-        var app = BatonServer.Build(new ServerOptions(dataPath, url));
+        var app = BatonServer.Build(new ServerOptions(dataPath, url) { Settings = settings ?? new() });
         await app.StartAsync();
         return new TestServer(app, dataPath, url, ownsData);
     }
