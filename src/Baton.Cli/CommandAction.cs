@@ -22,6 +22,11 @@ public static class CommandAction
             Console.Error.WriteLine($"error: {e.Message}");
             return ExitCodes.InvalidInput;
         }
+        catch (IOException e) when (DiskSpace.IsFull(e))
+        {
+            Console.Error.WriteLine($"error: the disk is full ({e.Message}); nothing was written: free space and try again");
+            return ExitCodes.Failed;
+        }
         catch (RunLockedException e)
         {
             Console.Error.WriteLine($"error: {e.Message}");

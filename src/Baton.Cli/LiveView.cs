@@ -33,9 +33,11 @@ internal sealed class LiveView(Chain chain) : IProgressView
         }
     }
 
+    /// <summary>Each warning once (several agents may report the same thing, e.g. "no provider configured").</summary>
     public void OnWarning(string message)
     {
-        lock (_gate) _notes.Add($"[yellow]warning[/]: {Markup.Escape(message)}");
+        var note = $"[yellow]warning[/]: {Markup.Escape(message)}";
+        lock (_gate) if (!_notes.Contains(note)) _notes.Add(note);
     }
 
     public async Task<RunOutcome> Show(Func<Task<RunOutcome>> run)
@@ -55,23 +57,30 @@ internal sealed class LiveView(Chain chain) : IProgressView
         return outcome!;
     }
 
-    private Table Render()
+    /// <summary>
+    /// The notes (warnings, failures) above the table, each on the terminal's full width: as the table's caption they
+    /// were wrapped to its width (~40 columns). The streaming column is there only while an agent streams: no empty column.
+    /// </summary>
+    private Rows Render()
     {
-        var table = new Table().Border(TableBorder.Rounded).AddColumns("agent", "status", "time", "cost", "");
         lock (_gate)
         {
             var now = DateTimeOffset.UtcNow;
+            var streaming = chain.Agents.ToDictionary(a => a.Name, a =>
+                _state.Agent(a.Name).Status == AgentStatus.Running && _streamed.TryGetValue(a.Name, out var tail) ? $"[grey]…{Markup.Escape(tail)}[/]" : "");
+            var anyStreaming = streaming.Values.Any(s => s.Length > 0);
+            var table = new Table().Border(TableBorder.Rounded).AddColumns("agent", "status", "time", "cost");
+            if (anyStreaming) table.AddColumn("");
             foreach (var spec in chain.Agents)
             {
                 var agent = _state.Agent(spec.Name);
                 var time = agent.StartedAt is { } s ? Terminal.Elapsed((agent.FinishedAt ?? now) - s) : "";
                 var attempt = agent.Attempt > 1 ? spec.Decision is null ? $" (attempt {agent.Attempt})" : $" (round {agent.Attempt})" : "";
-                var streaming = agent.Status == AgentStatus.Running && _streamed.TryGetValue(spec.Name, out var tail) ? $"[grey]…{Markup.Escape(tail)}[/]" : "";
-                table.AddRow(Markup.Escape(spec.Name), Colour(agent.Status) + Markup.Escape(attempt), time, agent.CostUsd > 0 ? $"${agent.CostUsd:0.0000}" : "", streaming);
+                string[] cells = [Markup.Escape(spec.Name), Colour(agent.Status) + Markup.Escape(attempt), time, agent.CostUsd > 0 ? $"${agent.CostUsd:0.0000}" : ""];
+                table.AddRow(anyStreaming ? [.. cells, streaming[spec.Name]] : cells);
             }
-            if (_notes.Count > 0) table.Caption(string.Join("\n", _notes.TakeLast(5)));
+            return new Rows([.. _notes.TakeLast(5).Select(note => new Markup(note)), table]);
         }
-        return table;
     }
 
     private static string Colour(string status) => status switch

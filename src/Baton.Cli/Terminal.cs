@@ -40,4 +40,18 @@ public static class Terminal
         var relative = Path.GetRelativePath(Environment.CurrentDirectory, path);
         return relative.StartsWith("..", StringComparison.Ordinal) ? path : relative;
     }
+
+    /// <summary>
+    /// How a person runs this CLI from folder: `baton` when it is on PATH, else the checkout's launcher (./baton sets
+    /// BATON_LAUNCHER) — a newcomer who typed ./baton has no `baton` on PATH, and a hint saying `baton run` failed for them.
+    /// </summary>
+    public static string SelfCommand(string folder)
+    {
+        if (Environment.GetEnvironmentVariable("BATON_LAUNCHER") is not { Length: > 0 } launcher || OnPath("baton")) return "baton";
+        var relative = Path.GetRelativePath(folder, launcher);
+        return relative.Split('/').Count(p => p == "..") <= 2 ? relative : launcher;
+    }
+
+    private static bool OnPath(string command) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries).Any(dir => File.Exists(Path.Combine(dir, command)));
 }

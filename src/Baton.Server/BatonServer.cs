@@ -1,4 +1,5 @@
 using Baton.Server.Api;
+using Baton.Workspaces;
 using Baton.Server.Auth;
 using Baton.Server.Hosting;
 using Microsoft.AspNetCore.Builder;
@@ -27,15 +28,19 @@ public static class BatonServer
         var data = new DataRoot(options.DataPath);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.WebHost.UseUrls(options.Urls);
-        builder.Logging.SetMinimumLevel(LogLevel.Warning).AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
+        // Warnings only: `baton serve` prints where it listens itself; ASP.NET's start-up lines ("Content root path:
+        // …/.baton/bin") only buried the first start's token and login link for a newcomer.
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddSingleton(data);
         builder.Services.AddSingleton(new TokenStore(data.TokensFile));
-        builder.Services.AddSingleton<SessionStore>();
+        builder.Services.AddSingleton(new SessionStore(Path.Combine(data.ServerPath, "sessions")));
         builder.Services.AddSingleton<ServerMetrics>();
         builder.Services.AddSingleton(options.Settings);
         builder.Services.AddSingleton<RunHost>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RunHost>());
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = BadRequestHandler.Describe);
+        builder.Services.AddExceptionHandler<WorkspaceProblemHandler>();
+        builder.Services.AddExceptionHandler<DiskFullHandler>();
         builder.Services.AddExceptionHandler<BadRequestHandler>();
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower);
 
@@ -72,6 +77,9 @@ public static class BatonServer
         app.MapSessions();
         app.MapChains(data);
         app.MapRuns(data);
+        app.MapRunDetails(data);
+        app.MapPrompts(data);
+        app.MapTokens(data);
         app.MapDecisions(data);
         app.MapWorkspaceAdmin(data);
         return app;
@@ -86,12 +94,17 @@ public static class BatonServer
         var data = app.Services.GetRequiredService<DataRoot>();
         var tokens = app.Services.GetRequiredService<TokenStore>();
         if (tokens.All().Count > 0) return [];
-        if (!data.WorkspaceExists("default")) data.CreateWorkspace("default");
+        if (!data.WorkspaceExists("default"))
+        {
+            // With a chain to run, the web UI's first screen has something to start (it can't create chains).
+            var workspace = data.CreateWorkspace("default");
+            File.WriteAllText(Path.Combine(workspace.Root, "chains", "hello.yaml"), WorkspaceTemplate.HelloChain);
+        }
         var (token, record) = tokens.Create("default", Role.Owner, "owner (first start)");
         var code = app.Services.GetRequiredService<SessionStore>().CreateLoginCode(record.Id, TimeSpan.FromHours(1));
         return
         [
-            "first start: created workspace 'default' and an owner token for it (shown only now, store it safely):",
+            "first start: created workspace 'default' (with an example chain, hello) and an owner token for it (shown only now, store it safely):",
             $"  {token}",
             $"log in to the web UI (this link works once, for an hour): {publicUrl.TrimEnd('/')}/login?code={Uri.EscapeDataString(code)}",
         ];

@@ -55,7 +55,8 @@ internal static partial class Libc
         }
     }
 
-    public enum EntryKind { Missing, Directory, Symlink, Other }
+    /// <summary>File is only told apart (from Other) by KindOf(fd); KindOf(path) says Other for every non-folder.</summary>
+    public enum EntryKind { Missing, Directory, Symlink, Other, File }
 
     /// <summary>What is at path itself (a symlink is not followed), in one statx call.</summary>
     /// <exception cref="IOException">It can't be looked at (no permission, a parent is a file).</exception>
@@ -76,6 +77,36 @@ internal static partial class Libc
             _ => EntryKind.Other,
         };
     }
+
+    /// <summary>What an open descriptor is (statx AT_EMPTY_PATH: the file itself, whatever its name now leads to).</summary>
+    public static unsafe EntryKind KindOf(int fd)
+    {
+        const int AT_EMPTY_PATH = 0x1000, ModeOffset = 28, S_IFMT = 0xF000, S_IFDIR = 0x4000, S_IFLNK = 0xA000, S_IFREG = 0x8000;
+        const uint STATX_TYPE = 1;
+        var buffer = stackalloc byte[256];
+        if (statx(fd, "", AT_EMPTY_PATH, STATX_TYPE, buffer) != 0) throw new IOException($"cannot look at descriptor {fd}: {Marshal.GetLastPInvokeErrorMessage()}");
+        return (*(ushort*)(buffer + ModeOffset) & S_IFMT) switch
+        {
+            S_IFDIR => EntryKind.Directory,
+            S_IFLNK => EntryKind.Symlink,
+            S_IFREG => EntryKind.File,
+            _ => EntryKind.Other,
+        };
+    }
+
+    /// <summary>The owner's uid of what is at path itself (a symlink is not followed), or -1 when it is gone.</summary>
+    public static unsafe long OwnerOf(string path)
+    {
+        const int AT_SYMLINK_NOFOLLOW = 0x100, UidOffset = 20;
+        const uint STATX_UID = 8;
+        var buffer = stackalloc byte[256];
+        return statx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, STATX_UID, buffer) == 0 ? *(uint*)(buffer + UidOffset) : -1;
+    }
+
+    [LibraryImport("libc")]
+    public static partial uint geteuid();
+
+    public static bool IsRegularFile(int fd) => KindOf(fd) == EntryKind.File;
 
     [LibraryImport("libc", EntryPoint = "mkdir", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int MkdirRaw(string path, int mode);
@@ -147,7 +178,7 @@ internal static partial class Libc
     /// <exception cref="IOException">The file can't be opened, or (waiting) locked.</exception>
     public static int OpenLocked(string path, int mode, bool wait)
     {
-        var fd = OpenMode(path, O_RDWR | O_CREAT | O_CLOEXEC, mode);
+        var fd = OpenMode(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, mode); // never a planted link to some other file
         if (fd < 0) throw new IOException($"cannot open lock file '{path}': {Marshal.GetLastPInvokeErrorMessage()}");
         while (flock(fd, wait ? LOCK_EX : LOCK_EX | LOCK_NB) != 0)
         {
@@ -180,6 +211,14 @@ internal static partial class Libc
         var errno = Marshal.GetLastPInvokeError();
         if (errno == EEXIST) throw new IOException($"cannot rename '{from}' to '{to}': the target already exists");
         throw new IOException($"cannot rename '{from}' to '{to}': {Marshal.GetPInvokeErrorMessage(errno)}", errno);
+    }
+
+    /// <summary>RenameNoReplace that answers false instead of throwing when the target exists (a run id just taken).</summary>
+    public static bool TryRenameNoReplace(string from, string to)
+    {
+        if (renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE) == 0) return true;
+        var errno = Marshal.GetLastPInvokeError();
+        return errno == EEXIST ? false : throw new IOException($"cannot rename '{from}' to '{to}': {Marshal.GetPInvokeErrorMessage(errno)}", errno);
     }
 
     /// <summary>fsync a directory so a rename inside it is durable.</summary>

@@ -59,6 +59,9 @@ public sealed class TestServer : IAsyncDisposable
         return (dataPath, token);
     }
 
+    /// <summary>What `baton serve` does at its first start on an empty data folder; the lines it prints.</summary>
+    public IReadOnlyList<string> Bootstrap() => BatonServer.Bootstrap(_app, Url);
+
     /// <summary>A workspace (created if needed) and a token with the role in it.</summary>
     public string Token(string workspace, Role role)
     {

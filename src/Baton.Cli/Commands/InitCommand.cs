@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Baton.Workspaces;
 
 namespace Baton.Cli.Commands;
 
@@ -18,7 +19,7 @@ public static class InitCommand
             await WriteNew(Path.Combine(root, "chains", "hello.yaml"), WorkspaceTemplate.HelloChain);
             await WriteNew(Path.Combine(root, ".gitignore"), "runs/\n");
             Console.WriteLine($"created workspace {Terminal.Relative(root)}");
-            Console.WriteLine($"try:  cd {Terminal.Relative(root)} && baton run chains/hello.yaml --input name=you");
+            Console.WriteLine($"try:  cd {Terminal.Relative(root)} && {Terminal.SelfCommand(root)} run chains/hello.yaml --input name=you");
             return ExitCodes.Succeeded;
         }));
         return command;
@@ -28,42 +29,4 @@ public static class InitCommand
     {
         if (!File.Exists(path)) await File.WriteAllTextAsync(path, text);
     }
-}
-
-internal static class WorkspaceTemplate
-{
-    public const string Config = """
-        # Baton workspace settings. Everything is optional.
-        # providers:
-        #   default:
-        #     type: openai                      # openai | anthropic | ollama | offline
-        #     model: gpt-4o-mini
-        #     api_key: ${env:OPENAI_API_KEY}    # or ${secret:NAME}; never a literal in git
-        # limits:
-        #   agent_timeout: 10m
-        # clis:
-        #   claude: { command: [claude, -p] }
-
-        """;
-
-    public const string HelloChain = """
-        name: hello
-        description: Greets someone, counts the letters, and reports — all offline.
-        inputs:
-          name:
-            description: Who to greet
-            default: world
-        agents:
-          greet:
-            run: |
-              echo "Hello, $BATON_INPUT_NAME!"
-          count:
-            run: |
-              printf '%s' "$BATON_INPUT_NAME" | wc -c | tr -d ' ' > "$BATON_OUTPUT"
-          report:
-            needs: [greet, count]
-            run: |
-              echo "$(cat "$BATON_OUT_GREET") ($(cat "$BATON_OUT_COUNT") letters)"
-
-        """;
 }

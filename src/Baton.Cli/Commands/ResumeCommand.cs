@@ -18,6 +18,9 @@ public static class ResumeCommand
         {
             var workspace = CliWorkspace.Open(parse);
             var run = RunFolder.Find(workspace.RunsRoot, parse.GetValue(runArgument)!);
+            // Nothing to resume: no event was ever written and no one was told the run exists.
+            if (HalfMadeRuns.IsHalfMade(run) && HalfMadeRuns.RemoveIfAbandoned(run, Console.Error.WriteLine))
+                throw new RunNotFoundException($"run {run.Id} was never fully created, so there is nothing to resume; start the chain again with `baton run`");
             return await RunExecution.ExecuteAsync(workspace, run, parse.GetValue(json));
         }));
         return command;

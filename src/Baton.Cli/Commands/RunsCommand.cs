@@ -16,8 +16,11 @@ public static class RunsCommand
         {
             var workspace = CliWorkspace.Open(parse);
             var wanted = parse.GetValue(status);
+            HalfMadeRuns.RemoveAbandoned(workspace.RunsRoot, Console.Error.WriteLine);
             var summaries = RunFolder.All(workspace.RunsRoot)
-                .Select(RunSummary.Load)
+                .Select(run => (Run: run, Summary: RunSummary.Load(run)))
+                .Where(r => !(r.Summary.Status == RunStatus.Queued && HalfMadeRuns.IsHalfMade(r.Run) && HalfMadeRuns.RemoveIfAbandoned(r.Run, Console.Error.WriteLine)))
+                .Select(r => r.Summary)
                 .Where(s => wanted is null || s.Status == wanted)
                 .ToList();
             if (parse.GetValue(json))

@@ -33,7 +33,7 @@ public static class ServeCommand
             if (parse.GetValue(slots) is { } n) settings = settings with { AgentSlots = n > 0 ? n : throw new UsageException("--agent-slots must be at least 1") };
             var app = BatonServer.Build(new ServerOptions(parse.GetValue(data)!, listen) { Settings = settings });
             await app.StartAsync(cancellationToken);
-            Console.WriteLine($"baton serving {Path.GetFullPath(parse.GetValue(data)!)} on {listen}");
+            Console.WriteLine($"baton serving {Path.GetFullPath(parse.GetValue(data)!)} on {listen} (Ctrl-C stops it)");
             Console.WriteLine(Baton.Isolation.LimitEnforcement.Detected.Describe());
             Console.WriteLine($"/metrics takes the operator's token in {Baton.Server.Hosting.MetricsAccess.TokenFile(app.Services.GetRequiredService<DataRoot>())}");
             Console.WriteLine(settings.RunAgentsAsWorkspaceUsers ? "agents run as their workspace's own user (baton-<workspace>)" : "not root: every workspace's agents run as this user");

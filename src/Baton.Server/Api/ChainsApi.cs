@@ -2,6 +2,7 @@ using System.Text;
 using Baton.Chains;
 using Baton.Server.Auth;
 using Baton.Server.Hosting;
+using Baton.Workspaces;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -16,17 +17,15 @@ public static class ChainsApi
 
         chains.MapGet("/", (string ws) =>
         {
-            var folder = Path.Combine(data.WorkspacePath(ws), "chains");
-            var list = Directory.Exists(folder)
-                ? Directory.EnumerateFiles(folder, "*.yaml").Order(StringComparer.Ordinal).Select(file => Describe(data, ws, file)).ToList()
-                : [];
+            var list = WorkspaceDirectory.Names(data.WorkspacePath(ws), "chains")
+                .Where(n => n.EndsWith(".yaml", StringComparison.Ordinal) && ChainNames.Chain().IsMatch(n[..^5]))
+                .Select(n => Describe(data, ws, n[..^5])).ToList();
             return Results.Ok(list);
         }).Requires(data, Role.Viewer);
 
         chains.MapGet("/{name}", (string ws, string name) =>
         {
-            var file = ChainFile(data, ws, name);
-            return file is not null && File.Exists(file) ? Results.Text(File.ReadAllText(file), "application/yaml") : Problems.NotFound($"no chain '{name}'");
+            return ReadChain(data, ws, name) is { } yaml ? Results.Text(yaml, "application/yaml") : Problems.NotFound($"no chain '{name}'");
         }).Requires(data, Role.Viewer);
 
         chains.MapPut("/{name}", async (string ws, string name, HttpRequest request, HttpContext http, RunHost host) =>
@@ -40,17 +39,21 @@ public static class ChainsApi
             if (chain is not null && chain.Name != name)
                 errors = [new ChainError(file, new SourceLocation(1, 1), $"the chain's name must be '{name}', the name it is saved under")];
             if (errors.Count > 0) return ValidationProblem(data, ws, errors);
-            var existed = File.Exists(file);
-            var temp = file + ".tmp";
-            await File.WriteAllTextAsync(temp, yaml);
-            File.Move(temp, file, overwrite: true);
+            var existed = WorkspaceDirectory.IsFile(data.WorkspacePath(ws), RelativeFile(name));
+            WorkspaceDirectory.WriteFile(data.WorkspacePath(ws), RelativeFile(name), Encoding.UTF8.GetBytes(yaml), createParent: true);
             await http.AuditAsync(data, ws, "chain.put", name);
-            return existed ? Results.Ok(Describe(data, ws, file)) : Results.Created($"/api/workspaces/{ws}/chains/{name}", Describe(data, ws, file));
+            return existed ? Results.Ok(Describe(data, ws, name)) : Results.Created($"/api/workspaces/{ws}/chains/{name}", Describe(data, ws, name));
         }).Requires(data, Role.Editor);
     }
 
     internal static string? ChainFile(DataRoot data, string ws, string name) =>
-        ChainNames.Chain().IsMatch(name) ? Path.Combine(data.WorkspacePath(ws), "chains", name + ".yaml") : null;
+        ChainNames.Chain().IsMatch(name) ? Path.Combine(data.WorkspacePath(ws), RelativeFile(name)) : null;
+
+    private static string RelativeFile(string name) => $"chains/{name}.yaml";
+
+    /// <summary>A stored chain's text, read below the workspace without following any link; null when there is none.</summary>
+    internal static string? ReadChain(DataRoot data, string ws, string name) =>
+        ChainNames.Chain().IsMatch(name) ? WorkspaceDirectory.ReadText(data.WorkspacePath(ws), RelativeFile(name), ChainLimits.MaxBytes) : null;
 
     internal static IResult ValidationProblem(DataRoot data, string ws, IEnumerable<ChainError> errors) =>
         Results.Problem(
@@ -67,18 +70,15 @@ public static class ChainsApi
     /// parsed per request: a valid one comes from ChainCache (by its text, its referenced files
     /// checked), an invalid one's errors are kept while the file's modification time and size stay.
     /// </summary>
-    private static object Describe(DataRoot data, string ws, string file)
+    private static object Describe(DataRoot data, string ws, string name)
     {
-        var name = Path.GetFileNameWithoutExtension(file);
-        var info = new FileInfo(file);
+        var file = ChainFile(data, ws, name)!;
+        var info = new FileInfo(file); // only a cache key: the text itself is read without following links
         var stamp = (info.LastWriteTimeUtc, info.Length);
         if (InvalidChains.TryGetValue(file, out var known) && known.Stamp == stamp) return known.Summary;
-        string yaml;
-        try { yaml = File.ReadAllText(file); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return Invalid(name, [$"{file}: cannot read chain file: {e.Message}"]); }
         try
         {
-            var chain = Runs.ChainCache.Load(file, yaml, ChainFiles.Reader(file, ChainFiles.FindRoot(file, data.WorkspacePath(ws))));
+            var chain = Runs.ChainCache.Load(file, ReadChain(data, ws, name) ?? "", ChainFiles.Reader(file, data.WorkspacePath(ws)));
             InvalidChains.TryRemove(file, out _);
             return new { name, description = chain.Description, valid = true, agents = chain.Agents.Select(a => a.Name).ToList(), inputs = chain.Inputs.Select(i => new { i.Name, i.Description, i.Default }).ToList() };
         }
@@ -87,6 +87,10 @@ public static class ChainsApi
             var summary = Invalid(name, [.. e.Errors.Select(x => x.ToString())]);
             InvalidChains[file] = (stamp, summary);
             return summary;
+        }
+        catch (Exception e) when (e is IOException or Runs.UnsafePathException)
+        {
+            return Invalid(name, [$"{file}: cannot read the chain: {e.Message}"]); // larger than a chain may be, or a link
         }
     }
 

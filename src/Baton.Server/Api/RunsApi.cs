@@ -20,10 +20,9 @@ public static class RunsApi
 
         runs.MapPost("/", async (string ws, StartRequest request, HttpContext http, RunHost host) =>
         {
-            if (request.Chain is null || ChainsApi.ChainFile(data, ws, request.Chain) is not { } file || !File.Exists(file))
+            if (request.Chain is null || ChainsApi.ChainFile(data, ws, request.Chain) is not { } file || ChainsApi.ReadChain(data, ws, request.Chain) is not { } yaml)
                 return Problems.NotFound($"no chain '{request.Chain}' in '{ws}'");
             if (host.RefusedEnvironment(ws) is { } refusal) return Problems.Result(StatusCodes.Status422UnprocessableEntity, "Refused configuration", refusal);
-            var yaml = await File.ReadAllTextAsync(file);
             Chain chain;
             try { chain = ChainCache.Load(file, yaml, ChainFiles.Reader(file, data.WorkspacePath(ws))); }
             catch (ChainValidationException e) { return ChainsApi.ValidationProblem(data, ws, e.Errors); }
@@ -40,15 +39,14 @@ public static class RunsApi
             }
         }).Requires(data, Role.Editor);
 
-        runs.MapGet("/", (string ws, string? status) =>
+        runs.MapGet("/", (string ws, string? status, string? chain, string? q, string? from, string? to, string? before, int? limit, RunHost host) =>
         {
-            var list = RunFolder.All(Path.Combine(data.WorkspacePath(ws), "runs")).Select(RunSummary.LoadRemembered)
-                .Where(s => status is null || s.Status == status).Reverse().ToList();
-            return Results.Ok(list);
+            var (query, error) = RunsQuery.Parse(status, chain, q, from, to, before, limit);
+            return query is null ? Problems.BadRequest(error!) : Results.Ok(query.Run(Path.Combine(data.WorkspacePath(ws), "runs"), host.Summary));
         }).Requires(data, Role.Viewer);
 
-        runs.MapGet("/{id}", (string ws, string id) =>
-            Find(data, ws, id) is { } run ? Results.Ok(RunSummary.LoadRemembered(run)) : NoRun(id)).Requires(data, Role.Viewer);
+        runs.MapGet("/{id}", (string ws, string id, RunHost host) =>
+            Find(data, ws, id) is { } run ? Results.Ok(host.Summary(run)) : NoRun(id)).Requires(data, Role.Viewer);
 
         runs.MapGet("/{id}/events", async (string ws, string id, HttpContext http) =>
         {

@@ -16,6 +16,7 @@ namespace Baton.Server.Api;
 public static class WorkspaceAdminApi
 {
     private const int MaxSecretBytes = 64 * 1024;
+    private const int MaxConfigBytes = 1024 * 1024;
 
     public static void MapWorkspaceAdmin(this IEndpointRouteBuilder app, DataRoot data)
     {
@@ -58,24 +59,19 @@ public static class WorkspaceAdminApi
 
         ws.MapGet("/config", (string ws) =>
         {
-            var file = Path.Combine(data.WorkspacePath(ws), Workspace.ConfigFileName);
-            return Results.Text(File.Exists(file) ? File.ReadAllText(file) : "", "application/yaml");
+            return Results.Text(WorkspaceDirectory.ReadText(data.WorkspacePath(ws), Workspace.ConfigFileName, MaxConfigBytes) ?? "", "application/yaml");
         }).Requires(data, Role.Editor);
 
         ws.MapPut("/config", async (string ws, HttpRequest request, HttpContext http, RunHost host) =>
         {
             using var reader = new StreamReader(request.Body, Encoding.UTF8);
             var yaml = await reader.ReadToEndAsync();
+            if (Encoding.UTF8.GetByteCount(yaml) > MaxConfigBytes) return Problems.BadRequest("baton.yaml is at most 1 MiB");
             var file = Path.Combine(data.WorkspacePath(ws), Workspace.ConfigFileName);
-            var temp = file + ".new";
-            await File.WriteAllTextAsync(temp, yaml);
-            try { WorkspaceConfig.Load(temp); }
-            catch (ChainValidationException e)
-            {
-                File.Delete(temp);
-                return ChainsApi.ValidationProblem(data, ws, e.Errors.Select(x => x with { File = file }));
-            }
-            File.Move(temp, file, overwrite: true);
+            // Checked from the text, before anything is written: nothing lands on disk that would not load.
+            try { WorkspaceConfig.Parse(file, yaml); }
+            catch (ChainValidationException e) { return ChainsApi.ValidationProblem(data, ws, e.Errors); }
+            WorkspaceDirectory.WriteFile(data.WorkspacePath(ws), Workspace.ConfigFileName, Encoding.UTF8.GetBytes(yaml));
             host.Reload(ws);
             await http.AuditAsync(data, ws, "config.put", Workspace.ConfigFileName);
             return Results.Ok(new { saved = Workspace.ConfigFileName });

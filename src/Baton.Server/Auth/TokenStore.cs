@@ -48,6 +48,19 @@ public sealed class TokenStore(string path)
             return Load().FirstOrDefault(r => CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(r.Hash), hash));
     }
 
+    /// <summary>Removes a token for good; false when there is no such id. Its sessions die with it (AuthMiddleware looks the token up).</summary>
+    public bool Revoke(string id)
+    {
+        lock (_gate)
+        {
+            var all = Load();
+            var kept = all.Where(r => r.Id != id).ToList();
+            if (kept.Count == all.Count) return false;
+            Save(kept);
+            return true;
+        }
+    }
+
     public IReadOnlyList<TokenRecord> All()
     {
         lock (_gate) return [.. Load()];

@@ -19,6 +19,9 @@ public sealed class RunHost(DataRoot data, ServerMetrics metrics, ServerSettings
     private readonly ConcurrentDictionary<string, Lazy<Task<RunOutcome>>> _active = new(StringComparer.Ordinal);
     private readonly RunAdmission _admission = new();
     private readonly AgentSlots _slots = new(settings.AgentSlots);
+    // One set for the server's life: the prompt runner's provider pool (connections, circuit breakers, the
+    // fair per-provider gate) must be shared by every workspace, not rebuilt with each baton.yaml change.
+    private readonly IReadOnlyDictionary<AgentKind, Agents.IAgentRunner> _runners = settings.Runners ?? ServerEnvironment.Runners(data, settings);
     private readonly ConcurrentDictionary<string, IDisposable> _parked = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, WorkspaceEngine> _engines = new(StringComparer.Ordinal);
 
@@ -29,6 +32,8 @@ public sealed class RunHost(DataRoot data, ServerMetrics metrics, ServerSettings
             Workspace workspace;
             try { workspace = WorkspaceOf(name); } // parsed once: the workspace's engine keeps it
             catch (ChainValidationException e) { logger.LogWarning("workspace {Workspace}: {Errors}", name, e.Message); continue; }
+            MigrateSecrets(name, workspace);
+            HalfMadeRuns.RemoveAbandoned(workspace.RunsRoot, message => logger.LogWarning("workspace {Workspace}: {Message}", name, message));
             foreach (var run in RunFolder.All(workspace.RunsRoot))
             {
                 if (EventReader.ReadLast(run.Events) is { Type: EventTypes.RunFinished }) continue; // most of history: one file read, not all
@@ -41,6 +46,8 @@ public sealed class RunHost(DataRoot data, ServerMetrics metrics, ServerSettings
                     continue;
                 }
                 if (RunStatus.IsFinished(state.Status)) continue;
+                if (state.Status == RunStatus.Queued && HalfMadeRuns.IsHalfMade(run)
+                    && HalfMadeRuns.RemoveIfAbandoned(run, message => logger.LogWarning("workspace {Workspace}: {Message}", name, message))) continue;
                 if (state.Status == RunStatus.Waiting) Park(name, run, state);
                 else Launch(name, run); // queued ones (no events yet) wait their turn in admission
             }
@@ -49,6 +56,23 @@ public sealed class RunHost(DataRoot data, ServerMetrics metrics, ServerSettings
         // Give it back now rather than whenever the next collection comes (W3: a server holding 1,000 paused runs).
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Stores written before secrets were bound to their workspace are re-encrypted for it now, so none
+    /// is left that another workspace could link to and decrypt (SecretStore). A store that cannot be
+    /// (no key, damaged) is reported and left as it is: its runs fail with the same message.
+    /// </summary>
+    private void MigrateSecrets(string name, Workspace workspace)
+    {
+        try
+        {
+            if (workspace.Secrets().Migrate()) logger.LogInformation("workspace {Workspace}: secrets bound to the workspace (store version 2)", name);
+        }
+        catch (Exception e) when (e is Secrets.SecretStoreException or IOException or UnsafePathException)
+        {
+            logger.LogWarning("workspace {Workspace}: secrets not migrated: {Reason}", name, e.Message);
+        }
     }
 
     /// <summary>
@@ -64,6 +88,17 @@ public sealed class RunHost(DataRoot data, ServerMetrics metrics, ServerSettings
     }
 
     private volatile bool _stopped;
+
+    /// <summary>Runs whose engine can't record their end yet (a full disk), by folder: the API shows it as `stalled`.</summary>
+    private readonly ConcurrentDictionary<string, string> _diskStalls = new(StringComparer.Ordinal);
+
+    /// <summary>The summary as the files say, and `stalled` when the engine can't write to them.</summary>
+    public RunSummary Summary(RunFolder run)
+    {
+        var summary = RunSummary.LoadRemembered(run);
+        // A finished run is not stalled: its end is on disk, and the engine clears the stall only once that is durable.
+        return !RunStatus.IsFinished(summary.Status) && _diskStalls.TryGetValue(run.Path, out var reason) ? summary with { Stalled = reason } : summary;
+    }
 
     public int ActiveCount => _active.Count;
     public int ParkedCount => _parked.Count;
@@ -227,7 +262,7 @@ public sealed class RunHost(DataRoot data, ServerMetrics metrics, ServerSettings
         {
             BaseEnvironment = ServerEnvironment.ForAgents(),
             Slots = _slots,
-            Runners = settings.Runners ?? ServerEnvironment.Runners(data, settings),
+            Runners = _runners,
             IsolationFor = workspace => Confine(workspaceName, workspace),
             OnEvent = (run, appended) =>
             {
@@ -235,6 +270,11 @@ public sealed class RunHost(DataRoot data, ServerMetrics metrics, ServerSettings
                 NotifyTaken(run, appended);
             },
             OnWarning = message => logger.LogWarning("{Workspace}: {Message}", workspaceName, message),
+            OnDiskStall = (run, reason) =>
+            {
+                if (reason is null) _diskStalls.TryRemove(run.Path, out _);
+                else _diskStalls[run.Path] = reason;
+            },
         });
         // Two requests may rebuild at once: both engines are equal, the last one stays.
         return _engines[workspaceName] = new WorkspaceEngine(engine, stamp, EnvironmentRefusal(workspaceName, configFile));

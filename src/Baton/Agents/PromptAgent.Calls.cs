@@ -14,9 +14,11 @@ namespace Baton.Agents;
 public sealed partial class PromptAgent
 {
     /// <summary>One LLM call: stream (or not) the reply, then record it in calls/NNN.json and the ledger, even when it failed.</summary>
-    private async Task<string> CallAsync(AgentContext context, ResolvedProvider provider, IChatClient client, List<ChatMessage> messages,
+    private async Task<string> CallAsync(AgentContext context, ResolvedProvider provider, IChatClient client, ProviderGate? gate, List<ChatMessage> messages,
         ChatOptions chatOptions, SecretMasker masker, CallTotals totals, CancellationToken cancellationToken)
     {
+        // Held until the reply is read (and recorded), not for the agent's whole life: the agent itself holds no slot.
+        using var turn = gate is null ? null : await gate.EnterAsync(context.Workspace.Root, cancellationToken);
         var number = ++totals.Calls;
         var recorder = new CallRecorder(Options.MaxRecordedBytes);
         var started = DateTimeOffset.UtcNow;
@@ -30,16 +32,25 @@ public sealed partial class PromptAgent
                 if (provider.Stream)
                 {
                     var updates = new List<ChatResponseUpdate>();
-                    await foreach (var update in client.GetStreamingResponseAsync(messages, chatOptions, cancellationToken))
+                    try
                     {
-                        updates.Add(update);
-                        if (context.Progress is { } progress && update.Text is { Length: > 0 } text) progress(masker.Apply(text));
+                        await foreach (var update in client.GetStreamingResponseAsync(messages, chatOptions, cancellationToken))
+                        {
+                            updates.Add(update);
+                            if (context.Progress is { } progress && update.Text is { Length: > 0 } text) progress(masker.Apply(text));
+                        }
                     }
+                    catch (Exception e) when (ProviderException.Find(e) is null && !cancellationToken.IsCancellationRequested && !UnreadableReply.IsStream(recorder))
+                    {
+                        throw UnreadableReply.Exception(provider, recorder, streaming: true, e);
+                    }
+                    if (!UnreadableReply.HasReply(updates)) throw UnreadableReply.Exception(provider, recorder, streaming: true);
                     response = updates.ToChatResponse();
                 }
                 else
                 {
                     response = await client.GetResponseAsync(messages, chatOptions, cancellationToken);
+                    if (!UnreadableReply.HasReply(response)) throw UnreadableReply.Exception(provider, recorder, streaming: false);
                 }
             }
             catch (Exception e)
@@ -51,8 +62,8 @@ public sealed partial class PromptAgent
         CostEntry? entry = null;
         if (response is not null)
         {
-            var usage = Usage(response.Usage, messages, reply);
             var price = new PriceTable(context.Workspace.Config.Prices).Find(provider.Type == "offline" ? "offline" : provider.Model);
+            var usage = Usage(response.Usage, messages, reply, priced: price is not null);
             var usd = price?.Cost(usage) ?? 0m;
             entry = new CostEntry(started, Path.GetFileName(context.Workspace.Root), context.Chain.Name, context.Run.Id, context.Agent.Name,
                 context.Attempt, number, provider.Alias, provider.Model, usage, usd, price is not null);
@@ -67,12 +78,16 @@ public sealed partial class PromptAgent
         return reply;
     }
 
-    /// <summary>Usage as the provider reported it; when it reported none, counted with o200k and marked estimated.</summary>
-    private static TokenUsage Usage(UsageDetails? usage, IEnumerable<ChatMessage> messages, string reply)
+    /// <summary>
+    /// Usage as the provider reported it; when it reported none, counted and marked estimated —
+    /// with o200k when the count is priced, else with the free estimate (no tokenizer to load).
+    /// </summary>
+    private static TokenUsage Usage(UsageDetails? usage, IEnumerable<ChatMessage> messages, string reply, bool priced)
     {
         if (usage is { } u && (u.InputTokenCount is not null || u.OutputTokenCount is not null))
             return new TokenUsage(u.InputTokenCount ?? 0, u.OutputTokenCount ?? 0, u.CachedInputTokenCount ?? 0, u.ReasoningTokenCount ?? 0);
-        return new TokenUsage(messages.Sum(m => TokenCounter.Count(m.Text)), TokenCounter.Count(reply), Estimated: true);
+        Func<string?, int> count = priced ? TokenCounter.Count : TokenCounter.Estimate;
+        return new TokenUsage(messages.Sum(m => count(m.Text)), count(reply), Estimated: true);
     }
 
     private static async Task WriteCallAsync(AgentContext context, int number, ResolvedProvider provider, CallRecorder recorder, DateTimeOffset started,

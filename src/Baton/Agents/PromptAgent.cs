@@ -23,6 +23,9 @@ public sealed partial class PromptAgent(ProviderOptions? options = null) : IAgen
 
     private ProviderOptions Options => _pool.Options;
 
+    /// <summary>Where this runner's calls wait for their provider: one gate per endpoint called so far.</summary>
+    public IEnumerable<ProviderGate> Gates => _pool.Gates;
+
     public async Task<AgentResult> RunAsync(AgentContext context, CancellationToken cancellationToken)
     {
         var spec = context.Agent.Prompt!;
@@ -57,11 +60,12 @@ public sealed partial class PromptAgent(ProviderOptions? options = null) : IAgen
 
         var calls = new CallTotals();
         var client = _pool.ChatClient(provider);
+        var gate = _pool.Gate(provider);
         try
         {
             for (var round = 1; ; round++)
             {
-                var reply = await CallAsync(context, provider, client, messages, chatOptions, masker, calls, cancellationToken);
+                var reply = await CallAsync(context, provider, client, gate, messages, chatOptions, masker, calls, cancellationToken);
                 if (!json)
                 {
                     context.WriteOutput(masker.Apply(reply));

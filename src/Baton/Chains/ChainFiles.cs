@@ -31,7 +31,10 @@ public static class ChainFiles
 
     /// <summary>
     /// Reads paths relative to the chain file; null when missing; ChainReferenceException when the
-    /// path (or the symlink it is) leads outside root.
+    /// path leads outside root, through a link or otherwise. The kernel resolves it below root
+    /// (WorkspaceDirectory, RESOLVE_BENEATH): what is checked is where the file really is, not the
+    /// text of a link, so a link in a folder an agent can write (home/, work/) cannot hand the
+    /// run snapshot — copied as root — a file of another workspace or of root.
     /// </summary>
     public static Func<string, string?> Reader(string chainPath, string root)
     {
@@ -44,20 +47,29 @@ public static class ChainFiles
             {
                 throw new ChainReferenceException($"'{relativePath}' is outside the workspace ({fullRoot}); referenced files must live inside it");
             }
-            var info = new FileInfo(full);
-            if (!info.Exists)
+            byte[]? bytes;
+            try
+            {
+                bytes = Workspaces.WorkspaceDirectory.ReadFile(fullRoot, Path.GetRelativePath(fullRoot, full), (int)MaxFileBytes, linksInside: true);
+            }
+            catch (Runs.UnsafePathException)
+            {
+                throw new ChainReferenceException($"'{relativePath}' is a link to a file outside the workspace ({fullRoot}), or not a regular file");
+            }
+            catch (DirectoryNotFoundException)
             {
                 return null;
             }
-            if (info.ResolveLinkTarget(returnFinalTarget: true) is { } target && !IsInside(target.FullName, fullRoot))
+            if (bytes is null)
             {
-                throw new ChainReferenceException($"'{relativePath}' is a link to a file outside the workspace ({fullRoot})");
+                return null;
             }
-            if (info.Length > MaxFileBytes)
+            if (bytes.Length > MaxFileBytes)
             {
                 throw new ChainReferenceException($"'{relativePath}' is larger than 1 MiB");
             }
-            return File.ReadAllText(full);
+            var span = bytes.AsSpan();
+            return System.Text.Encoding.UTF8.GetString(span.StartsWith("\uFEFF"u8) ? span[3..] : span);
         };
     }
 

@@ -117,9 +117,9 @@ internal sealed partial class ChainParser
                     break;
                 case "workdir":
                     workdir = read.Text(value, "workdir");
-                    if (workdir is not null && RelativePath.Check(workdir, "workdir") is { } problem)
+                    if (workdir is not null && WorkdirPath.Check(workdir) is { } problem)
                     {
-                        errors.Add(value, $"{problem}; workdir names a folder inside the workspace");
+                        errors.Add(value, problem);
                     }
                     break;
                 case "agents":

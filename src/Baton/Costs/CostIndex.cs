@@ -24,6 +24,8 @@ internal static class CostIndex
 
     public static List<CostGroup> Load(string runsRoot)
     {
+        // runs/ planted as a link (RunFolder.Exists) has no runs here, and its index is not read or rewritten.
+        if (Libc.KindOf(runsRoot) != Libc.EntryKind.Directory) return [];
         var indexPath = Path.Combine(runsRoot, FileName);
         var cached = Read(indexPath);
         var current = new Dictionary<string, Entry>(StringComparer.Ordinal);

@@ -13,6 +13,7 @@ namespace Baton.Isolation;
 ///   runs/&lt;id&gt;/events/, lock          root 0700 / 0600      the engine's record: an agent could forge a
 ///                                     decision or hold the lock
 ///   runs/&lt;id&gt;/work/, inbox/&lt;agent&gt;/   baton-&lt;ws&gt;            where it works and emits events
+///   work/&lt;name&gt;/                     baton-&lt;ws&gt;            a chain's `workdir:`, only when the engine made it
 ///   runs/&lt;id&gt;/agents/&lt;agent&gt;/        root 0755, only `output` owned by the agent: the engine writes logs,
 ///                                     process.json and run.sh there as root, so the agent must not be
 ///                                     able to swap any of them for a symlink
@@ -40,7 +41,9 @@ public static class WorkspaceFolders
         if (Directory.Exists(run.Events)) Chmod(run.Events, Rwx);
         if (File.Exists(run.LockFile)) Chmod(run.LockFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
 
-        user.Own(context.WorkDir);
+        // The run's own work/ is made by the engine for its agents; a chain's workdir (under the
+        // workspace's work/) was handed over by the engine when it made it (RunLoop.WorkDir) — never here.
+        if (context.WorkDir == run.Work) user.Own(run.Work);
         user.Own(SafePaths.EnsureDirectory(run.Path, Path.Combine("inbox", context.Agent.Name)));
 
         // The agent folder was just made fresh for this attempt by the engine (RunLoop.PrepareAgentDir).

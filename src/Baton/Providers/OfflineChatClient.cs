@@ -11,7 +11,7 @@ namespace Baton.Providers;
 /// The built-in provider that calls no model (SPEC §1), so examples and tests run anywhere. Its
 /// replies are deterministic (same prompt, same reply) and clearly labelled: text starts with
 /// "[offline]"; JSON replies satisfy the requested schema and carry "[offline]" in their strings.
-/// Token counts come from the o200k tokenizer; it costs nothing.
+/// Token counts are estimates (TokenCounter.Estimate: no tokenizer to load); it costs nothing.
 /// </summary>
 public sealed class OfflineChatClient : IChatClient
 {
@@ -31,8 +31,8 @@ public sealed class OfflineChatClient : IChatClient
         var reply = Reply(list, options?.ResponseFormat);
         var usage = new UsageDetails
         {
-            InputTokenCount = list.Sum(m => TokenCounter.Count(m.Text)),
-            OutputTokenCount = TokenCounter.Count(reply),
+            InputTokenCount = list.Sum(m => TokenCounter.Estimate(m.Text)),
+            OutputTokenCount = TokenCounter.Estimate(reply),
         };
         usage.TotalTokenCount = usage.InputTokenCount + usage.OutputTokenCount;
         Record(list, options, reply, usage);
@@ -55,7 +55,7 @@ public sealed class OfflineChatClient : IChatClient
         }
         var firstLine = prompt.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.Length > 0) ?? "";
         if (firstLine.Length > 120) firstLine = firstLine[..120] + "…";
-        var tokens = messages.Sum(m => TokenCounter.Count(m.Text));
+        var tokens = messages.Sum(m => TokenCounter.Estimate(m.Text));
         return $"{Label} No model was called. This placeholder answers a {tokens}-token prompt that begins: \"{firstLine}\"";
     }
 

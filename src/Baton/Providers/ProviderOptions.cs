@@ -28,6 +28,17 @@ public sealed record ProviderOptions
     /// <summary>The master key for ${secret:NAME}; null = SecretStore.DefaultMasterKeyPath().</summary>
     public string? MasterKeyPath { get; init; }
 
+    /// <summary>
+    /// Calls in flight to one provider endpoint at once (and its connections), shared fairly by all
+    /// workspaces; a provider's `max_concurrent_calls` overrides it. High, because a call in flight
+    /// costs a socket and a few KB while it waits: 1,000 LLM-bound runs on a 2-core server need no
+    /// tuning, and the provider's own limits arrive as 429s and x-ratelimit-* headers, which pause it.
+    /// </summary>
+    public int MaxConcurrentCalls { get; init; } = 1024;
+
+    /// <summary>The clock of rate-limit pauses.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
     /// <summary>Largest reply body kept in calls/NNN.json; the reply itself is never cut.</summary>
     public int MaxRecordedBytes { get; init; } = 1024 * 1024;
 }

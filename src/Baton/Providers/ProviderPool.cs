@@ -12,23 +12,35 @@ namespace Baton.Providers;
 
 /// <summary>
 /// IChatClients for resolved providers. One HttpClient (with its ResilientHandler, and so one
-/// circuit breaker and one connection pool) per provider endpoint and key, shared by every run of
-/// the process; SDK clients on top are cheap and made per call.
+/// circuit breaker and one connection pool) and one ProviderGate per provider endpoint and key,
+/// shared by every run of the process, and the SDK clients on top, one per model.
 /// </summary>
 public sealed class ProviderPool(ProviderOptions options) : IDisposable
 {
-    private readonly ConcurrentDictionary<string, Lazy<HttpClient>> _http = new(StringComparer.Ordinal);
+    private sealed record Endpoint(HttpClient Http, ProviderGate Gate);
+
+    private readonly ConcurrentDictionary<string, Lazy<Endpoint>> _endpoints = new(StringComparer.Ordinal);
 
     public ProviderOptions Options { get; } = options;
 
-    public IChatClient ChatClient(ResolvedProvider provider) => provider.Type switch
-    {
-        "offline" => new OfflineChatClient(),
-        "openai" => OpenAi(provider),
-        "anthropic" => Anthropic(provider),
-        "ollama" => Ollama(provider),
-        _ => throw new ProviderConfigException($"unknown provider type '{provider.Type}'"),
-    };
+    private static readonly OfflineChatClient Offline = new();
+    private readonly ConcurrentDictionary<string, IChatClient> _clients = new(StringComparer.Ordinal);
+
+    /// <summary>The provider's SDK client for the model, made on first use and kept: the SDKs' clients are thread-safe, and building one per call cost each call its pipeline.</summary>
+    public IChatClient ChatClient(ResolvedProvider provider) => provider.Type == "offline" ? Offline
+        : _clients.GetOrAdd($"{Identity(provider)}|{provider.Model}", _ => provider.Type switch
+        {
+            "openai" => OpenAi(provider),
+            "anthropic" => Anthropic(provider),
+            "ollama" => Ollama(provider),
+            _ => throw new ProviderConfigException($"unknown provider type '{provider.Type}'"),
+        });
+
+    /// <summary>The gate a call to this provider waits at; null for the offline provider, which is no endpoint.</summary>
+    public ProviderGate? Gate(ResolvedProvider provider) => provider.Type == "offline" ? null : EndpointOf(provider).Gate;
+
+    /// <summary>The gates of the endpoints called so far (for metrics and tests).</summary>
+    public IEnumerable<ProviderGate> Gates => _endpoints.Values.Where(l => l.IsValueCreated).Select(l => l.Value.Gate);
 
     private IChatClient OpenAi(ResolvedProvider provider)
     {
@@ -64,29 +76,40 @@ public sealed class ProviderPool(ProviderOptions options) : IDisposable
         return new OllamaApiClient(http, provider.Model);
     }
 
-    private HttpClient Http(ResolvedProvider provider)
+    private HttpClient Http(ResolvedProvider provider) => EndpointOf(provider).Http;
+
+    private Endpoint EndpointOf(ResolvedProvider provider)
     {
-        // The key is part of the identity (two keys = two rate limits) but only as a hash: this dictionary is not a place for keys.
-        var keyHash = provider.ApiKey is null ? "" : Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(provider.ApiKey)))[..16];
-        var identity = $"{provider.Type}|{provider.Alias}|{provider.BaseUrl}|{keyHash}|{provider.Timeout}";
-        return _http.GetOrAdd(identity, _ => new Lazy<HttpClient>(() =>
+        var capacity = provider.MaxConcurrentCalls ?? Options.MaxConcurrentCalls;
+        return _endpoints.GetOrAdd(Identity(provider), _ => new Lazy<Endpoint>(() =>
         {
+            var gate = new ProviderGate(capacity, Options.Time);
             var sockets = new SocketsHttpHandler
             {
                 ConnectTimeout = Options.ConnectTimeout,
                 PooledConnectionLifetime = TimeSpan.FromMinutes(5), // picks up DNS changes of hosted APIs
+                MaxConnectionsPerServer = capacity,
             };
-            return new HttpClient(new ResilientHandler(provider, Options, sockets))
+            var http = new HttpClient(new ResilientHandler(provider, Options, sockets, gate))
             {
                 Timeout = Timeout.InfiniteTimeSpan,
                 BaseAddress = provider.Type == "ollama" ? new Uri(provider.BaseUrl + "/") : null,
             };
+            return new Endpoint(http, gate);
         })).Value;
+    }
+
+    // The key is part of the identity (two keys = two rate limits) but only as a hash: these dictionaries are not a place for keys.
+    private string Identity(ResolvedProvider provider)
+    {
+        var keyHash = provider.ApiKey is null ? "" : Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(provider.ApiKey)))[..16];
+        return $"{provider.Type}|{provider.Alias}|{provider.BaseUrl}|{keyHash}|{provider.Timeout}|{provider.MaxConcurrentCalls ?? Options.MaxConcurrentCalls}";
     }
 
     public void Dispose()
     {
-        foreach (var client in _http.Values.Where(l => l.IsValueCreated)) client.Value.Dispose();
-        _http.Clear();
+        foreach (var endpoint in _endpoints.Values.Where(l => l.IsValueCreated)) endpoint.Value.Http.Dispose();
+        _endpoints.Clear();
+        _clients.Clear();
     }
 }

@@ -7,6 +7,9 @@ namespace Baton.Providers;
 /// <summary>A provider ready to call: references resolved, defaults filled in. ApiKey is a secret: mask it.</summary>
 public sealed record ResolvedProvider(string Alias, string Type, string BaseUrl, string Model, string? ApiKey, TimeSpan? Timeout, bool Stream)
 {
+    /// <summary>baton.yaml's `max_concurrent_calls`; null: the process default.</summary>
+    public int? MaxConcurrentCalls { get; init; }
+
     public override string ToString() => $"{Alias} ({Type} {Model} at {BaseUrl})"; // never the key
 }
 
@@ -63,7 +66,8 @@ public static class ProviderResolver
             var baseUrl = provider.BaseUrl is { } url ? ConfigValue.Resolve(url, null, environment) : DefaultBaseUrls[provider.Type];
             var apiKey = provider.ApiKey is { } key ? ConfigValue.Resolve(key, LazySecrets(key, secrets), environment) : null;
             var model = explicitModel ?? provider.Model ?? DefaultModels[provider.Type];
-            return new ResolvedProvider(provider.Alias, provider.Type, baseUrl.TrimEnd('/'), model, apiKey, provider.Timeout, provider.Stream);
+            return new ResolvedProvider(provider.Alias, provider.Type, baseUrl.TrimEnd('/'), model, apiKey, provider.Timeout, provider.Stream)
+                { MaxConcurrentCalls = provider.MaxConcurrentCalls };
         }
         catch (SecretStoreException e)
         {

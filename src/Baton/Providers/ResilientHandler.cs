@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Sockets;
 using Polly;
 using Polly.CircuitBreaker;
@@ -13,6 +12,7 @@ namespace Baton.Providers;
 /// they do not multiply): retries with exponential backoff and jitter on 429, 5xx, timeouts and
 /// dropped connections, honouring Retry-After; a deadline per attempt that also covers the reply
 /// body; a circuit breaker per provider; and a provider that cannot be reached fails at once.
+/// Rate-limit headers pause the provider's gate, so its other calls wait too.
 /// A call that fails for good becomes a ProviderException carrying the provider's own message.
 /// </summary>
 internal sealed partial class ResilientHandler : DelegatingHandler
@@ -21,10 +21,12 @@ internal sealed partial class ResilientHandler : DelegatingHandler
     private readonly ProviderOptions _options;
     private readonly TimeSpan _timeout;
     private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
+    private readonly ProviderGate? _gate;
 
-    public ResilientHandler(ResolvedProvider provider, ProviderOptions options, HttpMessageHandler inner) : base(inner)
+    public ResilientHandler(ResolvedProvider provider, ProviderOptions options, HttpMessageHandler inner, ProviderGate? gate = null) : base(inner)
     {
         _provider = provider;
+        _gate = gate;
         _options = options;
         _timeout = provider.Timeout ?? options.DefaultTimeout;
         var builder = new ResiliencePipelineBuilder<HttpResponseMessage>();
@@ -93,6 +95,9 @@ internal sealed partial class ResilientHandler : DelegatingHandler
         try
         {
             var response = await base.SendAsync(Clone(original, body), deadline.Token);
+            // The provider's own limits hold back every caller of it, not only this call's retry.
+            if (_gate is not null && RateLimitHeaders.Pause(response, _options.Time.GetUtcNow()) is { } pause)
+                _gate.PauseFor(pause < _options.MaxRetryAfter ? pause : _options.MaxRetryAfter);
             if (!IsEventStream(response) || !response.IsSuccessStatusCode)
             {
                 // Buffered inside the attempt, so a body that never comes is a timeout Baton can retry.
@@ -160,18 +165,7 @@ internal sealed partial class ResilientHandler : DelegatingHandler
 
     private static TimeSpan? RetryAfter(HttpResponseMessage? response) => response is null ? null : RetryAfterHeader(response);
 
-    /// <summary>retry-after-ms (OpenAI) or Retry-After in seconds or as a date (RFC 9110).</summary>
-    private static TimeSpan? RetryAfterHeader(HttpResponseMessage response)
-    {
-        if (response.Headers.TryGetValues("retry-after-ms", out var ms) && double.TryParse(ms.FirstOrDefault(), System.Globalization.CultureInfo.InvariantCulture, out var milliseconds) && milliseconds >= 0)
-            return TimeSpan.FromMilliseconds(milliseconds);
-        if (response.Headers.RetryAfter is RetryConditionHeaderValue retryAfter)
-        {
-            if (retryAfter.Delta is { } delta) return delta;
-            if (retryAfter.Date is { } date) return date - DateTimeOffset.UtcNow is var wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
-        }
-        return null;
-    }
+    private static TimeSpan? RetryAfterHeader(HttpResponseMessage response) => RateLimitHeaders.RetryAfter(response, DateTimeOffset.UtcNow);
 
     private static long? RetryInMs(HttpResponseMessage response) => RetryAfterHeader(response) is { } t ? (long)t.TotalMilliseconds : null;
 

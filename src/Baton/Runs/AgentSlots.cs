@@ -42,6 +42,12 @@ public sealed class AgentSlots(int capacity)
         get { lock (_gate) return _active; }
     }
 
+    /// <summary>Acquisitions queued for a slot (not cancelled).</summary>
+    public int Waiting
+    {
+        get { lock (_gate) return _tenants.Values.Sum(t => t.Waiters.Count(w => !w.Task.IsCompleted)); }
+    }
+
     public int ActiveIn(string workspace)
     {
         lock (_gate) return _tenants.TryGetValue(workspace, out var t) ? t.Active : 0;

@@ -50,6 +50,16 @@ public sealed class EngineOptions
     /// <summary>Streamed text of a running agent (run, agent, text), for a live view.</summary>
     public Action<RunFolder, string, string>? OnProgress { get; init; }
 
+    /// <summary>A run that found the disk full and can't yet record its failure (reason), or null once it could (docs/events.md).</summary>
+    public Action<RunFolder, string?>? OnDiskStall { get; init; }
+
+    /// <summary>Keep the workspace's runs/.disk-reserve (DiskSpace); tests turn it off to see a run stall on a full disk.</summary>
+    public bool KeepDiskReserve { get; init; } = true;
+
+    /// <summary>How soon a run stalled on a full disk tries again to record its failure; each try doubles it, up to the max.</summary>
+    public TimeSpan DiskRetryBaseDelay { get; init; } = TimeSpan.FromSeconds(1);
+    public TimeSpan DiskRetryMaxDelay { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Warnings a person should see (a rejected inbox file, a stale process killed).</summary>
     public Action<string>? OnWarning { get; init; }
 }

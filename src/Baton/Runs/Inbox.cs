@@ -70,6 +70,14 @@ public sealed class Inbox(string directory)
         foreach (var (path, agentFolder, mtime) in candidates)
         {
             var fileName = Path.GetFileName(path);
+            // The top level takes decisions and cancels: only from writers running as the engine's own
+            // user (the server, the CLI). An agent runs as another user (the workspace's) and can write
+            // only its inbox/<agent>/; if it ever could write here, its file would still not be a decision.
+            if (agentFolder is null && Libc.OwnerOf(path) is var owner && owner >= 0 && owner != Libc.geteuid())
+            {
+                Reject(path, $"written by uid {owner}, not by the engine's user: decisions and cancels come through Baton (`baton decide`, the API)", rejected);
+                continue;
+            }
             if (!TryRead(path, agentFolder, fileName, agents, out var item, out var reason, takenName: null))
             {
                 if (reason is null) continue; // not settled yet: try again on the next scan

@@ -27,12 +27,17 @@ public static class InboxWriter
         var final = Path.Combine(inboxDirectory, fileName);
         var temp = Path.Combine(inboxDirectory, $".{Path.GetFileNameWithoutExtension(fileName)}.tmp");
         cancellationToken.ThrowIfCancellationRequested();
-        var handle = Libc.CreateAndWrite(temp, JsonSerializer.SerializeToUtf8Bytes(data), createNew: true);
-        try { Libc.RenameNoReplace(temp, final); }
+        Microsoft.Win32.SafeHandles.SafeFileHandle? handle = null;
+        try
+        {
+            handle = Libc.CreateAndWrite(temp, JsonSerializer.SerializeToUtf8Bytes(data), createNew: true);
+            Libc.RenameNoReplace(temp, final);
+        }
         catch
         {
-            handle.Dispose();
-            File.Delete(temp);
+            // Not written (a full disk): nothing is left behind, not even an empty temp file.
+            handle?.Dispose();
+            try { File.Delete(temp); } catch (IOException) { }
             throw;
         }
         await Committer.Commit(handle, final, inboxDirectory); // fsyncs and closes the file, then the folder

@@ -34,34 +34,50 @@ public static class RunCreator
     {
         var resolved = ResolveInputs(chain, inputs);
         cancellationToken.ThrowIfCancellationRequested();
-        Directory.CreateDirectory(workspace.RunsRoot);
-        RunFolder run;
-        // mkdir itself says whether the id is taken (no check-then-make race); then one system call per
-        // folder and two per file, where Directory/File calls made three to five (W3 starts runs on its clock).
-        do run = new RunFolder(workspace.RunsRoot, RunIds.New(chain.Name, DateTimeOffset.UtcNow));
-        while (!Libc.Mkdir(run.Path));
+        SafePaths.EnsureDirectory(workspace.Root, "runs"); // never through a runs/ link into another workspace
+        // Built under a hidden name and renamed into place: a run folder is complete or absent, never half-made
+        // (a `baton run` killed here, a full disk). mkdir itself says whether the name is taken (no check-then-make race);
+        // one system call per folder and two per file, where Directory/File calls made three to five (W3 starts runs on its clock).
+        string id, staging;
+        do staging = HalfMadeRuns.StagingPath(workspace.RunsRoot, id = RunIds.New(chain.Name, DateTimeOffset.UtcNow));
+        while (!Libc.Mkdir(staging));
+        try
+        {
+            Fill(staging, chain, chainYaml, resolved);
+            var run = new RunFolder(workspace.RunsRoot, id);
+            while (!Libc.TryRenameNoReplace(staging, run.Path)) run = new RunFolder(workspace.RunsRoot, RunIds.New(chain.Name, DateTimeOffset.UtcNow));
+            // The folder itself must survive a crash before its first event is acknowledged.
+            return (run, Task.WhenAll(committer.Commit(null, run.Path, run.Path), committer.Commit(null, run.RunsRoot, run.RunsRoot)));
+        }
+        catch
+        {
+            HalfMadeRuns.TryDelete(staging); // nothing was acknowledged for it: nothing is lost, nothing is left behind
+            throw;
+        }
+    }
 
+    /// <summary>Writes the run's files into its folder (still under its hidden name).</summary>
+    private static void Fill(string folder, Chain chain, string chainYaml, Dictionary<string, string> inputs)
+    {
         // work/ waits for the first script or CLI agent and inbox/.taken/ for the first inbox file: an LLM-only run needs neither.
-        foreach (var dir in new[] { run.Events, run.Inbox, run.Agents }) Libc.Mkdir(dir);
+        foreach (var dir in new[] { "events", "inbox", "agents" }) Libc.Mkdir(Path.Combine(folder, dir));
         // Every agent's folders now rather than on its hand-off: a new inode is the dearest part of
         // starting an agent (40 µs to 1 ms on ext4, docs/performance.md). The engine still checks them
         // (an agent may have swapped one for a symlink) and makes any that are missing.
         foreach (var agent in chain.Agents)
         {
-            Libc.Mkdir(run.AgentDir(agent.Name));
-            if (agent.IsProcess) Libc.Mkdir(run.AgentInbox(agent.Name));
+            Libc.Mkdir(Path.Combine(folder, "agents", agent.Name));
+            if (agent.IsProcess) Libc.Mkdir(Path.Combine(folder, "inbox", agent.Name));
         }
-        WriteNew(run.LockFile, []); // the engine's flock then opens, not creates, it
-        WriteNew(run.ChainFile, Encoding.UTF8.GetBytes(chainYaml));
+        WriteNew(Path.Combine(folder, "lock"), []); // the engine's flock then opens, not creates, it
+        WriteNew(Path.Combine(folder, "chain.yaml"), Encoding.UTF8.GetBytes(chainYaml));
         foreach (var (relative, text) in ReferencedFiles(chain))
         {
-            var target = SafePaths.Resolve(run.Path, RunFolder.SnapshotRelativePath(relative));
+            var target = SafePaths.Resolve(folder, RunFolder.SnapshotRelativePath(relative));
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
             WriteNew(target, Encoding.UTF8.GetBytes(text));
         }
-        WriteNew(run.InputsFile, JsonSerializer.SerializeToUtf8Bytes(resolved, RunJson.Default.DictionaryStringString));
-        // The folder itself must survive a crash before its first event is acknowledged.
-        return (run, Task.WhenAll(committer.Commit(null, run.Path, run.Path), committer.Commit(null, run.RunsRoot, run.RunsRoot)));
+        WriteNew(Path.Combine(folder, "inputs.json"), JsonSerializer.SerializeToUtf8Bytes(inputs, RunJson.Default.DictionaryStringString));
     }
 
     private static void WriteNew(string path, byte[] bytes) => Libc.CreateAndWrite(path, bytes, createNew: true).Dispose();

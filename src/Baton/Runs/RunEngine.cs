@@ -36,6 +36,8 @@ public sealed class RunEngine
             if (open == ManyOpenRuns && Interlocked.Exchange(ref s_descriptorsReserved, 1) == 0) Libc.ReserveDescriptors(16384);
             // Opening a run is synchronous file work: a host that starts many at once gets them opened on every core, not one by one on its own thread.
             await Task.Yield();
+            // Once per engine, not per run: one failed open when the reserve is there (DiskSpace).
+            if (Options.KeepDiskReserve && Interlocked.Exchange(ref _reserveChecked, 1) == 0) DiskSpace.EnsureReserve(Workspace.RunsRoot);
             using var runLock = RunLock.TryAcquire(run.LockFile)
                 ?? throw new RunLockedException($"run {run.Id} is already being run by another engine (pid {RunLock.Owner(run.LockFile)})");
             var chain = LoadChain(run);
@@ -44,6 +46,8 @@ public sealed class RunEngine
         }
         finally { Interlocked.Decrement(ref s_openRuns); }
     }
+
+    private int _reserveChecked;
 
     /// <summary>Runs open in this process, across engines (a paused run is not open).</summary>
     private static int s_openRuns;
@@ -57,9 +61,11 @@ public sealed class RunEngine
     private static int s_descriptorsReserved;
 
     /// <summary>Loads the chain from the run's own snapshot, never from the workspace (it may have changed since).</summary>
+    /// <summary>The chain as the run snapshot has it; its files are read below the run folder, never through a link.</summary>
+    /// <exception cref="UnsafePathException">A link is where the snapshot's files should be.</exception>
     public static Chain LoadChain(RunFolder run) =>
         ChainCache.Load(run.ChainFile, ReadUtf8(run.ChainFile),
-            relative => SafePaths.Resolve(run.Path, RunFolder.SnapshotRelativePath(relative)) is var p && File.Exists(p) ? ReadUtf8(p) : null);
+            relative => Workspaces.WorkspaceDirectory.ReadText(run.Path, RunFolder.SnapshotRelativePath(relative), 1 << 20));
 
     /// <summary>
     /// File.ReadAllText for files Baton wrote (UTF-8, a byte-order mark dropped) without its stream, reader and

@@ -26,7 +26,20 @@ public sealed class RunFolder
     public string AgentOutput(string agent) => System.IO.Path.Combine(Agents, agent, "output");
     public string AgentInbox(string agent) => System.IO.Path.Combine(Inbox, agent);
 
-    public bool Exists => Directory.Exists(Path) && !SafePaths.IsSymlink(Path);
+    /// <summary>
+    /// The run's folder is there, and neither it, runs/, nor the engine's folders in it (events/, inbox/,
+    /// agents/) is a symlink: a link planted in one of their places (by an agent that was once handed
+    /// the folder, before workdir: was confined to work/) would lead the engine and the API into
+    /// another workspace's run. All of them, and the folders above runs/, are root's own
+    /// (WorkspaceFolders): no agent can swap one after this check, so lstat calls settle it.
+    /// </summary>
+    public bool Exists => IsFolder(RunsRoot) && IsFolder(Path)
+        && Libc.KindOf(Events) != Libc.EntryKind.Symlink && Libc.KindOf(Inbox) != Libc.EntryKind.Symlink && Libc.KindOf(Agents) != Libc.EntryKind.Symlink;
+
+    private static bool IsFolder(string path) => Libc.KindOf(path) == Libc.EntryKind.Directory;
+
+    /// <summary>runs/ itself is a real folder (not a symlink).</summary>
+    private static bool IsRunsFolder(string runsRoot) => Libc.KindOf(runsRoot) == Libc.EntryKind.Directory;
 
     /// <summary>Where a file the chain referenced (prompt, script) is kept: under prompts/, with ".." segments dropped.</summary>
     public static string SnapshotRelativePath(string chainRelative) =>
@@ -38,7 +51,7 @@ public sealed class RunFolder
     {
         if (id == "last")
         {
-            var newest = Directory.Exists(runsRoot)
+            var newest = IsRunsFolder(runsRoot)
                 ? Directory.EnumerateDirectories(runsRoot).Select(System.IO.Path.GetFileName).Where(n => n is not null && RunIds.IsValid(n)).Max(StringComparer.Ordinal)
                 : null;
             return newest is null ? throw new RunNotFoundException($"there are no runs in '{runsRoot}' yet") : new RunFolder(runsRoot, newest);
@@ -48,10 +61,11 @@ public sealed class RunFolder
         return run.Exists ? run : throw new RunNotFoundException($"no run '{id}' in '{runsRoot}'");
     }
 
+    /// <summary>Every run that Exists (a symlink in runs/, or runs/ itself a symlink, lists nothing).</summary>
     public static IEnumerable<RunFolder> All(string runsRoot) =>
-        Directory.Exists(runsRoot)
-            ? Directory.EnumerateDirectories(runsRoot).Select(System.IO.Path.GetFileName).Where(n => n is not null && RunIds.IsValid(n))
-                .Order(StringComparer.Ordinal).Select(n => new RunFolder(runsRoot, n!))
+        IsRunsFolder(runsRoot)
+            ? new DirectoryInfo(runsRoot).EnumerateDirectories().Where(d => (d.Attributes & FileAttributes.ReparsePoint) == 0 && RunIds.IsValid(d.Name))
+                .Select(d => d.Name).Order(StringComparer.Ordinal).Select(n => new RunFolder(runsRoot, n)).Where(r => r.Exists)
             : [];
 }
 

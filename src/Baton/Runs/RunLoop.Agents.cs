@@ -17,10 +17,14 @@ internal sealed partial class RunLoop
     /// <summary>Agents waiting for a slot (AgentSlots): not started yet, so no `started` event — a queued agent is still pending.</summary>
     private readonly HashSet<string> _awaitingSlot = new(StringComparer.Ordinal);
 
-    /// <summary>Starts an agent once a slot is free; decisions need none (they hold no process).</summary>
+    /// <summary>
+    /// Starts a process agent once a slot is free. Slots govern processes, not waiting: a decision
+    /// holds nothing, and a prompt agent waits for the model at its provider's gate (ProviderGate),
+    /// so 1,000 runs waiting on LLM calls do not queue behind a few slots.
+    /// </summary>
     private void RequestStart(string name, int attempt, bool resumed)
     {
-        if (_engine.Slots is not { } slots || _chain.Agent(name)!.Kind == AgentKind.Decision)
+        if (_engine.Slots is not { } slots || !_chain.Agent(name)!.IsProcess)
         {
             StartAgent(name, attempt, resumed, slot: null);
             return;
@@ -251,10 +255,19 @@ internal sealed partial class RunLoop
     }
 
     /// <summary>The agents' working folder; made (and checked for symlinks) only for a process, the only kind that works in it.</summary>
+    /// <remarks>
+    /// A chain's `workdir:` is a folder under the workspace's work/ (ChainParser refuses anything else).
+    /// It is handed to the workspace's user only when the engine made it, here, for these agents: Baton
+    /// never gives an agent a folder it did not create for it (a folder already there stays as it is).
+    /// </remarks>
     private string WorkDir(bool forProcess)
     {
-        var (root, relative) = _chain.Workdir is { } workdir ? (_engine.Workspace.Root, workdir) : (_run.Path, "work");
-        return forProcess ? SafePaths.EnsureDirectory(root, relative) : SafePaths.Resolve(root, relative);
+        if (_chain.Workdir is not { } workdir)
+            return forProcess ? SafePaths.EnsureDirectory(_run.Path, "work") : SafePaths.Resolve(_run.Path, "work");
+        if (!forProcess) return SafePaths.Resolve(_engine.Workspace.Root, workdir);
+        var path = SafePaths.EnsureDirectory(_engine.Workspace.Root, workdir, out var created);
+        if (created && Options.IsolationFor?.Invoke(_engine.Workspace)?.User is { } user) user.Own(path);
+        return path;
     }
 
     /// <summary>What an LLM call gets: it starts no process, so it has no environment to build.</summary>

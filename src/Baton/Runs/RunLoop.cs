@@ -78,6 +78,10 @@ internal sealed partial class RunLoop
             }
             await LoopAsync();
         }
+        catch (IOException e) when (DiskSpace.IsFull(e))
+        {
+            return await FailOnFullDiskAsync(e.Message, cancelRun);
+        }
         catch (IOException e)
         {
             return await FailOnStorageErrorAsync($"cannot write to the run folder: {e.Message}");
@@ -233,10 +237,21 @@ internal sealed partial class RunLoop
     /// </summary>
     private async Task<RunOutcome> FailOnStorageErrorAsync(string reason)
     {
-        foreach (var agent in _running.Values) agent.Cancel.Cancel();
-        await Task.WhenAll(_running.Values.Select(a => a.Task));
+        await StopAgentsAsync();
         try { Append(EventTypes.RunFinished, null, 0, EventJson.Data(("status", RunStatus.Failed), ("reason", reason))); }
         catch (Exception e) when (e is IOException or UnsafePathException) { /* the same problem; the reason still reaches the caller */ }
         return new RunOutcome(_run.Id, RunStatus.Failed, reason);
+    }
+
+    private async Task StopAgentsAsync()
+    {
+        foreach (var agent in _running.Values) agent.Cancel.Cancel();
+        await Task.WhenAll(_running.Values.Select(a => a.Task));
+        // Their finished signals are never handled now: give back what OnAgentFinished would have.
+        foreach (var agent in _running.Values)
+        {
+            agent.Slot?.Dispose();
+            agent.InboxWatch?.Dispose();
+        }
     }
 }

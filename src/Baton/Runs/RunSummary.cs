@@ -15,6 +15,11 @@ public sealed record RunSummary(
     [property: JsonPropertyName("cost_usd")] decimal CostUsd,
     [property: JsonPropertyName("agents")] IReadOnlyDictionary<string, AgentSummary> Agents)
 {
+    /// <summary>Set by a host whose engine can't write the run's events (e.g. "disk full: …"); the files can't say so.</summary>
+    [JsonPropertyName("stalled")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Stalled { get; init; }
+
     public static RunSummary Load(RunFolder run)
     {
         var events = EventReader.ReadAll(run.Events);

@@ -11,8 +11,12 @@ public static class SafePaths
     /// absolute paths, "..", NUL and any existing component that is a symlink.
     /// </summary>
     /// <exception cref="UnsafePathException">The path would leave root or passes through a symlink.</exception>
-    public static string EnsureDirectory(string root, string relative)
+    public static string EnsureDirectory(string root, string relative) => EnsureDirectory(root, relative, out _);
+
+    /// <param name="created">Whether the last folder was made by this call (not there before).</param>
+    public static string EnsureDirectory(string root, string relative, out bool created)
     {
+        created = false;
         var full = Resolve(root, relative);
         var fullRoot = Path.TrimEndingDirectorySeparator(Path.GetFullPath(root));
         var current = fullRoot == "/" ? "" : fullRoot;
@@ -21,7 +25,12 @@ public static class SafePaths
         {
             current = $"{current}/{part}";
             var kind = Libc.KindOf(current);
-            if (kind == Libc.EntryKind.Missing && !Libc.Mkdir(current)) kind = Libc.KindOf(current); // made meanwhile by someone else
+            created = false;
+            if (kind == Libc.EntryKind.Missing)
+            {
+                if (Libc.Mkdir(current)) created = true;
+                else kind = Libc.KindOf(current); // made meanwhile by someone else
+            }
             if (kind == Libc.EntryKind.Symlink) throw new UnsafePathException($"'{current}' is a symbolic link; refusing to follow it out of '{root}'");
             if (kind == Libc.EntryKind.Other) throw new IOException($"'{current}' exists and is not a folder");
         }

@@ -9,8 +9,13 @@ namespace Baton.Secrets;
 /// <summary>
 /// A workspace's secrets (SPEC §6): `.baton/secrets.json` holds each value AES-GCM encrypted under
 /// a master key that lives outside every workspace (a 0600 file), so a copied or committed
-/// workspace leaks nothing. The secret's name is the associated data: a ciphertext moved to another
-/// name does not decrypt.
+/// workspace leaks nothing. The associated data is the workspace's name and the secret's name
+/// (version 2 of the file): a ciphertext moved to another name, or a secrets.json copied (or
+/// linked) into another workspace served with the same master key, does not decrypt. The folder's
+/// name is the workspace's name (a served workspace's is fixed; a local folder renamed must set its
+/// secrets again). A version 1 file (name only) is re-encrypted as version 2 on first use, and by
+/// the server for every workspace at start. The file is reached below the workspace without
+/// following links (WorkspaceDirectory): an agent that planted `.baton` as a link finds nothing.
 /// </summary>
 public sealed partial class SecretStore
 {
@@ -19,9 +24,19 @@ public sealed partial class SecretStore
 
     public SecretStore(string workspaceRoot, string? masterKeyPath = null)
     {
-        File = Path.Combine(Path.GetFullPath(workspaceRoot), ".baton", "secrets.json");
+        Root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(workspaceRoot));
+        Workspace = Path.GetFileName(Root);
+        File = Path.Combine(Root, RelativeFile);
         MasterKeyPath = masterKeyPath ?? DefaultMasterKeyPath();
     }
+
+    private const string RelativeFile = ".baton/secrets.json";
+    private const int CurrentVersion = 2;
+
+    public string Root { get; }
+
+    /// <summary>The name the values are bound to: the workspace folder's name.</summary>
+    public string Workspace { get; }
 
     public string File { get; }
     public string MasterKeyPath { get; }
@@ -41,17 +56,32 @@ public sealed partial class SecretStore
 
     public static bool IsValidName(string name) => NamePattern().IsMatch(name);
 
-    public IReadOnlyList<string> Names() => [.. ReadEntries().Select(e => e.Key).Order(StringComparer.Ordinal)];
+    public IReadOnlyList<string> Names() => [.. ReadEntries().Entries.Select(e => e.Key).Order(StringComparer.Ordinal)];
 
-    public bool Contains(string name) => ReadEntries().ContainsKey(name);
+    public bool Contains(string name) => ReadEntries().Entries.ContainsKey(name);
+
+    /// <summary>Re-encrypts a version 1 store (bound to the secret's name only) for this workspace; false when there was nothing to do.</summary>
+    /// <exception cref="SecretStoreException">The master key is missing or is not the one the values were stored with.</exception>
+    public bool Migrate()
+    {
+        if (ReadEntries() is not { Version: < CurrentVersion, Entries.Count: > 0 }) return false;
+        var key = MasterKey.Load(MasterKeyPath);
+        using var exclusive = LockForWriting();
+        var (version, bound, entries) = ReadEntries();
+        if (version >= CurrentVersion) return false; // another process did it meanwhile
+        var migrated = entries.ToDictionary(e => e.Key, e => Encrypt(key, e.Key, Decrypt(key, e.Key, e.Value, version, bound)), StringComparer.Ordinal);
+        Write(migrated);
+        return true;
+    }
 
     /// <exception cref="SecretStoreException">Bad name, or the store cannot be written.</exception>
     public void Set(string name, string value)
     {
         if (!IsValidName(name)) throw new SecretStoreException($"'{name}' is not a secret name: use upper-case letters, digits and _, not starting with a digit (e.g. OPENAI_API_KEY)");
         var key = MasterKey.LoadOrCreate(MasterKeyPath);
+        Migrate();
         using var exclusive = LockForWriting();
-        var entries = ReadEntries();
+        var (_, _, entries) = ReadEntries();
         entries[name] = Encrypt(key, name, value);
         Write(entries);
     }
@@ -60,15 +90,19 @@ public sealed partial class SecretStore
     /// <exception cref="SecretStoreException">The master key is missing or is not the one the value was encrypted with.</exception>
     public string? Get(string name)
     {
-        if (!ReadEntries().TryGetValue(name, out var sealedValue)) return null;
+        var (version, bound, entries) = ReadEntries();
+        if (!entries.TryGetValue(name, out var sealedValue)) return null;
         var key = MasterKey.Load(MasterKeyPath);
-        return Decrypt(key, name, sealedValue);
+        var value = Decrypt(key, name, sealedValue, version, bound);
+        if (version < CurrentVersion) Migrate();
+        return value;
     }
 
     public bool Remove(string name)
     {
+        Migrate();
         using var exclusive = LockForWriting();
-        var entries = ReadEntries();
+        var (_, _, entries) = ReadEntries();
         if (!entries.Remove(name)) return false;
         Write(entries);
         return true;
@@ -77,24 +111,31 @@ public sealed partial class SecretStore
     /// <summary>Every value, for masking. Empty when there are no secrets (no master key needed then).</summary>
     public IReadOnlyList<string> AllValues()
     {
-        var entries = ReadEntries();
+        var (version, bound, entries) = ReadEntries();
         if (entries.Count == 0) return [];
         var key = MasterKey.Load(MasterKeyPath);
-        return [.. entries.Select(e => Decrypt(key, e.Key, e.Value))];
+        IReadOnlyList<string> values = [.. entries.Select(e => Decrypt(key, e.Key, e.Value, version, bound))];
+        if (version < CurrentVersion) Migrate();
+        return values;
     }
 
-    private static string Encrypt(byte[] key, string name, string value)
+    /// <summary>What a value is bound to: version 1, its name; version 2, the workspace's name and its name.</summary>
+    private byte[] AssociatedData(string name, int version) =>
+        Encoding.UTF8.GetBytes(version < CurrentVersion ? name : $"baton-secret\0{Workspace}\0{name}");
+
+    private string Encrypt(byte[] key, string name, string value)
     {
         var plain = Encoding.UTF8.GetBytes(value);
         var output = new byte[NonceSize + plain.Length + TagSize];
         var nonce = output.AsSpan(0, NonceSize);
         RandomNumberGenerator.Fill(nonce);
         using var aes = new AesGcm(key, TagSize);
-        aes.Encrypt(nonce, plain, output.AsSpan(NonceSize, plain.Length), output.AsSpan(NonceSize + plain.Length), Encoding.UTF8.GetBytes(name));
+        aes.Encrypt(nonce, plain, output.AsSpan(NonceSize, plain.Length), output.AsSpan(NonceSize + plain.Length), AssociatedData(name, CurrentVersion));
         return Convert.ToBase64String(output);
     }
 
-    private string Decrypt(byte[] key, string name, string sealedValue)
+    /// <param name="bound">The workspace the file says it belongs to (version 2): named in the error when it is not this one.</param>
+    private string Decrypt(byte[] key, string name, string sealedValue, int version, string? bound)
     {
         try
         {
@@ -102,22 +143,30 @@ public sealed partial class SecretStore
             if (bytes.Length < NonceSize + TagSize) throw new FormatException("too short");
             var plain = new byte[bytes.Length - NonceSize - TagSize];
             using var aes = new AesGcm(key, TagSize);
-            aes.Decrypt(bytes.AsSpan(0, NonceSize), bytes.AsSpan(NonceSize, plain.Length), bytes.AsSpan(NonceSize + plain.Length), plain, Encoding.UTF8.GetBytes(name));
+            aes.Decrypt(bytes.AsSpan(0, NonceSize), bytes.AsSpan(NonceSize, plain.Length), bytes.AsSpan(NonceSize + plain.Length), plain, AssociatedData(name, version));
             return Encoding.UTF8.GetString(plain);
         }
         catch (Exception e) when (e is CryptographicException or FormatException)
         {
+            if (bound is not null && bound != Workspace)
+                throw new SecretStoreException($"cannot decrypt secret '{name}' in {File}: this store belongs to workspace '{bound}', not '{Workspace}' (secrets are bound to their workspace: a store copied from another workspace, or a folder renamed, does not decrypt); set it again here with `baton secret set {name}`");
             throw new SecretStoreException($"cannot decrypt secret '{name}' in {File}: the master key {MasterKeyPath} is not the one it was stored with (or the file was altered); set it again with `baton secret set {name}`");
         }
     }
 
-    private Dictionary<string, string> ReadEntries()
+    private (int Version, string? Workspace, Dictionary<string, string> Entries) ReadEntries()
     {
-        if (!System.IO.File.Exists(File)) return new(StringComparer.Ordinal);
+        string? text;
+        try { text = Workspaces.WorkspaceDirectory.ReadText(Root, RelativeFile, 16 << 20); }
+        catch (Exception e) when (e is IOException or Runs.UnsafePathException) { throw new SecretStoreException($"cannot read {File}: {e.Message}"); }
+        if (text is null) return (CurrentVersion, null, new(StringComparer.Ordinal));
         try
         {
-            var root = JsonNode.Parse(System.IO.File.ReadAllText(File))?["secrets"]?.AsObject();
-            return root?.ToDictionary(p => p.Key, p => p.Value?.GetValue<string>() ?? "", StringComparer.Ordinal) ?? new(StringComparer.Ordinal);
+            var root = JsonNode.Parse(text);
+            var version = root?["version"]?.GetValue<int>() ?? 1;
+            var secrets = root?["secrets"]?.AsObject();
+            var entries = secrets?.ToDictionary(p => p.Key, p => p.Value?.GetValue<string>() ?? "", StringComparer.Ordinal) ?? new(StringComparer.Ordinal);
+            return (version, root?["workspace"]?.GetValue<string>(), entries);
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
         {
@@ -131,32 +180,24 @@ public sealed partial class SecretStore
     /// </summary>
     private Microsoft.Win32.SafeHandles.SafeFileHandle LockForWriting()
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(File)!);
-        try { return new Microsoft.Win32.SafeHandles.SafeFileHandle(Libc.OpenLocked(Path.ChangeExtension(File, ".lock"), 0b110_000_000, wait: true), ownsHandle: true); }
-        catch (IOException e) { throw new SecretStoreException(e.Message); }
+        try
+        {
+            using var folder = Workspaces.WorkspaceDirectory.OpenFolder(Root, ".baton", create: true)!;
+            return new Microsoft.Win32.SafeHandles.SafeFileHandle(Libc.OpenLocked(folder.Child("secrets.lock"), 0b110_000_000, wait: true), ownsHandle: true);
+        }
+        catch (Exception e) when (e is IOException or Runs.UnsafePathException) { throw new SecretStoreException(e.Message); }
     }
 
     private void Write(Dictionary<string, string> entries)
     {
         if (OperatingSystem.IsWindows()) throw new PlatformNotSupportedException("Baton keeps secrets with Unix file modes");
-        var dir = Path.GetDirectoryName(File)!;
-        Directory.CreateDirectory(dir);
         var secrets = new JsonObject();
         foreach (var (name, value) in entries.OrderBy(e => e.Key, StringComparer.Ordinal)) secrets[name] = value;
-        var json = new JsonObject { ["version"] = 1, ["cipher"] = "aes-256-gcm", ["secrets"] = secrets };
-        var temp = File + ".tmp";
-        using (var stream = new FileStream(temp, new FileStreamOptions
-        {
-            Mode = FileMode.Create,
-            Access = FileAccess.Write,
-            UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
-        }))
-        {
-            stream.Write(Encoding.UTF8.GetBytes(json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n"));
-            stream.Flush(flushToDisk: true);
-        }
-        System.IO.File.Move(temp, File, overwrite: true);
-        Libc.FsyncDirectory(dir); // "stored" is said to a person: the rename must survive a crash too
+        var json = new JsonObject { ["version"] = CurrentVersion, ["cipher"] = "aes-256-gcm", ["workspace"] = Workspace, ["secrets"] = secrets };
+        var bytes = Encoding.UTF8.GetBytes(json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        // "Stored" is said to a person: the file and its rename are durable before that.
+        try { Workspaces.WorkspaceDirectory.WriteFile(Root, RelativeFile, bytes, mode: 0b110_000_000, createParent: true); }
+        catch (Exception e) when (e is IOException or Runs.UnsafePathException) { throw new SecretStoreException($"cannot write {File}: {e.Message}"); }
     }
 }
 

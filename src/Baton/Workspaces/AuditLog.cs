@@ -29,16 +29,25 @@ public static class AuditLog
     {
         var line = JsonSerializer.Serialize(new Entry(DateTimeOffset.UtcNow, who, via, action, target, detail, token), AuditJson.Default.Entry) + "\n";
         var path = Path.Combine(workspaceRoot, FileName);
-        var handle = Libc.CreateAndWrite(path, Encoding.UTF8.GetBytes(line), append: true, mode: 0b110_000_000);
+        Microsoft.Win32.SafeHandles.SafeFileHandle handle;
+        try { handle = Libc.CreateAndWrite(path, Encoding.UTF8.GetBytes(line), append: true, mode: 0b110_000_000); }
+        catch (IOException e) when (e.HResult == Libc.ELOOP)
+        {
+            throw new Runs.UnsafePathException($"'{path}' is a symbolic link; the audit log is not written through it (remove the link)");
+        }
         return Events.GroupCommitter.Shared.Commit(handle, path, workspaceRoot); // fsyncs and closes it
     }
 
     /// <summary>The newest entries first.</summary>
     public static IReadOnlyList<Entry> Read(string workspaceRoot, int limit = 200)
     {
-        var path = Path.Combine(workspaceRoot, FileName);
-        if (!File.Exists(path)) return [];
-        return [.. File.ReadLines(path).Reverse().Take(limit)
+        // Below the workspace, never through a link planted in its place.
+        using var stream = WorkspaceDirectory.OpenRead(workspaceRoot, FileName);
+        if (stream is null) return [];
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        var lines = new List<string>();
+        while (reader.ReadLine() is { } line) lines.Add(line);
+        return [.. Enumerable.Reverse(lines).Take(limit)
             .Select(l => { try { return JsonSerializer.Deserialize(l, AuditJson.Default.Entry); } catch (JsonException) { return null; } })
             .OfType<Entry>()];
     }

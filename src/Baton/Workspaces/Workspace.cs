@@ -36,7 +36,9 @@ public sealed class Workspace
     /// <exception cref="Chains.ChainValidationException">baton.yaml has errors.</exception>
     public static Workspace Open(string root, string? masterKeyPath = null)
     {
-        var config = WorkspaceConfig.Load(Path.Combine(root, ConfigFileName));
+        // Below the folder, never through a link: in a served workspace, root reads it.
+        var text = Directory.Exists(root) ? WorkspaceDirectory.ReadText(root, ConfigFileName, 1 << 20) : null;
+        var config = text is null ? WorkspaceConfig.Default : WorkspaceConfig.Parse(Path.Combine(Path.GetFullPath(root), ConfigFileName), text);
         return new Workspace(root, config) { MasterKeyPath = masterKeyPath };
     }
 }

@@ -9,7 +9,7 @@ namespace Baton.Workspaces;
 public sealed partial record WorkspaceConfig
 {
     public static readonly string[] ProviderTypes = ["openai", "anthropic", "ollama", "offline"];
-    private static readonly string[] ProviderKeys = ["type", "base_url", "model", "api_key", "timeout", "stream"];
+    private static readonly string[] ProviderKeys = ["type", "base_url", "model", "api_key", "timeout", "stream", "max_concurrent_calls"];
     private static readonly string[] PriceKeys = ["input", "output", "cached_input"];
     private static readonly string[] BudgetKeys = ["monthly_usd", "alert_webhook"];
 
@@ -28,6 +28,7 @@ public sealed partial record WorkspaceConfig
             string? type = null, baseUrl = null, model = null, apiKey = null;
             TimeSpan? timeout = null;
             var stream = true;
+            int? maxConcurrentCalls = null;
             foreach (var (key, name, v) in read.Entries(body, $"provider '{alias}'"))
             {
                 switch (name)
@@ -50,12 +51,13 @@ public sealed partial record WorkspaceConfig
                         break;
                     case "timeout": timeout = read.Duration(v, $"'timeout' of provider '{alias}'"); break;
                     case "stream": stream = read.Bool(v, $"'stream' of provider '{alias}'") ?? true; break;
+                    case "max_concurrent_calls": maxConcurrentCalls = read.Int(v, $"'max_concurrent_calls' of provider '{alias}'", 1, 100_000); break;
                     default: read.UnknownKey(key, $"provider '{alias}'", ProviderKeys); break;
                 }
             }
             if (type is null && !body.Children.ContainsKey(new YamlScalarNode("type")))
                 read.Errors.Add(aliasKey, $"provider '{alias}' needs a 'type' ({string.Join(", ", ProviderTypes)})");
-            providers[alias] = new ProviderConfig(alias, type ?? "offline", baseUrl, model, apiKey, timeout) { Stream = stream };
+            providers[alias] = new ProviderConfig(alias, type ?? "offline", baseUrl, model, apiKey, timeout) { Stream = stream, MaxConcurrentCalls = maxConcurrentCalls };
         }
         return providers;
     }
@@ -117,6 +119,9 @@ public sealed record ProviderConfig(string Alias, string Type, string? BaseUrl, 
 {
     /// <summary>Stream replies where the provider can (default); `stream: false` for servers that cannot.</summary>
     public bool Stream { get; init; } = true;
+
+    /// <summary>Calls in flight to this provider at once, across the process (ProviderGate); null: ProviderOptions.MaxConcurrentCalls.</summary>
+    public int? MaxConcurrentCalls { get; init; }
 }
 
 /// <summary>baton.yaml `budget:` (SPEC §6): soft alert at 80 %, hard stop at 100 % of MonthlyUsd.</summary>

@@ -26,9 +26,12 @@ public sealed partial record WorkspaceConfig(IReadOnlyDictionary<string, CliTool
     private static readonly string[] TopLevelKeys = ["providers", "prices", "limits", "budget", "clis"];
 
     /// <exception cref="ChainValidationException">The file has errors (each with file:line:col).</exception>
-    public static WorkspaceConfig Load(string path)
+    public static WorkspaceConfig Load(string path) => File.Exists(path) ? Parse(path, File.ReadAllText(path)) : Default;
+
+    /// <param name="path">Named in errors.</param>
+    /// <exception cref="ChainValidationException">The text has errors (each with file:line:col).</exception>
+    public static WorkspaceConfig Parse(string path, string text)
     {
-        if (!File.Exists(path)) return Default;
         var errors = new ChainErrorList(path);
         var read = new YamlReader(errors);
         var clis = new Dictionary<string, CliTool>(CliTool.BuiltIn, StringComparer.Ordinal);
@@ -36,7 +39,7 @@ public sealed partial record WorkspaceConfig(IReadOnlyDictionary<string, CliTool
         try
         {
             var stream = new YamlStream();
-            using (var reader = new StringReader(File.ReadAllText(path))) stream.Load(reader);
+            using (var reader = new StringReader(text)) stream.Load(reader);
             if (stream.Documents.Count == 0 || YamlReader.IsNull(stream.Documents[0].RootNode)) return Default;
             if (stream.Documents[0].RootNode is not YamlMappingNode root)
             {

@@ -77,7 +77,7 @@ public sealed class InboxTests(Chromium chromium)
         var run = await ui.WaitingReviewAsync();
         await ui.LogInWithCodeAsync("#/inbox");
 
-        await Expect(ui.TopCard).ToHaveAttributeAsync("data-run", run);
+        await Expect(ui.ReadyTopCard).ToHaveAttributeAsync("data-run", run);
         await ui.Page.Keyboard.PressAsync("ArrowLeft");
 
         var done = await ui.WaitForStatusAsync(run, "succeeded", "failed", "rejected");
@@ -92,7 +92,7 @@ public sealed class InboxTests(Chromium chromium)
         await ui.WaitForStatusAsync(runs[1], "waiting");
         await ui.LogInWithCodeAsync("#/inbox");
         await Expect(ui.Page.Locator(".inbox-counter")).ToHaveTextAsync("2 waiting");
-        var first = await ui.TopCard.GetAttributeAsync("data-run") ?? ""; // runs started in the same second sort either way
+        var first = await ui.ReadyTopCard.GetAttributeAsync("data-run") ?? ""; // runs started in the same second sort either way
         var second = runs.Single(r => r != first);
 
         // Someone else approves the top card while it is on screen.

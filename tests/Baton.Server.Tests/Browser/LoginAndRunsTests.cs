@@ -41,7 +41,8 @@ public sealed class LoginAndRunsTests(Chromium chromium)
         // The filter asks the server for one status only.
         await page.GotoAsync("/#/runs");
         await page.Locator("#status-filter").SelectOptionAsync("succeeded");
-        await Expect(page.Locator(".empty")).ToContainTextAsync("No succeeded runs");
+        await Expect(page.Locator(".empty")).ToContainTextAsync("No run matches these filters");
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("#/runs\\?status=succeeded$"));
         await page.Locator("#status-filter").SelectOptionAsync("waiting");
         await Expect(page.Locator(".run-row")).ToHaveCountAsync(2);
 

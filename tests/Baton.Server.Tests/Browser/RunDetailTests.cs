@@ -27,7 +27,7 @@ public sealed class RunDetailTests(Chromium chromium)
 
         var agent = ui.Page.Locator(".agent[data-agent='echo']");
         await agent.Locator(".lazy-output > summary").ClickAsync();
-        await Expect(agent.Locator(".text-output")).ToHaveTextAsync(Payload + "\n");
+        await Expect(agent.Locator(".text-output")).ToHaveTextAsync(Payload);
         await agent.Locator(".lazy-stderr > summary").ClickAsync();
         await Expect(agent.Locator(".text-stderr")).ToContainTextAsync("<b onmouseover=");
 
@@ -54,6 +54,55 @@ public sealed class RunDetailTests(Chromium chromium)
         await Expect(ui.Page.Locator(".live")).ToHaveAttributeAsync("data-state", "finished");
         var events = await TestServer.ReadJson(await ui.Api.GetAsync($"/api/workspaces/{WebUi.Workspace}/runs/{run}/events"));
         await Expect(ui.Page.Locator(".event")).ToHaveCountAsync(events.GetArrayLength()); // each once, none missed
+    }
+
+    [Fact]
+    public async Task RunningAgent_StdoutStreamsLive_ThenFailureShowsTheRealMessage()
+    {
+        await using var ui = await WebUi.StartAsync(chromium);
+        var gate = Path.Combine(Path.GetTempPath(), "baton-ui-gate-" + Guid.NewGuid().ToString("N")[..8]);
+        await ui.PutChainAsync("stream", """
+            name: stream
+            inputs:
+              who:
+                default: world
+              gate: {}
+            agents:
+              talk:
+                run: |
+                  echo '{"percent": 50}' > "$BATON_INBOX/progress.json"
+                  echo "tick 1 for $BATON_INPUT_WHO"
+                  while [ ! -e "$BATON_INPUT_GATE" ]; do sleep 0.1; done
+                  echo "tick 2"
+                  echo "bad thing" >&2
+                  exit 3
+            """);
+        var response = await ui.Api.PostAsync($"/api/workspaces/{WebUi.Workspace}/runs", TestServer.Json(new { chain = "stream", inputs = new { who = "Ada", gate } }));
+        var run = (await TestServer.ReadJson(response)).GetProperty("id").GetString()!;
+        await ui.WaitForStatusAsync(run, "running");
+        await ui.LogInWithCodeAsync($"#/runs/{run}");
+
+        await Expect(ui.Page.Locator(".inputs")).ToContainTextAsync("Ada");
+        var agent = ui.Page.Locator(".agent[data-agent='talk']");
+        await agent.Locator(".lazy-stdout > summary").ClickAsync();
+        await Expect(agent.Locator(".text-stdout li")).ToHaveTextAsync(["tick 1 for Ada"]); // while the agent still runs
+        await Expect(agent).ToHaveAttributeAsync("data-status", "running");
+        await Expect(agent.Locator(".timing-bar")).ToBeVisibleAsync();
+        await Expect(ui.Page.Locator(".event[data-type='talk.progress']")).ToContainTextAsync("percent = 50");
+
+        File.WriteAllText(gate, "");
+        try
+        {
+            await Expect(agent.Locator(".text-stdout li")).ToHaveTextAsync(["tick 1 for Ada", "tick 2"]);
+            await Expect(agent.Locator(".reason")).ToContainTextAsync("exited with code 3");
+            await Expect(ui.Page.Locator(".event[data-type='run.finished']")).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("event-finished-failed"));
+            await Expect(agent.Locator(".lazy-stdout a", new() { HasText = "Raw" })).ToHaveAttributeAsync("href", $"/api/workspaces/{WebUi.Workspace}/runs/{run}/agents/talk/logs/stdout");
+            await ui.ScreenshotAsync("run-failed-desktop");
+        }
+        finally
+        {
+            File.Delete(gate);
+        }
     }
 
     [Fact]

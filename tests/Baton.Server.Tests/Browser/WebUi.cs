@@ -88,10 +88,31 @@ public sealed class WebUi : IAsyncDisposable
         return run;
     }
 
+    public const string LongReviewChain = """
+        name: long
+        agents:
+          draft:
+            run: |
+              for i in $(seq 1 150); do echo "line $i of a long draft"; done
+          review:
+            decision:
+              show: |
+                {{ agents.draft.output }}
+        """;
+
+    /// <summary>A chain whose decision shows 150 lines (the card's body scrolls), running and waiting.</summary>
+    public async Task<string> WaitingLongReviewAsync()
+    {
+        await PutChainAsync("long", LongReviewChain);
+        var run = await StartRunAsync("long");
+        await WaitForStatusAsync(run, "waiting");
+        return run;
+    }
+
     /// <summary>Drags the top card of the inbox by (dx, dy) with the mouse, in small steps, as a person would.</summary>
     public async Task DragTopCardAsync(float dx, float dy)
     {
-        var card = TopCard;
+        var card = ReadyTopCard;
         await card.WaitForAsync();
         var box = await card.BoundingBoxAsync() ?? throw new InvalidOperationException("the top card is not laid out");
         var (x, y) = (box.X + box.Width / 2, box.Y + box.Height / 2);
@@ -102,7 +123,29 @@ public sealed class WebUi : IAsyncDisposable
         await Page.Mouse.UpAsync();
     }
 
+    /// <summary>
+    /// A real touch swipe (CDP Input.dispatchTouchEvent, see RECIPES.md): the browser's own gesture handling
+    /// (touch-action, scrollable ancestors, pointercancel) only happens with touch events, not with a mouse.
+    /// </summary>
+    public async Task TouchSwipeAsync(float x, float y, float dx, float dy, int steps = 10)
+    {
+        var cdp = await Context.NewCDPSessionAsync(Page);
+        static Dictionary<string, object> Touch(string type, params (float X, float Y)[] points) => new()
+        {
+            ["type"] = type,
+            ["touchPoints"] = points.Select(p => new Dictionary<string, object> { ["x"] = p.X, ["y"] = p.Y }).ToArray(),
+        };
+        await cdp.SendAsync("Input.dispatchTouchEvent", Touch("touchStart", (x, y)));
+        for (var i = 1; i <= steps; i++)
+            await cdp.SendAsync("Input.dispatchTouchEvent", Touch("touchMove", (x + dx * i / steps, y + dy * i / steps)));
+        await cdp.SendAsync("Input.dispatchTouchEvent", Touch("touchEnd"));
+        await cdp.DetachAsync();
+    }
+
     public ILocator TopCard => Page.Locator(".stack .card[data-depth='0']");
+
+    /// <summary>The top card once it takes input (it ignores input for a moment after it comes up).</summary>
+    public ILocator ReadyTopCard => Page.Locator(".stack .card[data-depth='0'][data-ready]");
 
     /// <summary>Screenshots for a person judging the design; only when BATON_UI_SCREENSHOTS names a folder.</summary>
     public async Task ScreenshotAsync(string name)

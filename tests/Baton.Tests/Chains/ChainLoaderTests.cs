@@ -56,7 +56,7 @@ public class ChainLoaderTests
           notify:
             on: code.ready
             run: echo done
-        workdir: checkout/app
+        workdir: work/checkout/app
         """;
 
     private static readonly Dictionary<string, string> FullFiles = new()
@@ -72,7 +72,7 @@ public class ChainLoaderTests
 
         Assert.Equal("research-digest", chain.Name);
         Assert.Equal(ChainYaml.Path, chain.SourcePath);
-        Assert.Equal("checkout/app", chain.Workdir);
+        Assert.Equal("work/checkout/app", chain.Workdir);
         Assert.Equal(
             [new ChainInput("topic", "What to research", "file-based event buses"), new ChainInput("audience", null, "engineers"), new ChainInput("deadline", null, null)],
             chain.Inputs);

@@ -273,13 +273,34 @@ public class ChainValidationTests
     [InlineData("/abs/path")]
     [InlineData("../outside")]
     [InlineData("a/../../b")]
-    public void WorkdirEscaping_IsError(string workdir)
+    [InlineData(".")]
+    [InlineData("./")]
+    [InlineData("work")]
+    [InlineData("work/../chains")]
+    [InlineData("work/./x")]
+    [InlineData("work/.hidden")]
+    [InlineData(".baton")]
+    [InlineData("chains")]
+    [InlineData("runs/20261124-063012-t-7f3a/inbox")]
+    [InlineData("prompts")]
+    [InlineData("home")]
+    [InlineData("baton.yaml")]
+    [InlineData("audit.jsonl")]
+    [InlineData("checkout")]
+    public void WorkdirOutsideWork_IsError(string workdir)
     {
         var error = Assert.Single(ChainYaml.Errors($"name: t\nworkdir: {workdir}\nagents:\n  a: {{ run: \"true\" }}\n"));
 
         Assert.Contains("workdir", error.Message);
+        Assert.Contains("work/", error.Message);
         ChainYaml.AssertAt(error, 2, 10);
     }
+
+    [Theory]
+    [InlineData("work/checkout")]
+    [InlineData("work/checkout/app")]
+    public void WorkdirUnderWork_IsValid(string workdir) =>
+        Assert.Empty(ChainYaml.Errors($"name: t\nworkdir: {workdir}\nagents:\n  a: {{ run: \"true\" }}\n"));
 
     [Fact]
     public void MissingNameAndAgents_AreErrors()

@@ -52,7 +52,10 @@ public static class BatonCli
     /// <summary>Starts baton without waiting: for tests that signal or kill it mid-run.</summary>
     public static Process Start(string workingDirectory, IDictionary<string, string>? environment, params string[] args)
     {
-        var info = new ProcessStartInfo(Executable)
+        // Through env(1), which execs baton with SIGINT's default disposition: a test runner started as a
+        // background job of a non-interactive shell (`dotnet test … &`) ignores SIGINT, the ignore is
+        // inherited across exec, and .NET then installs no SIGINT handler — a Ctrl-C test would wait forever.
+        var info = new ProcessStartInfo("/usr/bin/env")
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
@@ -60,6 +63,8 @@ public static class BatonCli
             RedirectStandardInput = true,
             StandardOutputEncoding = Encoding.UTF8,
         };
+        info.ArgumentList.Add("--default-signal=INT");
+        info.ArgumentList.Add(Executable);
         foreach (var arg in args) info.ArgumentList.Add(arg);
         info.Environment["BATON_RETRY_BASE_DELAY_MS"] = "20";
         info.Environment["TERM"] = "dumb";

@@ -59,6 +59,34 @@ public sealed partial class FakeLlmServer : IDisposable
     /// <summary>Answer when the script is empty.</summary>
     public FakeReply Fallback { get; set; } = FakeReply.Text("fake reply");
 
+    private readonly ConcurrentQueue<TaskCompletionSource> _held = new();
+    private volatile bool _holding;
+    private int _inFlight, _maxInFlight;
+
+    /// <summary>Requests being answered (or held) now, and the most there ever were at once.</summary>
+    public int InFlight => Volatile.Read(ref _inFlight);
+    public int MaxInFlight => Volatile.Read(ref _maxInFlight);
+
+    /// <summary>From now on each request waits, unanswered, until released (in arrival order).</summary>
+    public FakeLlmServer Hold()
+    {
+        _holding = true;
+        return this;
+    }
+
+    /// <summary>Answers the oldest held request.</summary>
+    public void ReleaseOne()
+    {
+        if (_held.TryDequeue(out var held)) held.TrySetResult();
+    }
+
+    /// <summary>Answers every held request and holds no more.</summary>
+    public void ReleaseAll()
+    {
+        _holding = false;
+        while (_held.TryDequeue(out var held)) held.TrySetResult();
+    }
+
     public FakeLlmServer Then(params FakeReply[] replies)
     {
         foreach (var reply in replies) _script.Enqueue(reply);
@@ -89,9 +117,22 @@ public sealed partial class FakeLlmServer : IDisposable
         {
             using var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8);
             var request = new FakeRequest(context.Request.Url!.AbsolutePath, await reader.ReadToEndAsync(), context.Request.Headers["Authorization"], context.Request.Headers["x-api-key"]) { Headers = string.Join("\n", context.Request.Headers.AllKeys.Select(k => $"{k}: {context.Request.Headers[k]}")) };
+            var now = Interlocked.Increment(ref _inFlight);
+            for (var max = _maxInFlight; now > max && Interlocked.CompareExchange(ref _maxInFlight, now, max) != max; max = _maxInFlight) { }
             Requests.Enqueue(request);
-            var reply = _script.TryDequeue(out var next) ? next : Fallback;
-            await WriteAsync(context.Response, request, reply);
+            try
+            {
+                if (_holding)
+                {
+                    var held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                    _held.Enqueue(held);
+                    if (!_holding) held.TrySetResult(); // released all between the check and the queue
+                    await held.Task.WaitAsync(_stop.Token);
+                }
+                var reply = _script.TryDequeue(out var next) ? next : Fallback;
+                await WriteAsync(context.Response, request, reply);
+            }
+            finally { Interlocked.Decrement(ref _inFlight); }
         }
         catch (Exception e) when (e is HttpListenerException or IOException or ObjectDisposedException or OperationCanceledException) { }
         finally

@@ -25,7 +25,7 @@ export const can = role => session !== null && ROLES.indexOf(session.role) >= RO
 export const ws = (...segments) =>
   ['/api/workspaces', session.workspace, ...segments].map((s, i) => (i === 0 ? s : encodeURIComponent(s))).join('/');
 
-export async function api(path, { method = 'GET', body, text = false } = {}) {
+export async function api(path, { method = 'GET', body, text = false, keepalive = false } = {}) {
   const headers = { Accept: text ? 'text/plain' : 'application/json' };
   if (method !== 'GET' && csrf) headers['X-CSRF-Token'] = csrf;
   if (body !== undefined) {
@@ -34,7 +34,7 @@ export async function api(path, { method = 'GET', body, text = false } = {}) {
   }
   let response;
   try {
-    response = await fetch(path, { method, headers, body, credentials: 'same-origin', cache: 'no-store' });
+    response = await fetch(path, { method, headers, body, keepalive, credentials: 'same-origin', cache: 'no-store' });
   } catch {
     throw new ApiError(0, 'the server cannot be reached; check your connection');
   }

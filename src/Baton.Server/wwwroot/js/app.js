@@ -27,7 +27,8 @@ async function start() {
   });
   window.addEventListener('baton:login', e => {
     setSession(e.detail);
-    location.hash = '#/runs';
+    // A deep link (a run, a card) opened while logged out is still in the address: go there.
+    if (!/^#\/[a-z]/.test(location.hash) || location.hash === '#/login') history.replaceState(null, '', '#/runs');
     route();
   });
   window.addEventListener('baton:inbox-changed', refreshInboxCount);
@@ -49,15 +50,17 @@ function route() {
   }
   topbar.hidden = false;
   document.getElementById('who').textContent = `${session.workspace} · ${session.role}`;
-  const [, section, id] = hash.match(/^#\/([a-z]+)(?:\/(.+))?$/) ?? [];
+  const [path, search = ''] = hash.split('?');
+  const [, section, id] = path.match(/^#\/([a-z]+)(?:\/(.+))?$/) ?? [];
+  const params = new URLSearchParams(search);
   for (const link of document.querySelectorAll('[data-nav]')) {
     link.toggleAttribute('aria-current', link.dataset.nav === (section === 'inbox' ? 'inbox' : 'runs'));
   }
-  if (section === 'inbox') teardown = inboxView(view);
+  if (section === 'inbox') teardown = inboxView(view, id && decodeURIComponent(id));
   else if (section === 'runs' && id) teardown = runView(view, decodeURIComponent(id));
   else {
-    if (hash !== '#/runs') history.replaceState(null, '', '#/runs');
-    teardown = runsView(view);
+    if (section !== 'runs') history.replaceState(null, '', '#/runs');
+    teardown = runsView(view, params);
   }
   document.body.dataset.view = section === 'inbox' ? 'inbox' : id ? 'run' : 'runs';
   view.focus({ preventScroll: true });

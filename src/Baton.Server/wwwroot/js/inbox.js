@@ -1,28 +1,37 @@
 // The decision inbox: pending decisions as a stack of cards. Right = approve, left = reject,
 // up = request changes (a comment is required). Drag, swipe, arrow keys, or the buttons.
-import { h, mount, ago, toast } from './dom.js';
+// The top card stays until it is decided here (inbox-queue.js); a decision waits 5 s for an undo (undo.js).
+import { h, mount, toast } from './dom.js';
 import { api, ws, can, currentSession } from './api.js';
 import { swipeable, settle, flyOut } from './swipe.js';
-import { lineDiff, renderDiff } from './diff.js';
+import { CardQueue, keyOf } from './inbox-queue.js';
+import { PendingDecision, UNDO_MS } from './undo.js';
+import { DIRECTION, ALL, allowedOf, cardElement, markScrollable, scrollCard, emptyInbox } from './inbox-card.js';
 
 const DECISION = { right: 'approve', left: 'reject', up: 'changes' };
-const DIRECTION = { approve: 'right', reject: 'left', changes: 'up' };
 const KEYS = { ArrowRight: 'right', ArrowLeft: 'left', ArrowUp: 'up' };
-const ALL = ['approve', 'reject', 'changes'];
-const DEPTH = 3; // cards drawn in the stack
+const DONE = { approve: 'Approved', reject: 'Rejected', changes: 'Changes requested' };
+const DEPTH = 3;        // cards drawn in the stack
+const SETTLE_MS = 450;  // input is ignored this long after a new card comes up on top
 
-const keyOf = card => `${card.run}/${card.agent}/${card.round}/${card.shown_hash}`;
-
-export function inboxView(root) {
-  const stack = h('div', { class: 'stack', 'aria-live': 'polite' });
+/** @param {string} [wanted] a run id: its card goes on top when the inbox opens (a link from the run page) */
+export function inboxView(root, wanted) {
+  const stack = h('div', { class: 'stack' });
   const counter = h('span', { class: 'inbox-counter' });
+  const fresh = h('span', { class: 'inbox-new', hidden: true });
+  const announcer = h('p', { class: 'sr-only', role: 'status', 'aria-live': 'polite' });
   const problem = h('p', { class: 'form-error', role: 'alert', hidden: true });
   const buttons = Object.fromEntries(ALL.map(d => [d, h('button', {
-    type: 'button', class: `btn decide decide-${d}`, dataset: { decision: d }, onclick: () => act(DIRECTION[d]),
+    type: 'button', class: `btn decide decide-${d}`, dataset: { decision: d },
+    title: 'Shift+click sends at once (no undo)', onclick: e => act(DIRECTION[d], e.shiftKey),
   }, h('span', { class: 'decide-key', 'aria-hidden': 'true' }, { approve: '→', reject: '←', changes: '↑' }[d]),
   h('span', {}, { approve: 'Approve', reject: 'Reject', changes: 'Changes' }[d]))]));
   const actions = h('div', { class: 'decide-bar', role: 'group', 'aria-label': 'Decide on the top card' },
     buttons.reject, buttons.changes, buttons.approve);
+  const undoText = h('span', { class: 'undo-text' });
+  const undoBar = h('div', { class: 'undo-bar', hidden: true },
+    undoText, h('button', { type: 'button', class: 'btn btn-small undo-button', onclick: undo }, 'Undo'),
+    h('span', { class: 'undo-clock', 'aria-hidden': 'true' }));
   const comment = h('textarea', {
     id: 'comment', rows: 4, required: true, maxlength: 20000,
     placeholder: 'What should change? The agent re-runs with this as its feedback.',
@@ -36,30 +45,34 @@ export function inboxView(root) {
       h('button', { type: 'button', class: 'btn btn-quiet', onclick: closeSheet }, 'Cancel'),
       send));
   const readOnly = !can('reviewer');
-
-  mount(root, h('section', { class: 'inbox' },
-    h('div', { class: 'inbox-head' }, h('h1', {}, 'Inbox'), counter),
+  const section = h('section', { class: 'inbox' },
+    h('div', { class: 'inbox-head' }, h('h1', {}, 'Inbox'), h('span', { class: 'inbox-status' }, fresh, counter)),
     problem,
-    stack,
+    h('div', { class: 'stack-area' }, stack, undoBar),
     sheet,
+    announcer,
     readOnly
       ? h('p', { class: 'hint center' }, `Your role (${currentSession().role}) can look but not decide.`)
-      : [actions, h('p', { class: 'hint center keys-hint' }, 'Drag the card or use ← reject · ↑ changes · → approve')]));
+      : [actions, h('p', { class: 'hint center keys-hint' }, 'Drag the card or use ← reject · ↑ changes · → approve · Ctrl+Z undo')]);
+  mount(root, section);
 
-  let queue = [];
-  const gone = new Set(); // decided here; the server may still list them for a moment
-  let top = null; // { card, el, detach }
+  const queue = new CardQueue();
+  const pending = new PendingDecision(post);
+  let top = null; // { card, el, detach, ready }
   let elements = new Map(); // key -> card element, top first
   let busy = false; // a card is leaving or the comment sheet is open
   let stopped = false;
   let timer = 0;
+  let readyTimer = 0;
 
   comment.addEventListener('input', () => { send.disabled = comment.value.trim() === ''; });
   comment.addEventListener('keydown', e => {
-    if (e.key === 'Enter' && (e.ctrlKey || e.metaKey) && !send.disabled) { e.preventDefault(); sheet.requestSubmit(); }
+    if (e.key === 'Enter' && (e.ctrlKey || e.metaKey) && !send.disabled) { e.preventDefault(); submitSheet(e.shiftKey); }
     if (e.key === 'Escape') { e.preventDefault(); closeSheet(); }
   });
   document.addEventListener('keydown', onKey);
+  const onLeave = () => pending.flush(true);
+  window.addEventListener('pagehide', onLeave);
 
   async function refresh() {
     clearTimeout(timer);
@@ -67,7 +80,12 @@ export function inboxView(root) {
       const cards = await api(ws('decisions'));
       if (stopped) return;
       problem.hidden = true;
-      queue = cards.filter(c => !gone.has(keyOf(c)));
+      if (wanted && queue.top === null) {
+        // Opened from a run's link: that run's card first (once).
+        cards.sort((a, b) => (b.run === wanted) - (a.run === wanted));
+        wanted = null;
+      }
+      queue.merge(cards);
       render();
     } catch (e) {
       if (stopped) return;
@@ -79,38 +97,59 @@ export function inboxView(root) {
 
   /** Redraws the stack, reusing card elements (so a drag in progress survives and depth changes animate). */
   function render() {
-    counter.textContent = queue.length ? `${queue.length} waiting` : '';
+    const total = queue.cards.length;
+    counter.textContent = total ? `${total} waiting` : '';
+    fresh.hidden = queue.fresh.size === 0;
+    fresh.textContent = `${queue.fresh.size} new`;
     if (busy) return;
-    if (queue.length === 0) {
+    if (total === 0) {
       top?.detach();
       top = null;
       elements.clear();
-      mount(stack, empty());
+      mount(stack, emptyInbox());
       setButtons(null);
       return;
     }
-    const shown = queue.slice(0, DEPTH);
+    const shown = queue.cards.slice(0, DEPTH);
     const next = new Map();
     shown.forEach((card, depth) => {
       const el = elements.get(keyOf(card)) ?? cardElement(card);
-      el.querySelector('.card-position').textContent = `${depth + 1} of ${queue.length}`;
+      el.querySelector('.card-position').textContent = `${depth + 1} of ${total}`;
       el.dataset.depth = String(depth);
       el.inert = depth > 0;
       el.tabIndex = depth === 0 ? 0 : -1;
       next.set(keyOf(card), el);
     });
     elements = next;
-    if (!top || keyOf(top.card) !== keyOf(shown[0])) {
-      top?.detach();
-      const el = elements.get(keyOf(shown[0]));
-      top = { card: shown[0], el, detach: readOnly ? () => {} : swipeable(el, { allowed: allowedOf(shown[0]), onCommit: act }) };
-    }
+    const topChanged = !top || keyOf(top.card) !== keyOf(shown[0]);
+    if (topChanged) bringUp(shown[0], elements.get(keyOf(shown[0])));
+    top.el.querySelector('.card-gone').hidden = !queue.topGone;
     // Move only what must move: taking the top card out of the document mid-drag would lose its pointer capture.
     const order = [...elements.values()].reverse();
     for (const child of [...stack.children]) if (!order.includes(child)) child.remove();
     order.forEach((el, i) => { if (stack.children[i] !== el) stack.insertBefore(el, stack.children[i] ?? null); });
-    markScrollable(top.el);
+    if (topChanged) {
+      markScrollable(top.el);
+      if (focusIsOurs()) top.el.focus({ preventScroll: true });
+    }
     setButtons(shown[0]);
+  }
+
+  /** A new card on top: gestures attach, and input waits a moment so a press meant for the last card does not land on it. */
+  function bringUp(card, el) {
+    top?.detach();
+    top = { card, el, ready: false, detach: readOnly ? () => {} : swipeable(el, { allowed: allowedOf(card), onCommit: d => act(d) }) };
+    delete el.dataset.ready;
+    clearTimeout(readyTimer);
+    const current = top;
+    readyTimer = setTimeout(() => { current.ready = true; el.dataset.ready = ''; }, SETTLE_MS);
+  }
+
+  /** Focus follows the top card unless the reader is somewhere else (a text field, the top bar). */
+  function focusIsOurs() {
+    const active = document.activeElement;
+    return !active || active === document.body || active === root || (section.contains(active) && !active.closest('textarea'))
+      || !active.isConnected;
   }
 
   function setButtons(card) {
@@ -119,18 +158,32 @@ export function inboxView(root) {
   }
 
   function onKey(e) {
-    if (e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey) return;
+    if (e.defaultPrevented || e.altKey) return;
     if (e.target.closest?.('input, textarea, select, [contenteditable]')) return;
+    if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'z' && pending.item) {
+      e.preventDefault();
+      undo();
+      return;
+    }
+    if (e.ctrlKey || e.metaKey || !top || busy) return;
+    if (scrollCard(top.el, e.key)) {
+      e.preventDefault();
+      return;
+    }
     const direction = KEYS[e.key];
-    if (!direction || readOnly || !top || busy) return;
+    if (!direction || readOnly) return;
     e.preventDefault();
-    act(direction);
+    act(direction, e.shiftKey);
   }
 
-  /** Right, left or up on the top card, from a gesture, a key or a button. */
-  async function act(direction) {
+  /** Right, left or up on the top card, from a gesture, a key or a button; `now` skips the undo window. */
+  function act(direction, now = false) {
     if (!top || busy || readOnly) return;
     const { card, el } = top;
+    if (!top.ready) {
+      settle(el);
+      return;
+    }
     if (!allowedOf(card).has(direction)) {
       toast(`This decision does not offer “${DECISION[direction]}”.`, 'warn');
       settle(el);
@@ -140,40 +193,79 @@ export function inboxView(root) {
       openSheet(el);
       return;
     }
-    await decide(direction, '');
+    decide(direction, '', now);
   }
 
-  async function decide(direction, text) {
-    const { card, el, detach } = top;
+  async function decide(direction, text, now) {
+    const { el, detach } = top;
     const decision = DECISION[direction];
     busy = true;
     setButtons(null);
     detach();
-    gone.add(keyOf(card));
-    await flyOut(el, direction);
-    queue = queue.filter(c => keyOf(c) !== keyOf(card));
+    const card = queue.takeTop();
+    el.dataset.depth = 'leaving';
+    delete el.dataset.ready;
+    const leaving = flyOut(el, direction);
+    const held = pending.hold({ card, decision, comment: text }, now);
+    showUndo(now ? null : { card, decision });
+    const next = queue.top;
+    announce(`${DONE[decision]}: ${card.chain} / ${card.agent}.${now ? '' : ' Undo within 5 seconds.'}`
+      + (next ? ` Next: ${next.chain} / ${next.agent}.` : ' Nothing else waits.'));
+    await leaving;
+    elements.delete(keyOf(card)); // flown away: if it comes back (undo), it is drawn afresh
     top = null;
     busy = false;
     render();
+    await held;
+  }
+
+  /** Sends a decision (when its undo window closes, or at once); the answer comes as a toast. */
+  async function post({ card, decision, comment: text }, keepalive) {
+    if (pending.item === null) showUndo(null);
     try {
       await api(ws('runs', card.run, 'decisions', card.agent), {
-        method: 'POST', body: { decision, comment: text, shown_hash: card.shown_hash },
+        method: 'POST', keepalive, body: { decision, comment: text, shown_hash: card.shown_hash },
       });
-      toast(`${{ approve: 'Approved', reject: 'Rejected', changes: 'Changes requested' }[decision]} · ${card.chain} / ${card.agent}`,
-        decision === 'reject' ? 'warn' : 'ok');
+      toast(`${DONE[decision]} · ${card.chain} / ${card.agent}`, decision === 'reject' ? 'warn' : 'ok');
     } catch (e) {
       if (e.status === 409) {
-        toast('Already decided by someone else — moving on.', 'warn');
+        toast(`Already decided by someone else — moving on.`, 'warn');
+      } else if (stopped) {
+        toast(`Not sent: ${card.chain} / ${card.agent}: ${e.message}`, 'error');
       } else {
-        // Not decided: the card comes back on top.
-        gone.delete(keyOf(card));
-        queue = [card, ...queue.filter(c => keyOf(c) !== keyOf(card))];
+        // Not decided: the card comes back, behind the one being read.
+        queue.requeue(card);
         render();
-        toast(`Not sent: ${e.message}`, 'error');
+        toast(`Not sent: ${e.message}. The card is back in the stack.`, 'error');
+        announce(`Not sent: ${card.chain} / ${card.agent} is back in the stack.`);
       }
     }
     window.dispatchEvent(new CustomEvent('baton:inbox-changed'));
-    refresh();
+    if (!stopped) refresh();
+  }
+
+  function showUndo(item) {
+    undoBar.hidden = item === null;
+    if (!item) return;
+    undoText.textContent = `${DONE[item.decision]} · ${item.card.chain} / ${item.card.agent}`;
+    // Restart the countdown bar's animation.
+    undoBar.classList.remove('counting');
+    void undoBar.offsetWidth;
+    undoBar.style.setProperty('--undo-ms', `${UNDO_MS}ms`);
+    undoBar.classList.add('counting');
+  }
+
+  function undo() {
+    const item = pending.undo();
+    if (!item) return; // already sent
+    showUndo(null);
+    queue.restoreTop(item.card);
+    announce(`Undone: ${item.card.chain} / ${item.card.agent} is back on top.`);
+    if (!busy) render(); // else the card is still flying out, and comes back when it lands
+  }
+
+  function announce(text) {
+    announcer.textContent = text;
   }
 
   function openSheet(el) {
@@ -201,73 +293,32 @@ export function inboxView(root) {
     render();
   }
 
-  async function onSend(e) {
+  let shiftClicked = false; // Shift+click on "Send changes" sends at once, as on the decide buttons
+  send.addEventListener('click', e => { shiftClicked = e.shiftKey; });
+  function onSend(e) {
     e.preventDefault();
+    submitSheet(shiftClicked);
+    shiftClicked = false;
+  }
+
+  function submitSheet(now) {
     const text = comment.value.trim();
     if (!text || !top) return;
     sheet.hidden = true;
     top.el.classList.remove('lifted');
     busy = false;
-    await decide('up', text);
+    top.el.focus({ preventScroll: true });
+    decide('up', text, now);
   }
 
   refresh();
   return () => {
     stopped = true;
     clearTimeout(timer);
+    clearTimeout(readyTimer);
+    pending.flush();
     top?.detach();
     document.removeEventListener('keydown', onKey);
+    window.removeEventListener('pagehide', onLeave);
   };
-}
-
-function allowedOf(card) {
-  const options = card.options?.length ? card.options : ALL;
-  return new Set(options.filter(o => DIRECTION[o]).map(o => DIRECTION[o]));
-}
-
-function cardElement(card) {
-  const lastRound = card.round >= card.max_rounds;
-  const changed = card.round > 1 && card.previous_shown != null;
-  return h('article', {
-    class: 'card', dataset: { run: card.run, agent: card.agent, round: card.round },
-    'aria-label': `Decision ${card.agent} in ${card.chain}, round ${card.round} of ${card.max_rounds}`,
-  },
-  h('div', { class: 'stamp stamp-right', 'aria-hidden': 'true' }, 'Approve'),
-  h('div', { class: 'stamp stamp-left', 'aria-hidden': 'true' }, 'Reject'),
-  h('div', { class: 'stamp stamp-up', 'aria-hidden': 'true' }, 'Changes'),
-  h('header', { class: 'card-head' },
-    h('div', { class: 'card-title' },
-      h('span', { class: 'card-chain' }, card.chain),
-      h('span', { class: 'card-agent' }, card.agent)),
-    h('div', { class: 'card-sub' },
-      h('a', { class: 'mono card-run', href: `#/runs/${encodeURIComponent(card.run)}`, title: 'Open the run' }, card.run),
-      h('span', { class: `card-round${lastRound && card.max_rounds > 1 ? ' last' : ''}` }, `round ${card.round} of ${card.max_rounds}`),
-      h('span', { class: 'card-since', title: card.since }, ago(card.since)),
-      h('span', { class: 'card-position' }))),
-  h('div', { class: 'card-body' },
-    changed ? h('section', { class: 'card-changes' },
-      h('h2', {}, `What changed since round ${card.round - 1}`),
-      card.last_comment ? h('p', { class: 'card-comment' }, h('span', { class: 'muted' }, 'Feedback: '), card.last_comment) : null,
-      renderDiff(lineDiff(card.previous_shown, card.shown))) : null,
-    h('section', { class: 'card-shown' },
-      changed ? h('h2', {}, 'Now') : null,
-      h('pre', { class: 'shown' }, card.shown))),
-  h('footer', { class: 'card-foot', 'aria-hidden': 'true' },
-    ['left', 'up', 'right'].map(d => h('span', { class: `card-foot-${d}${allowedOf(card).has(d) ? '' : ' off'}` },
-      { left: '← reject', up: '↑ changes', right: 'approve →' }[d]))));
-}
-
-/** Touch can scroll a long card body vertically; then "up" is swiped from the header instead. */
-function markScrollable(el) {
-  requestAnimationFrame(() => {
-    const body = el.querySelector('.card-body');
-    if (body) body.classList.toggle('scrollable', body.scrollHeight > body.clientHeight + 1);
-  });
-}
-
-function empty() {
-  return h('div', { class: 'inbox-empty' },
-    h('div', { class: 'inbox-empty-art', 'aria-hidden': 'true' }, h('span'), h('span'), h('span')),
-    h('p', { class: 'empty-title' }, 'Nothing waits for you'),
-    h('p', { class: 'muted' }, 'Decisions appear here as soon as a run asks for one.'));
 }

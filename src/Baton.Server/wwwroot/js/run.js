@@ -1,7 +1,10 @@
-// One run: its agents (status, attempts, cost, lazily loaded output and logs) and the live event timeline.
+// One run: its inputs, agents (status, timing, model and tokens, output and logs, live while running) and
+// the live event timeline. Durations and "ago" tick every second while the run goes on.
 import { h, mount, ago, duration, usd, badge, time, toast } from './dom.js';
 import { api, ws, can } from './api.js';
 import { followEvents } from './events.js';
+import { eventItem } from './timeline.js';
+import { agentPanel } from './run-agent.js';
 
 const FINISHED = ['succeeded', 'failed', 'rejected', 'cancelled'];
 
@@ -9,20 +12,24 @@ export function runView(root, id) {
   const title = h('h1', { class: 'run-title' }, id);
   const status = h('span', { class: 'run-status' });
   const facts = h('dl', { class: 'facts' });
+  const inputs = h('dl', { class: 'inputs' });
+  const inputsBox = h('details', { class: 'inputs-box', hidden: true }, h('summary', {}, 'Inputs'), inputs);
   const reason = h('p', { class: 'reason', hidden: true });
   const cancel = h('button', { type: 'button', class: 'btn btn-danger', hidden: true, onclick: onCancel }, 'Cancel run');
   const agents = h('div', { class: 'agents' });
-  const timeline = h('ol', { class: 'timeline', 'aria-live': 'polite' });
+  const timeline = h('ol', { class: 'timeline' });
   const live = h('span', { class: 'live' });
   const problem = h('p', { class: 'form-error', role: 'alert', hidden: true });
   const panels = new Map();
+  const failures = new Map(); // agent -> data of its last failed event
   let summary = null;
+  let details = { inputs: {}, usage: {} };
   let confirmTimer = 0;
 
   mount(root, h('section', { class: 'page run-page' },
     h('a', { class: 'back', href: '#/runs' }, '← Runs'),
     h('div', { class: 'page-head' }, h('div', { class: 'run-heading' }, title, status), h('div', { class: 'page-tools' }, cancel)),
-    reason, facts, problem,
+    reason, facts, inputsBox, problem,
     h('div', { class: 'run-columns' },
       h('section', { class: 'run-agents', 'aria-label': 'Agents' }, h('h2', {}, 'Agents'), agents),
       h('section', { class: 'run-events', 'aria-label': 'Events' }, h('h2', {}, 'Timeline ', live), timeline))));
@@ -30,10 +37,11 @@ export function runView(root, id) {
   let stopped = false;
   let refreshTimer = 0;
   let stream = null;
+  const ticker = setInterval(() => { if (summary && !FINISHED.includes(summary.status)) renderSummary(); }, 1000);
 
   async function refresh() {
     try {
-      summary = await api(ws('runs', id));
+      [summary, details] = await Promise.all([api(ws('runs', id)), api(ws('runs', id, 'details')).catch(() => details)]);
     } catch (e) {
       problem.textContent = e.message;
       problem.hidden = false;
@@ -41,13 +49,24 @@ export function runView(root, id) {
     }
     if (stopped) return;
     problem.hidden = true;
+    renderInputs();
     renderSummary();
+  }
+
+  function renderInputs() {
+    const entries = Object.entries(details.inputs ?? {});
+    inputsBox.hidden = entries.length === 0;
+    inputsBox.open = entries.length > 0 && entries.length <= 6;
+    mount(inputs, entries.map(([k, v]) => h('div', { class: 'input-pair' }, h('dt', { class: 'mono' }, k), h('dd', {}, v))));
   }
 
   function renderSummary() {
     const s = summary;
     title.textContent = s.chain ?? id;
-    mount(status, badge(s.status));
+    if (status.dataset.status !== s.status) {
+      status.dataset.status = s.status;
+      mount(status, badge(s.status));
+    }
     mount(facts,
       fact('Run', h('span', { class: 'mono' }, s.id)),
       fact('Started', s.started ? `${time(s.started)} (${ago(s.started)})` : '—'),
@@ -56,43 +75,22 @@ export function runView(root, id) {
     reason.hidden = !s.reason;
     reason.textContent = s.reason ?? '';
     cancel.hidden = !can('editor') || FINISHED.includes(s.status);
-    for (const [name, agent] of Object.entries(s.agents ?? {})) agentPanel(name).update(agent);
-  }
-
-  function agentPanel(name) {
-    if (panels.has(name)) return panels.get(name);
-    const state = h('span', { class: 'agent-state' });
-    const meta = h('span', { class: 'agent-meta' });
-    const why = h('p', { class: 'reason', hidden: true });
-    const files = [['output', 'Output', ws('runs', id, 'agents', name, 'output')],
-      ['stdout', 'stdout', ws('runs', id, 'agents', name, 'logs', 'stdout')],
-      ['stderr', 'stderr', ws('runs', id, 'agents', name, 'logs', 'stderr')]].map(([key, label, url]) => lazyText(key, label, url));
-    const el = h('article', { class: 'agent', dataset: { agent: name } },
-      h('header', { class: 'agent-head' }, h('h3', {}, name), state, meta), why, files.map(f => f.el));
-    agents.append(el);
-    let last = '';
-    const panel = {
-      update(agent) {
-        mount(state, badge(agent.status));
-        mount(meta,
-          h('span', { title: 'attempts' }, `${agent.attempts} attempt${agent.attempts === 1 ? '' : 's'}`),
-          h('span', { class: 'mono', title: 'cost' }, usd(agent.cost_usd)),
-          agent.started ? h('span', {}, duration(agent.started, agent.finished)) : null);
-        why.hidden = !agent.reason;
-        why.textContent = agent.reason ?? '';
-        const key = `${agent.status}/${agent.attempts}`;
-        if (key !== last) {
-          last = key;
-          for (const f of files) f.stale();
-        }
-      },
-    };
-    panels.set(name, panel);
-    return panel;
+    for (const [name, agent] of Object.entries(s.agents ?? {})) {
+      let panel = panels.get(name);
+      if (!panel) {
+        panel = agentPanel(id, name);
+        panels.set(name, panel);
+        agents.append(panel.el);
+      }
+      panel.update(agent, s, failures.get(name), details.usage?.[name]);
+    }
   }
 
   function onEvents(events) {
-    for (const e of events) timeline.append(eventItem(e));
+    for (const e of events) {
+      timeline.append(eventItem(e));
+      if (e.type.endsWith('.failed')) failures.set(e.type.slice(0, -'.failed'.length), e.data ?? {});
+    }
     clearTimeout(refreshTimer);
     refreshTimer = setTimeout(refresh, 120);
   }
@@ -125,58 +123,14 @@ export function runView(root, id) {
   refresh().then(() => {
     if (!stopped && summary) stream = followEvents(id, { live: !FINISHED.includes(summary.status), onState }, onEvents);
   });
-  return () => { stopped = true; stream?.close(); clearTimeout(refreshTimer); clearTimeout(confirmTimer); };
-}
-
-const fact = (label, value) => h('div', { class: 'fact' }, h('dt', {}, label), h('dd', {}, value));
-
-/** A collapsed section whose text is fetched when first opened (and again when it went stale). */
-function lazyText(key, label, url) {
-  const pre = h('pre', { class: `text text-${key}`, tabindex: '0' });
-  const reload = h('button', { type: 'button', class: 'btn btn-quiet btn-small', onclick: load }, 'Reload');
-  const details = h('details', { class: `lazy lazy-${key}`, ontoggle: () => { if (details.open && !loaded) load(); } },
-    h('summary', {}, label), h('div', { class: 'lazy-body' }, pre, reload));
-  let loaded = false;
-  async function load() {
-    loaded = true;
-    pre.classList.add('loading');
-    try {
-      const text = await api(url, { text: true });
-      pre.textContent = text === '' ? '(empty)' : text; // untrusted: text only, never markup
-      pre.classList.toggle('placeholder', text === '');
-    } catch (e) {
-      pre.textContent = e.status === 404 ? 'nothing yet' : e.message;
-      pre.classList.add('placeholder');
-    }
-    pre.classList.remove('loading');
-  }
-  return {
-    el: details,
-    stale() {
-      loaded = false;
-      if (details.open) load();
-    },
+  return () => {
+    stopped = true;
+    stream?.close();
+    clearTimeout(refreshTimer);
+    clearTimeout(confirmTimer);
+    clearInterval(ticker);
+    for (const panel of panels.values()) panel.stop();
   };
 }
 
-function eventItem(e) {
-  const [agentPart, ...rest] = e.type.split('.');
-  const kind = rest.length ? rest.join('.') : agentPart;
-  const detail = describe(e);
-  return h('li', { class: `event event-${kind}`, dataset: { seq: e.seq, type: e.type } },
-    h('span', { class: 'event-time mono', title: e.time }, time(e.time)),
-    h('span', { class: 'event-dot', 'aria-hidden': 'true' }),
-    h('span', { class: 'event-body' },
-      h('span', { class: 'event-type' }, e.type),
-      e.attempt > 1 ? h('span', { class: 'event-attempt' }, `attempt ${e.attempt}`) : null,
-      detail ? h('span', { class: 'event-detail' }, detail) : null));
-}
-
-function describe(e) {
-  const d = e.data ?? {};
-  if (e.type === 'run.finished') return d.status ?? '';
-  if (e.type.endsWith('.decided')) return [d.decision, d.by ? `by ${d.by}` : '', d.comment ? `“${d.comment}”` : ''].filter(Boolean).join(' ');
-  if (d.reason) return String(d.reason);
-  if (d.error) return String(d.error);
-  return '';
-}
+const fact = (label, value) => h('div', { class: 'fact' }, h('dt', {}, label), h('dd', {}, value));

@@ -1,0 +1,62 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+
+namespace Baton.Tests.Cli;
+
+/// <summary>
+/// The README's two commands on a fresh clone (issue 19): the launcher builds and runs the example, and the test
+/// command's install step works and is idempotent. The full suite itself is not run again from inside the suite.
+/// </summary>
+public sealed class FreshCloneTests : IDisposable
+{
+    private readonly string _clone = Path.Combine(Path.GetTempPath(), "baton-clone-" + Guid.NewGuid().ToString("N")[..8]);
+
+    [Fact]
+    public async Task ReadmeCommands_RunInACleanClone()
+    {
+        var repo = RepoRoot();
+        Assert.Equal(0, (await Run(repo, "git", "clone", "-q", repo, _clone)).ExitCode);
+        var quickStart = Regex.Match(File.ReadAllText(Path.Combine(_clone, "README.md")), @"## Quick start.*?```bash\n(.*?)```", RegexOptions.Singleline).Groups[1].Value;
+        var commands = quickStart.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('#')[0].Trim()).ToList();
+        Assert.Equal(["./baton run examples/hello.yaml", "./test"], commands);
+        Assert.Contains("exec \"$(dirname \"$0\")/../test\"", File.ReadAllText(Path.Combine(_clone, ".ci", "run"))); // CI runs exactly that command
+
+        var example = await Run(_clone, "bash", "-c", commands[0]);
+        Assert.True(example.ExitCode == 0, example.Output);
+        Assert.Contains("succeeded", example.Output);
+
+        // Twice: the second finds everything in place and changes nothing.
+        for (var i = 0; i < 2; i++)
+        {
+            var install = await Run(_clone, "./test", "--install-only");
+            Assert.True(install.ExitCode == 0, install.Output);
+        }
+        Assert.True(File.Exists("/usr/bin/chromium"));
+    }
+
+    private static string RepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Baton.slnx"))) return dir.FullName;
+        throw new InvalidOperationException("the tests run from outside the repository");
+    }
+
+    private static async Task<(int ExitCode, string Output)> Run(string directory, string file, params string[] args)
+    {
+        var start = new ProcessStartInfo(file, args) { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        // The launcher's first build (a ReadyToRun publish) takes minutes on a busy machine.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(15));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, $"exit {process.ExitCode}\n{await stdout}\n{await stderr}");
+    }
+
+    public void Dispose()
+    {
+        try { Directory.Delete(_clone, recursive: true); }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+    }
+}
