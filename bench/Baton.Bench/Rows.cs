@@ -34,5 +34,9 @@ public sealed record Row(string Workload, string Metric, string Label, string Un
         new("W5", "bare_bash_ms", "bare `bash -c true` spawn", "ms", 1, null, null, null),
         new("W6", "events_per_s", "durable custom events per second", "/s", 1, "≥ 3,000/s", v => v >= 3000, "w6_events_per_s"),
         new("W6", "writer_events_per_s", "the 16 writers alone (InboxWriter acks)", "/s", 1, null, null, null),
+        new("W7", "validate_ms", "`baton validate`, 2,000 agents, whole process", "ms", 1, "≤ 100 ms", v => v <= 100, "w7_validate_ms"),
+        new("W7", "validate_rss_mb", "of which: peak RSS", "MB", 1, "≤ 60 MB", v => v <= 60, "w7_validate_rss_mb"),
+        new("W7", "in_process_2000_ms", "the same validation in-process, warm", "ms", 1, null, null, null),
+        new("W7", "in_process_4000_ms", "in-process, warm, 4,000 agents", "ms", 1, null, null, null),
     ];
 }
