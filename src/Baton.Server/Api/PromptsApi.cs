@@ -1,8 +1,8 @@
 using System.Text;
 using System.Text.RegularExpressions;
 using Baton.Runs;
-using Baton.Server.Auth;
 using Baton.Workspaces;
+using Baton.Server.Auth;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -13,8 +13,7 @@ namespace Baton.Server.Api;
 /// Prompt files of a workspace, in its prompts/ folder, so a chain can say `prompt: ../prompts/NAME.md`
 /// (paths are relative to the chain, which lives in chains/). Confined: a name is one file name
 /// (letters, digits, . _ -, ending .md or .txt; no slash, no `..`), and neither the folder nor the
-/// file may be a symlink — reads refuse one, writes replace the name (rename) rather than follow it
-/// (all through WorkspaceDirectory, the one way root reaches a workspace's files).
+/// file may be a symlink — reads refuse one, writes replace the name (rename) rather than follow it.
 /// </summary>
 public static partial class PromptsApi
 {
@@ -29,18 +28,29 @@ public static partial class PromptsApi
 
         prompts.MapGet("/", (string ws) =>
         {
-            using var folder = OpenFolder(data, ws);
-            if (folder is null) return Results.Ok(Array.Empty<object>());
-            return Results.Ok(new DirectoryInfo(folder.Path).EnumerateFiles()
-                .Where(f => IsName(f.Name) && f.LinkTarget is null)
-                .OrderBy(f => f.Name, StringComparer.Ordinal)
-                .Select(f => new { name = f.Name, bytes = f.Length, modified = f.LastWriteTimeUtc, reference = $"../prompts/{f.Name}" }).ToList());
+            try
+            {
+                // Names lists regular files only: a symlink in prompts/ is not a prompt file.
+                using var folder = WorkspaceDirectory.OpenFolder(data.WorkspacePath(ws), Folder);
+                if (folder is null) return Results.Ok(Array.Empty<object>());
+                return Results.Ok(WorkspaceDirectory.Names(data.WorkspacePath(ws), Folder).Where(IsName).Order(StringComparer.Ordinal)
+                    .Select(name => new FileInfo(folder.Child(name)))
+                    .Select(f => new { name = f.Name, bytes = f.Length, modified = f.LastWriteTimeUtc, reference = Reference(f.Name) }).ToList());
+            }
+            catch (UnsafePathException) { return SymlinkedFolder(); }
         }).Requires(data, Role.Viewer);
 
         prompts.MapGet("/{name}", (string ws, string name) =>
-            IsName(name) && Read(data, ws, name) is { } text
-                ? Results.Text(text, "text/plain; charset=utf-8")
-                : Problems.NotFound($"no prompt file '{name}'")).Requires(data, Role.Viewer);
+        {
+            if (!IsName(name)) return NoFile(name);
+            try
+            {
+                return WorkspaceDirectory.ReadText(data.WorkspacePath(ws), $"{Folder}/{name}", MaxPromptBytes) is { } text
+                    ? Results.Text(text, "text/plain; charset=utf-8") : NoFile(name);
+            }
+            catch (UnsafePathException) { return NoFile(name); } // a symlink is no prompt file
+            catch (IOException) { return Problems.Conflict($"'{name}' is larger than 1 MiB"); }
+        }).Requires(data, Role.Viewer);
 
         prompts.MapPut("/{name}", async (string ws, string name, HttpRequest request, HttpContext http) =>
         {
@@ -49,20 +59,26 @@ public static partial class PromptsApi
             await request.Body.CopyToAsync(buffer, http.RequestAborted);
             if (buffer.Length > MaxPromptBytes) return Problems.BadRequest("a prompt file is at most 1 MiB");
             var root = data.WorkspacePath(ws);
-            var existed = WorkspaceDirectory.IsFile(root, $"prompts/{name}");
-            // A fresh temp file, then rename over the name: a symlink planted there is replaced, never followed;
-            // a linked prompts/ is refused (409, WorkspaceProblemHandler).
-            WorkspaceDirectory.WriteFile(root, $"prompts/{name}", buffer.GetBuffer().AsSpan(0, (int)buffer.Length), createParent: true);
+            var existed = WorkspaceDirectory.IsFile(root, $"{Folder}/{name}");
+            // A fresh temp file renamed over the name: a symlink planted there is replaced, never followed.
+            try { WorkspaceDirectory.WriteFile(root, $"{Folder}/{name}", buffer.GetBuffer().AsSpan(0, (int)buffer.Length), createParent: true); }
+            catch (UnsafePathException) { return SymlinkedFolder(); }
             await http.AuditAsync(data, ws, "prompt.put", name);
-            var answer = new { name, bytes = buffer.Length, reference = $"../prompts/{name}" };
+            var answer = new { name, bytes = buffer.Length, reference = Reference(name) };
             return existed ? Results.Ok(answer) : Results.Created($"/api/workspaces/{ws}/prompts/{name}", answer);
         }).Requires(data, Role.Editor);
 
         prompts.MapDelete("/{name}", async (string ws, string name, HttpContext http) =>
         {
-            using var folder = IsName(name) ? OpenFolder(data, ws) : null;
-            if (folder is null || !Path.Exists(folder.Child(name))) return Problems.NotFound($"no prompt file '{name}'");
-            System.IO.File.Delete(folder.Child(name)); // a symlink is removed itself, not its target
+            if (!IsName(name)) return NoFile(name);
+            try
+            {
+                using var folder = WorkspaceDirectory.OpenFolder(data.WorkspacePath(ws), Folder);
+                var file = folder?.Child(name);
+                if (file is null || !System.IO.File.Exists(file) && new FileInfo(file).LinkTarget is null) return NoFile(name);
+                System.IO.File.Delete(file); // a symlink is removed itself, not its target
+            }
+            catch (UnsafePathException) { return SymlinkedFolder(); }
             await http.AuditAsync(data, ws, "prompt.delete", name);
             return Results.NoContent();
         }).Requires(data, Role.Editor);
@@ -73,17 +89,11 @@ public static partial class PromptsApi
     private static IResult BadName(string name) =>
         Problems.BadRequest($"'{name}' is not a prompt file name: one file name of letters, digits, '.', '_', '-', ending .md or .txt");
 
-    /// <summary>The workspace's prompts/ held open, or null when it is missing or a link (nothing is listed or deleted through one).</summary>
-    private static WorkspaceDirectory.Held? OpenFolder(DataRoot data, string ws)
-    {
-        try { return WorkspaceDirectory.OpenFolder(data.WorkspacePath(ws), "prompts"); }
-        catch (UnsafePathException) { return null; }
-    }
+    private const string Folder = "prompts";
 
-    /// <summary>The prompt's text, or null when there is none (or a link is in the way: it is not followed).</summary>
-    private static string? Read(DataRoot data, string ws, string name)
-    {
-        try { return WorkspaceDirectory.ReadText(data.WorkspacePath(ws), $"prompts/{name}", MaxPromptBytes); }
-        catch (UnsafePathException) { return null; }
-    }
+    private static string Reference(string name) => $"../{Folder}/{name}";
+
+    private static IResult NoFile(string name) => Problems.NotFound($"no prompt file '{name}'");
+
+    private static IResult SymlinkedFolder() => Problems.Conflict("the workspace's prompts/ folder is a symlink; Baton does not go through it");
 }

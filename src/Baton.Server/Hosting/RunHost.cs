@@ -96,7 +96,8 @@ public sealed class RunHost(DataRoot data, ServerMetrics metrics, ServerSettings
     public RunSummary Summary(RunFolder run)
     {
         var summary = RunSummary.LoadRemembered(run);
-        return _diskStalls.TryGetValue(run.Path, out var reason) ? summary with { Stalled = reason } : summary;
+        // A finished run is not stalled: its end is on disk, and the engine clears the stall only once that is durable.
+        return !RunStatus.IsFinished(summary.Status) && _diskStalls.TryGetValue(run.Path, out var reason) ? summary with { Stalled = reason } : summary;
     }
 
     public int ActiveCount => _active.Count;
