@@ -12,7 +12,7 @@ namespace Baton.Isolation;
 ///   &lt;ws&gt;/home/                       baton-&lt;ws&gt; 0700        the agents' HOME (tool caches, dotfiles)
 ///   runs/&lt;id&gt;/events/, lock          root 0700 / 0600      the engine's record: an agent could forge a
 ///                                     decision or hold the lock
-///   runs/&lt;id&gt;/work/, inbox/&lt;agent&gt;/   baton-&lt;ws&gt;            where it works and emits events
+///   runs/&lt;id&gt;/work/, inbox/&lt;agent&gt;/   baton-&lt;ws&gt;            where it works and emits events (inbox: while it runs)
 ///   work/&lt;name&gt;/                     baton-&lt;ws&gt;            a chain's `workdir:`, only when the engine made it
 ///   runs/&lt;id&gt;/agents/&lt;agent&gt;/        root 0755, only `output` owned by the agent: the engine writes logs,
 ///                                     process.json and run.sh there as root, so the agent must not be

@@ -218,6 +218,28 @@ public class WorkspaceFolderAttackTests
         Assert.DoesNotContain(JsonDocument.Parse(events).RootElement.EnumerateArray(), e => e.GetProperty("type").GetString() == "review.decided");
     }
 
+    [Fact]
+    public async Task AgentOfAnotherRun_CannotDropEventsIntoAFinishedAgentsInbox()
+    {
+        await using var t = await Tenants.StartAsync();
+        await Tenants.PutChain(t.Attacker, t.A, "first", "name: first\nagents:\n  a: { run: echo first }\n");
+        var first = await Tenants.StartRun(t.Attacker, t.A, "first");
+        await TestServer.WaitForStatus(t.Attacker, t.A, first, "succeeded");
+        await Tenants.PutChain(t.Attacker, t.A, "second", $$"""
+            name: second
+            agents:
+              b:
+                run: |
+                  echo '{}' > "$BATON_RUN_DIR/../{{first}}/inbox/a/custom.json" && echo "WROTE" || echo "denied"
+            """);
+
+        var second = await Tenants.StartRun(t.Attacker, t.A, "second");
+        await TestServer.WaitForStatus(t.Attacker, t.A, second, "succeeded");
+
+        Assert.Equal("denied\n", await t.Attacker.GetStringAsync($"/api/workspaces/{t.A}/runs/{second}/agents/b/output"));
+        Assert.Equal(0, OwnerOf(Path.Combine(t.RootA, "runs", first, "inbox", "a")));
+    }
+
     private static async Task<string> WaitForEvent(HttpClient client, string ws, string id, string type)
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);
