@@ -149,7 +149,7 @@ public sealed class W3Paused : Workload
     private static async Task<double> ServeRssMb(string dataPath, int waiting, Func<DataRoot, string> prepare)
     {
         var token = prepare(new DataRoot(dataPath));
-        var baton = Path.Combine(HarnessOptions.FindRepoRoot(), ".baton", "bin", "baton");
+        var baton = BatonServe.Executable;
         var url = $"http://127.0.0.1:{FreePort()}";
         var info = new ProcessStartInfo(baton) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in new[] { "serve", "--data", dataPath, "--urls", url }) info.ArgumentList.Add(arg);
