@@ -227,10 +227,10 @@ public sealed class RunHost(DataRoot data, ServerMetrics metrics, ServerSettings
     /// <summary>Why this workspace's baton.yaml may not run here: it reads a server variable the operator did not allow.</summary>
     public string? RefusedEnvironment(string workspaceName) => Current(workspaceName).EnvironmentRefusal;
 
-    private string? EnvironmentRefusal(string workspaceName, string configFile)
+    private string? EnvironmentRefusal(string workspaceName)
     {
-        if (!File.Exists(configFile)) return null;
-        var refused = System.Text.RegularExpressions.Regex.Matches(File.ReadAllText(configFile), @"\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}")
+        if (WorkspaceDirectory.ReadText(data.WorkspacePath(workspaceName), Workspace.ConfigFileName, 1 << 20) is not { } config) return null;
+        var refused = System.Text.RegularExpressions.Regex.Matches(config, @"\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}")
             .Select(m => m.Groups[1].Value).Where(n => !settings.AllowedEnvironment.Contains(n)).Distinct().ToList();
         return refused.Count == 0 ? null
             : $"baton.yaml reads {string.Join(", ", refused.Select(n => $"${{env:{n}}}"))} from the server's environment, which a workspace may not do on a shared server; " +
@@ -277,7 +277,7 @@ public sealed class RunHost(DataRoot data, ServerMetrics metrics, ServerSettings
             },
         });
         // Two requests may rebuild at once: both engines are equal, the last one stays.
-        return _engines[workspaceName] = new WorkspaceEngine(engine, stamp, EnvironmentRefusal(workspaceName, configFile));
+        return _engines[workspaceName] = new WorkspaceEngine(engine, stamp, EnvironmentRefusal(workspaceName));
     }
 
     /// <summary>baton.yaml was replaced (through the API): the next run uses the new settings even if its stamp looks the same.</summary>

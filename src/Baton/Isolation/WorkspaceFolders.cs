@@ -33,6 +33,25 @@ public static class WorkspaceFolders
         Chmod(workspaceRoot, Rwx | GroupRx);
     }
 
+    /// <summary>The workspace's own entries, which no agent may own (WorkdirPath refuses them as a workdir).</summary>
+    private static readonly string[] RootsOwn = [".baton", "chains", "runs", "prompts", "work", "baton.yaml", "audit.jsonl"];
+
+    /// <summary>
+    /// Gives back to root any of the workspace's own folders and files that an agent user owns — what a
+    /// `workdir:` naming them handed over before workdir was confined to work/. A link in one of
+    /// those places is left for a person to look at (every file operation refuses to follow it).
+    /// The server calls it when it first confines a workspace's agents after a start.
+    /// </summary>
+    public static void Reclaim(string workspaceRoot)
+    {
+        foreach (var name in RootsOwn)
+        {
+            var path = Path.Combine(workspaceRoot, name);
+            if (Libc.KindOf(path) is Libc.EntryKind.Directory or Libc.EntryKind.Other && Libc.OwnerOf(path) > 0)
+                WorkspaceUser.Chown(path, 0, 0);
+        }
+    }
+
     /// <summary>Hands the attempt's folders to the user before it starts; returns its HOME.</summary>
     public static string PrepareAgent(AgentContext context, WorkspaceUser user)
     {

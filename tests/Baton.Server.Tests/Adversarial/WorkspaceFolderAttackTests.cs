@@ -58,6 +58,29 @@ public class WorkspaceFolderAttackTests
     }
 
     [Fact]
+    public async Task FoldersAnOldWorkdirHandedOver_AreTakenBackAtTheNextStart()
+    {
+        var (dataPath, token) = await TestServer.StoppedWithChainAsync($"adv-old-{Guid.NewGuid():N}"[..16], "hi", "name: hi\nagents:\n  a: { run: echo hi }\n");
+        var ws = Path.GetFileName(Directory.GetDirectories(Path.Combine(dataPath, "workspaces")).Single());
+        var root = Path.Combine(dataPath, "workspaces", ws);
+        var user = WorkspaceUser.Ensure(ws);
+        foreach (var name in new[] { "chains", "runs", ".baton", "work" })
+        {
+            Directory.CreateDirectory(Path.Combine(root, name));
+            Assert.Equal(0, Libc.lchown(Path.Combine(root, name), user.Uid, user.Gid)); // as `workdir: <name>` left it
+        }
+
+        await using var server = await TestServer.StartAsync(dataPath);
+        using var client = server.Client(token);
+        var id = (await TestServer.ReadJson(await client.PostAsync($"/api/workspaces/{ws}/runs", TestServer.Json(new { chain = "hi" })))).GetProperty("id").GetString()!;
+        await TestServer.WaitForStatus(client, ws, id, "succeeded");
+
+        foreach (var name in new[] { "chains", "runs", ".baton", "work" }) Assert.Equal(0, OwnerOf(Path.Combine(root, name)));
+        try { Directory.Delete(dataPath, recursive: true); }
+        catch (IOException) { }
+    }
+
+    [Fact]
     public async Task LinkedBatonFolder_DoesNotDecryptAnotherWorkspacesSecrets()
     {
         await using var t = await Tenants.StartAsync();
