@@ -80,7 +80,7 @@ static void hide_other_processes(void)
  * leaves there with the default umask is readable by every other workspace's agents. So the agent
  * sees its workspace's own tmp/ folder there instead (made by the engine, root's parent: the agent
  * cannot swap it for a link). Agents of one workspace share it, as they share its user. A target
- * that holds the data folder itself is left as it is (ProcessHiding.Describe says so at start).
+ * that holds the data folder itself is left as it is (docs/security.md says why).
  */
 static void private_tmp(const char *folder)
 {
