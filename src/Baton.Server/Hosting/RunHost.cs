@@ -96,7 +96,8 @@ public sealed class RunHost(DataRoot data, ServerMetrics metrics, ServerSettings
     public RunSummary Summary(RunFolder run)
     {
         var summary = RunSummary.LoadRemembered(run);
-        return _diskStalls.TryGetValue(run.Path, out var reason) ? summary with { Stalled = reason } : summary;
+        // A finished run is not stalled: its end is written (the engine clears the stall just after).
+        return _diskStalls.TryGetValue(run.Path, out var reason) && !RunStatus.IsFinished(summary.Status) ? summary with { Stalled = reason } : summary;
     }
 
     public int ActiveCount => _active.Count;
