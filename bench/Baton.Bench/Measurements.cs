@@ -33,7 +33,7 @@ public static class Measurements
     /// <summary>Resident set of a process (another one's too: the bench's `baton serve`), in MB; 0 when /proc has none.</summary>
     public static double CurrentRssMb(int pid) => ProcStatusKb(pid.ToString(CultureInfo.InvariantCulture), "VmRSS:") / 1024.0;
 
-    private static long ProcStatusKb(string pid, string key)
+    internal static long ProcStatusKb(string pid, string key)
     {
         foreach (var line in File.ReadLines($"/proc/{pid}/status"))
             if (line.StartsWith(key, StringComparison.Ordinal))

@@ -27,6 +27,8 @@ public sealed class DataRoot
     }
 
     public string Path { get; }
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _reclaimed = new(StringComparer.Ordinal);
     public string WorkspacesPath => System.IO.Path.Combine(Path, "workspaces");
     public string ServerPath => System.IO.Path.Combine(Path, "server");
     public string TokensFile => System.IO.Path.Combine(ServerPath, "tokens.json");
@@ -53,6 +55,7 @@ public sealed class DataRoot
     {
         var user = Isolation.WorkspaceUser.Ensure(name);
         Isolation.WorkspaceFolders.Secure(WorkspacePath(name), user);
+        if (_reclaimed.TryAdd(name, true)) Isolation.WorkspaceFolders.Reclaim(WorkspacePath(name)); // once per start: this is on every agent's start
         return user;
     }
 

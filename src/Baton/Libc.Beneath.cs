@@ -29,8 +29,12 @@ internal static partial class Libc
     [LibraryImport("libc", EntryPoint = "openat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int Openat(int dirfd, string path, int flags, int mode);
 
-    /// <summary>Set when this kernel answered ENOSYS once (or by a test, to exercise the walk).</summary>
-    internal static bool NoOpenat2 { get; set; }
+    /// <summary>Set when this kernel answered ENOSYS once.</summary>
+    private static bool s_noOpenat2;
+
+    /// <summary>For tests: this thread walks instead of calling openat2, as on a kernel without it.</summary>
+    [ThreadStatic]
+    internal static bool WalkOnThisThread;
 
     /// <summary>
     /// Opens <paramref name="relative"/> (no leading '/', no "..") below the folder open as
@@ -41,7 +45,7 @@ internal static partial class Libc
     public static unsafe int OpenBeneath(int dirfd, string relative, int flags, int mode = 0, bool linksInside = false)
     {
         flags |= O_CLOEXEC;
-        if (!NoOpenat2)
+        if (!s_noOpenat2 && !WalkOnThisThread)
         {
             var how = new OpenHow
             {
@@ -51,7 +55,7 @@ internal static partial class Libc
             };
             var fd = (int)SyscallOpenat2(SYS_openat2, dirfd, relative, &how, (nuint)sizeof(OpenHow));
             if (fd >= 0 || Marshal.GetLastPInvokeError() != ENOSYS) return fd;
-            NoOpenat2 = true;
+            s_noOpenat2 = true;
         }
         return OpenByWalk(dirfd, relative, flags, mode);
     }

@@ -106,6 +106,9 @@ internal static partial class Libc
     [LibraryImport("libc")]
     public static partial uint geteuid();
 
+    [LibraryImport("libc")]
+    public static partial uint getegid();
+
     public static bool IsRegularFile(int fd) => KindOf(fd) == EntryKind.File;
 
     [LibraryImport("libc", EntryPoint = "mkdir", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]

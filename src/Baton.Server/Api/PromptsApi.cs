@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.RegularExpressions;
 using Baton.Runs;
+using Baton.Workspaces;
 using Baton.Server.Auth;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -27,44 +28,57 @@ public static partial class PromptsApi
 
         prompts.MapGet("/", (string ws) =>
         {
-            var folder = Folder(data, ws);
-            if (!Directory.Exists(folder) || SafePaths.IsSymlink(folder)) return Results.Ok(Array.Empty<object>());
-            return Results.Ok(new DirectoryInfo(folder).EnumerateFiles()
-                .Where(f => IsName(f.Name) && f.LinkTarget is null)
-                .OrderBy(f => f.Name, StringComparer.Ordinal)
-                .Select(f => new { name = f.Name, bytes = f.Length, modified = f.LastWriteTimeUtc, reference = $"../prompts/{f.Name}" }));
+            try
+            {
+                // Names lists regular files only: a symlink in prompts/ is not a prompt file.
+                using var folder = WorkspaceDirectory.OpenFolder(data.WorkspacePath(ws), Folder);
+                if (folder is null) return Results.Ok(Array.Empty<object>());
+                return Results.Ok(WorkspaceDirectory.Names(data.WorkspacePath(ws), Folder).Where(IsName).Order(StringComparer.Ordinal)
+                    .Select(name => new FileInfo(folder.Child(name)))
+                    .Select(f => new { name = f.Name, bytes = f.Length, modified = f.LastWriteTimeUtc, reference = Reference(f.Name) }).ToList());
+            }
+            catch (UnsafePathException) { return SymlinkedFolder(); }
         }).Requires(data, Role.Viewer);
 
         prompts.MapGet("/{name}", (string ws, string name) =>
-            File(data, ws, name) is { } file && System.IO.File.Exists(file) && !SafePaths.IsSymlink(file)
-                ? Results.Text(System.IO.File.ReadAllText(file), "text/plain; charset=utf-8")
-                : Problems.NotFound($"no prompt file '{name}'")).Requires(data, Role.Viewer);
+        {
+            if (!IsName(name)) return NoFile(name);
+            try
+            {
+                return WorkspaceDirectory.ReadText(data.WorkspacePath(ws), $"{Folder}/{name}", MaxPromptBytes) is { } text
+                    ? Results.Text(text, "text/plain; charset=utf-8") : NoFile(name);
+            }
+            catch (UnsafePathException) { return NoFile(name); } // a symlink is no prompt file
+            catch (IOException) { return Problems.Conflict($"'{name}' is larger than 1 MiB"); }
+        }).Requires(data, Role.Viewer);
 
         prompts.MapPut("/{name}", async (string ws, string name, HttpRequest request, HttpContext http) =>
         {
             if (!IsName(name)) return BadName(name);
-            var folder = Folder(data, ws);
-            if (SafePaths.IsSymlink(folder)) return Problems.Conflict("the workspace's prompts/ folder is a symlink; Baton does not write through it");
             using var buffer = new MemoryStream();
             await request.Body.CopyToAsync(buffer, http.RequestAborted);
             if (buffer.Length > MaxPromptBytes) return Problems.BadRequest("a prompt file is at most 1 MiB");
-            Directory.CreateDirectory(folder);
-            var file = Path.Combine(folder, name);
-            var existed = System.IO.File.Exists(file);
-            // A fresh temp file, then rename over the name: a symlink planted there is replaced, never followed.
-            var temp = Path.Combine(folder, $".{name}.{Guid.NewGuid():N}.tmp");
-            await using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
-                await stream.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), http.RequestAborted);
-            System.IO.File.Move(temp, file, overwrite: true);
+            var root = data.WorkspacePath(ws);
+            var existed = WorkspaceDirectory.IsFile(root, $"{Folder}/{name}");
+            // A fresh temp file renamed over the name: a symlink planted there is replaced, never followed.
+            try { WorkspaceDirectory.WriteFile(root, $"{Folder}/{name}", buffer.GetBuffer().AsSpan(0, (int)buffer.Length), createParent: true); }
+            catch (UnsafePathException) { return SymlinkedFolder(); }
             await http.AuditAsync(data, ws, "prompt.put", name);
-            var answer = new { name, bytes = buffer.Length, reference = $"../prompts/{name}" };
+            var answer = new { name, bytes = buffer.Length, reference = Reference(name) };
             return existed ? Results.Ok(answer) : Results.Created($"/api/workspaces/{ws}/prompts/{name}", answer);
         }).Requires(data, Role.Editor);
 
         prompts.MapDelete("/{name}", async (string ws, string name, HttpContext http) =>
         {
-            if (File(data, ws, name) is not { } file || !System.IO.File.Exists(file)) return Problems.NotFound($"no prompt file '{name}'");
-            System.IO.File.Delete(file); // a symlink is removed itself, not its target
+            if (!IsName(name)) return NoFile(name);
+            try
+            {
+                using var folder = WorkspaceDirectory.OpenFolder(data.WorkspacePath(ws), Folder);
+                var file = folder?.Child(name);
+                if (file is null || !System.IO.File.Exists(file) && new FileInfo(file).LinkTarget is null) return NoFile(name);
+                System.IO.File.Delete(file); // a symlink is removed itself, not its target
+            }
+            catch (UnsafePathException) { return SymlinkedFolder(); }
             await http.AuditAsync(data, ws, "prompt.delete", name);
             return Results.NoContent();
         }).Requires(data, Role.Editor);
@@ -75,9 +89,11 @@ public static partial class PromptsApi
     private static IResult BadName(string name) =>
         Problems.BadRequest($"'{name}' is not a prompt file name: one file name of letters, digits, '.', '_', '-', ending .md or .txt");
 
-    private static string Folder(DataRoot data, string ws) => Path.Combine(data.WorkspacePath(ws), "prompts");
+    private const string Folder = "prompts";
 
-    /// <summary>The file's path when the name is a valid one inside a real (not symlinked) prompts folder.</summary>
-    private static string? File(DataRoot data, string ws, string name) =>
-        IsName(name) && !SafePaths.IsSymlink(Folder(data, ws)) ? Path.Combine(Folder(data, ws), name) : null;
+    private static string Reference(string name) => $"../{Folder}/{name}";
+
+    private static IResult NoFile(string name) => Problems.NotFound($"no prompt file '{name}'");
+
+    private static IResult SymlinkedFolder() => Problems.Conflict("the workspace's prompts/ folder is a symlink; Baton does not go through it");
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Baton.Costs;
 using Baton.Runs;
+using Baton.Workspaces;
 using Baton.Server.Auth;
 using Baton.Server.Hosting;
 using Microsoft.AspNetCore.Builder;
@@ -22,15 +23,17 @@ public static class RunDetailsApi
             // Inputs are the caller's words, but may quote a secret: masked like everything else served.
             var masker = Secrets.SecretMasker.ForWorkspace(host.WorkspaceOf(ws));
             var inputs = new Dictionary<string, string>(StringComparer.Ordinal);
-            if (File.Exists(run.InputsFile) && !SafePaths.IsSymlink(run.InputsFile))
+            try
             {
-                try
+                // Read below the run folder without following any symlink (an agent may plant one).
+                if (WorkspaceDirectory.ReadText(run.Path, "inputs.json", 1 << 20) is { } json)
                 {
-                    using var doc = JsonDocument.Parse(File.ReadAllText(run.InputsFile));
-                    foreach (var p in doc.RootElement.EnumerateObject()) inputs[p.Name] = masker.Apply(p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()! : p.Value.GetRawText());
+                    using var doc = JsonDocument.Parse(json);
+                    foreach (var p in doc.RootElement.EnumerateObject())
+                        inputs[p.Name] = masker.Apply(p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()! : p.Value.GetRawText());
                 }
-                catch (JsonException) { }
             }
+            catch (Exception e) when (e is JsonException or IOException or UnsafePathException) { } // no inputs to show
             var usage = CostLedger.Read(run.Path).GroupBy(e => e.Agent, StringComparer.Ordinal).ToDictionary(g => g.Key, g => new AgentUsage(
                 [.. g.Select(e => e.Model).Distinct(StringComparer.Ordinal)], g.Count(), g.Sum(e => e.Usage.InputTokens), g.Sum(e => e.Usage.OutputTokens), g.Sum(e => e.Usd)));
             return Results.Ok(new { inputs, usage });

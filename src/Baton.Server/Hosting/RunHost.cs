@@ -96,8 +96,8 @@ public sealed class RunHost(DataRoot data, ServerMetrics metrics, ServerSettings
     public RunSummary Summary(RunFolder run)
     {
         var summary = RunSummary.LoadRemembered(run);
-        // A finished run is not stalled: its end is written (the engine clears the stall just after).
-        return _diskStalls.TryGetValue(run.Path, out var reason) && !RunStatus.IsFinished(summary.Status) ? summary with { Stalled = reason } : summary;
+        // A finished run is not stalled: its end is on disk, and the engine clears the stall only once that is durable.
+        return !RunStatus.IsFinished(summary.Status) && _diskStalls.TryGetValue(run.Path, out var reason) ? summary with { Stalled = reason } : summary;
     }
 
     public int ActiveCount => _active.Count;
@@ -221,16 +221,16 @@ public sealed class RunHost(DataRoot data, ServerMetrics metrics, ServerSettings
     {
         var limits = workspace.Config.Limits;
         var user = settings.RunAgentsAsWorkspaceUsers ? data.EnsureWorkspaceUser(workspaceName) : null;
-        return new AgentIsolation(user, limits.AgentMemoryBytes, limits.AgentProcesses ?? settings.DefaultAgentProcesses);
+        return new AgentIsolation(user, limits.AgentMemoryBytes, limits.AgentProcesses); // both set by OperatorLimits.Apply
     }
 
     /// <summary>Why this workspace's baton.yaml may not run here: it reads a server variable the operator did not allow.</summary>
     public string? RefusedEnvironment(string workspaceName) => Current(workspaceName).EnvironmentRefusal;
 
-    private string? EnvironmentRefusal(string workspaceName, string configFile)
+    private string? EnvironmentRefusal(string workspaceName)
     {
-        if (!File.Exists(configFile)) return null;
-        var refused = System.Text.RegularExpressions.Regex.Matches(File.ReadAllText(configFile), @"\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}")
+        if (WorkspaceDirectory.ReadText(data.WorkspacePath(workspaceName), Workspace.ConfigFileName, 1 << 20) is not { } config) return null;
+        var refused = System.Text.RegularExpressions.Regex.Matches(config, @"\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}")
             .Select(m => m.Groups[1].Value).Where(n => !settings.AllowedEnvironment.Contains(n)).Distinct().ToList();
         return refused.Count == 0 ? null
             : $"baton.yaml reads {string.Join(", ", refused.Select(n => $"${{env:{n}}}"))} from the server's environment, which a workspace may not do on a shared server; " +
@@ -258,7 +258,7 @@ public sealed class RunHost(DataRoot data, ServerMetrics metrics, ServerSettings
         var info = new FileInfo(configFile);
         var stamp = info.Exists ? (info.LastWriteTimeUtc, info.Length) : (DateTime.MinValue, -1L);
         if (_engines.TryGetValue(workspaceName, out var current) && current.Stamp == stamp) return current;
-        var engine = new RunEngine(data.OpenWorkspace(workspaceName), new EngineOptions
+        var engine = new RunEngine(settings.Limits.Apply(data.OpenWorkspace(workspaceName)), new EngineOptions
         {
             BaseEnvironment = ServerEnvironment.ForAgents(),
             Slots = _slots,
@@ -277,7 +277,7 @@ public sealed class RunHost(DataRoot data, ServerMetrics metrics, ServerSettings
             },
         });
         // Two requests may rebuild at once: both engines are equal, the last one stays.
-        return _engines[workspaceName] = new WorkspaceEngine(engine, stamp, EnvironmentRefusal(workspaceName, configFile));
+        return _engines[workspaceName] = new WorkspaceEngine(engine, stamp, EnvironmentRefusal(workspaceName));
     }
 
     /// <summary>baton.yaml was replaced (through the API): the next run uses the new settings even if its stamp looks the same.</summary>

@@ -130,9 +130,12 @@ public sealed partial class PromptAgent
         }
         if (error is { } e) record["error"] = new JsonObject { ["reason"] = e.Reason, ["message"] = masker.Apply(e.Message) };
         var dir = Directory.CreateDirectory(Path.Combine(context.AgentDir, "calls")).FullName;
-        var text = record.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        var text = record.ToJsonString(RecordFormat);
         await File.WriteAllTextAsync(Path.Combine(dir, $"{number:000}.json"), masker.Apply(text) + "\n", Encoding.UTF8, cancellationToken);
     }
+
+    // One instance for the process: options made per call rebuilt their serializer caches with every call.
+    private static readonly JsonSerializerOptions RecordFormat = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>A body as JSON when it is JSON (the usual case), else as a string, so the record is always readable.</summary>
     private static JsonNode? Json(string? body, SecretMasker masker)

@@ -12,7 +12,7 @@ namespace Baton.Isolation;
 ///   &lt;ws&gt;/home/                       baton-&lt;ws&gt; 0700        the agents' HOME (tool caches, dotfiles)
 ///   runs/&lt;id&gt;/events/, lock          root 0700 / 0600      the engine's record: an agent could forge a
 ///                                     decision or hold the lock
-///   runs/&lt;id&gt;/work/, inbox/&lt;agent&gt;/   baton-&lt;ws&gt;            where it works and emits events
+///   runs/&lt;id&gt;/work/, inbox/&lt;agent&gt;/   baton-&lt;ws&gt;            where it works and emits events (inbox: while it runs)
 ///   work/&lt;name&gt;/                     baton-&lt;ws&gt;            a chain's `workdir:`, only when the engine made it
 ///   runs/&lt;id&gt;/agents/&lt;agent&gt;/        root 0755, only `output` owned by the agent: the engine writes logs,
 ///                                     process.json and run.sh there as root, so the agent must not be
@@ -31,6 +31,25 @@ public static class WorkspaceFolders
     {
         WorkspaceUser.Chown(workspaceRoot, 0, user.Gid);
         Chmod(workspaceRoot, Rwx | GroupRx);
+    }
+
+    /// <summary>The workspace's own entries, which no agent may own (WorkdirPath refuses them as a workdir).</summary>
+    private static readonly string[] RootsOwn = [".baton", "chains", "runs", "prompts", "work", "baton.yaml", "audit.jsonl"];
+
+    /// <summary>
+    /// Gives back to root any of the workspace's own folders and files that an agent user owns — what a
+    /// `workdir:` naming them handed over before workdir was confined to work/. A link in one of
+    /// those places is left for a person to look at (every file operation refuses to follow it).
+    /// The server calls it when it first confines a workspace's agents after a start.
+    /// </summary>
+    public static void Reclaim(string workspaceRoot)
+    {
+        foreach (var name in RootsOwn)
+        {
+            var path = Path.Combine(workspaceRoot, name);
+            if (Libc.KindOf(path) is Libc.EntryKind.Directory or Libc.EntryKind.Other && Libc.OwnerOf(path) > 0)
+                WorkspaceUser.Chown(path, 0, 0);
+        }
     }
 
     /// <summary>Hands the attempt's folders to the user before it starts; returns its HOME.</summary>

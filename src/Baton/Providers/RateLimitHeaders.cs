@@ -43,7 +43,7 @@ public static partial class RateLimitHeaders
     }
 
     /// <summary>A reset as seconds ("20"), a Go-style duration ("1m30.5s", "20ms") or a date.</summary>
-    internal static TimeSpan? Until(string? value, DateTimeOffset now)
+    public static TimeSpan? Until(string? value, DateTimeOffset now)
     {
         if (string.IsNullOrWhiteSpace(value)) return null;
         value = value.Trim();

@@ -122,6 +122,19 @@ internal sealed partial class RunLoop
         }
     }
 
+    /// <summary>
+    /// An agent's inbox/&lt;agent&gt;/ is its user's only while it runs (WorkspaceFolders.PrepareAgent hands
+    /// it over): given back to the engine's user when it ends, so no other agent of the workspace (same
+    /// user, another run) can drop events there for it meanwhile. One statx where nothing was handed over.
+    /// </summary>
+    private void TakeBackInbox(string agent)
+    {
+        var inbox = _run.AgentInbox(agent);
+        var euid = Libc.geteuid();
+        if (Libc.OwnerOf(inbox) is var owner && owner >= 0 && owner != euid && Libc.KindOf(inbox) == Libc.EntryKind.Directory)
+            Libc.lchown(inbox, (int)euid, (int)Libc.getegid());
+    }
+
     /// <summary>An attempt that fails before any process starts still finishes through OnAgentFinished, which only accepts running agents.</summary>
     private void FailAtStart(string name, int attempt, AgentResult result, IDisposable? slot)
     {
@@ -141,7 +154,11 @@ internal sealed partial class RunLoop
         running.Cancel.Dispose();
         running.Slot?.Dispose();
         var spec = _chain.Agent(finished.Agent)!;
-        if (spec.IsProcess) IngestInbox(finished.Agent); // what the agent emitted lands before its own done/failed event
+        if (spec.IsProcess)
+        {
+            IngestInbox(finished.Agent); // what the agent emitted lands before its own done/failed event
+            TakeBackInbox(finished.Agent);
+        }
         var result = finished.Result;
         if (result.Succeeded)
         {

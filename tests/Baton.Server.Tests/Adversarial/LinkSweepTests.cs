@@ -7,7 +7,7 @@ namespace Baton.Server.Tests.Adversarial;
 /// The sweep: a symlink planted, one at a time, at every path of a workspace that root reads or
 /// writes — through the API and during a run's life — leads nowhere. Each link points at what the
 /// other tenant (or root) keeps at that place; with each in place tenant A drives every API call and
-/// a whole run (whose own agent, as A's user, plants links and a FIFO in every folder it can write).
+/// a whole run (whose own agent, as A's user, plants links, a FIFO and hard links in every folder it can write).
 /// Afterwards B's workspace, a folder outside every workspace and a root-only file are byte for byte
 /// as they were, and no answer A got holds anything of B's or root's.
 /// </summary>
@@ -36,6 +36,8 @@ public class LinkSweepTests
             ln -s {t.HomeCredentialsOfB} "$BATON_INBOX/creds.json" || true
             ln -s {t.RootB}/.baton "$HOME/.baton-of-b" || true
             mkfifo "$BATON_INBOX/fifo.json" || true
+            ln {t.RootOnlyFile} "$BATON_INBOX/hard.json" 2>/dev/null || true
+            ln {t.RootB}/.baton/secrets.json "$HOME/hard-secrets" 2>/dev/null || true
             ln -s {t.RootOnlyFile} "$PWD/root-link" || true
             """ + "\necho '{\"ok\": true}' > \"$BATON_INBOX/note.json\"\n");
         await Tenants.PutChain(t.Attacker, t.A, "sweep", SweepChain);

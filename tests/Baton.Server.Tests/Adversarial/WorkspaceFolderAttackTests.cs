@@ -58,6 +58,29 @@ public class WorkspaceFolderAttackTests
     }
 
     [Fact]
+    public async Task FoldersAnOldWorkdirHandedOver_AreTakenBackAtTheNextStart()
+    {
+        var (dataPath, token) = await TestServer.StoppedWithChainAsync($"adv-old-{Guid.NewGuid():N}"[..16], "hi", "name: hi\nagents:\n  a: { run: echo hi }\n");
+        var ws = Path.GetFileName(Directory.GetDirectories(Path.Combine(dataPath, "workspaces")).Single());
+        var root = Path.Combine(dataPath, "workspaces", ws);
+        var user = WorkspaceUser.Ensure(ws);
+        foreach (var name in new[] { "chains", "runs", ".baton", "work" })
+        {
+            Directory.CreateDirectory(Path.Combine(root, name));
+            Assert.Equal(0, Libc.lchown(Path.Combine(root, name), user.Uid, user.Gid)); // as `workdir: <name>` left it
+        }
+
+        await using var server = await TestServer.StartAsync(dataPath);
+        using var client = server.Client(token);
+        var id = (await TestServer.ReadJson(await client.PostAsync($"/api/workspaces/{ws}/runs", TestServer.Json(new { chain = "hi" })))).GetProperty("id").GetString()!;
+        await TestServer.WaitForStatus(client, ws, id, "succeeded");
+
+        foreach (var name in new[] { "chains", "runs", ".baton", "work" }) Assert.Equal(0, OwnerOf(Path.Combine(root, name)));
+        try { Directory.Delete(dataPath, recursive: true); }
+        catch (IOException) { }
+    }
+
+    [Fact]
     public async Task LinkedBatonFolder_DoesNotDecryptAnotherWorkspacesSecrets()
     {
         await using var t = await Tenants.StartAsync();
@@ -193,6 +216,28 @@ public class WorkspaceFolderAttackTests
         var run = await TestServer.ReadJson(await t.Victim.GetAsync($"/api/workspaces/{t.B}/runs/{victim}"));
         Assert.Equal("waiting", run.GetProperty("status").GetString());
         Assert.DoesNotContain(JsonDocument.Parse(events).RootElement.EnumerateArray(), e => e.GetProperty("type").GetString() == "review.decided");
+    }
+
+    [Fact]
+    public async Task AgentOfAnotherRun_CannotDropEventsIntoAFinishedAgentsInbox()
+    {
+        await using var t = await Tenants.StartAsync();
+        await Tenants.PutChain(t.Attacker, t.A, "first", "name: first\nagents:\n  a: { run: echo first }\n");
+        var first = await Tenants.StartRun(t.Attacker, t.A, "first");
+        await TestServer.WaitForStatus(t.Attacker, t.A, first, "succeeded");
+        await Tenants.PutChain(t.Attacker, t.A, "second", $$"""
+            name: second
+            agents:
+              b:
+                run: |
+                  echo '{}' > "$BATON_RUN_DIR/../{{first}}/inbox/a/custom.json" && echo "WROTE" || echo "denied"
+            """);
+
+        var second = await Tenants.StartRun(t.Attacker, t.A, "second");
+        await TestServer.WaitForStatus(t.Attacker, t.A, second, "succeeded");
+
+        Assert.Equal("denied\n", await t.Attacker.GetStringAsync($"/api/workspaces/{t.A}/runs/{second}/agents/b/output"));
+        Assert.Equal(0, OwnerOf(Path.Combine(t.RootA, "runs", first, "inbox", "a")));
     }
 
     private static async Task<string> WaitForEvent(HttpClient client, string ws, string id, string type)

@@ -1,3 +1,4 @@
+using Baton.Server.Auth;
 using System.Text.Json;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -20,7 +21,7 @@ public sealed class AccessibilityTests(Chromium chromium)
     [InlineData(ColorScheme.Dark)]
     public async Task EveryPage_HasNoAxeViolation(ColorScheme scheme)
     {
-        await using var ui = await WebUi.StartAsync(chromium);
+        await using var ui = await WebUi.StartAsync(chromium, Role.Owner);
         await ui.Page.EmulateMediaAsync(new() { ColorScheme = scheme, ReducedMotion = ReducedMotion.Reduce });
         var waiting = await ui.WaitingReviewAsync();
         await ui.PutChainAsync("fails", "name: fails\nagents:\n  a:\n    run: echo oops >&2; exit 3\n");
@@ -34,13 +35,17 @@ public sealed class AccessibilityTests(Chromium chromium)
             ($"#/runs/{failed}", ".event[data-type='run.finished']"),
             ($"#/runs/{waiting}", ".agent[data-agent='review']"),
             ("#/inbox", ".stack .card[data-depth='0'][data-ready]"),
+            ("#/chains", ".chain-row"),
+            ("#/chains/review", "#chain-yaml .cm-content"),
+            ("#/costs", ".cost-panels"),
+            ("#/admin", ".audit-table"),
         };
         var found = new List<string>();
         foreach (var (hash, ready) in pages)
         {
             await ui.Page.GotoAsync("/" + hash);
             await ui.Page.Locator(ready).First.WaitForAsync();
-            await ui.ScreenshotAsync($"axe-{scheme.ToString().ToLowerInvariant()}-{hash.Split('/')[1]}");
+            await ui.ScreenshotAsync($"axe-{scheme.ToString().ToLowerInvariant()}-{string.Join('-', hash.Split('/')[1..])}");
             found.AddRange((await ViolationsAsync(ui.Page)).Select(v => $"{hash}: {v}"));
         }
         Assert.Empty(found);
@@ -49,10 +54,14 @@ public sealed class AccessibilityTests(Chromium chromium)
     [Fact]
     public async Task Phone_NoPageScrollsSideways()
     {
-        await using var ui = await WebUi.StartAsync(chromium, width: 390, height: 844);
+        await using var ui = await WebUi.StartAsync(chromium, Role.Owner, width: 390, height: 844);
         var run = await ui.WaitingReviewAsync();
         await ui.LogInWithCodeAsync();
-        foreach (var (hash, ready) in new[] { ("#/runs", ".run-row"), ($"#/runs/{run}", ".agent"), ("#/inbox", ".stack .card") })
+        foreach (var (hash, ready) in new[]
+        {
+            ("#/runs", ".run-row"), ($"#/runs/{run}", ".agent"), ("#/inbox", ".stack .card"), ("#/chains", ".chain-row"),
+            ("#/chains/review", "#chain-yaml .cm-content"), ("#/costs", ".cost-panels"), ("#/admin", ".audit-table"),
+        })
         {
             await ui.Page.GotoAsync("/" + hash);
             await ui.Page.Locator(ready).First.WaitForAsync();

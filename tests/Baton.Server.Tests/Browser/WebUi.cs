@@ -23,6 +23,7 @@ public sealed class WebUi : IAsyncDisposable
         page.Console += (_, message) =>
         {
             if (message.Type == "error" && !message.Text.StartsWith("Failed to load resource", StringComparison.Ordinal)) Errors.Add(message.Text);
+            if (Environment.GetEnvironmentVariable("BATON_UI_DEBUG") is not null) Console.WriteLine($"console {message.Type}: {message.Text} @ {message.Location}");
         };
     }
 

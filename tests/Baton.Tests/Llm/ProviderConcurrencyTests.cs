@@ -11,7 +11,7 @@ public class ProviderConcurrencyTests
     private static string Parallel(string who, int agents) =>
         "name: parallel\nagents:\n" + string.Concat(Enumerable.Range(1, agents).Select(i => $"  a{i}:\n    needs: []\n    prompt: from {who} {i}\n"));
 
-    private static async Task Until(Func<bool> condition, string what, Func<string>? state = null)
+    internal static async Task Until(Func<bool> condition, string what, Func<string>? state = null)
     {
         for (var deadline = DateTime.UtcNow.AddSeconds(60); !condition();)
         {
@@ -67,4 +67,48 @@ public class ProviderConcurrencyTests
         Assert.StartsWith("from flood", order[0], StringComparison.Ordinal);
         Assert.Equal("from calm 1", order[1]);
     }
+}
+
+public class RateLimitPauseTests
+{
+    private const string TwoCalls = """
+        name: two
+        agents:
+          first:
+            prompt: one
+          second:
+            prompt: two
+        """;
+
+    [Fact]
+    public async Task RateLimitHeadersAtZero_PauseTheProvider_TheNextCallWaitsAtTheGate()
+    {
+        const string completion = """{"id":"c","object":"chat.completion","created":1700000000,"model":"m","choices":[{"index":0,"message":{"role":"assistant","content":"hi"},"finish_reason":"stop"}]}""";
+        using var server = new FakeLlmServer().Then(new RawReply(200, "application/json", completion,
+            [("x-ratelimit-remaining-requests", "0"), ("x-ratelimit-reset-requests", "6m0s"), ("x-ratelimit-remaining-tokens", "1000")]));
+        using var ws = new TestWorkspace();
+        ws.Write("baton.yaml", LlmKit.OpenAiConfig(server).Replace("model: gpt-4o-mini", "model: gpt-4o-mini\n    stream: false", StringComparison.Ordinal));
+        var options = LlmKit.Engine();
+        var prompt = (PromptAgent)options.Runners[AgentKind.Prompt];
+        using var cancel = new CancellationTokenSource();
+
+        var running = ws.RunAsync(TwoCalls, options: options, cancel: cancel.Token);
+        await ProviderConcurrencyTests.Until(() => prompt.Gates.SingleOrDefault() is { InFlight: 1, PausedUntil: not null } && server.Requests.Count == 1,
+            "the second call held at the paused gate");
+        var pausedFor = prompt.Gates.Single().PausedUntil!.Value - DateTimeOffset.UtcNow;
+        Assert.InRange(pausedFor, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(2)); // 6 minutes asked, at most MaxRetryAfter (2 minutes) honoured
+        cancel.Cancel();
+        var (_, outcome) = await running;
+
+        Assert.Equal(RunStatus.Cancelled, outcome.Status);
+        Assert.Single(server.Requests); // the second call was never sent
+    }
+
+    [Theory]
+    [InlineData("6m0s", 360_000)]
+    [InlineData("20ms", 20)]
+    [InlineData("1h2m3.5s", 3_723_500)]
+    [InlineData("1.5", 1_500)]
+    public void ResetValues_InTheProvidersFormats_AreRead(string value, int milliseconds) =>
+        Assert.Equal(TimeSpan.FromMilliseconds(milliseconds), RateLimitHeaders.Until(value, DateTimeOffset.UtcNow));
 }

@@ -88,4 +88,43 @@ public class SecretStoreTests
         Assert.Contains("E2 is not set", Assert.Throws<SecretStoreException>(() => ConfigValue.Resolve("${env:E2}", store, _ => null)).Message, StringComparison.Ordinal);
         Assert.NotNull(ConfigValue.Check("${envv:X}"));
     }
+
+    [Fact]
+    public void VersionOneStore_IsReadAndRebound_ToItsWorkspace()
+    {
+        using var ws = new TestWorkspace();
+        var keyPath = Path.Combine(ws.Root, "keys", "master.key");
+        var store = new SecretStore(ws.Root, keyPath);
+        store.Set("WARM", "up"); // makes the key
+        var key = File.ReadAllBytes(keyPath);
+        // A store as Baton wrote it before secrets were bound to their workspace: the name alone is the associated data.
+        var plain = Encoding.UTF8.GetBytes("v1-value");
+        var sealedValue = new byte[12 + plain.Length + 16];
+        System.Security.Cryptography.RandomNumberGenerator.Fill(sealedValue.AsSpan(0, 12));
+        using (var aes = new System.Security.Cryptography.AesGcm(key, 16))
+            aes.Encrypt(sealedValue.AsSpan(0, 12), plain, sealedValue.AsSpan(12, plain.Length), sealedValue.AsSpan(12 + plain.Length), Encoding.UTF8.GetBytes("OLD"));
+        File.WriteAllText(store.File, "{\"version\": 1, \"cipher\": \"aes-256-gcm\", \"secrets\": {\"OLD\": \"" + Convert.ToBase64String(sealedValue) + "\"}}");
+
+        Assert.Equal("v1-value", store.Get("OLD"));
+
+        var migrated = File.ReadAllText(store.File);
+        Assert.Contains("\"version\": 2", migrated);
+        Assert.Contains($"\"workspace\": \"{Path.GetFileName(ws.Root)}\"", migrated);
+        Assert.Equal("v1-value", new SecretStore(ws.Root, keyPath).Get("OLD"));
+        Assert.False(store.Migrate());
+    }
+
+    [Fact]
+    public void StoreCopiedToAnotherWorkspace_DoesNotDecrypt_AndNamesWhoseItIs()
+    {
+        using var a = new TestWorkspace();
+        using var b = new TestWorkspace();
+        var keyPath = Path.Combine(a.Root, "keys", "master.key");
+        new SecretStore(a.Root, keyPath).Set("TOKEN", "a-only");
+        Directory.CreateDirectory(Path.Combine(b.Root, ".baton"));
+        File.Copy(Path.Combine(a.Root, ".baton", "secrets.json"), Path.Combine(b.Root, ".baton", "secrets.json"));
+
+        var error = Assert.Throws<SecretStoreException>(() => new SecretStore(b.Root, keyPath).Get("TOKEN"));
+        Assert.Contains($"belongs to workspace '{Path.GetFileName(a.Root)}', not '{Path.GetFileName(b.Root)}'", error.Message);
+    }
 }

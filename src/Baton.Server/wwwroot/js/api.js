@@ -4,9 +4,10 @@ let csrf = null;
 let session = null;
 
 export class ApiError extends Error {
-  constructor(status, detail) {
+  constructor(status, detail, problem = null) {
     super(detail);
     this.status = status;
+    this.problem = problem; // the whole problem+json (e.g. a 422's errors: [{file, line, column, message}])
   }
 }
 
@@ -25,12 +26,19 @@ export const can = role => session !== null && ROLES.indexOf(session.role) >= RO
 export const ws = (...segments) =>
   ['/api/workspaces', session.workspace, ...segments].map((s, i) => (i === 0 ? s : encodeURIComponent(s))).join('/');
 
-export async function api(path, { method = 'GET', body, text = false, keepalive = false } = {}) {
+/**
+ * @param {{ method?: string, body?: any, raw?: string, type?: string, text?: boolean, keepalive?: boolean }} options
+ *   body is sent as JSON; raw as is, with Content-Type `type` (a chain's YAML, a prompt file, a secret)
+ */
+export async function api(path, { method = 'GET', body, raw, type = 'text/plain; charset=utf-8', text = false, keepalive = false } = {}) {
   const headers = { Accept: text ? 'text/plain' : 'application/json' };
   if (method !== 'GET' && csrf) headers['X-CSRF-Token'] = csrf;
   if (body !== undefined) {
     headers['Content-Type'] = 'application/json';
     body = JSON.stringify(body);
+  } else if (raw !== undefined) {
+    headers['Content-Type'] = type;
+    body = raw;
   }
   let response;
   try {
@@ -41,16 +49,18 @@ export async function api(path, { method = 'GET', body, text = false, keepalive 
   if (response.status === 401 && path !== '/api/login' && path !== '/api/session') {
     window.dispatchEvent(new CustomEvent('baton:unauthorized'));
   }
-  if (!response.ok) throw new ApiError(response.status, await problemDetail(response));
+  if (!response.ok) {
+    const problem = await problemOf(response);
+    throw new ApiError(response.status, problem?.detail || problem?.title || `${response.status} ${response.statusText}`, problem);
+  }
   if (response.status === 204) return null;
   return text ? response.text() : response.json();
 }
 
-async function problemDetail(response) {
+async function problemOf(response) {
   try {
-    const problem = await response.json();
-    return problem.detail || problem.title || `${response.status} ${response.statusText}`;
+    return await response.json();
   } catch {
-    return `${response.status} ${response.statusText}`;
+    return null;
   }
 }

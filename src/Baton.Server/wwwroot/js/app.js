@@ -1,10 +1,14 @@
-// Entry point: find out who we are, then route by the URL's hash (#/runs, #/runs/<id>, #/inbox).
-import { api, setSession, currentSession, ws, ApiError } from './api.js';
+// Entry point: find out who we are, then route by the URL's hash (#/runs, #/runs/<id>, #/inbox, #/chains, #/costs, #/admin).
+import { api, setSession, currentSession, ws, can, ApiError } from './api.js';
 import { toast } from './dom.js';
 import { loginView } from './login.js';
 import { runsView } from './runs.js';
 import { runView } from './run.js';
 import { inboxView } from './inbox.js';
+import { chainsView } from './chains.js';
+import { chainEditView } from './chain-edit.js';
+import { costsView } from './costs.js';
+import { adminView } from './admin.js';
 
 const view = document.getElementById('view');
 let teardown = null;
@@ -53,16 +57,21 @@ function route() {
   const [path, search = ''] = hash.split('?');
   const [, section, id] = path.match(/^#\/([a-z]+)(?:\/(.+))?$/) ?? [];
   const params = new URLSearchParams(search);
+  const views = {
+    inbox: () => inboxView(view, id && decodeURIComponent(id)),
+    runs: () => (section === 'runs' && id ? runView(view, decodeURIComponent(id)) : runsView(view, section === 'runs' ? params : new URLSearchParams())),
+    chains: () => (id ? chainEditView(view, decodeURIComponent(id)) : chainsView(view)),
+    costs: () => costsView(view),
+    admin: () => adminView(view),
+  };
+  const page = views[section] && (section !== 'admin' || can('owner')) ? section : 'runs';
+  if (page !== section) history.replaceState(null, '', '#/runs');
   for (const link of document.querySelectorAll('[data-nav]')) {
-    link.toggleAttribute('aria-current', link.dataset.nav === (section === 'inbox' ? 'inbox' : 'runs'));
+    link.toggleAttribute('aria-current', link.dataset.nav === page);
+    if (link.dataset.role) link.hidden = !can(link.dataset.role);
   }
-  if (section === 'inbox') teardown = inboxView(view, id && decodeURIComponent(id));
-  else if (section === 'runs' && id) teardown = runView(view, decodeURIComponent(id));
-  else {
-    if (section !== 'runs') history.replaceState(null, '', '#/runs');
-    teardown = runsView(view, params);
-  }
-  document.body.dataset.view = section === 'inbox' ? 'inbox' : id ? 'run' : 'runs';
+  teardown = views[page]();
+  document.body.dataset.view = page === 'runs' && section === 'runs' && id ? 'run' : page;
   view.focus({ preventScroll: true });
   clearInterval(inboxTimer);
   refreshInboxCount();

@@ -76,3 +76,23 @@ export function toast(message, kind = 'info') {
   setTimeout(() => item.classList.add('toast-out'), 4200);
   setTimeout(() => item.remove(), 4600);
 }
+
+/** A button that acts on the second click within 4 s (deleting, revoking, cancelling): no native dialog. */
+export function twoStep(label, confirmLabel, action, attrs = {}) {
+  let timer = 0;
+  const button = h('button', { type: 'button', class: 'btn btn-danger btn-small', ...attrs, onclick: async () => {
+    if (button.dataset.confirm !== 'yes') {
+      button.dataset.confirm = 'yes';
+      button.textContent = confirmLabel;
+      timer = setTimeout(() => { button.dataset.confirm = ''; button.textContent = label; }, 4000);
+      return;
+    }
+    clearTimeout(timer);
+    button.disabled = true;
+    await action();
+    button.disabled = false;
+    button.dataset.confirm = '';
+    button.textContent = label;
+  } }, label);
+  return button;
+}

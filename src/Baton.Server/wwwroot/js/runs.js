@@ -8,11 +8,12 @@ import { startForm } from './start-run.js';
 
 const STATUSES = ['queued', 'running', 'waiting', 'succeeded', 'failed', 'rejected', 'cancelled'];
 const FILTERS = ['status', 'chain', 'q', 'from', 'to'];
-const PAGE = 50;
+const PAGE = 50; // runs a page, unless the URL says `limit=`
 
 /** @param {URLSearchParams} params the filters and the page from the URL */
 export function runsView(root, params) {
   const filters = Object.fromEntries(FILTERS.map(k => [k, params.get(k) ?? '']));
+  const size = Math.min(999, Math.max(1, Number(params.get('limit')) || PAGE)); // the server takes up to 1000: one more is asked for
   let before = params.get('before') ?? '';
   const field = (key, el) => { el.value = filters[key]; el.addEventListener('change', () => set(key, el.value)); return el; };
   const status = field('status', h('select', { id: 'status-filter', 'aria-label': 'Status' },
@@ -68,7 +69,7 @@ export function runsView(root, params) {
 
   function query(extra = {}) {
     const q = new URLSearchParams();
-    for (const [k, v] of Object.entries({ ...filters, before, ...extra })) if (v) q.set(k, v);
+    for (const [k, v] of Object.entries({ ...filters, before, limit: size === PAGE ? '' : String(size), ...extra })) if (v) q.set(k, v);
     return q;
   }
 
@@ -79,12 +80,12 @@ export function runsView(root, params) {
 
   async function refresh() {
     clearTimeout(timer);
-    const asked = query({ limit: String(PAGE + 1) }).toString();
+    const asked = query({ limit: String(size + 1) }).toString(); // one more than shown: is there an older page?
     try {
       const runs = await api(`${ws('runs')}?${asked}`);
-      if (stopped || asked !== query({ limit: String(PAGE + 1) }).toString()) return; // the filters changed meanwhile
+      if (stopped || asked !== query({ limit: String(size + 1) }).toString()) return; // the filters changed meanwhile
       problem.hidden = true;
-      render(runs.slice(0, PAGE), runs.length > PAGE);
+      render(runs.slice(0, size), runs.length > size);
     } catch (e) {
       if (stopped) return;
       problem.textContent = e.message;
@@ -121,7 +122,7 @@ export function runsView(root, params) {
 
   function pageQuery(cursor) {
     const q = new URLSearchParams();
-    for (const [k, v] of Object.entries({ ...filters, before: cursor })) if (v) q.set(k, v);
+    for (const [k, v] of Object.entries({ ...filters, before: cursor, limit: size === PAGE ? '' : String(size) })) if (v) q.set(k, v);
     const s = q.toString();
     return s ? `?${s}` : '';
   }

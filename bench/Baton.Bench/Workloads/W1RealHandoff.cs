@@ -1,0 +1,44 @@
+using Baton.Events;
+using Baton.Runs;
+
+namespace Baton.Bench;
+
+/// <summary>
+/// W1 on the real path: one run of 200 sequential `prompt:` agents through the real PromptAgent and
+/// provider stack (an `openai` provider, the SDK, Baton's HTTP handler and gate) against
+/// <see cref="FakeOpenAi"/> answering at once, every event on disk. Reported with the fake's own
+/// round trip, which is in every step and is not Baton's.
+/// </summary>
+public sealed class W1RealHandoff : Workload
+{
+    public override string Name => "W1R";
+    public override string Title => "hand-off, real prompt agents (HTTP)";
+
+    public override async Task<Dictionary<string, double?>> RunAsync(ChildOptions options)
+    {
+        await using var llm = await FakeOpenAi.StartAsync(TimeSpan.Zero);
+        using var ws = new BenchWorkspace(options.Root);
+        await File.WriteAllTextAsync(Path.Combine(ws.Root, "baton.yaml"), ProviderConfig(llm));
+        var engine = new RunEngine(Workspaces.Workspace.Open(ws.Root), new EngineOptions()); // the engine's own runners, as `baton run` has them
+        await engine.RunAsync(await ws.CreateRunAsync(BenchChains.Sequential("bench-w1r-warm", 40, _ => "prompt: noop"), "warm.yaml"));
+        var run = await ws.CreateRunAsync(BenchChains.Sequential("bench-w1r", W1Handoff.Agents, _ => "prompt: noop"));
+        var outcome = await engine.RunAsync(run);
+        if (outcome.Status != RunStatus.Succeeded) throw new InvalidOperationException($"W1R run ended {outcome.Status}: {outcome.Reason}");
+
+        var events = BenchWorkspace.Events(run);
+        var started = events.First(e => e.Type == EventTypes.RunStarted).Time;
+        var finished = events.First(e => e.Type == EventTypes.RunFinished).Time;
+        var perAgent = (finished - started).TotalMicroseconds / W1Handoff.Agents;
+        var fake = await llm.OverheadUsAsync();
+        return new()
+        {
+            ["per_agent_us"] = perAgent,
+            ["fake_llm_us"] = fake,
+            ["per_agent_minus_fake_us"] = perAgent - fake,
+            ["peak_rss_mb"] = Measurements.PeakRssMb(),
+        };
+    }
+
+    public static string ProviderConfig(FakeOpenAi llm) =>
+        $"providers:\n  default:\n    type: openai\n    base_url: {llm.BaseUrl}\n    model: gpt-4o-mini\n";
+}

@@ -1,0 +1,104 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Baton.Server;
+using Baton.Server.Auth;
+
+namespace Baton.Bench;
+
+/// <summary>
+/// W2 on the real path: the published `baton serve` with default settings, 1,000 runs of
+/// prep → llm (an `openai` provider answering after 1 s: <see cref="FakeOpenAi"/>) → finish, prep
+/// and finish being no-op `prompt:` agents on the offline provider. Driven over HTTP as a client
+/// would (32 connections): wall from the first POST until /metrics counts 1,000 more succeeded
+/// runs, and the server's CPU time meanwhile; two bursts, the first right after start (cold) and
+/// the measured one on the warmed server; the server's peak RSS (VmHWM).
+/// </summary>
+public sealed class W2Serve : Workload
+{
+    private const string Ws = "bench";
+    private const int Concurrency = 32;
+    public override string Name => "W2S";
+    public override string Title => "concurrency through baton serve";
+
+    public const string Chain = """
+        name: bench-w2s
+        agents:
+          prep:
+            model: offline
+            prompt: prepare
+          llm:
+            prompt: think for a second
+          finish:
+            model: offline
+            prompt: wrap up
+        """;
+
+    public override async Task<Dictionary<string, double?>> RunAsync(ChildOptions options)
+    {
+        var count = options.Quick ? 300 : W2Concurrency.Runs;
+        await using var llm = await FakeOpenAi.StartAsync(TimeSpan.FromSeconds(1));
+        using var ws = new BenchWorkspace(options.Root);
+        var dataPath = Path.Combine(ws.Root, "data");
+        var data = new DataRoot(dataPath);
+        data.CreateWorkspace(Ws);
+        await File.WriteAllTextAsync(Path.Combine(data.WorkspacePath(Ws), "baton.yaml"), W1RealHandoff.ProviderConfig(llm));
+        await File.WriteAllTextAsync(Path.Combine(data.WorkspacePath(Ws), "chains", "w2.yaml"), Chain);
+        var token = new TokenStore(data.TokensFile).Create(Ws, Role.Owner, "bench").Token;
+
+        await using var serve = await BatonServe.StartAsync(dataPath);
+        using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = Concurrency }) { BaseAddress = new Uri(serve.Url), Timeout = TimeSpan.FromMinutes(2) };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        // Cold: the first burst after the server started (its code still being compiled on the clock), as
+        // W2's cold row; then the measured burst on the warmed server, as on one that has been running.
+        var (coldWall, _, coldCpu) = await BurstAsync(client, serve, count, succeededBefore: 0);
+        await Task.Delay(TimeSpan.FromSeconds(1)); // the runtime's background re-JIT of what the burst made hot
+        var (wall, posted, cpu) = await BurstAsync(client, serve, count, succeededBefore: count);
+        return new()
+        {
+            ["wall_s"] = wall,
+            ["cold_wall_s"] = coldWall,
+            ["cold_cpu_s"] = coldCpu,
+            ["posted_s"] = posted,
+            ["serve_peak_rss_mb"] = serve.PeakRssMb(),
+            ["serve_cpu_s"] = cpu, // user + system: steadier than the wall on a shared machine
+            ["llm_calls"] = llm.Calls,
+        };
+    }
+
+    private static async Task<(double Wall, double Posted, double Cpu)> BurstAsync(HttpClient client, BatonServe serve, int count, int succeededBefore)
+    {
+        var cpuBefore = serve.CpuSeconds();
+        var clock = Stopwatch.StartNew();
+        await PostRunsAsync(client, count);
+        var posted = clock.Elapsed.TotalSeconds;
+        await UntilSucceeded(client, succeededBefore + count, serve);
+        return (clock.Elapsed.TotalSeconds, posted, serve.CpuSeconds() - cpuBefore);
+    }
+
+    private static Task PostRunsAsync(HttpClient client, int count) =>
+        Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism = Concurrency }, async (_, ct) =>
+        {
+            using var response = await client.PostAsJsonAsync($"/api/workspaces/{Ws}/runs", new { chain = "w2" }, ct);
+            if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"W2S: POST /runs {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(ct)}");
+        });
+
+    private static async Task UntilSucceeded(HttpClient client, int count, BatonServe serve)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            var metrics = await client.GetStringAsync("/metrics");
+            if (Counter(metrics, "baton_runs_finished_total{status=\"succeeded\"}") >= count) return;
+            var failed = Counter(metrics, "baton_runs_finished_total{status=\"failed\"}");
+            if (failed > 0) throw new InvalidOperationException($"W2S: {failed} runs failed; server: {serve.Errors}");
+            if (deadline.Elapsed > TimeSpan.FromMinutes(3)) throw new TimeoutException($"W2S: not {count} runs succeeded after 3 minutes");
+            await Task.Delay(10);
+        }
+    }
+
+    private static long Counter(string metrics, string series) =>
+        metrics.Split('\n').Where(l => l.StartsWith(series + " ", StringComparison.Ordinal))
+            .Select(l => long.Parse(l[(series.Length + 1)..].Trim(), CultureInfo.InvariantCulture)).FirstOrDefault(0);
+}
