@@ -38,9 +38,10 @@ public static class BatonServer
         builder.Services.AddSingleton(options.Settings);
         builder.Services.AddSingleton<RunHost>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RunHost>());
-        builder.Services.AddProblemDetails();
+        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = BadRequestHandler.Describe);
         builder.Services.AddExceptionHandler<WorkspaceProblemHandler>();
         builder.Services.AddExceptionHandler<DiskFullHandler>();
+        builder.Services.AddExceptionHandler<BadRequestHandler>();
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower);
 
         var app = builder.Build();
@@ -66,11 +67,8 @@ public static class BatonServer
         }
 
         app.MapGet("/healthz", () => Results.Text("ok\n"));
-        app.MapGet("/api/metrics", (ServerMetrics metrics, RunHost host) => Results.Text(metrics.Render(host), "text/plain; version=0.0.4"));
-        app.MapGet("/metrics", (HttpContext http, ServerMetrics metrics, RunHost host, TokenStore tokens) =>
-            http.Request.Headers.Authorization.ToString() is var auth && auth.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && tokens.Find(auth[7..].Trim()) is not null
-                ? Results.Text(metrics.Render(host), "text/plain; version=0.0.4")
-                : Problems.Result(StatusCodes.Status401Unauthorized, "Not authenticated", "send 'Authorization: Bearer <token>'"));
+        MetricsAccess.EnsureToken(data);
+        app.MapGet("/metrics", (HttpContext http, ServerMetrics metrics, RunHost host, TokenStore tokens) => MetricsAccess.Serve(http, data, metrics, host, tokens));
         app.MapGet("/api/workspaces", (HttpContext http) =>
         {
             var caller = http.Caller();

@@ -31,12 +31,12 @@ public sealed class TestServer : IAsyncDisposable
     public TokenStore Tokens => _app.Services.GetRequiredService<TokenStore>();
     public SessionStore Sessions => _app.Services.GetRequiredService<SessionStore>();
 
-    public static async Task<TestServer> StartAsync(string? dataPath = null)
+    public static async Task<TestServer> StartAsync(string? dataPath = null, Hosting.ServerSettings? settings = null)
     {
         var ownsData = dataPath is null;
         dataPath ??= NewDataPath();
         var url = $"http://127.0.0.1:{FreePort()}";
-        var app = BatonServer.Build(new ServerOptions(dataPath, url));
+        var app = BatonServer.Build(new ServerOptions(dataPath, url) { Settings = settings ?? new() });
         await app.StartAsync();
         return new TestServer(app, dataPath, url, ownsData);
     }
@@ -94,6 +94,20 @@ public sealed class TestServer : IAsyncDisposable
             await Task.Delay(50);
         }
     }
+
+    /// <summary>The shown_hash of the decision card waiting at run/agent (GET …/decisions), as the web UI sends it.</summary>
+    public static async Task<string> ShownHash(HttpClient client, string ws, string run, string agent)
+    {
+        foreach (var card in (await ReadJson(await client.GetAsync($"/api/workspaces/{ws}/decisions"))).EnumerateArray())
+            if (card.GetProperty("run").GetString() == run && card.GetProperty("agent").GetString() == agent)
+                return card.GetProperty("shown_hash").GetString()!;
+        throw new InvalidOperationException($"no decision card for {run}/{agent}");
+    }
+
+    /// <summary>POSTs a decision with the card's shown_hash, as the web UI does.</summary>
+    public static async Task<HttpResponseMessage> Decide(HttpClient client, string ws, string run, string agent, string decision, string? comment = null) =>
+        await client.PostAsync($"/api/workspaces/{ws}/runs/{run}/decisions/{agent}",
+            Json(new { decision, comment, shown_hash = await ShownHash(client, ws, run, agent) }));
 
     private static int FreePort()
     {

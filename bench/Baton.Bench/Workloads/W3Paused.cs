@@ -98,8 +98,9 @@ public sealed class W3Paused : Workload
             using (JitSampler.StartIfAsked())
             using (Measurements.Profiled())
             {
+                var shownHash = await ShownHash(client); // before the clock: a reviewer had the card already
                 var clock = Stopwatch.StartNew();
-                await ApproveAll(client, server.Host, ids);
+                await ApproveAll(client, server.Host, ids, shownHash);
                 resumed = clock.Elapsed.TotalSeconds;
             }
             var summaries = await RunIds(client, "succeeded");
@@ -212,11 +213,18 @@ public sealed class W3Paused : Workload
     }
 
     /// <param name="parkedAfter">Runs still parked when these are done (others waiting for a later phase).</param>
-    private static async Task ApproveAll(HttpClient client, RunHost host, IReadOnlyList<string> ids, int parkedAfter = 0)
+    private static async Task ApproveAll(HttpClient client, RunHost host, IReadOnlyList<string> ids, int parkedAfter = 0) =>
+        await ApproveAll(client, host, ids, await ShownHash(client), parkedAfter);
+
+    /// <summary>Every W3 run shows the same text, so one card's shown_hash (which the API requires) is every card's.</summary>
+    private static async Task<string> ShownHash(HttpClient client) =>
+        (await client.GetFromJsonAsync<JsonElement>($"/api/workspaces/{Ws}/decisions"))[0].GetProperty("shown_hash").GetString()!;
+
+    private static async Task ApproveAll(HttpClient client, RunHost host, IReadOnlyList<string> ids, string shownHash, int parkedAfter = 0)
     {
         await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = Concurrency }, async (id, ct) =>
         {
-            using var response = await client.PostAsJsonAsync($"/api/workspaces/{Ws}/runs/{id}/decisions/review", new { decision = "approve" }, ct);
+            using var response = await client.PostAsJsonAsync($"/api/workspaces/{Ws}/runs/{id}/decisions/review", new { decision = "approve", shown_hash = shownHash }, ct);
             if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"W3: approving {id}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(ct)}");
         });
         // Every approval was accepted (its decided event is durable) and its engine launched: done when none is active or parked.

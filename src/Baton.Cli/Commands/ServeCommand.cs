@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Baton.Server;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 namespace Baton.Cli.Commands;
@@ -18,7 +19,9 @@ public static class ServeCommand
         var urls = new Option<string>("--urls") { Description = "Where to listen", DefaultValueFactory = _ => "http://127.0.0.1:5080" };
         var allowEnv = new Option<string[]>("--allow-env") { Description = "A server environment variable workspaces may read with ${env:NAME} (repeatable; none by default)", Arity = ArgumentArity.ZeroOrMore };
         var slots = new Option<int?>("--agent-slots") { Description = "Agents running at once across all workspaces, shared fairly (default: 8 per core)" };
+        var ceilings = new OperatorLimitOptions();
         var command = new Command("serve", "The server: runs every workspace's chains, the HTTP API and the web UI") { Options = { data, urls, allowEnv, slots } };
+        ceilings.AddTo(command);
         command.SetAction((parse, cancellationToken) => CommandAction.Run(async () =>
         {
             var listen = parse.GetValue(urls)!;
@@ -26,11 +29,13 @@ public static class ServeCommand
             {
                 AllowedEnvironment = (parse.GetValue(allowEnv) ?? []).ToHashSet(StringComparer.Ordinal),
             };
+            settings = settings with { Limits = ceilings.Read(parse) };
             if (parse.GetValue(slots) is { } n) settings = settings with { AgentSlots = n > 0 ? n : throw new UsageException("--agent-slots must be at least 1") };
             var app = BatonServer.Build(new ServerOptions(parse.GetValue(data)!, listen) { Settings = settings });
             await app.StartAsync(cancellationToken);
             Console.WriteLine($"baton serving {Path.GetFullPath(parse.GetValue(data)!)} on {listen} (Ctrl-C stops it)");
             Console.WriteLine(Baton.Isolation.LimitEnforcement.Detected.Describe());
+            Console.WriteLine($"/metrics takes the operator's token in {Baton.Server.Hosting.MetricsAccess.TokenFile(app.Services.GetRequiredService<DataRoot>())}");
             Console.WriteLine(settings.RunAgentsAsWorkspaceUsers ? "agents run as their workspace's own user (baton-<workspace>)" : "not root: every workspace's agents run as this user");
             foreach (var line in BatonServer.Bootstrap(app, listen.Split(';')[0])) Console.WriteLine(line);
             await app.WaitForShutdownAsync(cancellationToken);

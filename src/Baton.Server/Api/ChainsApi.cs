@@ -11,8 +11,6 @@ namespace Baton.Server.Api;
 
 public static class ChainsApi
 {
-    private const int MaxChainBytes = 1024 * 1024;
-
     public static void MapChains(this IEndpointRouteBuilder app, DataRoot data)
     {
         var chains = app.MapGroup("/api/workspaces/{ws}/chains");
@@ -36,10 +34,10 @@ public static class ChainsApi
             if (file is null) return Problems.BadRequest($"'{name}' is not a chain name: use [a-z0-9][a-z0-9-]*");
             using var reader = new StreamReader(request.Body, Encoding.UTF8);
             var yaml = await reader.ReadToEndAsync();
-            if (Encoding.UTF8.GetByteCount(yaml) > MaxChainBytes) return Problems.BadRequest("a chain is at most 1 MiB");
-            var errors = ChainLoader.Validate(file, yaml, ChainFiles.Reader(file, data.WorkspacePath(ws))).ToList();
-            if (errors.Count == 0 && ChainLoader.Load(file, yaml, ChainFiles.Reader(file, data.WorkspacePath(ws))).Name != name)
-                errors.Add(new ChainError(file, new SourceLocation(1, 1), $"the chain's name must be '{name}', the name it is saved under"));
+            // One parse (ChainLoader refuses a chain over ChainLimits before parsing it): 422 either way.
+            var (chain, errors) = ChainLoader.TryLoad(file, yaml, ChainFiles.Reader(file, data.WorkspacePath(ws)));
+            if (chain is not null && chain.Name != name)
+                errors = [new ChainError(file, new SourceLocation(1, 1), $"the chain's name must be '{name}', the name it is saved under")];
             if (errors.Count > 0) return ValidationProblem(data, ws, errors);
             var existed = WorkspaceDirectory.IsFile(data.WorkspacePath(ws), RelativeFile(name));
             WorkspaceDirectory.WriteFile(data.WorkspacePath(ws), RelativeFile(name), Encoding.UTF8.GetBytes(yaml), createParent: true);
@@ -55,7 +53,7 @@ public static class ChainsApi
 
     /// <summary>A stored chain's text, read below the workspace without following any link; null when there is none.</summary>
     internal static string? ReadChain(DataRoot data, string ws, string name) =>
-        ChainNames.Chain().IsMatch(name) ? WorkspaceDirectory.ReadText(data.WorkspacePath(ws), RelativeFile(name), MaxChainBytes) : null;
+        ChainNames.Chain().IsMatch(name) ? WorkspaceDirectory.ReadText(data.WorkspacePath(ws), RelativeFile(name), ChainLimits.MaxBytes) : null;
 
     internal static IResult ValidationProblem(DataRoot data, string ws, IEnumerable<ChainError> errors) =>
         Results.Problem(
@@ -67,17 +65,36 @@ public static class ChainsApi
                 ["errors"] = errors.Select(e => new { file = Path.GetRelativePath(data.WorkspacePath(ws), e.File), line = e.Location.Line, column = e.Location.Column, message = e.Message }).ToList(),
             });
 
+    /// <summary>
+    /// The chain's summary for the list. The web UI polls `GET …/chains`, so a stored chain is not
+    /// parsed per request: a valid one comes from ChainCache (by its text, its referenced files
+    /// checked), an invalid one's errors are kept while the file's modification time and size stay.
+    /// </summary>
     private static object Describe(DataRoot data, string ws, string name)
     {
         var file = ChainFile(data, ws, name)!;
+        var info = new FileInfo(file); // only a cache key: the text itself is read without following links
+        var stamp = (info.LastWriteTimeUtc, info.Length);
+        if (InvalidChains.TryGetValue(file, out var known) && known.Stamp == stamp) return known.Summary;
         try
         {
-            var chain = ChainLoader.Load(file, ReadChain(data, ws, name) ?? "", ChainFiles.Reader(file, data.WorkspacePath(ws)));
+            var chain = Runs.ChainCache.Load(file, ReadChain(data, ws, name) ?? "", ChainFiles.Reader(file, data.WorkspacePath(ws)));
+            InvalidChains.TryRemove(file, out _);
             return new { name, description = chain.Description, valid = true, agents = chain.Agents.Select(a => a.Name).ToList(), inputs = chain.Inputs.Select(i => new { i.Name, i.Description, i.Default }).ToList() };
         }
         catch (ChainValidationException e)
         {
-            return new { name, description = (string?)null, valid = false, errors = e.Errors.Select(x => x.ToString()).ToList() };
+            var summary = Invalid(name, [.. e.Errors.Select(x => x.ToString())]);
+            InvalidChains[file] = (stamp, summary);
+            return summary;
+        }
+        catch (Exception e) when (e is IOException or Runs.UnsafePathException)
+        {
+            return Invalid(name, [$"{file}: cannot read the chain: {e.Message}"]); // larger than a chain may be, or a link
         }
     }
+
+    private static object Invalid(string name, List<string> errors) => new { name, description = (string?)null, valid = false, errors };
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, ((DateTime, long) Stamp, object Summary)> InvalidChains = new(StringComparer.Ordinal);
 }

@@ -31,6 +31,9 @@ public static class DecisionsApi
             if (RunsApi.Find(data, ws, id) is not { } run) return RunsApi.NoRun(id);
             if (request.Decision is not ("approve" or "reject" or "changes")) return Problems.BadRequest("'decision' must be approve, reject or changes");
             if (request.Decision == "changes" && string.IsNullOrWhiteSpace(request.Comment)) return Problems.BadRequest("'changes' needs a comment: it is the feedback the agent re-runs with");
+            // What the reviewer saw: without it a script could approve whatever is waiting now, unseen.
+            if (string.IsNullOrEmpty(request.ShownHash))
+                return Problems.BadRequest("'shown_hash' is required: send the shown_hash of the card you decided on (GET /api/workspaces/{ws}/decisions); a stale one answers 409");
             var comment = DecisionInbox.MaskComment(host.WorkspaceOf(ws), request.Comment);
             // Listen for the engine's word before the file exists: a parked run's watch may take it at once.
             var inboxFile = DecisionInbox.InboxFileName(agent);

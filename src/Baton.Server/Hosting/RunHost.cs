@@ -221,7 +221,7 @@ public sealed class RunHost(DataRoot data, ServerMetrics metrics, ServerSettings
     {
         var limits = workspace.Config.Limits;
         var user = settings.RunAgentsAsWorkspaceUsers ? data.EnsureWorkspaceUser(workspaceName) : null;
-        return new AgentIsolation(user, limits.AgentMemoryBytes, limits.AgentProcesses ?? settings.DefaultAgentProcesses);
+        return new AgentIsolation(user, limits.AgentMemoryBytes, limits.AgentProcesses); // both set by OperatorLimits.Apply
     }
 
     /// <summary>Why this workspace's baton.yaml may not run here: it reads a server variable the operator did not allow.</summary>
@@ -258,7 +258,7 @@ public sealed class RunHost(DataRoot data, ServerMetrics metrics, ServerSettings
         var info = new FileInfo(configFile);
         var stamp = info.Exists ? (info.LastWriteTimeUtc, info.Length) : (DateTime.MinValue, -1L);
         if (_engines.TryGetValue(workspaceName, out var current) && current.Stamp == stamp) return current;
-        var engine = new RunEngine(data.OpenWorkspace(workspaceName), new EngineOptions
+        var engine = new RunEngine(settings.Limits.Apply(data.OpenWorkspace(workspaceName)), new EngineOptions
         {
             BaseEnvironment = ServerEnvironment.ForAgents(),
             Slots = _slots,

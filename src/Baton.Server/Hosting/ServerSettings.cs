@@ -9,8 +9,8 @@ public sealed record ServerSettings
     /// <summary>As root, each workspace's agents run as its own system user (baton-&lt;workspace&gt;).</summary>
     public bool RunAgentsAsWorkspaceUsers { get; init; } = Environment.UserName == "root";
 
-    /// <summary>pids.max of an agent when baton.yaml sets no `limits.agent_processes`.</summary>
-    public int DefaultAgentProcesses { get; init; } = 1024;
+    /// <summary>Ceilings over every workspace's limits and budget, and the defaults for agent memory and processes.</summary>
+    public OperatorLimits Limits { get; init; } = new();
 
     /// <summary>Server environment variables a workspace's baton.yaml may read with ${env:NAME}; none by default.</summary>
     public IReadOnlySet<string> AllowedEnvironment { get; init; } = new HashSet<string>(StringComparer.Ordinal);

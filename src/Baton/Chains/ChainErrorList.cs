@@ -6,11 +6,19 @@ namespace Baton.Chains;
 /// <summary>Collects every problem of one chain file; the loader throws once, at the end.</summary>
 internal sealed class ChainErrorList(string file)
 {
+    // A suggestion costs an edit distance to every candidate; past this many, a chain full of typos
+    // would make validation quadratic, and nobody reads that far before fixing the first ones.
+    private const int MaxHints = 50;
     private readonly List<ChainError> errors = [];
+    private int hints;
 
     public string File { get; } = file;
 
     public int Count => errors.Count;
+
+    /// <summary>"; did you mean 'x'?" or "" (KeySuggester), for the first MaxHints errors that ask.</summary>
+    public string Hint(string typed, IEnumerable<string> candidates) =>
+        hints++ < MaxHints ? KeySuggester.Hint(typed, candidates) : "";
 
     public void Add(SourceLocation location, string message) => errors.Add(new ChainError(File, location, message));
 

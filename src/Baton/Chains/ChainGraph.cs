@@ -2,39 +2,62 @@ namespace Baton.Chains;
 
 /// <summary>
 /// The ordering rules of SPEC §2 over all agents: resolves implicit needs, checks every `needs`
-/// and `on` entry, and finds agents that can never start (cycles, waiting only on themselves).
-/// Returns each agent's upstream set (every agent it transitively waits for), which decides
-/// which outputs its templates may use.
+/// and `on` entry, finds agents that can never start (cycles, waiting only on themselves), and
+/// answers which agents one transitively waits for (which outputs its templates may use).
+/// Linear in agents plus entries: an event name several agents emit is one node that waits for
+/// its emitters, not an edge from every listener to every emitter; readiness is propagated once
+/// (WaitGraph.Ready); cycles come from strongly connected components (WaitGraph.Components).
 /// </summary>
-internal static class ChainGraph
+internal sealed class ChainGraph
 {
     private const string RunStarted = "run.started";
 
-    public static Dictionary<string, HashSet<string>> Check(List<AgentDraft> agents, ChainErrorList errors)
+    private readonly List<AgentDraft> _agents;
+    private readonly Dictionary<string, int> _index;
+    private readonly WaitGraph _graph;
+    private ulong[][]? _upstream; // per component of the whole graph, a bit per agent: built on first use
+
+    private ChainGraph(List<AgentDraft> agents, Dictionary<string, int> index, WaitGraph graph)
     {
-        var byName = new Dictionary<string, AgentDraft>(StringComparer.Ordinal);
-        foreach (var agent in agents)
-        {
-            byName.TryAdd(agent.Name, agent);
-        }
-        var emitters = agents.Where(a => a.Emits is not null).ToLookup(a => a.Emits!, a => a.Name, StringComparer.Ordinal);
-        var needs = new Dictionary<string, List<string>>();
-        var onSources = new Dictionary<string, List<List<string>>>();
-        foreach (var agent in agents)
-        {
-            agent.Needs = ResolveNeeds(agent, agents, byName, errors);
-            needs[agent.Name] = agent.Needs;
-            onSources[agent.Name] = ResolveOn(agent, byName, emitters, errors);
-        }
-        var waitsFor = agents.ToDictionary(
-            a => a.Name,
-            a => needs[a.Name].Concat(onSources[a.Name].SelectMany(s => s)).Distinct().ToList());
-        ReportNeverStarting(agents, needs, onSources, waitsFor, errors);
-        return agents.ToDictionary(a => a.Name, a => Upstream(a.Name, waitsFor));
+        _agents = agents;
+        _index = index;
+        _graph = graph;
     }
 
-    private static List<string> ResolveNeeds(AgentDraft agent, List<AgentDraft> agents,
-        Dictionary<string, AgentDraft> byName, ChainErrorList errors)
+    public static ChainGraph Check(List<AgentDraft> agents, ChainErrorList errors)
+    {
+        var index = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var agent in agents) index.TryAdd(agent.Name, agent.Index);
+        var graph = new WaitGraph(agents.Count);
+        var emitters = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+        foreach (var agent in agents)
+            if (agent.Emits is { } emits)
+            {
+                if (!emitters.TryGetValue(emits, out var list)) emitters[emits] = list = [];
+                list.Add(agent.Index);
+            }
+        var eventNodes = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var agent in agents)
+        {
+            agent.Needs = ResolveNeeds(agent, agents, index, errors);
+            foreach (var need in agent.Needs) graph.AddNeed(agent.Index, index[need]);
+            if (agent.On is { Count: > 0 }) graph.RequireAnyOf(agent.Index);
+            foreach (var source in ResolveOn(agent, index, emitters, eventNodes, graph, errors, agents)) graph.AddOnSource(agent.Index, source);
+        }
+        var checker = new ChainGraph(agents, index, graph);
+        checker.ReportNeverStarting(errors);
+        return checker;
+    }
+
+    /// <summary>Does `agent` transitively wait for `other` (so other's output exists when agent renders)?</summary>
+    public bool WaitsFor(string agent, string other)
+    {
+        _upstream ??= _graph.UpstreamAgents();
+        var bit = _index[other];
+        return (_upstream[_graph.ComponentOf(_index[agent])][bit >> 6] & (1UL << (bit & 63))) != 0;
+    }
+
+    private static List<string> ResolveNeeds(AgentDraft agent, List<AgentDraft> agents, Dictionary<string, int> index, ChainErrorList errors)
     {
         if (agent.ExplicitNeeds is null)
         {
@@ -42,29 +65,27 @@ internal static class ChainGraph
             return agent.On is not null || agent.Index == 0 ? [] : [agents[agent.Index - 1].Name];
         }
         var resolved = new List<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (name, node) in agent.ExplicitNeeds)
         {
             if (name == agent.Name)
-            {
                 errors.Add(node, $"agent '{agent.Name}' needs itself");
-            }
-            else if (!byName.ContainsKey(name))
-            {
-                errors.Add(node, $"agent '{agent.Name}' needs unknown agent '{name}'{KeySuggester.Hint(name, byName.Keys)}");
-            }
-            else if (!resolved.Contains(name))
-            {
+            else if (!index.ContainsKey(name))
+                errors.Add(node, $"agent '{agent.Name}' needs unknown agent '{name}'{errors.Hint(name, index.Keys)}");
+            else if (seen.Add(name))
                 resolved.Add(name);
-            }
         }
         return resolved;
     }
 
-    /// <summary>For each valid `on` entry, the agents whose finishing can produce it (empty = run.started).</summary>
-    private static List<List<string>> ResolveOn(AgentDraft agent, Dictionary<string, AgentDraft> byName,
-        ILookup<string, string> emitters, ChainErrorList errors)
+    /// <summary>
+    /// For each valid `on` entry, the nodes any one of which can produce it: the node of an event
+    /// name some agents emit, and/or the agent of `&lt;agent&gt;.&lt;event&gt;` (empty = run.started).
+    /// </summary>
+    private static List<int[]> ResolveOn(AgentDraft agent, Dictionary<string, int> index, Dictionary<string, List<int>> emitters,
+        Dictionary<string, int> eventNodes, WaitGraph graph, ChainErrorList errors, List<AgentDraft> agents)
     {
-        var sources = new List<List<string>>();
+        var sources = new List<int[]>();
         foreach (var (type, node) in agent.On ?? [])
         {
             if (type == RunStarted)
@@ -72,108 +93,48 @@ internal static class ChainGraph
                 sources.Add([]);
                 continue;
             }
-            var dot = type.IndexOf('.', StringComparison.Ordinal);
-            var producers = emitters[type].ToList();
-            // `<agent>.<event>`: engine events (done, failed, ...) or custom events a script emits.
-            if (dot > 0 && dot < type.Length - 1 && byName.ContainsKey(type[..dot]) && !producers.Contains(type[..dot]))
+            var producers = new List<int>(2);
+            if (emitters.TryGetValue(type, out var emitting))
             {
-                producers.Add(type[..dot]);
+                if (!eventNodes.TryGetValue(type, out var eventNode)) eventNodes[type] = eventNode = graph.AddEvent(emitting);
+                producers.Add(eventNode);
             }
+            // `<agent>.<event>`: engine events (done, failed, ...) or custom events a script emits.
+            var dot = type.IndexOf('.', StringComparison.Ordinal);
+            if (dot > 0 && dot < type.Length - 1 && index.TryGetValue(type[..dot], out var owner) && agents[owner].Emits != type)
+                producers.Add(owner);
             if (producers.Count > 0)
             {
-                sources.Add(producers);
+                sources.Add([.. producers]);
                 continue;
             }
-            var known = byName.Keys.Select(n => $"{n}.done").Concat(emitters.Select(g => g.Key)).Append(RunStarted);
+            var known = index.Keys.Select(n => $"{n}.done").Concat(emitters.Keys).Append(RunStarted);
             errors.Add(node, $"agent '{agent.Name}' waits on '{type}' but nothing can emit '{type}'; "
-                + $"use '<agent>.<event>', 'run.started' or a name some agent 'emits'{KeySuggester.Hint(type, known)}");
+                + $"use '<agent>.<event>', 'run.started' or a name some agent 'emits'{errors.Hint(type, known)}");
         }
         return sources;
     }
 
     /// <summary>
     /// An agent can start when all its needs can and, if it has `on` entries, at least one of them
-    /// can happen. Agents left over wait on each other; report each such loop once.
+    /// can happen. Agents left over wait on each other or on a broken entry; each loop among them is
+    /// reported once, as a path through the first of its agents in the file.
     /// </summary>
-    private static void ReportNeverStarting(List<AgentDraft> agents, Dictionary<string, List<string>> needs,
-        Dictionary<string, List<List<string>>> onSources, Dictionary<string, List<string>> waitsFor, ChainErrorList errors)
+    private void ReportNeverStarting(ChainErrorList errors)
     {
-        var canStart = new HashSet<string>(StringComparer.Ordinal);
-        bool changed;
-        do
+        var ready = _graph.Ready();
+        bool Stuck(int node) => !ready[node];
+        var component = _graph.Components(Stuck, out _);
+        var reported = new HashSet<int>();
+        foreach (var agent in _agents)
         {
-            changed = false;
-            foreach (var agent in agents.Where(a => !canStart.Contains(a.Name)))
-            {
-                var ready = needs[agent.Name].All(canStart.Contains)
-                    && (agent.On is null || (agent.On.Count == 0 && onSources[agent.Name].Count == 0)
-                        || onSources[agent.Name].Any(producers => producers.Count == 0 || producers.Any(canStart.Contains)));
-                if (ready && canStart.Add(agent.Name))
-                {
-                    changed = true;
-                }
-            }
-        }
-        while (changed);
-
-        var reported = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var agent in agents.Where(a => !canStart.Contains(a.Name) && !reported.Contains(a.Name)))
-        {
-            if (FindCycle(agent.Name, waitsFor, canStart) is not { } cycle)
-            {
-                continue; // waits on a broken entry or on a looping agent; that one is reported
-            }
-            reported.UnionWith(cycle);
-            var message = cycle.Count == 1
+            var c = component[agent.Index];
+            if (c < 0 || reported.Contains(c) || _graph.FindLoop(agent.Index, component) is not { } loop) continue;
+            reported.Add(c);
+            var names = loop.Where(_graph.IsAgent).Select(n => _agents[n].Name).ToList();
+            errors.Add(agent.Location, names.Count == 1
                 ? $"agent '{agent.Name}' can never start: it waits only on itself"
-                : $"cycle: {string.Join(" -> ", cycle.Append(cycle[0]))} (each agent waits for the next, so none can start)";
-            errors.Add(agent.Location, message);
+                : $"cycle: {string.Join(" -> ", names.Append(names[0]))} (each agent waits for the next, so none can start)");
         }
-    }
-
-    /// <summary>A path start -> ... -> start through agents that cannot start, or null.</summary>
-    private static List<string>? FindCycle(string start, Dictionary<string, List<string>> waitsFor, HashSet<string> canStart)
-    {
-        var path = new List<string> { start };
-        var visited = new HashSet<string>(StringComparer.Ordinal) { start };
-        return Walk(start);
-
-        List<string>? Walk(string current)
-        {
-            foreach (var next in waitsFor[current].Where(n => !canStart.Contains(n)))
-            {
-                if (next == start)
-                {
-                    return [.. path];
-                }
-                if (visited.Add(next))
-                {
-                    path.Add(next);
-                    if (Walk(next) is { } found)
-                    {
-                        return found;
-                    }
-                    path.RemoveAt(path.Count - 1);
-                }
-            }
-            return null;
-        }
-    }
-
-    private static HashSet<string> Upstream(string name, Dictionary<string, List<string>> waitsFor)
-    {
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        var pending = new Stack<string>(waitsFor[name]);
-        while (pending.TryPop(out var next))
-        {
-            if (seen.Add(next))
-            {
-                foreach (var further in waitsFor[next])
-                {
-                    pending.Push(further);
-                }
-            }
-        }
-        return seen;
     }
 }

@@ -24,6 +24,10 @@ public static class ChainLoader
         return chain ?? throw new ChainValidationException(errors);
     }
 
+    /// <summary>The chain, or null and every error: one parse for callers that need both (the API's PUT).</summary>
+    public static (Chain? Chain, IReadOnlyList<ChainError> Errors) TryLoad(string chainPath, string yamlText, Func<string, string?> readReferencedFile) =>
+        ChainParser.Parse(chainPath, yamlText, readReferencedFile);
+
     /// <summary>Every error of the chain; empty when it is valid. For `baton validate` and the API.</summary>
     public static IReadOnlyList<ChainError> Validate(string chainPath, string yamlText, Func<string, string?> readReferencedFile) =>
         ChainParser.Parse(chainPath, yamlText, readReferencedFile).Errors;

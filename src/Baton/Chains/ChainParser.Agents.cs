@@ -1,3 +1,4 @@
+using System.Globalization;
 using YamlDotNet.RepresentationModel;
 
 namespace Baton.Chains;
@@ -26,7 +27,13 @@ internal sealed partial class ChainParser
         {
             errors.Add(key, "'agents' must define at least one agent");
         }
+        if (entries.Count > ChainLimits.MaxAgents)
+        {
+            errors.Add(key, string.Create(CultureInfo.InvariantCulture, $"'agents' has {entries.Count:N0} agents; a chain may have at most {ChainLimits.MaxAgents:N0} (docs/chains.md, Limits)"));
+            return [];
+        }
         var names = entries.Select(e => e.Name).ToList();
+        foreach (var (name, position) in names.Select((n, i) => (n, i))) agentPositions.TryAdd(name, position);
         var drafts = new List<AgentDraft>();
         foreach (var (agentKey, name, body) in entries)
         {
@@ -137,13 +144,14 @@ internal sealed partial class ChainParser
                 ParseEnv(agent, value);
                 return true;
             case "secrets":
+                var declared = new HashSet<string>(agent.Secrets, StringComparer.Ordinal);
                 foreach (var (secret, node) in read.StringList(value, $"'secrets' of {where}", allowSingle: false) ?? [])
                 {
                     if (!ChainNames.Secret().IsMatch(secret))
                     {
                         errors.Add(node, $"invalid secret name '{secret}' in {where}; use A-Z, 0-9 and '_'");
                     }
-                    else if (!agent.Secrets.Contains(secret))
+                    else if (declared.Add(secret))
                     {
                         agent.Secrets.Add(secret);
                     }

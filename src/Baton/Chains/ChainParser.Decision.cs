@@ -79,7 +79,7 @@ internal sealed partial class ChainParser
         {
             if (!DecisionOptions.Contains(option))
             {
-                errors.Add(optionNode, $"unknown option '{option}' in {where}; options are approve, reject, changes{KeySuggester.Hint(option, DecisionOptions)}");
+                errors.Add(optionNode, $"unknown option '{option}' in {where}; options are approve, reject, changes{errors.Hint(option, DecisionOptions)}");
             }
             else if (!options.Contains(option))
             {
@@ -113,10 +113,10 @@ internal sealed partial class ChainParser
         {
             return null;
         }
-        var index = names.IndexOf(onChanges);
+        var index = agentPositions.GetValueOrDefault(onChanges, -1);
         if (index < 0)
         {
-            errors.Add(node, $"'on_changes' of {where} names unknown agent '{onChanges}'{KeySuggester.Hint(onChanges, names)}");
+            errors.Add(node, $"'on_changes' of {where} names unknown agent '{onChanges}'{errors.Hint(onChanges, names)}");
         }
         else if (index >= agent.Index)
         {

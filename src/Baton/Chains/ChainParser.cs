@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -17,6 +19,7 @@ internal sealed partial class ChainParser
     private readonly YamlReader read;
     private readonly string chainPath;
     private readonly Func<string, string?> readReferencedFile;
+    private readonly Dictionary<string, int> agentPositions = new(StringComparer.Ordinal);
 
     private ChainParser(string chainPath, Func<string, string?> readReferencedFile)
     {
@@ -30,6 +33,12 @@ internal sealed partial class ChainParser
         string chainPath, string yamlText, Func<string, string?> readReferencedFile)
     {
         var parser = new ChainParser(chainPath, readReferencedFile);
+        var bytes = Encoding.UTF8.GetByteCount(yamlText);
+        if (bytes > ChainLimits.MaxBytes)
+        {
+            parser.errors.Add(new SourceLocation(1, 1), string.Create(CultureInfo.InvariantCulture, $"the chain file is {bytes:N0} bytes; a chain may be at most {ChainLimits.MaxBytes:N0} bytes (docs/chains.md, Limits)"));
+            return (null, parser.errors.ToList());
+        }
         var chain = parser.ParseText(yamlText);
         return parser.errors.Count > 0 ? (null, parser.errors.ToList()) : (chain, []);
     }
@@ -132,8 +141,8 @@ internal sealed partial class ChainParser
         }
         if (agents.Count > 0)
         {
-            var upstream = ChainGraph.Check(agents, errors);
-            TemplateCheck.Run(agents, inputs, upstream, errors);
+            var graph = ChainGraph.Check(agents, errors);
+            TemplateCheck.Run(agents, inputs, graph, errors);
         }
         return errors.Count > 0 || name is null
             ? null

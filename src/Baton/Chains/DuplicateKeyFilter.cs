@@ -73,6 +73,8 @@ internal sealed class DuplicateKeyFilter(IParser inner, Action<Scalar, Mark, str
                 break;
             case MappingStart:
             case SequenceStart:
+                if (frames.Count >= ChainLimits.MaxDepth)
+                    throw new YamlException(current.Start, current.End, $"nested more than {ChainLimits.MaxDepth} levels deep; a chain needs far fewer (docs/chains.md, Limits)");
                 var parentKey = frames.TryPeek(out var parent) && parent.IsMapping && !parent.ExpectKey ? parent.LastKey : null;
                 frames.Push(new Frame(current is MappingStart, parentKey));
                 break;

@@ -9,10 +9,10 @@ namespace Baton.Chains;
 internal static class TemplateCheck
 {
     public static void Run(List<AgentDraft> agents, List<ChainInput> inputs,
-        Dictionary<string, HashSet<string>> upstream, ChainErrorList errors)
+        ChainGraph graph, ChainErrorList errors)
     {
-        var inputNames = inputs.Select(i => i.Name).ToList();
-        var agentNames = agents.Select(a => a.Name).ToList();
+        var inputNames = inputs.Select(i => i.Name).ToHashSet(StringComparer.Ordinal);
+        var agentNames = agents.Select(a => a.Name).ToHashSet(StringComparer.Ordinal);
         foreach (var agent in agents)
         {
             foreach (var (what, text, node) in agent.Templates)
@@ -29,15 +29,15 @@ internal static class TemplateCheck
                     switch (reference.Kind)
                     {
                         case TemplateReferenceKind.Input when !inputNames.Contains(name):
-                            errors.Add(node, $"{where} uses unknown input '{name}'{KeySuggester.Hint(name, inputNames)}");
+                            errors.Add(node, $"{where} uses unknown input '{name}'{errors.Hint(name, inputNames)}");
                             break;
                         case TemplateReferenceKind.AgentOutput when !agentNames.Contains(name):
-                            errors.Add(node, $"{where} uses unknown agent '{name}'{KeySuggester.Hint(name, agentNames)}");
+                            errors.Add(node, $"{where} uses unknown agent '{name}'{errors.Hint(name, agentNames)}");
                             break;
                         case TemplateReferenceKind.AgentOutput when name == agent.Name:
                             errors.Add(node, $"{where} uses its own output; use {{{{ feedback }}}} for a reviewer's comments");
                             break;
-                        case TemplateReferenceKind.AgentOutput when !upstream[agent.Name].Contains(name):
+                        case TemplateReferenceKind.AgentOutput when !graph.WaitsFor(agent.Name, name):
                             errors.Add(node, $"{where} uses {reference} but '{agent.Name}' does not wait for '{name}'; add '{name}' to its needs");
                             break;
                     }

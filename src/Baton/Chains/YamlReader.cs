@@ -64,7 +64,7 @@ internal sealed class YamlReader(ChainErrorList errors)
     }
 
     public void UnknownKey(YamlScalarNode key, string where, IEnumerable<string> allowed) =>
-        Errors.Add(key, $"unknown key '{key.Value}' in {where}{KeySuggester.Hint(key.Value!, allowed)}");
+        Errors.Add(key, $"unknown key '{key.Value}' in {where}{Errors.Hint(key.Value!, allowed)}");
 
     /// <summary>A list of strings; a single string is accepted as a one-item list when allowed.</summary>
     public List<(string Value, YamlNode Node)>? StringList(YamlNode node, string what, bool allowSingle)

@@ -40,13 +40,22 @@ public sealed partial record WorkspaceConfig
     private static long? Memory(YamlReader read, YamlNode node)
     {
         if (read.Text(node, "'limits.agent_memory'") is not { } text) return null;
-        var unit = Array.Find(MemoryUnits, u => text.EndsWith(u.Suffix, StringComparison.Ordinal));
-        var (suffix, factor) = unit.Suffix is null ? ("", 1L) : unit;
-        if (long.TryParse(text.AsSpan(0, text.Length - suffix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number > 0
-            && number <= long.MaxValue / factor)
-            return number * factor;
+        if (TryParseMemory(text, out var bytes)) return bytes;
         read.Errors.Add(node, $"'limits.agent_memory' must be a size like 512Mi, 2Gi or 500M, not '{text}'");
         return null;
+    }
+
+    /// <summary>512Mi, 2Gi, 500M or plain bytes (also for `baton serve --max-agent-memory`).</summary>
+    public static bool TryParseMemory(string text, out long bytes)
+    {
+        var unit = Array.Find(MemoryUnits, u => text.EndsWith(u.Suffix, StringComparison.Ordinal));
+        var (suffix, factor) = unit.Suffix is null ? ("", 1L) : unit;
+        bytes = 0;
+        if (!long.TryParse(text.AsSpan(0, text.Length - suffix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var number) || number <= 0
+            || number > long.MaxValue / factor)
+            return false;
+        bytes = number * factor;
+        return true;
     }
 }
 

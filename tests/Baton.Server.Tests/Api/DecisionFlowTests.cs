@@ -53,7 +53,7 @@ public class DecisionFlowTests
         Assert.Equal("done", run.GetProperty("agents").GetProperty("publish").GetProperty("status").GetString());
         Assert.Equal("succeeded", await ListedStatus());
 
-        var again = await owner.PostAsync($"/api/workspaces/default/runs/{id}/decisions/review", TestServer.Json(new { decision = "reject" }));
+        var again = await owner.PostAsync($"/api/workspaces/default/runs/{id}/decisions/review", TestServer.Json(new { decision = "reject", shown_hash = card.GetProperty("shown_hash").GetString() }));
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
         Assert.Equal("application/problem+json", again.Content.Headers.ContentType?.MediaType);
         Assert.Empty((await TestServer.ReadJson(await owner.GetAsync("/api/workspaces/default/decisions"))).EnumerateArray());
@@ -68,9 +68,10 @@ public class DecisionFlowTests
         using var bob = server.Client(server.Token("default", Role.Reviewer));
         var id = await StartReviewRun(owner);
 
+        var shown = await TestServer.ShownHash(ann, "default", id, "review");
         var answers = await Task.WhenAll(
-            ann.PostAsync($"/api/workspaces/default/runs/{id}/decisions/review", TestServer.Json(new { decision = "approve" })),
-            bob.PostAsync($"/api/workspaces/default/runs/{id}/decisions/review", TestServer.Json(new { decision = "reject" })));
+            ann.PostAsync($"/api/workspaces/default/runs/{id}/decisions/review", TestServer.Json(new { decision = "approve", shown_hash = shown })),
+            bob.PostAsync($"/api/workspaces/default/runs/{id}/decisions/review", TestServer.Json(new { decision = "reject", shown_hash = shown })));
 
         Assert.Equal([HttpStatusCode.OK, HttpStatusCode.Conflict], answers.Select(a => a.StatusCode).Order());
         var winner = answers[0].StatusCode == HttpStatusCode.OK ? "succeeded" : "rejected";
@@ -84,8 +85,7 @@ public class DecisionFlowTests
         using var owner = server.Client(server.Token("default", Role.Owner));
         var id = await StartReviewRun(owner);
 
-        var changes = await owner.PostAsync($"/api/workspaces/default/runs/{id}/decisions/review",
-            TestServer.Json(new { decision = "changes", comment = "cite sources" }));
+        var changes = await TestServer.Decide(owner, "default", id, "review", "changes", "cite sources");
         Assert.Equal(HttpStatusCode.OK, changes.StatusCode);
 
         var deadline = DateTime.UtcNow.AddSeconds(30);
@@ -113,6 +113,23 @@ public class DecisionFlowTests
         var answer = await owner.PostAsync($"/api/workspaces/default/runs/{id}/decisions/review", TestServer.Json(new { decision = "changes" }));
         Assert.Equal(HttpStatusCode.BadRequest, answer.StatusCode);
     }
+
+    [Fact]
+    public async Task DecidingWithoutShownHash_IsABadRequest_SayingWhereToGetIt_AndTheRunKeepsWaiting()
+    {
+        await using var server = await TestServer.StartAsync();
+        using var owner = server.Client(server.Token("default", Role.Owner));
+        var id = await StartReviewRun(owner);
+
+        var answer = await owner.PostAsync($"/api/workspaces/default/runs/{id}/decisions/review", TestServer.Json(new { decision = "approve" }));
+
+        Assert.Equal(HttpStatusCode.BadRequest, answer.StatusCode);
+        Assert.Contains("'shown_hash' is required", await answer.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal("waiting", (await TestServer.WaitForStatus(owner, "default", id, "waiting")).GetProperty("status").GetString());
+        var stale = await owner.PostAsync($"/api/workspaces/default/runs/{id}/decisions/review", TestServer.Json(new { decision = "approve", shown_hash = "sha256:0000" }));
+        Assert.Equal(HttpStatusCode.Conflict, stale.StatusCode);
+    }
+
     [Fact]
     public async Task AStoppedServer_NoLongerWakesItsPausedRuns_TheNextOneDoes()
     {

@@ -77,8 +77,7 @@ public class WorkspaceAdminTests
         await owner.PutAsync("/api/workspaces/default/secrets/TOKEN", new StringContent(SecretValue));
         var id = await DecisionFlowTests.StartReviewRun(owner);
 
-        var answer = await owner.PostAsync($"/api/workspaces/default/runs/{id}/decisions/review",
-            TestServer.Json(new { decision = "changes", comment = $"it failed with: 401 for key {SecretValue}" }));
+        var answer = await TestServer.Decide(owner, "default", id, "review", "changes", $"it failed with: 401 for key {SecretValue}");
         Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
         await TestServer.WaitForStatus(owner, "default", id, "waiting"); // round 2, draft re-ran with the feedback
 
@@ -128,7 +127,7 @@ public class WorkspaceAdminTests
         server.Tokens.Create("default", Role.Owner, "owner@default"); // another token of the same name: the id tells them apart
         using var owner = server.Client(token);
         var id = await DecisionFlowTests.StartReviewRun(owner);
-        await owner.PostAsync($"/api/workspaces/default/runs/{id}/decisions/review", TestServer.Json(new { decision = "approve", comment = "ok by me" }));
+        await TestServer.Decide(owner, "default", id, "review", "approve", "ok by me");
         await owner.PutAsync("/api/workspaces/default/secrets/K", new StringContent("value-123456"));
 
         var audit = (await TestServer.ReadJson(await owner.GetAsync("/api/workspaces/default/audit"))).EnumerateArray().ToList();

@@ -96,7 +96,7 @@ public sealed class InboxTests(Chromium chromium)
         var second = runs.Single(r => r != first);
 
         // Someone else approves the top card while it is on screen.
-        var other = await ui.Api.PostAsync($"/api/workspaces/{WebUi.Workspace}/runs/{first}/decisions/review", TestServer.Json(new { decision = "approve" }));
+        var other = await TestServer.Decide(ui.Api, WebUi.Workspace, first, "review", "approve");
         Assert.True(other.IsSuccessStatusCode);
         await ui.Page.GetByRole(AriaRole.Button, new() { Name = "Reject" }).ClickAsync();
 

@@ -44,7 +44,7 @@ public sealed class RunDetailTests(Chromium chromium)
         await Expect(ui.Page.Locator(".live")).ToHaveAttributeAsync("data-state", "live");
         await Expect(ui.Page.Locator(".event[data-type='review.waiting']")).ToBeVisibleAsync();
 
-        var decided = await ui.Api.PostAsync($"/api/workspaces/{WebUi.Workspace}/runs/{run}/decisions/review", TestServer.Json(new { decision = "approve", comment = "ship it" }));
+        var decided = await TestServer.Decide(ui.Api, WebUi.Workspace, run, "review", "approve", "ship it");
         Assert.True(decided.IsSuccessStatusCode);
 
         await Expect(ui.Page.Locator(".event[data-type='review.decided']")).ToContainTextAsync("approve by editor@team “ship it”");

@@ -31,6 +31,24 @@ public class LimitTests
         Assert.Equal(AgentStatus.Done, EngineProbe.StatusOf(run, "fine"));
     }
 
+    /// <summary>Issue 11 item 7: ways a bash agent runs past its memory, each must fail with reason `memory`.</summary>
+    [Theory]
+    [InlineData("a=$(head -c 300M /dev/zero | tr '\\0' x); echo ${#a}")]           // bash itself grows
+    [InlineData("python3 -c 'x = bytearray(300 * 1024 * 1024)' || true\nexit 4")]   // the hog dies, the script fails later
+    [InlineData("head -c 300M /dev/zero | sort > /dev/null")]                        // a tool in a pipeline
+    [InlineData("python3 -c 'x = bytearray(300 * 1024 * 1024)' &\nwait $!")]       // a background child
+    public async Task BashAgentPastItsMemory_FailsWithReasonMemory(string script)
+    {
+        Machine.RequireCgroups();
+        using var ws = new TestWorkspace();
+        var (run, outcome) = await ws.RunAsync($"name: hog\nagents:\n  hog:\n    timeout: 60s\n    run: |\n      {script.Replace("\n", "\n      ", StringComparison.Ordinal)}\n",
+            options: Machine.Options(new AgentIsolation(WorkspaceUser.Ensure("isotest-a"), new ResourceLimits(MemoryBytes: 64 * MiB))));
+
+        Assert.Equal(RunStatus.Failed, outcome.Status);
+        var failed = EngineProbe.Single(run, "hog.failed");
+        Assert.True(failed.GetString("reason") == "memory", $"{failed.GetString("reason")}: {failed.GetString("message")}");
+    }
+
     [Fact]
     public async Task ForkBomb_IsContainedByPidsMax_AndNothingIsLeftInItsCgroup()
     {

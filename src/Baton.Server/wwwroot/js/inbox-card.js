@@ -61,7 +61,7 @@ export function scrollCard(el, key) {
   if (!body) return false;
   const line = 48;
   const page = Math.max(line, body.clientHeight * 0.85);
-  const by = { ArrowDown: line, ArrowUp: -line, PageDown: page, PageUp: -page, ' ': page }[key];
+  const by = { ArrowDown: line, ArrowUp: -line, PageDown: page, PageUp: -page }[key];
   if (key === 'Home' || key === 'End') {
     body.scrollTo({ top: key === 'Home' ? 0 : body.scrollHeight });
     return true;

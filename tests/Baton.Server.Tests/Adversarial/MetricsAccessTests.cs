@@ -1,0 +1,30 @@
+using System.Net;
+using System.Net.Http.Headers;
+using Baton.Server.Auth;
+
+namespace Baton.Server.Tests.Adversarial;
+
+/// <summary>Issue 11 item 7: /metrics counts every workspace, so a tenant's token (even an owner's) does not open it.</summary>
+public class MetricsAccessTests
+{
+    [Fact]
+    public async Task Metrics_RefuseAWorkspaceToken_AndServeTheOperatorsToken()
+    {
+        await using var server = await TestServer.StartAsync();
+        using var owner = server.Client(server.Token("default", Role.Owner));
+
+        var tenant = await owner.GetAsync("/metrics");
+        Assert.Equal(HttpStatusCode.Forbidden, tenant.StatusCode);
+        Assert.Contains("metrics.token", await tenant.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await server.Client().GetAsync("/metrics")).StatusCode);
+        Assert.NotEqual(HttpStatusCode.OK, (await owner.GetAsync("/api/metrics")).StatusCode);
+
+        var file = Path.Combine(server.DataPath, "server", "metrics.token");
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
+        using var operatorClient = server.Client();
+        operatorClient.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", File.ReadAllText(file).Trim());
+        var metrics = await operatorClient.GetAsync("/metrics");
+        Assert.Equal(HttpStatusCode.OK, metrics.StatusCode);
+        Assert.Contains("baton_runs_started_total", await metrics.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+}
