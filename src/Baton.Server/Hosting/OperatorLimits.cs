@@ -39,7 +39,7 @@ public sealed record OperatorLimits
                 : config.Budget is { } budget ? budget with { MonthlyUsd = Math.Min(budget.MonthlyUsd, most) }
                 : new WorkspaceBudget(most),
         };
-        return new Workspace(workspace.Root, capped) { MasterKeyPath = workspace.MasterKeyPath };
+        return workspace.WithConfig(capped);
     }
 
     private static T? Min<T>(T? tenant, T? ceiling) where T : struct, IComparable<T> =>

@@ -23,6 +23,9 @@ public sealed class Workspace
 
     public Secrets.SecretStore Secrets() => new(Root, MasterKeyPath);
 
+    /// <summary>The same workspace with other settings (the server's operator ceilings applied).</summary>
+    public Workspace WithConfig(WorkspaceConfig config) => new(Root, config) { MasterKeyPath = MasterKeyPath };
+
     /// <summary>The nearest folder at or above <paramref name="start"/> with a baton.yaml, else <paramref name="fallback"/>.</summary>
     public static string Locate(string start, string fallback)
     {
