@@ -18,7 +18,7 @@ public static class ServeCommand
         var data = DataOption();
         var urls = new Option<string>("--urls") { Description = "Where to listen", DefaultValueFactory = _ => "http://127.0.0.1:5080" };
         var allowEnv = new Option<string[]>("--allow-env") { Description = "A server environment variable workspaces may read with ${env:NAME} (repeatable; none by default)", Arity = ArgumentArity.ZeroOrMore };
-        var slots = new Option<int?>("--agent-slots") { Description = "Agents running at once across all workspaces, shared fairly (default: 8 per core)" };
+        var slots = new Option<int?>("--agent-slots") { Description = "Process agents (run:, cli:) running at once across all workspaces, shared fairly (default: 8 per core); prompt: agents take none" };
         var ceilings = new OperatorLimitOptions();
         var command = new Command("serve", "The server: runs every workspace's chains, the HTTP API and the web UI") { Options = { data, urls, allowEnv, slots } };
         ceilings.AddTo(command);

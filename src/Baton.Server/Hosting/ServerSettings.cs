@@ -3,7 +3,7 @@ namespace Baton.Server.Hosting;
 /// <summary>The server operator's settings (command-line options of `baton serve`).</summary>
 public sealed record ServerSettings
 {
-    /// <summary>Agents running at once across all workspaces; shared fairly (AgentSlots).</summary>
+    /// <summary>Process agents (run:, cli:) running at once across all workspaces; shared fairly (AgentSlots). prompt: agents wait at their provider's gate instead.</summary>
     public int AgentSlots { get; init; } = Math.Max(8, Environment.ProcessorCount * 8);
 
     /// <summary>As root, each workspace's agents run as its own system user (baton-&lt;workspace&gt;).</summary>

@@ -11,7 +11,7 @@ internal static class WorkdirPath
     public const string Subtree = "work";
 
     /// <summary>Names in a workspace's top level that Baton uses itself.</summary>
-    private static readonly string[] Reserved = [".baton", "chains", "runs", "prompts", "home", "baton.yaml", "audit.jsonl"];
+    private static readonly string[] Reserved = [".baton", "chains", "runs", "prompts", "home", "tmp", "baton.yaml", "audit.jsonl"];
 
     /// <summary>A problem description, or null when the value is acceptable.</summary>
     public static string? Check(string value)

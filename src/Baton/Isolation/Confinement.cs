@@ -56,17 +56,16 @@ public sealed class Confinement : IAsyncDisposable
     /// <summary>The agent's folders handed to its user, HOME set, and the spec wrapped in the confining prologue.</summary>
     public ProcessSpec Prepare(AgentContext context, ProcessSpec spec)
     {
-        if (_isolation.User is { } user)
-        {
-            var home = WorkspaceFolders.PrepareAgent(context, user);
-            spec = spec with { Environment = new Dictionary<string, string>(spec.Environment, StringComparer.Ordinal) { ["HOME"] = home } };
-        }
-        return Wrap(spec);
+        if (_isolation.User is not { } user) return Wrap(spec);
+        var home = WorkspaceFolders.PrepareAgent(context, user);
+        spec = spec with { Environment = new Dictionary<string, string>(spec.Environment, StringComparer.Ordinal) { ["HOME"] = home } };
+        return Wrap(spec, WorkspaceFolders.PrepareTmp(context.Workspace.Root, user));
     }
 
-    internal ProcessSpec Wrap(ProcessSpec spec) =>
+    /// <param name="privateTmp">The workspace's tmp/, seen by the agent as /tmp, /var/tmp and /dev/shm (only with a workspace user: it needs root).</param>
+    internal ProcessSpec Wrap(ProcessSpec spec, string? privateTmp = null) =>
         ConfineCommand.Wrap(spec, _cgroup?.ProcsFiles ?? [], _enforcement.UsesCgroups ? null : _isolation.Limits, _isolation.User, _helper,
-            hideProcesses: _isolation.User is not null && ProcessHiding.Supported);
+            hideProcesses: _isolation.User is not null && ProcessHiding.Supported, privateTmp);
 
     /// <summary>
     /// Why the attempt failed for memory, or null. Under cgroups the kernel says so (an OOM kill);

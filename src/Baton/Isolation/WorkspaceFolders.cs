@@ -10,6 +10,7 @@ namespace Baton.Isolation;
 ///   workspaces/&lt;ws&gt;/                 root:baton-&lt;ws&gt; 0750  other tenants cannot even traverse it; this
 ///                                     tenant's agents may read it but not rewrite baton.yaml or chains
 ///   &lt;ws&gt;/home/                       baton-&lt;ws&gt; 0700        the agents' HOME (tool caches, dotfiles)
+///   &lt;ws&gt;/tmp/                        baton-&lt;ws&gt; 0700        the agents' /tmp, /var/tmp and /dev/shm (host's are shared)
 ///   runs/&lt;id&gt;/events/, lock          root 0700 / 0600      the engine's record: an agent could forge a
 ///                                     decision or hold the lock
 ///   runs/&lt;id&gt;/work/, inbox/&lt;agent&gt;/   baton-&lt;ws&gt;            where it works and emits events (inbox: while it runs)
@@ -74,6 +75,19 @@ public static class WorkspaceFolders
         user.Own(home);
         Chmod(home, Rwx);
         return home;
+    }
+
+    /// <summary>
+    /// The workspace's tmp/ (made by root under the root-owned workspace folder, so an agent cannot swap
+    /// it for a link), handed to its user 0700: its agents see it as /tmp, /var/tmp and /dev/shm instead of
+    /// the host's, which every other workspace's agents share.
+    /// </summary>
+    public static string PrepareTmp(string workspaceRoot, WorkspaceUser user)
+    {
+        var tmp = SafePaths.EnsureDirectory(workspaceRoot, "tmp");
+        user.Own(tmp);
+        Chmod(tmp, Rwx);
+        return tmp;
     }
 
     private static void Chmod(string path, UnixFileMode mode)

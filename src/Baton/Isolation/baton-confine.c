@@ -1,11 +1,11 @@
 /*
  * baton-confine: the one exec between posix_spawn and an isolated agent (see ConfineCommand.cs).
  *
- *   baton-confine [-j CGROUP_PROCS_FILE]... [-a AS_BYTES] [-n NPROC] [-p] [-u UID -g GID] -- PROGRAM ARG...
+ *   baton-confine [-j CGROUP_PROCS_FILE]... [-a AS_BYTES] [-n NPROC] [-p] [-t TMP_DIR] [-u UID -g GID] -- PROGRAM ARG...
  *
  * In this order, so no user code ever runs unconfined: join each cgroup (as root, before anything
  * else runs), set the rlimits, with -p give the agent a /proc of its own that shows only its user's
- * processes, drop to the workspace user (no supplementary groups, no way back through setuid
+ * processes, with -t mount TMP_DIR over /tmp, /var/tmp and /dev/shm, drop to the workspace user (no supplementary groups, no way back through setuid
  * binaries), then exec PROGRAM with the same pid, so the engine's pid, start time and process group
  * stay the agent's. Statically linked: no dynamic loader, ~0.3 ms an exec here
  * against ~2 ms for sh + setpriv.
@@ -64,18 +64,50 @@ static void limit(int resource, unsigned long long value, const char *name)
  * the version before asking for -p). The pid stays the same: no PID namespace, so signals to the
  * process group, the engine's waitpid and cgroup kills work as without it.
  */
-static void hide_other_processes(void)
+static void private_mount_namespace(void)
 {
     if (unshare(CLONE_NEWNS) != 0) die("cannot make a mount namespace", NULL);
     if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) != 0) die("cannot stop mount propagation", "/");
+}
+
+static void hide_other_processes(void)
+{
     if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, "hidepid=invisible") != 0) die("cannot mount", "/proc hidepid=invisible");
+}
+
+/*
+ * /tmp, /var/tmp and /dev/shm are shared by every user of the host: a file one workspace's agent
+ * leaves there with the default umask is readable by every other workspace's agents. So the agent
+ * sees its workspace's own tmp/ folder there instead (made by the engine, root's parent: the agent
+ * cannot swap it for a link). Agents of one workspace share it, as they share its user. A target
+ * that holds the data folder itself is left as it is (docs/security.md says why).
+ */
+static void private_tmp(const char *folder)
+{
+    static const char *const targets[] = { "/tmp", "/var/tmp", "/dev/shm" };
+    // Held open and bound through /proc/self/fd: the folder's path may itself lie under /tmp (a data
+    // folder in /tmp), which no longer leads to it once the first target is covered.
+    int fd = open(folder, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) die("cannot open", folder);
+    char source[64];
+    snprintf(source, sizeof source, "/proc/self/fd/%d", fd);
+    for (size_t i = 0; i < sizeof targets / sizeof targets[0]; i++)
+    {
+        size_t length = strlen(targets[i]);
+        // A data folder under /tmp itself: covering /tmp would hide the agent's own run folder from it.
+        if (strncmp(folder, targets[i], length) == 0 && folder[length] == '/') continue;
+        if (access(targets[i], F_OK) != 0) continue;
+        if (mount(source, targets[i], NULL, MS_BIND, NULL) != 0) die("cannot mount a private", targets[i]);
+    }
+    close(fd);
 }
 
 int main(int argc, char **argv)
 {
     long long uid = -1, gid = -1;
     int option, hide = 0;
-    while ((option = getopt(argc, argv, "+j:a:n:pu:g:")) != -1)
+    const char *tmp = NULL;
+    while ((option = getopt(argc, argv, "+j:a:n:pt:u:g:")) != -1)
     {
         switch (option)
         {
@@ -83,14 +115,17 @@ int main(int argc, char **argv)
         case 'a': limit(RLIMIT_AS, number(optarg), "RLIMIT_AS"); break;
         case 'n': limit(RLIMIT_NPROC, number(optarg), "RLIMIT_NPROC"); break;
         case 'p': hide = 1; break;
+        case 't': tmp = optarg; break;
         case 'u': uid = (long long)number(optarg); break;
         case 'g': gid = (long long)number(optarg); break;
-        default: errno = EINVAL; die("usage:", "[-j FILE]... [-a BYTES] [-n COUNT] [-p] [-u UID -g GID] -- PROGRAM ARG...");
+        default: errno = EINVAL; die("usage:", "[-j FILE]... [-a BYTES] [-n COUNT] [-p] [-t DIR] [-u UID -g GID] -- PROGRAM ARG...");
         }
     }
     if (optind >= argc) { errno = EINVAL; die("no program to run", NULL); }
     if ((uid < 0) != (gid < 0)) { errno = EINVAL; die("-u and -g go together", NULL); }
+    if (hide || tmp) private_mount_namespace();
     if (hide) hide_other_processes();
+    if (tmp) private_tmp(tmp);
     if (uid >= 0)
     {
         // Groups first: once the uid is dropped, setgroups and setgid are no longer allowed.

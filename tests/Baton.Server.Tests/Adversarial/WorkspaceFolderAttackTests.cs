@@ -116,6 +116,36 @@ public class WorkspaceFolderAttackTests
     }
 
     [Fact]
+    public async Task VersionOneSecretsStore_IsBoundToItsWorkspace_WhenTheServerStarts()
+    {
+        var ws = $"adv-v1-{Guid.NewGuid():N}"[..15];
+        var (dataPath, _) = await TestServer.StoppedWithChainAsync(ws, "hi", "name: hi\nagents:\n  a: { run: echo hi }\n");
+        var root = Path.Combine(dataPath, "workspaces", ws);
+        var key = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
+        var keyFile = Path.Combine(dataPath, "server", "master.key");
+        File.WriteAllBytes(keyFile, key);
+        File.SetUnixFileMode(keyFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        // As a server before this change wrote it: the secret's name alone is the associated data.
+        var plain = System.Text.Encoding.UTF8.GetBytes("v1-value");
+        var sealedValue = new byte[12 + plain.Length + 16];
+        System.Security.Cryptography.RandomNumberGenerator.Fill(sealedValue.AsSpan(0, 12));
+        using (var aes = new System.Security.Cryptography.AesGcm(key, 16))
+            aes.Encrypt(sealedValue.AsSpan(0, 12), plain, sealedValue.AsSpan(12, plain.Length), sealedValue.AsSpan(12 + plain.Length), System.Text.Encoding.UTF8.GetBytes("OLD"));
+        Directory.CreateDirectory(Path.Combine(root, ".baton"));
+        File.WriteAllText(Path.Combine(root, ".baton", "secrets.json"), "{\"version\": 1, \"cipher\": \"aes-256-gcm\", \"secrets\": {\"OLD\": \"" + Convert.ToBase64String(sealedValue) + "\"}}");
+
+        await using (var server = await TestServer.StartAsync(dataPath))
+        {
+            var store = JsonDocument.Parse(File.ReadAllText(Path.Combine(root, ".baton", "secrets.json"))).RootElement;
+            Assert.Equal(2, store.GetProperty("version").GetInt32());
+            Assert.Equal(ws, store.GetProperty("workspace").GetString());
+            Assert.Equal("v1-value", server.Data.OpenWorkspace(ws).Secrets().Get("OLD"));
+        }
+        try { Directory.Delete(dataPath, recursive: true); }
+        catch (IOException) { }
+    }
+
+    [Fact]
     public async Task LinkedRunsFolder_ListsReadsAndApprovesNothingOfAnotherWorkspace()
     {
         await using var t = await Tenants.StartAsync();

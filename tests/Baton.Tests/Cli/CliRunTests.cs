@@ -164,6 +164,17 @@ public class CliRunTests
     }
 
     [Fact]
+    public async Task Init_ThroughTheCheckoutsLauncher_HintNamesACommandThatWorks()
+    {
+        using var ws = new TestWorkspace();
+        // As `./baton init team` from a clone: the launcher says where it is, and no `baton` is on PATH.
+        var launched = new Dictionary<string, string> { ["BATON_LAUNCHER"] = Path.Combine(ws.Root, "baton"), ["PATH"] = "/usr/bin:/bin" };
+        var init = await BatonCli.RunAsync(ws.Root, launched, "init", "team");
+        Assert.True(init.ExitCode == 0, init.ToString());
+        Assert.Contains("try:  cd team && ../baton run chains/hello.yaml", init.Stdout);
+    }
+
+    [Fact]
     public async Task EventsAndLogs_ShowWhatHappened()
     {
         using var ws = new TestWorkspace();

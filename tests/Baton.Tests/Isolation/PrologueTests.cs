@@ -61,6 +61,57 @@ public class PrologueTests
         Assert.Single(File.ReadAllLines("/proc/self/mounts"), line => line.Split(' ') is [_, "/proc", "proc", ..]);
     }
 
+    [Theory]
+    [MemberData(nameof(Ways))]
+    public async Task Agent_SeesItsWorkspacesTmp_AsTmpVarTmpAndDevShm_AndTheHostsTmpIsUnchanged(bool helper)
+    {
+        Machine.RequireCgroups();
+        if (helper) Assert.True(ConfineCommand.Helper is not null, "baton-confine was not built next to the tests (needs /usr/bin/cc at build time)");
+        var user = WorkspaceUser.Ensure("isotest-a");
+        using var dir = new TestWorkspace();
+        // Outside the host's /tmp, where a workspace's data normally lives (a folder under /tmp keeps the host's /tmp: see the next test).
+        var workspace = Path.Combine("/srv", $"baton-tmp-test-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(workspace);
+        try
+        {
+            var tmp = WorkspaceFolders.PrepareTmp(workspace, user);
+            var note = $"note-{Guid.NewGuid():N}";
+            var confinement = Confinement.Create(new AgentIsolation(user, new ResourceLimits(64L << 20, 40, 512)), $"isotest/tmp-{Guid.NewGuid():N}", helper ? ConfineCommand.Helper : null);
+            await using (confinement)
+            {
+                var spec = confinement.Wrap(new ProcessSpec("/bin/sh", ["-c", $"echo a > /tmp/{note}; echo b > /var/tmp/{note}-v; echo c > /dev/shm/{note}-s; ls /tmp"], dir.Root,
+                    new Dictionary<string, string> { ["PATH"] = "/usr/bin:/bin" }, Path.Combine(dir.Root, "out"), Path.Combine(dir.Root, "err")), tmp);
+                var exit = await ProcessLauncher.Start(spec).Exited;
+                Assert.True(exit.Succeeded, File.ReadAllText(Path.Combine(dir.Root, "err")));
+            }
+            Assert.Equal([note, $"{note}-s", $"{note}-v"], Directory.GetFiles(tmp).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+            Assert.False(File.Exists($"/tmp/{note}"));
+            Assert.False(File.Exists($"/var/tmp/{note}-v"));
+        }
+        finally { Directory.Delete(workspace, recursive: true); }
+    }
+
+    [Theory]
+    [MemberData(nameof(Ways))]
+    public async Task WorkspaceUnderTmp_KeepsTheHostsTmp_SoTheAgentStillReachesItsRun(bool helper)
+    {
+        Machine.RequireCgroups();
+        if (helper) Assert.True(ConfineCommand.Helper is not null, "baton-confine was not built next to the tests (needs /usr/bin/cc at build time)");
+        var user = WorkspaceUser.Ensure("isotest-a");
+        using var dir = new TestWorkspace(); // under /tmp
+        Assert.StartsWith("/tmp/", dir.Root + "/");
+        var tmp = WorkspaceFolders.PrepareTmp(dir.Root, user);
+        var confinement = Confinement.Create(new AgentIsolation(user, new ResourceLimits(64L << 20, 40, 512)), $"isotest/tmp-{Guid.NewGuid():N}", helper ? ConfineCommand.Helper : null);
+        await using (confinement)
+        {
+            var spec = confinement.Wrap(new ProcessSpec("/bin/sh", ["-c", "echo b > /var/tmp/here; pwd"], dir.Root,
+                new Dictionary<string, string> { ["PATH"] = "/usr/bin:/bin" }, Path.Combine(dir.Root, "out"), Path.Combine(dir.Root, "err")), tmp);
+            var exit = await ProcessLauncher.Start(spec).Exited;
+            Assert.True(exit.Succeeded, File.ReadAllText(Path.Combine(dir.Root, "err")));
+        }
+        Assert.True(File.Exists(Path.Combine(tmp, "here"))); // /var/tmp is still private
+    }
+
     [Fact]
     public async Task RlimitFallback_StopsAMemoryHog_AndCapsTheWorkspaceUsersProcesses()
     {
