@@ -70,7 +70,7 @@ public sealed class RunDetailTests(Chromium chromium)
             agents:
               talk:
                 run: |
-                  echo '{"percent": 50}' > "$BATON_INBOX/progress.json"
+                  echo '{"percent": 50}' > "$BATON_INBOX/.progress.tmp" && mv "$BATON_INBOX/.progress.tmp" "$BATON_INBOX/progress.json"
                   echo "tick 1 for $BATON_INPUT_WHO"
                   while [ ! -e "$BATON_INPUT_GATE" ]; do sleep 0.1; done
                   echo "tick 2"
