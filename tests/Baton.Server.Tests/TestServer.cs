@@ -11,7 +11,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Baton.Server.Tests;
 
 /// <summary>A real Kestrel server on a free loopback port over a fresh data folder, for one test.</summary>
-public sealed class TestServer : IAsyncDisposable
+public sealed partial class TestServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
@@ -120,8 +120,31 @@ public sealed class TestServer : IAsyncDisposable
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
+        RemoveUniqueWorkspaceUsers();
         if (!_ownsData) return;
         try { Directory.Delete(DataPath, recursive: true); }
         catch (IOException) { }
     }
+
+    /// <summary>
+    /// Deletes the Unix users of this server's workspaces whose names end in a random suffix (`adv-a-1f2e3d4c`):
+    /// made for one test, they would otherwise pile up run after run until useradd finds no free system id
+    /// (about 900 here). Users of fixed names (`default`, `bomb`) are shared by tests running at once and stay.
+    /// </summary>
+    private void RemoveUniqueWorkspaceUsers()
+    {
+        if (!Environment.IsPrivilegedProcess) return;
+        var workspaces = Path.Combine(DataPath, "workspaces");
+        if (!Directory.Exists(workspaces)) return;
+        foreach (var ws in Directory.EnumerateDirectories(workspaces).Select(Path.GetFileName))
+        {
+            if (!UniqueSuffix().IsMatch(ws!)) continue;
+            using var userdel = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("userdel", [Baton.Isolation.WorkspaceUser.NameFor(ws!)])
+                { RedirectStandardError = true, RedirectStandardOutput = true })!;
+            userdel.WaitForExit(); // a user still running something is left for the machine's owner: nothing to assert here
+        }
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("-[0-9a-f]{6,}$")]
+    private static partial System.Text.RegularExpressions.Regex UniqueSuffix();
 }

@@ -19,7 +19,7 @@ public class LlmConcurrencyTests
         const int runs = 1000;
         using var llm = new FakeLlmServer().Hold();
         await using var server = await TestServer.StartAsync();
-        var ws = $"llm{Guid.NewGuid().ToString("N")[..8]}";
+        var ws = $"llm-{Guid.NewGuid().ToString("N")[..8]}";
         using var client = server.Client(server.Token(ws, Role.Owner));
         File.WriteAllText(Path.Combine(server.Data.WorkspacePath(ws), "baton.yaml"),
             $"providers:\n  default:\n    type: openai\n    base_url: {llm.OpenAiUrl}\n    model: gpt-4o-mini\n");
