@@ -149,7 +149,9 @@ public sealed class W3Paused : Workload
     /// </summary>
     private static async Task<double> ServeRssMb(string dataPath, int waiting, Func<DataRoot, string> prepare)
     {
-        var token = prepare(new DataRoot(dataPath));
+        var data = new DataRoot(dataPath);
+        prepare(data);
+        var token = MetricsAccess.EnsureToken(data); // only /metrics is asked below: the operator's token
         var baton = BatonServe.Executable;
         var url = $"http://127.0.0.1:{FreePort()}";
         var info = new ProcessStartInfo(baton) { RedirectStandardOutput = true, RedirectStandardError = true };

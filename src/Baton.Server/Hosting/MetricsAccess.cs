@@ -34,7 +34,7 @@ public static class MetricsAccess
         if (CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(sent), Encoding.UTF8.GetBytes(EnsureToken(data))))
             return Results.Text(metrics.Render(host), "text/plain; version=0.0.4");
         return sent.Length > 0 && tokens.Find(sent) is not null
-            ? Problems.Forbidden($"/metrics counts every workspace's runs: it takes the operator's token from {TokenFile(data)}, not a workspace's")
-            : Problems.Result(StatusCodes.Status401Unauthorized, "Not authenticated", $"send 'Authorization: Bearer <the operator's token in {TokenFile(data)}>'");
+            ? Problems.Forbidden("/metrics counts every workspace's runs: it takes the operator's token (DATA/server/metrics.token on the server), not a workspace's")
+            : Problems.Result(StatusCodes.Status401Unauthorized, "Not authenticated", "send 'Authorization: Bearer <the operator's token in DATA/server/metrics.token>'");
     }
 }

@@ -15,7 +15,9 @@ public class MetricsAccessTests
 
         var tenant = await owner.GetAsync("/metrics");
         Assert.Equal(HttpStatusCode.Forbidden, tenant.StatusCode);
-        Assert.Contains("metrics.token", await tenant.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var refusal = await tenant.Content.ReadAsStringAsync();
+        Assert.Contains("metrics.token", refusal, StringComparison.Ordinal);
+        Assert.DoesNotContain(server.DataPath, refusal, StringComparison.Ordinal); // no server path reaches a tenant
         Assert.Equal(HttpStatusCode.Unauthorized, (await server.Client().GetAsync("/metrics")).StatusCode);
         Assert.NotEqual(HttpStatusCode.OK, (await owner.GetAsync("/api/metrics")).StatusCode);
 
