@@ -71,10 +71,7 @@ public static class WorkspaceFolders
         using (File.Open(context.OutputFile, FileMode.OpenOrCreate, FileAccess.Write)) { }
         user.Own(context.OutputFile);
 
-        var home = SafePaths.EnsureDirectory(context.Workspace.Root, "home");
-        user.Own(home);
-        Chmod(home, Rwx);
-        return home;
+        return HandOver(context.Workspace.Root, "home", user);
     }
 
     /// <summary>
@@ -82,12 +79,15 @@ public static class WorkspaceFolders
     /// it for a link), handed to its user 0700: its agents see it as /tmp, /var/tmp and /dev/shm instead of
     /// the host's, which every other workspace's agents share.
     /// </summary>
-    public static string PrepareTmp(string workspaceRoot, WorkspaceUser user)
+    public static string PrepareTmp(string workspaceRoot, WorkspaceUser user) => HandOver(workspaceRoot, "tmp", user);
+
+    /// <summary>A top-level folder of the workspace (made by root if missing, never through a link) given to its user, 0700.</summary>
+    private static string HandOver(string workspaceRoot, string name, WorkspaceUser user)
     {
-        var tmp = SafePaths.EnsureDirectory(workspaceRoot, "tmp");
-        user.Own(tmp);
-        Chmod(tmp, Rwx);
-        return tmp;
+        var folder = SafePaths.EnsureDirectory(workspaceRoot, name);
+        user.Own(folder);
+        Chmod(folder, Rwx);
+        return folder;
     }
 
     private static void Chmod(string path, UnixFileMode mode)
