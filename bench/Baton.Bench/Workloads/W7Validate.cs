@@ -20,7 +20,7 @@ public sealed class W7Validate : Workload
 
     public override async Task<Dictionary<string, double?>> RunAsync(ChildOptions options)
     {
-        var baton = Path.Combine(HarnessOptions.FindRepoRoot(), ".baton", "bin", "baton");
+        var baton = BatonServe.Executable; // the published CLI, or BATON_BENCH_BATON for before/after pairs (as W4)
         if (!File.Exists(baton)) throw new FileNotFoundException($"{baton} is missing: build it first with `./baton --help` (bench/run does)");
         using var ws = new BenchWorkspace(options.Root);
         var path = Path.Combine(ws.Root, "big.yaml");
