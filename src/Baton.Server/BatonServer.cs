@@ -38,10 +38,8 @@ public static class BatonServer
         builder.Services.AddSingleton(options.Settings);
         builder.Services.AddSingleton<RunHost>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RunHost>());
-        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = BadRequestHandler.Describe);
-        builder.Services.AddExceptionHandler<WorkspaceProblemHandler>();
-        builder.Services.AddExceptionHandler<DiskFullHandler>();
-        builder.Services.AddExceptionHandler<BadRequestHandler>();
+        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemExceptionHandler.Describe);
+        builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower);
 
         var app = builder.Build();
