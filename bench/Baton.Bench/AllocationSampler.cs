@@ -16,15 +16,25 @@ public sealed class AllocationSampler : EventListener
 
     protected override void OnEventSourceCreated(EventSource source)
     {
-        if (source.Name == "Microsoft-Windows-DotNETRuntime") EnableEvents(source, EventLevel.Verbose, (EventKeywords)0x1);
+        if (source.Name == "Microsoft-Windows-DotNETRuntime")
+            EnableEvents(source, EventLevel.Verbose, (EventKeywords)0x1);
     }
 
     protected override void OnEventWritten(EventWrittenEventArgs e)
     {
-        if (!_on || e.EventName is null || !e.EventName.StartsWith("GCAllocationTick", StringComparison.Ordinal) || e.Payload is null) return;
+        if (
+            !_on
+            || e.EventName is null
+            || !e.EventName.StartsWith("GCAllocationTick", StringComparison.Ordinal)
+            || e.Payload is null
+        )
+            return;
         var type = e.PayloadNames!.IndexOf("TypeName") is var i and >= 0 ? e.Payload[i] as string ?? "?" : "?";
-        var amount = e.PayloadNames.IndexOf("AllocationAmount64") is var j and >= 0 ? Convert.ToInt64(e.Payload[j]) : 100_000;
-        lock (_bytesByType) _bytesByType[type] = _bytesByType.GetValueOrDefault(type) + amount;
+        var amount = e.PayloadNames.IndexOf("AllocationAmount64") is var j and >= 0
+            ? Convert.ToInt64(e.Payload[j])
+            : 100_000;
+        lock (_bytesByType)
+            _bytesByType[type] = _bytesByType.GetValueOrDefault(type) + amount;
     }
 
     public override void Dispose()
@@ -35,7 +45,7 @@ public sealed class AllocationSampler : EventListener
             var total = _bytesByType.Values.Sum();
             Console.Error.WriteLine($"allocation samples: {total / 1048576.0:F1} MB");
             foreach (var (type, bytes) in _bytesByType.OrderByDescending(kv => kv.Value).Take(40))
-                Console.Error.WriteLine($"{100.0 * bytes / total,5:F1}%  {type}");
+                Console.Error.WriteLine($"{100.0 * bytes / total, 5:F1}%  {type}");
         }
         base.Dispose();
     }

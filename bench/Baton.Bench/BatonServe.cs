@@ -16,29 +16,43 @@ public sealed class BatonServe : IAsyncDisposable
 
     public string Errors
     {
-        get { lock (_errors) return _errors.ToString(); }
+        get
+        {
+            lock (_errors)
+                return _errors.ToString();
+        }
     }
 
     /// <summary>The published CLI: .baton/bin/baton, or BATON_BENCH_BATON (another build, for before/after pairs).</summary>
     public static string Executable =>
-        Environment.GetEnvironmentVariable("BATON_BENCH_BATON") is { Length: > 0 } other ? other : Path.Combine(HarnessOptions.FindRepoRoot(), ".baton", "bin", "baton");
+        Environment.GetEnvironmentVariable("BATON_BENCH_BATON") is { Length: > 0 } other
+            ? other
+            : Path.Combine(HarnessOptions.FindRepoRoot(), ".baton", "bin", "baton");
 
     public static async Task<BatonServe> StartAsync(string dataPath)
     {
         var baton = Executable;
         var url = $"http://127.0.0.1:{FakeOpenAi.FreePort()}";
         var info = new ProcessStartInfo(baton) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { "serve", "--data", dataPath, "--urls", url }) info.ArgumentList.Add(arg);
+        foreach (var arg in new[] { "serve", "--data", dataPath, "--urls", url })
+            info.ArgumentList.Add(arg);
         var serve = new BatonServe(Process.Start(info)!, url);
         serve._process.OutputDataReceived += (_, _) => { };
-        serve._process.ErrorDataReceived += (_, e) => { if (e.Data is { } line) lock (serve._errors) serve._errors.AppendLine(line); };
+        serve._process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is { } line)
+                lock (serve._errors)
+                    serve._errors.AppendLine(line);
+        };
         serve._process.BeginOutputReadLine();
         serve._process.BeginErrorReadLine();
         using var probe = new HttpClient { BaseAddress = new Uri(url) };
         for (var clock = Stopwatch.StartNew(); ; await Task.Delay(20))
         {
-            if (serve._process.HasExited) throw new InvalidOperationException($"baton serve exited {serve._process.ExitCode}: {serve.Errors}");
-            if (clock.Elapsed > TimeSpan.FromMinutes(1)) throw new TimeoutException("baton serve did not answer within a minute");
+            if (serve._process.HasExited)
+                throw new InvalidOperationException($"baton serve exited {serve._process.ExitCode}: {serve.Errors}");
+            if (clock.Elapsed > TimeSpan.FromMinutes(1))
+                throw new TimeoutException("baton serve did not answer within a minute");
             try
             {
                 using var response = await probe.GetAsync("/metrics");
@@ -49,7 +63,8 @@ public sealed class BatonServe : IAsyncDisposable
         return serve;
     }
 
-    public double PeakRssMb() => Measurements.ProcStatusKb(Pid.ToString(System.Globalization.CultureInfo.InvariantCulture), "VmHWM:") / 1024.0;
+    public double PeakRssMb() =>
+        Measurements.ProcStatusKb(Pid.ToString(System.Globalization.CultureInfo.InvariantCulture), "VmHWM:") / 1024.0;
 
     /// <summary>CPU time the server has used (user + system).</summary>
     public double CpuSeconds()

@@ -25,7 +25,9 @@ public sealed class BenchWorkspace : IDisposable
     }
 
     public static string ScratchRoot =>
-        Environment.GetEnvironmentVariable("BATON_BENCH_DIR") is { Length: > 0 } dir ? dir : Path.Combine(HarnessOptions.FindRepoRoot(), ".baton", "bench");
+        Environment.GetEnvironmentVariable("BATON_BENCH_DIR") is { Length: > 0 } dir
+            ? dir
+            : Path.Combine(HarnessOptions.FindRepoRoot(), ".baton", "bench");
 
     public string Root { get; }
     public Workspace Workspace { get; }
@@ -33,11 +35,21 @@ public sealed class BenchWorkspace : IDisposable
     /// <summary>Creates a run of the chain, writing the chain file first if it isn't there (only once: runs may be created concurrently).</summary>
     public async Task<RunFolder> CreateRunAsync(string chainYaml, string fileName = "bench.yaml")
     {
-        var chain = await _chains.GetOrAdd(fileName, _ => new Lazy<Task<Chain>>(() => LoadAsync(chainYaml, fileName))).Value;
-        return await RunCreator.CreateAsync(Workspace, chain, chainYaml, new Dictionary<string, string>(), GroupCommitter.Shared);
+        var chain = await _chains
+            .GetOrAdd(fileName, _ => new Lazy<Task<Chain>>(() => LoadAsync(chainYaml, fileName)))
+            .Value;
+        return await RunCreator.CreateAsync(
+            Workspace,
+            chain,
+            chainYaml,
+            new Dictionary<string, string>(),
+            GroupCommitter.Shared
+        );
     }
 
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<Task<Chain>>> _chains = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<Task<Chain>>> _chains = new(
+        StringComparer.Ordinal
+    );
 
     private async Task<Chain> LoadAsync(string chainYaml, string fileName)
     {
@@ -54,7 +66,10 @@ public sealed class BenchWorkspace : IDisposable
 
     public static void DeleteScratch(string root)
     {
-        try { Directory.Delete(root, recursive: true); }
+        try
+        {
+            Directory.Delete(root, recursive: true);
+        }
         catch (IOException) { }
         catch (UnauthorizedAccessException) { }
     }

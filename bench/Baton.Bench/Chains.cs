@@ -8,7 +8,8 @@ public static class BenchChains
     public static string Sequential(string name, int agents, Func<int, string> body)
     {
         var sb = new StringBuilder($"name: {name}\nagents:\n");
-        for (var i = 0; i < agents; i++) sb.Append($"  a{i:D4}:\n    {body(i)}\n");
+        for (var i = 0; i < agents; i++)
+            sb.Append($"  a{i:D4}:\n    {body(i)}\n");
         return sb.ToString();
     }
 

@@ -17,13 +17,15 @@ namespace Baton.Bench;
 public sealed class FakeOpenAi : IAsyncDisposable
 {
     private static readonly byte[] Stream = Encoding.UTF8.GetBytes(
-        "data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1700000000,\"model\":\"fake\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"ok\"},\"finish_reason\":null}]}\n\n" +
-        "data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1700000000,\"model\":\"fake\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n" +
-        "data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1700000000,\"model\":\"fake\",\"choices\":[],\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":1,\"total_tokens\":13}}\n\n" +
-        "data: [DONE]\n\n");
+        "data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1700000000,\"model\":\"fake\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"ok\"},\"finish_reason\":null}]}\n\n"
+            + "data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1700000000,\"model\":\"fake\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n"
+            + "data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1700000000,\"model\":\"fake\",\"choices\":[],\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":1,\"total_tokens\":13}}\n\n"
+            + "data: [DONE]\n\n"
+    );
 
     private static readonly byte[] Json = Encoding.UTF8.GetBytes(
-        "{\"id\":\"c\",\"object\":\"chat.completion\",\"created\":1700000000,\"model\":\"fake\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"ok\"},\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":1,\"total_tokens\":13}}");
+        "{\"id\":\"c\",\"object\":\"chat.completion\",\"created\":1700000000,\"model\":\"fake\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"ok\"},\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":1,\"total_tokens\":13}}"
+    );
 
     private readonly WebApplication _app;
     private long _calls;
@@ -48,9 +50,12 @@ public sealed class FakeOpenAi : IAsyncDisposable
         {
             using var body = new MemoryStream();
             await http.Request.Body.CopyToAsync(body);
-            if (latency > TimeSpan.Zero) await Task.Delay(latency);
+            if (latency > TimeSpan.Zero)
+                await Task.Delay(latency);
             Interlocked.Increment(ref self!._calls);
-            var streaming = Encoding.UTF8.GetString(body.GetBuffer(), 0, (int)body.Length).Contains("\"stream\":true", StringComparison.Ordinal);
+            var streaming = Encoding
+                .UTF8.GetString(body.GetBuffer(), 0, (int)body.Length)
+                .Contains("\"stream\":true", StringComparison.Ordinal);
             http.Response.ContentType = streaming ? "text/event-stream" : "application/json";
             await http.Response.Body.WriteAsync(streaming ? Stream : Json);
         });
@@ -67,9 +72,13 @@ public sealed class FakeOpenAi : IAsyncDisposable
         for (var i = 0; i < calls + 200; i++)
         {
             var clock = System.Diagnostics.Stopwatch.StartNew();
-            using var response = await client.PostAsync(BaseUrl + "/chat/completions", new StringContent(request, Encoding.UTF8, "application/json"));
+            using var response = await client.PostAsync(
+                BaseUrl + "/chat/completions",
+                new StringContent(request, Encoding.UTF8, "application/json")
+            );
             await response.Content.ReadAsByteArrayAsync();
-            if (i >= 200) times.Add(clock.Elapsed.TotalMicroseconds); // the first 200 warm up both ends
+            if (i >= 200)
+                times.Add(clock.Elapsed.TotalMicroseconds); // the first 200 warm up both ends
         }
         return Measurements.Median(times);
     }

@@ -14,7 +14,8 @@ public sealed class FakePromptAgent(Func<string, TimeSpan> latency) : IAgentRunn
     public async Task<AgentResult> RunAsync(AgentContext context, CancellationToken cancellationToken)
     {
         var delay = latency(context.Agent.Name);
-        if (delay > TimeSpan.Zero) await Task.Delay(delay, cancellationToken);
+        if (delay > TimeSpan.Zero)
+            await Task.Delay(delay, cancellationToken);
         context.WriteOutput(Reply); // as PromptAgent does
         return AgentResult.Success(exitCode: null);
     }

@@ -23,7 +23,10 @@ public static class Harness
         }
         finally
         {
-            if (options.Keep) Console.Error.WriteLine($"kept {scratch} (--keep): deleting it slows file creation here for minutes, so do it when done measuring");
+            if (options.Keep)
+                Console.Error.WriteLine(
+                    $"kept {scratch} (--keep): deleting it slows file creation here for minutes, so do it when done measuring"
+                );
             else
             {
                 BenchWorkspace.DeleteScratch(scratch);
@@ -46,13 +49,28 @@ public static class Harness
     /// </summary>
     private static void WarnAboutRecentCleanUp(string cleanUpStamp)
     {
-        if (!File.Exists(cleanUpStamp) || !DateTime.TryParse(File.ReadAllText(cleanUpStamp), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var at)) return;
+        if (
+            !File.Exists(cleanUpStamp)
+            || !DateTime.TryParse(
+                File.ReadAllText(cleanUpStamp),
+                CultureInfo.InvariantCulture,
+                DateTimeStyles.RoundtripKind,
+                out var at
+            )
+        )
+            return;
         var ago = DateTime.UtcNow - at;
         if (ago < TimeSpan.FromMinutes(5))
-            Console.Error.WriteLine($"note: the last bench deleted its files {ago.TotalSeconds:0} s ago; until 5 minutes have passed, file creation on this disk may still be slower (docs/performance.md, finding 2)");
+            Console.Error.WriteLine(
+                $"note: the last bench deleted its files {ago.TotalSeconds:0} s ago; until 5 minutes have passed, file creation on this disk may still be slower (docs/performance.md, finding 2)"
+            );
     }
 
-    private static async Task RunAllAsync(HarnessOptions options, List<Workload> workloads, Dictionary<string, List<double>> samples)
+    private static async Task RunAllAsync(
+        HarnessOptions options,
+        List<Workload> workloads,
+        Dictionary<string, List<double>> samples
+    )
     {
         foreach (var workload in workloads)
         {
@@ -65,10 +83,13 @@ public static class Harness
                 foreach (var (metric, value) in measured)
                 {
                     var key = $"{workload.Name}.{metric}";
-                    if (!samples.TryGetValue(key, out var list)) samples[key] = list = [];
-                    if (value is { } v) list.Add(v);
+                    if (!samples.TryGetValue(key, out var list))
+                        samples[key] = list = [];
+                    if (value is { } v)
+                        list.Add(v);
                 }
-                if (measured.Values.All(v => v is null)) break; // not measurable: once is enough
+                if (measured.Values.All(v => v is null))
+                    break; // not measurable: once is enough
             }
         }
     }
@@ -78,16 +99,22 @@ public static class Harness
         var self = Environment.ProcessPath!;
         var info = new ProcessStartInfo(self) { RedirectStandardOutput = true, RedirectStandardError = false };
         // Started as `dotnet Baton.Bench.dll`? Then the child needs the dll too.
-        if (Path.GetFileNameWithoutExtension(self) == "dotnet") info.ArgumentList.Add(typeof(Harness).Assembly.Location);
+        if (Path.GetFileNameWithoutExtension(self) == "dotnet")
+            info.ArgumentList.Add(typeof(Harness).Assembly.Location);
         info.ArgumentList.Add("child");
         info.ArgumentList.Add(workload);
-        if (quick) info.ArgumentList.Add("--quick");
+        if (quick)
+            info.ArgumentList.Add("--quick");
         using var child = Process.Start(info)!;
         var stdout = await child.StandardOutput.ReadToEndAsync();
         await child.WaitForExitAsync();
-        var last = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault();
+        var last = stdout
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .LastOrDefault();
         if (child.ExitCode != 0 || last is null || !last.StartsWith('{'))
-            throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"{workload} child exited {child.ExitCode}: {stdout}"));
+            throw new InvalidOperationException(
+                string.Create(CultureInfo.InvariantCulture, $"{workload} child exited {child.ExitCode}: {stdout}")
+            );
         return Measurements.FromJson(last);
     }
 }

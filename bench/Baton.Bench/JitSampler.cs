@@ -13,14 +13,23 @@ public sealed class JitSampler : EventListener
 
     protected override void OnEventSourceCreated(EventSource source)
     {
-        if (source.Name == "Microsoft-Windows-DotNETRuntime") EnableEvents(source, EventLevel.Verbose, (EventKeywords)0x10);
+        if (source.Name == "Microsoft-Windows-DotNETRuntime")
+            EnableEvents(source, EventLevel.Verbose, (EventKeywords)0x10);
     }
 
     protected override void OnEventWritten(EventWrittenEventArgs e)
     {
-        if (!_on || e.EventName is null || !e.EventName.StartsWith("MethodLoadVerbose", StringComparison.Ordinal) || e.Payload is null) return;
-        string Get(string name) => e.PayloadNames!.IndexOf(name) is var i and >= 0 ? e.Payload![i]?.ToString() ?? "" : "";
-        lock (_methods) _methods.Add($"{Get("OptimizationTier")}\t{Get("MethodNamespace")}::{Get("MethodName")}");
+        if (
+            !_on
+            || e.EventName is null
+            || !e.EventName.StartsWith("MethodLoadVerbose", StringComparison.Ordinal)
+            || e.Payload is null
+        )
+            return;
+        string Get(string name) =>
+            e.PayloadNames!.IndexOf(name) is var i and >= 0 ? e.Payload![i]?.ToString() ?? "" : "";
+        lock (_methods)
+            _methods.Add($"{Get("OptimizationTier")}\t{Get("MethodNamespace")}::{Get("MethodName")}");
     }
 
     public override void Dispose()
@@ -31,9 +40,15 @@ public sealed class JitSampler : EventListener
             Console.Error.WriteLine($"methods compiled: {_methods.Count}");
             foreach (var group in _methods.GroupBy(m => m.Split('\t')[0]).OrderByDescending(g => g.Count()))
                 Console.Error.WriteLine($"  tier {group.Key}: {group.Count()}");
-            foreach (var group in _methods.GroupBy(m => string.Join('.', m.Split('\t')[1].Split("::")[0].Split('.').Take(3))).OrderByDescending(g => g.Count()).Take(25))
-                Console.Error.WriteLine($"  {group.Count(),5}  {group.Key}");
-            foreach (var m in _methods.Take(40)) Console.Error.WriteLine($"    {m}");
+            foreach (
+                var group in _methods
+                    .GroupBy(m => string.Join('.', m.Split('\t')[1].Split("::")[0].Split('.').Take(3)))
+                    .OrderByDescending(g => g.Count())
+                    .Take(25)
+            )
+                Console.Error.WriteLine($"  {group.Count(), 5}  {group.Key}");
+            foreach (var m in _methods.Take(40))
+                Console.Error.WriteLine($"    {m}");
         }
         base.Dispose();
     }

@@ -12,8 +12,11 @@ public static class Measurements
         var sb = new StringBuilder("{");
         foreach (var (k, v) in values)
         {
-            if (sb.Length > 1) sb.Append(',');
-            sb.Append(JsonSerializer.Serialize(k)).Append(':').Append(v is { } d ? d.ToString("R", CultureInfo.InvariantCulture) : "null");
+            if (sb.Length > 1)
+                sb.Append(',');
+            sb.Append(JsonSerializer.Serialize(k))
+                .Append(':')
+                .Append(v is { } d ? d.ToString("R", CultureInfo.InvariantCulture) : "null");
         }
         return sb.Append('}').ToString();
     }
@@ -31,7 +34,8 @@ public static class Measurements
     public static double PeakRssMb() => ProcStatusKb("self", "VmHWM:") / 1024.0;
 
     /// <summary>Resident set of a process (another one's too: the bench's `baton serve`), in MB; 0 when /proc has none.</summary>
-    public static double CurrentRssMb(int pid) => ProcStatusKb(pid.ToString(CultureInfo.InvariantCulture), "VmRSS:") / 1024.0;
+    public static double CurrentRssMb(int pid) =>
+        ProcStatusKb(pid.ToString(CultureInfo.InvariantCulture), "VmRSS:") / 1024.0;
 
     internal static long ProcStatusKb(string pid, string key)
     {
@@ -48,7 +52,8 @@ public static class Measurements
     public static IDisposable Profiled()
     {
         var control = Environment.GetEnvironmentVariable("BATON_BENCH_PERF_CTL");
-        if (string.IsNullOrEmpty(control)) return NotProfiled.Instance;
+        if (string.IsNullOrEmpty(control))
+            return NotProfiled.Instance;
         File.WriteAllText(control, "enable\n");
         return new PerfWindow(control);
     }
@@ -56,6 +61,7 @@ public static class Measurements
     private sealed class NotProfiled : IDisposable
     {
         public static readonly NotProfiled Instance = new();
+
         public void Dispose() { }
     }
 

@@ -5,7 +5,12 @@ using Baton.Bench;
 if (args is ["child", var name, ..])
 {
     var workload = Workloads.Find(name) ?? throw new ArgumentException($"unknown workload '{name}'");
-    var measured = await workload.RunAsync(new ChildOptions(Quick: args.Contains("--quick"), Root: args.Length > 2 && !args[2].StartsWith("--", StringComparison.Ordinal) ? args[2] : null));
+    var measured = await workload.RunAsync(
+        new ChildOptions(
+            Quick: args.Contains("--quick"),
+            Root: args.Length > 2 && !args[2].StartsWith("--", StringComparison.Ordinal) ? args[2] : null
+        )
+    );
     Console.WriteLine(Measurements.ToJson(measured));
     return 0;
 }

@@ -7,19 +7,27 @@ namespace Baton.Cli;
 /// <summary>Which workspace a command works in: --workspace, else the nearest folder with a baton.yaml, else the current folder.</summary>
 public static class CliWorkspace
 {
-    public static Option<string?> Option { get; } = new("--workspace", "-w")
-    {
-        Description = "Workspace folder (default: the nearest folder with a baton.yaml, else the current folder)",
-        Recursive = true,
-    };
+    public static Option<string?> Option { get; } =
+        new("--workspace", "-w")
+        {
+            Description = "Workspace folder (default: the nearest folder with a baton.yaml, else the current folder)",
+            Recursive = true,
+        };
 
     public static Workspace Open(ParseResult parse, string? startAt = null)
     {
         var root = parse.GetValue(Option) is { } given
             ? Path.GetFullPath(given)
             : Workspace.Locate(startAt ?? Environment.CurrentDirectory, Environment.CurrentDirectory);
-        if (!Directory.Exists(root)) throw new UsageException($"workspace folder '{root}' does not exist");
-        try { return Workspace.Open(root); }
-        catch (ChainValidationException e) { throw new UsageException(e.Message); }
+        if (!Directory.Exists(root))
+            throw new UsageException($"workspace folder '{root}' does not exist");
+        try
+        {
+            return Workspace.Open(root);
+        }
+        catch (ChainValidationException e)
+        {
+            throw new UsageException(e.Message);
+        }
     }
 }

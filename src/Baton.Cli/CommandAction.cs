@@ -14,17 +14,28 @@ public static class CommandAction
         }
         catch (ChainValidationException e)
         {
-            foreach (var error in e.Errors) Console.Error.WriteLine(error);
+            foreach (var error in e.Errors)
+                Console.Error.WriteLine(error);
             return ExitCodes.InvalidInput;
         }
-        catch (Exception e) when (e is UsageException or Server.DataFolderUnreachableException or RunNotFoundException or InputException or UnsafePathException or DecisionRefusedException)
+        catch (Exception e)
+            when (e
+                    is UsageException
+                        or Server.DataFolderUnreachableException
+                        or RunNotFoundException
+                        or InputException
+                        or UnsafePathException
+                        or DecisionRefusedException
+            )
         {
             Console.Error.WriteLine($"error: {e.Message}");
             return ExitCodes.InvalidInput;
         }
         catch (IOException e) when (DiskSpace.IsFull(e))
         {
-            Console.Error.WriteLine($"error: the disk is full ({e.Message}); nothing was written: free space and try again");
+            Console.Error.WriteLine(
+                $"error: the disk is full ({e.Message}); nothing was written: free space and try again"
+            );
             return ExitCodes.Failed;
         }
         catch (RunLockedException e)

@@ -17,7 +17,11 @@ internal static class DecisionPrompt
             var options = DecisionInbox.OfferedOptions(waiting);
             Console.WriteLine();
             Console.WriteLine($"┌─ decision: {agent.Name} (round {agent.Attempt})");
-            foreach (var line in File.ReadAllText(Path.Combine(run.Path, waiting.GetString("shown") ?? "")).TrimEnd().Split('\n'))
+            foreach (
+                var line in File.ReadAllText(Path.Combine(run.Path, waiting.GetString("shown") ?? ""))
+                    .TrimEnd()
+                    .Split('\n')
+            )
                 Console.WriteLine($"│ {line}");
             Console.WriteLine("└─");
             var keys = string.Join(" / ", options.Select(x => $"[{x[0]}]{x[1..]}"));
@@ -25,22 +29,31 @@ internal static class DecisionPrompt
             {
                 Console.Write($"{keys} (or Enter to leave it waiting): ");
                 var answer = (Console.ReadLine() ?? "").Trim().ToLowerInvariant();
-                if (answer.Length == 0) return false;
+                if (answer.Length == 0)
+                    return false;
                 var decision = options.FirstOrDefault(x => x.StartsWith(answer[0]));
-                if (decision is null) continue;
+                if (decision is null)
+                    continue;
                 var comment = "";
                 if (decision == "changes")
                 {
                     Console.Write("what should change? ");
                     comment = Console.ReadLine() ?? "";
-                    if (comment.Trim().Length == 0) continue;
+                    if (comment.Trim().Length == 0)
+                        continue;
                 }
                 else
                 {
                     Console.Write("comment (optional): ");
                     comment = Console.ReadLine() ?? "";
                 }
-                await DecisionInbox.SubmitAsync(run, agent.Name, decision, DecisionInbox.MaskComment(workspace, comment), Environment.UserName);
+                await DecisionInbox.SubmitAsync(
+                    run,
+                    agent.Name,
+                    decision,
+                    DecisionInbox.MaskComment(workspace, comment),
+                    Environment.UserName
+                );
                 break;
             }
         }

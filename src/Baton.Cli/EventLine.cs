@@ -12,10 +12,14 @@ public static class EventLine
         var time = e.Time.ToLocalTime().ToString("HH:mm:ss", CultureInfo.InvariantCulture);
         var detail = e.AgentEventSuffix switch
         {
-            EventTypes.Started => e.Attempt > 1 ? $"attempt {e.Attempt}{(e.GetBool("resumed") ? " (resumed)" : "")}" : "",
-            EventTypes.Failed => $"{e.GetString("reason")}: {e.GetString("message")}{(e.GetBool("retry") ? $" — retrying in {e.GetInt64("retry_in_ms")} ms" : "")}",
+            EventTypes.Started => e.Attempt > 1
+                ? $"attempt {e.Attempt}{(e.GetBool("resumed") ? " (resumed)" : "")}"
+                : "",
+            EventTypes.Failed =>
+                $"{e.GetString("reason")}: {e.GetString("message")}{(e.GetBool("retry") ? $" — retrying in {e.GetInt64("retry_in_ms")} ms" : "")}",
             EventTypes.Skipped => e.GetString("reason"),
-            EventTypes.Decided => $"{e.GetString("decision")} by {e.GetString("by")}{(e.GetString("comment") is { Length: > 0 } c ? $": {c}" : "")}",
+            EventTypes.Decided =>
+                $"{e.GetString("decision")} by {e.GetString("by")}{(e.GetString("comment") is { Length: > 0 } c ? $": {c}" : "")}",
             EventTypes.Waiting => $"round {e.Attempt}: {e.GetString("shown")}",
             _ => e.Type switch
             {

@@ -12,14 +12,15 @@ public static class ExitCodes
     public const int WaitingForDecision = 4;
     public const int Cancelled = 130;
 
-    public static int ForStatus(string status) => status switch
-    {
-        RunStatus.Succeeded => Succeeded,
-        RunStatus.Rejected => Rejected,
-        RunStatus.Waiting => WaitingForDecision,
-        RunStatus.Cancelled => Cancelled,
-        _ => Failed,
-    };
+    public static int ForStatus(string status) =>
+        status switch
+        {
+            RunStatus.Succeeded => Succeeded,
+            RunStatus.Rejected => Rejected,
+            RunStatus.Waiting => WaitingForDecision,
+            RunStatus.Cancelled => Cancelled,
+            _ => Failed,
+        };
 }
 
 /// <summary>Bad input from the user: printed as is, exit 2.</summary>

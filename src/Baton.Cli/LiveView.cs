@@ -29,7 +29,10 @@ internal sealed class LiveView(Chain chain) : IProgressView
         lock (_gate)
         {
             _state.Apply(e);
-            if (e.AgentEventSuffix == EventTypes.Failed) _notes.Add($"[red]{Markup.Escape(e.Agent!)}[/]: {Markup.Escape(e.GetString("message") ?? e.GetString("reason") ?? "")}");
+            if (e.AgentEventSuffix == EventTypes.Failed)
+                _notes.Add(
+                    $"[red]{Markup.Escape(e.Agent!)}[/]: {Markup.Escape(e.GetString("message") ?? e.GetString("reason") ?? "")}"
+                );
         }
     }
 
@@ -37,23 +40,28 @@ internal sealed class LiveView(Chain chain) : IProgressView
     public void OnWarning(string message)
     {
         var note = $"[yellow]warning[/]: {Markup.Escape(message)}";
-        lock (_gate) if (!_notes.Contains(note)) _notes.Add(note);
+        lock (_gate)
+            if (!_notes.Contains(note))
+                _notes.Add(note);
     }
 
     public async Task<RunOutcome> Show(Func<Task<RunOutcome>> run)
     {
         RunOutcome? outcome = null;
-        await AnsiConsole.Live(Render()).AutoClear(false).StartAsync(async context =>
-        {
-            var task = run();
-            while (!task.IsCompleted)
+        await AnsiConsole
+            .Live(Render())
+            .AutoClear(false)
+            .StartAsync(async context =>
             {
-                await Task.WhenAny(task, Task.Delay(100));
+                var task = run();
+                while (!task.IsCompleted)
+                {
+                    await Task.WhenAny(task, Task.Delay(100));
+                    context.UpdateTarget(Render());
+                }
+                outcome = await task;
                 context.UpdateTarget(Render());
-            }
-            outcome = await task;
-            context.UpdateTarget(Render());
-        });
+            });
         return outcome!;
     }
 
@@ -66,30 +74,48 @@ internal sealed class LiveView(Chain chain) : IProgressView
         lock (_gate)
         {
             var now = DateTimeOffset.UtcNow;
-            var streaming = chain.Agents.ToDictionary(a => a.Name, a =>
-                _state.Agent(a.Name).Status == AgentStatus.Running && _streamed.TryGetValue(a.Name, out var tail) ? $"[grey]…{Markup.Escape(tail)}[/]" : "");
+            var streaming = chain.Agents.ToDictionary(
+                a => a.Name,
+                a =>
+                    _state.Agent(a.Name).Status == AgentStatus.Running && _streamed.TryGetValue(a.Name, out var tail)
+                        ? $"[grey]…{Markup.Escape(tail)}[/]"
+                        : ""
+            );
             var anyStreaming = streaming.Values.Any(s => s.Length > 0);
             var table = new Table().Border(TableBorder.Rounded).AddColumns("agent", "status", "time", "cost");
-            if (anyStreaming) table.AddColumn("");
+            if (anyStreaming)
+                table.AddColumn("");
             foreach (var spec in chain.Agents)
             {
                 var agent = _state.Agent(spec.Name);
                 var time = agent.StartedAt is { } s ? Terminal.Elapsed((agent.FinishedAt ?? now) - s) : "";
-                var attempt = agent.Attempt > 1 ? spec.Decision is null ? $" (attempt {agent.Attempt})" : $" (round {agent.Attempt})" : "";
-                string[] cells = [Markup.Escape(spec.Name), Colour(agent.Status) + Markup.Escape(attempt), time, agent.CostUsd > 0 ? $"${agent.CostUsd:0.0000}" : ""];
+                var attempt =
+                    agent.Attempt > 1
+                        ? spec.Decision is null
+                            ? $" (attempt {agent.Attempt})"
+                            : $" (round {agent.Attempt})"
+                        : "";
+                string[] cells =
+                [
+                    Markup.Escape(spec.Name),
+                    Colour(agent.Status) + Markup.Escape(attempt),
+                    time,
+                    agent.CostUsd > 0 ? $"${agent.CostUsd:0.0000}" : "",
+                ];
                 table.AddRow(anyStreaming ? [.. cells, streaming[spec.Name]] : cells);
             }
             return new Rows([.. _notes.TakeLast(5).Select(note => new Markup(note)), table]);
         }
     }
 
-    private static string Colour(string status) => status switch
-    {
-        AgentStatus.Running => "[blue]running[/]",
-        AgentStatus.Waiting => "[yellow]waiting[/]",
-        AgentStatus.Done => "[green]done[/]",
-        AgentStatus.Failed => "[red]failed[/]",
-        AgentStatus.Rejected => "[red]rejected[/]",
-        _ => $"[grey]{status}[/]",
-    };
+    private static string Colour(string status) =>
+        status switch
+        {
+            AgentStatus.Running => "[blue]running[/]",
+            AgentStatus.Waiting => "[yellow]waiting[/]",
+            AgentStatus.Done => "[green]done[/]",
+            AgentStatus.Failed => "[red]failed[/]",
+            AgentStatus.Rejected => "[red]rejected[/]",
+            _ => $"[grey]{status}[/]",
+        };
 }

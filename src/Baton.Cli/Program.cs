@@ -30,9 +30,17 @@ var root = new RootCommand("Baton: define multi-agent chains in YAML, run them, 
 var parse = root.Parse(args);
 if (parse.Errors.Count > 0 && parse.Action is not System.CommandLine.Help.HelpAction)
 {
-    foreach (var error in parse.Errors) Console.Error.WriteLine($"error: {error.Message}");
-    Console.Error.WriteLine($"Try 'baton {string.Join(' ', parse.CommandResult.Command.Name == root.Name ? "" : parse.CommandResult.Command.Name)} --help'.".Replace("  ", " ", StringComparison.Ordinal));
+    foreach (var error in parse.Errors)
+        Console.Error.WriteLine($"error: {error.Message}");
+    Console.Error.WriteLine(
+        $"Try 'baton {string.Join(' ', parse.CommandResult.Command.Name == root.Name ? "" : parse.CommandResult.Command.Name)} --help'.".Replace(
+            "  ",
+            " ",
+            StringComparison.Ordinal
+        )
+    );
     return ExitCodes.InvalidInput;
 }
+
 // Ctrl-C and SIGTERM are handled by the commands that run things (cancel the run, exit 130).
 return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });

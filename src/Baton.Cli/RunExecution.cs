@@ -12,7 +12,10 @@ public static class RunExecution
         using var cancel = Terminal.CancelOnSignals(out var signals);
         using var _ = signals;
         var chain = RunEngine.LoadChain(run);
-        IProgressView view = json ? new SilentView() : Terminal.StdoutIsTerminal ? new LiveView(chain) : new PlainView();
+        IProgressView view =
+            json ? new SilentView()
+            : Terminal.StdoutIsTerminal ? new LiveView(chain)
+            : new PlainView();
         var options = new EngineOptions
         {
             OnEvent = (_, e) => view.OnEvent(e),
@@ -20,24 +23,32 @@ public static class RunExecution
             OnProgress = (_, agent, text) => view.OnProgress(agent, text),
             RetryBaseDelay = RetryBaseDelayFromEnvironment() ?? new EngineOptions().RetryBaseDelay,
         };
-        if (!json) Console.WriteLine($"run {run.Id}  ({Terminal.Relative(run.Path)})");
+        if (!json)
+            Console.WriteLine($"run {run.Id}  ({Terminal.Relative(run.Path)})");
         var engine = new RunEngine(workspace, options);
         var outcome = await view.Show(() => engine.RunAsync(run, cancel.Token));
         // At a decision: ask here when a person is at the terminal, then carry on with the answer.
-        while (outcome.Status == RunStatus.Waiting && !json && Terminal.StdinIsTerminal && !cancel.IsCancellationRequested)
+        while (
+            outcome.Status == RunStatus.Waiting && !json && Terminal.StdinIsTerminal && !cancel.IsCancellationRequested
+        )
         {
-            if (!await DecisionPrompt.AskAsync(workspace, run)) break;
+            if (!await DecisionPrompt.AskAsync(workspace, run))
+                break;
             outcome = await view.Show(() => engine.RunAsync(run, cancel.Token));
         }
         var summary = RunSummary.Load(run);
-        if (json) Console.WriteLine(summary.ToJson());
-        else PrintEnd(run, summary, outcome);
+        if (json)
+            Console.WriteLine(summary.ToJson());
+        else
+            PrintEnd(run, summary, outcome);
         return ExitCodes.ForStatus(outcome.Status);
     }
 
     /// <summary>BATON_RETRY_BASE_DELAY_MS: an operator's knob (and the tests') for the first retry's delay.</summary>
     private static TimeSpan? RetryBaseDelayFromEnvironment() =>
-        int.TryParse(Environment.GetEnvironmentVariable("BATON_RETRY_BASE_DELAY_MS"), out var ms) && ms >= 0 ? TimeSpan.FromMilliseconds(ms) : null;
+        int.TryParse(Environment.GetEnvironmentVariable("BATON_RETRY_BASE_DELAY_MS"), out var ms) && ms >= 0
+            ? TimeSpan.FromMilliseconds(ms)
+            : null;
 
     private static void PrintEnd(RunFolder run, RunSummary summary, RunOutcome outcome)
     {
@@ -53,7 +64,9 @@ public static class RunExecution
         }
         var took = summary.Started is { } s && summary.Finished is { } f ? $" in {Terminal.Elapsed(f - s)}" : "";
         var cost = summary.CostUsd > 0 ? $", cost ${summary.CostUsd:0.0000}" : "";
-        Console.WriteLine($"{outcome.Status}{took}{cost}{(outcome.Reason is { } r && outcome.Status != RunStatus.Succeeded ? $": {r}" : "")}");
+        Console.WriteLine(
+            $"{outcome.Status}{took}{cost}{(outcome.Reason is { } r && outcome.Status != RunStatus.Succeeded ? $": {r}" : "")}"
+        );
         foreach (var (name, agent) in summary.Agents.Where(a => a.Value.Status == AgentStatus.Failed))
             Console.WriteLine($"  {name}: {agent.Reason}  (see: baton logs {run.Id} {name})");
         Console.WriteLine($"folder: {Terminal.Relative(run.Path)}");
@@ -71,7 +84,9 @@ public interface IProgressView
 internal sealed class SilentView : IProgressView
 {
     public void OnEvent(RunEvent e) { }
+
     public void OnWarning(string message) => Console.Error.WriteLine($"warning: {message}");
+
     public Task<RunOutcome> Show(Func<Task<RunOutcome>> run) => run();
 }
 
@@ -81,9 +96,11 @@ internal sealed class PlainView : IProgressView
     public void OnEvent(RunEvent e)
     {
         var line = EventLine.Format(e);
-        if (line is not null) Console.WriteLine(line);
+        if (line is not null)
+            Console.WriteLine(line);
     }
 
     public void OnWarning(string message) => Console.Error.WriteLine($"warning: {message}");
+
     public Task<RunOutcome> Show(Func<Task<RunOutcome>> run) => run();
 }

@@ -4,7 +4,8 @@ namespace Baton.Cli;
 
 public static class Terminal
 {
-    public static bool StdoutIsTerminal => !Console.IsOutputRedirected && Environment.GetEnvironmentVariable("TERM") is not (null or "dumb");
+    public static bool StdoutIsTerminal =>
+        !Console.IsOutputRedirected && Environment.GetEnvironmentVariable("TERM") is not (null or "dumb");
     public static bool StdinIsTerminal => !Console.IsInputRedirected;
 
     /// <summary>
@@ -16,7 +17,8 @@ public static class Terminal
         var cts = new CancellationTokenSource();
         void Handle(PosixSignalContext context)
         {
-            if (cts.IsCancellationRequested) return; // second signal: default behaviour
+            if (cts.IsCancellationRequested)
+                return; // second signal: default behaviour
             context.Cancel = true;
             Console.Error.WriteLine("\ncancelling (Ctrl-C again to force)…");
             cts.Cancel();
@@ -29,11 +31,17 @@ public static class Terminal
 
     private sealed class Both(IDisposable a, IDisposable b) : IDisposable
     {
-        public void Dispose() { a.Dispose(); b.Dispose(); }
+        public void Dispose()
+        {
+            a.Dispose();
+            b.Dispose();
+        }
     }
 
     public static string Elapsed(TimeSpan t) =>
-        t.TotalHours >= 1 ? $"{(int)t.TotalHours}h{t.Minutes:D2}m" : t.TotalMinutes >= 1 ? $"{(int)t.TotalMinutes}m{t.Seconds:D2}s" : $"{t.TotalSeconds:0.0}s";
+        t.TotalHours >= 1 ? $"{(int)t.TotalHours}h{t.Minutes:D2}m"
+        : t.TotalMinutes >= 1 ? $"{(int)t.TotalMinutes}m{t.Seconds:D2}s"
+        : $"{t.TotalSeconds:0.0}s";
 
     public static string Relative(string path)
     {
@@ -47,11 +55,14 @@ public static class Terminal
     /// </summary>
     public static string SelfCommand(string folder)
     {
-        if (Environment.GetEnvironmentVariable("BATON_LAUNCHER") is not { Length: > 0 } launcher || OnPath("baton")) return "baton";
+        if (Environment.GetEnvironmentVariable("BATON_LAUNCHER") is not { Length: > 0 } launcher || OnPath("baton"))
+            return "baton";
         var relative = Path.GetRelativePath(folder, launcher);
         return relative.Split('/').Count(p => p == "..") <= 2 ? relative : launcher;
     }
 
     private static bool OnPath(string command) =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries).Any(dir => File.Exists(Path.Combine(dir, command)));
+        (Environment.GetEnvironmentVariable("PATH") ?? "")
+            .Split(':', StringSplitOptions.RemoveEmptyEntries)
+            .Any(dir => File.Exists(Path.Combine(dir, command)));
 }

@@ -1,7 +1,7 @@
 using Baton.Server.Api;
-using Baton.Workspaces;
 using Baton.Server.Auth;
 using Baton.Server.Hosting;
+using Baton.Workspaces;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -26,7 +26,9 @@ public static class BatonServer
         if (options.Settings.RunAgentsAsWorkspaceUsers && DataFolderReach.Problem(options.DataPath) is { } problem)
             throw new DataFolderUnreachableException(problem);
         var data = new DataRoot(options.DataPath);
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        var builder = WebApplication.CreateSlimBuilder(
+            new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory }
+        );
         builder.WebHost.UseUrls(options.Urls);
         // Warnings only: `baton serve` prints where it listens itself; ASP.NET's start-up lines ("Content root path:
         // …/.baton/bin") only buried the first start's token and login link for a newcomer.
@@ -40,20 +42,25 @@ public static class BatonServer
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RunHost>());
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemExceptionHandler.Describe);
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
-        builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower);
+        builder.Services.ConfigureHttpJsonOptions(json =>
+            json.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower
+        );
 
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.Use(async (context, next) =>
-        {
-            context.RequestServices.GetRequiredService<ServerMetrics>().Request();
-            context.Response.Headers["X-Content-Type-Options"] = "nosniff";
-            context.Response.Headers["Referrer-Policy"] = "no-referrer";
-            if (!context.Request.Path.StartsWithSegments("/api"))
-                context.Response.Headers.ContentSecurityPolicy = "default-src 'self'; style-src 'self'; script-src 'self'; img-src 'self' data:; frame-ancestors 'none'";
-            await next();
-        });
+        app.Use(
+            async (context, next) =>
+            {
+                context.RequestServices.GetRequiredService<ServerMetrics>().Request();
+                context.Response.Headers["X-Content-Type-Options"] = "nosniff";
+                context.Response.Headers["Referrer-Policy"] = "no-referrer";
+                if (!context.Request.Path.StartsWithSegments("/api"))
+                    context.Response.Headers.ContentSecurityPolicy =
+                        "default-src 'self'; style-src 'self'; script-src 'self'; img-src 'self' data:; frame-ancestors 'none'";
+                await next();
+            }
+        );
         app.UseMiddleware<AuthMiddleware>();
 
         var wwwroot = Path.Combine(AppContext.BaseDirectory, "wwwroot");
@@ -66,11 +73,17 @@ public static class BatonServer
 
         app.MapGet("/healthz", () => Results.Text("ok\n"));
         MetricsAccess.EnsureToken(data);
-        app.MapGet("/metrics", (HttpContext http, ServerMetrics metrics, RunHost host, TokenStore tokens) => MetricsAccess.Serve(http, data, metrics, host, tokens));
+        app.MapGet("/metrics", (HttpContext http, ServerMetrics metrics, RunHost host, TokenStore tokens) =>
+            MetricsAccess.Serve(http, data, metrics, host, tokens)
+        );
         app.MapGet("/api/workspaces", (HttpContext http) =>
         {
             var caller = http.Caller();
-            return Results.Ok(new[] { new { name = caller.Workspace, role = Roles.Name(caller.Role) } }.Where(w => data.WorkspaceExists(w.name)));
+            return Results.Ok(
+                new[] { new { name = caller.Workspace, role = Roles.Name(caller.Role) } }.Where(w =>
+                    data.WorkspaceExists(w.name)
+                )
+            );
         });
         app.MapSessions();
         app.MapChains(data);
@@ -91,7 +104,8 @@ public static class BatonServer
     {
         var data = app.Services.GetRequiredService<DataRoot>();
         var tokens = app.Services.GetRequiredService<TokenStore>();
-        if (tokens.All().Count > 0) return [];
+        if (tokens.All().Count > 0)
+            return [];
         if (!data.WorkspaceExists("default"))
         {
             // With a chain to run, the web UI's first screen has something to start (it can't create chains).

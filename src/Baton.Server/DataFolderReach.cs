@@ -13,13 +13,16 @@ public static class DataFolderReach
     /// <summary>Why workspace users could not reach the data folder, with the fix; null when they can.</summary>
     public static string? Problem(string dataPath)
     {
-        if (!OperatingSystem.IsLinux()) return null;
+        if (!OperatingSystem.IsLinux())
+            return null;
         var data = Path.GetFullPath(dataPath);
         for (var folder = Path.GetDirectoryName(data); folder is not null; folder = Path.GetDirectoryName(folder))
         {
-            if (!Directory.Exists(folder)) continue;
+            if (!Directory.Exists(folder))
+                continue;
             var mode = File.GetUnixFileMode(folder);
-            if ((mode & UnixFileMode.OtherExecute) != 0) continue;
+            if ((mode & UnixFileMode.OtherExecute) != 0)
+                continue;
             return $"workspace users (baton-<workspace>) cannot reach the data folder {data}: {folder} is {Octal(mode)} and lets no other user pass, "
                 + "so every agent would fail with \"run.sh: Permission denied\". "
                 + $"Fix: put the data folder where every user may pass (e.g. --data /var/lib/baton), or let them pass through it: chmod o+x {folder}";

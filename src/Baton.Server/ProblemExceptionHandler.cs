@@ -17,22 +17,45 @@ namespace Baton.Server;
 /// </summary>
 internal sealed class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
 {
-    public const string TooLarge = "the request body is over the server's limit of 30 MB (30,000,000 bytes); chains are at most 1 MiB (docs/chains.md, Limits)";
+    public const string TooLarge =
+        "the request body is over the server's limit of 30 MB (30,000,000 bytes); chains are at most 1 MiB (docs/chains.md, Limits)";
 
-    public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken cancellationToken)
+    public async ValueTask<bool> TryHandleAsync(
+        HttpContext http,
+        Exception exception,
+        CancellationToken cancellationToken
+    )
     {
         (int Status, string Title, string Detail)? problem = exception switch
         {
             UnsafePathException => (StatusCodes.Status409Conflict, "Refused: a link is in the way", exception.Message),
-            Secrets.SecretStoreException => (StatusCodes.Status409Conflict, "Secrets cannot be used", exception.Message),
-            _ when DiskSpace.IsFull(exception) => (StatusCodes.Status507InsufficientStorage, "Insufficient storage",
-                "the server's disk is full: nothing was stored; try again once the operator has freed space"),
-            BadHttpRequestException bad => (bad.StatusCode, "Bad request", bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? TooLarge : bad.Message),
+            Secrets.SecretStoreException => (
+                StatusCodes.Status409Conflict,
+                "Secrets cannot be used",
+                exception.Message
+            ),
+            _ when DiskSpace.IsFull(exception) => (
+                StatusCodes.Status507InsufficientStorage,
+                "Insufficient storage",
+                "the server's disk is full: nothing was stored; try again once the operator has freed space"
+            ),
+            BadHttpRequestException bad => (
+                bad.StatusCode,
+                "Bad request",
+                bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? TooLarge : bad.Message
+            ),
             _ => null,
         };
-        if (problem is not var (status, title, detail)) return false;
+        if (problem is not var (status, title, detail))
+            return false;
         if (exception is not BadHttpRequestException)
-            logger.LogWarning("{Method} {Path}: {Title}: {Message}", http.Request.Method, http.Request.Path, title, exception.Message);
+            logger.LogWarning(
+                "{Method} {Path}: {Title}: {Message}",
+                http.Request.Method,
+                http.Request.Path,
+                title,
+                exception.Message
+            );
         await Problems.Write(http, status, title, detail);
         return true;
     }
@@ -40,6 +63,7 @@ internal sealed class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> l
     /// <summary>The same words when the framework answered 413 itself (a JSON body bound by a minimal API).</summary>
     public static void Describe(ProblemDetailsContext context)
     {
-        if (context.ProblemDetails.Status == StatusCodes.Status413PayloadTooLarge) context.ProblemDetails.Detail ??= TooLarge;
+        if (context.ProblemDetails.Status == StatusCodes.Status413PayloadTooLarge)
+            context.ProblemDetails.Detail ??= TooLarge;
     }
 }

@@ -9,8 +9,11 @@ public static class Problems
         Results.Problem(title: title, detail: detail, statusCode: status);
 
     public static IResult NotFound(string detail) => Result(StatusCodes.Status404NotFound, "Not found", detail);
+
     public static IResult Forbidden(string detail) => Result(StatusCodes.Status403Forbidden, "Forbidden", detail);
+
     public static IResult Conflict(string detail) => Result(StatusCodes.Status409Conflict, "Conflict", detail);
+
     public static IResult BadRequest(string detail) => Result(StatusCodes.Status400BadRequest, "Bad request", detail);
 
     public static Task Write(HttpContext context, int status, string title, string detail) =>

@@ -11,8 +11,14 @@ namespace Baton;
 internal static partial class Libc
 {
     private const long SYS_openat2 = 437; // the same number on every architecture (new system calls share one table)
-    private const ulong RESOLVE_NO_MAGICLINKS = 0x02, RESOLVE_NO_SYMLINKS = 0x04, RESOLVE_BENEATH = 0x08;
-    public const int ENOENT = 2, ENOTDIR = 20, ELOOP = 40, EXDEV = 18, ENOSYS = 38;
+    private const ulong RESOLVE_NO_MAGICLINKS = 0x02,
+        RESOLVE_NO_SYMLINKS = 0x04,
+        RESOLVE_BENEATH = 0x08;
+    public const int ENOENT = 2,
+        ENOTDIR = 20,
+        ELOOP = 40,
+        EXDEV = 18,
+        ENOSYS = 38;
     public const int O_PATH = 0x200000;
 
     [StructLayout(LayoutKind.Sequential)]
@@ -54,7 +60,8 @@ internal static partial class Libc
                 Resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS | (linksInside ? 0 : RESOLVE_NO_SYMLINKS),
             };
             var fd = (int)SyscallOpenat2(SYS_openat2, dirfd, relative, &how, (nuint)sizeof(OpenHow));
-            if (fd >= 0 || Marshal.GetLastPInvokeError() != ENOSYS) return fd;
+            if (fd >= 0 || Marshal.GetLastPInvokeError() != ENOSYS)
+                return fd;
             s_noOpenat2 = true;
         }
         return OpenByWalk(dirfd, relative, flags, mode);
@@ -78,7 +85,8 @@ internal static partial class Libc
         {
             for (var i = 0; i < parts.Length - 1; i++)
             {
-                if (parts[i] == ".") continue;
+                if (parts[i] == ".")
+                    continue;
                 var next = Openat(current, parts[i], O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC, 0);
                 if (next < 0)
                 {
@@ -86,7 +94,8 @@ internal static partial class Libc
                     Marshal.SetLastPInvokeError(errno == ENOTDIR ? ELOOP : errno); // a symlink to a folder is "not a folder" under O_NOFOLLOW
                     return -1;
                 }
-                if (current != dirfd) close(current);
+                if (current != dirfd)
+                    close(current);
                 current = next;
             }
             return Openat(current, parts.Length == 0 ? "." : parts[^1], flags | O_NOFOLLOW | O_CLOEXEC, mode);

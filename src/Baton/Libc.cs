@@ -27,23 +27,44 @@ internal static partial class Libc
     /// <param name="append">Append (O_APPEND: a line written by several processes at once stays whole) instead of replacing.</param>
     /// <param name="mode">Permissions of a new file (less the umask).</param>
     /// <param name="createNew">Fail if anything (a file, a planted symlink) is already there (O_EXCL).</param>
-    public static unsafe Microsoft.Win32.SafeHandles.SafeFileHandle CreateAndWrite(string path, ReadOnlySpan<byte> bytes, bool append = false, int mode = 0b110_110_110, bool createNew = false)
+    public static unsafe Microsoft.Win32.SafeHandles.SafeFileHandle CreateAndWrite(
+        string path,
+        ReadOnlySpan<byte> bytes,
+        bool append = false,
+        int mode = 0b110_110_110,
+        bool createNew = false
+    )
     {
         // Never through a symlink: every caller writes a file of Baton's own, where a link could only be planted.
-        const int O_WRONLY = 1, O_EXCL = 0x80, O_TRUNC = 0x200, O_APPEND = 0x400;
-        var fd = OpenMode(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW | (append ? O_APPEND : O_TRUNC) | (createNew ? O_EXCL : 0), mode);
-        if (fd < 0) throw new IOException($"cannot create '{path}': {Marshal.GetLastPInvokeErrorMessage()}", Marshal.GetLastPInvokeError());
+        const int O_WRONLY = 1,
+            O_EXCL = 0x80,
+            O_TRUNC = 0x200,
+            O_APPEND = 0x400;
+        var fd = OpenMode(
+            path,
+            O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW | (append ? O_APPEND : O_TRUNC) | (createNew ? O_EXCL : 0),
+            mode
+        );
+        if (fd < 0)
+            throw new IOException(
+                $"cannot create '{path}': {Marshal.GetLastPInvokeErrorMessage()}",
+                Marshal.GetLastPInvokeError()
+            );
         var handle = new Microsoft.Win32.SafeHandles.SafeFileHandle(fd, ownsHandle: true);
         try
         {
             fixed (byte* start = bytes)
             {
-                for (var written = 0; written < bytes.Length;)
+                for (var written = 0; written < bytes.Length; )
                 {
                     var n = pwrite(fd, start + written, bytes.Length - written, written);
-                    if (n > 0) written += (int)n;
+                    if (n > 0)
+                        written += (int)n;
                     else if (n == 0 || Marshal.GetLastPInvokeError() != EINTR)
-                        throw new IOException($"cannot write '{path}': {(n == 0 ? "nothing was written" : Marshal.GetLastPInvokeErrorMessage())}", Marshal.GetLastPInvokeError());
+                        throw new IOException(
+                            $"cannot write '{path}': {(n == 0 ? "nothing was written" : Marshal.GetLastPInvokeErrorMessage())}",
+                            Marshal.GetLastPInvokeError()
+                        );
                 }
             }
             return handle;
@@ -56,19 +77,33 @@ internal static partial class Libc
     }
 
     /// <summary>File is only told apart (from Other) by KindOf(fd); KindOf(path) says Other for every non-folder.</summary>
-    public enum EntryKind { Missing, Directory, Symlink, Other, File }
+    public enum EntryKind
+    {
+        Missing,
+        Directory,
+        Symlink,
+        Other,
+        File,
+    }
 
     /// <summary>What is at path itself (a symlink is not followed), in one statx call.</summary>
     /// <exception cref="IOException">It can't be looked at (no permission, a parent is a file).</exception>
     public static unsafe EntryKind KindOf(string path)
     {
-        const int AT_SYMLINK_NOFOLLOW = 0x100, ENOENT = 2, ModeOffset = 28, S_IFMT = 0xF000, S_IFDIR = 0x4000, S_IFLNK = 0xA000;
+        const int AT_SYMLINK_NOFOLLOW = 0x100,
+            ENOENT = 2,
+            ModeOffset = 28,
+            S_IFMT = 0xF000,
+            S_IFDIR = 0x4000,
+            S_IFLNK = 0xA000;
         const uint STATX_TYPE = 1;
         var buffer = stackalloc byte[256];
         if (statx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, STATX_TYPE, buffer) != 0)
         {
             var errno = Marshal.GetLastPInvokeError();
-            return errno == ENOENT ? EntryKind.Missing : throw new IOException($"cannot look at '{path}': {Marshal.GetPInvokeErrorMessage(errno)}", errno);
+            return errno == ENOENT
+                ? EntryKind.Missing
+                : throw new IOException($"cannot look at '{path}': {Marshal.GetPInvokeErrorMessage(errno)}", errno);
         }
         return (*(ushort*)(buffer + ModeOffset) & S_IFMT) switch
         {
@@ -81,10 +116,16 @@ internal static partial class Libc
     /// <summary>What an open descriptor is (statx AT_EMPTY_PATH: the file itself, whatever its name now leads to).</summary>
     public static unsafe EntryKind KindOf(int fd)
     {
-        const int AT_EMPTY_PATH = 0x1000, ModeOffset = 28, S_IFMT = 0xF000, S_IFDIR = 0x4000, S_IFLNK = 0xA000, S_IFREG = 0x8000;
+        const int AT_EMPTY_PATH = 0x1000,
+            ModeOffset = 28,
+            S_IFMT = 0xF000,
+            S_IFDIR = 0x4000,
+            S_IFLNK = 0xA000,
+            S_IFREG = 0x8000;
         const uint STATX_TYPE = 1;
         var buffer = stackalloc byte[256];
-        if (statx(fd, "", AT_EMPTY_PATH, STATX_TYPE, buffer) != 0) throw new IOException($"cannot look at descriptor {fd}: {Marshal.GetLastPInvokeErrorMessage()}");
+        if (statx(fd, "", AT_EMPTY_PATH, STATX_TYPE, buffer) != 0)
+            throw new IOException($"cannot look at descriptor {fd}: {Marshal.GetLastPInvokeErrorMessage()}");
         return (*(ushort*)(buffer + ModeOffset) & S_IFMT) switch
         {
             S_IFDIR => EntryKind.Directory,
@@ -97,7 +138,8 @@ internal static partial class Libc
     /// <summary>The owner's uid of what is at path itself (a symlink is not followed), or -1 when it is gone.</summary>
     public static unsafe long OwnerOf(string path)
     {
-        const int AT_SYMLINK_NOFOLLOW = 0x100, UidOffset = 20;
+        const int AT_SYMLINK_NOFOLLOW = 0x100,
+            UidOffset = 20;
         const uint STATX_UID = 8;
         var buffer = stackalloc byte[256];
         return statx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, STATX_UID, buffer) == 0 ? *(uint*)(buffer + UidOffset) : -1;
@@ -117,17 +159,23 @@ internal static partial class Libc
     /// <summary>mkdir(2) with mode 0777 (less the umask); false when something is already there.</summary>
     public static bool Mkdir(string path)
     {
-        if (MkdirRaw(path, 0b111_111_111) == 0) return true;
+        if (MkdirRaw(path, 0b111_111_111) == 0)
+            return true;
         var errno = Marshal.GetLastPInvokeError();
-        return errno == EEXIST ? false : throw new IOException($"cannot create folder '{path}': {Marshal.GetPInvokeErrorMessage(errno)}", errno);
+        return errno == EEXIST
+            ? false
+            : throw new IOException($"cannot create folder '{path}': {Marshal.GetPInvokeErrorMessage(errno)}", errno);
     }
 
     /// <summary>The device of the filesystem holding path (from statx, whose layout is the same on every architecture), or null.</summary>
     public static unsafe ulong? DeviceOf(string path)
     {
-        const int AT_SYMLINK_NOFOLLOW = 0x100, DevMajorOffset = 136, DevMinorOffset = 140;
+        const int AT_SYMLINK_NOFOLLOW = 0x100,
+            DevMajorOffset = 136,
+            DevMinorOffset = 140;
         var buffer = stackalloc byte[256];
-        if (statx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, 0, buffer) != 0) return null;
+        if (statx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, 0, buffer) != 0)
+            return null;
         return ((ulong)*(uint*)(buffer + DevMajorOffset) << 32) | *(uint*)(buffer + DevMinorOffset);
     }
 
@@ -148,11 +196,13 @@ internal static partial class Libc
     public static void ReserveDescriptors(int count)
     {
         var any = Open("/dev/null", O_RDONLY | O_CLOEXEC);
-        if (any < 0) return;
+        if (any < 0)
+            return;
         // Past the process's limit dup2 fails: then as many as the limit allows (halving), else the table grows as it goes.
         for (var n = count; n >= 1024; n /= 2)
         {
-            if (dup2(any, n - 1) < 0) continue;
+            if (dup2(any, n - 1) < 0)
+                continue;
             close(n - 1);
             break;
         }
@@ -182,13 +232,17 @@ internal static partial class Libc
     public static int OpenLocked(string path, int mode, bool wait)
     {
         var fd = OpenMode(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, mode); // never a planted link to some other file
-        if (fd < 0) throw new IOException($"cannot open lock file '{path}': {Marshal.GetLastPInvokeErrorMessage()}");
+        if (fd < 0)
+            throw new IOException($"cannot open lock file '{path}': {Marshal.GetLastPInvokeErrorMessage()}");
         while (flock(fd, wait ? LOCK_EX : LOCK_EX | LOCK_NB) != 0)
         {
             var errno = Marshal.GetLastPInvokeError();
-            if (errno == EINTR) continue;
+            if (errno == EINTR)
+                continue;
             close(fd);
-            return wait ? throw new IOException($"cannot lock '{path}': {Marshal.GetPInvokeErrorMessage(errno)}", errno) : -1;
+            return wait
+                ? throw new IOException($"cannot lock '{path}': {Marshal.GetPInvokeErrorMessage(errno)}", errno)
+                : -1;
         }
         return fd;
     }
@@ -210,30 +264,43 @@ internal static partial class Libc
     /// </summary>
     public static void RenameNoReplace(string from, string to)
     {
-        if (renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE) == 0) return;
+        if (renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE) == 0)
+            return;
         var errno = Marshal.GetLastPInvokeError();
-        if (errno == EEXIST) throw new IOException($"cannot rename '{from}' to '{to}': the target already exists");
+        if (errno == EEXIST)
+            throw new IOException($"cannot rename '{from}' to '{to}': the target already exists");
         throw new IOException($"cannot rename '{from}' to '{to}': {Marshal.GetPInvokeErrorMessage(errno)}", errno);
     }
 
     /// <summary>RenameNoReplace that answers false instead of throwing when the target exists (a run id just taken).</summary>
     public static bool TryRenameNoReplace(string from, string to)
     {
-        if (renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE) == 0) return true;
+        if (renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE) == 0)
+            return true;
         var errno = Marshal.GetLastPInvokeError();
-        return errno == EEXIST ? false : throw new IOException($"cannot rename '{from}' to '{to}': {Marshal.GetPInvokeErrorMessage(errno)}", errno);
+        return errno == EEXIST
+            ? false
+            : throw new IOException(
+                $"cannot rename '{from}' to '{to}': {Marshal.GetPInvokeErrorMessage(errno)}",
+                errno
+            );
     }
 
     /// <summary>fsync a directory so a rename inside it is durable.</summary>
     public static void FsyncDirectory(string path)
     {
         var fd = Open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (fd < 0) throw new IOException($"cannot open directory '{path}' to sync it: {Marshal.GetLastPInvokeErrorMessage()}");
+        if (fd < 0)
+            throw new IOException($"cannot open directory '{path}' to sync it: {Marshal.GetLastPInvokeErrorMessage()}");
         try
         {
-            if (fsync(fd) != 0) throw new IOException($"fsync of directory '{path}' failed: {Marshal.GetLastPInvokeErrorMessage()}");
+            if (fsync(fd) != 0)
+                throw new IOException($"fsync of directory '{path}' failed: {Marshal.GetLastPInvokeErrorMessage()}");
         }
-        finally { close(fd); }
+        finally
+        {
+            close(fd);
+        }
     }
 
     public static void Fsync(Microsoft.Win32.SafeHandles.SafeFileHandle handle, string pathForErrors)
@@ -245,6 +312,10 @@ internal static partial class Libc
             if (fsync((int)handle.DangerousGetHandle()) != 0)
                 throw new IOException($"fsync of '{pathForErrors}' failed: {Marshal.GetLastPInvokeErrorMessage()}");
         }
-        finally { if (added) handle.DangerousRelease(); }
+        finally
+        {
+            if (added)
+                handle.DangerousRelease();
+        }
     }
 }

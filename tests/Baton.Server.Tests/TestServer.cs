@@ -42,20 +42,26 @@ public sealed partial class TestServer : IAsyncDisposable
     }
 
     /// <summary>A data folder no server has used yet (not made; the server makes it).</summary>
-    public static string NewDataPath() => Path.Combine(Path.GetTempPath(), "baton-server-tests", Guid.NewGuid().ToString("N")[..12]);
+    public static string NewDataPath() =>
+        Path.Combine(Path.GetTempPath(), "baton-server-tests", Guid.NewGuid().ToString("N")[..12]);
 
     /// <summary>
     /// A data folder a server ran once and stopped: the workspace has the chain, and the token is its owner's.
     /// For tests of what the next start finds.
     /// </summary>
-    public static async Task<(string DataPath, string Token)> StoppedWithChainAsync(string workspace, string chainName, string chainYaml)
+    public static async Task<(string DataPath, string Token)> StoppedWithChainAsync(
+        string workspace,
+        string chainName,
+        string chainYaml
+    )
     {
         var dataPath = NewDataPath();
         await using var first = await StartAsync(dataPath);
         var token = first.Token(workspace, Role.Owner);
         using var owner = first.Client(token);
         var put = await owner.PutAsync($"/api/workspaces/{workspace}/chains/{chainName}", Yaml(chainYaml));
-        if (!put.IsSuccessStatusCode) throw new InvalidOperationException($"the chain was refused: {await put.Content.ReadAsStringAsync()}");
+        if (!put.IsSuccessStatusCode)
+            throw new InvalidOperationException($"the chain was refused: {await put.Content.ReadAsStringAsync()}");
         return (dataPath, token);
     }
 
@@ -65,32 +71,43 @@ public sealed partial class TestServer : IAsyncDisposable
     /// <summary>A workspace (created if needed) and a token with the role in it.</summary>
     public string Token(string workspace, Role role)
     {
-        if (!Data.WorkspaceExists(workspace)) Data.CreateWorkspace(workspace);
+        if (!Data.WorkspaceExists(workspace))
+            Data.CreateWorkspace(workspace);
         return Tokens.Create(workspace, role, $"{Roles.Name(role)}@{workspace}").Token;
     }
 
     public HttpClient Client(string? token = null)
     {
         var client = new HttpClient { BaseAddress = new Uri(Url), Timeout = TimeSpan.FromSeconds(60) };
-        if (token is not null) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        if (token is not null)
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return client;
     }
 
-    public static StringContent Json(object value) => new(JsonSerializer.Serialize(value), Encoding.UTF8, "application/json");
+    public static StringContent Json(object value) =>
+        new(JsonSerializer.Serialize(value), Encoding.UTF8, "application/json");
+
     public static StringContent Yaml(string yaml) => new(yaml, Encoding.UTF8, "application/yaml");
 
     public static async Task<JsonElement> ReadJson(HttpResponseMessage response) =>
         JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
 
     /// <summary>Polls a run until its status is one of the given (bounded).</summary>
-    public static async Task<JsonElement> WaitForStatus(HttpClient client, string ws, string id, params string[] statuses)
+    public static async Task<JsonElement> WaitForStatus(
+        HttpClient client,
+        string ws,
+        string id,
+        params string[] statuses
+    )
     {
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (true)
         {
             var run = await ReadJson(await client.GetAsync($"/api/workspaces/{ws}/runs/{id}"));
-            if (statuses.Contains(run.GetProperty("status").GetString())) return run;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"run {id} is still {run.GetProperty("status")}");
+            if (statuses.Contains(run.GetProperty("status").GetString()))
+                return run;
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"run {id} is still {run.GetProperty("status")}");
             await Task.Delay(50);
         }
     }
@@ -98,16 +115,34 @@ public sealed partial class TestServer : IAsyncDisposable
     /// <summary>The shown_hash of the decision card waiting at run/agent (GET …/decisions), as the web UI sends it.</summary>
     public static async Task<string> ShownHash(HttpClient client, string ws, string run, string agent)
     {
-        foreach (var card in (await ReadJson(await client.GetAsync($"/api/workspaces/{ws}/decisions"))).EnumerateArray())
+        foreach (
+            var card in (await ReadJson(await client.GetAsync($"/api/workspaces/{ws}/decisions"))).EnumerateArray()
+        )
             if (card.GetProperty("run").GetString() == run && card.GetProperty("agent").GetString() == agent)
                 return card.GetProperty("shown_hash").GetString()!;
         throw new InvalidOperationException($"no decision card for {run}/{agent}");
     }
 
     /// <summary>POSTs a decision with the card's shown_hash, as the web UI does.</summary>
-    public static async Task<HttpResponseMessage> Decide(HttpClient client, string ws, string run, string agent, string decision, string? comment = null) =>
-        await client.PostAsync($"/api/workspaces/{ws}/runs/{run}/decisions/{agent}",
-            Json(new { decision, comment, shown_hash = await ShownHash(client, ws, run, agent) }));
+    public static async Task<HttpResponseMessage> Decide(
+        HttpClient client,
+        string ws,
+        string run,
+        string agent,
+        string decision,
+        string? comment = null
+    ) =>
+        await client.PostAsync(
+            $"/api/workspaces/{ws}/runs/{run}/decisions/{agent}",
+            Json(
+                new
+                {
+                    decision,
+                    comment,
+                    shown_hash = await ShownHash(client, ws, run, agent),
+                }
+            )
+        );
 
     private static int FreePort()
     {
@@ -121,8 +156,12 @@ public sealed partial class TestServer : IAsyncDisposable
         await _app.StopAsync();
         await _app.DisposeAsync();
         RemoveUniqueWorkspaceUsers();
-        if (!_ownsData) return;
-        try { Directory.Delete(DataPath, recursive: true); }
+        if (!_ownsData)
+            return;
+        try
+        {
+            Directory.Delete(DataPath, recursive: true);
+        }
         catch (IOException) { }
     }
 
@@ -133,14 +172,22 @@ public sealed partial class TestServer : IAsyncDisposable
     /// </summary>
     private void RemoveUniqueWorkspaceUsers()
     {
-        if (!Environment.IsPrivilegedProcess) return;
+        if (!Environment.IsPrivilegedProcess)
+            return;
         var workspaces = Path.Combine(DataPath, "workspaces");
-        if (!Directory.Exists(workspaces)) return;
+        if (!Directory.Exists(workspaces))
+            return;
         foreach (var ws in Directory.EnumerateDirectories(workspaces).Select(Path.GetFileName))
         {
-            if (!UniqueSuffix().IsMatch(ws!)) continue;
-            using var userdel = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("userdel", [Baton.Isolation.WorkspaceUser.NameFor(ws!)])
-                { RedirectStandardError = true, RedirectStandardOutput = true })!;
+            if (!UniqueSuffix().IsMatch(ws!))
+                continue;
+            using var userdel = System.Diagnostics.Process.Start(
+                new System.Diagnostics.ProcessStartInfo("userdel", [Baton.Isolation.WorkspaceUser.NameFor(ws!)])
+                {
+                    RedirectStandardError = true,
+                    RedirectStandardOutput = true,
+                }
+            )!;
             userdel.WaitForExit(); // a user still running something is left for the machine's owner: nothing to assert here
         }
     }

@@ -26,19 +26,26 @@ public sealed class TestWorkspace : IDisposable
 
     public Workspace Workspace => Workspace.Open(Root);
 
-    public static EngineOptions FastOptions(Action<RunFolder, RunEvent>? onEvent = null) => new()
-    {
-        RetryBaseDelay = TimeSpan.FromMilliseconds(20),
-        KillGrace = TimeSpan.FromSeconds(2),
-        OnEvent = onEvent,
-    };
+    public static EngineOptions FastOptions(Action<RunFolder, RunEvent>? onEvent = null) =>
+        new()
+        {
+            RetryBaseDelay = TimeSpan.FromMilliseconds(20),
+            KillGrace = TimeSpan.FromSeconds(2),
+            OnEvent = onEvent,
+        };
 
     /// <summary>Creates a run of the chain text and runs it to its end in this process.</summary>
-    public async Task<(RunFolder Run, RunOutcome Outcome)> RunAsync(string chainYaml, IReadOnlyDictionary<string, string>? inputs = null,
-        EngineOptions? options = null, CancellationToken cancel = default)
+    public async Task<(RunFolder Run, RunOutcome Outcome)> RunAsync(
+        string chainYaml,
+        IReadOnlyDictionary<string, string>? inputs = null,
+        EngineOptions? options = null,
+        CancellationToken cancel = default
+    )
     {
         var run = await CreateRunAsync(chainYaml, inputs);
-        var outcome = await new RunEngine(Workspace, options ?? FastOptions()).RunAsync(run, cancel).WaitAsync(TimeSpan.FromSeconds(60));
+        var outcome = await new RunEngine(Workspace, options ?? FastOptions())
+            .RunAsync(run, cancel)
+            .WaitAsync(TimeSpan.FromSeconds(60));
         return (run, outcome);
     }
 
@@ -46,7 +53,13 @@ public sealed class TestWorkspace : IDisposable
     {
         var chainPath = Write("chains/test.yaml", chainYaml);
         var chain = ChainLoader.LoadFile(chainPath, Root);
-        return await RunCreator.CreateAsync(Workspace, chain, chainYaml, inputs ?? new Dictionary<string, string>(), GroupCommitter.Shared);
+        return await RunCreator.CreateAsync(
+            Workspace,
+            chain,
+            chainYaml,
+            inputs ?? new Dictionary<string, string>(),
+            GroupCommitter.Shared
+        );
     }
 
     public static IReadOnlyList<RunEvent> Events(RunFolder run) => EventReader.ReadAll(run.Events);
@@ -55,7 +68,10 @@ public sealed class TestWorkspace : IDisposable
 
     public void Dispose()
     {
-        try { Directory.Delete(Root, recursive: true); }
+        try
+        {
+            Directory.Delete(Root, recursive: true);
+        }
         catch (IOException) { }
         catch (UnauthorizedAccessException) { }
     }

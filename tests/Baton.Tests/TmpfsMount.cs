@@ -7,7 +7,8 @@ public sealed class TmpfsMount : IDisposable
 {
     public TmpfsMount(string size, string? path = null)
     {
-        Path = path ?? System.IO.Path.Combine(System.IO.Path.GetTempPath(), "baton-full-" + Guid.NewGuid().ToString("N")[..8]);
+        Path = path
+            ?? System.IO.Path.Combine(System.IO.Path.GetTempPath(), "baton-full-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(Path);
         using var mount = Process.Start("mount", ["-t", "tmpfs", "-o", $"size={size},mode=0755", "tmpfs", Path])!;
         mount.WaitForExit();
@@ -22,14 +23,22 @@ public sealed class TmpfsMount : IDisposable
     {
         await using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0);
         var block = new byte[4096];
-        try { while (true) await file.WriteAsync(block); }
+        try
+        {
+            while (true)
+                await file.WriteAsync(block);
+        }
         catch (IOException) { }
     }
 
     public void Dispose()
     {
-        if (Mounted) Process.Start("umount", ["-l", Path])!.WaitForExit();
-        try { Directory.Delete(Path, recursive: true); }
+        if (Mounted)
+            Process.Start("umount", ["-l", Path])!.WaitForExit();
+        try
+        {
+            Directory.Delete(Path, recursive: true);
+        }
         catch (IOException) { }
     }
 }

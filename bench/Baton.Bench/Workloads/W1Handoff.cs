@@ -22,15 +22,21 @@ public sealed class W1Handoff : Workload
         using var ws = new BenchWorkspace(options.Root);
         var engine = new RunEngine(ws.Workspace, Options());
         // Warm-up (JIT, first-use costs) on a short chain, then the measured run.
-        await engine.RunAsync(await ws.CreateRunAsync(BenchChains.Sequential("bench-w1-warm", 20, _ => "prompt: noop"), "warm.yaml"));
+        await engine.RunAsync(
+            await ws.CreateRunAsync(BenchChains.Sequential("bench-w1-warm", 20, _ => "prompt: noop"), "warm.yaml")
+        );
         var run = await ws.CreateRunAsync(BenchChains.Sequential("bench-w1", Agents, _ => "prompt: noop"));
         var outcome = await engine.RunAsync(run);
-        if (outcome.Status != RunStatus.Succeeded) throw new InvalidOperationException($"W1 run ended {outcome.Status}: {outcome.Reason}");
+        if (outcome.Status != RunStatus.Succeeded)
+            throw new InvalidOperationException($"W1 run ended {outcome.Status}: {outcome.Reason}");
 
         var events = BenchWorkspace.Events(run);
         var gaps = new List<double>();
         for (var i = 1; i < events.Count; i++)
-            if (events[i].Type.EndsWith(".started", StringComparison.Ordinal) && events[i - 1].Type.EndsWith(".done", StringComparison.Ordinal))
+            if (
+                events[i].Type.EndsWith(".started", StringComparison.Ordinal)
+                && events[i - 1].Type.EndsWith(".done", StringComparison.Ordinal)
+            )
                 gaps.Add((events[i].Time - events[i - 1].Time).TotalMicroseconds);
         var started = events.First(e => e.Type == EventTypes.RunStarted).Time;
         var finished = events.First(e => e.Type == EventTypes.RunFinished).Time;
@@ -42,12 +48,13 @@ public sealed class W1Handoff : Workload
         };
     }
 
-    internal static EngineOptions Options(Func<string, TimeSpan>? latency = null) => new()
-    {
-        Runners = new Dictionary<AgentKind, IAgentRunner>
+    internal static EngineOptions Options(Func<string, TimeSpan>? latency = null) =>
+        new()
         {
-            [AgentKind.Prompt] = new FakePromptAgent(latency ?? (_ => TimeSpan.Zero)),
-            [AgentKind.Run] = new BashAgent(),
-        },
-    };
+            Runners = new Dictionary<AgentKind, IAgentRunner>
+            {
+                [AgentKind.Prompt] = new FakePromptAgent(latency ?? (_ => TimeSpan.Zero)),
+                [AgentKind.Run] = new BashAgent(),
+            },
+        };
 }

@@ -20,10 +20,13 @@ public sealed class W1RealHandoff : Workload
         using var ws = new BenchWorkspace(options.Root);
         await File.WriteAllTextAsync(Path.Combine(ws.Root, "baton.yaml"), ProviderConfig(llm));
         var engine = new RunEngine(Workspaces.Workspace.Open(ws.Root), new EngineOptions()); // the engine's own runners, as `baton run` has them
-        await engine.RunAsync(await ws.CreateRunAsync(BenchChains.Sequential("bench-w1r-warm", 40, _ => "prompt: noop"), "warm.yaml"));
+        await engine.RunAsync(
+            await ws.CreateRunAsync(BenchChains.Sequential("bench-w1r-warm", 40, _ => "prompt: noop"), "warm.yaml")
+        );
         var run = await ws.CreateRunAsync(BenchChains.Sequential("bench-w1r", W1Handoff.Agents, _ => "prompt: noop"));
         var outcome = await engine.RunAsync(run);
-        if (outcome.Status != RunStatus.Succeeded) throw new InvalidOperationException($"W1R run ended {outcome.Status}: {outcome.Reason}");
+        if (outcome.Status != RunStatus.Succeeded)
+            throw new InvalidOperationException($"W1R run ended {outcome.Status}: {outcome.Reason}");
 
         var events = BenchWorkspace.Events(run);
         var started = events.First(e => e.Type == EventTypes.RunStarted).Time;

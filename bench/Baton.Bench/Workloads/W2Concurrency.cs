@@ -19,8 +19,13 @@ public sealed class W2Concurrency : Workload
     public override async Task<Dictionary<string, double?>> RunAsync(ChildOptions options)
     {
         using var ws = new BenchWorkspace(options.Root);
-        var engine = new RunEngine(ws.Workspace, W1Handoff.Options(agent => agent == "llm" ? TimeSpan.FromSeconds(1) : TimeSpan.Zero));
-        await new RunEngine(ws.Workspace, W1Handoff.Options()).RunAsync(await ws.CreateRunAsync(BenchChains.PrepLlmFinish, "warm.yaml"));
+        var engine = new RunEngine(
+            ws.Workspace,
+            W1Handoff.Options(agent => agent == "llm" ? TimeSpan.FromSeconds(1) : TimeSpan.Zero)
+        );
+        await new RunEngine(ws.Workspace, W1Handoff.Options()).RunAsync(
+            await ws.CreateRunAsync(BenchChains.PrepLlmFinish, "warm.yaml")
+        );
 
         var cold = await BurstAsync(ws, engine, profiled: false);
         var warm = await BurstAsync(ws, engine, profiled: true);
@@ -29,12 +34,18 @@ public sealed class W2Concurrency : Workload
         return warm;
     }
 
-    private static async Task<Dictionary<string, double?>> BurstAsync(BenchWorkspace ws, RunEngine engine, bool profiled)
+    private static async Task<Dictionary<string, double?>> BurstAsync(
+        BenchWorkspace ws,
+        RunEngine engine,
+        bool profiled
+    )
     {
         var runs = new RunFolder[Runs];
         for (var i = 0; i < Runs; i += 50)
         {
-            var batch = Enumerable.Range(i, Math.Min(50, Runs - i)).Select(async j => runs[j] = await ws.CreateRunAsync(BenchChains.PrepLlmFinish));
+            var batch = Enumerable
+                .Range(i, Math.Min(50, Runs - i))
+                .Select(async j => runs[j] = await ws.CreateRunAsync(BenchChains.PrepLlmFinish));
             await Task.WhenAll(batch);
         }
 
@@ -53,7 +64,10 @@ public sealed class W2Concurrency : Workload
             wall = clock.Elapsed.TotalSeconds;
         }
         var failed = outcomes.Count(o => o.Status != RunStatus.Succeeded);
-        if (failed > 0) throw new InvalidOperationException($"W2: {failed} runs did not succeed, e.g. {outcomes.First(o => o.Status != RunStatus.Succeeded)}");
+        if (failed > 0)
+            throw new InvalidOperationException(
+                $"W2: {failed} runs did not succeed, e.g. {outcomes.First(o => o.Status != RunStatus.Succeeded)}"
+            );
         return new()
         {
             ["wall_s"] = wall,

@@ -44,14 +44,21 @@ public sealed class W2Serve : Workload
         var dataPath = Path.Combine(ws.Root, "data");
         var data = new DataRoot(dataPath);
         data.CreateWorkspace(Ws);
-        await File.WriteAllTextAsync(Path.Combine(data.WorkspacePath(Ws), "baton.yaml"), W1RealHandoff.ProviderConfig(llm));
+        await File.WriteAllTextAsync(
+            Path.Combine(data.WorkspacePath(Ws), "baton.yaml"),
+            W1RealHandoff.ProviderConfig(llm)
+        );
         await File.WriteAllTextAsync(Path.Combine(data.WorkspacePath(Ws), "chains", "w2.yaml"), Chain);
         var token = new TokenStore(data.TokensFile).Create(Ws, Role.Owner, "bench").Token;
 
         var metricsToken = MetricsAccess.EnsureToken(data); // /metrics is the operator's, not a workspace token's
 
         await using var serve = await BatonServe.StartAsync(dataPath);
-        using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = Concurrency }) { BaseAddress = new Uri(serve.Url), Timeout = TimeSpan.FromMinutes(2) };
+        using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = Concurrency })
+        {
+            BaseAddress = new Uri(serve.Url),
+            Timeout = TimeSpan.FromMinutes(2),
+        };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         using var operatorClient = new HttpClient { BaseAddress = new Uri(serve.Url) };
         operatorClient.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", metricsToken);
@@ -72,7 +79,13 @@ public sealed class W2Serve : Workload
         };
     }
 
-    private static async Task<(double Wall, double Posted, double Cpu)> BurstAsync(HttpClient client, HttpClient operatorClient, BatonServe serve, int count, int succeededBefore)
+    private static async Task<(double Wall, double Posted, double Cpu)> BurstAsync(
+        HttpClient client,
+        HttpClient operatorClient,
+        BatonServe serve,
+        int count,
+        int succeededBefore
+    )
     {
         var cpuBefore = serve.CpuSeconds();
         var clock = Stopwatch.StartNew();
@@ -86,7 +99,10 @@ public sealed class W2Serve : Workload
         Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism = Concurrency }, async (_, ct) =>
         {
             using var response = await client.PostAsJsonAsync($"/api/workspaces/{Ws}/runs", new { chain = "w2" }, ct);
-            if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"W2S: POST /runs {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(ct)}");
+            if (!response.IsSuccessStatusCode)
+                throw new InvalidOperationException(
+                    $"W2S: POST /runs {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(ct)}"
+                );
         });
 
     private static async Task UntilSucceeded(HttpClient client, int count, BatonServe serve)
@@ -95,15 +111,21 @@ public sealed class W2Serve : Workload
         while (true)
         {
             var metrics = await client.GetStringAsync("/metrics");
-            if (Counter(metrics, "baton_runs_finished_total{status=\"succeeded\"}") >= count) return;
+            if (Counter(metrics, "baton_runs_finished_total{status=\"succeeded\"}") >= count)
+                return;
             var failed = Counter(metrics, "baton_runs_finished_total{status=\"failed\"}");
-            if (failed > 0) throw new InvalidOperationException($"W2S: {failed} runs failed; server: {serve.Errors}");
-            if (deadline.Elapsed > TimeSpan.FromMinutes(3)) throw new TimeoutException($"W2S: not {count} runs succeeded after 3 minutes");
+            if (failed > 0)
+                throw new InvalidOperationException($"W2S: {failed} runs failed; server: {serve.Errors}");
+            if (deadline.Elapsed > TimeSpan.FromMinutes(3))
+                throw new TimeoutException($"W2S: not {count} runs succeeded after 3 minutes");
             await Task.Delay(10);
         }
     }
 
     private static long Counter(string metrics, string series) =>
-        metrics.Split('\n').Where(l => l.StartsWith(series + " ", StringComparison.Ordinal))
-            .Select(l => long.Parse(l[(series.Length + 1)..].Trim(), CultureInfo.InvariantCulture)).FirstOrDefault(0);
+        metrics
+            .Split('\n')
+            .Where(l => l.StartsWith(series + " ", StringComparison.Ordinal))
+            .Select(l => long.Parse(l[(series.Length + 1)..].Trim(), CultureInfo.InvariantCulture))
+            .FirstOrDefault(0);
 }

@@ -54,7 +54,8 @@ public sealed class W3Paused : Workload
         using var ws = new BenchWorkspace(options.Root);
         var dataPath = Path.Combine(ws.Root, "data");
         string token;
-        double paused, posted;
+        double paused,
+            posted;
         List<string> ids;
         await using (var server = await InProcessServer.StartAsync(dataPath))
         {
@@ -104,7 +105,10 @@ public sealed class W3Paused : Workload
                 resumed = clock.Elapsed.TotalSeconds;
             }
             var summaries = await RunIds(client, "succeeded");
-            if (summaries.Count != count + 2 * WarmUpRuns) throw new InvalidOperationException($"W3: {summaries.Count} of {count + 2 * WarmUpRuns} runs succeeded");
+            if (summaries.Count != count + 2 * WarmUpRuns)
+                throw new InvalidOperationException(
+                    $"W3: {summaries.Count} of {count + 2 * WarmUpRuns} runs succeeded"
+                );
         }
         return new()
         {
@@ -122,7 +126,13 @@ public sealed class W3Paused : Workload
     private sealed class InProcessServer : IAsyncDisposable
     {
         private readonly WebApplication _app;
-        private InProcessServer(WebApplication app, string url) { _app = app; Url = url; }
+
+        private InProcessServer(WebApplication app, string url)
+        {
+            _app = app;
+            Url = url;
+        }
+
         public string Url { get; }
         public DataRoot Data => _app.Services.GetRequiredService<DataRoot>();
         public TokenStore Tokens => _app.Services.GetRequiredService<TokenStore>();
@@ -131,7 +141,12 @@ public sealed class W3Paused : Workload
         public static async Task<InProcessServer> StartAsync(string dataPath)
         {
             var url = $"http://127.0.0.1:{FreePort()}";
-            var app = BatonServer.Build(new ServerOptions(dataPath, url) { Settings = new ServerSettings { Runners = W1Handoff.Options().Runners } });
+            var app = BatonServer.Build(
+                new ServerOptions(dataPath, url)
+                {
+                    Settings = new ServerSettings { Runners = W1Handoff.Options().Runners },
+                }
+            );
             await app.StartAsync();
             return new InProcessServer(app, url);
         }
@@ -155,7 +170,8 @@ public sealed class W3Paused : Workload
         var baton = BatonServe.Executable;
         var url = $"http://127.0.0.1:{FreePort()}";
         var info = new ProcessStartInfo(baton) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { "serve", "--data", dataPath, "--urls", url }) info.ArgumentList.Add(arg);
+        foreach (var arg in new[] { "serve", "--data", dataPath, "--urls", url })
+            info.ArgumentList.Add(arg);
         using var serve = Process.Start(info)!;
         _ = serve.StandardOutput.ReadToEndAsync();
         var errors = serve.StandardError.ReadToEndAsync();
@@ -165,14 +181,19 @@ public sealed class W3Paused : Workload
             var deadline = Stopwatch.StartNew();
             while (true)
             {
-                if (serve.HasExited) throw new InvalidOperationException($"W3: baton serve exited {serve.ExitCode}: {await errors}");
-                if (deadline.Elapsed > TimeSpan.FromMinutes(2)) throw new TimeoutException($"W3: baton serve did not park {waiting} runs");
+                if (serve.HasExited)
+                    throw new InvalidOperationException($"W3: baton serve exited {serve.ExitCode}: {await errors}");
+                if (deadline.Elapsed > TimeSpan.FromMinutes(2))
+                    throw new TimeoutException($"W3: baton serve did not park {waiting} runs");
                 try
                 {
                     var metrics = await client.GetStringAsync("/metrics");
-                    if (Gauge(metrics, "baton_runs_waiting") == waiting && Gauge(metrics, "baton_runs_active") == 0) break;
+                    if (Gauge(metrics, "baton_runs_waiting") == waiting && Gauge(metrics, "baton_runs_active") == 0)
+                        break;
                 }
-                catch (HttpRequestException) { /* not listening yet */ }
+                catch (HttpRequestException)
+                { /* not listening yet */
+                }
                 await Task.Delay(50);
             }
             await Task.Delay(1000);
@@ -187,12 +208,19 @@ public sealed class W3Paused : Workload
     }
 
     private static long Gauge(string metrics, string name) =>
-        metrics.Split('\n').Where(l => l.StartsWith(name + " ", StringComparison.Ordinal))
-            .Select(l => long.Parse(l[(name.Length + 1)..].Trim(), System.Globalization.CultureInfo.InvariantCulture)).FirstOrDefault(-1);
+        metrics
+            .Split('\n')
+            .Where(l => l.StartsWith(name + " ", StringComparison.Ordinal))
+            .Select(l => long.Parse(l[(name.Length + 1)..].Trim(), System.Globalization.CultureInfo.InvariantCulture))
+            .FirstOrDefault(-1);
 
     private static HttpClient Client(string url, string token)
     {
-        var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = Concurrency }) { BaseAddress = new Uri(url), Timeout = TimeSpan.FromMinutes(2) };
+        var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = Concurrency })
+        {
+            BaseAddress = new Uri(url),
+            Timeout = TimeSpan.FromMinutes(2),
+        };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return client;
     }
@@ -215,31 +243,56 @@ public sealed class W3Paused : Workload
     }
 
     /// <param name="parkedAfter">Runs still parked when these are done (others waiting for a later phase).</param>
-    private static async Task ApproveAll(HttpClient client, RunHost host, IReadOnlyList<string> ids, int parkedAfter = 0) =>
-        await ApproveAll(client, host, ids, await ShownHash(client), parkedAfter);
+    private static async Task ApproveAll(
+        HttpClient client,
+        RunHost host,
+        IReadOnlyList<string> ids,
+        int parkedAfter = 0
+    ) => await ApproveAll(client, host, ids, await ShownHash(client), parkedAfter);
 
     /// <summary>Every W3 run shows the same text, so one card's shown_hash (which the API requires) is every card's.</summary>
     private static async Task<string> ShownHash(HttpClient client) =>
-        (await client.GetFromJsonAsync<JsonElement>($"/api/workspaces/{Ws}/decisions"))[0].GetProperty("shown_hash").GetString()!;
+        (await client.GetFromJsonAsync<JsonElement>($"/api/workspaces/{Ws}/decisions"))[0]
+            .GetProperty("shown_hash")
+            .GetString()!;
 
-    private static async Task ApproveAll(HttpClient client, RunHost host, IReadOnlyList<string> ids, string shownHash, int parkedAfter = 0)
+    private static async Task ApproveAll(
+        HttpClient client,
+        RunHost host,
+        IReadOnlyList<string> ids,
+        string shownHash,
+        int parkedAfter = 0
+    )
     {
         await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = Concurrency }, async (id, ct) =>
         {
-            using var response = await client.PostAsJsonAsync($"/api/workspaces/{Ws}/runs/{id}/decisions/review", new { decision = "approve", shown_hash = shownHash }, ct);
-            if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"W3: approving {id}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(ct)}");
+            using var response = await client.PostAsJsonAsync(
+                $"/api/workspaces/{Ws}/runs/{id}/decisions/review",
+                new { decision = "approve", shown_hash = shownHash },
+                ct
+            );
+            if (!response.IsSuccessStatusCode)
+                throw new InvalidOperationException(
+                    $"W3: approving {id}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(ct)}"
+                );
         });
         // Every approval was accepted (its decided event is durable) and its engine launched: done when none is active or parked.
-        try { await Until(() => host.ActiveCount == 0 && host.ParkedCount == parkedAfter, "finished"); }
+        try
+        {
+            await Until(() => host.ActiveCount == 0 && host.ParkedCount == parkedAfter, "finished");
+        }
         catch (TimeoutException)
         {
             // Say which runs are stuck and where, so a hang can be diagnosed from the bench's output.
             foreach (var id in ids)
             {
                 var run = await client.GetFromJsonAsync<JsonElement>($"/api/workspaces/{Ws}/runs/{id}");
-                if (run.GetProperty("status").GetString() == "succeeded") continue;
+                if (run.GetProperty("status").GetString() == "succeeded")
+                    continue;
                 var events = await client.GetStringAsync($"/api/workspaces/{Ws}/runs/{id}/events");
-                Console.Error.WriteLine($"stuck: {id} {run.GetProperty("status")} active={host.ActiveTask(Ws, id) is not null}\n{events}");
+                Console.Error.WriteLine(
+                    $"stuck: {id} {run.GetProperty("status")} active={host.ActiveTask(Ws, id) is not null}\n{events}"
+                );
                 break;
             }
             throw;
@@ -257,7 +310,8 @@ public sealed class W3Paused : Workload
         var deadline = Stopwatch.StartNew();
         while (!condition())
         {
-            if (deadline.Elapsed > TimeSpan.FromMinutes(2)) throw new TimeoutException($"W3: runs not all {what} after 2 minutes");
+            if (deadline.Elapsed > TimeSpan.FromMinutes(2))
+                throw new TimeoutException($"W3: runs not all {what} after 2 minutes");
             await Task.Delay(1);
         }
     }

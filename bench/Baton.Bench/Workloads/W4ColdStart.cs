@@ -15,12 +15,24 @@ public sealed class W4ColdStart : Workload
     public override async Task<Dictionary<string, double?>> RunAsync(ChildOptions options)
     {
         var baton = BatonServe.Executable;
-        if (!File.Exists(baton)) throw new FileNotFoundException($"{baton} is missing: build it first with `./baton --help` (bench/run does)");
+        if (!File.Exists(baton))
+            throw new FileNotFoundException(
+                $"{baton} is missing: build it first with `./baton --help` (bench/run does)"
+            );
         using var ws = new BenchWorkspace(options.Root);
         Directory.CreateDirectory(Path.Combine(ws.Root, "chains"));
-        await File.WriteAllTextAsync(Path.Combine(ws.Root, "chains", "one.yaml"), "name: bench-w4\nagents:\n  only:\n    run: \"true\"\n");
-        await File.WriteAllTextAsync(Path.Combine(ws.Root, "chains", "prompt.yaml"), "name: bench-w4p\nagents:\n  only:\n    model: offline\n    prompt: say hello\n");
-        File.Copy(Path.Combine(HarnessOptions.FindRepoRoot(), "examples", "hello.yaml"), Path.Combine(ws.Root, "chains", "hello.yaml"));
+        await File.WriteAllTextAsync(
+            Path.Combine(ws.Root, "chains", "one.yaml"),
+            "name: bench-w4\nagents:\n  only:\n    run: \"true\"\n"
+        );
+        await File.WriteAllTextAsync(
+            Path.Combine(ws.Root, "chains", "prompt.yaml"),
+            "name: bench-w4p\nagents:\n  only:\n    model: offline\n    prompt: say hello\n"
+        );
+        File.Copy(
+            Path.Combine(HarnessOptions.FindRepoRoot(), "examples", "hello.yaml"),
+            Path.Combine(ws.Root, "chains", "hello.yaml")
+        );
 
         await RunBatonAsync(baton, ws.Root, "chains/one.yaml"); // untimed: the executable's pages into the page cache, as for any second use
         return new()
@@ -33,15 +45,22 @@ public sealed class W4ColdStart : Workload
 
     private static async Task<double> RunBatonAsync(string baton, string workspace, string chain)
     {
-        var info = new ProcessStartInfo(baton) { WorkingDirectory = workspace, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { "run", chain, "--json" }) info.ArgumentList.Add(arg);
+        var info = new ProcessStartInfo(baton)
+        {
+            WorkingDirectory = workspace,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var arg in new[] { "run", chain, "--json" })
+            info.ArgumentList.Add(arg);
         var clock = Stopwatch.StartNew();
         using var process = Process.Start(info)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
         var elapsed = clock.Elapsed.TotalMilliseconds;
-        if (process.ExitCode != 0) throw new InvalidOperationException($"baton run exited {process.ExitCode}: {await stderr}{await stdout}");
+        if (process.ExitCode != 0)
+            throw new InvalidOperationException($"baton run exited {process.ExitCode}: {await stderr}{await stdout}");
         return elapsed;
     }
 }

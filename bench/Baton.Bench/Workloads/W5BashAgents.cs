@@ -22,12 +22,17 @@ public sealed class W5BashAgents : Workload
         var count = options.Quick ? 100 : Agents;
         using var ws = new BenchWorkspace(options.Root);
         var engine = new RunEngine(ws.Workspace, new EngineOptions());
-        await engine.RunAsync(await ws.CreateRunAsync(BenchChains.Sequential("bench-w5-warm", 10, _ => "run: \"true\""), "warm.yaml"));
+        await engine.RunAsync(
+            await ws.CreateRunAsync(BenchChains.Sequential("bench-w5-warm", 10, _ => "run: \"true\""), "warm.yaml")
+        );
         var run = await ws.CreateRunAsync(BenchChains.Sequential("bench-w5", count, _ => "run: \"true\""));
         var outcome = await engine.RunAsync(run);
-        if (outcome.Status != RunStatus.Succeeded) throw new InvalidOperationException($"W5 run ended {outcome.Status}: {outcome.Reason}");
+        if (outcome.Status != RunStatus.Succeeded)
+            throw new InvalidOperationException($"W5 run ended {outcome.Status}: {outcome.Reason}");
         var events = BenchWorkspace.Events(run);
-        var wall = events.First(e => e.Type == EventTypes.RunFinished).Time - events.First(e => e.Type == EventTypes.RunStarted).Time;
+        var wall =
+            events.First(e => e.Type == EventTypes.RunFinished).Time
+            - events.First(e => e.Type == EventTypes.RunStarted).Time;
         var perAgent = wall.TotalMilliseconds / count;
 
         var bare = new List<double>();
@@ -37,9 +42,12 @@ public sealed class W5BashAgents : Workload
         for (var i = 0; i < count + 10; i++)
         {
             var clock = Stopwatch.StartNew();
-            var child = ProcessLauncher.Start(new ProcessSpec("bash", ["-c", "true"], dir, env, Path.Combine(dir, "out"), Path.Combine(dir, "err")));
+            var child = ProcessLauncher.Start(
+                new ProcessSpec("bash", ["-c", "true"], dir, env, Path.Combine(dir, "out"), Path.Combine(dir, "err"))
+            );
             await child.Exited;
-            if (i >= 10) bare.Add(clock.Elapsed.TotalMilliseconds); // the first few warm up the launcher
+            if (i >= 10)
+                bare.Add(clock.Elapsed.TotalMilliseconds); // the first few warm up the launcher
         }
         var bareMedian = Measurements.Median(bare);
         return new()

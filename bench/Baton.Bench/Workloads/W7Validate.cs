@@ -21,7 +21,10 @@ public sealed class W7Validate : Workload
     public override async Task<Dictionary<string, double?>> RunAsync(ChildOptions options)
     {
         var baton = BatonServe.Executable; // the published CLI, or BATON_BENCH_BATON for before/after pairs (as W4)
-        if (!File.Exists(baton)) throw new FileNotFoundException($"{baton} is missing: build it first with `./baton --help` (bench/run does)");
+        if (!File.Exists(baton))
+            throw new FileNotFoundException(
+                $"{baton} is missing: build it first with `./baton --help` (bench/run does)"
+            );
         using var ws = new BenchWorkspace(options.Root);
         var path = Path.Combine(ws.Root, "big.yaml");
         await File.WriteAllTextAsync(path, Chain(2_000));
@@ -44,7 +47,8 @@ public sealed class W7Validate : Workload
     {
         var clock = Stopwatch.StartNew();
         var errors = ChainLoader.ValidateFile(path, root);
-        if (errors.Count > 0) throw new InvalidOperationException($"the bench chain is invalid: {errors[0]}");
+        if (errors.Count > 0)
+            throw new InvalidOperationException($"the bench chain is invalid: {errors[0]}");
         return clock.Elapsed.TotalMilliseconds;
     }
 
@@ -54,20 +58,33 @@ public sealed class W7Validate : Workload
         for (var i = 0; i < agents; i++)
         {
             sb.Append(CultureInfo.InvariantCulture, $"  a{i}:\n");
-            if (i > 1 && i % 3 == 0) sb.Append(CultureInfo.InvariantCulture, $"    needs: [a{i - 1}, a{i - 2}]\n");
-            else if (i > 1 && i % 3 == 1) sb.Append(CultureInfo.InvariantCulture, $"    on: [a{i - 1}.done, tick]\n");
-            if (i % 100 == 5) sb.Append("    emits: tick\n");
+            if (i > 1 && i % 3 == 0)
+                sb.Append(CultureInfo.InvariantCulture, $"    needs: [a{i - 1}, a{i - 2}]\n");
+            else if (i > 1 && i % 3 == 1)
+                sb.Append(CultureInfo.InvariantCulture, $"    on: [a{i - 1}.done, tick]\n");
+            if (i % 100 == 5)
+                sb.Append("    emits: tick\n");
             sb.Append("    env: { TOPIC: x }\n");
-            if (i > 0 && i % 3 == 0) sb.Append(CultureInfo.InvariantCulture, $"    cli: claude\n    task: \"{{{{ inputs.topic }}}} after {{{{ agents.a{i - 1}.output }}}}\"\n");
-            else sb.Append("    run: echo \"$BATON_INPUT_TOPIC\"\n");
+            if (i > 0 && i % 3 == 0)
+                sb.Append(
+                    CultureInfo.InvariantCulture,
+                    $"    cli: claude\n    task: \"{{{{ inputs.topic }}}} after {{{{ agents.a{i - 1}.output }}}}\"\n"
+                );
+            else
+                sb.Append("    run: echo \"$BATON_INPUT_TOPIC\"\n");
         }
         return sb.ToString();
     }
 
     private static async Task<(double Ms, double RssMb)> RunAsync(string baton, string chain)
     {
-        var info = new ProcessStartInfo("/usr/bin/time") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { "-f", "maxrss_kb=%M", baton, "validate", chain }) info.ArgumentList.Add(arg);
+        var info = new ProcessStartInfo("/usr/bin/time")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var arg in new[] { "-f", "maxrss_kb=%M", baton, "validate", chain })
+            info.ArgumentList.Add(arg);
         var clock = Stopwatch.StartNew();
         using var process = Process.Start(info)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
@@ -75,7 +92,8 @@ public sealed class W7Validate : Workload
         await process.WaitForExitAsync();
         var elapsed = clock.Elapsed.TotalMilliseconds;
         var err = await stderr;
-        if (process.ExitCode != 0) throw new InvalidOperationException($"baton validate exited {process.ExitCode}: {err}{await stdout}");
+        if (process.ExitCode != 0)
+            throw new InvalidOperationException($"baton validate exited {process.ExitCode}: {err}{await stdout}");
         var line = err.Split('\n').Last(l => l.StartsWith("maxrss_kb=", StringComparison.Ordinal));
         return (elapsed, double.Parse(line["maxrss_kb=".Length..], CultureInfo.InvariantCulture) / 1024);
     }

@@ -13,7 +13,18 @@ public abstract class Workload
 public static class Workloads
 {
     public static IReadOnlyList<Workload> All { get; } =
-        [new W1Handoff(), new W1RealHandoff(), new W2Concurrency(), new W2Serve(), new W3Paused(), new W4ColdStart(), new W5BashAgents(), new W6EventThroughput(), new W7Validate()];
+    [
+        new W1Handoff(),
+        new W1RealHandoff(),
+        new W2Concurrency(),
+        new W2Serve(),
+        new W3Paused(),
+        new W4ColdStart(),
+        new W5BashAgents(),
+        new W6EventThroughput(),
+        new W7Validate(),
+    ];
 
-    public static Workload? Find(string name) => All.FirstOrDefault(w => string.Equals(w.Name, name, StringComparison.OrdinalIgnoreCase));
+    public static Workload? Find(string name) =>
+        All.FirstOrDefault(w => string.Equals(w.Name, name, StringComparison.OrdinalIgnoreCase));
 }

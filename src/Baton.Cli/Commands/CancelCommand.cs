@@ -9,35 +9,51 @@ public static class CancelCommand
     public static Command Create()
     {
         var runArgument = RunArgument.Create();
-        var command = new Command("cancel", "Cancel a run: its running agents are killed (whole process group)") { Arguments = { runArgument } };
-        command.SetAction((parse, _) => CommandAction.Run(async () =>
+        var command = new Command("cancel", "Cancel a run: its running agents are killed (whole process group)")
         {
-            var workspace = CliWorkspace.Open(parse);
-            var run = RunFolder.Find(workspace.RunsRoot, parse.GetValue(runArgument)!);
-            var before = RunSummary.Load(run);
-            if (RunStatus.IsFinished(before.Status))
-            {
-                Console.WriteLine($"run {run.Id} already {before.Status}");
-                return ExitCodes.Succeeded;
-            }
-            await InboxWriter.WriteAsync(run.Inbox, EventTypes.RunCancel, EventJson.Data(("by", Environment.UserName)));
-            if (!RunLock.IsHeld(run.LockFile))
-            {
-                // No engine owns the run: become its engine just long enough to carry the cancel out.
-                var outcome = await new RunEngine(workspace, new EngineOptions()).RunAsync(run);
-                Console.WriteLine($"run {run.Id} {outcome.Status}");
-                return ExitCodes.Succeeded;
-            }
-            var deadline = DateTime.UtcNow.AddSeconds(60);
-            while (DateTime.UtcNow < deadline)
-            {
-                var status = RunSummary.Load(run).Status;
-                if (RunStatus.IsFinished(status)) { Console.WriteLine($"run {run.Id} {status}"); return ExitCodes.Succeeded; }
-                await Task.Delay(100);
-            }
-            Console.Error.WriteLine($"asked the engine to cancel run {run.Id}; it has not finished yet (see: baton show {run.Id})");
-            return ExitCodes.Failed;
-        }));
+            Arguments = { runArgument },
+        };
+        command.SetAction(
+            (parse, _) =>
+                CommandAction.Run(async () =>
+                {
+                    var workspace = CliWorkspace.Open(parse);
+                    var run = RunFolder.Find(workspace.RunsRoot, parse.GetValue(runArgument)!);
+                    var before = RunSummary.Load(run);
+                    if (RunStatus.IsFinished(before.Status))
+                    {
+                        Console.WriteLine($"run {run.Id} already {before.Status}");
+                        return ExitCodes.Succeeded;
+                    }
+                    await InboxWriter.WriteAsync(
+                        run.Inbox,
+                        EventTypes.RunCancel,
+                        EventJson.Data(("by", Environment.UserName))
+                    );
+                    if (!RunLock.IsHeld(run.LockFile))
+                    {
+                        // No engine owns the run: become its engine just long enough to carry the cancel out.
+                        var outcome = await new RunEngine(workspace, new EngineOptions()).RunAsync(run);
+                        Console.WriteLine($"run {run.Id} {outcome.Status}");
+                        return ExitCodes.Succeeded;
+                    }
+                    var deadline = DateTime.UtcNow.AddSeconds(60);
+                    while (DateTime.UtcNow < deadline)
+                    {
+                        var status = RunSummary.Load(run).Status;
+                        if (RunStatus.IsFinished(status))
+                        {
+                            Console.WriteLine($"run {run.Id} {status}");
+                            return ExitCodes.Succeeded;
+                        }
+                        await Task.Delay(100);
+                    }
+                    Console.Error.WriteLine(
+                        $"asked the engine to cancel run {run.Id}; it has not finished yet (see: baton show {run.Id})"
+                    );
+                    return ExitCodes.Failed;
+                })
+        );
         return command;
     }
 }

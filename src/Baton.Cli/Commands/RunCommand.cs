@@ -11,35 +11,60 @@ public static class RunCommand
 {
     public static Command Create()
     {
-        var chainArgument = new Argument<string>("chain") { Description = "Chain file (.yaml), or the name of one in the workspace's chains/" };
-        var inputs = new Option<string[]>("--input", "-i") { Description = "An input as name=value (repeatable)", Arity = ArgumentArity.ZeroOrMore };
-        var json = new Option<bool>("--json") { Description = "Print the run's summary as JSON at the end instead of the live view" };
-        var detach = new Option<bool>("--detach", "-d") { Description = "Start the run in the background, print its id and return" };
+        var chainArgument = new Argument<string>("chain")
+        {
+            Description = "Chain file (.yaml), or the name of one in the workspace's chains/",
+        };
+        var inputs = new Option<string[]>("--input", "-i")
+        {
+            Description = "An input as name=value (repeatable)",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
+        var json = new Option<bool>("--json")
+        {
+            Description = "Print the run's summary as JSON at the end instead of the live view",
+        };
+        var detach = new Option<bool>("--detach", "-d")
+        {
+            Description = "Start the run in the background, print its id and return",
+        };
         var command = new Command("run", "Run a chain in this process with a live view")
         {
             Arguments = { chainArgument },
             Options = { inputs, json, detach },
         };
-        command.SetAction((parse, _) => CommandAction.Run(async () =>
-        {
-            var chainPath = ResolveChainPath(parse.GetValue(chainArgument)!, parse);
-            var workspace = CliWorkspace.Open(parse, Path.GetDirectoryName(chainPath));
-            var yaml = File.ReadAllText(chainPath);
-            var chain = ChainLoader.LoadFile(chainPath, workspace.Root);
-            var run = await RunCreator.CreateAsync(workspace, chain, yaml, ParseInputs(parse.GetValue(inputs) ?? []), GroupCommitter.Shared);
-            if (parse.GetValue(detach)) return Detach(run, parse.GetValue(json));
-            return await RunExecution.ExecuteAsync(workspace, run, parse.GetValue(json));
-        }));
+        command.SetAction(
+            (parse, _) =>
+                CommandAction.Run(async () =>
+                {
+                    var chainPath = ResolveChainPath(parse.GetValue(chainArgument)!, parse);
+                    var workspace = CliWorkspace.Open(parse, Path.GetDirectoryName(chainPath));
+                    var yaml = File.ReadAllText(chainPath);
+                    var chain = ChainLoader.LoadFile(chainPath, workspace.Root);
+                    var run = await RunCreator.CreateAsync(
+                        workspace,
+                        chain,
+                        yaml,
+                        ParseInputs(parse.GetValue(inputs) ?? []),
+                        GroupCommitter.Shared
+                    );
+                    if (parse.GetValue(detach))
+                        return Detach(run, parse.GetValue(json));
+                    return await RunExecution.ExecuteAsync(workspace, run, parse.GetValue(json));
+                })
+        );
         return command;
     }
 
     private static string ResolveChainPath(string given, ParseResult parse)
     {
-        if (File.Exists(given)) return Path.GetFullPath(given);
+        if (File.Exists(given))
+            return Path.GetFullPath(given);
         if (!given.Contains('/', StringComparison.Ordinal) && !given.EndsWith(".yaml", StringComparison.Ordinal))
         {
             var named = Path.Combine(CliWorkspace.Open(parse).Root, "chains", given + ".yaml");
-            if (File.Exists(named)) return named;
+            if (File.Exists(named))
+                return named;
         }
         throw new UsageException($"no chain file '{given}'");
     }
@@ -50,7 +75,8 @@ public static class RunCommand
         foreach (var pair in pairs)
         {
             var eq = pair.IndexOf('=', StringComparison.Ordinal);
-            if (eq <= 0) throw new UsageException($"--input '{pair}' is not name=value");
+            if (eq <= 0)
+                throw new UsageException($"--input '{pair}' is not name=value");
             inputs[pair[..eq]] = pair[(eq + 1)..];
         }
         return inputs;
@@ -60,13 +86,25 @@ public static class RunCommand
     private static int Detach(RunFolder run, bool json)
     {
         var self = Environment.ProcessPath ?? throw new UsageException("cannot find the baton executable to detach");
-        List<string> arguments = Path.GetFileNameWithoutExtension(self) == "dotnet"
-            ? [typeof(RunCommand).Assembly.Location, "resume", run.Id, "--workspace", Path.GetDirectoryName(run.RunsRoot)!]
-            : ["resume", run.Id, "--workspace", Path.GetDirectoryName(run.RunsRoot)!];
-        var environment = Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
+        List<string> arguments =
+            Path.GetFileNameWithoutExtension(self) == "dotnet"
+                ?
+                [
+                    typeof(RunCommand).Assembly.Location,
+                    "resume",
+                    run.Id,
+                    "--workspace",
+                    Path.GetDirectoryName(run.RunsRoot)!,
+                ]
+                : ["resume", run.Id, "--workspace", Path.GetDirectoryName(run.RunsRoot)!];
+        var environment = Environment
+            .GetEnvironmentVariables()
+            .Cast<System.Collections.DictionaryEntry>()
             .ToDictionary(e => (string)e.Key, e => (string?)e.Value ?? "", StringComparer.Ordinal);
         var log = Path.Combine(run.Path, "engine.log");
-        ProcessLauncher.Start(new ProcessSpec(self, arguments, Environment.CurrentDirectory, environment, log, log) { Append = true });
+        ProcessLauncher.Start(
+            new ProcessSpec(self, arguments, Environment.CurrentDirectory, environment, log, log) { Append = true }
+        );
         Console.WriteLine(json ? $"{{\"id\": \"{run.Id}\"}}" : run.Id);
         return ExitCodes.Succeeded;
     }

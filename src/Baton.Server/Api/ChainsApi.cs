@@ -15,35 +15,61 @@ public static class ChainsApi
     {
         var chains = app.MapGroup("/api/workspaces/{ws}/chains");
 
-        chains.MapGet("/", (string ws) =>
-        {
-            var list = WorkspaceDirectory.Names(data.WorkspacePath(ws), "chains")
-                .Where(n => n.EndsWith(".yaml", StringComparison.Ordinal) && ChainNames.Chain().IsMatch(n[..^5]))
-                .Select(n => Describe(data, ws, n[..^5])).ToList();
-            return Results.Ok(list);
-        }).Requires(data, Role.Viewer);
+        chains
+            .MapGet("/", (string ws) =>
+            {
+                var list = WorkspaceDirectory
+                    .Names(data.WorkspacePath(ws), "chains")
+                    .Where(n => n.EndsWith(".yaml", StringComparison.Ordinal) && ChainNames.Chain().IsMatch(n[..^5]))
+                    .Select(n => Describe(data, ws, n[..^5]))
+                    .ToList();
+                return Results.Ok(list);
+            })
+            .Requires(data, Role.Viewer);
 
-        chains.MapGet("/{name}", (string ws, string name) =>
-        {
-            return ReadChain(data, ws, name) is { } yaml ? Results.Text(yaml, "application/yaml") : Problems.NotFound($"no chain '{name}'");
-        }).Requires(data, Role.Viewer);
+        chains
+            .MapGet("/{name}", (string ws, string name) =>
+            {
+                return ReadChain(data, ws, name) is { } yaml
+                    ? Results.Text(yaml, "application/yaml")
+                    : Problems.NotFound($"no chain '{name}'");
+            })
+            .Requires(data, Role.Viewer);
 
-        chains.MapPut("/{name}", async (string ws, string name, HttpRequest request, HttpContext http, RunHost host) =>
-        {
-            var file = ChainFile(data, ws, name);
-            if (file is null) return Problems.BadRequest($"'{name}' is not a chain name: use [a-z0-9][a-z0-9-]*");
-            using var reader = new StreamReader(request.Body, Encoding.UTF8);
-            var yaml = await reader.ReadToEndAsync();
-            // One parse (ChainLoader refuses a chain over ChainLimits before parsing it): 422 either way.
-            var (chain, errors) = ChainLoader.TryLoad(file, yaml, ChainFiles.Reader(file, data.WorkspacePath(ws)));
-            if (chain is not null && chain.Name != name)
-                errors = [new ChainError(file, new SourceLocation(1, 1), $"the chain's name must be '{name}', the name it is saved under")];
-            if (errors.Count > 0) return ValidationProblem(data, ws, errors);
-            var existed = WorkspaceDirectory.IsFile(data.WorkspacePath(ws), RelativeFile(name));
-            WorkspaceDirectory.WriteFile(data.WorkspacePath(ws), RelativeFile(name), Encoding.UTF8.GetBytes(yaml), createParent: true);
-            await http.AuditAsync(data, ws, "chain.put", name);
-            return existed ? Results.Ok(Describe(data, ws, name)) : Results.Created($"/api/workspaces/{ws}/chains/{name}", Describe(data, ws, name));
-        }).Requires(data, Role.Editor);
+        chains
+            .MapPut("/{name}", async (string ws, string name, HttpRequest request, HttpContext http, RunHost host) =>
+            {
+                var file = ChainFile(data, ws, name);
+                if (file is null)
+                    return Problems.BadRequest($"'{name}' is not a chain name: use [a-z0-9][a-z0-9-]*");
+                using var reader = new StreamReader(request.Body, Encoding.UTF8);
+                var yaml = await reader.ReadToEndAsync();
+                // One parse (ChainLoader refuses a chain over ChainLimits before parsing it): 422 either way.
+                var (chain, errors) = ChainLoader.TryLoad(file, yaml, ChainFiles.Reader(file, data.WorkspacePath(ws)));
+                if (chain is not null && chain.Name != name)
+                    errors =
+                    [
+                        new ChainError(
+                            file,
+                            new SourceLocation(1, 1),
+                            $"the chain's name must be '{name}', the name it is saved under"
+                        ),
+                    ];
+                if (errors.Count > 0)
+                    return ValidationProblem(data, ws, errors);
+                var existed = WorkspaceDirectory.IsFile(data.WorkspacePath(ws), RelativeFile(name));
+                WorkspaceDirectory.WriteFile(
+                    data.WorkspacePath(ws),
+                    RelativeFile(name),
+                    Encoding.UTF8.GetBytes(yaml),
+                    createParent: true
+                );
+                await http.AuditAsync(data, ws, "chain.put", name);
+                return existed
+                    ? Results.Ok(Describe(data, ws, name))
+                    : Results.Created($"/api/workspaces/{ws}/chains/{name}", Describe(data, ws, name));
+            })
+            .Requires(data, Role.Editor);
     }
 
     internal static string? ChainFile(DataRoot data, string ws, string name) =>
@@ -53,17 +79,33 @@ public static class ChainsApi
 
     /// <summary>A stored chain's text, read below the workspace without following any link; null when there is none.</summary>
     internal static string? ReadChain(DataRoot data, string ws, string name) =>
-        ChainNames.Chain().IsMatch(name) ? WorkspaceDirectory.ReadText(data.WorkspacePath(ws), RelativeFile(name), ChainLimits.MaxBytes) : null;
+        ChainNames.Chain().IsMatch(name)
+            ? WorkspaceDirectory.ReadText(data.WorkspacePath(ws), RelativeFile(name), ChainLimits.MaxBytes)
+            : null;
 
     internal static IResult ValidationProblem(DataRoot data, string ws, IEnumerable<ChainError> errors) =>
         Results.Problem(
             title: "Invalid chain",
-            detail: string.Join("\n", errors.Select(e => $"{Path.GetRelativePath(data.WorkspacePath(ws), e.File)}:{e.Location.Line}:{e.Location.Column}: {e.Message}")),
+            detail: string.Join(
+                "\n",
+                errors.Select(e =>
+                    $"{Path.GetRelativePath(data.WorkspacePath(ws), e.File)}:{e.Location.Line}:{e.Location.Column}: {e.Message}"
+                )
+            ),
             statusCode: StatusCodes.Status422UnprocessableEntity,
             extensions: new Dictionary<string, object?>
             {
-                ["errors"] = errors.Select(e => new { file = Path.GetRelativePath(data.WorkspacePath(ws), e.File), line = e.Location.Line, column = e.Location.Column, message = e.Message }).ToList(),
-            });
+                ["errors"] = errors
+                    .Select(e => new
+                    {
+                        file = Path.GetRelativePath(data.WorkspacePath(ws), e.File),
+                        line = e.Location.Line,
+                        column = e.Location.Column,
+                        message = e.Message,
+                    })
+                    .ToList(),
+            }
+        );
 
     /// <summary>
     /// The chain's summary for the list. The web UI polls `GET …/chains`, so a stored chain is not
@@ -75,12 +117,31 @@ public static class ChainsApi
         var file = ChainFile(data, ws, name)!;
         var info = new FileInfo(file); // only a cache key: the text itself is read without following links
         var stamp = (info.LastWriteTimeUtc, info.Length);
-        if (InvalidChains.TryGetValue(file, out var known) && known.Stamp == stamp) return known.Summary;
+        if (InvalidChains.TryGetValue(file, out var known) && known.Stamp == stamp)
+            return known.Summary;
         try
         {
-            var chain = Runs.ChainCache.Load(file, ReadChain(data, ws, name) ?? "", ChainFiles.Reader(file, data.WorkspacePath(ws)));
+            var chain = Runs.ChainCache.Load(
+                file,
+                ReadChain(data, ws, name) ?? "",
+                ChainFiles.Reader(file, data.WorkspacePath(ws))
+            );
             InvalidChains.TryRemove(file, out _);
-            return new { name, description = chain.Description, valid = true, agents = chain.Agents.Select(a => a.Name).ToList(), inputs = chain.Inputs.Select(i => new { i.Name, i.Description, i.Default }).ToList() };
+            return new
+            {
+                name,
+                description = chain.Description,
+                valid = true,
+                agents = chain.Agents.Select(a => a.Name).ToList(),
+                inputs = chain
+                    .Inputs.Select(i => new
+                    {
+                        i.Name,
+                        i.Description,
+                        i.Default,
+                    })
+                    .ToList(),
+            };
         }
         catch (ChainValidationException e)
         {
@@ -94,7 +155,17 @@ public static class ChainsApi
         }
     }
 
-    private static object Invalid(string name, List<string> errors) => new { name, description = (string?)null, valid = false, errors };
+    private static object Invalid(string name, List<string> errors) =>
+        new
+        {
+            name,
+            description = (string?)null,
+            valid = false,
+            errors,
+        };
 
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, ((DateTime, long) Stamp, object Summary)> InvalidChains = new(StringComparer.Ordinal);
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<
+        string,
+        ((DateTime, long) Stamp, object Summary)
+    > InvalidChains = new(StringComparer.Ordinal);
 }

@@ -25,7 +25,15 @@ internal static class EventStream
         long last = long.TryParse(http.Request.Headers["Last-Event-ID"], out var resume) ? resume : 0;
         var cancel = http.RequestAborted;
         using var landed = new SemaphoreSlim(0, 1);
-        using var watch = InboxWatcher.Shared.Watch(run.Events, () => { try { landed.Release(); } catch (SemaphoreFullException) { } catch (ObjectDisposedException) { } });
+        using var watch = InboxWatcher.Shared.Watch(run.Events, () =>
+        {
+            try
+            {
+                landed.Release();
+            }
+            catch (SemaphoreFullException) { }
+            catch (ObjectDisposedException) { }
+        });
         var rescan = watch.Active ? TimeSpan.FromSeconds(5) : TimeSpan.FromMilliseconds(200);
         var sinceWrite = System.Diagnostics.Stopwatch.StartNew();
         while (!cancel.IsCancellationRequested)
@@ -45,9 +53,16 @@ internal static class EventStream
                 sinceWrite.Restart();
             }
             await http.Response.Body.FlushAsync(cancel);
-            if (finished) return;
-            try { await landed.WaitAsync(rescan, cancel); }
-            catch (OperationCanceledException) { return; }
+            if (finished)
+                return;
+            try
+            {
+                await landed.WaitAsync(rescan, cancel);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
         }
     }
 }

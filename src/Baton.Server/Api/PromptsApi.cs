@@ -1,8 +1,8 @@
 using System.Text;
 using System.Text.RegularExpressions;
 using Baton.Runs;
-using Baton.Workspaces;
 using Baton.Server.Auth;
+using Baton.Workspaces;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -26,68 +26,128 @@ public static partial class PromptsApi
     {
         var prompts = app.MapGroup("/api/workspaces/{ws}/prompts");
 
-        prompts.MapGet("/", (string ws) =>
-        {
-            try
+        prompts
+            .MapGet("/", (string ws) =>
             {
-                // Names lists regular files only: a symlink in prompts/ is not a prompt file.
-                using var folder = WorkspaceDirectory.OpenFolder(data.WorkspacePath(ws), Folder);
-                if (folder is null) return Results.Ok(Array.Empty<object>());
-                return Results.Ok(WorkspaceDirectory.Names(data.WorkspacePath(ws), Folder).Where(IsName).Order(StringComparer.Ordinal)
-                    .Select(name => new FileInfo(folder.Child(name)))
-                    .Select(f => new { name = f.Name, bytes = f.Length, modified = f.LastWriteTimeUtc, reference = Reference(f.Name) }).ToList());
-            }
-            catch (UnsafePathException) { return SymlinkedFolder(); }
-        }).Requires(data, Role.Viewer);
+                try
+                {
+                    // Names lists regular files only: a symlink in prompts/ is not a prompt file.
+                    using var folder = WorkspaceDirectory.OpenFolder(data.WorkspacePath(ws), Folder);
+                    if (folder is null)
+                        return Results.Ok(Array.Empty<object>());
+                    return Results.Ok(
+                        WorkspaceDirectory
+                            .Names(data.WorkspacePath(ws), Folder)
+                            .Where(IsName)
+                            .Order(StringComparer.Ordinal)
+                            .Select(name => new FileInfo(folder.Child(name)))
+                            .Select(f => new
+                            {
+                                name = f.Name,
+                                bytes = f.Length,
+                                modified = f.LastWriteTimeUtc,
+                                reference = Reference(f.Name),
+                            })
+                            .ToList()
+                    );
+                }
+                catch (UnsafePathException)
+                {
+                    return SymlinkedFolder();
+                }
+            })
+            .Requires(data, Role.Viewer);
 
-        prompts.MapGet("/{name}", (string ws, string name) =>
-        {
-            if (!IsName(name)) return NoFile(name);
-            try
+        prompts
+            .MapGet("/{name}", (string ws, string name) =>
             {
-                return WorkspaceDirectory.ReadText(data.WorkspacePath(ws), $"{Folder}/{name}", MaxPromptBytes) is { } text
-                    ? Results.Text(text, "text/plain; charset=utf-8") : NoFile(name);
-            }
-            catch (UnsafePathException) { return NoFile(name); } // a symlink is no prompt file
-            catch (IOException) { return Problems.Conflict($"'{name}' is larger than 1 MiB"); }
-        }).Requires(data, Role.Viewer);
+                if (!IsName(name))
+                    return NoFile(name);
+                try
+                {
+                    return
+                        WorkspaceDirectory.ReadText(data.WorkspacePath(ws), $"{Folder}/{name}", MaxPromptBytes)
+                            is { } text
+                        ? Results.Text(text, "text/plain; charset=utf-8")
+                        : NoFile(name);
+                }
+                catch (UnsafePathException)
+                {
+                    return NoFile(name);
+                } // a symlink is no prompt file
+                catch (IOException)
+                {
+                    return Problems.Conflict($"'{name}' is larger than 1 MiB");
+                }
+            })
+            .Requires(data, Role.Viewer);
 
-        prompts.MapPut("/{name}", async (string ws, string name, HttpRequest request, HttpContext http) =>
-        {
-            if (!IsName(name)) return BadName(name);
-            using var buffer = new MemoryStream();
-            await request.Body.CopyToAsync(buffer, http.RequestAborted);
-            if (buffer.Length > MaxPromptBytes) return Problems.BadRequest("a prompt file is at most 1 MiB");
-            var root = data.WorkspacePath(ws);
-            var existed = WorkspaceDirectory.IsFile(root, $"{Folder}/{name}");
-            // A fresh temp file renamed over the name: a symlink planted there is replaced, never followed.
-            try { WorkspaceDirectory.WriteFile(root, $"{Folder}/{name}", buffer.GetBuffer().AsSpan(0, (int)buffer.Length), createParent: true); }
-            catch (UnsafePathException) { return SymlinkedFolder(); }
-            await http.AuditAsync(data, ws, "prompt.put", name);
-            var answer = new { name, bytes = buffer.Length, reference = Reference(name) };
-            return existed ? Results.Ok(answer) : Results.Created($"/api/workspaces/{ws}/prompts/{name}", answer);
-        }).Requires(data, Role.Editor);
-
-        prompts.MapDelete("/{name}", async (string ws, string name, HttpContext http) =>
-        {
-            if (!IsName(name)) return NoFile(name);
-            try
+        prompts
+            .MapPut("/{name}", async (string ws, string name, HttpRequest request, HttpContext http) =>
             {
-                using var folder = WorkspaceDirectory.OpenFolder(data.WorkspacePath(ws), Folder);
-                var file = folder?.Child(name);
-                if (file is null || !System.IO.File.Exists(file) && new FileInfo(file).LinkTarget is null) return NoFile(name);
-                System.IO.File.Delete(file); // a symlink is removed itself, not its target
-            }
-            catch (UnsafePathException) { return SymlinkedFolder(); }
-            await http.AuditAsync(data, ws, "prompt.delete", name);
-            return Results.NoContent();
-        }).Requires(data, Role.Editor);
+                if (!IsName(name))
+                    return BadName(name);
+                using var buffer = new MemoryStream();
+                await request.Body.CopyToAsync(buffer, http.RequestAborted);
+                if (buffer.Length > MaxPromptBytes)
+                    return Problems.BadRequest("a prompt file is at most 1 MiB");
+                var root = data.WorkspacePath(ws);
+                var existed = WorkspaceDirectory.IsFile(root, $"{Folder}/{name}");
+                // A fresh temp file renamed over the name: a symlink planted there is replaced, never followed.
+                try
+                {
+                    WorkspaceDirectory.WriteFile(
+                        root,
+                        $"{Folder}/{name}",
+                        buffer.GetBuffer().AsSpan(0, (int)buffer.Length),
+                        createParent: true
+                    );
+                }
+                catch (UnsafePathException)
+                {
+                    return SymlinkedFolder();
+                }
+                await http.AuditAsync(data, ws, "prompt.put", name);
+                var answer = new
+                {
+                    name,
+                    bytes = buffer.Length,
+                    reference = Reference(name),
+                };
+                return existed ? Results.Ok(answer) : Results.Created($"/api/workspaces/{ws}/prompts/{name}", answer);
+            })
+            .Requires(data, Role.Editor);
+
+        prompts
+            .MapDelete("/{name}", async (string ws, string name, HttpContext http) =>
+            {
+                if (!IsName(name))
+                    return NoFile(name);
+                try
+                {
+                    using var folder = WorkspaceDirectory.OpenFolder(data.WorkspacePath(ws), Folder);
+                    var file = folder?.Child(name);
+                    if (file is null || !System.IO.File.Exists(file) && new FileInfo(file).LinkTarget is null)
+                        return NoFile(name);
+                    System.IO.File.Delete(file); // a symlink is removed itself, not its target
+                }
+                catch (UnsafePathException)
+                {
+                    return SymlinkedFolder();
+                }
+                await http.AuditAsync(data, ws, "prompt.delete", name);
+                return Results.NoContent();
+            })
+            .Requires(data, Role.Editor);
     }
 
-    private static bool IsName(string name) => name.Length <= 100 && Name().IsMatch(name) && !name.Contains("..", StringComparison.Ordinal);
+    private static bool IsName(string name) =>
+        name.Length <= 100 && Name().IsMatch(name) && !name.Contains("..", StringComparison.Ordinal);
 
     private static IResult BadName(string name) =>
-        Problems.BadRequest($"'{name}' is not a prompt file name: one file name of letters, digits, '.', '_', '-', ending .md or .txt");
+        Problems.BadRequest(
+            $"'{name}' is not a prompt file name: one file name of letters, digits, '.', '_', '-', ending .md or .txt"
+        );
 
     private const string Folder = "prompts";
 
@@ -95,5 +155,6 @@ public static partial class PromptsApi
 
     private static IResult NoFile(string name) => Problems.NotFound($"no prompt file '{name}'");
 
-    private static IResult SymlinkedFolder() => Problems.Conflict("the workspace's prompts/ folder is a symlink; Baton does not go through it");
+    private static IResult SymlinkedFolder() =>
+        Problems.Conflict("the workspace's prompts/ folder is a symlink; Baton does not go through it");
 }

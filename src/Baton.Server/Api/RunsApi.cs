@@ -19,65 +19,116 @@ public static class RunsApi
         var runs = app.MapGroup("/api/workspaces/{ws}/runs");
 
         runs.MapPost("/", async (string ws, StartRequest request, HttpContext http, RunHost host) =>
-        {
-            if (request.Chain is null || ChainsApi.ChainFile(data, ws, request.Chain) is not { } file || ChainsApi.ReadChain(data, ws, request.Chain) is not { } yaml)
-                return Problems.NotFound($"no chain '{request.Chain}' in '{ws}'");
-            if (host.RefusedEnvironment(ws) is { } refusal) return Problems.Result(StatusCodes.Status422UnprocessableEntity, "Refused configuration", refusal);
-            Chain chain;
-            try { chain = ChainCache.Load(file, yaml, ChainFiles.Reader(file, data.WorkspacePath(ws))); }
-            catch (ChainValidationException e) { return ChainsApi.ValidationProblem(data, ws, e.Errors); }
-            try
             {
-                var (run, durable) = host.StartRun(ws, chain, yaml, request.Inputs ?? []);
-                // One commit round for the run's folder and the audit line, not one after the other.
-                await Task.WhenAll(durable, http.AuditAsync(data, ws, "run.start", run.Id, chain.Name));
-                return Results.Created($"/api/workspaces/{ws}/runs/{run.Id}", new { id = run.Id });
-            }
-            catch (InputException e)
-            {
-                return Problems.Result(StatusCodes.Status422UnprocessableEntity, "Invalid inputs", string.Join("\n", e.Errors));
-            }
-        }).Requires(data, Role.Editor);
+                if (
+                    request.Chain is null
+                    || ChainsApi.ChainFile(data, ws, request.Chain) is not { } file
+                    || ChainsApi.ReadChain(data, ws, request.Chain) is not { } yaml
+                )
+                    return Problems.NotFound($"no chain '{request.Chain}' in '{ws}'");
+                if (host.RefusedEnvironment(ws) is { } refusal)
+                    return Problems.Result(StatusCodes.Status422UnprocessableEntity, "Refused configuration", refusal);
+                Chain chain;
+                try
+                {
+                    chain = ChainCache.Load(file, yaml, ChainFiles.Reader(file, data.WorkspacePath(ws)));
+                }
+                catch (ChainValidationException e)
+                {
+                    return ChainsApi.ValidationProblem(data, ws, e.Errors);
+                }
+                try
+                {
+                    var (run, durable) = host.StartRun(ws, chain, yaml, request.Inputs ?? []);
+                    // One commit round for the run's folder and the audit line, not one after the other.
+                    await Task.WhenAll(durable, http.AuditAsync(data, ws, "run.start", run.Id, chain.Name));
+                    return Results.Created($"/api/workspaces/{ws}/runs/{run.Id}", new { id = run.Id });
+                }
+                catch (InputException e)
+                {
+                    return Problems.Result(
+                        StatusCodes.Status422UnprocessableEntity,
+                        "Invalid inputs",
+                        string.Join("\n", e.Errors)
+                    );
+                }
+            })
+            .Requires(data, Role.Editor);
 
-        runs.MapGet("/", (string ws, string? status, string? chain, string? q, string? from, string? to, string? before, int? limit, RunHost host) =>
-        {
-            var (query, error) = RunsQuery.Parse(status, chain, q, from, to, before, limit);
-            return query is null ? Problems.BadRequest(error!) : Results.Ok(query.Run(Path.Combine(data.WorkspacePath(ws), "runs"), host.Summary));
-        }).Requires(data, Role.Viewer);
+        runs.MapGet(
+                "/",
+                (
+                    string ws,
+                    string? status,
+                    string? chain,
+                    string? q,
+                    string? from,
+                    string? to,
+                    string? before,
+                    int? limit,
+                    RunHost host
+                ) =>
+                {
+                    var (query, error) = RunsQuery.Parse(status, chain, q, from, to, before, limit);
+                    return query is null
+                        ? Problems.BadRequest(error!)
+                        : Results.Ok(query.Run(Path.Combine(data.WorkspacePath(ws), "runs"), host.Summary));
+                }
+            )
+            .Requires(data, Role.Viewer);
 
         runs.MapGet("/{id}", (string ws, string id, RunHost host) =>
-            Find(data, ws, id) is { } run ? Results.Ok(host.Summary(run)) : NoRun(id)).Requires(data, Role.Viewer);
+                Find(data, ws, id) is { } run ? Results.Ok(host.Summary(run)) : NoRun(id)
+            )
+            .Requires(data, Role.Viewer);
 
         runs.MapGet("/{id}/events", async (string ws, string id, HttpContext http) =>
-        {
-            if (Find(data, ws, id) is not { } run) return NoRun(id);
-            if (!http.Request.Headers.Accept.ToString().Contains("text/event-stream", StringComparison.Ordinal))
-                return Results.Text(EventJson.ToArray(EventReader.ReadAll(run.Events)), "application/json");
-            await EventStream.WriteAsync(http, run);
-            return Results.Empty;
-        }).Requires(data, Role.Viewer);
-
-        runs.MapGet("/{id}/agents/{agent}/output", (string ws, string id, string agent, RunHost host) => AgentFile(data, host, ws, id, agent, "output"))
+            {
+                if (Find(data, ws, id) is not { } run)
+                    return NoRun(id);
+                if (!http.Request.Headers.Accept.ToString().Contains("text/event-stream", StringComparison.Ordinal))
+                    return Results.Text(EventJson.ToArray(EventReader.ReadAll(run.Events)), "application/json");
+                await EventStream.WriteAsync(http, run);
+                return Results.Empty;
+            })
             .Requires(data, Role.Viewer);
-        runs.MapGet("/{id}/agents/{agent}/logs/{stream}", (string ws, string id, string agent, string stream, RunHost host) =>
-            stream is "stdout" or "stderr" ? AgentFile(data, host, ws, id, agent, $"{stream}.log") : Problems.NotFound("logs are 'stdout' or 'stderr'"))
+
+        runs.MapGet("/{id}/agents/{agent}/output", (string ws, string id, string agent, RunHost host) =>
+                AgentFile(data, host, ws, id, agent, "output")
+            )
+            .Requires(data, Role.Viewer);
+        runs.MapGet(
+                "/{id}/agents/{agent}/logs/{stream}",
+                (string ws, string id, string agent, string stream, RunHost host) =>
+                    stream is "stdout" or "stderr"
+                        ? AgentFile(data, host, ws, id, agent, $"{stream}.log")
+                        : Problems.NotFound("logs are 'stdout' or 'stderr'")
+            )
             .Requires(data, Role.Viewer);
 
         runs.MapPost("/{id}/cancel", async (string ws, string id, HttpContext http, RunHost host) =>
-        {
-            if (Find(data, ws, id) is not { } run) return NoRun(id);
-            var summary = RunSummary.Load(run);
-            if (RunStatus.IsFinished(summary.Status)) return Problems.Conflict($"run {id} already {summary.Status}");
-            await InboxWriter.WriteAsync(run.Inbox, EventTypes.RunCancel, EventJson.Data(("by", http.Caller().Name)));
-            await http.AuditAsync(data, ws, "run.cancel", id);
-            host.Launch(ws, run, skipQueue: true);
-            return Results.Accepted($"/api/workspaces/{ws}/runs/{id}", new { id, status = "cancelling" });
-        }).Requires(data, Role.Editor);
+            {
+                if (Find(data, ws, id) is not { } run)
+                    return NoRun(id);
+                var summary = RunSummary.Load(run);
+                if (RunStatus.IsFinished(summary.Status))
+                    return Problems.Conflict($"run {id} already {summary.Status}");
+                await InboxWriter.WriteAsync(
+                    run.Inbox,
+                    EventTypes.RunCancel,
+                    EventJson.Data(("by", http.Caller().Name))
+                );
+                await http.AuditAsync(data, ws, "run.cancel", id);
+                host.Launch(ws, run, skipQueue: true);
+                return Results.Accepted($"/api/workspaces/{ws}/runs/{id}", new { id, status = "cancelling" });
+            })
+            .Requires(data, Role.Editor);
     }
 
     internal static RunFolder? Find(DataRoot data, string ws, string id)
     {
-        if (!RunIds.IsValid(id)) return null;
+        if (!RunIds.IsValid(id))
+            return null;
         var run = new RunFolder(Path.Combine(data.WorkspacePath(ws), "runs"), id);
         return run.Exists ? run : null;
     }
@@ -87,16 +138,23 @@ public static class RunsApi
     /// <summary>Agent files are untrusted: served as plain text, never sniffed as HTML.</summary>
     private static IResult AgentFile(DataRoot data, RunHost host, string ws, string id, string agent, string file)
     {
-        if (Find(data, ws, id) is not { } run) return NoRun(id);
-        if (!ChainNames.Agent().IsMatch(agent)) return Problems.NotFound($"no agent '{agent}'");
+        if (Find(data, ws, id) is not { } run)
+            return NoRun(id);
+        if (!ChainNames.Agent().IsMatch(agent))
+            return Problems.NotFound($"no agent '{agent}'");
         var path = Path.Combine(run.AgentDir(agent), file);
-        if (!File.Exists(path) || SafePaths.IsSymlink(path) || SafePaths.IsSymlink(run.AgentDir(agent))) return Problems.NotFound($"agent '{agent}' has no {file} yet");
+        if (!File.Exists(path) || SafePaths.IsSymlink(path) || SafePaths.IsSymlink(run.AgentDir(agent)))
+            return Problems.NotFound($"agent '{agent}' has no {file} yet");
         var masker = Secrets.SecretMasker.ForWorkspace(host.WorkspaceOf(ws));
-        if (masker.IsEmpty) return Results.File(path, "text/plain; charset=utf-8", enableRangeProcessing: true);
+        if (masker.IsEmpty)
+            return Results.File(path, "text/plain; charset=utf-8", enableRangeProcessing: true);
         // A running agent's files are masked on disk only when it exits: mask what is served meanwhile.
         const int MaxServed = 64 << 20;
         var bytes = SafePaths.ReadAgentFile(path, MaxServed);
         var text = System.Text.Encoding.UTF8.GetString(bytes, 0, Math.Min(bytes.Length, MaxServed));
-        return Results.Text(masker.Apply(text) + (bytes.Length > MaxServed ? "\n[… cut: more than 64 MiB]\n" : ""), "text/plain; charset=utf-8");
+        return Results.Text(
+            masker.Apply(text) + (bytes.Length > MaxServed ? "\n[… cut: more than 64 MiB]\n" : ""),
+            "text/plain; charset=utf-8"
+        );
     }
 }

@@ -15,7 +15,11 @@ public static class SessionApi
         app.MapPost("/api/login", (LoginRequest request, HttpContext http, TokenStore tokens, SessionStore sessions) =>
         {
             if (request.Token is not { Length: > 0 } token || tokens.Find(token) is not { } record)
-                return Problems.Result(StatusCodes.Status401Unauthorized, "Not authenticated", "that token is not valid");
+                return Problems.Result(
+                    StatusCodes.Status401Unauthorized,
+                    "Not authenticated",
+                    "that token is not valid"
+                );
             return StartSession(http, sessions, record);
         });
 
@@ -23,14 +27,16 @@ public static class SessionApi
         {
             var tokenId = code is null ? null : sessions.RedeemLoginCode(code);
             var record = tokenId is null ? null : tokens.All().FirstOrDefault(t => t.Id == tokenId);
-            if (record is null) return Results.Redirect("/#login-expired");
+            if (record is null)
+                return Results.Redirect("/#login-expired");
             StartSession(http, sessions, record);
             return Results.Redirect("/");
         });
 
         app.MapPost("/api/logout", (HttpContext http, SessionStore sessions) =>
         {
-            if (http.Caller().Session is { } session) sessions.Remove(session.Id);
+            if (http.Caller().Session is { } session)
+                sessions.Remove(session.Id);
             http.Response.Cookies.Delete(AuthMiddleware.SessionCookie);
             return Results.NoContent();
         });
@@ -38,21 +44,40 @@ public static class SessionApi
         app.MapGet("/api/session", (HttpContext http) =>
         {
             var caller = http.Caller();
-            return Results.Ok(new { name = caller.Name, workspace = caller.Workspace, role = Roles.Name(caller.Role), csrf = caller.Session?.Csrf });
+            return Results.Ok(
+                new
+                {
+                    name = caller.Name,
+                    workspace = caller.Workspace,
+                    role = Roles.Name(caller.Role),
+                    csrf = caller.Session?.Csrf,
+                }
+            );
         });
     }
 
     private static IResult StartSession(HttpContext http, SessionStore sessions, TokenStore.TokenRecord record)
     {
         var session = sessions.Create(record.Id);
-        http.Response.Cookies.Append(AuthMiddleware.SessionCookie, session.Id, new CookieOptions
-        {
-            HttpOnly = true,
-            SameSite = SameSiteMode.Strict,
-            Secure = http.Request.IsHttps,
-            Path = "/",
-            MaxAge = SessionStore.Lifetime,
-        });
-        return Results.Ok(new { workspace = record.Workspace, role = record.Role, csrf = session.Csrf });
+        http.Response.Cookies.Append(
+            AuthMiddleware.SessionCookie,
+            session.Id,
+            new CookieOptions
+            {
+                HttpOnly = true,
+                SameSite = SameSiteMode.Strict,
+                Secure = http.Request.IsHttps,
+                Path = "/",
+                MaxAge = SessionStore.Lifetime,
+            }
+        );
+        return Results.Ok(
+            new
+            {
+                workspace = record.Workspace,
+                role = record.Role,
+                csrf = session.Csrf,
+            }
+        );
     }
 }

@@ -35,21 +35,31 @@ public sealed class AuthMiddleware(RequestDelegate next, TokenStore tokens, Sess
         if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
         {
             problem = "the bearer token is not valid; create one with: baton token create --workspace W --role R";
-            return tokens.Find(header["Bearer ".Length..].Trim()) is { } record && Roles.TryParse(record.Role, out var role)
+            return
+                tokens.Find(header["Bearer ".Length..].Trim()) is { } record
+                && Roles.TryParse(record.Role, out var role)
                 ? new Caller(record.Id, record.Name, record.Workspace, role, null)
                 : null;
         }
-        if (context.Request.Cookies.TryGetValue(SessionCookie, out var sessionId) && sessions.Find(sessionId) is { } session)
+        if (
+            context.Request.Cookies.TryGetValue(SessionCookie, out var sessionId)
+            && sessions.Find(sessionId) is { } session
+        )
         {
-            if (!HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method)
-                && context.Request.Headers[CsrfHeader].ToString() != session.Csrf)
+            if (
+                !HttpMethods.IsGet(context.Request.Method)
+                && !HttpMethods.IsHead(context.Request.Method)
+                && context.Request.Headers[CsrfHeader].ToString() != session.Csrf
+            )
             {
                 problem = $"missing or wrong {CsrfHeader} header for this session";
                 return null;
             }
             problem = "the session's token no longer exists; log in again";
             var record = tokens.All().FirstOrDefault(t => t.Id == session.TokenId);
-            return record is not null && Roles.TryParse(record.Role, out var role) ? new Caller(record.Id, record.Name, record.Workspace, role, session) : null;
+            return record is not null && Roles.TryParse(record.Role, out var role)
+                ? new Caller(record.Id, record.Name, record.Workspace, role, session)
+                : null;
         }
         problem = "send 'Authorization: Bearer <token>', or log in to the web UI";
         return null;

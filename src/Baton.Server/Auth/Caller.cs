@@ -4,6 +4,7 @@ namespace Baton.Server.Auth;
 public sealed record Caller(string TokenId, string Name, string Workspace, Role Role, Session? Session)
 {
     public bool Can(string workspace, Role needed) => workspace == Workspace && Role >= needed;
+
     public bool Sees(string workspace) => workspace == Workspace;
 }
 

@@ -1,7 +1,13 @@
 namespace Baton.Server.Auth;
 
 /// <summary>SPEC §5: each role can do everything the ones before it can.</summary>
-public enum Role { Viewer = 1, Reviewer = 2, Editor = 3, Owner = 4 }
+public enum Role
+{
+    Viewer = 1,
+    Reviewer = 2,
+    Editor = 3,
+    Owner = 4,
+}
 
 public static class Roles
 {

@@ -25,15 +25,18 @@ public sealed class SessionStore
     {
         _folder = folder;
         _time = time ?? TimeProvider.System;
-        if (_folder is null) return;
-        if (OperatingSystem.IsWindows()) throw new PlatformNotSupportedException("Baton keeps sessions with Unix file modes");
+        if (_folder is null)
+            return;
+        if (OperatingSystem.IsWindows())
+            throw new PlatformNotSupportedException("Baton keeps sessions with Unix file modes");
         Directory.CreateDirectory(_folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
     }
 
     public Session Create(string tokenId)
     {
         var session = new Session(RandomId(), RandomId(), tokenId, _time.GetUtcNow() + Lifetime);
-        if (_folder is not null) Save(session);
+        if (_folder is not null)
+            Save(session);
         _sessions[session.Id] = session;
         return session;
     }
@@ -41,8 +44,10 @@ public sealed class SessionStore
     public Session? Find(string id)
     {
         var session = _sessions.TryGetValue(id, out var s) ? s : Load(id);
-        if (session is null) return null;
-        if (session.Expires > _time.GetUtcNow()) return session;
+        if (session is null)
+            return null;
+        if (session.Expires > _time.GetUtcNow())
+            return session;
         Remove(id);
         return null;
     }
@@ -50,7 +55,8 @@ public sealed class SessionStore
     public void Remove(string id)
     {
         _sessions.TryRemove(id, out _);
-        if (FileOf(id) is { } file) File.Delete(file);
+        if (FileOf(id) is { } file)
+            File.Delete(file);
     }
 
     public string CreateLoginCode(string tokenId, TimeSpan lifetime)
@@ -66,15 +72,25 @@ public sealed class SessionStore
 
     private void Save(Session session)
     {
-        if (OperatingSystem.IsWindows()) return;
+        if (OperatingSystem.IsWindows())
+            return;
         var file = FileOf(session.Id)!;
         var temp = file + ".tmp";
-        var json = JsonSerializer.SerializeToUtf8Bytes(new StoredSession(session.Csrf, session.TokenId, session.Expires), SessionJson.Default.StoredSession);
-        using (var stream = new FileStream(temp, new FileStreamOptions
-        {
-            Mode = FileMode.Create, Access = FileAccess.Write,
-            UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
-        }))
+        var json = JsonSerializer.SerializeToUtf8Bytes(
+            new StoredSession(session.Csrf, session.TokenId, session.Expires),
+            SessionJson.Default.StoredSession
+        );
+        using (
+            var stream = new FileStream(
+                temp,
+                new FileStreamOptions
+                {
+                    Mode = FileMode.Create,
+                    Access = FileAccess.Write,
+                    UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+                }
+            )
+        )
         {
             stream.Write(json);
         }
@@ -83,11 +99,13 @@ public sealed class SessionStore
 
     private Session? Load(string id)
     {
-        if (FileOf(id) is not { } file || !File.Exists(file)) return null;
+        if (FileOf(id) is not { } file || !File.Exists(file))
+            return null;
         try
         {
             var stored = JsonSerializer.Deserialize(File.ReadAllBytes(file), SessionJson.Default.StoredSession);
-            if (stored is null) return null;
+            if (stored is null)
+                return null;
             var session = new Session(id, stored.Csrf, stored.TokenId, stored.Expires);
             _sessions[id] = session;
             return session;
@@ -99,10 +117,12 @@ public sealed class SessionStore
     }
 
     private string? FileOf(string id) =>
-        _folder is null || id.Length is 0 or > 200 ? null
+        _folder is null || id.Length is 0 or > 200
+            ? null
             : Path.Combine(_folder, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(id))) + ".json");
 
-    private static string RandomId() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)).Replace('+', '-').Replace('/', '_');
+    private static string RandomId() =>
+        Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)).Replace('+', '-').Replace('/', '_');
 }
 
 /// <summary>A session as its file keeps it (the id is the file's name, hashed).</summary>

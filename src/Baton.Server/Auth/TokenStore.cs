@@ -23,14 +23,26 @@ public sealed class TokenStore(string path)
         [property: JsonPropertyName("workspace")] string Workspace,
         [property: JsonPropertyName("role")] string Role,
         [property: JsonPropertyName("name")] string Name,
-        [property: JsonPropertyName("created")] DateTimeOffset Created);
+        [property: JsonPropertyName("created")] DateTimeOffset Created
+    );
 
     /// <returns>The token, which is never stored or shown again.</returns>
     public (string Token, TokenRecord Record) Create(string workspace, Role role, string name)
     {
-        var secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var secret = Convert
+            .ToBase64String(RandomNumberGenerator.GetBytes(32))
+            .TrimEnd('=')
+            .Replace('+', '-')
+            .Replace('/', '_');
         var token = Prefix + secret;
-        var record = new TokenRecord(Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6)), Hash(token), workspace, Roles.Name(role), name, DateTimeOffset.UtcNow);
+        var record = new TokenRecord(
+            Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6)),
+            Hash(token),
+            workspace,
+            Roles.Name(role),
+            name,
+            DateTimeOffset.UtcNow
+        );
         lock (_gate)
         {
             var all = Load();
@@ -42,10 +54,12 @@ public sealed class TokenStore(string path)
 
     public TokenRecord? Find(string token)
     {
-        if (!token.StartsWith(Prefix, StringComparison.Ordinal) || token.Length > 100) return null;
+        if (!token.StartsWith(Prefix, StringComparison.Ordinal) || token.Length > 100)
+            return null;
         var hash = Encoding.ASCII.GetBytes(Hash(token));
         lock (_gate)
-            return Load().FirstOrDefault(r => CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(r.Hash), hash));
+            return Load()
+                .FirstOrDefault(r => CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(r.Hash), hash));
     }
 
     /// <summary>Removes a token for good; false when there is no such id. Its sessions die with it (AuthMiddleware looks the token up).</summary>
@@ -55,7 +69,8 @@ public sealed class TokenStore(string path)
         {
             var all = Load();
             var kept = all.Where(r => r.Id != id).ToList();
-            if (kept.Count == all.Count) return false;
+            if (kept.Count == all.Count)
+                return false;
             Save(kept);
             return true;
         }
@@ -63,17 +78,23 @@ public sealed class TokenStore(string path)
 
     public IReadOnlyList<TokenRecord> All()
     {
-        lock (_gate) return [.. Load()];
+        lock (_gate)
+            return [.. Load()];
     }
 
-    private static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+    private static string Hash(string token) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
 
     private List<TokenRecord> Load()
     {
         // `baton token create` may write the file while the server runs: reload when it changed.
         var stamp = File.Exists(path) ? File.GetLastWriteTimeUtc(path) : DateTime.MinValue;
-        if (_cache is not null && stamp == _cacheStamp) return _cache;
-        _cache = stamp != DateTime.MinValue ? JsonSerializer.Deserialize(File.ReadAllText(path), ServerJson.Default.ListTokenRecord) ?? [] : [];
+        if (_cache is not null && stamp == _cacheStamp)
+            return _cache;
+        _cache =
+            stamp != DateTime.MinValue
+                ? JsonSerializer.Deserialize(File.ReadAllText(path), ServerJson.Default.ListTokenRecord) ?? []
+                : [];
         _cacheStamp = stamp;
         return _cache;
     }
@@ -82,7 +103,8 @@ public sealed class TokenStore(string path)
     {
         var temp = path + ".tmp";
         File.WriteAllText(temp, JsonSerializer.Serialize(records, ServerJson.Default.ListTokenRecord));
-        if (OperatingSystem.IsLinux()) File.SetUnixFileMode(temp, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        if (OperatingSystem.IsLinux())
+            File.SetUnixFileMode(temp, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         File.Move(temp, path, overwrite: true);
         _cache = records;
         _cacheStamp = File.GetLastWriteTimeUtc(path);

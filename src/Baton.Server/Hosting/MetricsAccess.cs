@@ -18,23 +18,42 @@ public static class MetricsAccess
     public static string EnsureToken(DataRoot data)
     {
         var file = TokenFile(data);
-        if (File.Exists(file)) return File.ReadAllText(file).Trim();
+        if (File.Exists(file))
+            return File.ReadAllText(file).Trim();
         var token = "bm_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
         var temp = file + ".new";
         File.WriteAllText(temp, token + "\n");
-        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(temp, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        if (!OperatingSystem.IsWindows())
+            File.SetUnixFileMode(temp, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         File.Move(temp, file, overwrite: false);
         return token;
     }
 
-    public static IResult Serve(HttpContext http, DataRoot data, ServerMetrics metrics, RunHost host, Auth.TokenStore tokens)
+    public static IResult Serve(
+        HttpContext http,
+        DataRoot data,
+        ServerMetrics metrics,
+        RunHost host,
+        Auth.TokenStore tokens
+    )
     {
         var auth = http.Request.Headers.Authorization.ToString();
         var sent = auth.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? auth[7..].Trim() : "";
-        if (CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(sent), Encoding.UTF8.GetBytes(EnsureToken(data))))
+        if (
+            CryptographicOperations.FixedTimeEquals(
+                Encoding.UTF8.GetBytes(sent),
+                Encoding.UTF8.GetBytes(EnsureToken(data))
+            )
+        )
             return Results.Text(metrics.Render(host), "text/plain; version=0.0.4");
         return sent.Length > 0 && tokens.Find(sent) is not null
-            ? Problems.Forbidden("/metrics counts every workspace's runs: it takes the operator's token (DATA/server/metrics.token on the server), not a workspace's")
-            : Problems.Result(StatusCodes.Status401Unauthorized, "Not authenticated", "send 'Authorization: Bearer <the operator's token in DATA/server/metrics.token>'");
+            ? Problems.Forbidden(
+                "/metrics counts every workspace's runs: it takes the operator's token (DATA/server/metrics.token on the server), not a workspace's"
+            )
+            : Problems.Result(
+                StatusCodes.Status401Unauthorized,
+                "Not authenticated",
+                "send 'Authorization: Bearer <the operator's token in DATA/server/metrics.token>'"
+            );
     }
 }

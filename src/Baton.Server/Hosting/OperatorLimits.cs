@@ -35,13 +35,15 @@ public sealed record OperatorLimits
                 AgentProcesses = Min(limits.AgentProcesses ?? DefaultAgentProcesses, MaxAgentProcesses),
                 AgentMemoryBytes = Min(limits.AgentMemoryBytes ?? DefaultAgentMemoryBytes, MaxAgentMemoryBytes),
             },
-            Budget = MaxMonthlyUsd is not { } most ? config.Budget
+            Budget =
+                MaxMonthlyUsd is not { } most ? config.Budget
                 : config.Budget is { } budget ? budget with { MonthlyUsd = Math.Min(budget.MonthlyUsd, most) }
                 : new WorkspaceBudget(most),
         };
         return workspace.WithConfig(capped);
     }
 
-    private static T? Min<T>(T? tenant, T? ceiling) where T : struct, IComparable<T> =>
+    private static T? Min<T>(T? tenant, T? ceiling)
+        where T : struct, IComparable<T> =>
         tenant is { } t && ceiling is { } c ? (t.CompareTo(c) <= 0 ? t : c) : tenant ?? ceiling;
 }

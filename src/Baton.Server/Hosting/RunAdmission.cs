@@ -8,7 +8,10 @@ namespace Baton.Server.Hosting;
 internal sealed class RunAdmission
 {
     private readonly Lock _gate = new();
-    private readonly Dictionary<string, (HashSet<string> Active, Queue<(string Key, Action Start)> Waiting)> _workspaces = new(StringComparer.Ordinal);
+    private readonly Dictionary<
+        string,
+        (HashSet<string> Active, Queue<(string Key, Action Start)> Waiting)
+    > _workspaces = new(StringComparer.Ordinal);
 
     /// <returns>True when the run may start now; false when it was queued (or already is).</returns>
     public bool TryEnter(string workspace, string key, int? limit, bool skipQueue, Action startLater)
@@ -16,13 +19,15 @@ internal sealed class RunAdmission
         lock (_gate)
         {
             var ws = Of(workspace);
-            if (ws.Active.Contains(key)) return true;
+            if (ws.Active.Contains(key))
+                return true;
             if (skipQueue || limit is null || ws.Active.Count < limit)
             {
                 ws.Active.Add(key);
                 return true;
             }
-            if (!ws.Waiting.Any(w => w.Key == key)) ws.Waiting.Enqueue((key, startLater));
+            if (!ws.Waiting.Any(w => w.Key == key))
+                ws.Waiting.Enqueue((key, startLater));
             return false;
         }
     }
@@ -40,12 +45,14 @@ internal sealed class RunAdmission
                 toStart.Add(next.Start);
             }
         }
-        foreach (var start in toStart) start();
+        foreach (var start in toStart)
+            start();
     }
 
     private (HashSet<string> Active, Queue<(string Key, Action Start)> Waiting) Of(string workspace)
     {
-        if (!_workspaces.TryGetValue(workspace, out var ws)) _workspaces[workspace] = ws = (new HashSet<string>(StringComparer.Ordinal), new Queue<(string, Action)>());
+        if (!_workspaces.TryGetValue(workspace, out var ws))
+            _workspaces[workspace] = ws = (new HashSet<string>(StringComparer.Ordinal), new Queue<(string, Action)>());
         return ws;
     }
 }

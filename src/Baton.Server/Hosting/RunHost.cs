@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using Baton.Chains;
 using Baton.Events;
-using Baton.Runs;
 using Baton.Isolation;
+using Baton.Runs;
 using Baton.Workspaces;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -14,14 +14,17 @@ namespace Baton.Server.Hosting;
 /// a decision has none — only an inotify watch on its inbox (kernel memory, no thread), which
 /// brings the engine back when an answer lands. At start, runs that were in flight are resumed.
 /// </summary>
-public sealed class RunHost(DataRoot data, ServerMetrics metrics, ServerSettings settings, ILogger<RunHost> logger) : IHostedService
+public sealed class RunHost(DataRoot data, ServerMetrics metrics, ServerSettings settings, ILogger<RunHost> logger)
+    : IHostedService
 {
     private readonly ConcurrentDictionary<string, Lazy<Task<RunOutcome>>> _active = new(StringComparer.Ordinal);
     private readonly RunAdmission _admission = new();
     private readonly AgentSlots _slots = new(settings.AgentSlots);
+
     // One set for the server's life: the prompt runner's provider pool (connections, circuit breakers, the
     // fair per-provider gate) must be shared by every workspace, not rebuilt with each baton.yaml change.
-    private readonly IReadOnlyDictionary<AgentKind, Agents.IAgentRunner> _runners = settings.Runners ?? ServerEnvironment.Runners(data, settings);
+    private readonly IReadOnlyDictionary<AgentKind, Agents.IAgentRunner> _runners = settings.Runners
+        ?? ServerEnvironment.Runners(data, settings);
     private readonly ConcurrentDictionary<string, IDisposable> _parked = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, WorkspaceEngine> _engines = new(StringComparer.Ordinal);
 
@@ -30,26 +33,53 @@ public sealed class RunHost(DataRoot data, ServerMetrics metrics, ServerSettings
         foreach (var name in data.WorkspaceNames())
         {
             Workspace workspace;
-            try { workspace = WorkspaceOf(name); } // parsed once: the workspace's engine keeps it
-            catch (ChainValidationException e) { logger.LogWarning("workspace {Workspace}: {Errors}", name, e.Message); continue; }
+            try
+            {
+                workspace = WorkspaceOf(name);
+            } // parsed once: the workspace's engine keeps it
+            catch (ChainValidationException e)
+            {
+                logger.LogWarning("workspace {Workspace}: {Errors}", name, e.Message);
+                continue;
+            }
             MigrateSecrets(name, workspace);
-            HalfMadeRuns.RemoveAbandoned(workspace.RunsRoot, message => logger.LogWarning("workspace {Workspace}: {Message}", name, message));
+            HalfMadeRuns.RemoveAbandoned(workspace.RunsRoot, message =>
+                logger.LogWarning("workspace {Workspace}: {Message}", name, message)
+            );
             foreach (var run in RunFolder.All(workspace.RunsRoot))
             {
-                if (EventReader.ReadLast(run.Events) is { Type: EventTypes.RunFinished }) continue; // most of history: one file read, not all
+                if (EventReader.ReadLast(run.Events) is { Type: EventTypes.RunFinished })
+                    continue; // most of history: one file read, not all
                 RunState state;
-                try { state = RunState.Fold(EventReader.ReadAll(run.Events)); }
+                try
+                {
+                    state = RunState.Fold(EventReader.ReadAll(run.Events));
+                }
                 catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
                 {
                     // One damaged run must not keep the server (and every other run) down; it stays as it is on disk.
-                    logger.LogWarning("workspace {Workspace}: run {Run} not resumed: {Reason}", name, run.Id, e.Message);
+                    logger.LogWarning(
+                        "workspace {Workspace}: run {Run} not resumed: {Reason}",
+                        name,
+                        run.Id,
+                        e.Message
+                    );
                     continue;
                 }
-                if (RunStatus.IsFinished(state.Status)) continue;
-                if (state.Status == RunStatus.Queued && HalfMadeRuns.IsHalfMade(run)
-                    && HalfMadeRuns.RemoveIfAbandoned(run, message => logger.LogWarning("workspace {Workspace}: {Message}", name, message))) continue;
-                if (state.Status == RunStatus.Waiting) Park(name, run, state);
-                else Launch(name, run); // queued ones (no events yet) wait their turn in admission
+                if (RunStatus.IsFinished(state.Status))
+                    continue;
+                if (
+                    state.Status == RunStatus.Queued
+                    && HalfMadeRuns.IsHalfMade(run)
+                    && HalfMadeRuns.RemoveIfAbandoned(run, message =>
+                        logger.LogWarning("workspace {Workspace}: {Message}", name, message)
+                    )
+                )
+                    continue;
+                if (state.Status == RunStatus.Waiting)
+                    Park(name, run, state);
+                else
+                    Launch(name, run); // queued ones (no events yet) wait their turn in admission
             }
         }
         // Reading every run's events left garbage the size of the history; paused runs hold nothing of it.
@@ -67,7 +97,8 @@ public sealed class RunHost(DataRoot data, ServerMetrics metrics, ServerSettings
     {
         try
         {
-            if (workspace.Secrets().Migrate()) logger.LogInformation("workspace {Workspace}: secrets bound to the workspace (store version 2)", name);
+            if (workspace.Secrets().Migrate())
+                logger.LogInformation("workspace {Workspace}: secrets bound to the workspace (store version 2)", name);
         }
         catch (Exception e) when (e is Secrets.SecretStoreException or IOException or UnsafePathException)
         {
@@ -83,7 +114,8 @@ public sealed class RunHost(DataRoot data, ServerMetrics metrics, ServerSettings
     {
         _stopped = true;
         foreach (var key in _parked.Keys)
-            if (_parked.TryRemove(key, out var watch)) watch.Dispose();
+            if (_parked.TryRemove(key, out var watch))
+                watch.Dispose();
         return Task.CompletedTask;
     }
 
@@ -97,16 +129,32 @@ public sealed class RunHost(DataRoot data, ServerMetrics metrics, ServerSettings
     {
         var summary = RunSummary.LoadRemembered(run);
         // A finished run is not stalled: its end is on disk, and the engine clears the stall only once that is durable.
-        return !RunStatus.IsFinished(summary.Status) && _diskStalls.TryGetValue(run.Path, out var reason) ? summary with { Stalled = reason } : summary;
+        return !RunStatus.IsFinished(summary.Status) && _diskStalls.TryGetValue(run.Path, out var reason)
+            ? summary with
+            {
+                Stalled = reason,
+            }
+            : summary;
     }
 
     public int ActiveCount => _active.Count;
     public int ParkedCount => _parked.Count;
 
     /// <summary>Creates the run and starts (or queues) it; Durable completes once the run would survive a crash, for the caller to await before answering.</summary>
-    public (RunFolder Run, Task Durable) StartRun(string workspaceName, Chain chain, string chainYaml, IReadOnlyDictionary<string, string> inputs)
+    public (RunFolder Run, Task Durable) StartRun(
+        string workspaceName,
+        Chain chain,
+        string chainYaml,
+        IReadOnlyDictionary<string, string> inputs
+    )
     {
-        var (run, durable) = RunCreator.Create(Engine(workspaceName).Workspace, chain, chainYaml, inputs, GroupCommitter.Shared);
+        var (run, durable) = RunCreator.Create(
+            Engine(workspaceName).Workspace,
+            chain,
+            chainYaml,
+            inputs,
+            GroupCommitter.Shared
+        );
         metrics.RunStarted();
         Launch(workspaceName, run);
         return (run, durable);
@@ -119,11 +167,20 @@ public sealed class RunHost(DataRoot data, ServerMetrics metrics, ServerSettings
     public void Launch(string workspaceName, RunFolder run, bool skipQueue = false)
     {
         var key = Key(workspaceName, run.Id);
-        if (_stopped || _active.ContainsKey(key)) return;
-        if (!_admission.TryEnter(workspaceName, key, Limit(workspaceName), skipQueue, () => Launch(workspaceName, run, skipQueue: true))) return;
-        if (_parked.TryRemove(key, out var watch)) watch.Dispose();
+        if (_stopped || _active.ContainsKey(key))
+            return;
+        if (
+            !_admission.TryEnter(workspaceName, key, Limit(workspaceName), skipQueue, () =>
+                Launch(workspaceName, run, skipQueue: true)
+            )
+        )
+            return;
+        if (_parked.TryRemove(key, out var watch))
+            watch.Dispose();
         // Lazy: under a race GetOrAdd may build two entries, but only the stored one is ever started.
-        _ = _active.GetOrAdd(key, _ => new Lazy<Task<RunOutcome>>(() => Task.Run(() => RunToPauseOrEnd(workspaceName, run)))).Value;
+        _ = _active
+            .GetOrAdd(key, _ => new Lazy<Task<RunOutcome>>(() => Task.Run(() => RunToPauseOrEnd(workspaceName, run))))
+            .Value;
     }
 
     private async Task<RunOutcome> RunToPauseOrEnd(string workspaceName, RunFolder run)
@@ -139,7 +196,8 @@ public sealed class RunHost(DataRoot data, ServerMetrics metrics, ServerSettings
             // Another engine (a `baton resume` by hand?) owns it right now: look again shortly rather than orphan the run.
             _active.TryRemove(key, out _);
             _admission.Leave(workspaceName, key, Limit(workspaceName));
-            _ = Task.Delay(TimeSpan.FromSeconds(1)).ContinueWith(_ => Launch(workspaceName, run), TaskScheduler.Default);
+            _ = Task.Delay(TimeSpan.FromSeconds(1))
+                .ContinueWith(_ => Launch(workspaceName, run), TaskScheduler.Default);
             return new RunOutcome(run.Id, RunStatus.Running, "another engine owns it");
         }
         catch (Exception e)
@@ -151,12 +209,14 @@ public sealed class RunHost(DataRoot data, ServerMetrics metrics, ServerSettings
         }
         _active.TryRemove(key, out _);
         _admission.Leave(workspaceName, key, Limit(workspaceName));
-        if (outcome.Status == RunStatus.Waiting) Park(workspaceName, run);
+        if (outcome.Status == RunStatus.Waiting)
+            Park(workspaceName, run);
         else
         {
             metrics.RunFinished(outcome.Status);
             // A park can race a launch (the watcher fired between this engine's end and its park): drop a stale one.
-            if (_parked.TryRemove(key, out var stale)) stale.Dispose();
+            if (_parked.TryRemove(key, out var stale))
+                stale.Dispose();
         }
         return outcome;
     }
@@ -164,27 +224,37 @@ public sealed class RunHost(DataRoot data, ServerMetrics metrics, ServerSettings
     /// <param name="state">The run's state, if the caller just folded it.</param>
     private void Park(string workspaceName, RunFolder run, RunState? state = null)
     {
-        if (_stopped) return;
+        if (_stopped)
+            return;
         var key = Key(workspaceName, run.Id);
         var watch = InboxWatcher.Shared.Watch(run.Inbox, () => Launch(workspaceName, run));
-        if (!_parked.TryAdd(key, watch)) watch.Dispose();
+        if (!_parked.TryAdd(key, watch))
+            watch.Dispose();
         // An engine launched meanwhile owns the run now; it parks it again itself if it has to.
-        if (_active.ContainsKey(key) && _parked.TryRemove(key, out var raced)) raced.Dispose();
+        if (_active.ContainsKey(key) && _parked.TryRemove(key, out var raced))
+            raced.Dispose();
         ScheduleDecisionDeadline(workspaceName, run, state ?? RunState.Fold(EventReader.ReadAll(run.Events)));
         // An answer may already be there — it landed between the engine's last look and the watch, or
         // while no server ran (`baton decide --no-resume`): the watch would never hear of it.
-        if (Directory.EnumerateFiles(run.Inbox, "*.json").Any()) Launch(workspaceName, run);
+        if (Directory.EnumerateFiles(run.Inbox, "*.json").Any())
+            Launch(workspaceName, run);
     }
 
     private void ScheduleDecisionDeadline(string workspaceName, RunFolder run, RunState state)
     {
-        var deadline = state.Agents.Values.Where(a => a.Status == AgentStatus.Waiting && a.DecisionDeadline is not null).Min(a => a.DecisionDeadline);
-        if (deadline is null) return;
+        var deadline = state
+            .Agents.Values.Where(a => a.Status == AgentStatus.Waiting && a.DecisionDeadline is not null)
+            .Min(a => a.DecisionDeadline);
+        if (deadline is null)
+            return;
         var delay = deadline.Value - DateTimeOffset.UtcNow;
-        _ = Task.Delay(delay < TimeSpan.Zero ? TimeSpan.Zero : delay).ContinueWith(_ => Launch(workspaceName, run), TaskScheduler.Default);
+        _ = Task.Delay(delay < TimeSpan.Zero ? TimeSpan.Zero : delay)
+            .ContinueWith(_ => Launch(workspaceName, run), TaskScheduler.Default);
     }
 
-    private readonly ConcurrentDictionary<string, TaskCompletionSource<RunEvent>> _inboxWaiters = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, TaskCompletionSource<RunEvent>> _inboxWaiters = new(
+        StringComparer.Ordinal
+    );
 
     /// <summary>
     /// Completes when an engine of this host appends the event that the inbox file became (or its
@@ -193,16 +263,20 @@ public sealed class RunHost(DataRoot data, ServerMetrics metrics, ServerSettings
     public (Task<RunEvent> Taken, IDisposable Registration) WhenTaken(string runId, string inboxFile)
     {
         var key = $"{runId}/{inboxFile}";
-        var taken = _inboxWaiters.GetOrAdd(key, _ => new TaskCompletionSource<RunEvent>(TaskCreationOptions.RunContinuationsAsynchronously));
+        var taken = _inboxWaiters.GetOrAdd(key, _ => new TaskCompletionSource<RunEvent>(
+            TaskCreationOptions.RunContinuationsAsynchronously
+        ));
         return (taken.Task, new Unregister(() => _inboxWaiters.TryRemove(key, out _)));
     }
 
     private void NotifyTaken(RunFolder run, RunEvent appended)
     {
         // An inbox-born event's source is inbox/.taken/<when>@<agent folder>@<the inbox file's name>.
-        if (_inboxWaiters.IsEmpty || appended.Source is not { } source) return;
+        if (_inboxWaiters.IsEmpty || appended.Source is not { } source)
+            return;
         var parts = Path.GetFileName(source).Split('@', 3);
-        if (parts.Length == 3 && _inboxWaiters.TryGetValue($"{run.Id}/{parts[2]}", out var waiter)) waiter.TrySetResult(appended);
+        if (parts.Length == 3 && _inboxWaiters.TryGetValue($"{run.Id}/{parts[2]}", out var waiter))
+            waiter.TrySetResult(appended);
     }
 
     private sealed class Unregister(Action action) : IDisposable
@@ -211,7 +285,8 @@ public sealed class RunHost(DataRoot data, ServerMetrics metrics, ServerSettings
     }
 
     /// <summary>The task of the engine currently running this run, if any.</summary>
-    public Task<RunOutcome>? ActiveTask(string workspaceName, string runId) => _active.GetValueOrDefault(Key(workspaceName, runId))?.Value;
+    public Task<RunOutcome>? ActiveTask(string workspaceName, string runId) =>
+        _active.GetValueOrDefault(Key(workspaceName, runId))?.Value;
 
     /// <summary>
     /// SPEC §6: as root, each workspace's agents run as its own Unix user; memory and process limits
@@ -229,12 +304,21 @@ public sealed class RunHost(DataRoot data, ServerMetrics metrics, ServerSettings
 
     private string? EnvironmentRefusal(string workspaceName)
     {
-        if (WorkspaceDirectory.ReadText(data.WorkspacePath(workspaceName), Workspace.ConfigFileName, 1 << 20) is not { } config) return null;
-        var refused = System.Text.RegularExpressions.Regex.Matches(config, @"\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}")
-            .Select(m => m.Groups[1].Value).Where(n => !settings.AllowedEnvironment.Contains(n)).Distinct().ToList();
-        return refused.Count == 0 ? null
-            : $"baton.yaml reads {string.Join(", ", refused.Select(n => $"${{env:{n}}}"))} from the server's environment, which a workspace may not do on a shared server; " +
-              $"store the value as a workspace secret (PUT /api/workspaces/{workspaceName}/secrets/NAME) and write ${{secret:NAME}}, or ask the operator to allow it (baton serve --allow-env NAME)";
+        if (
+            WorkspaceDirectory.ReadText(data.WorkspacePath(workspaceName), Workspace.ConfigFileName, 1 << 20)
+            is not { } config
+        )
+            return null;
+        var refused = System
+            .Text.RegularExpressions.Regex.Matches(config, @"\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}")
+            .Select(m => m.Groups[1].Value)
+            .Where(n => !settings.AllowedEnvironment.Contains(n))
+            .Distinct()
+            .ToList();
+        return refused.Count == 0
+            ? null
+            : $"baton.yaml reads {string.Join(", ", refused.Select(n => $"${{env:{n}}}"))} from the server's environment, which a workspace may not do on a shared server; "
+                + $"store the value as a workspace secret (PUT /api/workspaces/{workspaceName}/secrets/NAME) and write ${{secret:NAME}}, or ask the operator to allow it (baton serve --allow-env NAME)";
     }
 
     /// <summary>The workspace as its runs see it now (baton.yaml parsed when it last changed).</summary>
@@ -245,7 +329,11 @@ public sealed class RunHost(DataRoot data, ServerMetrics metrics, ServerSettings
     private RunEngine Engine(string workspaceName) => Current(workspaceName).Engine;
 
     /// <summary>A workspace's engine, built from its baton.yaml as it was then (stamp), and what that file asks of the server's environment.</summary>
-    private sealed record WorkspaceEngine(RunEngine Engine, (DateTime Modified, long Length) Stamp, string? EnvironmentRefusal);
+    private sealed record WorkspaceEngine(
+        RunEngine Engine,
+        (DateTime Modified, long Length) Stamp,
+        string? EnvironmentRefusal
+    );
 
     /// <summary>
     /// The workspace's engine, rebuilt when baton.yaml changed (through the API or by hand): the next
@@ -257,25 +345,31 @@ public sealed class RunHost(DataRoot data, ServerMetrics metrics, ServerSettings
         var configFile = Path.Combine(data.WorkspacePath(workspaceName), Workspace.ConfigFileName);
         var info = new FileInfo(configFile);
         var stamp = info.Exists ? (info.LastWriteTimeUtc, info.Length) : (DateTime.MinValue, -1L);
-        if (_engines.TryGetValue(workspaceName, out var current) && current.Stamp == stamp) return current;
-        var engine = new RunEngine(settings.Limits.Apply(data.OpenWorkspace(workspaceName)), new EngineOptions
-        {
-            BaseEnvironment = ServerEnvironment.ForAgents(),
-            Slots = _slots,
-            Runners = _runners,
-            IsolationFor = workspace => Confine(workspaceName, workspace),
-            OnEvent = (run, appended) =>
+        if (_engines.TryGetValue(workspaceName, out var current) && current.Stamp == stamp)
+            return current;
+        var engine = new RunEngine(
+            settings.Limits.Apply(data.OpenWorkspace(workspaceName)),
+            new EngineOptions
             {
-                metrics.EventWritten();
-                NotifyTaken(run, appended);
-            },
-            OnWarning = message => logger.LogWarning("{Workspace}: {Message}", workspaceName, message),
-            OnDiskStall = (run, reason) =>
-            {
-                if (reason is null) _diskStalls.TryRemove(run.Path, out _);
-                else _diskStalls[run.Path] = reason;
-            },
-        });
+                BaseEnvironment = ServerEnvironment.ForAgents(),
+                Slots = _slots,
+                Runners = _runners,
+                IsolationFor = workspace => Confine(workspaceName, workspace),
+                OnEvent = (run, appended) =>
+                {
+                    metrics.EventWritten();
+                    NotifyTaken(run, appended);
+                },
+                OnWarning = message => logger.LogWarning("{Workspace}: {Message}", workspaceName, message),
+                OnDiskStall = (run, reason) =>
+                {
+                    if (reason is null)
+                        _diskStalls.TryRemove(run.Path, out _);
+                    else
+                        _diskStalls[run.Path] = reason;
+                },
+            }
+        );
         // Two requests may rebuild at once: both engines are equal, the last one stays.
         return _engines[workspaceName] = new WorkspaceEngine(engine, stamp, EnvironmentRefusal(workspaceName));
     }

@@ -14,7 +14,8 @@ public static class ServerEnvironment
     {
         var batonDir = Path.GetDirectoryName(Environment.ProcessPath);
         var path = Agents.AgentEnvironment.DefaultPath;
-        if (batonDir is not null && Path.GetFileName(Environment.ProcessPath) == "baton") path = $"{batonDir}:{path}";
+        if (batonDir is not null && Path.GetFileName(Environment.ProcessPath) == "baton")
+            path = $"{batonDir}:{path}";
         return new Dictionary<string, string>(StringComparer.Ordinal) { ["PATH"] = path, ["HOME"] = "/nonexistent" };
     }
 
@@ -28,10 +29,13 @@ public static class ServerEnvironment
         {
             [AgentKind.Run] = new BashAgent(),
             [AgentKind.Cli] = new CliAgent(),
-            [AgentKind.Prompt] = new PromptAgent(new ProviderOptions
-            {
-                Environment = name => settings.AllowedEnvironment.Contains(name) ? Environment.GetEnvironmentVariable(name) : null,
-                MasterKeyPath = data.MasterKeyPath,
-            }),
+            [AgentKind.Prompt] = new PromptAgent(
+                new ProviderOptions
+                {
+                    Environment = name =>
+                        settings.AllowedEnvironment.Contains(name) ? Environment.GetEnvironmentVariable(name) : null,
+                    MasterKeyPath = data.MasterKeyPath,
+                }
+            ),
         };
 }

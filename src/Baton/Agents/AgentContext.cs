@@ -15,7 +15,8 @@ public sealed record AgentContext(
     string WorkDir,
     IReadOnlyDictionary<string, string> Environment,
     Func<string, string> RenderTemplate,
-    TimeSpan KillGrace)
+    TimeSpan KillGrace
+)
 {
     public string OutputFile => Path.Combine(AgentDir, "output");
     public string StdoutFile => Path.Combine(AgentDir, "stdout.log");
@@ -25,7 +26,8 @@ public sealed record AgentContext(
     /// Writes an in-process agent's output (an LLM reply: kilobytes) in two system calls on this
     /// thread, rather than an async file write's FileStream and thread-pool round trip.
     /// </summary>
-    public void WriteOutput(string text) => Libc.CreateAndWrite(OutputFile, System.Text.Encoding.UTF8.GetBytes(text)).Dispose();
+    public void WriteOutput(string text) =>
+        Libc.CreateAndWrite(OutputFile, System.Text.Encoding.UTF8.GetBytes(text)).Dispose();
 
     /// <summary>Something a person should see once (e.g. which LLM provider `default` fell back to).</summary>
     public Action<string>? Warn { get; init; }
@@ -54,7 +56,9 @@ public sealed record AgentResult(bool Succeeded, string? Reason = null, int? Exi
     public Costs.TokenUsage? Tokens { get; init; }
 
     public static AgentResult Success(int? exitCode = 0) => new(true, ExitCode: exitCode);
-    public static AgentResult Failed(string reason, string message, int? exitCode = null) => new(false, reason, exitCode, message);
+
+    public static AgentResult Failed(string reason, string message, int? exitCode = null) =>
+        new(false, reason, exitCode, message);
 }
 
 public interface IAgentRunner

@@ -13,7 +13,11 @@ public static class AgentEnvironment
     {
         var path = Environment.GetEnvironmentVariable("PATH") is { Length: > 0 } p ? p : DefaultPath;
         var batonDir = Path.GetDirectoryName(Environment.ProcessPath);
-        if (batonDir is not null && Path.GetFileName(Environment.ProcessPath) == "baton" && !path.Split(':').Contains(batonDir))
+        if (
+            batonDir is not null
+            && Path.GetFileName(Environment.ProcessPath) == "baton"
+            && !path.Split(':').Contains(batonDir)
+        )
             path = $"{batonDir}:{path}";
         return new Dictionary<string, string>(StringComparer.Ordinal)
         {

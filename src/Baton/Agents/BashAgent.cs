@@ -10,6 +10,11 @@ public sealed class BashAgent : IAgentRunner
     {
         var script = Path.Combine(context.AgentDir, "run.sh");
         await File.WriteAllTextAsync(script, context.Agent.Script!.Text, cancellationToken);
-        return await ProcessAgent.RunAsync(context, "bash", ["--noprofile", "--norc", "-eo", "pipefail", script], cancellationToken);
+        return await ProcessAgent.RunAsync(
+            context,
+            "bash",
+            ["--noprofile", "--norc", "-eo", "pipefail", script],
+            cancellationToken
+        );
     }
 }

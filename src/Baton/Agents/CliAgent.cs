@@ -11,10 +11,17 @@ public sealed class CliAgent : IAgentRunner
     {
         var spec = context.Agent.Cli!;
         if (!context.Workspace.Config.Clis.TryGetValue(spec.Tool, out var tool))
-            return AgentResult.Failed("config", $"no CLI tool '{spec.Tool}': define it under 'clis:' in baton.yaml (built in: {string.Join(", ", Workspaces.CliTool.BuiltIn.Keys)})");
+            return AgentResult.Failed(
+                "config",
+                $"no CLI tool '{spec.Tool}': define it under 'clis:' in baton.yaml (built in: {string.Join(", ", Workspaces.CliTool.BuiltIn.Keys)})"
+            );
         var task = context.RenderTemplate(spec.Task);
         string[] arguments = [.. tool.Command.Skip(1), task];
-        await File.WriteAllLinesAsync(Path.Combine(context.AgentDir, "command.txt"), [tool.Command[0], .. arguments], cancellationToken);
+        await File.WriteAllLinesAsync(
+            Path.Combine(context.AgentDir, "command.txt"),
+            [tool.Command[0], .. arguments],
+            cancellationToken
+        );
         return await ProcessAgent.RunAsync(context, tool.Command[0], arguments, cancellationToken);
     }
 }

@@ -12,24 +12,51 @@ namespace Baton.Agents;
 /// </summary>
 internal static class ProcessAgent
 {
-    public static async Task<AgentResult> RunAsync(AgentContext context, string executable, IReadOnlyList<string> arguments, CancellationToken cancellationToken)
+    public static async Task<AgentResult> RunAsync(
+        AgentContext context,
+        string executable,
+        IReadOnlyList<string> arguments,
+        CancellationToken cancellationToken
+    )
     {
-        var spec = new ProcessSpec(executable, arguments, context.WorkDir, context.Environment, context.StdoutFile, context.StderrFile);
+        var spec = new ProcessSpec(
+            executable,
+            arguments,
+            context.WorkDir,
+            context.Environment,
+            context.StdoutFile,
+            context.StderrFile
+        );
         Isolation.Confinement? confinement = null;
         ChildProcess child;
         try
         {
-            if (context.Isolation is { } isolation) confinement = Isolation.Confinement.Create(isolation, context);
+            if (context.Isolation is { } isolation)
+                confinement = Isolation.Confinement.Create(isolation, context);
             child = ProcessLauncher.Start(confinement?.Prepare(context, spec) ?? spec);
         }
-        catch (Exception e) when (e is ProcessStartException or IOException or UnauthorizedAccessException or InvalidOperationException or Runs.UnsafePathException)
+        catch (Exception e)
+            when (e
+                    is ProcessStartException
+                        or IOException
+                        or UnauthorizedAccessException
+                        or InvalidOperationException
+                        or Runs.UnsafePathException
+            )
         {
-            if (confinement is not null) await confinement.DisposeAsync();
+            if (confinement is not null)
+                await confinement.DisposeAsync();
             return AgentResult.Failed("spawn", e.Message);
         }
         await using var confined = confinement; // on the way out: leftovers in its cgroup killed, the cgroup removed
-        await File.WriteAllTextAsync(Path.Combine(context.AgentDir, "process.json"),
-            JsonSerializer.Serialize(new ProcessRecord(child.Pid, child.StartTime), ProcessRecordJson.Default.ProcessRecord), CancellationToken.None);
+        await File.WriteAllTextAsync(
+            Path.Combine(context.AgentDir, "process.json"),
+            JsonSerializer.Serialize(
+                new ProcessRecord(child.Pid, child.StartTime),
+                ProcessRecordJson.Default.ProcessRecord
+            ),
+            CancellationToken.None
+        );
 
         ProcessExit exit;
         try
@@ -46,7 +73,8 @@ internal static class ProcessAgent
             child.KillGroup();
             // A declared secret is in this process's environment; whatever it printed of it is masked
             // before the logs are read for the failed event or by anyone else.
-            foreach (var file in new[] { context.StdoutFile, context.StderrFile, context.OutputFile }) context.Masker.MaskFile(file);
+            foreach (var file in new[] { context.StdoutFile, context.StderrFile, context.OutputFile })
+                context.Masker.MaskFile(file);
         }
 
         if (confinement?.OutOfMemory(exit, StderrTail(context.StderrFile)) is { } memory)
@@ -54,12 +82,17 @@ internal static class ProcessAgent
         if (exit.ExitCode == 0)
         {
             var output = new FileInfo(context.OutputFile);
-            if (!output.Exists || output.Length == 0) File.Copy(context.StdoutFile, context.OutputFile, overwrite: true);
+            if (!output.Exists || output.Length == 0)
+                File.Copy(context.StdoutFile, context.OutputFile, overwrite: true);
             return AgentResult.Success();
         }
         var how = exit.Signal is { } sig ? $"killed by signal {sig}" : $"exited with code {exit.ExitCode}";
         var tail = StderrTail(context.StderrFile);
-        return AgentResult.Failed("exit", tail.Length == 0 ? how : $"{how}: {tail}", exit.ExitCode ?? 128 + exit.Signal);
+        return AgentResult.Failed(
+            "exit",
+            tail.Length == 0 ? how : $"{how}: {tail}",
+            exit.ExitCode ?? 128 + exit.Signal
+        );
     }
 
     /// <summary>The last lines of stderr, for the failed event: enough to see why, never the whole log.</summary>
@@ -75,13 +108,18 @@ internal static class ProcessAgent
             var text = Encoding.UTF8.GetString(buffer).Replace('\0', '?').Trim();
             return length < stream.Length ? "…" + text : text;
         }
-        catch (IOException) { return ""; }
+        catch (IOException)
+        {
+            return "";
+        }
     }
 }
 
 /// <summary>agents/&lt;name&gt;/process.json: lets a resumed engine kill an attempt a dead engine left running.</summary>
 public sealed record ProcessRecord(int Pid, long StartTime);
 
-[System.Text.Json.Serialization.JsonSourceGenerationOptions(PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.SnakeCaseLower)]
+[System.Text.Json.Serialization.JsonSourceGenerationOptions(
+    PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.SnakeCaseLower
+)]
 [System.Text.Json.Serialization.JsonSerializable(typeof(ProcessRecord))]
 internal sealed partial class ProcessRecordJson : System.Text.Json.Serialization.JsonSerializerContext;

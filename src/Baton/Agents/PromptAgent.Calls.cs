@@ -14,8 +14,17 @@ namespace Baton.Agents;
 public sealed partial class PromptAgent
 {
     /// <summary>One LLM call: stream (or not) the reply, then record it in calls/NNN.json and the ledger, even when it failed.</summary>
-    private async Task<string> CallAsync(AgentContext context, ResolvedProvider provider, IChatClient client, ProviderGate? gate, List<ChatMessage> messages,
-        ChatOptions chatOptions, SecretMasker masker, CallTotals totals, CancellationToken cancellationToken)
+    private async Task<string> CallAsync(
+        AgentContext context,
+        ResolvedProvider provider,
+        IChatClient client,
+        ProviderGate? gate,
+        List<ChatMessage> messages,
+        ChatOptions chatOptions,
+        SecretMasker masker,
+        CallTotals totals,
+        CancellationToken cancellationToken
+    )
     {
         // Held until the reply is read (and recorded), not for the agent's whole life: the agent itself holds no slot.
         using var turn = gate is null ? null : await gate.EnterAsync(context.Workspace.Root, cancellationToken);
@@ -34,23 +43,32 @@ public sealed partial class PromptAgent
                     var updates = new List<ChatResponseUpdate>();
                     try
                     {
-                        await foreach (var update in client.GetStreamingResponseAsync(messages, chatOptions, cancellationToken))
+                        await foreach (
+                            var update in client.GetStreamingResponseAsync(messages, chatOptions, cancellationToken)
+                        )
                         {
                             updates.Add(update);
-                            if (context.Progress is { } progress && update.Text is { Length: > 0 } text) progress(masker.Apply(text));
+                            if (context.Progress is { } progress && update.Text is { Length: > 0 } text)
+                                progress(masker.Apply(text));
                         }
                     }
-                    catch (Exception e) when (ProviderException.Find(e) is null && !cancellationToken.IsCancellationRequested && !UnreadableReply.IsStream(recorder))
+                    catch (Exception e)
+                        when (ProviderException.Find(e) is null
+                            && !cancellationToken.IsCancellationRequested
+                            && !UnreadableReply.IsStream(recorder)
+                        )
                     {
                         throw UnreadableReply.Exception(provider, recorder, streaming: true, e);
                     }
-                    if (!UnreadableReply.HasReply(updates)) throw UnreadableReply.Exception(provider, recorder, streaming: true);
+                    if (!UnreadableReply.HasReply(updates))
+                        throw UnreadableReply.Exception(provider, recorder, streaming: true);
                     response = updates.ToChatResponse();
                 }
                 else
                 {
                     response = await client.GetResponseAsync(messages, chatOptions, cancellationToken);
-                    if (!UnreadableReply.HasReply(response)) throw UnreadableReply.Exception(provider, recorder, streaming: false);
+                    if (!UnreadableReply.HasReply(response))
+                        throw UnreadableReply.Exception(provider, recorder, streaming: false);
                 }
             }
             catch (Exception e)
@@ -62,18 +80,46 @@ public sealed partial class PromptAgent
         CostEntry? entry = null;
         if (response is not null)
         {
-            var price = new PriceTable(context.Workspace.Config.Prices).Find(provider.Type == "offline" ? "offline" : provider.Model);
+            var price = new PriceTable(context.Workspace.Config.Prices).Find(
+                provider.Type == "offline" ? "offline" : provider.Model
+            );
             var usage = Usage(response.Usage, messages, reply, priced: price is not null);
             var usd = price?.Cost(usage) ?? 0m;
-            entry = new CostEntry(started, Path.GetFileName(context.Workspace.Root), context.Chain.Name, context.Run.Id, context.Agent.Name,
-                context.Attempt, number, provider.Alias, provider.Model, usage, usd, price is not null);
+            entry = new CostEntry(
+                started,
+                Path.GetFileName(context.Workspace.Root),
+                context.Chain.Name,
+                context.Run.Id,
+                context.Agent.Name,
+                context.Attempt,
+                number,
+                provider.Alias,
+                provider.Model,
+                usage,
+                usd,
+                price is not null
+            );
             CostLedger.Append(context.Run.Path, entry);
             totals.Usd += usd;
             totals.Tokens = totals.Tokens.Add(usage);
         }
-        (string Reason, string Message)? error = failure is null ? null
-            : ProviderException.Find(failure.SourceException) is { } p ? (p.Reason, p.Message) : ("provider", failure.SourceException.Message);
-        await WriteCallAsync(context, number, provider, recorder, started, clock.ElapsedMilliseconds, reply, entry, error, masker, cancellationToken);
+        (string Reason, string Message)? error =
+            failure is null ? null
+            : ProviderException.Find(failure.SourceException) is { } p ? (p.Reason, p.Message)
+            : ("provider", failure.SourceException.Message);
+        await WriteCallAsync(
+            context,
+            number,
+            provider,
+            recorder,
+            started,
+            clock.ElapsedMilliseconds,
+            reply,
+            entry,
+            error,
+            masker,
+            cancellationToken
+        );
         failure?.Throw();
         return reply;
     }
@@ -85,13 +131,29 @@ public sealed partial class PromptAgent
     private static TokenUsage Usage(UsageDetails? usage, IEnumerable<ChatMessage> messages, string reply, bool priced)
     {
         if (usage is { } u && (u.InputTokenCount is not null || u.OutputTokenCount is not null))
-            return new TokenUsage(u.InputTokenCount ?? 0, u.OutputTokenCount ?? 0, u.CachedInputTokenCount ?? 0, u.ReasoningTokenCount ?? 0);
+            return new TokenUsage(
+                u.InputTokenCount ?? 0,
+                u.OutputTokenCount ?? 0,
+                u.CachedInputTokenCount ?? 0,
+                u.ReasoningTokenCount ?? 0
+            );
         Func<string?, int> count = priced ? TokenCounter.Count : TokenCounter.Estimate;
         return new TokenUsage(messages.Sum(m => count(m.Text)), count(reply), Estimated: true);
     }
 
-    private static async Task WriteCallAsync(AgentContext context, int number, ResolvedProvider provider, CallRecorder recorder, DateTimeOffset started,
-        long milliseconds, string reply, CostEntry? entry, (string Reason, string Message)? error, SecretMasker masker, CancellationToken cancellationToken)
+    private static async Task WriteCallAsync(
+        AgentContext context,
+        int number,
+        ResolvedProvider provider,
+        CallRecorder recorder,
+        DateTimeOffset started,
+        long milliseconds,
+        string reply,
+        CostEntry? entry,
+        (string Reason, string Message)? error,
+        SecretMasker masker,
+        CancellationToken cancellationToken
+    )
     {
         var record = new JsonObject
         {
@@ -102,16 +164,29 @@ public sealed partial class PromptAgent
             ["url"] = recorder.Url is { } url ? masker.Apply(url) : null,
             ["started"] = started.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
             ["duration_ms"] = milliseconds,
-            ["attempts"] = new JsonArray([.. recorder.Attempts.ToList().Select(a => (JsonNode)new JsonObject
-            {
-                ["status"] = a.Status, ["error"] = a.Error is null ? null : masker.Apply(a.Error), ["ms"] = a.Milliseconds, ["retry_after_ms"] = a.RetryInMilliseconds,
-            })]),
+            ["attempts"] = new JsonArray([
+                .. recorder
+                    .Attempts.ToList()
+                    .Select(a =>
+                        (JsonNode)
+                            new JsonObject
+                            {
+                                ["status"] = a.Status,
+                                ["error"] = a.Error is null ? null : masker.Apply(a.Error),
+                                ["ms"] = a.Milliseconds,
+                                ["retry_after_ms"] = a.RetryInMilliseconds,
+                            }
+                    ),
+            ]),
             ["request"] = Json(recorder.RequestBody, masker),
             ["response"] = new JsonObject
             {
                 ["status"] = recorder.Status,
                 ["content_type"] = recorder.ContentType,
-                ["body"] = recorder.ContentType == "text/event-stream" ? ServerSentEvents(recorder.ResponseText, masker) : Json(recorder.ResponseText, masker),
+                ["body"] =
+                    recorder.ContentType == "text/event-stream"
+                        ? ServerSentEvents(recorder.ResponseText, masker)
+                        : Json(recorder.ResponseText, masker),
                 ["truncated"] = recorder.Truncated ? true : null,
             },
             ["reply"] = masker.Apply(reply),
@@ -128,22 +203,39 @@ public sealed partial class PromptAgent
             };
             record["cost_usd"] = entry.Usd;
         }
-        if (error is { } e) record["error"] = new JsonObject { ["reason"] = e.Reason, ["message"] = masker.Apply(e.Message) };
+        if (error is { } e)
+            record["error"] = new JsonObject { ["reason"] = e.Reason, ["message"] = masker.Apply(e.Message) };
         var dir = Directory.CreateDirectory(Path.Combine(context.AgentDir, "calls")).FullName;
         var text = record.ToJsonString(RecordFormat);
-        await File.WriteAllTextAsync(Path.Combine(dir, $"{number:000}.json"), masker.Apply(text) + "\n", Encoding.UTF8, cancellationToken);
+        await File.WriteAllTextAsync(
+            Path.Combine(dir, $"{number:000}.json"),
+            masker.Apply(text) + "\n",
+            Encoding.UTF8,
+            cancellationToken
+        );
     }
 
     // One instance for the process: options made per call rebuilt their serializer caches with every call.
-    private static readonly JsonSerializerOptions RecordFormat = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly JsonSerializerOptions RecordFormat = new()
+    {
+        WriteIndented = true,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
 
     /// <summary>A body as JSON when it is JSON (the usual case), else as a string, so the record is always readable.</summary>
     private static JsonNode? Json(string? body, SecretMasker masker)
     {
-        if (string.IsNullOrEmpty(body)) return null;
+        if (string.IsNullOrEmpty(body))
+            return null;
         var masked = masker.Apply(body);
-        try { return JsonNode.Parse(masked); }
-        catch (JsonException) { return JsonValue.Create(masked); }
+        try
+        {
+            return JsonNode.Parse(masked);
+        }
+        catch (JsonException)
+        {
+            return JsonValue.Create(masked);
+        }
     }
 
     /// <summary>An SSE reply as the list of its events' data, each parsed when it is JSON.</summary>
@@ -152,9 +244,11 @@ public sealed partial class PromptAgent
         var events = new JsonArray();
         foreach (var line in body.Split('\n'))
         {
-            if (!line.StartsWith("data:", StringComparison.Ordinal)) continue;
+            if (!line.StartsWith("data:", StringComparison.Ordinal))
+                continue;
             var data = line[5..].Trim();
-            if (data.Length > 0) events.Add(Json(data, masker));
+            if (data.Length > 0)
+                events.Add(Json(data, masker));
         }
         return events;
     }

@@ -34,8 +34,15 @@ public sealed partial class PromptAgent(ProviderOptions? options = null) : IAgen
         ResolvedProvider provider;
         try
         {
-            provider = ProviderResolver.Resolve(config, spec.Model, Options.Environment, () => Secrets(context), out var notice);
-            if (notice is not null && _noticed.TryAdd(context.Workspace.Root, true)) context.Warn?.Invoke(notice);
+            provider = ProviderResolver.Resolve(
+                config,
+                spec.Model,
+                Options.Environment,
+                () => Secrets(context),
+                out var notice
+            );
+            if (notice is not null && _noticed.TryAdd(context.Workspace.Root, true))
+                context.Warn?.Invoke(notice);
             masker.Add(provider.ApiKey);
             AddWorkspaceSecrets(context, masker);
         }
@@ -43,20 +50,26 @@ public sealed partial class PromptAgent(ProviderOptions? options = null) : IAgen
         {
             return AgentResult.Failed("config", masker.Apply(e.Message));
         }
-        if (BudgetProblem(context) is { } overBudget) return AgentResult.Failed("budget", overBudget);
+        if (BudgetProblem(context) is { } overBudget)
+            return AgentResult.Failed("budget", overBudget);
 
         var json = spec.Output == "json";
         var messages = new List<ChatMessage>();
         var system = spec.System is { } s ? context.RenderTemplate(s) : null;
-        if (json) system = (system is null ? "" : system + "\n\n") + JsonInstruction(spec.Schema);
-        if (system is not null) messages.Add(new ChatMessage(ChatRole.System, system));
+        if (json)
+            system = (system is null ? "" : system + "\n\n") + JsonInstruction(spec.Schema);
+        if (system is not null)
+            messages.Add(new ChatMessage(ChatRole.System, system));
         messages.Add(new ChatMessage(ChatRole.User, context.RenderTemplate(spec.Text)));
         var chatOptions = new ChatOptions { ModelId = provider.Model };
         if (json && provider.Type != "anthropic")
-            chatOptions.ResponseFormat = spec.Schema is { } schema ? ChatResponseFormat.ForJsonSchema(JsonDocument.Parse(schema).RootElement.Clone(), "reply") : ChatResponseFormat.Json;
+            chatOptions.ResponseFormat = spec.Schema is { } schema
+                ? ChatResponseFormat.ForJsonSchema(JsonDocument.Parse(schema).RootElement.Clone(), "reply")
+                : ChatResponseFormat.Json;
 
         using var reservation = ReserveBudget(context, provider, messages, out var refusal);
-        if (refusal is not null) return AgentResult.Failed("budget", refusal);
+        if (refusal is not null)
+            return AgentResult.Failed("budget", refusal);
 
         var calls = new CallTotals();
         var client = _pool.ChatClient(provider);
@@ -65,7 +78,17 @@ public sealed partial class PromptAgent(ProviderOptions? options = null) : IAgen
         {
             for (var round = 1; ; round++)
             {
-                var reply = await CallAsync(context, provider, client, gate, messages, chatOptions, masker, calls, cancellationToken);
+                var reply = await CallAsync(
+                    context,
+                    provider,
+                    client,
+                    gate,
+                    messages,
+                    chatOptions,
+                    masker,
+                    calls,
+                    cancellationToken
+                );
                 if (!json)
                 {
                     context.WriteOutput(masker.Apply(reply));
@@ -81,10 +104,22 @@ public sealed partial class PromptAgent(ProviderOptions? options = null) : IAgen
                 if (round == 2)
                 {
                     context.WriteOutput(masker.Apply(reply));
-                    return calls.Result(AgentResult.Failed("schema", masker.Apply($"{problem} (also after sending the error back once; the last reply is in the output file)")));
+                    return calls.Result(
+                        AgentResult.Failed(
+                            "schema",
+                            masker.Apply(
+                                $"{problem} (also after sending the error back once; the last reply is in the output file)"
+                            )
+                        )
+                    );
                 }
                 messages.Add(new ChatMessage(ChatRole.Assistant, reply));
-                messages.Add(new ChatMessage(ChatRole.User, $"That reply is invalid: {problem}. Reply again with only the corrected JSON."));
+                messages.Add(
+                    new ChatMessage(
+                        ChatRole.User,
+                        $"That reply is invalid: {problem}. Reply again with only the corrected JSON."
+                    )
+                );
             }
         }
         catch (Exception e) when (ProviderException.Find(e) is { } failure)
@@ -95,35 +130,66 @@ public sealed partial class PromptAgent(ProviderOptions? options = null) : IAgen
         {
             return calls.Result(AgentResult.Failed("cancelled", "the call to the provider was stopped"));
         }
-        catch (Exception e) when (e is not (OutOfMemoryException or StackOverflowException or IOException or UnauthorizedAccessException))
+        catch (Exception e)
+            when (e
+                    is not (
+                        OutOfMemoryException
+                        or StackOverflowException
+                        or IOException
+                        or UnauthorizedAccessException
+                    )
+            )
         {
             // Whatever else an SDK throws (a body it cannot parse, an unexpected shape) is the provider's reply, not a Baton bug.
-            return calls.Result(AgentResult.Failed("provider", masker.Apply($"provider '{provider.Alias}' sent a reply Baton could not read ({e.GetType().Name}): {e.Message}")));
+            return calls.Result(
+                AgentResult.Failed(
+                    "provider",
+                    masker.Apply(
+                        $"provider '{provider.Alias}' sent a reply Baton could not read ({e.GetType().Name}): {e.Message}"
+                    )
+                )
+            );
         }
     }
 
-    private static string JsonInstruction(string? schema) => schema is null
-        ? "Reply with a single JSON value only: no prose, no code fences."
-        : $"Reply with a single JSON value only: no prose, no code fences. It must satisfy this JSON Schema:\n{schema}";
+    private static string JsonInstruction(string? schema) =>
+        schema is null
+            ? "Reply with a single JSON value only: no prose, no code fences."
+            : $"Reply with a single JSON value only: no prose, no code fences. It must satisfy this JSON Schema:\n{schema}";
 
-    private SecretStore Secrets(AgentContext context) => new(context.Workspace.Root, context.Workspace.MasterKeyPath ?? Options.MasterKeyPath);
+    private SecretStore Secrets(AgentContext context) =>
+        new(context.Workspace.Root, context.Workspace.MasterKeyPath ?? Options.MasterKeyPath);
 
     /// <summary>Every workspace secret is masked in what this agent writes, not only the key it used.</summary>
     private void AddWorkspaceSecrets(AgentContext context, SecretMasker masker)
     {
         var store = Secrets(context);
-        if (!File.Exists(store.File)) return;
-        try { foreach (var value in store.AllValues()) masker.Add(value); }
-        catch (SecretStoreException) { /* unreadable secrets cannot leak through this agent either */ }
+        if (!File.Exists(store.File))
+            return;
+        try
+        {
+            foreach (var value in store.AllValues())
+                masker.Add(value);
+        }
+        catch (SecretStoreException)
+        { /* unreadable secrets cannot leak through this agent either */
+        }
     }
 
     /// <summary>The worst case of this agent's call(s) (a JSON retry may double it), held until they are priced.</summary>
-    private static IDisposable? ReserveBudget(AgentContext context, ResolvedProvider provider, List<ChatMessage> messages, out string? refusal)
+    private static IDisposable? ReserveBudget(
+        AgentContext context,
+        ResolvedProvider provider,
+        List<ChatMessage> messages,
+        out string? refusal
+    )
     {
         refusal = null;
-        if (context.Workspace.Config.Budget is not { MonthlyUsd: var budget } || provider.Type == "offline") return null;
+        if (context.Workspace.Config.Budget is not { MonthlyUsd: var budget } || provider.Type == "offline")
+            return null;
         var price = new PriceTable(context.Workspace.Config.Prices).Find(provider.Model);
-        if (price is null) return null; // unpriced models cost nothing in the ledger either (marked priced: false)
+        if (price is null)
+            return null; // unpriced models cost nothing in the ledger either (marked priced: false)
         var promptTokens = messages.Sum(m => TokenCounter.Count(m.Text));
         var rounds = context.Agent.Prompt!.Output == "json" ? 2 : 1;
         var worst = price.Cost(new TokenUsage(promptTokens, BudgetReservations.WorstCaseOutputTokens)) * rounds;
@@ -134,7 +200,8 @@ public sealed partial class PromptAgent(ProviderOptions? options = null) : IAgen
     /// <summary>SPEC §6: a call that would start past 100 % of the monthly budget is refused; 80 % is said once.</summary>
     private string? BudgetProblem(AgentContext context)
     {
-        if (context.Workspace.Config.Budget is not { MonthlyUsd: var budget }) return null;
+        if (context.Workspace.Config.Budget is not { MonthlyUsd: var budget })
+            return null;
         var spent = CostReport.MonthToDate(context.Workspace.RunsRoot, DateTimeOffset.UtcNow);
         if (spent >= budget)
             return $"the workspace's monthly budget of ${budget:0.##} is used up (${spent:0.####} spent this month); new LLM calls are refused until next month or until budget.monthly_usd in baton.yaml is raised";

@@ -39,7 +39,18 @@ internal sealed class AgentDraft(string name, YamlScalarNode keyNode, int index)
     public List<string> Needs { get; set; } = [];
 
     public AgentSpec ToSpec() =>
-        new(Name, Kind!.Value, Location, Needs, On?.Select(o => o.Event).ToList() ?? [], Emits, Timeout, Retries, Env, Secrets)
+        new(
+            Name,
+            Kind!.Value,
+            Location,
+            Needs,
+            On?.Select(o => o.Event).ToList() ?? [],
+            Emits,
+            Timeout,
+            Retries,
+            Env,
+            Secrets
+        )
         {
             Script = Script,
             Prompt = Prompt,

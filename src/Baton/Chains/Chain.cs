@@ -7,14 +7,20 @@ public sealed record Chain(
     string SourcePath,
     IReadOnlyList<ChainInput> Inputs,
     IReadOnlyList<AgentSpec> Agents,
-    string? Workdir)
+    string? Workdir
+)
 {
     /// <summary>By name, through an index built once per agent list (the engine asks on every hand-off; a chain may have hundreds).</summary>
     public AgentSpec? Agent(string name) =>
-        ByName.GetValue(Agents, agents => agents.ToDictionary(a => a.Name, StringComparer.Ordinal)).GetValueOrDefault(name);
+        ByName
+            .GetValue(Agents, agents => agents.ToDictionary(a => a.Name, StringComparer.Ordinal))
+            .GetValueOrDefault(name);
 
     // Outside the record's fields, so equality and `with` copies are untouched.
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IReadOnlyList<AgentSpec>, Dictionary<string, AgentSpec>> ByName = [];
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<
+        IReadOnlyList<AgentSpec>,
+        Dictionary<string, AgentSpec>
+    > ByName = [];
 }
 
 public sealed record ChainInput(string Name, string? Description, string? Default)
@@ -22,7 +28,13 @@ public sealed record ChainInput(string Name, string? Description, string? Defaul
     public bool Required => Default is null;
 }
 
-public enum AgentKind { Run, Prompt, Cli, Decision }
+public enum AgentKind
+{
+    Run,
+    Prompt,
+    Cli,
+    Decision,
+}
 
 /// <summary>
 /// One agent of a chain. Exactly one of Script/Prompt/Cli/Decision is set, matching Kind.
@@ -39,7 +51,8 @@ public sealed record AgentSpec(
     TimeSpan? Timeout,
     int Retries,
     IReadOnlyDictionary<string, string> Env,
-    IReadOnlyList<string> Secrets)
+    IReadOnlyList<string> Secrets
+)
 {
     public ScriptSpec? Script { get; init; }
     public PromptSpec? Prompt { get; init; }
@@ -65,7 +78,8 @@ public sealed record DecisionSpec(
     string? OnChanges,
     int MaxRounds,
     TimeSpan? Timeout,
-    string? Default);
+    string? Default
+);
 
 /// <summary>1-based line and column in a YAML file.</summary>
 public readonly record struct SourceLocation(int Line, int Column)

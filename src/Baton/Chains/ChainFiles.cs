@@ -45,16 +45,25 @@ public static class ChainFiles
             var full = Path.GetFullPath(Path.Combine(chainFolder, relativePath));
             if (!IsInside(full, fullRoot))
             {
-                throw new ChainReferenceException($"'{relativePath}' is outside the workspace ({fullRoot}); referenced files must live inside it");
+                throw new ChainReferenceException(
+                    $"'{relativePath}' is outside the workspace ({fullRoot}); referenced files must live inside it"
+                );
             }
             byte[]? bytes;
             try
             {
-                bytes = Workspaces.WorkspaceDirectory.ReadFile(fullRoot, Path.GetRelativePath(fullRoot, full), (int)MaxFileBytes, linksInside: true);
+                bytes = Workspaces.WorkspaceDirectory.ReadFile(
+                    fullRoot,
+                    Path.GetRelativePath(fullRoot, full),
+                    (int)MaxFileBytes,
+                    linksInside: true
+                );
             }
             catch (Runs.UnsafePathException)
             {
-                throw new ChainReferenceException($"'{relativePath}' is a link to a file outside the workspace ({fullRoot}), or not a regular file");
+                throw new ChainReferenceException(
+                    $"'{relativePath}' is a link to a file outside the workspace ({fullRoot}), or not a regular file"
+                );
             }
             catch (DirectoryNotFoundException)
             {
@@ -74,5 +83,8 @@ public static class ChainFiles
     }
 
     private static bool IsInside(string path, string root) =>
-        path.StartsWith(Path.EndsInDirectorySeparator(root) ? root : root + Path.DirectorySeparatorChar, StringComparison.Ordinal);
+        path.StartsWith(
+            Path.EndsInDirectorySeparator(root) ? root : root + Path.DirectorySeparatorChar,
+            StringComparison.Ordinal
+        );
 }

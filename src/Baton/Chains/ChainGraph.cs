@@ -27,22 +27,27 @@ internal sealed class ChainGraph
     public static ChainGraph Check(List<AgentDraft> agents, ChainErrorList errors)
     {
         var index = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var agent in agents) index.TryAdd(agent.Name, agent.Index);
+        foreach (var agent in agents)
+            index.TryAdd(agent.Name, agent.Index);
         var graph = new WaitGraph(agents.Count);
         var emitters = new Dictionary<string, List<int>>(StringComparer.Ordinal);
         foreach (var agent in agents)
             if (agent.Emits is { } emits)
             {
-                if (!emitters.TryGetValue(emits, out var list)) emitters[emits] = list = [];
+                if (!emitters.TryGetValue(emits, out var list))
+                    emitters[emits] = list = [];
                 list.Add(agent.Index);
             }
         var eventNodes = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var agent in agents)
         {
             agent.Needs = ResolveNeeds(agent, agents, index, errors);
-            foreach (var need in agent.Needs) graph.AddNeed(agent.Index, index[need]);
-            if (agent.On is { Count: > 0 }) graph.RequireAnyOf(agent.Index);
-            foreach (var source in ResolveOn(agent, index, emitters, eventNodes, graph, errors, agents)) graph.AddOnSource(agent.Index, source);
+            foreach (var need in agent.Needs)
+                graph.AddNeed(agent.Index, index[need]);
+            if (agent.On is { Count: > 0 })
+                graph.RequireAnyOf(agent.Index);
+            foreach (var source in ResolveOn(agent, index, emitters, eventNodes, graph, errors, agents))
+                graph.AddOnSource(agent.Index, source);
         }
         var checker = new ChainGraph(agents, index, graph);
         checker.ReportNeverStarting(errors);
@@ -57,7 +62,12 @@ internal sealed class ChainGraph
         return (_upstream[_graph.ComponentOf(_index[agent])][bit >> 6] & (1UL << (bit & 63))) != 0;
     }
 
-    private static List<string> ResolveNeeds(AgentDraft agent, List<AgentDraft> agents, Dictionary<string, int> index, ChainErrorList errors)
+    private static List<string> ResolveNeeds(
+        AgentDraft agent,
+        List<AgentDraft> agents,
+        Dictionary<string, int> index,
+        ChainErrorList errors
+    )
     {
         if (agent.ExplicitNeeds is null)
         {
@@ -82,8 +92,15 @@ internal sealed class ChainGraph
     /// For each valid `on` entry, the nodes any one of which can produce it: the node of an event
     /// name some agents emit, and/or the agent of `&lt;agent&gt;.&lt;event&gt;` (empty = run.started).
     /// </summary>
-    private static List<int[]> ResolveOn(AgentDraft agent, Dictionary<string, int> index, Dictionary<string, List<int>> emitters,
-        Dictionary<string, int> eventNodes, WaitGraph graph, ChainErrorList errors, List<AgentDraft> agents)
+    private static List<int[]> ResolveOn(
+        AgentDraft agent,
+        Dictionary<string, int> index,
+        Dictionary<string, List<int>> emitters,
+        Dictionary<string, int> eventNodes,
+        WaitGraph graph,
+        ChainErrorList errors,
+        List<AgentDraft> agents
+    )
     {
         var sources = new List<int[]>();
         foreach (var (type, node) in agent.On ?? [])
@@ -96,12 +113,18 @@ internal sealed class ChainGraph
             var producers = new List<int>(2);
             if (emitters.TryGetValue(type, out var emitting))
             {
-                if (!eventNodes.TryGetValue(type, out var eventNode)) eventNodes[type] = eventNode = graph.AddEvent(emitting);
+                if (!eventNodes.TryGetValue(type, out var eventNode))
+                    eventNodes[type] = eventNode = graph.AddEvent(emitting);
                 producers.Add(eventNode);
             }
             // `<agent>.<event>`: engine events (done, failed, ...) or custom events a script emits.
             var dot = type.IndexOf('.', StringComparison.Ordinal);
-            if (dot > 0 && dot < type.Length - 1 && index.TryGetValue(type[..dot], out var owner) && agents[owner].Emits != type)
+            if (
+                dot > 0
+                && dot < type.Length - 1
+                && index.TryGetValue(type[..dot], out var owner)
+                && agents[owner].Emits != type
+            )
                 producers.Add(owner);
             if (producers.Count > 0)
             {
@@ -109,8 +132,11 @@ internal sealed class ChainGraph
                 continue;
             }
             var known = index.Keys.Select(n => $"{n}.done").Concat(emitters.Keys).Append(RunStarted);
-            errors.Add(node, $"agent '{agent.Name}' waits on '{type}' but nothing can emit '{type}'; "
-                + $"use '<agent>.<event>', 'run.started' or a name some agent 'emits'{errors.Hint(type, known)}");
+            errors.Add(
+                node,
+                $"agent '{agent.Name}' waits on '{type}' but nothing can emit '{type}'; "
+                    + $"use '<agent>.<event>', 'run.started' or a name some agent 'emits'{errors.Hint(type, known)}"
+            );
         }
         return sources;
     }
@@ -129,12 +155,16 @@ internal sealed class ChainGraph
         foreach (var agent in _agents)
         {
             var c = component[agent.Index];
-            if (c < 0 || reported.Contains(c) || _graph.FindLoop(agent.Index, component) is not { } loop) continue;
+            if (c < 0 || reported.Contains(c) || _graph.FindLoop(agent.Index, component) is not { } loop)
+                continue;
             reported.Add(c);
             var names = loop.Where(_graph.IsAgent).Select(n => _agents[n].Name).ToList();
-            errors.Add(agent.Location, names.Count == 1
-                ? $"agent '{agent.Name}' can never start: it waits only on itself"
-                : $"cycle: {string.Join(" -> ", names.Append(names[0]))} (each agent waits for the next, so none can start)");
+            errors.Add(
+                agent.Location,
+                names.Count == 1
+                    ? $"agent '{agent.Name}' can never start: it waits only on itself"
+                    : $"cycle: {string.Join(" -> ", names.Append(names[0]))} (each agent waits for the next, so none can start)"
+            );
         }
     }
 }

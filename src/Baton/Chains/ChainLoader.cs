@@ -25,12 +25,18 @@ public static class ChainLoader
     }
 
     /// <summary>The chain, or null and every error: one parse for callers that need both (the API's PUT).</summary>
-    public static (Chain? Chain, IReadOnlyList<ChainError> Errors) TryLoad(string chainPath, string yamlText, Func<string, string?> readReferencedFile) =>
-        ChainParser.Parse(chainPath, yamlText, readReferencedFile);
+    public static (Chain? Chain, IReadOnlyList<ChainError> Errors) TryLoad(
+        string chainPath,
+        string yamlText,
+        Func<string, string?> readReferencedFile
+    ) => ChainParser.Parse(chainPath, yamlText, readReferencedFile);
 
     /// <summary>Every error of the chain; empty when it is valid. For `baton validate` and the API.</summary>
-    public static IReadOnlyList<ChainError> Validate(string chainPath, string yamlText, Func<string, string?> readReferencedFile) =>
-        ChainParser.Parse(chainPath, yamlText, readReferencedFile).Errors;
+    public static IReadOnlyList<ChainError> Validate(
+        string chainPath,
+        string yamlText,
+        Func<string, string?> readReferencedFile
+    ) => ChainParser.Parse(chainPath, yamlText, readReferencedFile).Errors;
 
     public static IReadOnlyList<ChainError> ValidateFile(string path, string? workspaceRoot = null) =>
         ParseFile(path, workspaceRoot).Errors;

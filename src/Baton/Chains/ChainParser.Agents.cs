@@ -6,7 +6,18 @@ namespace Baton.Chains;
 internal sealed partial class ChainParser
 {
     private static readonly string[] KindKeys = ["run", "prompt", "cli", "decision"];
-    private static readonly string[] CommonKeys = ["needs", "on", "emits", "timeout", "retries", "env", "secrets", "if", "checks"];
+    private static readonly string[] CommonKeys =
+    [
+        "needs",
+        "on",
+        "emits",
+        "timeout",
+        "retries",
+        "env",
+        "secrets",
+        "if",
+        "checks",
+    ];
 
     private static readonly Dictionary<AgentKind, string[]> KindOnlyKeys = new()
     {
@@ -29,21 +40,34 @@ internal sealed partial class ChainParser
         }
         if (entries.Count > ChainLimits.MaxAgents)
         {
-            errors.Add(key, string.Create(CultureInfo.InvariantCulture, $"'agents' has {entries.Count:N0} agents; a chain may have at most {ChainLimits.MaxAgents:N0} (docs/chains.md, Limits)"));
+            errors.Add(
+                key,
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"'agents' has {entries.Count:N0} agents; a chain may have at most {ChainLimits.MaxAgents:N0} (docs/chains.md, Limits)"
+                )
+            );
             return [];
         }
         var names = entries.Select(e => e.Name).ToList();
-        foreach (var (name, position) in names.Select((n, i) => (n, i))) agentPositions.TryAdd(name, position);
+        foreach (var (name, position) in names.Select((n, i) => (n, i)))
+            agentPositions.TryAdd(name, position);
         var drafts = new List<AgentDraft>();
         foreach (var (agentKey, name, body) in entries)
         {
             if (name == "run")
             {
-                errors.Add(agentKey, "'run' cannot be an agent name: events 'run.started' and 'run.finished' belong to the run itself");
+                errors.Add(
+                    agentKey,
+                    "'run' cannot be an agent name: events 'run.started' and 'run.finished' belong to the run itself"
+                );
             }
             else if (!ChainNames.Agent().IsMatch(name))
             {
-                errors.Add(agentKey, $"invalid agent name '{name}'; use lowercase letters, digits, '_' and '-' (at most 63, starting with a letter)");
+                errors.Add(
+                    agentKey,
+                    $"invalid agent name '{name}'; use lowercase letters, digits, '_' and '-' (at most 63, starting with a letter)"
+                );
             }
             drafts.Add(ParseAgent(new AgentDraft(name, agentKey, drafts.Count), body, names));
         }
@@ -65,7 +89,10 @@ internal sealed partial class ChainParser
         }
         foreach (var extra in kinds.Skip(1))
         {
-            errors.Add(extra.Key, $"{where} has both '{kinds[0].Name}' and '{extra.Name}'; an agent is exactly one kind");
+            errors.Add(
+                extra.Key,
+                $"{where} has both '{kinds[0].Name}' and '{extra.Name}'; an agent is exactly one kind"
+            );
         }
         AgentKind? kind = kinds.Count > 0 ? Enum.Parse<AgentKind>(kinds[0].Name, ignoreCase: true) : null;
         agent.Kind = kind;
@@ -82,9 +109,15 @@ internal sealed partial class ChainParser
             }
             else if (!ParseCommonKey(agent, key, name, value))
             {
-                if (KindOnlyKeys.Where(p => p.Value.Contains(name)).Select(p => (AgentKind?)p.Key).FirstOrDefault() is { } owner)
+                if (
+                    KindOnlyKeys.Where(p => p.Value.Contains(name)).Select(p => (AgentKind?)p.Key).FirstOrDefault() is
+                    { } owner
+                )
                 {
-                    errors.Add(key, $"key '{name}' in {where} only applies to {owner.ToString().ToLowerInvariant()} agents");
+                    errors.Add(
+                        key,
+                        $"key '{name}' in {where} only applies to {owner.ToString().ToLowerInvariant()} agents"
+                    );
                 }
                 else
                 {
@@ -122,16 +155,24 @@ internal sealed partial class ChainParser
         switch (name)
         {
             case "needs":
-                agent.ExplicitNeeds = YamlReader.IsNull(value) ? [] : read.StringList(value, $"'needs' of {where}", allowSingle: true) ?? [];
+                agent.ExplicitNeeds = YamlReader.IsNull(value)
+                    ? []
+                    : read.StringList(value, $"'needs' of {where}", allowSingle: true) ?? [];
                 return true;
             case "on":
                 agent.On = read.StringList(value, $"'on' of {where}", allowSingle: true) ?? [];
                 return true;
             case "emits":
                 agent.Emits = read.Text(value, $"'emits' of {where}");
-                if (agent.Emits is { } emits && (!ChainNames.Event().IsMatch(emits) || emits.StartsWith("run.", StringComparison.Ordinal)))
+                if (
+                    agent.Emits is { } emits
+                    && (!ChainNames.Event().IsMatch(emits) || emits.StartsWith("run.", StringComparison.Ordinal))
+                )
                 {
-                    errors.Add(value, $"invalid event name '{emits}' in {where}; use letters, digits, '_', '-' and '.', not starting with 'run.'");
+                    errors.Add(
+                        value,
+                        $"invalid event name '{emits}' in {where}; use letters, digits, '_', '-' and '.', not starting with 'run.'"
+                    );
                 }
                 return true;
             case "timeout":
@@ -145,7 +186,9 @@ internal sealed partial class ChainParser
                 return true;
             case "secrets":
                 var declared = new HashSet<string>(agent.Secrets, StringComparer.Ordinal);
-                foreach (var (secret, node) in read.StringList(value, $"'secrets' of {where}", allowSingle: false) ?? [])
+                foreach (
+                    var (secret, node) in read.StringList(value, $"'secrets' of {where}", allowSingle: false) ?? []
+                )
                 {
                     if (!ChainNames.Secret().IsMatch(secret))
                     {

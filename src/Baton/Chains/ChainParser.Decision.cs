@@ -11,8 +11,11 @@ internal sealed partial class ChainParser
         {
             return;
         }
-        string? show = null, onChanges = null, defaultOption = null;
-        YamlNode? onChangesNode = null, defaultNode = null;
+        string? show = null,
+            onChanges = null,
+            defaultOption = null;
+        YamlNode? onChangesNode = null,
+            defaultNode = null;
         var options = DecisionOptions.ToList();
         var maxRounds = 3;
         TimeSpan? timeout = null;
@@ -55,7 +58,10 @@ internal sealed partial class ChainParser
         }
         if (defaultOption is not null && !options.Contains(defaultOption))
         {
-            errors.Add(defaultNode!, $"'default' of {where} must be one of its options ({string.Join(", ", options)}), not '{defaultOption}'");
+            errors.Add(
+                defaultNode!,
+                $"'default' of {where} must be one of its options ({string.Join(", ", options)}), not '{defaultOption}'"
+            );
         }
         if (defaultNode is not null && !map.Children.Keys.OfType<YamlScalarNode>().Any(k => k.Value == "timeout"))
         {
@@ -79,7 +85,10 @@ internal sealed partial class ChainParser
         {
             if (!DecisionOptions.Contains(option))
             {
-                errors.Add(optionNode, $"unknown option '{option}' in {where}; options are approve, reject, changes{errors.Hint(option, DecisionOptions)}");
+                errors.Add(
+                    optionNode,
+                    $"unknown option '{option}' in {where}; options are approve, reject, changes{errors.Hint(option, DecisionOptions)}"
+                );
             }
             else if (!options.Contains(option))
             {
@@ -94,8 +103,14 @@ internal sealed partial class ChainParser
     }
 
     /// <summary>`on_changes` names an earlier agent to re-run with feedback; default: the agent before.</summary>
-    private string? ResolveOnChanges(AgentDraft agent, string where, string? onChanges, YamlNode? node,
-        List<string> options, List<string> names)
+    private string? ResolveOnChanges(
+        AgentDraft agent,
+        string where,
+        string? onChanges,
+        YamlNode? node,
+        List<string> options,
+        List<string> names
+    )
     {
         if (node is null)
         {
@@ -105,7 +120,10 @@ internal sealed partial class ChainParser
             }
             if (options.Contains("changes"))
             {
-                errors.Add(agent.KeyNode, $"{where} offers 'changes' but no agent comes before it; set 'on_changes' or leave 'changes' out of 'options'");
+                errors.Add(
+                    agent.KeyNode,
+                    $"{where} offers 'changes' but no agent comes before it; set 'on_changes' or leave 'changes' out of 'options'"
+                );
             }
             return null;
         }
@@ -116,7 +134,10 @@ internal sealed partial class ChainParser
         var index = agentPositions.GetValueOrDefault(onChanges, -1);
         if (index < 0)
         {
-            errors.Add(node, $"'on_changes' of {where} names unknown agent '{onChanges}'{errors.Hint(onChanges, names)}");
+            errors.Add(
+                node,
+                $"'on_changes' of {where} names unknown agent '{onChanges}'{errors.Hint(onChanges, names)}"
+            );
         }
         else if (index >= agent.Index)
         {

@@ -30,7 +30,10 @@ internal sealed partial class ChainParser
         }
         if (text is null)
         {
-            var hint = what == "prompt" ? "; a one-line prompt ending in .md or .txt names a file, use 'prompt: |' for inline text" : "";
+            var hint =
+                what == "prompt"
+                    ? "; a one-line prompt ending in .md or .txt names a file, use 'prompt: |' for inline text"
+                    : "";
             errors.Add(node, $"{what} file '{relativePath}' not found (paths are relative to the chain file){hint}");
         }
         return text;

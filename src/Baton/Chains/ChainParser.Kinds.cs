@@ -4,7 +4,15 @@ namespace Baton.Chains;
 
 internal sealed partial class ChainParser
 {
-    private static readonly string[] DecisionKeys = ["show", "options", "on_changes", "max_rounds", "timeout", "default"];
+    private static readonly string[] DecisionKeys =
+    [
+        "show",
+        "options",
+        "on_changes",
+        "max_rounds",
+        "timeout",
+        "default",
+    ];
     private static readonly string[] DecisionOptions = ["approve", "reject", "changes"];
 
     private void ParseRun(AgentDraft agent, YamlNode value)
@@ -30,14 +38,21 @@ internal sealed partial class ChainParser
         agent.Script = new ScriptSpec(text, null);
     }
 
-    private void ParsePrompt(AgentDraft agent, YamlScalarNode key, YamlNode value,
-        Dictionary<string, (YamlScalarNode Key, YamlNode Value)> extras)
+    private void ParsePrompt(
+        AgentDraft agent,
+        YamlScalarNode key,
+        YamlNode value,
+        Dictionary<string, (YamlScalarNode Key, YamlNode Value)> extras
+    )
     {
         var where = $"agent '{agent.Name}'";
         var text = read.Text(value, $"'prompt' of {where}");
         string? file = null;
-        if (text is not null && !text.Contains('\n')
-            && (text.EndsWith(".md", StringComparison.Ordinal) || text.EndsWith(".txt", StringComparison.Ordinal)))
+        if (
+            text is not null
+            && !text.Contains('\n')
+            && (text.EndsWith(".md", StringComparison.Ordinal) || text.EndsWith(".txt", StringComparison.Ordinal))
+        )
         {
             file = text;
             text = ReadReference(file, value, "prompt");
@@ -46,7 +61,8 @@ internal sealed partial class ChainParser
         {
             agent.Templates.Add((file is null ? "prompt" : $"prompt file '{file}'", text, key));
         }
-        string? system = null, schema = null;
+        string? system = null,
+            schema = null;
         var model = "default";
         string? output = null;
         foreach (var (name, (extraKey, extraValue)) in extras)
@@ -77,7 +93,10 @@ internal sealed partial class ChainParser
         }
         if (schema is not null && output == "text")
         {
-            errors.Add(extras["schema"].Key, $"{where} has a 'schema' but 'output: text'; a schema needs 'output: json'");
+            errors.Add(
+                extras["schema"].Key,
+                $"{where} has a 'schema' but 'output: text'; a schema needs 'output: json'"
+            );
         }
         // A schema implies JSON output, so `schema:` alone is enough.
         output ??= schema is not null ? "json" : "text";
@@ -100,7 +119,10 @@ internal sealed partial class ChainParser
         }
         if (value is not YamlScalarNode || read.Text(value, $"'schema' of {where}") is not { } text)
         {
-            errors.Add(value, $"'schema' of {where} must be a mapping or a JSON string, not {YamlReader.Describe(value)}");
+            errors.Add(
+                value,
+                $"'schema' of {where} must be a mapping or a JSON string, not {YamlReader.Describe(value)}"
+            );
             return null;
         }
         try
@@ -115,13 +137,20 @@ internal sealed partial class ChainParser
         }
     }
 
-    private void ParseCli(AgentDraft agent, YamlNode value, Dictionary<string, (YamlScalarNode Key, YamlNode Value)> extras)
+    private void ParseCli(
+        AgentDraft agent,
+        YamlNode value,
+        Dictionary<string, (YamlScalarNode Key, YamlNode Value)> extras
+    )
     {
         var where = $"agent '{agent.Name}'";
         var tool = read.Text(value, $"'cli' of {where}");
         if (tool is not null && !ChainNames.CliTool().IsMatch(tool))
         {
-            errors.Add(value, $"'cli' of {where} must name a tool from baton.yaml 'clis:' (e.g. claude, codex, aider), not '{tool}'");
+            errors.Add(
+                value,
+                $"'cli' of {where} must name a tool from baton.yaml 'clis:' (e.g. claude, codex, aider), not '{tool}'"
+            );
         }
         if (!extras.TryGetValue("task", out var task))
         {

@@ -30,13 +30,22 @@ internal sealed partial class ChainParser
     }
 
     public static (Chain? Chain, IReadOnlyList<ChainError> Errors) Parse(
-        string chainPath, string yamlText, Func<string, string?> readReferencedFile)
+        string chainPath,
+        string yamlText,
+        Func<string, string?> readReferencedFile
+    )
     {
         var parser = new ChainParser(chainPath, readReferencedFile);
         var bytes = Encoding.UTF8.GetByteCount(yamlText);
         if (bytes > ChainLimits.MaxBytes)
         {
-            parser.errors.Add(new SourceLocation(1, 1), string.Create(CultureInfo.InvariantCulture, $"the chain file is {bytes:N0} bytes; a chain may be at most {ChainLimits.MaxBytes:N0} bytes (docs/chains.md, Limits)"));
+            parser.errors.Add(
+                new SourceLocation(1, 1),
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"the chain file is {bytes:N0} bytes; a chain may be at most {ChainLimits.MaxBytes:N0} bytes (docs/chains.md, Limits)"
+                )
+            );
             return (null, parser.errors.ToList());
         }
         var chain = parser.ParseText(yamlText);
@@ -87,14 +96,19 @@ internal sealed partial class ChainParser
     private void ReportDuplicate(YamlDotNet.Core.Events.Scalar key, Mark first, string? parentKey)
     {
         var at = ChainErrorList.At(first);
-        errors.Add(key.Start, parentKey == "agents"
-            ? $"duplicate agent '{key.Value}' (first defined at {at}); agent names must be unique"
-            : $"duplicate key '{key.Value}' (first at {at})");
+        errors.Add(
+            key.Start,
+            parentKey == "agents"
+                ? $"duplicate agent '{key.Value}' (first defined at {at}); agent names must be unique"
+                : $"duplicate key '{key.Value}' (first at {at})"
+        );
     }
 
     private Chain? ParseChain(YamlMappingNode root)
     {
-        string? name = null, description = null, workdir = null;
+        string? name = null,
+            description = null,
+            workdir = null;
         List<ChainInput> inputs = [];
         List<AgentDraft> agents = [];
         var sawAgents = false;
@@ -106,7 +120,10 @@ internal sealed partial class ChainParser
                     name = read.Text(value, "name");
                     if (name is not null && !ChainNames.Chain().IsMatch(name))
                     {
-                        errors.Add(value, $"invalid chain name '{name}'; use lowercase letters, digits and '-' (at most 63, starting with a letter or digit)");
+                        errors.Add(
+                            value,
+                            $"invalid chain name '{name}'; use lowercase letters, digits and '-' (at most 63, starting with a letter or digit)"
+                        );
                     }
                     break;
                 case "description":
@@ -160,12 +177,16 @@ internal sealed partial class ChainParser
         {
             if (!ChainNames.Input().IsMatch(name))
             {
-                errors.Add(key, $"invalid input name '{name}'; use lowercase letters, digits and '_', starting with a letter");
+                errors.Add(
+                    key,
+                    $"invalid input name '{name}'; use lowercase letters, digits and '_', starting with a letter"
+                );
                 continue;
             }
             if (value is YamlMappingNode details)
             {
-                string? description = null, defaultValue = null;
+                string? description = null,
+                    defaultValue = null;
                 foreach (var (detailKey, detailName, detailValue) in read.Entries(details, $"input '{name}'"))
                 {
                     switch (detailName)

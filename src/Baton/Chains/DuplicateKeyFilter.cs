@@ -32,8 +32,13 @@ internal sealed class DuplicateKeyFilter(IParser inner, Action<Scalar, Mark, str
         while (inner.MoveNext())
         {
             var current = inner.Current!;
-            if (current is Scalar key && frames.TryPeek(out var top) && top.IsMapping && top.ExpectKey
-                && top.Keys.TryGetValue(key.Value, out var first))
+            if (
+                current is Scalar key
+                && frames.TryPeek(out var top)
+                && top.IsMapping
+                && top.ExpectKey
+                && top.Keys.TryGetValue(key.Value, out var first)
+            )
             {
                 onDuplicate(key, first, top.ParentKey);
                 SkipValue();
@@ -74,8 +79,13 @@ internal sealed class DuplicateKeyFilter(IParser inner, Action<Scalar, Mark, str
             case MappingStart:
             case SequenceStart:
                 if (frames.Count >= ChainLimits.MaxDepth)
-                    throw new YamlException(current.Start, current.End, $"nested more than {ChainLimits.MaxDepth} levels deep; a chain needs far fewer (docs/chains.md, Limits)");
-                var parentKey = frames.TryPeek(out var parent) && parent.IsMapping && !parent.ExpectKey ? parent.LastKey : null;
+                    throw new YamlException(
+                        current.Start,
+                        current.End,
+                        $"nested more than {ChainLimits.MaxDepth} levels deep; a chain needs far fewer (docs/chains.md, Limits)"
+                    );
+                var parentKey =
+                    frames.TryPeek(out var parent) && parent.IsMapping && !parent.ExpectKey ? parent.LastKey : null;
                 frames.Push(new Frame(current is MappingStart, parentKey));
                 break;
             case MappingEnd:

@@ -14,8 +14,13 @@ internal static class RelativePath
         {
             return $"{what} contains a NUL character";
         }
-        if (Path.IsPathRooted(path) || path.StartsWith('/') || path.StartsWith('\\') || path.StartsWith('~')
-            || (path.Length > 1 && path[1] == ':'))
+        if (
+            Path.IsPathRooted(path)
+            || path.StartsWith('/')
+            || path.StartsWith('\\')
+            || path.StartsWith('~')
+            || (path.Length > 1 && path[1] == ':')
+        )
         {
             return $"{what} '{path}' must be a relative path";
         }

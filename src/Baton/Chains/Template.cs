@@ -10,16 +10,16 @@ namespace Baton.Chains;
 /// </summary>
 public static partial class Template
 {
-    [GeneratedRegex(@"^\s*(?:inputs\.(?<input>[a-z][a-z0-9_]{0,62})|agents\.(?<agent>[a-z][a-z0-9_-]{0,62})\.output|(?<feedback>feedback))\s*$")]
+    [GeneratedRegex(
+        @"^\s*(?:inputs\.(?<input>[a-z][a-z0-9_]{0,62})|agents\.(?<agent>[a-z][a-z0-9_-]{0,62})\.output|(?<feedback>feedback))\s*$"
+    )]
     private static partial Regex Placeholder();
 
     /// <summary>Every placeholder in order of appearance; throws TemplateException on a malformed one.</summary>
     public static IReadOnlyList<TemplateReference> References(string template)
     {
         var (tokens, errors) = Scan(template);
-        return errors.Count > 0
-            ? throw new TemplateException(errors[0])
-            : tokens.Select(t => t.Reference).ToList();
+        return errors.Count > 0 ? throw new TemplateException(errors[0]) : tokens.Select(t => t.Reference).ToList();
     }
 
     public static string Render(string template, Func<TemplateReference, string> resolve)
@@ -61,11 +61,14 @@ public static partial class Template
             var match = Placeholder().Match(inner);
             if (!match.Success)
             {
-                errors.Add($"'{{{{{inner}}}}}' is not a template reference; use {{{{ inputs.NAME }}}}, {{{{ agents.NAME.output }}}} or {{{{ feedback }}}}");
+                errors.Add(
+                    $"'{{{{{inner}}}}}' is not a template reference; use {{{{ inputs.NAME }}}}, {{{{ agents.NAME.output }}}} or {{{{ feedback }}}}"
+                );
             }
             else
             {
-                var reference = match.Groups["input"].Success ? TemplateReference.Input(match.Groups["input"].Value)
+                var reference =
+                    match.Groups["input"].Success ? TemplateReference.Input(match.Groups["input"].Value)
                     : match.Groups["agent"].Success ? TemplateReference.AgentOutput(match.Groups["agent"].Value)
                     : TemplateReference.Feedback;
                 tokens.Add(new Token(reference, position, close + 2 - position));

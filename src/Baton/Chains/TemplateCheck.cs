@@ -8,8 +8,7 @@ namespace Baton.Chains;
 /// </summary>
 internal static class TemplateCheck
 {
-    public static void Run(List<AgentDraft> agents, List<ChainInput> inputs,
-        ChainGraph graph, ChainErrorList errors)
+    public static void Run(List<AgentDraft> agents, List<ChainInput> inputs, ChainGraph graph, ChainErrorList errors)
     {
         var inputNames = inputs.Select(i => i.Name).ToHashSet(StringComparer.Ordinal);
         var agentNames = agents.Select(a => a.Name).ToHashSet(StringComparer.Ordinal);
@@ -35,10 +34,16 @@ internal static class TemplateCheck
                             errors.Add(node, $"{where} uses unknown agent '{name}'{errors.Hint(name, agentNames)}");
                             break;
                         case TemplateReferenceKind.AgentOutput when name == agent.Name:
-                            errors.Add(node, $"{where} uses its own output; use {{{{ feedback }}}} for a reviewer's comments");
+                            errors.Add(
+                                node,
+                                $"{where} uses its own output; use {{{{ feedback }}}} for a reviewer's comments"
+                            );
                             break;
                         case TemplateReferenceKind.AgentOutput when !graph.WaitsFor(agent.Name, name):
-                            errors.Add(node, $"{where} uses {reference} but '{agent.Name}' does not wait for '{name}'; add '{name}' to its needs");
+                            errors.Add(
+                                node,
+                                $"{where} uses {reference} but '{agent.Name}' does not wait for '{name}'; add '{name}' to its needs"
+                            );
                             break;
                     }
                 }

@@ -1,6 +1,11 @@
 namespace Baton.Chains;
 
-public enum TemplateReferenceKind { Input, AgentOutput, Feedback }
+public enum TemplateReferenceKind
+{
+    Input,
+    AgentOutput,
+    Feedback,
+}
 
 /// <summary>One `{{ ... }}` placeholder. Name is the input or agent name; null for feedback.</summary>
 public sealed record TemplateReference(TemplateReferenceKind Kind, string? Name)
@@ -11,12 +16,13 @@ public sealed record TemplateReference(TemplateReferenceKind Kind, string? Name)
 
     public static TemplateReference Feedback { get; } = new(TemplateReferenceKind.Feedback, null);
 
-    public override string ToString() => Kind switch
-    {
-        TemplateReferenceKind.Input => $"{{{{ inputs.{Name} }}}}",
-        TemplateReferenceKind.AgentOutput => $"{{{{ agents.{Name}.output }}}}",
-        _ => "{{ feedback }}",
-    };
+    public override string ToString() =>
+        Kind switch
+        {
+            TemplateReferenceKind.Input => $"{{{{ inputs.{Name} }}}}",
+            TemplateReferenceKind.AgentOutput => $"{{{{ agents.{Name}.output }}}}",
+            _ => "{{ feedback }}",
+        };
 }
 
 /// <summary>A template with a placeholder that is not one of the three supported forms.</summary>

@@ -33,7 +33,8 @@ internal sealed class WaitGraph(int agents)
     /// <summary>One `on` entry: any of these nodes suffices; none at all (run.started) always happens.</summary>
     public void AddOnSource(int agent, int[] nodes)
     {
-        if (nodes.Length == 0) _anyOfMet[agent] = true;
+        if (nodes.Length == 0)
+            _anyOfMet[agent] = true;
         foreach (var node in nodes)
         {
             _waitsFor[agent].Add(node); // a repeated edge changes no answer here, so none is looked for
@@ -50,7 +51,8 @@ internal sealed class WaitGraph(int agents)
         _anyOfMet.Add(false);
         _needDependents.Add([]);
         _anyOfDependents.Add([]);
-        foreach (var emitter in emitters) _anyOfDependents[emitter].Add(node);
+        foreach (var emitter in emitters)
+            _anyOfDependents[emitter].Add(node);
         return node;
     }
 
@@ -63,13 +65,26 @@ internal sealed class WaitGraph(int agents)
         var queue = new Queue<int>();
         void Check(int node)
         {
-            if (!ready[node] && pending[node] == 0 && (!_anyOfRequired[node] || met[node])) { ready[node] = true; queue.Enqueue(node); }
+            if (!ready[node] && pending[node] == 0 && (!_anyOfRequired[node] || met[node]))
+            {
+                ready[node] = true;
+                queue.Enqueue(node);
+            }
         }
-        for (var node = 0; node < Count; node++) Check(node);
+        for (var node = 0; node < Count; node++)
+            Check(node);
         while (queue.TryDequeue(out var node))
         {
-            foreach (var dependent in _needDependents[node]) { pending[dependent]--; Check(dependent); }
-            foreach (var dependent in _anyOfDependents[node]) { met[dependent] = true; Check(dependent); }
+            foreach (var dependent in _needDependents[node])
+            {
+                pending[dependent]--;
+                Check(dependent);
+            }
+            foreach (var dependent in _anyOfDependents[node])
+            {
+                met[dependent] = true;
+                Check(dependent);
+            }
         }
         return ready;
     }
@@ -88,10 +103,12 @@ internal sealed class WaitGraph(int agents)
         var onStack = new bool[Count];
         var stack = new Stack<int>();
         var calls = new Stack<(int Node, int Edge)>();
-        int next = 0, found = 0;
+        int next = 0,
+            found = 0;
         for (var root = 0; root < Count; root++)
         {
-            if (!include(root) || order[root] >= 0) continue;
+            if (!include(root) || order[root] >= 0)
+                continue;
             Visit(root);
             while (calls.TryPop(out var call))
             {
@@ -100,9 +117,12 @@ internal sealed class WaitGraph(int agents)
                 {
                     calls.Push((node, edge + 1));
                     var target = _waitsFor[node][edge];
-                    if (!include(target)) continue;
-                    if (order[target] < 0) Visit(target);
-                    else if (onStack[target]) low[node] = Math.Min(low[node], order[target]);
+                    if (!include(target))
+                        continue;
+                    if (order[target] < 0)
+                        Visit(target);
+                    else if (onStack[target])
+                        low[node] = Math.Min(low[node], order[target]);
                     continue;
                 }
                 if (low[node] == order[node])
@@ -113,11 +133,11 @@ internal sealed class WaitGraph(int agents)
                         member = stack.Pop();
                         onStack[member] = false;
                         component[member] = found;
-                    }
-                    while (member != node);
+                    } while (member != node);
                     found++;
                 }
-                if (calls.TryPeek(out var parent)) low[parent.Node] = Math.Min(low[parent.Node], low[node]);
+                if (calls.TryPeek(out var parent))
+                    low[parent.Node] = Math.Min(low[parent.Node], low[node]);
             }
         }
         count = found;
@@ -148,8 +168,10 @@ internal sealed class WaitGraph(int agents)
             }
             edges.Push(edge + 1);
             var next = _waitsFor[node][edge];
-            if (next == start) return path;
-            if (component[next] != component[start] || !visited.Add(next)) continue;
+            if (next == start)
+                return path;
+            if (component[next] != component[start] || !visited.Add(next))
+                continue;
             path.Add(next);
             edges.Push(0);
         }
@@ -167,7 +189,8 @@ internal sealed class WaitGraph(int agents)
     {
         _components = Components(_ => true, out var count);
         var members = new List<int>[count];
-        for (var node = 0; node < Count; node++) (members[_components[node]] ??= []).Add(node);
+        for (var node = 0; node < Count; node++)
+            (members[_components[node]] ??= []).Add(node);
         var words = (agents + 63) / 64;
         var upstream = new ulong[count][];
         for (var c = 0; c < count; c++)
@@ -175,16 +198,23 @@ internal sealed class WaitGraph(int agents)
             var bits = upstream[c] = new ulong[words];
             var cyclic = members[c].Count > 1;
             foreach (var node in members[c])
-                foreach (var target in _waitsFor[node])
+            foreach (var target in _waitsFor[node])
+            {
+                var other = _components[target];
+                if (other == c)
                 {
-                    var other = _components[target];
-                    if (other == c) { cyclic = true; continue; }
-                    var from = upstream[other];
-                    for (var w = 0; w < words; w++) bits[w] |= from[w];
-                    if (IsAgent(target)) bits[target >> 6] |= 1UL << (target & 63);
+                    cyclic = true;
+                    continue;
                 }
+                var from = upstream[other];
+                for (var w = 0; w < words; w++)
+                    bits[w] |= from[w];
+                if (IsAgent(target))
+                    bits[target >> 6] |= 1UL << (target & 63);
+            }
             if (cyclic)
-                foreach (var node in members[c].Where(IsAgent)) bits[node >> 6] |= 1UL << (node & 63);
+                foreach (var node in members[c].Where(IsAgent))
+                    bits[node >> 6] |= 1UL << (node & 63);
         }
         return upstream;
     }

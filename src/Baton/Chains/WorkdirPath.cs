@@ -11,18 +11,34 @@ internal static class WorkdirPath
     public const string Subtree = "work";
 
     /// <summary>Names in a workspace's top level that Baton uses itself.</summary>
-    private static readonly string[] Reserved = [".baton", "chains", "runs", "prompts", "home", "tmp", "baton.yaml", "audit.jsonl"];
+    private static readonly string[] Reserved =
+    [
+        ".baton",
+        "chains",
+        "runs",
+        "prompts",
+        "home",
+        "tmp",
+        "baton.yaml",
+        "audit.jsonl",
+    ];
 
     /// <summary>A problem description, or null when the value is acceptable.</summary>
     public static string? Check(string value)
     {
-        if (RelativePath.Check(value, "workdir") is { } problem) return $"{problem}; workdir names a folder under {Subtree}/, e.g. {Subtree}/checkout";
+        if (RelativePath.Check(value, "workdir") is { } problem)
+            return $"{problem}; workdir names a folder under {Subtree}/, e.g. {Subtree}/checkout";
         var parts = value.Split('/', StringSplitOptions.RemoveEmptyEntries);
-        if (parts.Length == 0 || parts.All(p => p == ".")) return $"workdir '{value}' is the workspace itself; name a folder under {Subtree}/, e.g. {Subtree}/checkout";
-        if (parts.FirstOrDefault(p => p is "." or "..") is { } dots) return $"workdir '{value}' contains '{dots}'; write the folder's plain path under {Subtree}/";
-        if (Reserved.Contains(parts[0])) return $"workdir '{value}' is Baton's own '{parts[0]}'; agents work in a folder under {Subtree}/, e.g. {Subtree}/checkout";
-        if (parts[0] != Subtree || parts.Length < 2) return $"workdir '{value}' is not under {Subtree}/: agents work in a folder under the workspace's {Subtree}/, e.g. {Subtree}/{parts[^1]}";
-        if (parts.FirstOrDefault(p => p.StartsWith('.') || p.Contains('\\')) is { } odd) return $"workdir '{value}': '{odd}' is not a plain folder name (no leading '.', no '\\')";
+        if (parts.Length == 0 || parts.All(p => p == "."))
+            return $"workdir '{value}' is the workspace itself; name a folder under {Subtree}/, e.g. {Subtree}/checkout";
+        if (parts.FirstOrDefault(p => p is "." or "..") is { } dots)
+            return $"workdir '{value}' contains '{dots}'; write the folder's plain path under {Subtree}/";
+        if (Reserved.Contains(parts[0]))
+            return $"workdir '{value}' is Baton's own '{parts[0]}'; agents work in a folder under {Subtree}/, e.g. {Subtree}/checkout";
+        if (parts[0] != Subtree || parts.Length < 2)
+            return $"workdir '{value}' is not under {Subtree}/: agents work in a folder under the workspace's {Subtree}/, e.g. {Subtree}/{parts[^1]}";
+        if (parts.FirstOrDefault(p => p.StartsWith('.') || p.Contains('\\')) is { } odd)
+            return $"workdir '{value}': '{odd}' is not a plain folder name (no leading '.', no '\\')";
         return null;
     }
 }

@@ -93,8 +93,11 @@ internal static partial class YamlJson
         {
             writer.WriteNumberValue(integer);
         }
-        else if (Number().IsMatch(text) && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var real)
-            && double.IsFinite(real))
+        else if (
+            Number().IsMatch(text)
+            && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var real)
+            && double.IsFinite(real)
+        )
         {
             writer.WriteNumberValue(real);
         }

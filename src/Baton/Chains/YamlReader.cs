@@ -14,13 +14,14 @@ internal sealed class YamlReader(ChainErrorList errors)
     public static bool IsNull(YamlNode node) =>
         node is YamlScalarNode { Style: ScalarStyle.Plain or ScalarStyle.Any, Value: null or "" or "~" or "null" };
 
-    public static string Describe(YamlNode node) => node switch
-    {
-        YamlMappingNode => "a mapping",
-        YamlSequenceNode => "a list",
-        _ when IsNull(node) => "empty",
-        _ => "a string",
-    };
+    public static string Describe(YamlNode node) =>
+        node switch
+        {
+            YamlMappingNode => "a mapping",
+            YamlSequenceNode => "a list",
+            _ when IsNull(node) => "empty",
+            _ => "a string",
+        };
 
     public string? Text(YamlNode node, string what, bool required = true)
     {
@@ -91,8 +92,12 @@ internal sealed class YamlReader(ChainErrorList errors)
 
     public int? Int(YamlNode node, string what, int min, int max)
     {
-        if (node is YamlScalarNode { Value: { } text } && int.TryParse(text, System.Globalization.NumberStyles.None, null, out var value)
-            && value >= min && value <= max)
+        if (
+            node is YamlScalarNode { Value: { } text }
+            && int.TryParse(text, System.Globalization.NumberStyles.None, null, out var value)
+            && value >= min
+            && value <= max
+        )
         {
             return value;
         }

@@ -19,10 +19,17 @@ public static class BudgetAlert
         Directory.CreateDirectory(dir);
         try
         {
-            using var _ = new FileStream(Path.Combine(dir, $"budget-alert-{month}"), FileMode.CreateNew, FileAccess.Write);
+            using var _ = new FileStream(
+                Path.Combine(dir, $"budget-alert-{month}"),
+                FileMode.CreateNew,
+                FileAccess.Write
+            );
             return true;
         }
-        catch (IOException) { return false; }
+        catch (IOException)
+        {
+            return false;
+        }
     }
 
     public static void Raise(AgentContext context, decimal spent, decimal budget)
@@ -30,14 +37,29 @@ public static class BudgetAlert
         var percent = budget == 0 ? 100 : Math.Round(spent / budget * 100, 1);
         var workspace = Path.GetFileName(context.Workspace.Root);
         context.Warn?.Invoke($"budget alert: ${spent:0.####} of the monthly ${budget:0.##} spent ({percent} %)");
-        context.Alert?.Invoke("budget.alert", EventJson.Data(("workspace", workspace), ("spent_usd", spent), ("budget_usd", budget), ("percent", percent)));
+        context.Alert?.Invoke(
+            "budget.alert",
+            EventJson.Data(("workspace", workspace), ("spent_usd", spent), ("budget_usd", budget), ("percent", percent))
+        );
         if (context.Workspace.Config.Budget?.AlertWebhook is { } url)
             _ = Task.Run(async () =>
             {
                 try
                 {
-                    using var response = await Http.PostAsJsonAsync(url, new { type = "budget.alert", workspace, run = context.Run.Id, spent_usd = spent, budget_usd = budget, percent });
-                    if (!response.IsSuccessStatusCode) context.Warn?.Invoke($"budget alert webhook answered {(int)response.StatusCode}");
+                    using var response = await Http.PostAsJsonAsync(
+                        url,
+                        new
+                        {
+                            type = "budget.alert",
+                            workspace,
+                            run = context.Run.Id,
+                            spent_usd = spent,
+                            budget_usd = budget,
+                            percent,
+                        }
+                    );
+                    if (!response.IsSuccessStatusCode)
+                        context.Warn?.Invoke($"budget alert webhook answered {(int)response.StatusCode}");
                 }
                 catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
                 {

@@ -17,7 +17,13 @@ public static class BudgetReservations
     private static readonly ConcurrentDictionary<string, decimal> Open = new(StringComparer.Ordinal);
 
     /// <returns>A lease to dispose once the call is priced, or null with the reason the call must not be made.</returns>
-    public static IDisposable? TryReserve(string workspaceRoot, decimal budget, decimal monthToDate, decimal worstCase, out string? refusal)
+    public static IDisposable? TryReserve(
+        string workspaceRoot,
+        decimal budget,
+        decimal monthToDate,
+        decimal worstCase,
+        out string? refusal
+    )
     {
         refusal = null;
         while (true)
@@ -25,11 +31,13 @@ public static class BudgetReservations
             var reserved = Open.GetOrAdd(workspaceRoot, 0m);
             if (monthToDate + reserved + worstCase > budget)
             {
-                refusal = $"this call could cost up to ${worstCase:0.####}; with ${monthToDate:0.####} spent this month and ${reserved:0.####} reserved by calls in flight, " +
-                          $"it would pass the workspace's monthly budget of ${budget:0.##}";
+                refusal =
+                    $"this call could cost up to ${worstCase:0.####}; with ${monthToDate:0.####} spent this month and ${reserved:0.####} reserved by calls in flight, "
+                    + $"it would pass the workspace's monthly budget of ${budget:0.##}";
                 return null;
             }
-            if (Open.TryUpdate(workspaceRoot, reserved + worstCase, reserved)) return new Lease(workspaceRoot, worstCase);
+            if (Open.TryUpdate(workspaceRoot, reserved + worstCase, reserved))
+                return new Lease(workspaceRoot, worstCase);
         }
     }
 
@@ -41,7 +49,8 @@ public static class BudgetReservations
 
         public void Dispose()
         {
-            if (Interlocked.Exchange(ref _released, 1) == 0) Open.AddOrUpdate(workspaceRoot, 0m, (_, v) => Math.Max(0m, v - amount));
+            if (Interlocked.Exchange(ref _released, 1) == 0)
+                Open.AddOrUpdate(workspaceRoot, 0m, (_, v) => Math.Max(0m, v - amount));
         }
     }
 }

@@ -17,7 +17,8 @@ public sealed record CostEntry(
     string Model,
     TokenUsage Usage,
     decimal Usd,
-    bool Priced)
+    bool Priced
+)
 {
     public string Source => Usage.Estimated ? "estimated" : "reported";
 
@@ -27,7 +28,10 @@ public sealed record CostEntry(
         using (var w = new Utf8JsonWriter(buffer))
         {
             w.WriteStartObject();
-            w.WriteString("time", Time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
+            w.WriteString(
+                "time",
+                Time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture)
+            );
             w.WriteString("workspace", Workspace);
             w.WriteString("chain", Chain);
             w.WriteString("run", Run);
@@ -42,7 +46,8 @@ public sealed record CostEntry(
             w.WriteNumber("reasoning_tokens", Usage.ReasoningTokens);
             w.WriteNumber("usd", Usd);
             w.WriteString("source", Source);
-            if (!Priced) w.WriteBoolean("priced", false);
+            if (!Priced)
+                w.WriteBoolean("priced", false);
             w.WriteEndObject();
         }
         buffer.Write("\n"u8);
@@ -54,12 +59,33 @@ public sealed record CostEntry(
     {
         using var doc = JsonDocument.Parse(line.ToArray());
         var r = doc.RootElement;
-        string S(string name) => r.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()! : "";
-        long L(string name) => r.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt64() : 0;
-        var usage = new TokenUsage(L("input_tokens"), L("output_tokens"), L("cached_input_tokens"), L("reasoning_tokens"), S("source") == "estimated");
+        string S(string name) =>
+            r.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()! : "";
+        long L(string name) =>
+            r.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt64() : 0;
+        var usage = new TokenUsage(
+            L("input_tokens"),
+            L("output_tokens"),
+            L("cached_input_tokens"),
+            L("reasoning_tokens"),
+            S("source") == "estimated"
+        );
         var time = DateTimeOffset.Parse(S("time"), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
         var usd = r.TryGetProperty("usd", out var u) && u.ValueKind == JsonValueKind.Number ? u.GetDecimal() : 0m;
         var priced = !(r.TryGetProperty("priced", out var p) && p.ValueKind == JsonValueKind.False);
-        return new CostEntry(time, S("workspace"), S("chain"), S("run"), S("agent"), (int)L("attempt"), (int)L("call"), S("provider"), S("model"), usage, usd, priced);
+        return new CostEntry(
+            time,
+            S("workspace"),
+            S("chain"),
+            S("run"),
+            S("agent"),
+            (int)L("attempt"),
+            (int)L("call"),
+            S("provider"),
+            S("model"),
+            usage,
+            usd,
+            priced
+        );
     }
 }

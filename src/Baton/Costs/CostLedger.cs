@@ -30,12 +30,17 @@ public static class CostLedger
     public static IReadOnlyList<CostEntry> Read(string runDir)
     {
         var path = PathFor(runDir);
-        if (!File.Exists(path)) return [];
+        if (!File.Exists(path))
+            return [];
         var entries = new List<CostEntry>();
         foreach (var line in File.ReadAllLines(path))
         {
-            if (line.Length == 0) continue;
-            try { entries.Add(CostEntry.Parse(System.Text.Encoding.UTF8.GetBytes(line))); }
+            if (line.Length == 0)
+                continue;
+            try
+            {
+                entries.Add(CostEntry.Parse(System.Text.Encoding.UTF8.GetBytes(line)));
+            }
             catch (Exception e) when (e is JsonException or FormatException) { }
         }
         return entries;

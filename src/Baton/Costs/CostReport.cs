@@ -3,8 +3,16 @@ using System.Globalization;
 namespace Baton.Costs;
 
 /// <summary>One line of `baton costs`: the calls grouped under Key (a chain, agent, model or day).</summary>
-public sealed record CostRow(string Key, int Calls, long InputTokens, long OutputTokens, long CachedInputTokens, long ReasoningTokens,
-    decimal Usd, int EstimatedCalls);
+public sealed record CostRow(
+    string Key,
+    int Calls,
+    long InputTokens,
+    long OutputTokens,
+    long CachedInputTokens,
+    long ReasoningTokens,
+    decimal Usd,
+    int EstimatedCalls
+);
 
 /// <summary>
 /// What runs cost (`baton costs`, GET .../costs), from every run's costs.jsonl. Per-run sums are kept
@@ -20,13 +28,23 @@ public static class CostReport
     public static IReadOnlyList<CostRow> Query(string runsRoot, string by = "chain", DateOnly? since = null)
     {
         if (!Groupings.Contains(by))
-            throw new ArgumentException($"cannot group costs by '{by}'; use one of {string.Join(", ", Groupings)}", nameof(by));
+            throw new ArgumentException(
+                $"cannot group costs by '{by}'; use one of {string.Join(", ", Groupings)}",
+                nameof(by)
+            );
         var sinceText = since?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         var rows = new Dictionary<string, CostRow>(StringComparer.Ordinal);
         foreach (var group in CostIndex.Load(runsRoot))
         {
-            if (sinceText is not null && string.CompareOrdinal(group.Day, sinceText) < 0) continue;
-            var key = by switch { "chain" => group.Chain, "agent" => $"{group.Chain}/{group.Agent}", "model" => group.Model, _ => group.Day };
+            if (sinceText is not null && string.CompareOrdinal(group.Day, sinceText) < 0)
+                continue;
+            var key = by switch
+            {
+                "chain" => group.Chain,
+                "agent" => $"{group.Chain}/{group.Agent}",
+                "model" => group.Model,
+                _ => group.Day,
+            };
             rows[key] = rows.TryGetValue(key, out var row)
                 ? row with
                 {
@@ -38,7 +56,16 @@ public static class CostReport
                     Usd = row.Usd + group.Usd,
                     EstimatedCalls = row.EstimatedCalls + group.EstimatedCalls,
                 }
-                : new CostRow(key, group.Calls, group.InputTokens, group.OutputTokens, group.CachedInputTokens, group.ReasoningTokens, group.Usd, group.EstimatedCalls);
+                : new CostRow(
+                    key,
+                    group.Calls,
+                    group.InputTokens,
+                    group.OutputTokens,
+                    group.CachedInputTokens,
+                    group.ReasoningTokens,
+                    group.Usd,
+                    group.EstimatedCalls
+                );
         }
         // Days read best in order; everything else by what it cost.
         return by == "day"

@@ -19,10 +19,22 @@ public sealed record ModelPrice(decimal Input, decimal Output, decimal? CachedIn
 }
 
 /// <summary>Token counts of one call; Estimated when the provider reported none and Baton counted them.</summary>
-public sealed record TokenUsage(long InputTokens, long OutputTokens, long CachedInputTokens = 0, long ReasoningTokens = 0, bool Estimated = false)
+public sealed record TokenUsage(
+    long InputTokens,
+    long OutputTokens,
+    long CachedInputTokens = 0,
+    long ReasoningTokens = 0,
+    bool Estimated = false
+)
 {
     public static TokenUsage Zero { get; } = new(0, 0);
 
-    public TokenUsage Add(TokenUsage other) => new(InputTokens + other.InputTokens, OutputTokens + other.OutputTokens,
-        CachedInputTokens + other.CachedInputTokens, ReasoningTokens + other.ReasoningTokens, Estimated || other.Estimated);
+    public TokenUsage Add(TokenUsage other) =>
+        new(
+            InputTokens + other.InputTokens,
+            OutputTokens + other.OutputTokens,
+            CachedInputTokens + other.CachedInputTokens,
+            ReasoningTokens + other.ReasoningTokens,
+            Estimated || other.Estimated
+        );
 }

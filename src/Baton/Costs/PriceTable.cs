@@ -61,10 +61,12 @@ public sealed class PriceTable
     /// <summary>The price of a model, or null when it is in neither the overrides nor the table.</summary>
     public ModelPrice? Find(string model)
     {
-        if (_overrides.TryGetValue(model, out var exact)) return exact;
+        if (_overrides.TryGetValue(model, out var exact))
+            return exact;
         // A provider may be named in front ("openai/gpt-4o"); prices are by model.
         var bare = model.Contains('/') ? model[(model.LastIndexOf('/') + 1)..] : model;
-        if (_overrides.TryGetValue(bare, out exact)) return exact;
+        if (_overrides.TryGetValue(bare, out exact))
+            return exact;
         // The most specific family wins wherever it is defined (an override of gpt-4o must not reprice
         // gpt-4o-mini); between equally specific ones, the override.
         var (custom, customLength) = Longest(_overrides, bare);
@@ -78,8 +80,11 @@ public sealed class PriceTable
         var bestLength = -1;
         foreach (var (name, price) in prices)
         {
-            if (name.Length > bestLength && model.StartsWith(name, StringComparison.OrdinalIgnoreCase)
-                && (model.Length == name.Length || model[name.Length] is '-' or '@' or ':' or '.'))
+            if (
+                name.Length > bestLength
+                && model.StartsWith(name, StringComparison.OrdinalIgnoreCase)
+                && (model.Length == name.Length || model[name.Length] is '-' or '@' or ':' or '.')
+            )
             {
                 best = price;
                 bestLength = name.Length;

@@ -16,5 +16,6 @@ public static class TokenCounter
     public static int Count(string? text) => string.IsNullOrEmpty(text) ? 0 : Encoding.Value.CountTokens(text);
 
     /// <summary>About four UTF-8 bytes per token, o200k's average on English prose and code.</summary>
-    public static int Estimate(string? text) => string.IsNullOrEmpty(text) ? 0 : (System.Text.Encoding.UTF8.GetByteCount(text) + 3) / 4;
+    public static int Estimate(string? text) =>
+        string.IsNullOrEmpty(text) ? 0 : (System.Text.Encoding.UTF8.GetByteCount(text) + 3) / 4;
 }

@@ -6,7 +6,8 @@ namespace Baton.Events;
 /// <summary>Names of event files: a 6-digit gap-free sequence, then the type.</summary>
 public static partial class EventFiles
 {
-    public static string FileName(long seq, string type) => $"{seq.ToString("D6", CultureInfo.InvariantCulture)}-{type}.json";
+    public static string FileName(long seq, string type) =>
+        $"{seq.ToString("D6", CultureInfo.InvariantCulture)}-{type}.json";
 
     /// <summary>Event and custom-event type names: safe as file names, no path tricks.</summary>
     [GeneratedRegex(@"^[a-z][a-z0-9_-]{0,62}(\.[a-z][a-z0-9_-]{0,62}){0,2}$")]

@@ -11,20 +11,34 @@ public static class EventJson
     /// One writer and buffer per thread for each shape, reset for every use: a hand-off writes a few events and
     /// builds their data, and new writers and buffers each time were a fifth of what a run allocated (W2).
     /// </summary>
-    [ThreadStatic] private static (ArrayBufferWriter<byte> Buffer, Utf8JsonWriter Writer)? t_indented, t_compact;
+    [ThreadStatic]
+    private static (ArrayBufferWriter<byte> Buffer, Utf8JsonWriter Writer)? t_indented,
+        t_compact;
 
     /// <summary>
     /// Event files are read by people (`cat events/*`): an apostrophe or a non-ASCII letter stays as it
     /// is, not \u0027. They are files and JSON API answers, never embedded in an HTML page.
     /// </summary>
-    private static readonly System.Text.Encodings.Web.JavaScriptEncoder Readable = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+    private static readonly System.Text.Encodings.Web.JavaScriptEncoder Readable = System
+        .Text
+        .Encodings
+        .Web
+        .JavaScriptEncoder
+        .UnsafeRelaxedJsonEscaping;
 
-    private static Utf8JsonWriter Writer(ref (ArrayBufferWriter<byte> Buffer, Utf8JsonWriter Writer)? slot, bool indented, out ArrayBufferWriter<byte> buffer)
+    private static Utf8JsonWriter Writer(
+        ref (ArrayBufferWriter<byte> Buffer, Utf8JsonWriter Writer)? slot,
+        bool indented,
+        out ArrayBufferWriter<byte> buffer
+    )
     {
         if (slot is not { } reused)
         {
             var fresh = new ArrayBufferWriter<byte>(512);
-            slot = reused = (fresh, new Utf8JsonWriter(fresh, new JsonWriterOptions { Indented = indented, Encoder = Readable }));
+            slot = reused = (
+                fresh,
+                new Utf8JsonWriter(fresh, new JsonWriterOptions { Indented = indented, Encoder = Readable })
+            );
         }
         reused.Buffer.ResetWrittenCount();
         reused.Writer.Reset(reused.Buffer);
@@ -59,7 +73,8 @@ public static class EventJson
         using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = Readable }))
         {
             w.WriteStartArray();
-            foreach (var e in events) Write(w, e);
+            foreach (var e in events)
+                Write(w, e);
             w.WriteEndArray();
         }
         return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
@@ -71,15 +86,28 @@ public static class EventJson
         w.WriteStartObject();
         w.WriteNumber("seq", e.Seq);
         w.WriteString("type", e.Type);
-        if (e.Agent is null) w.WriteNull("agent"); else w.WriteString("agent", e.Agent);
+        if (e.Agent is null)
+            w.WriteNull("agent");
+        else
+            w.WriteString("agent", e.Agent);
         w.WriteNumber("attempt", e.Attempt);
         Span<char> time = stackalloc char[32];
-        e.Time.UtcDateTime.TryFormat(time, out var length, "yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
+        e.Time.UtcDateTime.TryFormat(
+            time,
+            out var length,
+            "yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'",
+            CultureInfo.InvariantCulture
+        );
         w.WriteString("time", time[..length]);
-        if (e.Source is not null) w.WriteString("source", e.Source);
+        if (e.Source is not null)
+            w.WriteString("source", e.Source);
         w.WritePropertyName("data");
-        if (e.Data is { } data) data.WriteTo(w); else w.WriteStartObject();
-        if (e.Data is null) w.WriteEndObject();
+        if (e.Data is { } data)
+            data.WriteTo(w);
+        else
+            w.WriteStartObject();
+        if (e.Data is null)
+            w.WriteEndObject();
         w.WriteEndObject();
     }
 
@@ -88,14 +116,24 @@ public static class EventJson
     {
         using var doc = JsonDocument.Parse(utf8.ToArray());
         var root = doc.RootElement;
-        if (root.ValueKind != JsonValueKind.Object) throw new JsonException("an event must be a JSON object");
+        if (root.ValueKind != JsonValueKind.Object)
+            throw new JsonException("an event must be a JSON object");
         var seq = Required(root, "seq").GetInt64();
         var type = Required(root, "type").GetString() ?? throw new JsonException("'type' is null");
-        var agent = root.TryGetProperty("agent", out var a) && a.ValueKind == JsonValueKind.String ? a.GetString() : null;
-        var attempt = root.TryGetProperty("attempt", out var at) && at.ValueKind == JsonValueKind.Number ? at.GetInt32() : 0;
-        var time = DateTimeOffset.Parse(Required(root, "time").GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
+        var agent =
+            root.TryGetProperty("agent", out var a) && a.ValueKind == JsonValueKind.String ? a.GetString() : null;
+        var attempt =
+            root.TryGetProperty("attempt", out var at) && at.ValueKind == JsonValueKind.Number ? at.GetInt32() : 0;
+        var time = DateTimeOffset.Parse(
+            Required(root, "time").GetString()!,
+            CultureInfo.InvariantCulture,
+            DateTimeStyles.AssumeUniversal
+        );
         JsonElement? data = root.TryGetProperty("data", out var d) ? d.Clone() : null;
-        var source = root.TryGetProperty("source", out var src) && src.ValueKind == JsonValueKind.String ? src.GetString() : null;
+        var source =
+            root.TryGetProperty("source", out var src) && src.ValueKind == JsonValueKind.String
+                ? src.GetString()
+                : null;
         return new RunEvent(seq, type, agent, attempt, time, data) { Source = source };
     }
 
@@ -111,20 +149,38 @@ public static class EventJson
         {
             switch (value)
             {
-                case null: break;
-                case string s: w.WriteString(name, s); break;
-                case bool b: w.WriteBoolean(name, b); break;
-                case int i: w.WriteNumber(name, i); break;
-                case long l: w.WriteNumber(name, l); break;
-                case double dbl: w.WriteNumber(name, dbl); break;
-                case decimal m: w.WriteNumber(name, m); break;
-                case JsonElement el: w.WritePropertyName(name); el.WriteTo(w); break;
+                case null:
+                    break;
+                case string s:
+                    w.WriteString(name, s);
+                    break;
+                case bool b:
+                    w.WriteBoolean(name, b);
+                    break;
+                case int i:
+                    w.WriteNumber(name, i);
+                    break;
+                case long l:
+                    w.WriteNumber(name, l);
+                    break;
+                case double dbl:
+                    w.WriteNumber(name, dbl);
+                    break;
+                case decimal m:
+                    w.WriteNumber(name, m);
+                    break;
+                case JsonElement el:
+                    w.WritePropertyName(name);
+                    el.WriteTo(w);
+                    break;
                 case IReadOnlyDictionary<string, string> map:
                     w.WriteStartObject(name);
-                    foreach (var (k, v) in map) w.WriteString(k, v);
+                    foreach (var (k, v) in map)
+                        w.WriteString(k, v);
                     w.WriteEndObject();
                     break;
-                default: throw new ArgumentException($"unsupported event data value for '{name}': {value.GetType()}");
+                default:
+                    throw new ArgumentException($"unsupported event data value for '{name}': {value.GetType()}");
             }
         }
         w.WriteEndObject();

@@ -27,7 +27,8 @@ public sealed class EventLog
     public static EventLog Open(string directory, GroupCommitter committer, out IReadOnlyList<RunEvent> existing)
     {
         existing = EventReader.ReadAll(directory, repairTornTail: true);
-        if (existing.Count == 0 && !System.IO.Directory.Exists(directory)) System.IO.Directory.CreateDirectory(directory);
+        if (existing.Count == 0 && !System.IO.Directory.Exists(directory))
+            System.IO.Directory.CreateDirectory(directory);
         return new EventLog(directory, existing.Count == 0 ? 0 : existing[^1].Seq, committer);
     }
 
@@ -58,7 +59,10 @@ public sealed class EventLog
 
     private static void TryDelete(string path)
     {
-        try { File.Delete(path); }
+        try
+        {
+            File.Delete(path);
+        }
         catch (IOException) { }
     }
 }

@@ -12,10 +12,17 @@ public static class EventReader
     public static RunEvent? ReadLast(string directory)
     {
         var files = EventFilesIn(directory, afterSeq: 0);
-        if (files.Count == 0) return null;
+        if (files.Count == 0)
+            return null;
         var last = files.MaxBy(f => f.Seq);
-        try { return EventJson.Deserialize(File.ReadAllBytes(last.Path)); }
-        catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or IOException) { return null; }
+        try
+        {
+            return EventJson.Deserialize(File.ReadAllBytes(last.Path));
+        }
+        catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or IOException)
+        {
+            return null;
+        }
     }
 
     /// <param name="repairTornTail">
@@ -35,18 +42,23 @@ public static class EventReader
             var (seq, path) = files[i];
             var expected = afterSeq + 1 + i;
             if (seq != expected)
-                throw new InvalidDataException($"{directory}: event {expected:D6} is missing (found {Path.GetFileName(path)}); the run's history has a gap");
+                throw new InvalidDataException(
+                    $"{directory}: event {expected:D6} is missing (found {Path.GetFileName(path)}); the run's history has a gap"
+                );
             try
             {
                 var e = EventJson.Deserialize(File.ReadAllBytes(path));
-                if (e.Seq != seq) throw new JsonException($"its seq is {e.Seq}");
+                if (e.Seq != seq)
+                    throw new JsonException($"its seq is {e.Seq}");
                 events.Add(e);
             }
             catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException)
             {
                 var isLast = i == files.Count - 1;
-                if (!isLast) throw new InvalidDataException($"{path}: corrupt event ({ex.Message})", ex);
-                if (!repairTornTail) break; // the owner may be mid-write; a reader just stops before it
+                if (!isLast)
+                    throw new InvalidDataException($"{path}: corrupt event ({ex.Message})", ex);
+                if (!repairTornTail)
+                    break; // the owner may be mid-write; a reader just stops before it
                 var torn = Path.Combine(directory, ".torn");
                 System.IO.Directory.CreateDirectory(torn);
                 File.Move(path, Path.Combine(torn, $"{Path.GetFileName(path)}.{DateTime.UtcNow.Ticks}"));
@@ -62,7 +74,8 @@ public static class EventReader
         try
         {
             foreach (var path in System.IO.Directory.EnumerateFiles(directory))
-                if (EventFiles.TryParse(Path.GetFileName(path), out var seq, out _) && seq > afterSeq) files.Add((seq, path));
+                if (EventFiles.TryParse(Path.GetFileName(path), out var seq, out _) && seq > afterSeq)
+                    files.Add((seq, path));
         }
         catch (DirectoryNotFoundException) { } // no events yet (or not a run folder)
         return files;

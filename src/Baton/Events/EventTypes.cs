@@ -17,7 +17,17 @@ public static class EventTypes
     public const string Skipped = "skipped";
     public const string Cancelled = "cancelled";
 
-    private static readonly HashSet<string> EngineSuffixes = [Started, Done, Failed, Waiting, Decided, Rejected, Skipped, Cancelled];
+    private static readonly HashSet<string> EngineSuffixes =
+    [
+        Started,
+        Done,
+        Failed,
+        Waiting,
+        Decided,
+        Rejected,
+        Skipped,
+        Cancelled,
+    ];
 
     /// <summary>Suffixes a script may not emit itself: they would forge the engine's own bookkeeping.</summary>
     public static bool IsEngineSuffix(string suffix) => EngineSuffixes.Contains(suffix);

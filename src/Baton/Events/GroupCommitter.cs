@@ -18,7 +18,12 @@ public sealed class GroupCommitter : IDisposable
     private readonly Thread _thread;
     private volatile bool _disposed;
 
-    private readonly record struct Pending(SafeFileHandle? File, string Path, string? Directory, TaskCompletionSource Done);
+    private readonly record struct Pending(
+        SafeFileHandle? File,
+        string Path,
+        string? Directory,
+        TaskCompletionSource Done
+    );
 
     /// <param name="wholeFileSystemRound">Tests lower it to take the syncfs path with a few files.</param>
     public GroupCommitter(int wholeFileSystemRound = 4)
@@ -29,13 +34,15 @@ public sealed class GroupCommitter : IDisposable
     }
 
     /// <summary>Queues an fsync of a file already written (by anyone, e.g. another process's engine) and of its folder.</summary>
-    public Task CommitExisting(string path, string directory) => Commit(File.OpenHandle(path, FileMode.Open, FileAccess.Read), path, directory);
+    public Task CommitExisting(string path, string directory) =>
+        Commit(File.OpenHandle(path, FileMode.Open, FileAccess.Read), path, directory);
 
     /// <summary>Queues an fsync of the file (whose handle this takes over and closes) and of its directory (null: none).</summary>
     public Task Commit(SafeFileHandle? file, string path, string? directory)
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        lock (_gate) _pending.Add(new Pending(file, path, directory, done));
+        lock (_gate)
+            _pending.Add(new Pending(file, path, directory, done));
         _work.Release();
         return done.Task;
     }
@@ -48,13 +55,15 @@ public sealed class GroupCommitter : IDisposable
             List<Pending> batch;
             lock (_gate)
             {
-                if (_pending.Count == 0) continue;
+                if (_pending.Count == 0)
+                    continue;
                 batch = _pending;
                 _pending = [];
             }
             Flush(batch);
         }
-        foreach (var fd in _fileSystems.Values) Libc.close(fd);
+        foreach (var fd in _fileSystems.Values)
+            Libc.close(fd);
         _fileSystems.Clear();
     }
 
@@ -63,8 +72,11 @@ public sealed class GroupCommitter : IDisposable
     /// <summary>Small rounds (a `baton run` writes one event at a time) stay on this thread: no fan-out, no extra JIT at start.</summary>
     private static void InParallel<T>(List<T> items, Action<T> action)
     {
-        if (items.Count <= 2) foreach (var item in items) action(item);
-        else Parallel.ForEach(items, InFlight, action);
+        if (items.Count <= 2)
+            foreach (var item in items)
+                action(item);
+        else
+            Parallel.ForEach(items, InFlight, action);
     }
 
     /// <summary>
@@ -85,7 +97,8 @@ public sealed class GroupCommitter : IDisposable
 
     private void Flush(List<Pending> batch)
     {
-        if (batch.Count >= _wholeFileSystemRound && TrySyncFileSystems(batch)) return;
+        if (batch.Count >= _wholeFileSystemRound && TrySyncFileSystems(batch))
+            return;
         FlushEach(batch);
     }
 
@@ -96,7 +109,8 @@ public sealed class GroupCommitter : IDisposable
         var byDevice = new Dictionary<ulong, string>();
         foreach (var directory in batch.Select(FolderOf).Distinct(StringComparer.Ordinal))
         {
-            if (Libc.DeviceOf(directory) is not { } device) return false;
+            if (Libc.DeviceOf(directory) is not { } device)
+                return false;
             deviceOf[directory] = device;
             byDevice.TryAdd(device, directory);
         }
@@ -106,17 +120,22 @@ public sealed class GroupCommitter : IDisposable
             if (!_fileSystems.TryGetValue(device, out var fd))
             {
                 fd = Libc.Open(directory, Libc.O_RDONLY | Libc.O_DIRECTORY | Libc.O_CLOEXEC);
-                if (fd < 0) return false;
+                if (fd < 0)
+                    return false;
                 _fileSystems[device] = fd;
             }
             if (Libc.syncfs(fd) != 0)
-                failed[device] = new IOException($"syncing the filesystem of '{directory}' failed: {System.Runtime.InteropServices.Marshal.GetLastPInvokeErrorMessage()}");
+                failed[device] = new IOException(
+                    $"syncing the filesystem of '{directory}' failed: {System.Runtime.InteropServices.Marshal.GetLastPInvokeErrorMessage()}"
+                );
         }
         foreach (var item in batch)
         {
             item.File?.Dispose();
-            if (failed.TryGetValue(deviceOf[FolderOf(item)], out var e)) item.Done.TrySetException(e);
-            else item.Done.TrySetResult();
+            if (failed.TryGetValue(deviceOf[FolderOf(item)], out var e))
+                item.Done.TrySetException(e);
+            else
+                item.Done.TrySetResult();
         }
         return true;
     }
@@ -125,25 +144,43 @@ public sealed class GroupCommitter : IDisposable
 
     private static void FlushEach(List<Pending> batch)
     {
-        var failures = new System.Collections.Concurrent.ConcurrentDictionary<string, Exception>(StringComparer.Ordinal);
+        var failures = new System.Collections.Concurrent.ConcurrentDictionary<string, Exception>(
+            StringComparer.Ordinal
+        );
         // Several fsyncs in flight at once: the disk overlaps them (one at a time here: ~6,000/s; eight: ~12,000/s).
         InParallel(batch, item =>
         {
             try
             {
-                if (item.File is { } handle) Libc.Fsync(handle, item.Path);
+                if (item.File is { } handle)
+                    Libc.Fsync(handle, item.Path);
             }
-            catch (IOException e) { failures[item.Path] = e; }
-            finally { item.File?.Dispose(); }
+            catch (IOException e)
+            {
+                failures[item.Path] = e;
+            }
+            finally
+            {
+                item.File?.Dispose();
+            }
         });
         InParallel([.. batch.Select(p => p.Directory).OfType<string>().Distinct(StringComparer.Ordinal)], directory =>
         {
-            try { Libc.FsyncDirectory(directory); }
-            catch (IOException e) { failures[directory] = e; }
+            try
+            {
+                Libc.FsyncDirectory(directory);
+            }
+            catch (IOException e)
+            {
+                failures[directory] = e;
+            }
         });
         foreach (var item in batch)
         {
-            if (failures.TryGetValue(item.Path, out var e) || (item.Directory is { } dir && failures.TryGetValue(dir, out e)))
+            if (
+                failures.TryGetValue(item.Path, out var e)
+                || (item.Directory is { } dir && failures.TryGetValue(dir, out e))
+            )
                 item.Done.TrySetException(e);
             else
                 item.Done.TrySetResult();

@@ -15,16 +15,30 @@ public sealed record RunEvent(long Seq, string Type, string? Agent, int Attempt,
 
     /// <summary>The suffix after "&lt;agent&gt;." for agent events ("done", "failed", a custom type...).</summary>
     public string? AgentEventSuffix =>
-        Agent is not null && Type.Length > Agent.Length + 1 && Type.StartsWith(Agent, StringComparison.Ordinal) && Type[Agent.Length] == '.'
+        Agent is not null
+        && Type.Length > Agent.Length + 1
+        && Type.StartsWith(Agent, StringComparison.Ordinal)
+        && Type[Agent.Length] == '.'
             ? Type[(Agent.Length + 1)..]
             : null;
 
     public string? GetString(string property) =>
-        Data is { ValueKind: JsonValueKind.Object } d && d.TryGetProperty(property, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+        Data is { ValueKind: JsonValueKind.Object } d
+        && d.TryGetProperty(property, out var v)
+        && v.ValueKind == JsonValueKind.String
+            ? v.GetString()
+            : null;
 
     public bool GetBool(string property) =>
-        Data is { ValueKind: JsonValueKind.Object } d && d.TryGetProperty(property, out var v) && v.ValueKind == JsonValueKind.True;
+        Data is { ValueKind: JsonValueKind.Object } d
+        && d.TryGetProperty(property, out var v)
+        && v.ValueKind == JsonValueKind.True;
 
     public long? GetInt64(string property) =>
-        Data is { ValueKind: JsonValueKind.Object } d && d.TryGetProperty(property, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out var n) ? n : null;
+        Data is { ValueKind: JsonValueKind.Object } d
+        && d.TryGetProperty(property, out var v)
+        && v.ValueKind == JsonValueKind.Number
+        && v.TryGetInt64(out var n)
+            ? n
+            : null;
 }

@@ -28,8 +28,10 @@ internal sealed class AgentCgroup
         var cgroup = new AgentCgroup(enforcement, relative);
         try
         {
-            if (enforcement.Kind == EnforcementKind.CgroupV2) cgroup.CreateV2(limits);
-            else cgroup.CreateV1(limits);
+            if (enforcement.Kind == EnforcementKind.CgroupV2)
+                cgroup.CreateV2(limits);
+            else
+                cgroup.CreateV1(limits);
         }
         catch
         {
@@ -46,8 +48,13 @@ internal sealed class AgentCgroup
     public static Task RemoveLeftoverAsync(LimitEnforcement enforcement, string relative)
     {
         var leftover = new AgentCgroup(enforcement, relative);
-        leftover._folders.AddRange(new[] { enforcement.MemoryParent, enforcement.PidsParent, enforcement.CpuParent }
-            .OfType<string>().Distinct(StringComparer.Ordinal).Select(parent => Path.Combine(parent, relative)).Where(Directory.Exists));
+        leftover._folders.AddRange(
+            new[] { enforcement.MemoryParent, enforcement.PidsParent, enforcement.CpuParent }
+                .OfType<string>()
+                .Distinct(StringComparer.Ordinal)
+                .Select(parent => Path.Combine(parent, relative))
+                .Where(Directory.Exists)
+        );
         return leftover._folders.Count == 0 ? Task.CompletedTask : leftover.RemoveAsync();
     }
 
@@ -61,9 +68,11 @@ internal sealed class AgentCgroup
             var memory = Make(_enforcement.MemoryParent!);
             Write(memory, "memory.limit_in_bytes", bytes);
             // Without this the agent's pages could go to swap instead of hitting the limit.
-            if (File.Exists(Path.Combine(memory, "memory.memsw.limit_in_bytes"))) Write(memory, "memory.memsw.limit_in_bytes", bytes);
+            if (File.Exists(Path.Combine(memory, "memory.memsw.limit_in_bytes")))
+                Write(memory, "memory.memsw.limit_in_bytes", bytes);
         }
-        if (limits.CpuShares is { } shares && _enforcement.CpuParent is { } cpu) Write(Make(cpu), "cpu.shares", shares);
+        if (limits.CpuShares is { } shares && _enforcement.CpuParent is { } cpu)
+            Write(Make(cpu), "cpu.shares", shares);
     }
 
     private void CreateV2(ResourceLimits limits)
@@ -94,7 +103,11 @@ internal sealed class AgentCgroup
         {
             try
             {
-                for (var dir = parent; dir != leaf; dir = Path.Combine(dir, Path.GetRelativePath(dir, leaf).Split('/')[0]))
+                for (
+                    var dir = parent;
+                    dir != leaf;
+                    dir = Path.Combine(dir, Path.GetRelativePath(dir, leaf).Split('/')[0])
+                )
                 {
                     MakeUnlisted(dir);
                     beforeLeaf?.Invoke(dir);
@@ -115,25 +128,40 @@ internal sealed class AgentCgroup
     private static void MakeUnlisted(string dir)
     {
         Directory.CreateDirectory(dir);
-        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
+        if (!OperatingSystem.IsWindows())
+            File.SetUnixFileMode(
+                dir,
+                UnixFileMode.UserRead
+                    | UnixFileMode.UserWrite
+                    | UnixFileMode.UserExecute
+                    | UnixFileMode.GroupExecute
+                    | UnixFileMode.OtherExecute
+            );
     }
 
-    private static void Write(string folder, string file, long value) => Write(folder, file, value.ToString(CultureInfo.InvariantCulture));
+    private static void Write(string folder, string file, long value) =>
+        Write(folder, file, value.ToString(CultureInfo.InvariantCulture));
 
-    private static void Write(string folder, string file, string value) => File.WriteAllText(Path.Combine(folder, file), value);
+    private static void Write(string folder, string file, string value) =>
+        File.WriteAllText(Path.Combine(folder, file), value);
 
     /// <summary>Did the kernel's OOM killer kill a process of this cgroup (v1 memory.oom_control, v2 memory.events)?</summary>
     public bool OomKilled()
     {
         foreach (var folder in _folders)
-            foreach (var file in new[] { "memory.oom_control", "memory.events" })
-            {
-                var path = Path.Combine(folder, file);
-                if (!File.Exists(path)) continue;
-                foreach (var line in File.ReadLines(path))
-                    if (line.StartsWith("oom_kill ", StringComparison.Ordinal) && long.TryParse(line[9..], CultureInfo.InvariantCulture, out var n) && n > 0)
-                        return true;
-            }
+        foreach (var file in new[] { "memory.oom_control", "memory.events" })
+        {
+            var path = Path.Combine(folder, file);
+            if (!File.Exists(path))
+                continue;
+            foreach (var line in File.ReadLines(path))
+                if (
+                    line.StartsWith("oom_kill ", StringComparison.Ordinal)
+                    && long.TryParse(line[9..], CultureInfo.InvariantCulture, out var n)
+                    && n > 0
+                )
+                    return true;
+        }
         return false;
     }
 
@@ -147,16 +175,20 @@ internal sealed class AgentCgroup
         foreach (var folder in _folders)
         {
             var kill = Path.Combine(folder, "cgroup.kill");
-            if (File.Exists(kill)) TryWrite(kill, "1");
+            if (File.Exists(kill))
+                TryWrite(kill, "1");
             for (var sweep = 0; sweep < 200; sweep++)
             {
                 var pids = Pids(folder);
-                if (pids.Count == 0) break;
-                foreach (var pid in pids) _ = Agents.Processes.Libc.kill(pid, Agents.Processes.Libc.SIGKILL);
+                if (pids.Count == 0)
+                    break;
+                foreach (var pid in pids)
+                    _ = Agents.Processes.Libc.kill(pid, Agents.Processes.Libc.SIGKILL);
                 await Task.Delay(5, cancellationToken);
             }
         }
-        for (var round = 0; round < 100 && !Remove(); round++) await Task.Delay(10, cancellationToken);
+        for (var round = 0; round < 100 && !Remove(); round++)
+            await Task.Delay(10, cancellationToken);
     }
 
     /// <summary>Removes the leaf folders and then any parent left empty; true when every leaf is gone.</summary>
@@ -165,10 +197,18 @@ internal sealed class AgentCgroup
         var done = true;
         foreach (var folder in _folders)
         {
-            if (!TryDelete(folder)) { done = false; continue; }
+            if (!TryDelete(folder))
+            {
+                done = false;
+                continue;
+            }
             // The workspace folder, then baton/: busy (EBUSY) while another attempt uses them, which is fine.
             var parent = Path.GetDirectoryName(folder);
-            for (var depth = 0; depth < _relative.Count(c => c == '/') + 1 && parent is not null && TryDelete(parent); depth++)
+            for (
+                var depth = 0;
+                depth < _relative.Count(c => c == '/') + 1 && parent is not null && TryDelete(parent);
+                depth++
+            )
                 parent = Path.GetDirectoryName(parent);
         }
         return done;
@@ -176,20 +216,46 @@ internal sealed class AgentCgroup
 
     private static List<int> Pids(string folder)
     {
-        try { return [.. File.ReadAllLines(Path.Combine(folder, "cgroup.procs")).Where(l => l.Length > 0).Select(l => int.Parse(l, CultureInfo.InvariantCulture))]; }
-        catch (IOException) { return []; }
+        try
+        {
+            return
+            [
+                .. File.ReadAllLines(Path.Combine(folder, "cgroup.procs"))
+                    .Where(l => l.Length > 0)
+                    .Select(l => int.Parse(l, CultureInfo.InvariantCulture)),
+            ];
+        }
+        catch (IOException)
+        {
+            return [];
+        }
     }
 
     private static bool TryDelete(string folder)
     {
-        try { Directory.Delete(folder); return true; }
-        catch (DirectoryNotFoundException) { return true; }
-        catch (IOException) { return false; }
+        try
+        {
+            Directory.Delete(folder);
+            return true;
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return true;
+        }
+        catch (IOException)
+        {
+            return false;
+        }
     }
 
     private static void TryWrite(string file, string value)
     {
-        try { File.WriteAllText(file, value); }
-        catch (IOException) { /* older v2 kernels lack cgroup.kill; the sweep below does the same */ }
+        try
+        {
+            File.WriteAllText(file, value);
+        }
+        catch (IOException)
+        { /* older v2 kernels lack cgroup.kill; the sweep below does the same */
+        }
     }
 }

@@ -11,8 +11,10 @@ public sealed partial record LimitEnforcement
 
     internal static LimitEnforcement Detect(string mountsFile, string cgroupFile)
     {
-        if (!OperatingSystem.IsLinux()) return Rlimits("not Linux");
-        if (!Environment.IsPrivilegedProcess) return Rlimits("cgroups need root; this process is not root");
+        if (!OperatingSystem.IsLinux())
+            return Rlimits("not Linux");
+        if (!Environment.IsPrivilegedProcess)
+            return Rlimits("cgroups need root; this process is not root");
         var mounts = File.ReadAllLines(mountsFile).Select(l => l.Split(' ')).Where(f => f.Length > 3).ToList();
         var own = File.ReadAllLines(cgroupFile).Select(l => l.Split(':', 3)).Where(f => f.Length == 3).ToList();
         var why = new List<string>();
@@ -26,7 +28,11 @@ public sealed partial record LimitEnforcement
             {
                 var parent = Path.Combine(dir, "baton");
                 return new(EnforcementKind.CgroupV2, $"memory and pids enabled in {dir}/cgroup.subtree_control")
-                { MemoryParent = parent, PidsParent = parent, CpuParent = enabled.Contains("cpu") ? parent : null };
+                {
+                    MemoryParent = parent,
+                    PidsParent = parent,
+                    CpuParent = enabled.Contains("cpu") ? parent : null,
+                };
             }
             why.Add($"cgroup v2 at {mount[1]} has no memory+pids in {dir}/cgroup.subtree_control");
         }
@@ -35,13 +41,18 @@ public sealed partial record LimitEnforcement
         {
             var mount = mounts.FirstOrDefault(f => f[2] == "cgroup" && f[3].Split(',').Contains(controller));
             var path = own.FirstOrDefault(f => f[1].Split(',').Contains(controller))?[2];
-            if (mount is null || path is null) return null;
+            if (mount is null || path is null)
+                return null;
             var dir = Join(mount[1], path);
             return IsWritable(dir) ? Path.Combine(dir, "baton") : null;
         }
         if (V1("memory") is { } memory && V1("pids") is { } pids)
             return new(EnforcementKind.CgroupV1, why.Count > 0 ? string.Join("; ", why) : "no cgroup v2 hierarchy")
-            { MemoryParent = memory, PidsParent = pids, CpuParent = V1("cpu") };
+            {
+                MemoryParent = memory,
+                PidsParent = pids,
+                CpuParent = V1("cpu"),
+            };
         why.Add("no writable cgroup v1 memory and pids hierarchies");
         return Rlimits(string.Join("; ", why));
     }
@@ -54,7 +65,8 @@ public sealed partial record LimitEnforcement
     /// <summary>Can we make child cgroups here? Only trying tells (read-only mounts, delegation, containers).</summary>
     private static bool IsWritable(string dir)
     {
-        if (!Directory.Exists(dir)) return false;
+        if (!Directory.Exists(dir))
+            return false;
         var probe = Path.Combine(dir, $"baton-probe-{Environment.ProcessId}");
         try
         {
@@ -62,6 +74,9 @@ public sealed partial record LimitEnforcement
             Directory.Delete(probe);
             return true;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return false; }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
     }
 }

@@ -1,6 +1,11 @@
 namespace Baton.Isolation;
 
-public enum EnforcementKind { CgroupV2, CgroupV1, Rlimits }
+public enum EnforcementKind
+{
+    CgroupV2,
+    CgroupV1,
+    Rlimits,
+}
 
 /// <summary>
 /// Which mechanism enforces agent limits on this machine (SPEC §6: "say clearly which is in force").
@@ -26,12 +31,14 @@ public sealed partial record LimitEnforcement(EnforcementKind Kind, string Why)
 
     public bool UsesCgroups => Kind != EnforcementKind.Rlimits;
 
-    public string Describe() => Kind switch
-    {
-        EnforcementKind.CgroupV2 =>
-            $"agent limits: cgroup v2 — memory.max, pids.max{(CpuParent is null ? "" : ", cpu.weight")} per agent under {MemoryParent} ({Why})",
-        EnforcementKind.CgroupV1 =>
-            $"agent limits: cgroup v1 — memory.limit_in_bytes (+memsw), pids.max{(CpuParent is null ? "" : ", cpu.shares")} per agent under {MemoryParent}, {PidsParent}{(CpuParent is null ? "" : $", {CpuParent}")} ({Why})",
-        _ => $"agent limits: rlimits only — RLIMIT_AS per process, RLIMIT_NPROC per workspace user, no cpu shares ({Why})",
-    };
+    public string Describe() =>
+        Kind switch
+        {
+            EnforcementKind.CgroupV2 =>
+                $"agent limits: cgroup v2 — memory.max, pids.max{(CpuParent is null ? "" : ", cpu.weight")} per agent under {MemoryParent} ({Why})",
+            EnforcementKind.CgroupV1 =>
+                $"agent limits: cgroup v1 — memory.limit_in_bytes (+memsw), pids.max{(CpuParent is null ? "" : ", cpu.shares")} per agent under {MemoryParent}, {PidsParent}{(CpuParent is null ? "" : $", {CpuParent}")} ({Why})",
+            _ =>
+                $"agent limits: rlimits only — RLIMIT_AS per process, RLIMIT_NPROC per workspace user, no cpu shares ({Why})",
+        };
 }

@@ -18,18 +18,28 @@ public static class ProcessHiding
     public static bool Supported => Missing.Value is null;
 
     /// <summary>For `baton doctor` and the server's start line.</summary>
-    public static string Describe() => Missing.Value is { } why
-        ? $"agents see every process on this machine in /proc ({why})"
-        : "agents see only their own workspace's processes (a private /proc, hidepid=invisible)";
+    public static string Describe() =>
+        Missing.Value is { } why
+            ? $"agents see every process on this machine in /proc ({why})"
+            : "agents see only their own workspace's processes (a private /proc, hidepid=invisible)";
 
     private static string? Check()
     {
-        if (!OperatingSystem.IsLinux()) return "not Linux";
-        if (!Environment.IsPrivilegedProcess) return "needs root";
+        if (!OperatingSystem.IsLinux())
+            return "not Linux";
+        if (!Environment.IsPrivilegedProcess)
+            return "needs root";
         var release = File.ReadAllText("/proc/sys/kernel/osrelease").Trim();
         var parts = release.Split('.', 3);
-        if (parts.Length < 2 || !int.TryParse(parts[0], CultureInfo.InvariantCulture, out var major)
-            || !int.TryParse(new string([.. parts[1].TakeWhile(char.IsAsciiDigit)]), CultureInfo.InvariantCulture, out var minor))
+        if (
+            parts.Length < 2
+            || !int.TryParse(parts[0], CultureInfo.InvariantCulture, out var major)
+            || !int.TryParse(
+                new string([.. parts[1].TakeWhile(char.IsAsciiDigit)]),
+                CultureInfo.InvariantCulture,
+                out var minor
+            )
+        )
             return $"cannot read the kernel version '{release}'";
         return (major, minor).CompareTo((5, 8)) >= 0 ? null : $"Linux {release} has no per-mount hidepid (needs 5.8)";
     }

@@ -35,7 +35,16 @@ public static class WorkspaceFolders
     }
 
     /// <summary>The workspace's own entries, which no agent may own (WorkdirPath refuses them as a workdir).</summary>
-    private static readonly string[] RootsOwn = [".baton", "chains", "runs", "prompts", "work", "baton.yaml", "audit.jsonl"];
+    private static readonly string[] RootsOwn =
+    [
+        ".baton",
+        "chains",
+        "runs",
+        "prompts",
+        "work",
+        "baton.yaml",
+        "audit.jsonl",
+    ];
 
     /// <summary>
     /// Gives back to root any of the workspace's own folders and files that an agent user owns — what a
@@ -58,16 +67,20 @@ public static class WorkspaceFolders
     {
         Secure(context.Workspace.Root, user);
         var run = context.Run;
-        if (Directory.Exists(run.Events)) Chmod(run.Events, Rwx);
-        if (File.Exists(run.LockFile)) Chmod(run.LockFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        if (Directory.Exists(run.Events))
+            Chmod(run.Events, Rwx);
+        if (File.Exists(run.LockFile))
+            Chmod(run.LockFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
 
         // The run's own work/ is made by the engine for its agents; a chain's workdir (under the
         // workspace's work/) was handed over by the engine when it made it (RunLoop.WorkDir) — never here.
-        if (context.WorkDir == run.Work) user.Own(run.Work);
+        if (context.WorkDir == run.Work)
+            user.Own(run.Work);
         user.Own(SafePaths.EnsureDirectory(run.Path, Path.Combine("inbox", context.Agent.Name)));
 
         // The agent folder was just made fresh for this attempt by the engine (RunLoop.PrepareAgentDir).
-        if (SafePaths.IsSymlink(context.OutputFile)) throw new UnsafePathException($"'{context.OutputFile}' is a symbolic link");
+        if (SafePaths.IsSymlink(context.OutputFile))
+            throw new UnsafePathException($"'{context.OutputFile}' is a symbolic link");
         using (File.Open(context.OutputFile, FileMode.OpenOrCreate, FileAccess.Write)) { }
         user.Own(context.OutputFile);
 
@@ -92,6 +105,7 @@ public static class WorkspaceFolders
 
     private static void Chmod(string path, UnixFileMode mode)
     {
-        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, mode);
+        if (!OperatingSystem.IsWindows())
+            File.SetUnixFileMode(path, mode);
     }
 }

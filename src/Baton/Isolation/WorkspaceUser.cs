@@ -21,9 +21,14 @@ public sealed record WorkspaceUser(string Name, int Uid, int Gid)
     /// </summary>
     public static string NameFor(string workspace)
     {
-        var safe = new string([.. workspace.ToLowerInvariant().Select(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-' or '_' ? c : '-')]);
+        var safe = new string([
+            .. workspace
+                .ToLowerInvariant()
+                .Select(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-' or '_' ? c : '-'),
+        ]);
         var name = $"baton-{safe}";
-        if (name.Length <= 32 && safe == workspace) return name;
+        if (name.Length <= 32 && safe == workspace)
+            return name;
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(workspace)))[..8];
         return $"{name[..Math.Min(name.Length, 23)]}-{hash}";
     }
@@ -35,11 +40,25 @@ public sealed record WorkspaceUser(string Name, int Uid, int Gid)
         var name = NameFor(workspace);
         lock (Gate)
         {
-            if (Lookup(name) is { } existing) return existing;
+            if (Lookup(name) is { } existing)
+                return existing;
             if (!Environment.IsPrivilegedProcess)
-                throw new InvalidOperationException($"cannot create user '{name}' for workspace '{workspace}': only root can; run the server as root or without per-workspace users");
-            Run("useradd", "--system", "--no-create-home", "--home-dir", "/nonexistent", "--shell", "/usr/sbin/nologin", "--user-group", name);
-            return Lookup(name) ?? throw new InvalidOperationException($"created user '{name}' but cannot find it in /etc/passwd");
+                throw new InvalidOperationException(
+                    $"cannot create user '{name}' for workspace '{workspace}': only root can; run the server as root or without per-workspace users"
+                );
+            Run(
+                "useradd",
+                "--system",
+                "--no-create-home",
+                "--home-dir",
+                "/nonexistent",
+                "--shell",
+                "/usr/sbin/nologin",
+                "--user-group",
+                name
+            );
+            return Lookup(name)
+                ?? throw new InvalidOperationException($"created user '{name}' but cannot find it in /etc/passwd");
         }
     }
 
@@ -49,17 +68,24 @@ public sealed record WorkspaceUser(string Name, int Uid, int Gid)
         {
             var f = line.Split(':');
             if (f.Length > 3 && f[0] == name)
-                return new WorkspaceUser(name, int.Parse(f[2], CultureInfo.InvariantCulture), int.Parse(f[3], CultureInfo.InvariantCulture));
+                return new WorkspaceUser(
+                    name,
+                    int.Parse(f[2], CultureInfo.InvariantCulture),
+                    int.Parse(f[3], CultureInfo.InvariantCulture)
+                );
         }
         return null;
     }
 
     private static void Run(string command, params string[] args)
     {
-        using var process = Process.Start(new ProcessStartInfo(command, args) { RedirectStandardError = true, RedirectStandardOutput = true })!;
+        using var process = Process.Start(
+            new ProcessStartInfo(command, args) { RedirectStandardError = true, RedirectStandardOutput = true }
+        )!;
         var stderr = process.StandardError.ReadToEnd();
         process.WaitForExit();
-        if (process.ExitCode != 0) throw new InvalidOperationException($"{command} {string.Join(' ', args)} failed: {stderr.Trim()}");
+        if (process.ExitCode != 0)
+            throw new InvalidOperationException($"{command} {string.Join(' ', args)} failed: {stderr.Trim()}");
     }
 
     /// <summary>Gives the user one path (not what is inside it); a symlink is changed itself, never followed.</summary>
@@ -68,6 +94,8 @@ public sealed record WorkspaceUser(string Name, int Uid, int Gid)
     public static void Chown(string path, int uid, int gid)
     {
         if (Libc.lchown(path, uid, gid) != 0)
-            throw new IOException($"cannot hand '{path}' to uid {uid}: {System.Runtime.InteropServices.Marshal.GetLastPInvokeErrorMessage()}");
+            throw new IOException(
+                $"cannot hand '{path}' to uid {uid}: {System.Runtime.InteropServices.Marshal.GetLastPInvokeErrorMessage()}"
+            );
     }
 }

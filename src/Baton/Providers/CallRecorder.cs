@@ -44,7 +44,8 @@ public sealed class CallRecorder(int maxResponseBytes)
 
     public void AddAttempt(CallAttempt attempt)
     {
-        lock (_gate) Attempts.Add(attempt);
+        lock (_gate)
+            Attempts.Add(attempt);
     }
 
     /// <summary>The reply of the final attempt replaces any earlier one.</summary>
@@ -65,14 +66,20 @@ public sealed class CallRecorder(int maxResponseBytes)
         lock (_gate)
         {
             var room = maxResponseBytes - (int)_response.Length;
-            if (bytes.Length > room) Truncated = true;
-            if (room > 0) _response.Write(bytes[..Math.Min(room, bytes.Length)]);
+            if (bytes.Length > room)
+                Truncated = true;
+            if (room > 0)
+                _response.Write(bytes[..Math.Min(room, bytes.Length)]);
         }
     }
 
     public string ResponseText
     {
-        get { lock (_gate) return Encoding.UTF8.GetString(_response.GetBuffer(), 0, (int)_response.Length); }
+        get
+        {
+            lock (_gate)
+                return Encoding.UTF8.GetString(_response.GetBuffer(), 0, (int)_response.Length);
+        }
     }
 }
 

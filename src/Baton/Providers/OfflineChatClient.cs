@@ -17,15 +17,23 @@ public sealed class OfflineChatClient : IChatClient
 {
     public const string Label = "[offline]";
 
-    public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    public async Task<ChatResponse> GetResponseAsync(
+        IEnumerable<ChatMessage> messages,
+        ChatOptions? options = null,
+        CancellationToken cancellationToken = default
+    )
     {
         var updates = new List<ChatResponseUpdate>();
-        await foreach (var update in GetStreamingResponseAsync(messages, options, cancellationToken)) updates.Add(update);
+        await foreach (var update in GetStreamingResponseAsync(messages, options, cancellationToken))
+            updates.Add(update);
         return updates.ToChatResponse();
     }
 
-    public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null,
-        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
+        IEnumerable<ChatMessage> messages,
+        ChatOptions? options = null,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default
+    )
     {
         var list = messages.ToList();
         var reply = Reply(list, options?.ResponseFormat);
@@ -42,7 +50,13 @@ public sealed class OfflineChatClient : IChatClient
             cancellationToken.ThrowIfCancellationRequested();
             yield return new ChatResponseUpdate(ChatRole.Assistant, piece) { ModelId = "offline" };
         }
-        yield return new ChatResponseUpdate { Role = ChatRole.Assistant, Contents = [new UsageContent(usage)], FinishReason = ChatFinishReason.Stop, ModelId = "offline" };
+        yield return new ChatResponseUpdate
+        {
+            Role = ChatRole.Assistant,
+            Contents = [new UsageContent(usage)],
+            FinishReason = ChatFinishReason.Stop,
+            ModelId = "offline",
+        };
     }
 
     internal static string Reply(IReadOnlyList<ChatMessage> messages, ChatResponseFormat? format)
@@ -50,35 +64,52 @@ public sealed class OfflineChatClient : IChatClient
         var prompt = messages.LastOrDefault(m => m.Role == ChatRole.User)?.Text ?? "";
         if (format is ChatResponseFormatJson json)
         {
-            var generated = json.Schema is { } schema ? OfflineJson.FromSchema(schema, "value", 0) : new JsonObject { ["reply"] = Label };
+            var generated = json.Schema is { } schema
+                ? OfflineJson.FromSchema(schema, "value", 0)
+                : new JsonObject { ["reply"] = Label };
             return generated?.ToJsonString() ?? "null";
         }
         var firstLine = prompt.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.Length > 0) ?? "";
-        if (firstLine.Length > 120) firstLine = firstLine[..120] + "…";
+        if (firstLine.Length > 120)
+            firstLine = firstLine[..120] + "…";
         var tokens = messages.Sum(m => TokenCounter.Estimate(m.Text));
         return $"{Label} No model was called. This placeholder answers a {tokens}-token prompt that begins: \"{firstLine}\"";
     }
 
     private static IEnumerable<string> Pieces(string text)
     {
-        for (var i = 0; i < text.Length; i += 32) yield return text.Substring(i, Math.Min(32, text.Length - i));
+        for (var i = 0; i < text.Length; i += 32)
+            yield return text.Substring(i, Math.Min(32, text.Length - i));
     }
 
-    private static void Record(IReadOnlyList<ChatMessage> messages, ChatOptions? options, string reply, UsageDetails usage)
+    private static void Record(
+        IReadOnlyList<ChatMessage> messages,
+        ChatOptions? options,
+        string reply,
+        UsageDetails usage
+    )
     {
-        if (CallRecorder.Current is not { } recorder) return;
+        if (CallRecorder.Current is not { } recorder)
+            return;
         var request = new JsonObject
         {
             ["model"] = "offline",
-            ["messages"] = new JsonArray([.. messages.Select(m => (JsonNode)new JsonObject { ["role"] = m.Role.Value, ["content"] = m.Text })]),
+            ["messages"] = new JsonArray([
+                .. messages.Select(m => (JsonNode)new JsonObject { ["role"] = m.Role.Value, ["content"] = m.Text }),
+            ]),
         };
-        if (options?.ResponseFormat is ChatResponseFormatJson { Schema: { } schema }) request["response_format"] = JsonNode.Parse(schema.GetRawText());
+        if (options?.ResponseFormat is ChatResponseFormatJson { Schema: { } schema })
+            request["response_format"] = JsonNode.Parse(schema.GetRawText());
         recorder.SetRequest("offline:", request.ToJsonString());
         var response = new JsonObject
         {
             ["model"] = "offline",
             ["content"] = reply,
-            ["usage"] = new JsonObject { ["input_tokens"] = usage.InputTokenCount, ["output_tokens"] = usage.OutputTokenCount },
+            ["usage"] = new JsonObject
+            {
+                ["input_tokens"] = usage.InputTokenCount,
+                ["output_tokens"] = usage.OutputTokenCount,
+            },
         };
         recorder.SetResponse(200, "application/json", Encoding.UTF8.GetBytes(response.ToJsonString()));
         recorder.AddAttempt(new CallAttempt(200, null, 0));
@@ -97,20 +128,35 @@ internal static class OfflineJson
 
     public static JsonNode? FromSchema(JsonElement schema, string name, int depth)
     {
-        if (schema.ValueKind != JsonValueKind.Object || depth > MaxDepth) return JsonValue.Create($"{OfflineChatClient.Label} {name}");
-        if (schema.TryGetProperty("const", out var constant)) return JsonNode.Parse(constant.GetRawText());
-        if (schema.TryGetProperty("enum", out var values) && values.ValueKind == JsonValueKind.Array && values.GetArrayLength() > 0)
+        if (schema.ValueKind != JsonValueKind.Object || depth > MaxDepth)
+            return JsonValue.Create($"{OfflineChatClient.Label} {name}");
+        if (schema.TryGetProperty("const", out var constant))
+            return JsonNode.Parse(constant.GetRawText());
+        if (
+            schema.TryGetProperty("enum", out var values)
+            && values.ValueKind == JsonValueKind.Array
+            && values.GetArrayLength() > 0
+        )
             return JsonNode.Parse(values[0].GetRawText());
-        if (schema.TryGetProperty("default", out var fallback)) return JsonNode.Parse(fallback.GetRawText());
+        if (schema.TryGetProperty("default", out var fallback))
+            return JsonNode.Parse(fallback.GetRawText());
         foreach (var branch in (string[])["anyOf", "oneOf"])
-            if (schema.TryGetProperty(branch, out var options) && options.ValueKind == JsonValueKind.Array && options.GetArrayLength() > 0)
+            if (
+                schema.TryGetProperty(branch, out var options)
+                && options.ValueKind == JsonValueKind.Array
+                && options.GetArrayLength() > 0
+            )
                 return FromSchema(options[0], name, depth + 1);
         if (schema.TryGetProperty("allOf", out var all) && all.ValueKind == JsonValueKind.Array)
         {
             var merged = new JsonObject();
             foreach (var part in all.EnumerateArray())
                 if (FromSchema(part, name, depth + 1) is JsonObject o)
-                    foreach (var (k, v) in o.ToList()) { o.Remove(k); merged[k] = v; }
+                    foreach (var (k, v) in o.ToList())
+                    {
+                        o.Remove(k);
+                        merged[k] = v;
+                    }
             return merged;
         }
         return Type(schema) switch
@@ -129,11 +175,14 @@ internal static class OfflineJson
     {
         if (schema.TryGetProperty("type", out var type))
         {
-            if (type.ValueKind == JsonValueKind.String) return type.GetString();
+            if (type.ValueKind == JsonValueKind.String)
+                return type.GetString();
             if (type.ValueKind == JsonValueKind.Array)
                 return type.EnumerateArray().Select(t => t.GetString()).FirstOrDefault(t => t != "null") ?? "null";
         }
-        return schema.TryGetProperty("properties", out _) ? "object" : schema.TryGetProperty("items", out _) ? "array" : "string";
+        return schema.TryGetProperty("properties", out _) ? "object"
+            : schema.TryGetProperty("items", out _) ? "array"
+            : "string";
     }
 
     private static JsonObject Object(JsonElement schema, int depth)
@@ -147,22 +196,28 @@ internal static class OfflineJson
 
     private static JsonArray Array(JsonElement schema, string name, int depth)
     {
-        var count = schema.TryGetProperty("minItems", out var min) && min.TryGetInt32(out var m) ? Math.Clamp(m, 1, 16) : 1;
+        var count =
+            schema.TryGetProperty("minItems", out var min) && min.TryGetInt32(out var m) ? Math.Clamp(m, 1, 16) : 1;
         var items = schema.TryGetProperty("items", out var i) ? i : default;
         var array = new JsonArray();
-        for (var n = 0; n < count; n++) array.Add(FromSchema(items, $"{name} {n + 1}", depth + 1));
+        for (var n = 0; n < count; n++)
+            array.Add(FromSchema(items, $"{name} {n + 1}", depth + 1));
         return array;
     }
 
     private static long Minimum(JsonElement schema) =>
         schema.TryGetProperty("minimum", out var min) && min.TryGetDouble(out var value) ? (long)Math.Ceiling(value)
-        : schema.TryGetProperty("exclusiveMinimum", out var ex) && ex.TryGetDouble(out var exclusive) ? (long)Math.Floor(exclusive) + 1 : 0;
+        : schema.TryGetProperty("exclusiveMinimum", out var ex) && ex.TryGetDouble(out var exclusive)
+            ? (long)Math.Floor(exclusive) + 1
+        : 0;
 
     private static string Text(JsonElement schema, string name)
     {
         var text = $"{OfflineChatClient.Label} {name}";
-        if (schema.TryGetProperty("minLength", out var min) && min.TryGetInt32(out var m) && text.Length < m) text = text.PadRight(m, '.');
-        if (schema.TryGetProperty("maxLength", out var max) && max.TryGetInt32(out var x) && text.Length > x) text = text[..Math.Max(0, x)];
+        if (schema.TryGetProperty("minLength", out var min) && min.TryGetInt32(out var m) && text.Length < m)
+            text = text.PadRight(m, '.');
+        if (schema.TryGetProperty("maxLength", out var max) && max.TryGetInt32(out var x) && text.Length > x)
+            text = text[..Math.Max(0, x)];
         return text;
     }
 }

@@ -16,8 +16,13 @@ public sealed class ProviderException(string reason, string message, int? status
     {
         for (var current = e; current is not null; current = current.InnerException)
         {
-            if (current is ProviderException p) return p;
-            if (current is AggregateException { InnerExceptions.Count: > 0 } a && Find(a.InnerExceptions[0]) is { } inner) return inner;
+            if (current is ProviderException p)
+                return p;
+            if (
+                current is AggregateException { InnerExceptions.Count: > 0 } a
+                && Find(a.InnerExceptions[0]) is { } inner
+            )
+                return inner;
         }
         return null;
     }

@@ -25,7 +25,9 @@ public sealed class ProviderGate(int capacity, TimeProvider time)
 
     /// <summary>When the provider allows the next call (UTC), or null when it does now.</summary>
     public DateTimeOffset? PausedUntil =>
-        Interlocked.Read(ref _pausedUntilTicks) is var ticks && ticks > time.GetUtcNow().UtcTicks ? new DateTimeOffset(ticks, TimeSpan.Zero) : null;
+        Interlocked.Read(ref _pausedUntilTicks) is var ticks && ticks > time.GetUtcNow().UtcTicks
+            ? new DateTimeOffset(ticks, TimeSpan.Zero)
+            : null;
 
     /// <summary>Waits for a turn (fairly across workspaces), then for any pause the provider asked for; dispose it when the reply is read.</summary>
     public async Task<IDisposable> EnterAsync(string workspace, CancellationToken cancellationToken)
@@ -33,7 +35,8 @@ public sealed class ProviderGate(int capacity, TimeProvider time)
         var turn = await _turns.AcquireAsync(workspace, cancellationToken);
         try
         {
-            while (PausedUntil is { } until) await Task.Delay(until - time.GetUtcNow(), time, cancellationToken);
+            while (PausedUntil is { } until)
+                await Task.Delay(until - time.GetUtcNow(), time, cancellationToken);
             return turn;
         }
         catch
@@ -47,16 +50,18 @@ public sealed class ProviderGate(int capacity, TimeProvider time)
     public void PauseUntil(DateTimeOffset until)
     {
         var ticks = until.UtcTicks;
-        for (var current = Interlocked.Read(ref _pausedUntilTicks); ticks > current;)
+        for (var current = Interlocked.Read(ref _pausedUntilTicks); ticks > current; )
         {
             var seen = Interlocked.CompareExchange(ref _pausedUntilTicks, ticks, current);
-            if (seen == current) return;
+            if (seen == current)
+                return;
             current = seen;
         }
     }
 
     public void PauseFor(TimeSpan wait)
     {
-        if (wait > TimeSpan.Zero) PauseUntil(time.GetUtcNow() + wait);
+        if (wait > TimeSpan.Zero)
+            PauseUntil(time.GetUtcNow() + wait);
     }
 }

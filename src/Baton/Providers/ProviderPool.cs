@@ -27,17 +27,20 @@ public sealed class ProviderPool(ProviderOptions options) : IDisposable
     private readonly ConcurrentDictionary<string, IChatClient> _clients = new(StringComparer.Ordinal);
 
     /// <summary>The provider's SDK client for the model, made on first use and kept: the SDKs' clients are thread-safe, and building one per call cost each call its pipeline.</summary>
-    public IChatClient ChatClient(ResolvedProvider provider) => provider.Type == "offline" ? Offline
-        : _clients.GetOrAdd($"{Identity(provider)}|{provider.Model}", _ => provider.Type switch
-        {
-            "openai" => OpenAi(provider),
-            "anthropic" => Anthropic(provider),
-            "ollama" => Ollama(provider),
-            _ => throw new ProviderConfigException($"unknown provider type '{provider.Type}'"),
-        });
+    public IChatClient ChatClient(ResolvedProvider provider) =>
+        provider.Type == "offline"
+            ? Offline
+            : _clients.GetOrAdd($"{Identity(provider)}|{provider.Model}", _ => provider.Type switch
+                {
+                    "openai" => OpenAi(provider),
+                    "anthropic" => Anthropic(provider),
+                    "ollama" => Ollama(provider),
+                    _ => throw new ProviderConfigException($"unknown provider type '{provider.Type}'"),
+                });
 
     /// <summary>The gate a call to this provider waits at; null for the offline provider, which is no endpoint.</summary>
-    public ProviderGate? Gate(ResolvedProvider provider) => provider.Type == "offline" ? null : EndpointOf(provider).Gate;
+    public ProviderGate? Gate(ResolvedProvider provider) =>
+        provider.Type == "offline" ? null : EndpointOf(provider).Gate;
 
     /// <summary>The gates of the endpoints called so far (for metrics and tests).</summary>
     public IEnumerable<ProviderGate> Gates => _endpoints.Values.Where(l => l.IsValueCreated).Select(l => l.Value.Gate);
@@ -52,13 +55,17 @@ public sealed class ProviderPool(ProviderOptions options) : IDisposable
             Transport = new HttpClientPipelineTransport(Http(provider)),
         };
         // Local OpenAI-compatible servers often need no key; the SDK insists on one.
-        return new OpenAIClient(new ApiKeyCredential(provider.ApiKey ?? "none"), clientOptions).GetChatClient(provider.Model).AsIChatClient();
+        return new OpenAIClient(new ApiKeyCredential(provider.ApiKey ?? "none"), clientOptions)
+            .GetChatClient(provider.Model)
+            .AsIChatClient();
     }
 
     private IChatClient Anthropic(ResolvedProvider provider)
     {
         // The SDK posts to {BaseUrl}/v1/messages; accept a base_url written with /v1 as well.
-        var baseUrl = provider.BaseUrl.EndsWith("/v1", StringComparison.Ordinal) ? provider.BaseUrl[..^3] : provider.BaseUrl;
+        var baseUrl = provider.BaseUrl.EndsWith("/v1", StringComparison.Ordinal)
+            ? provider.BaseUrl[..^3]
+            : provider.BaseUrl;
         var client = new AnthropicClient
         {
             ApiKey = provider.ApiKey ?? "none",
@@ -81,34 +88,39 @@ public sealed class ProviderPool(ProviderOptions options) : IDisposable
     private Endpoint EndpointOf(ResolvedProvider provider)
     {
         var capacity = provider.MaxConcurrentCalls ?? Options.MaxConcurrentCalls;
-        return _endpoints.GetOrAdd(Identity(provider), _ => new Lazy<Endpoint>(() =>
-        {
-            var gate = new ProviderGate(capacity, Options.Time);
-            var sockets = new SocketsHttpHandler
+        return _endpoints
+            .GetOrAdd(Identity(provider), _ => new Lazy<Endpoint>(() =>
             {
-                ConnectTimeout = Options.ConnectTimeout,
-                PooledConnectionLifetime = TimeSpan.FromMinutes(5), // picks up DNS changes of hosted APIs
-                MaxConnectionsPerServer = capacity,
-            };
-            var http = new HttpClient(new ResilientHandler(provider, Options, sockets, gate))
-            {
-                Timeout = Timeout.InfiniteTimeSpan,
-                BaseAddress = provider.Type == "ollama" ? new Uri(provider.BaseUrl + "/") : null,
-            };
-            return new Endpoint(http, gate);
-        })).Value;
+                var gate = new ProviderGate(capacity, Options.Time);
+                var sockets = new SocketsHttpHandler
+                {
+                    ConnectTimeout = Options.ConnectTimeout,
+                    PooledConnectionLifetime = TimeSpan.FromMinutes(5), // picks up DNS changes of hosted APIs
+                    MaxConnectionsPerServer = capacity,
+                };
+                var http = new HttpClient(new ResilientHandler(provider, Options, sockets, gate))
+                {
+                    Timeout = Timeout.InfiniteTimeSpan,
+                    BaseAddress = provider.Type == "ollama" ? new Uri(provider.BaseUrl + "/") : null,
+                };
+                return new Endpoint(http, gate);
+            }))
+            .Value;
     }
 
     // The key is part of the identity (two keys = two rate limits) but only as a hash: these dictionaries are not a place for keys.
     private string Identity(ResolvedProvider provider)
     {
-        var keyHash = provider.ApiKey is null ? "" : Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(provider.ApiKey)))[..16];
+        var keyHash = provider.ApiKey is null
+            ? ""
+            : Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(provider.ApiKey)))[..16];
         return $"{provider.Type}|{provider.Alias}|{provider.BaseUrl}|{keyHash}|{provider.Timeout}|{provider.MaxConcurrentCalls ?? Options.MaxConcurrentCalls}";
     }
 
     public void Dispose()
     {
-        foreach (var endpoint in _endpoints.Values.Where(l => l.IsValueCreated)) endpoint.Value.Http.Dispose();
+        foreach (var endpoint in _endpoints.Values.Where(l => l.IsValueCreated))
+            endpoint.Value.Http.Dispose();
         _endpoints.Clear();
         _clients.Clear();
     }

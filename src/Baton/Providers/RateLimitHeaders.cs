@@ -17,14 +17,25 @@ public static partial class RateLimitHeaders
     public static TimeSpan? Pause(HttpResponseMessage response, DateTimeOffset now)
     {
         TimeSpan? longest = null;
-        if (response.StatusCode == HttpStatusCode.TooManyRequests && RetryAfter(response, now) is { } retry) longest = retry;
+        if (response.StatusCode == HttpStatusCode.TooManyRequests && RetryAfter(response, now) is { } retry)
+            longest = retry;
         foreach (var (name, values) in response.Headers)
         {
-            if (!name.Contains("ratelimit", StringComparison.OrdinalIgnoreCase) || !name.Contains("remaining", StringComparison.OrdinalIgnoreCase)) continue;
-            if (values.FirstOrDefault()?.Trim() != "0") continue;
+            if (
+                !name.Contains("ratelimit", StringComparison.OrdinalIgnoreCase)
+                || !name.Contains("remaining", StringComparison.OrdinalIgnoreCase)
+            )
+                continue;
+            if (values.FirstOrDefault()?.Trim() != "0")
+                continue;
             var resetName = name.Replace("remaining", "reset", StringComparison.OrdinalIgnoreCase);
-            if (!response.Headers.TryGetValues(resetName, out var reset) || Until(reset.FirstOrDefault(), now) is not { } wait) continue;
-            if (longest is null || wait > longest) longest = wait;
+            if (
+                !response.Headers.TryGetValues(resetName, out var reset)
+                || Until(reset.FirstOrDefault(), now) is not { } wait
+            )
+                continue;
+            if (longest is null || wait > longest)
+                longest = wait;
         }
         return longest;
     }
@@ -32,12 +43,18 @@ public static partial class RateLimitHeaders
     /// <summary>retry-after-ms (OpenAI) or Retry-After in seconds or as a date (RFC 9110).</summary>
     public static TimeSpan? RetryAfter(HttpResponseMessage response, DateTimeOffset now)
     {
-        if (response.Headers.TryGetValues("retry-after-ms", out var ms) && double.TryParse(ms.FirstOrDefault(), CultureInfo.InvariantCulture, out var milliseconds) && milliseconds >= 0)
+        if (
+            response.Headers.TryGetValues("retry-after-ms", out var ms)
+            && double.TryParse(ms.FirstOrDefault(), CultureInfo.InvariantCulture, out var milliseconds)
+            && milliseconds >= 0
+        )
             return TimeSpan.FromMilliseconds(milliseconds);
         if (response.Headers.RetryAfter is { } retryAfter)
         {
-            if (retryAfter.Delta is { } delta) return delta;
-            if (retryAfter.Date is { } date) return date > now ? date - now : TimeSpan.Zero;
+            if (retryAfter.Delta is { } delta)
+                return delta;
+            if (retryAfter.Date is { } date)
+                return date > now ? date - now : TimeSpan.Zero;
         }
         return null;
     }
@@ -45,20 +62,27 @@ public static partial class RateLimitHeaders
     /// <summary>A reset as seconds ("20"), a Go-style duration ("1m30.5s", "20ms") or a date.</summary>
     public static TimeSpan? Until(string? value, DateTimeOffset now)
     {
-        if (string.IsNullOrWhiteSpace(value)) return null;
+        if (string.IsNullOrWhiteSpace(value))
+            return null;
         value = value.Trim();
         if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds))
             return seconds >= 0 ? TimeSpan.FromSeconds(seconds) : null;
         if (GoDuration().Match(value) is { Success: true, Length: > 0 } m)
         {
-            double Part(string group) => m.Groups[group].Success ? double.Parse(m.Groups[group].Value, CultureInfo.InvariantCulture) : 0;
-            return TimeSpan.FromHours(Part("h")) + TimeSpan.FromMinutes(Part("m")) + TimeSpan.FromSeconds(Part("s")) + TimeSpan.FromMilliseconds(Part("ms"));
+            double Part(string group) =>
+                m.Groups[group].Success ? double.Parse(m.Groups[group].Value, CultureInfo.InvariantCulture) : 0;
+            return TimeSpan.FromHours(Part("h"))
+                + TimeSpan.FromMinutes(Part("m"))
+                + TimeSpan.FromSeconds(Part("s"))
+                + TimeSpan.FromMilliseconds(Part("ms"));
         }
         if (DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var date))
             return date > now ? date - now : TimeSpan.Zero;
         return null;
     }
 
-    [GeneratedRegex(@"^(?:(?<h>\d+(?:\.\d+)?)h)?(?:(?<m>\d+(?:\.\d+)?)m(?!s))?(?:(?<s>\d+(?:\.\d+)?)s)?(?:(?<ms>\d+(?:\.\d+)?)ms)?$")]
+    [GeneratedRegex(
+        @"^(?:(?<h>\d+(?:\.\d+)?)h)?(?:(?<m>\d+(?:\.\d+)?)m(?!s))?(?:(?<s>\d+(?:\.\d+)?)s)?(?:(?<ms>\d+(?:\.\d+)?)ms)?$"
+    )]
     private static partial Regex GoDuration();
 }

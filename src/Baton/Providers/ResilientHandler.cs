@@ -23,7 +23,13 @@ internal sealed partial class ResilientHandler : DelegatingHandler
     private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
     private readonly ProviderGate? _gate;
 
-    public ResilientHandler(ResolvedProvider provider, ProviderOptions options, HttpMessageHandler inner, ProviderGate? gate = null) : base(inner)
+    public ResilientHandler(
+        ResolvedProvider provider,
+        ProviderOptions options,
+        HttpMessageHandler inner,
+        ProviderGate? gate = null
+    )
+        : base(inner)
     {
         _provider = provider;
         _gate = gate;
@@ -32,62 +38,97 @@ internal sealed partial class ResilientHandler : DelegatingHandler
         var builder = new ResiliencePipelineBuilder<HttpResponseMessage>();
         if (options.MaxRetries > 0)
         {
-            builder.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
-            {
-                MaxRetryAttempts = options.MaxRetries,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = options.RetryBaseDelay,
-                ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Outcome)),
-                DelayGenerator = args => ValueTask.FromResult(RetryAfter(args.Outcome.Result)),
-                OnRetry = args =>
+            builder.AddRetry(
+                new RetryStrategyOptions<HttpResponseMessage>
                 {
-                    args.Outcome.Result?.Dispose();
-                    return default;
-                },
-            });
+                    MaxRetryAttempts = options.MaxRetries,
+                    BackoffType = DelayBackoffType.Exponential,
+                    UseJitter = true,
+                    Delay = options.RetryBaseDelay,
+                    ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Outcome)),
+                    DelayGenerator = args => ValueTask.FromResult(RetryAfter(args.Outcome.Result)),
+                    OnRetry = args =>
+                    {
+                        args.Outcome.Result?.Dispose();
+                        return default;
+                    },
+                }
+            );
         }
-        builder.AddCircuitBreaker(new CircuitBreakerStrategyOptions<HttpResponseMessage>
-        {
-            FailureRatio = 1.0,
-            MinimumThroughput = Math.Max(2, options.BreakAfterFailures),
-            SamplingDuration = TimeSpan.FromMinutes(1),
-            BreakDuration = options.BreakDuration,
-            ShouldHandle = args => ValueTask.FromResult(IsTransient(args.Outcome) || args.Outcome.Exception is ProviderException { Reason: "unreachable" }),
-        });
+        builder.AddCircuitBreaker(
+            new CircuitBreakerStrategyOptions<HttpResponseMessage>
+            {
+                FailureRatio = 1.0,
+                MinimumThroughput = Math.Max(2, options.BreakAfterFailures),
+                SamplingDuration = TimeSpan.FromMinutes(1),
+                BreakDuration = options.BreakDuration,
+                ShouldHandle = args =>
+                    ValueTask.FromResult(
+                        IsTransient(args.Outcome)
+                            || args.Outcome.Exception is ProviderException { Reason: "unreachable" }
+                    ),
+            }
+        );
         _pipeline = builder.Build();
     }
 
-    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    protected override async Task<HttpResponseMessage> SendAsync(
+        HttpRequestMessage request,
+        CancellationToken cancellationToken
+    )
     {
         var recorder = CallRecorder.Current;
         var body = request.Content is null ? null : await request.Content.ReadAsByteArrayAsync(cancellationToken);
-        recorder?.SetRequest(request.RequestUri?.GetLeftPart(UriPartial.Path) ?? "", body is null ? null : System.Text.Encoding.UTF8.GetString(body));
+        recorder?.SetRequest(
+            request.RequestUri?.GetLeftPart(UriPartial.Path) ?? "",
+            body is null ? null : System.Text.Encoding.UTF8.GetString(body)
+        );
         HttpResponseMessage response;
         try
         {
-            response = await _pipeline.ExecuteAsync(token => AttemptAsync(request, body, recorder, token), cancellationToken);
+            response = await _pipeline.ExecuteAsync(
+                token => AttemptAsync(request, body, recorder, token),
+                cancellationToken
+            );
         }
         catch (BrokenCircuitException e)
         {
-            throw new ProviderException("provider", $"provider '{_provider.Alias}' is failing: {_options.BreakAfterFailures} calls in a row failed, so Baton stops calling it for {_options.BreakDuration.TotalSeconds:0}s (circuit open); last error: {e.InnerException?.Message ?? e.Message}", inner: e);
+            throw new ProviderException(
+                "provider",
+                $"provider '{_provider.Alias}' is failing: {_options.BreakAfterFailures} calls in a row failed, so Baton stops calling it for {_options.BreakDuration.TotalSeconds:0}s (circuit open); last error: {e.InnerException?.Message ?? e.Message}",
+                inner: e
+            );
         }
         catch (AttemptTimeoutException e)
         {
-            throw new ProviderException("timeout", $"provider '{_provider.Alias}' did not answer within {_timeout.TotalSeconds:0.###}s (the provider's timeout), {_options.MaxRetries + 1} attempts", inner: e);
+            throw new ProviderException(
+                "timeout",
+                $"provider '{_provider.Alias}' did not answer within {_timeout.TotalSeconds:0.###}s (the provider's timeout), {_options.MaxRetries + 1} attempts",
+                inner: e
+            );
         }
         catch (HttpRequestException e) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new ProviderException("provider", $"provider '{_provider.Alias}' at {_provider.BaseUrl}: {e.Message}", inner: e);
+            throw new ProviderException(
+                "provider",
+                $"provider '{_provider.Alias}' at {_provider.BaseUrl}: {e.Message}",
+                inner: e
+            );
         }
         if (!response.IsSuccessStatusCode)
         {
-            using (response) throw await ErrorFromResponseAsync(response, cancellationToken);
+            using (response)
+                throw await ErrorFromResponseAsync(response, cancellationToken);
         }
         return response;
     }
 
-    private async ValueTask<HttpResponseMessage> AttemptAsync(HttpRequestMessage original, byte[]? body, CallRecorder? recorder, CancellationToken cancellationToken)
+    private async ValueTask<HttpResponseMessage> AttemptAsync(
+        HttpRequestMessage original,
+        byte[]? body,
+        CallRecorder? recorder,
+        CancellationToken cancellationToken
+    )
     {
         var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(_timeout);
@@ -104,15 +145,24 @@ internal sealed partial class ResilientHandler : DelegatingHandler
                 await response.Content.LoadIntoBufferAsync(deadline.Token);
                 var bytes = await response.Content.ReadAsByteArrayAsync(deadline.Token);
                 recorder?.SetResponse((int)response.StatusCode, response.Content.Headers.ContentType?.MediaType, bytes);
-                recorder?.AddAttempt(new CallAttempt((int)response.StatusCode, null, clock.ElapsedMilliseconds, RetryInMs(response)));
+                recorder?.AddAttempt(
+                    new CallAttempt((int)response.StatusCode, null, clock.ElapsedMilliseconds, RetryInMs(response))
+                );
                 deadline.Dispose();
                 return response;
             }
             recorder?.SetResponse((int)response.StatusCode, response.Content.Headers.ContentType?.MediaType, []);
             recorder?.AddAttempt(new CallAttempt((int)response.StatusCode, null, clock.ElapsedMilliseconds));
-            var stream = new DeadlineStream(await response.Content.ReadAsStreamAsync(deadline.Token), deadline, _timeout, _provider.Alias, recorder);
+            var stream = new DeadlineStream(
+                await response.Content.ReadAsStreamAsync(deadline.Token),
+                deadline,
+                _timeout,
+                _provider.Alias,
+                recorder
+            );
             var content = new StreamContent(stream);
-            foreach (var header in response.Content.Headers) content.Headers.TryAddWithoutValidation(header.Key, header.Value);
+            foreach (var header in response.Content.Headers)
+                content.Headers.TryAddWithoutValidation(header.Key, header.Value);
             response.Content = content;
             return response; // the deadline now belongs to the stream
         }
@@ -126,7 +176,11 @@ internal sealed partial class ResilientHandler : DelegatingHandler
         {
             deadline.Dispose();
             recorder?.AddAttempt(new CallAttempt(null, why, clock.ElapsedMilliseconds));
-            throw new ProviderException("unreachable", $"cannot reach provider '{_provider.Alias}' at {_provider.BaseUrl}: {why}; is it running and is base_url right?", inner: e);
+            throw new ProviderException(
+                "unreachable",
+                $"cannot reach provider '{_provider.Alias}' at {_provider.BaseUrl}: {why}; is it running and is base_url right?",
+                inner: e
+            );
         }
         catch (Exception e) when (e is HttpRequestException or IOException)
         {
@@ -138,14 +192,21 @@ internal sealed partial class ResilientHandler : DelegatingHandler
 
     private static HttpRequestMessage Clone(HttpRequestMessage original, byte[]? body)
     {
-        var clone = new HttpRequestMessage(original.Method, original.RequestUri) { Version = original.Version, VersionPolicy = original.VersionPolicy };
-        foreach (var header in original.Headers) clone.Headers.TryAddWithoutValidation(header.Key, header.Value);
+        var clone = new HttpRequestMessage(original.Method, original.RequestUri)
+        {
+            Version = original.Version,
+            VersionPolicy = original.VersionPolicy,
+        };
+        foreach (var header in original.Headers)
+            clone.Headers.TryAddWithoutValidation(header.Key, header.Value);
         if (body is not null)
         {
             clone.Content = new ByteArrayContent(body);
-            foreach (var header in original.Content!.Headers) clone.Content.Headers.TryAddWithoutValidation(header.Key, header.Value);
+            foreach (var header in original.Content!.Headers)
+                clone.Content.Headers.TryAddWithoutValidation(header.Key, header.Value);
         }
-        foreach (var option in original.Options) ((IDictionary<string, object?>)clone.Options)[option.Key] = option.Value;
+        foreach (var option in original.Options)
+            ((IDictionary<string, object?>)clone.Options)[option.Key] = option.Value;
         return clone;
     }
 
@@ -153,30 +214,46 @@ internal sealed partial class ResilientHandler : DelegatingHandler
         response.Content.Headers.ContentType?.MediaType is "text/event-stream" or "application/x-ndjson";
 
     private bool ShouldRetry(Outcome<HttpResponseMessage> outcome) =>
-        IsTransient(outcome) && (outcome.Result is null || RetryAfterHeader(outcome.Result) is not { } wait || wait <= _options.MaxRetryAfter);
+        IsTransient(outcome)
+        && (
+            outcome.Result is null || RetryAfterHeader(outcome.Result) is not { } wait || wait <= _options.MaxRetryAfter
+        );
 
-    private static bool IsTransient(Outcome<HttpResponseMessage> outcome) => outcome switch
-    {
-        { Exception: AttemptTimeoutException or IOException } => true,
-        { Exception: HttpRequestException } => true, // unreachable is a ProviderException, never retried
-        { Result: { } r } => r.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout || (int)r.StatusCode >= 500,
-        _ => false,
-    };
+    private static bool IsTransient(Outcome<HttpResponseMessage> outcome) =>
+        outcome switch
+        {
+            { Exception: AttemptTimeoutException or IOException } => true,
+            { Exception: HttpRequestException } => true, // unreachable is a ProviderException, never retried
+            { Result: { } r } => r.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout
+                || (int)r.StatusCode >= 500,
+            _ => false,
+        };
 
-    private static TimeSpan? RetryAfter(HttpResponseMessage? response) => response is null ? null : RetryAfterHeader(response);
+    private static TimeSpan? RetryAfter(HttpResponseMessage? response) =>
+        response is null ? null : RetryAfterHeader(response);
 
-    private static TimeSpan? RetryAfterHeader(HttpResponseMessage response) => RateLimitHeaders.RetryAfter(response, DateTimeOffset.UtcNow);
+    private static TimeSpan? RetryAfterHeader(HttpResponseMessage response) =>
+        RateLimitHeaders.RetryAfter(response, DateTimeOffset.UtcNow);
 
-    private static long? RetryInMs(HttpResponseMessage response) => RetryAfterHeader(response) is { } t ? (long)t.TotalMilliseconds : null;
+    private static long? RetryInMs(HttpResponseMessage response) =>
+        RetryAfterHeader(response) is { } t ? (long)t.TotalMilliseconds : null;
 
     /// <summary>Why the provider cannot be reached at all (nothing listening, no such host), or null for a transient failure.</summary>
     private static string? Unreachable(HttpRequestException e)
     {
-        if (e.HttpRequestError == HttpRequestError.NameResolutionError) return "no such host";
+        if (e.HttpRequestError == HttpRequestError.NameResolutionError)
+            return "no such host";
         for (Exception? inner = e; inner is not null; inner = inner.InnerException)
         {
-            if (inner is SocketException s && s.SocketErrorCode is SocketError.ConnectionRefused or SocketError.HostNotFound
-                or SocketError.HostUnreachable or SocketError.NetworkUnreachable or SocketError.AddressNotAvailable)
+            if (
+                inner is SocketException s
+                && s.SocketErrorCode
+                    is SocketError.ConnectionRefused
+                        or SocketError.HostNotFound
+                        or SocketError.HostUnreachable
+                        or SocketError.NetworkUnreachable
+                        or SocketError.AddressNotAvailable
+            )
                 return s.SocketErrorCode == SocketError.ConnectionRefused ? "connection refused" : s.Message;
         }
         return null;

@@ -39,18 +39,27 @@ public sealed class AgentSlots(int capacity)
 
     public int Active
     {
-        get { lock (_gate) return _active; }
+        get
+        {
+            lock (_gate)
+                return _active;
+        }
     }
 
     /// <summary>Acquisitions queued for a slot (not cancelled).</summary>
     public int Waiting
     {
-        get { lock (_gate) return _tenants.Values.Sum(t => t.Waiters.Count(w => !w.Task.IsCompleted)); }
+        get
+        {
+            lock (_gate)
+                return _tenants.Values.Sum(t => t.Waiters.Count(w => !w.Task.IsCompleted));
+        }
     }
 
     public int ActiveIn(string workspace)
     {
-        lock (_gate) return _tenants.TryGetValue(workspace, out var t) ? t.Active : 0;
+        lock (_gate)
+            return _tenants.TryGetValue(workspace, out var t) ? t.Active : 0;
     }
 
     /// <summary>Waits for a slot; dispose the lease to give it back.</summary>
@@ -66,8 +75,10 @@ public sealed class AgentSlots(int capacity)
             if (cancellationToken.CanBeCanceled)
                 cancellationToken.Register(() =>
                 {
-                    if (waiter.TrySetCanceled(cancellationToken)) return;
-                    if (waiter.Task.IsCompletedSuccessfully) waiter.Task.Result.Dispose(); // granted meanwhile: give it back
+                    if (waiter.TrySetCanceled(cancellationToken))
+                        return;
+                    if (waiter.Task.IsCompletedSuccessfully)
+                        waiter.Task.Result.Dispose(); // granted meanwhile: give it back
                 });
             return waiter.Task;
         }
@@ -75,7 +86,8 @@ public sealed class AgentSlots(int capacity)
 
     private Tenant TenantOf(string workspace)
     {
-        if (!_tenants.TryGetValue(workspace, out var tenant)) _tenants[workspace] = tenant = new Tenant();
+        if (!_tenants.TryGetValue(workspace, out var tenant))
+            _tenants[workspace] = tenant = new Tenant();
         return tenant;
     }
 
@@ -105,15 +117,23 @@ public sealed class AgentSlots(int capacity)
             string? nextName = null;
             foreach (var (name, tenant) in _tenants)
             {
-                while (tenant.Waiters.TryPeek(out var w) && w.Task.IsCompleted) tenant.Waiters.Dequeue(); // cancelled
-                if (tenant.Waiters.Count == 0 || (tenant.Cap is { } cap && tenant.Active >= cap)) continue;
-                if (next is null || Share(tenant) < Share(next) || (Share(tenant) == Share(next) && tenant.LastServed < next.LastServed))
+                while (tenant.Waiters.TryPeek(out var w) && w.Task.IsCompleted)
+                    tenant.Waiters.Dequeue(); // cancelled
+                if (tenant.Waiters.Count == 0 || (tenant.Cap is { } cap && tenant.Active >= cap))
+                    continue;
+                if (
+                    next is null
+                    || Share(tenant) < Share(next)
+                    || (Share(tenant) == Share(next) && tenant.LastServed < next.LastServed)
+                )
                     (next, nextName) = (tenant, name);
             }
-            if (next is null) return;
+            if (next is null)
+                return;
             var waiter = next.Waiters.Dequeue();
             var lease = Grant(nextName!, next);
-            if (!waiter.TrySetResult(lease)) lease.ReleaseWithoutLock(this);
+            if (!waiter.TrySetResult(lease))
+                lease.ReleaseWithoutLock(this);
         }
     }
 
@@ -129,13 +149,15 @@ public sealed class AgentSlots(int capacity)
 
         public void Dispose()
         {
-            if (Interlocked.Exchange(ref _released, 1) == 0) _owner.Release(_workspace);
+            if (Interlocked.Exchange(ref _released, 1) == 0)
+                _owner.Release(_workspace);
         }
 
         // Called under the lock when a grant raced with a cancellation.
         internal void ReleaseWithoutLock(AgentSlots owner)
         {
-            if (Interlocked.Exchange(ref _released, 1) != 0) return;
+            if (Interlocked.Exchange(ref _released, 1) != 0)
+                return;
             owner._active--;
             owner._tenants[_workspace].Active--;
         }

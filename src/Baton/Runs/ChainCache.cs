@@ -23,7 +23,8 @@ public static class ChainCache
         if (Entries.TryGetValue(yamlText, out var hit) && SameFiles(hit, readReferencedFile))
             return hit.Chain with { SourcePath = chainPath };
         var chain = ChainLoader.Load(chainPath, yamlText, readReferencedFile);
-        if (Entries.Count >= Capacity) Entries.Clear(); // many distinct chains: start over rather than track recency
+        if (Entries.Count >= Capacity)
+            Entries.Clear(); // many distinct chains: start over rather than track recency
         Entries[yamlText] = new Entry(chain, [.. RunCreator.ReferencedFiles(chain)]);
         return chain;
     }
@@ -31,7 +32,13 @@ public static class ChainCache
     /// <summary>A file that can't be read now (gone, or a link out of the workspace) is a miss: the full load says why.</summary>
     private static bool SameFiles(Entry hit, Func<string, string?> readReferencedFile)
     {
-        try { return hit.Files.All(f => readReferencedFile(f.Relative) == f.Text); }
-        catch (ChainReferenceException) { return false; }
+        try
+        {
+            return hit.Files.All(f => readReferencedFile(f.Relative) == f.Text);
+        }
+        catch (ChainReferenceException)
+        {
+            return false;
+        }
     }
 }

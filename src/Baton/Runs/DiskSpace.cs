@@ -8,7 +8,8 @@ namespace Baton.Runs;
 /// </summary>
 public static class DiskSpace
 {
-    private const int ENOSPC = 28, EDQUOT = 122;
+    private const int ENOSPC = 28,
+        EDQUOT = 122;
 
     /// <summary>Room for a few dozen event files (a block each on ext4 and tmpfs) and their folder's growth.</summary>
     internal const int ReserveBytes = 128 * 1024;
@@ -16,23 +17,33 @@ public static class DiskSpace
     public static string ReservePath(string runsRoot) => Path.Combine(runsRoot, ".disk-reserve");
 
     /// <summary>Whether e (or what it wraps) says the disk or the quota is full.</summary>
-    public static bool IsFull(Exception? e) => e switch
-    {
-        null => false,
-        IOException io when io.HResult is ENOSPC or EDQUOT || io.Message.Contains("No space left on device", StringComparison.Ordinal)
-            || io.Message.Contains("Disk quota exceeded", StringComparison.Ordinal) => true,
-        AggregateException many => many.InnerExceptions.Any(IsFull),
-        _ => IsFull(e.InnerException),
-    };
+    public static bool IsFull(Exception? e) =>
+        e switch
+        {
+            null => false,
+            IOException io
+                when io.HResult is ENOSPC or EDQUOT
+                    || io.Message.Contains("No space left on device", StringComparison.Ordinal)
+                    || io.Message.Contains("Disk quota exceeded", StringComparison.Ordinal) => true,
+            AggregateException many => many.InnerExceptions.Any(IsFull),
+            _ => IsFull(e.InnerException),
+        };
 
     /// <summary>Makes the reserve unless it is there (one failed open when it is). No room for it: none, until a later engine finds some.</summary>
     public static void EnsureReserve(string runsRoot)
     {
         var path = ReservePath(runsRoot);
-        try { Libc.CreateAndWrite(path, new byte[ReserveBytes], createNew: true).Dispose(); }
+        try
+        {
+            Libc.CreateAndWrite(path, new byte[ReserveBytes], createNew: true).Dispose();
+        }
         catch (IOException) when (!File.Exists(path) || new FileInfo(path).Length < ReserveBytes)
         {
-            try { File.Delete(path); } catch (IOException) { } // a partial reserve holds space nobody would free
+            try
+            {
+                File.Delete(path);
+            }
+            catch (IOException) { } // a partial reserve holds space nobody would free
         }
         catch (IOException) { } // already there
     }
@@ -43,10 +54,14 @@ public static class DiskSpace
         try
         {
             var path = ReservePath(runsRoot);
-            if (!File.Exists(path)) return false;
+            if (!File.Exists(path))
+                return false;
             File.Delete(path);
             return true;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return false; }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
     }
 }

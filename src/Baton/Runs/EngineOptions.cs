@@ -31,12 +31,13 @@ public sealed class EngineOptions
     /// <summary>The environment every agent starts from (SPEC §2: PATH and HOME only); the engine adds the BATON_ variables.</summary>
     public IReadOnlyDictionary<string, string> BaseEnvironment { get; init; } = AgentEnvironment.FromCurrentProcess();
 
-    public IReadOnlyDictionary<AgentKind, IAgentRunner> Runners { get; init; } = new Dictionary<AgentKind, IAgentRunner>
-    {
-        [AgentKind.Run] = new BashAgent(),
-        [AgentKind.Cli] = new CliAgent(),
-        [AgentKind.Prompt] = PromptAgent.Shared,
-    };
+    public IReadOnlyDictionary<AgentKind, IAgentRunner> Runners { get; init; } =
+        new Dictionary<AgentKind, IAgentRunner>
+        {
+            [AgentKind.Run] = new BashAgent(),
+            [AgentKind.Cli] = new CliAgent(),
+            [AgentKind.Prompt] = PromptAgent.Shared,
+        };
 
     /// <summary>How each workspace's agents are confined (user, memory, processes); null: as the engine's user, no limits.</summary>
     public Func<Workspaces.Workspace, Isolation.AgentIsolation?>? IsolationFor { get; init; }

@@ -17,22 +17,29 @@ public static class HalfMadeRuns
 
     /// <summary>A run folder without inputs.json and without any event: its creator stopped before finishing it.</summary>
     public static bool IsHalfMade(RunFolder run) =>
-        !File.Exists(run.InputsFile) && (!Directory.Exists(run.Events) || !Directory.EnumerateFiles(run.Events, "*.json").Any());
+        !File.Exists(run.InputsFile)
+        && (!Directory.Exists(run.Events) || !Directory.EnumerateFiles(run.Events, "*.json").Any());
 
     /// <summary>Removes abandoned staging folders, saying what was removed (the server's log, the CLI's stderr).</summary>
     public static void RemoveAbandoned(string runsRoot, Action<string> report)
     {
-        if (!Directory.Exists(runsRoot)) return;
+        if (!Directory.Exists(runsRoot))
+            return;
         foreach (var staging in Directory.EnumerateDirectories(runsRoot, StagingPrefix + "*"))
             if (IsAbandoned(staging) && TryDelete(staging))
-                report($"removed {Path.GetFileName(staging)}: a run folder whose creation was interrupted (nothing was acknowledged for it)");
+                report(
+                    $"removed {Path.GetFileName(staging)}: a run folder whose creation was interrupted (nothing was acknowledged for it)"
+                );
     }
 
     /// <summary>Removes a half-made run (the caller checked IsHalfMade) if its creator is gone; true when it was removed.</summary>
     public static bool RemoveIfAbandoned(RunFolder run, Action<string> report)
     {
-        if (!IsAbandoned(run.Path) || !TryDelete(run.Path)) return false;
-        report($"removed run {run.Id}: its folder was left half-made (no inputs.json, no events) by a creator that was stopped; nothing was acknowledged for it");
+        if (!IsAbandoned(run.Path) || !TryDelete(run.Path))
+            return false;
+        report(
+            $"removed run {run.Id}: its folder was left half-made (no inputs.json, no events) by a creator that was stopped; nothing was acknowledged for it"
+        );
         return true;
     }
 
@@ -46,6 +53,9 @@ public static class HalfMadeRuns
             Directory.Delete(folder, recursive: true);
             return true;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return false; }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
     }
 }

@@ -21,6 +21,7 @@ public sealed class Inbox(string directory)
     public string Directory { get; } = directory;
 
     public sealed record Item(string Path, string Type, string? Agent, JsonElement Data, string TakenName);
+
     public sealed record Rejection(string File, string Reason);
 
     /// <summary>Takes every ready file, in arrival order; returns what to append and what was rejected.</summary>
@@ -30,8 +31,15 @@ public sealed class Inbox(string directory)
     /// <param name="full">Also look in <c>.taken/</c> (what a stopped engine left) and at the top level.</param>
     /// <param name="topLevel">Whether to look at the top level (external writers: decisions, cancels).</param>
     /// <param name="deleting">True for a taken file whose delete already waits for its event to be durable.</param>
-    public (List<Item> Items, List<Rejection> Rejected) Take(RunState state, IReadOnlyCollection<string> agents, DateTimeOffset now,
-        IEnumerable<string> folders, bool full, bool topLevel = true, Func<string, bool>? deleting = null)
+    public (List<Item> Items, List<Rejection> Rejected) Take(
+        RunState state,
+        IReadOnlyCollection<string> agents,
+        DateTimeOffset now,
+        IEnumerable<string> folders,
+        bool full,
+        bool topLevel = true,
+        Func<string, bool>? deleting = null
+    )
     {
         var items = new List<Item>();
         var rejected = new List<Rejection>();
@@ -40,7 +48,11 @@ public sealed class Inbox(string directory)
 
         // A taken file outlives its Take only if the engine stopped before its event was durable: only
         // a full scan (at start, and every rescan interval) needs to look.
-        foreach (var path in taken is null ? Enumerable.Empty<string>() : System.IO.Directory.EnumerateFiles(taken).Order(StringComparer.Ordinal))
+        foreach (
+            var path in taken is null
+                ? Enumerable.Empty<string>()
+                : System.IO.Directory.EnumerateFiles(taken).Order(StringComparer.Ordinal)
+        )
         {
             var name = Path.GetFileName(path);
             if (state.ConsumedInbox.Contains(Source(name)))
@@ -48,24 +60,41 @@ public sealed class Inbox(string directory)
                 // Already an event. If this engine is still waiting for that event to be durable, its own
                 // delete comes then; otherwise it was left by an engine that stopped (and the events
                 // files were made durable before this engine's first scan).
-                if (deleting?.Invoke(path) != true) TryDelete(path);
+                if (deleting?.Invoke(path) != true)
+                    TryDelete(path);
                 continue;
             }
             var parts = name.Split('@', 3);
             string? reason = "unreadable taken file";
-            if (parts.Length == 3 && TryRead(path, parts[1].Length == 0 ? null : parts[1], parts[2], agents, out var item, out reason, name))
+            if (
+                parts.Length == 3
+                && TryRead(
+                    path,
+                    parts[1].Length == 0 ? null : parts[1],
+                    parts[2],
+                    agents,
+                    out var item,
+                    out reason,
+                    name
+                )
+            )
                 items.Add(item!);
-            else Reject(path, reason ?? "unreadable taken file", rejected);
+            else
+                Reject(path, reason ?? "unreadable taken file", rejected);
         }
 
         var candidates = new List<(string Path, string? AgentFolder, DateTime Mtime)>();
-        if (topLevel || full) Collect(Directory, null, candidates);
+        if (topLevel || full)
+            Collect(Directory, null, candidates);
         foreach (var agent in folders)
         {
             var sub = Path.Combine(Directory, agent);
-            if (Libc.KindOf(sub) == Libc.EntryKind.Directory) Collect(sub, agent, candidates); // never through a symlink an agent planted
+            if (Libc.KindOf(sub) == Libc.EntryKind.Directory)
+                Collect(sub, agent, candidates); // never through a symlink an agent planted
         }
-        candidates.Sort((a, b) => a.Mtime != b.Mtime ? a.Mtime.CompareTo(b.Mtime) : string.CompareOrdinal(a.Path, b.Path));
+        candidates.Sort(
+            (a, b) => a.Mtime != b.Mtime ? a.Mtime.CompareTo(b.Mtime) : string.CompareOrdinal(a.Path, b.Path)
+        );
 
         foreach (var (path, agentFolder, mtime) in candidates)
         {
@@ -75,14 +104,20 @@ public sealed class Inbox(string directory)
             // only its inbox/<agent>/; if it ever could write here, its file would still not be a decision.
             if (agentFolder is null && Libc.OwnerOf(path) is var owner && owner >= 0 && owner != Libc.geteuid())
             {
-                Reject(path, $"written by uid {owner}, not by the engine's user: decisions and cancels come through Baton (`baton decide`, the API)", rejected);
+                Reject(
+                    path,
+                    $"written by uid {owner}, not by the engine's user: decisions and cancels come through Baton (`baton decide`, the API)",
+                    rejected
+                );
                 continue;
             }
             if (!TryRead(path, agentFolder, fileName, agents, out var item, out var reason, takenName: null))
             {
-                if (reason is null) continue; // not settled yet: try again on the next scan
+                if (reason is null)
+                    continue; // not settled yet: try again on the next scan
                 var recent = now.UtcDateTime - mtime < SettleTime;
-                if (recent && reason.StartsWith("not valid JSON", StringComparison.Ordinal)) continue;
+                if (recent && reason.StartsWith("not valid JSON", StringComparison.Ordinal))
+                    continue;
                 Reject(path, reason, rejected);
                 continue;
             }
@@ -108,37 +143,65 @@ public sealed class Inbox(string directory)
         foreach (var path in System.IO.Directory.EnumerateFiles(dir))
         {
             var name = Path.GetFileName(path);
-            if (name.StartsWith('.') || !name.EndsWith(".json", StringComparison.Ordinal) || SafePaths.IsSymlink(path)) continue;
+            if (name.StartsWith('.') || !name.EndsWith(".json", StringComparison.Ordinal) || SafePaths.IsSymlink(path))
+                continue;
             into.Add((path, agentFolder, File.GetLastWriteTimeUtc(path)));
         }
     }
 
-    private static bool TryRead(string path, string? agentFolder, string fileName, IReadOnlyCollection<string> agents,
-        out Item? item, out string? reason, string? takenName)
+    private static bool TryRead(
+        string path,
+        string? agentFolder,
+        string fileName,
+        IReadOnlyCollection<string> agents,
+        out Item? item,
+        out string? reason,
+        string? takenName
+    )
     {
         item = null;
         var stem = fileName[..^".json".Length];
         var at = stem.IndexOf('@', StringComparison.Ordinal);
-        if (at >= 0) stem = stem[..at];
+        if (at >= 0)
+            stem = stem[..at];
 
         string type;
         string? agent;
         if (agentFolder is not null)
         {
             if (!EventFiles.TypePattern().IsMatch(stem) || stem.Contains('.', StringComparison.Ordinal))
-            { reason = $"'{stem}' is not a valid event name (use [a-z][a-z0-9_-]*)"; return false; }
-            if (EventTypes.IsEngineSuffix(stem)) { reason = $"'{stem}' is reserved for the engine"; return false; }
+            {
+                reason = $"'{stem}' is not a valid event name (use [a-z][a-z0-9_-]*)";
+                return false;
+            }
+            if (EventTypes.IsEngineSuffix(stem))
+            {
+                reason = $"'{stem}' is reserved for the engine";
+                return false;
+            }
             (type, agent) = (EventTypes.For(agentFolder, stem), agentFolder);
         }
-        else if (stem == EventTypes.RunCancel) (type, agent) = (stem, null);
+        else if (stem == EventTypes.RunCancel)
+            (type, agent) = (stem, null);
         else
         {
             var dot = stem.IndexOf('.', StringComparison.Ordinal);
             var prefix = dot > 0 ? stem[..dot] : "";
             var suffix = dot > 0 ? stem[(dot + 1)..] : "";
-            if (!EventFiles.TypePattern().IsMatch(stem) || !agents.Contains(prefix) || suffix.Contains('.', StringComparison.Ordinal))
-            { reason = $"'{stem}' is not '<agent>.<event>' for an agent of this chain, nor run.cancel"; return false; }
-            if (EventTypes.IsEngineSuffix(suffix) && suffix != EventTypes.Decided) { reason = $"'{suffix}' events are written by the engine only"; return false; }
+            if (
+                !EventFiles.TypePattern().IsMatch(stem)
+                || !agents.Contains(prefix)
+                || suffix.Contains('.', StringComparison.Ordinal)
+            )
+            {
+                reason = $"'{stem}' is not '<agent>.<event>' for an agent of this chain, nor run.cancel";
+                return false;
+            }
+            if (EventTypes.IsEngineSuffix(suffix) && suffix != EventTypes.Decided)
+            {
+                reason = $"'{suffix}' events are written by the engine only";
+                return false;
+            }
             (type, agent) = (stem, prefix);
         }
 
@@ -146,22 +209,39 @@ public sealed class Inbox(string directory)
         try
         {
             bytes = SafePaths.ReadAgentFile(path, 1024 * 1024); // agents as another user own their inbox: no symlink, no FIFO
-            if (bytes.Length > 1024 * 1024) { reason = "more than 1 MiB: over the limit for an event"; return false; }
+            if (bytes.Length > 1024 * 1024)
+            {
+                reason = "more than 1 MiB: over the limit for an event";
+                return false;
+            }
         }
-        catch (FileNotFoundException) { reason = null; return false; }
-        catch (IOException e) { reason = $"cannot read: {e.Message}"; return false; }
+        catch (FileNotFoundException)
+        {
+            reason = null;
+            return false;
+        }
+        catch (IOException e)
+        {
+            reason = $"cannot read: {e.Message}";
+            return false;
+        }
 
         JsonElement data;
         try
         {
-            if (bytes.AsSpan().Trim(" \t\r\n"u8).IsEmpty) data = EventJson.Data();
+            if (bytes.AsSpan().Trim(" \t\r\n"u8).IsEmpty)
+                data = EventJson.Data();
             else
             {
                 using var doc = JsonDocument.Parse(bytes);
                 data = doc.RootElement.Clone();
             }
         }
-        catch (JsonException e) { reason = $"not valid JSON: {e.Message}"; return false; }
+        catch (JsonException e)
+        {
+            reason = $"not valid JSON: {e.Message}";
+            return false;
+        }
 
         reason = null;
         item = new Item(path, type, agent, data, takenName ?? "");
@@ -172,14 +252,23 @@ public sealed class Inbox(string directory)
     {
         var folder = SafePaths.EnsureDirectory(Directory, RejectedFolder);
         var name = Path.GetFileName(path);
-        try { File.Move(path, Path.Combine(folder, $"{DateTime.UtcNow.Ticks:x16}-{name}")); }
-        catch (IOException) { TryDelete(path); }
+        try
+        {
+            File.Move(path, Path.Combine(folder, $"{DateTime.UtcNow.Ticks:x16}-{name}"));
+        }
+        catch (IOException)
+        {
+            TryDelete(path);
+        }
         rejected.Add(new Rejection(Path.GetRelativePath(Path.GetDirectoryName(Directory)!, path), reason));
     }
 
     public static void TryDelete(string path)
     {
-        try { File.Delete(path); }
+        try
+        {
+            File.Delete(path);
+        }
         catch (IOException) { }
     }
 }

@@ -12,7 +12,11 @@ public sealed partial class InboxWatcher
 {
     public static InboxWatcher Shared { get; } = new();
 
-    private const uint InCloseWrite = 0x8, InMovedTo = 0x80, InCreate = 0x100, InQueueOverflow = 0x4000, InIgnored = 0x8000;
+    private const uint InCloseWrite = 0x8,
+        InMovedTo = 0x80,
+        InCreate = 0x100,
+        InQueueOverflow = 0x4000,
+        InIgnored = 0x8000;
     private readonly Lock _gate = new();
     private readonly Dictionary<int, List<Action>> _byWatch = [];
     private int _fd = -1;
@@ -23,10 +27,13 @@ public sealed partial class InboxWatcher
     {
         lock (_gate)
         {
-            if (_fd < 0) Start();
+            if (_fd < 0)
+                Start();
             var wd = inotify_add_watch(_fd, directory, InCloseWrite | InMovedTo | InCreate);
-            if (wd < 0) return new Subscription(this, -1, changed); // still correct: the periodic rescan covers it
-            if (!_byWatch.TryGetValue(wd, out var list)) _byWatch[wd] = list = [];
+            if (wd < 0)
+                return new Subscription(this, -1, changed); // still correct: the periodic rescan covers it
+            if (!_byWatch.TryGetValue(wd, out var list))
+                _byWatch[wd] = list = [];
             list.Add(changed);
             return new Subscription(this, wd, changed);
         }
@@ -34,8 +41,11 @@ public sealed partial class InboxWatcher
 
     private void Start()
     {
-        _fd = inotify_init1(0x80000 /* IN_CLOEXEC */);
-        if (_fd < 0) throw new IOException($"inotify_init1 failed: {Marshal.GetLastPInvokeErrorMessage()}");
+        _fd = inotify_init1(
+            0x80000 /* IN_CLOEXEC */
+        );
+        if (_fd < 0)
+            throw new IOException($"inotify_init1 failed: {Marshal.GetLastPInvokeErrorMessage()}");
         new Thread(ReadLoop) { IsBackground = true, Name = "baton-inbox-watcher" }.Start();
     }
 
@@ -45,27 +55,34 @@ public sealed partial class InboxWatcher
         while (true)
         {
             int n;
-            fixed (byte* p = buffer) n = (int)read(_fd, p, buffer.Length);
+            fixed (byte* p = buffer)
+                n = (int)read(_fd, p, buffer.Length);
             if (n <= 0)
             {
-                if (Marshal.GetLastPInvokeError() == Libc.EINTR) continue;
+                if (Marshal.GetLastPInvokeError() == Libc.EINTR)
+                    continue;
                 return;
             }
             var toCall = new HashSet<Action>();
             lock (_gate)
             {
-                for (var offset = 0; offset + 16 <= n;)
+                for (var offset = 0; offset + 16 <= n; )
                 {
                     var wd = BitConverter.ToInt32(buffer, offset);
                     var mask = BitConverter.ToUInt32(buffer, offset + 4);
                     var len = BitConverter.ToInt32(buffer, offset + 12);
                     offset += 16 + len;
-                    if ((mask & InQueueOverflow) != 0) foreach (var list in _byWatch.Values) toCall.UnionWith(list);
-                    else if ((mask & InIgnored) != 0) _byWatch.Remove(wd);
-                    else if (_byWatch.TryGetValue(wd, out var list)) toCall.UnionWith(list);
+                    if ((mask & InQueueOverflow) != 0)
+                        foreach (var list in _byWatch.Values)
+                            toCall.UnionWith(list);
+                    else if ((mask & InIgnored) != 0)
+                        _byWatch.Remove(wd);
+                    else if (_byWatch.TryGetValue(wd, out var list))
+                        toCall.UnionWith(list);
                 }
             }
-            foreach (var callback in toCall) callback();
+            foreach (var callback in toCall)
+                callback();
         }
     }
 
@@ -73,9 +90,11 @@ public sealed partial class InboxWatcher
     {
         lock (_gate)
         {
-            if (wd < 0 || !_byWatch.TryGetValue(wd, out var list)) return;
+            if (wd < 0 || !_byWatch.TryGetValue(wd, out var list))
+                return;
             list.Remove(changed);
-            if (list.Count > 0) return;
+            if (list.Count > 0)
+                return;
             _byWatch.Remove(wd);
             _ = inotify_rm_watch(_fd, wd);
         }
@@ -85,9 +104,11 @@ public sealed partial class InboxWatcher
     {
         private int _disposed;
         public bool Active => wd >= 0;
+
         public void Dispose()
         {
-            if (Interlocked.Exchange(ref _disposed, 1) == 0) owner.Unwatch(wd, changed);
+            if (Interlocked.Exchange(ref _disposed, 1) == 0)
+                owner.Unwatch(wd, changed);
         }
     }
 

@@ -17,11 +17,18 @@ public static class InboxWriter
     private static readonly GroupCommitter Committer = new();
 
     /// <summary>A name no other writer picks: `TYPE@when-pid-random.json`.</summary>
-    public static string NewFileName(string type) => $"{type}@{DateTime.UtcNow.Ticks:x16}-{Environment.ProcessId:x}-{Random.Shared.Next():x8}.json";
+    public static string NewFileName(string type) =>
+        $"{type}@{DateTime.UtcNow.Ticks:x16}-{Environment.ProcessId:x}-{Random.Shared.Next():x8}.json";
 
     /// <param name="fileName">Its name, from NewFileName (when the caller must know it before the file exists); else a new one.</param>
     /// <returns>The inbox file's name.</returns>
-    public static async Task<string> WriteAsync(string inboxDirectory, string type, JsonElement data, CancellationToken cancellationToken = default, string? fileName = null)
+    public static async Task<string> WriteAsync(
+        string inboxDirectory,
+        string type,
+        JsonElement data,
+        CancellationToken cancellationToken = default,
+        string? fileName = null
+    )
     {
         fileName ??= NewFileName(type);
         var final = Path.Combine(inboxDirectory, fileName);
@@ -37,7 +44,11 @@ public static class InboxWriter
         {
             // Not written (a full disk): nothing is left behind, not even an empty temp file.
             handle?.Dispose();
-            try { File.Delete(temp); } catch (IOException) { }
+            try
+            {
+                File.Delete(temp);
+            }
+            catch (IOException) { }
             throw;
         }
         await Committer.Commit(handle, final, inboxDirectory); // fsyncs and closes the file, then the folder

@@ -4,12 +4,18 @@ using Baton.Events;
 namespace Baton.Runs;
 
 public abstract record PlanAction;
+
 public sealed record StartAgent(string Agent, int Attempt, DateTimeOffset NotBefore) : PlanAction;
+
 public sealed record SkipAgent(string Agent, string Reason) : PlanAction;
+
 public sealed record CancelAgent(string Agent) : PlanAction;
+
 public sealed record FinishRun(string Status, string? Reason) : PlanAction;
+
 /// <summary>A decision was answered (approve → done, reject → rejected); "changes" needs no action: the fold re-opens the agents.</summary>
 public sealed record CompleteDecision(string Agent, bool Approved) : PlanAction;
+
 /// <summary>Nobody answered before the decision's timeout: take its default.</summary>
 public sealed record DecideByDefault(string Agent, string Decision, DateTimeOffset At) : PlanAction;
 
@@ -21,7 +27,8 @@ public static class Planner
 {
     public static IReadOnlyList<PlanAction> Next(Chain chain, RunState state)
     {
-        if (RunStatus.IsFinished(state.Status) || state.Started is null) return [];
+        if (RunStatus.IsFinished(state.Status) || state.Started is null)
+            return [];
         return state.CancelRequested ? Cancel(chain, state) : Advance(chain, state);
     }
 
@@ -32,10 +39,16 @@ public static class Planner
         foreach (var spec in chain.Agents)
         {
             var agent = state.Agent(spec.Name);
-            if (agent.Status is AgentStatus.Running or AgentStatus.Waiting) { actions.Add(new CancelAgent(spec.Name)); active |= agent.Status == AgentStatus.Running; }
-            else if (agent.Status == AgentStatus.Pending || agent.RetryAt is not null) actions.Add(new SkipAgent(spec.Name, "the run was cancelled"));
+            if (agent.Status is AgentStatus.Running or AgentStatus.Waiting)
+            {
+                actions.Add(new CancelAgent(spec.Name));
+                active |= agent.Status == AgentStatus.Running;
+            }
+            else if (agent.Status == AgentStatus.Pending || agent.RetryAt is not null)
+                actions.Add(new SkipAgent(spec.Name, "the run was cancelled"));
         }
-        if (actions.Count == 0 && !active) actions.Add(new FinishRun(RunStatus.Cancelled, "cancelled"));
+        if (actions.Count == 0 && !active)
+            actions.Add(new FinishRun(RunStatus.Cancelled, "cancelled"));
         return actions;
     }
 
@@ -71,24 +84,53 @@ public static class Planner
                     foreach (var name in spec.Needs)
                     {
                         var need = state.Agent(name);
-                        if (need.Status is not (AgentStatus.Done or AgentStatus.Pending or AgentStatus.Running or AgentStatus.Waiting) && need.RetryAt is null) { blocker = need; break; }
+                        if (
+                            need.Status
+                                is not (
+                                    AgentStatus.Done
+                                    or AgentStatus.Pending
+                                    or AgentStatus.Running
+                                    or AgentStatus.Waiting
+                                )
+                            && need.RetryAt is null
+                        )
+                        {
+                            blocker = need;
+                            break;
+                        }
                         allDone &= need.Status == AgentStatus.Done;
                     }
-                    if (blocker is not null) { actions.Add(new SkipAgent(spec.Name, $"needs '{blocker.Name}', which {Describe(blocker.Status)}")); break; }
-                    if (!allDone) break;
-                    if (spec.On.Count == 0 || spec.On.Any(state.OccurredTypes.Contains)) actions.Add(new StartAgent(spec.Name, agent.Attempt + 1, DateTimeOffset.MinValue));
-                    else untriggered.Add(spec.Name);
+                    if (blocker is not null)
+                    {
+                        actions.Add(
+                            new SkipAgent(spec.Name, $"needs '{blocker.Name}', which {Describe(blocker.Status)}")
+                        );
+                        break;
+                    }
+                    if (!allDone)
+                        break;
+                    if (spec.On.Count == 0 || spec.On.Any(state.OccurredTypes.Contains))
+                        actions.Add(new StartAgent(spec.Name, agent.Attempt + 1, DateTimeOffset.MinValue));
+                    else
+                        untriggered.Add(spec.Name);
                     break;
             }
         }
-        if (actions.Count > 0 || active) return actions;
+        if (actions.Count > 0 || active)
+            return actions;
 
         // Nothing runs and nothing can start: agents still waiting for an `on:` event will never get it.
         var neverStarted = chain.Agents.Where(a => state.Agent(a.Name).Status == AgentStatus.Pending).ToList();
         if (neverStarted.Count > 0)
-            return [.. neverStarted.Select(a => new SkipAgent(a.Name, untriggered.Contains(a.Name)
-                ? $"none of its events ({string.Join(", ", a.On)}) occurred"
-                : "its dependencies never finished"))];
+            return
+            [
+                .. neverStarted.Select(a => new SkipAgent(
+                    a.Name,
+                    untriggered.Contains(a.Name)
+                        ? $"none of its events ({string.Join(", ", a.On)}) occurred"
+                        : "its dependencies never finished"
+                )),
+            ];
         return [Finish(chain, state)];
     }
 
@@ -96,19 +138,37 @@ public static class Planner
     {
         var failed = state.Agents.Values.Where(a => a.Status == AgentStatus.Failed).ToList();
         if (failed.Count > 0)
-            return new FinishRun(RunStatus.Failed, string.Join("; ", failed.Select(f => $"agent '{f.Name}' failed{(f.FailureMessage ?? f.Reason) switch { null => "", var why => $": {why}" }}")));
+            return new FinishRun(
+                RunStatus.Failed,
+                string.Join(
+                    "; ",
+                    failed.Select(f =>
+                        $"agent '{f.Name}' failed{(f.FailureMessage ?? f.Reason) switch { null => "", var why => $": {why}" }}"
+                    )
+                )
+            );
         var handled = chain.Agents.SelectMany(a => a.On).ToHashSet(StringComparer.Ordinal);
-        var rejected = state.Agents.Values.Where(a => a.Status == AgentStatus.Rejected && !handled.Contains(EventTypes.For(a.Name, EventTypes.Rejected))).Select(a => a.Name).ToList();
-        if (rejected.Count > 0) return new FinishRun(RunStatus.Rejected, $"decision {string.Join(", ", rejected.Select(r => $"'{r}'"))} was rejected");
+        var rejected = state
+            .Agents.Values.Where(a =>
+                a.Status == AgentStatus.Rejected && !handled.Contains(EventTypes.For(a.Name, EventTypes.Rejected))
+            )
+            .Select(a => a.Name)
+            .ToList();
+        if (rejected.Count > 0)
+            return new FinishRun(
+                RunStatus.Rejected,
+                $"decision {string.Join(", ", rejected.Select(r => $"'{r}'"))} was rejected"
+            );
         return new FinishRun(RunStatus.Succeeded, null);
     }
 
-    private static string Describe(string status) => status switch
-    {
-        AgentStatus.Failed => "failed",
-        AgentStatus.Skipped => "was skipped",
-        AgentStatus.Rejected => "was rejected",
-        AgentStatus.Cancelled => "was cancelled",
-        _ => status,
-    };
+    private static string Describe(string status) =>
+        status switch
+        {
+            AgentStatus.Failed => "failed",
+            AgentStatus.Skipped => "was skipped",
+            AgentStatus.Rejected => "was rejected",
+            AgentStatus.Cancelled => "was cancelled",
+            _ => status,
+        };
 }

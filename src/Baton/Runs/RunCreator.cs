@@ -16,8 +16,14 @@ public static class RunCreator
 {
     /// <summary>Creates the run's folder and returns once it is durable.</summary>
     /// <exception cref="InputException">An input is unknown or a required one is missing.</exception>
-    public static async Task<RunFolder> CreateAsync(Workspace workspace, Chain chain, string chainYaml,
-        IReadOnlyDictionary<string, string> inputs, GroupCommitter committer, CancellationToken cancellationToken = default)
+    public static async Task<RunFolder> CreateAsync(
+        Workspace workspace,
+        Chain chain,
+        string chainYaml,
+        IReadOnlyDictionary<string, string> inputs,
+        GroupCommitter committer,
+        CancellationToken cancellationToken = default
+    )
     {
         var (run, durable) = Create(workspace, chain, chainYaml, inputs, committer, cancellationToken);
         await durable;
@@ -29,8 +35,14 @@ public static class RunCreator
     /// anyone the run exists — together with anything else to commit (the server's audit line), so both share one round.
     /// </summary>
     /// <exception cref="InputException">An input is unknown or a required one is missing.</exception>
-    public static (RunFolder Run, Task Durable) Create(Workspace workspace, Chain chain, string chainYaml,
-        IReadOnlyDictionary<string, string> inputs, GroupCommitter committer, CancellationToken cancellationToken = default)
+    public static (RunFolder Run, Task Durable) Create(
+        Workspace workspace,
+        Chain chain,
+        string chainYaml,
+        IReadOnlyDictionary<string, string> inputs,
+        GroupCommitter committer,
+        CancellationToken cancellationToken = default
+    )
     {
         var resolved = ResolveInputs(chain, inputs);
         cancellationToken.ThrowIfCancellationRequested();
@@ -38,16 +50,24 @@ public static class RunCreator
         // Built under a hidden name and renamed into place: a run folder is complete or absent, never half-made
         // (a `baton run` killed here, a full disk). mkdir itself says whether the name is taken (no check-then-make race);
         // one system call per folder and two per file, where Directory/File calls made three to five (W3 starts runs on its clock).
-        string id, staging;
+        string id,
+            staging;
         do staging = HalfMadeRuns.StagingPath(workspace.RunsRoot, id = RunIds.New(chain.Name, DateTimeOffset.UtcNow));
         while (!Libc.Mkdir(staging));
         try
         {
             Fill(staging, chain, chainYaml, resolved);
             var run = new RunFolder(workspace.RunsRoot, id);
-            while (!Libc.TryRenameNoReplace(staging, run.Path)) run = new RunFolder(workspace.RunsRoot, RunIds.New(chain.Name, DateTimeOffset.UtcNow));
+            while (!Libc.TryRenameNoReplace(staging, run.Path))
+                run = new RunFolder(workspace.RunsRoot, RunIds.New(chain.Name, DateTimeOffset.UtcNow));
             // The folder itself must survive a crash before its first event is acknowledged.
-            return (run, Task.WhenAll(committer.Commit(null, run.Path, run.Path), committer.Commit(null, run.RunsRoot, run.RunsRoot)));
+            return (
+                run,
+                Task.WhenAll(
+                    committer.Commit(null, run.Path, run.Path),
+                    committer.Commit(null, run.RunsRoot, run.RunsRoot)
+                )
+            );
         }
         catch
         {
@@ -60,14 +80,16 @@ public static class RunCreator
     private static void Fill(string folder, Chain chain, string chainYaml, Dictionary<string, string> inputs)
     {
         // work/ waits for the first script or CLI agent and inbox/.taken/ for the first inbox file: an LLM-only run needs neither.
-        foreach (var dir in new[] { "events", "inbox", "agents" }) Libc.Mkdir(Path.Combine(folder, dir));
+        foreach (var dir in new[] { "events", "inbox", "agents" })
+            Libc.Mkdir(Path.Combine(folder, dir));
         // Every agent's folders now rather than on its hand-off: a new inode is the dearest part of
         // starting an agent (40 µs to 1 ms on ext4, docs/performance.md). The engine still checks them
         // (an agent may have swapped one for a symlink) and makes any that are missing.
         foreach (var agent in chain.Agents)
         {
             Libc.Mkdir(Path.Combine(folder, "agents", agent.Name));
-            if (agent.IsProcess) Libc.Mkdir(Path.Combine(folder, "inbox", agent.Name));
+            if (agent.IsProcess)
+                Libc.Mkdir(Path.Combine(folder, "inbox", agent.Name));
         }
         WriteNew(Path.Combine(folder, "lock"), []); // the engine's flock then opens, not creates, it
         WriteNew(Path.Combine(folder, "chain.yaml"), Encoding.UTF8.GetBytes(chainYaml));
@@ -77,17 +99,23 @@ public static class RunCreator
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
             WriteNew(target, Encoding.UTF8.GetBytes(text));
         }
-        WriteNew(Path.Combine(folder, "inputs.json"), JsonSerializer.SerializeToUtf8Bytes(inputs, RunJson.Default.DictionaryStringString));
+        WriteNew(
+            Path.Combine(folder, "inputs.json"),
+            JsonSerializer.SerializeToUtf8Bytes(inputs, RunJson.Default.DictionaryStringString)
+        );
     }
 
-    private static void WriteNew(string path, byte[] bytes) => Libc.CreateAndWrite(path, bytes, createNew: true).Dispose();
+    private static void WriteNew(string path, byte[] bytes) =>
+        Libc.CreateAndWrite(path, bytes, createNew: true).Dispose();
 
     public static IEnumerable<(string Relative, string Text)> ReferencedFiles(Chain chain)
     {
         foreach (var agent in chain.Agents)
         {
-            if (agent.Script is { File: { } scriptFile } script) yield return (scriptFile, script.Text);
-            if (agent.Prompt is { File: { } promptFile } prompt) yield return (promptFile, prompt.Text);
+            if (agent.Script is { File: { } scriptFile } script)
+                yield return (scriptFile, script.Text);
+            if (agent.Prompt is { File: { } promptFile } prompt)
+                yield return (promptFile, prompt.Text);
         }
     }
 
@@ -96,15 +124,26 @@ public static class RunCreator
         var errors = new List<string>();
         foreach (var name in given.Keys.Where(k => chain.Inputs.All(i => i.Name != k)))
         {
-            var hint = KeySuggester.Suggest(name, chain.Inputs.Select(i => i.Name)) is { } s ? $"; did you mean '{s}'?" : "";
-            errors.Add(chain.Inputs.Count == 0 ? $"unknown input '{name}': chain '{chain.Name}' takes no inputs" : $"unknown input '{name}'{hint} (inputs: {string.Join(", ", chain.Inputs.Select(i => i.Name))})");
+            var hint = KeySuggester.Suggest(name, chain.Inputs.Select(i => i.Name)) is { } s
+                ? $"; did you mean '{s}'?"
+                : "";
+            errors.Add(
+                chain.Inputs.Count == 0
+                    ? $"unknown input '{name}': chain '{chain.Name}' takes no inputs"
+                    : $"unknown input '{name}'{hint} (inputs: {string.Join(", ", chain.Inputs.Select(i => i.Name))})"
+            );
         }
         var resolved = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var input in chain.Inputs)
         {
-            if (given.TryGetValue(input.Name, out var value)) resolved[input.Name] = value;
-            else if (input.Default is not null) resolved[input.Name] = input.Default;
-            else errors.Add($"missing required input '{input.Name}'{(input.Description is null ? "" : $" ({input.Description})")}: pass --input {input.Name}=VALUE");
+            if (given.TryGetValue(input.Name, out var value))
+                resolved[input.Name] = value;
+            else if (input.Default is not null)
+                resolved[input.Name] = input.Default;
+            else
+                errors.Add(
+                    $"missing required input '{input.Name}'{(input.Description is null ? "" : $" ({input.Description})")}: pass --input {input.Name}=VALUE"
+                );
         }
         return errors.Count == 0 ? resolved : throw new InputException(errors);
     }

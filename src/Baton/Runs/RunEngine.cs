@@ -33,18 +33,25 @@ public sealed class RunEngine
         var open = Interlocked.Increment(ref s_openRuns);
         try
         {
-            if (open == ManyOpenRuns && Interlocked.Exchange(ref s_descriptorsReserved, 1) == 0) Libc.ReserveDescriptors(16384);
+            if (open == ManyOpenRuns && Interlocked.Exchange(ref s_descriptorsReserved, 1) == 0)
+                Libc.ReserveDescriptors(16384);
             // Opening a run is synchronous file work: a host that starts many at once gets them opened on every core, not one by one on its own thread.
             await Task.Yield();
             // Once per engine, not per run: one failed open when the reserve is there (DiskSpace).
-            if (Options.KeepDiskReserve && Interlocked.Exchange(ref _reserveChecked, 1) == 0) DiskSpace.EnsureReserve(Workspace.RunsRoot);
+            if (Options.KeepDiskReserve && Interlocked.Exchange(ref _reserveChecked, 1) == 0)
+                DiskSpace.EnsureReserve(Workspace.RunsRoot);
             using var runLock = RunLock.TryAcquire(run.LockFile)
-                ?? throw new RunLockedException($"run {run.Id} is already being run by another engine (pid {RunLock.Owner(run.LockFile)})");
+                ?? throw new RunLockedException(
+                    $"run {run.Id} is already being run by another engine (pid {RunLock.Owner(run.LockFile)})"
+                );
             var chain = LoadChain(run);
             var loop = new RunLoop(this, run, chain);
             return await loop.RunAsync(cancelRun);
         }
-        finally { Interlocked.Decrement(ref s_openRuns); }
+        finally
+        {
+            Interlocked.Decrement(ref s_openRuns);
+        }
     }
 
     private int _reserveChecked;
@@ -64,8 +71,9 @@ public sealed class RunEngine
     /// <summary>The chain as the run snapshot has it; its files are read below the run folder, never through a link.</summary>
     /// <exception cref="UnsafePathException">A link is where the snapshot's files should be.</exception>
     public static Chain LoadChain(RunFolder run) =>
-        ChainCache.Load(run.ChainFile, ReadUtf8(run.ChainFile),
-            relative => Workspaces.WorkspaceDirectory.ReadText(run.Path, RunFolder.SnapshotRelativePath(relative), 1 << 20));
+        ChainCache.Load(run.ChainFile, ReadUtf8(run.ChainFile), relative =>
+            Workspaces.WorkspaceDirectory.ReadText(run.Path, RunFolder.SnapshotRelativePath(relative), 1 << 20)
+        );
 
     /// <summary>
     /// File.ReadAllText for files Baton wrote (UTF-8, a byte-order mark dropped) without its stream, reader and

@@ -5,7 +5,8 @@ public sealed class RunFolder
 {
     public RunFolder(string runsRoot, string id)
     {
-        if (!RunIds.IsValid(id)) throw new ArgumentException($"'{id}' is not a run id (like 20261124-063012-my-chain-7f3a)", nameof(id));
+        if (!RunIds.IsValid(id))
+            throw new ArgumentException($"'{id}' is not a run id (like 20261124-063012-my-chain-7f3a)", nameof(id));
         Id = id;
         RunsRoot = System.IO.Path.GetFullPath(runsRoot);
         Path = System.IO.Path.Combine(RunsRoot, id);
@@ -22,8 +23,11 @@ public sealed class RunFolder
     public string Work => System.IO.Path.Combine(Path, "work");
     public string Agents => System.IO.Path.Combine(Path, "agents");
     public string LockFile => System.IO.Path.Combine(Path, "lock");
+
     public string AgentDir(string agent) => System.IO.Path.Combine(Agents, agent);
+
     public string AgentOutput(string agent) => System.IO.Path.Combine(Agents, agent, "output");
+
     public string AgentInbox(string agent) => System.IO.Path.Combine(Inbox, agent);
 
     /// <summary>
@@ -33,8 +37,12 @@ public sealed class RunFolder
     /// another workspace's run. All of them, and the folders above runs/, are root's own
     /// (WorkspaceFolders): no agent can swap one after this check, so lstat calls settle it.
     /// </summary>
-    public bool Exists => IsFolder(RunsRoot) && IsFolder(Path)
-        && Libc.KindOf(Events) != Libc.EntryKind.Symlink && Libc.KindOf(Inbox) != Libc.EntryKind.Symlink && Libc.KindOf(Agents) != Libc.EntryKind.Symlink;
+    public bool Exists =>
+        IsFolder(RunsRoot)
+        && IsFolder(Path)
+        && Libc.KindOf(Events) != Libc.EntryKind.Symlink
+        && Libc.KindOf(Inbox) != Libc.EntryKind.Symlink
+        && Libc.KindOf(Agents) != Libc.EntryKind.Symlink;
 
     private static bool IsFolder(string path) => Libc.KindOf(path) == Libc.EntryKind.Directory;
 
@@ -43,7 +51,10 @@ public sealed class RunFolder
 
     /// <summary>Where a file the chain referenced (prompt, script) is kept: under prompts/, with ".." segments dropped.</summary>
     public static string SnapshotRelativePath(string chainRelative) =>
-        System.IO.Path.Combine("prompts", string.Join('/', chainRelative.Split('/').Where(p => p is not ("" or "." or ".."))));
+        System.IO.Path.Combine(
+            "prompts",
+            string.Join('/', chainRelative.Split('/').Where(p => p is not ("" or "." or "..")))
+        );
 
     /// <summary>Finds a run by id, or the newest run when id is "last".</summary>
     /// <exception cref="RunNotFoundException">No such run.</exception>
@@ -52,11 +63,18 @@ public sealed class RunFolder
         if (id == "last")
         {
             var newest = IsRunsFolder(runsRoot)
-                ? Directory.EnumerateDirectories(runsRoot).Select(System.IO.Path.GetFileName).Where(n => n is not null && RunIds.IsValid(n)).Max(StringComparer.Ordinal)
+                ? Directory
+                    .EnumerateDirectories(runsRoot)
+                    .Select(System.IO.Path.GetFileName)
+                    .Where(n => n is not null && RunIds.IsValid(n))
+                    .Max(StringComparer.Ordinal)
                 : null;
-            return newest is null ? throw new RunNotFoundException($"there are no runs in '{runsRoot}' yet") : new RunFolder(runsRoot, newest);
+            return newest is null
+                ? throw new RunNotFoundException($"there are no runs in '{runsRoot}' yet")
+                : new RunFolder(runsRoot, newest);
         }
-        if (!RunIds.IsValid(id)) throw new RunNotFoundException($"'{id}' is not a run id (like 20261124-063012-my-chain-7f3a, or 'last')");
+        if (!RunIds.IsValid(id))
+            throw new RunNotFoundException($"'{id}' is not a run id (like 20261124-063012-my-chain-7f3a, or 'last')");
         var run = new RunFolder(runsRoot, id);
         return run.Exists ? run : throw new RunNotFoundException($"no run '{id}' in '{runsRoot}'");
     }
@@ -64,8 +82,13 @@ public sealed class RunFolder
     /// <summary>Every run that Exists (a symlink in runs/, or runs/ itself a symlink, lists nothing).</summary>
     public static IEnumerable<RunFolder> All(string runsRoot) =>
         IsRunsFolder(runsRoot)
-            ? new DirectoryInfo(runsRoot).EnumerateDirectories().Where(d => (d.Attributes & FileAttributes.ReparsePoint) == 0 && RunIds.IsValid(d.Name))
-                .Select(d => d.Name).Order(StringComparer.Ordinal).Select(n => new RunFolder(runsRoot, n)).Where(r => r.Exists)
+            ? new DirectoryInfo(runsRoot)
+                .EnumerateDirectories()
+                .Where(d => (d.Attributes & FileAttributes.ReparsePoint) == 0 && RunIds.IsValid(d.Name))
+                .Select(d => d.Name)
+                .Order(StringComparer.Ordinal)
+                .Select(n => new RunFolder(runsRoot, n))
+                .Where(r => r.Exists)
             : [];
 }
 

@@ -16,9 +16,10 @@ public sealed class RunLock : IDisposable
     public static RunLock? TryAcquire(string path)
     {
         var fd = Libc.OpenLocked(path, 0b110_100_100, wait: false);
-        if (fd < 0) return null;
+        if (fd < 0)
+            return null;
         // Always the same width, so it overwrites the last owner's pid without a truncate (which costs ext4 more than the write).
-        var pid = System.Text.Encoding.ASCII.GetBytes($"{Environment.ProcessId,10}\n");
+        var pid = System.Text.Encoding.ASCII.GetBytes($"{Environment.ProcessId, 10}\n");
         using (var handle = new Microsoft.Win32.SafeHandles.SafeFileHandle(fd, ownsHandle: false))
             RandomAccess.Write(handle, pid, 0);
         return new RunLock(fd);
@@ -27,20 +28,28 @@ public sealed class RunLock : IDisposable
     /// <summary>True when some live process holds the run's lock (an engine is running it).</summary>
     public static bool IsHeld(string path)
     {
-        if (!File.Exists(path)) return false;
+        if (!File.Exists(path))
+            return false;
         using var probe = TryAcquire(path);
         return probe is null;
     }
 
     public static string Owner(string path)
     {
-        try { return File.ReadAllText(path).Trim() is { Length: > 0 } pid ? pid : "unknown"; }
-        catch (IOException) { return "unknown"; }
+        try
+        {
+            return File.ReadAllText(path).Trim() is { Length: > 0 } pid ? pid : "unknown";
+        }
+        catch (IOException)
+        {
+            return "unknown";
+        }
     }
 
     public void Dispose()
     {
         var fd = Interlocked.Exchange(ref _fd, -1);
-        if (fd >= 0) Libc.close(fd);
+        if (fd >= 0)
+            Libc.close(fd);
     }
 }

@@ -29,15 +29,23 @@ internal sealed partial class RunLoop
             StartAgent(name, attempt, resumed, slot: null);
             return;
         }
-        if (!_awaitingSlot.Add(name)) return;
+        if (!_awaitingSlot.Add(name))
+            return;
         var key = _engine.Workspace.Root;
         _ = Task.Run(async () =>
         {
             AgentSlots.Lease lease;
-            try { lease = await slots.AcquireAsync(key, _stopping.Token); }
-            catch (OperationCanceledException) { return; }
+            try
+            {
+                lease = await slots.AcquireAsync(key, _stopping.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
             // The loop may have ended meanwhile (its channel is then complete): never keep a slot nobody will use.
-            if (!_signals.Writer.TryWrite(new SlotGranted(name, attempt, resumed, lease))) lease.Dispose();
+            if (!_signals.Writer.TryWrite(new SlotGranted(name, attempt, resumed, lease)))
+                lease.Dispose();
         });
     }
 
@@ -45,17 +53,25 @@ internal sealed partial class RunLoop
     {
         _awaitingSlot.Remove(granted.Agent);
         var agent = _state.Agent(granted.Agent);
-        var stillWanted = !_state.CancelRequested && !RunStatus.IsFinished(_state.Status)
-            && (agent.Status == AgentStatus.Pending || (agent.Status == AgentStatus.Failed && agent.RetryAt is not null)
-                || (agent.Status == AgentStatus.Running && !_running.ContainsKey(granted.Agent)));
-        if (stillWanted) StartAgent(granted.Agent, granted.Attempt, granted.Resumed, granted.Lease);
-        else granted.Lease.Dispose();
+        var stillWanted =
+            !_state.CancelRequested
+            && !RunStatus.IsFinished(_state.Status)
+            && (
+                agent.Status == AgentStatus.Pending
+                || (agent.Status == AgentStatus.Failed && agent.RetryAt is not null)
+                || (agent.Status == AgentStatus.Running && !_running.ContainsKey(granted.Agent))
+            );
+        if (stillWanted)
+            StartAgent(granted.Agent, granted.Attempt, granted.Resumed, granted.Lease);
+        else
+            granted.Lease.Dispose();
     }
 
     private void StartAgent(string name, int attempt, bool resumed, IDisposable? slot)
     {
         var spec = _chain.Agent(name)!;
-        string agentDir, workDir;
+        string agentDir,
+            workDir;
         string? agentInbox;
         try
         {
@@ -66,7 +82,12 @@ internal sealed partial class RunLoop
         catch (UnsafePathException e)
         {
             // An earlier agent swapped one of the run's folders for a symlink: fail this agent, never follow it.
-            Append(EventTypes.For(name, EventTypes.Started), name, attempt, resumed ? EventJson.Data(("resumed", true)) : null);
+            Append(
+                EventTypes.For(name, EventTypes.Started),
+                name,
+                attempt,
+                resumed ? EventJson.Data(("resumed", true)) : null
+            );
             FailAtStart(name, attempt, AgentResult.Failed("unsafe-path", e.Message), slot);
             return;
         }
@@ -76,7 +97,12 @@ internal sealed partial class RunLoop
             AskForDecision(spec, attempt, agentDir);
             return;
         }
-        Append(EventTypes.For(name, EventTypes.Started), name, attempt, resumed ? EventJson.Data(("resumed", true)) : null);
+        Append(
+            EventTypes.For(name, EventTypes.Started),
+            name,
+            attempt,
+            resumed ? EventJson.Data(("resumed", true)) : null
+        );
 
         if (SecretEnvironment(spec, out var secretValues) is { } missing)
         {
@@ -85,17 +111,40 @@ internal sealed partial class RunLoop
         }
         if (!Options.Runners.TryGetValue(spec.Kind, out var runner))
         {
-            FailAtStart(name, attempt, AgentResult.Failed("unsupported", $"{spec.Kind.ToString().ToLowerInvariant()} agents are not supported by this engine yet"), slot);
+            FailAtStart(
+                name,
+                attempt,
+                AgentResult.Failed(
+                    "unsupported",
+                    $"{spec.Kind.ToString().ToLowerInvariant()} agents are not supported by this engine yet"
+                ),
+                slot
+            );
             return;
         }
-        var context = new AgentContext(_engine.Workspace, _run, _chain, spec, attempt, agentDir, workDir,
-            spec.IsProcess ? Environment(spec, attempt, agentDir, agentInbox, secretValues) : NoEnvironment, template => RenderTemplate(name, template), Options.KillGrace)
-        { Warn = Options.OnWarning, Masker = new Secrets.SecretMasker(secretValues.Values), Isolation = spec.IsProcess ? Options.IsolationFor?.Invoke(_engine.Workspace) : null,
-          Alert = (type, data) => _signals.Writer.TryWrite(new AgentAlert(type, name, data)),
-          Progress = Options.OnProgress is { } onProgress ? text => onProgress(_run, name, text) : null };
+        var context = new AgentContext(
+            _engine.Workspace,
+            _run,
+            _chain,
+            spec,
+            attempt,
+            agentDir,
+            workDir,
+            spec.IsProcess ? Environment(spec, attempt, agentDir, agentInbox, secretValues) : NoEnvironment,
+            template => RenderTemplate(name, template),
+            Options.KillGrace
+        )
+        {
+            Warn = Options.OnWarning,
+            Masker = new Secrets.SecretMasker(secretValues.Values),
+            Isolation = spec.IsProcess ? Options.IsolationFor?.Invoke(_engine.Workspace) : null,
+            Alert = (type, data) => _signals.Writer.TryWrite(new AgentAlert(type, name, data)),
+            Progress = Options.OnProgress is { } onProgress ? text => onProgress(_run, name, text) : null,
+        };
         var cancel = new CancellationTokenSource();
         var timeout = spec.Timeout ?? _engine.Workspace.Config.Limits.AgentTimeout;
-        if (timeout is { } t) cancel.CancelAfter(t);
+        if (timeout is { } t)
+            cancel.CancelAfter(t);
         var watch = Options.WatchInbox && agentInbox is not null ? Watch(agentInbox) : null;
         // Registered before it starts: an in-process agent may finish (and signal) before the call below returns.
         var running = _running[name] = new RunningAgent(attempt, cancel, watch) { Slot = slot };
@@ -107,7 +156,10 @@ internal sealed partial class RunLoop
         async Task RunToEndAsync()
         {
             AgentResult result;
-            try { result = await runner.RunAsync(context, cancel.Token); }
+            try
+            {
+                result = await runner.RunAsync(context, cancel.Token);
+            }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or UnsafePathException)
             {
                 result = AgentResult.Failed("io", e.Message);
@@ -131,7 +183,12 @@ internal sealed partial class RunLoop
     {
         var inbox = _run.AgentInbox(agent);
         var euid = Libc.geteuid();
-        if (Libc.OwnerOf(inbox) is var owner && owner >= 0 && owner != euid && Libc.KindOf(inbox) == Libc.EntryKind.Directory)
+        if (
+            Libc.OwnerOf(inbox) is var owner
+            && owner >= 0
+            && owner != euid
+            && Libc.KindOf(inbox) == Libc.EntryKind.Directory
+        )
             Libc.lchown(inbox, (int)euid, (int)Libc.getegid());
     }
 
@@ -144,7 +201,8 @@ internal sealed partial class RunLoop
 
     private void OnAgentFinished(AgentFinished finished)
     {
-        if (!_running.Remove(finished.Agent, out var running)) return;
+        if (!_running.Remove(finished.Agent, out var running))
+            return;
         if (running.Attempt != finished.Attempt)
         {
             _running[finished.Agent] = running; // a stale attempt's signal: the current one is still running
@@ -163,10 +221,21 @@ internal sealed partial class RunLoop
         if (result.Succeeded)
         {
             var output = new FileInfo(_run.AgentOutput(finished.Agent));
-            Append(EventTypes.For(finished.Agent, EventTypes.Done), finished.Agent, finished.Attempt, EventJson.Data(
-                ("output", $"agents/{finished.Agent}/output"), ("bytes", output.Exists ? output.Length : 0L), ("exit_code", result.ExitCode),
-                ("cost_usd", result.CostUsd), ("input_tokens", result.Tokens?.InputTokens), ("output_tokens", result.Tokens?.OutputTokens)));
-            if (spec.Emits is { } emitted) Append(emitted, finished.Agent, finished.Attempt, EventJson.Data(("from", finished.Agent)));
+            Append(
+                EventTypes.For(finished.Agent, EventTypes.Done),
+                finished.Agent,
+                finished.Attempt,
+                EventJson.Data(
+                    ("output", $"agents/{finished.Agent}/output"),
+                    ("bytes", output.Exists ? output.Length : 0L),
+                    ("exit_code", result.ExitCode),
+                    ("cost_usd", result.CostUsd),
+                    ("input_tokens", result.Tokens?.InputTokens),
+                    ("output_tokens", result.Tokens?.OutputTokens)
+                )
+            );
+            if (spec.Emits is { } emitted)
+                Append(emitted, finished.Agent, finished.Attempt, EventJson.Data(("from", finished.Agent)));
             return;
         }
         if (_state.CancelRequested && !finished.TimedOut)
@@ -175,20 +244,34 @@ internal sealed partial class RunLoop
             return;
         }
         var reason = finished.TimedOut ? "timeout" : result.Reason ?? "error";
-        var message = finished.TimedOut ? $"timed out after {FormatDuration(spec.Timeout ?? _engine.Workspace.Config.Limits.AgentTimeout ?? TimeSpan.Zero)} (its whole process group was killed)" : result.Message;
+        var message = finished.TimedOut
+            ? $"timed out after {FormatDuration(spec.Timeout ?? _engine.Workspace.Config.Limits.AgentTimeout ?? TimeSpan.Zero)} (its whole process group was killed)"
+            : result.Message;
         var retry = finished.Attempt <= spec.Retries;
         var delay = retry ? RetryDelay(finished.Attempt) : TimeSpan.Zero;
-        Append(EventTypes.For(finished.Agent, EventTypes.Failed), finished.Agent, finished.Attempt, EventJson.Data(
-            ("reason", reason), ("message", message), ("exit_code", result.ExitCode),
-            ("retry", retry ? true : null), ("retry_in_ms", retry ? (long)delay.TotalMilliseconds : null),
-            ("cost_usd", result.CostUsd), ("input_tokens", result.Tokens?.InputTokens), ("output_tokens", result.Tokens?.OutputTokens)));
+        Append(
+            EventTypes.For(finished.Agent, EventTypes.Failed),
+            finished.Agent,
+            finished.Attempt,
+            EventJson.Data(
+                ("reason", reason),
+                ("message", message),
+                ("exit_code", result.ExitCode),
+                ("retry", retry ? true : null),
+                ("retry_in_ms", retry ? (long)delay.TotalMilliseconds : null),
+                ("cost_usd", result.CostUsd),
+                ("input_tokens", result.Tokens?.InputTokens),
+                ("output_tokens", result.Tokens?.OutputTokens)
+            )
+        );
     }
 
     private bool CancelAgent(string name)
     {
         if (_running.TryGetValue(name, out var running))
         {
-            if (!running.Cancel.IsCancellationRequested) running.Cancel.Cancel();
+            if (!running.Cancel.IsCancellationRequested)
+                running.Cancel.Cancel();
             return false; // its cancelled event comes when it has stopped
         }
         Append(EventTypes.For(name, EventTypes.Cancelled), name, _state.Agent(name).Attempt, null);
@@ -205,44 +288,68 @@ internal sealed partial class RunLoop
         foreach (var agent in _state.Agents.Values.Where(a => a.Status == AgentStatus.Running).ToList())
         {
             // Under the server, the attempt ran in cgroups of its own: empty and remove them, or they would outlive it.
-            if (_chain.Agent(agent.Name) is { IsProcess: true } && Options.IsolationFor?.Invoke(_engine.Workspace) is { } isolation)
-                await Isolation.Confinement.RemoveLeftoverAsync(isolation, _engine.Workspace, _run.Id, agent.Name, agent.Attempt);
+            if (
+                _chain.Agent(agent.Name) is { IsProcess: true }
+                && Options.IsolationFor?.Invoke(_engine.Workspace) is { } isolation
+            )
+                await Isolation.Confinement.RemoveLeftoverAsync(
+                    isolation,
+                    _engine.Workspace,
+                    _run.Id,
+                    agent.Name,
+                    agent.Attempt
+                );
             var killed = false;
             var record = Path.Combine(_run.AgentDir(agent.Name), "process.json");
             if (File.Exists(record) && !SafePaths.IsSymlink(record))
             {
                 try
                 {
-                    var process = JsonSerializer.Deserialize(File.ReadAllText(record), ProcessRecordJson.Default.ProcessRecord);
+                    var process = JsonSerializer.Deserialize(
+                        File.ReadAllText(record),
+                        ProcessRecordJson.Default.ProcessRecord
+                    );
                     killed = process is not null && StaleProcessGroup.KillIfAlive(process.Pid, process.StartTime);
                 }
                 catch (JsonException) { }
             }
             killed |= AgentProcessScan.KillAll(_run.Id, agent.Name) > 0;
-            if (killed) Options.OnWarning?.Invoke($"{agent.Name}: killed attempt {agent.Attempt}, still running from the engine that stopped");
-            if (!_state.CancelRequested) RequestStart(agent.Name, agent.Attempt + 1, resumed: true);
+            if (killed)
+                Options.OnWarning?.Invoke(
+                    $"{agent.Name}: killed attempt {agent.Attempt}, still running from the engine that stopped"
+                );
+            if (!_state.CancelRequested)
+                RequestStart(agent.Name, agent.Attempt + 1, resumed: true);
         }
     }
 
     private static string FormatDuration(TimeSpan t) =>
-        t.TotalHours >= 1 ? $"{t.TotalHours:0.##}h" : t.TotalMinutes >= 1 ? $"{t.TotalMinutes:0.##}m" : t.TotalSeconds >= 1 ? $"{t.TotalSeconds:0.##}s" : $"{t.TotalMilliseconds:0}ms";
+        t.TotalHours >= 1 ? $"{t.TotalHours:0.##}h"
+        : t.TotalMinutes >= 1 ? $"{t.TotalMinutes:0.##}m"
+        : t.TotalSeconds >= 1 ? $"{t.TotalSeconds:0.##}s"
+        : $"{t.TotalMilliseconds:0}ms";
 
     /// <summary>The agent's declared secrets (SPEC §6: only to agents that declare them), or why they can't be had.</summary>
     private string? SecretEnvironment(AgentSpec spec, out Dictionary<string, string> values)
     {
         values = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (spec.Secrets.Count == 0) return null;
+        if (spec.Secrets.Count == 0)
+            return null;
         try
         {
             var store = _engine.Workspace.Secrets();
             foreach (var name in spec.Secrets)
             {
-                if (store.Get(name) is not { } value) return $"secret '{name}' is not set in this workspace (set it with: baton secret set {name})";
+                if (store.Get(name) is not { } value)
+                    return $"secret '{name}' is not set in this workspace (set it with: baton secret set {name})";
                 values[name] = value;
             }
             return null;
         }
-        catch (Secrets.SecretStoreException e) { return e.Message; }
+        catch (Secrets.SecretStoreException e)
+        {
+            return e.Message;
+        }
     }
 
     private TimeSpan RetryDelay(int failedAttempt)
@@ -256,16 +363,27 @@ internal sealed partial class RunLoop
     private string PrepareAgentDir(string name, int attempt)
     {
         var dir = SafePaths.EnsureDirectory(_run.Path, Path.Combine("agents", name));
-        if (attempt == 1) return dir; // nothing earlier to move aside (an agent runs only after its started event)
+        if (attempt == 1)
+            return dir; // nothing earlier to move aside (an agent runs only after its started event)
         var previous = Directory.EnumerateFileSystemEntries(dir).Where(p => Path.GetFileName(p) != "attempts").ToList();
         if (previous.Count > 0)
         {
-            var archive = SafePaths.EnsureDirectory(_run.Path, Path.Combine("agents", name, "attempts", (attempt - 1).ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            var archive = SafePaths.EnsureDirectory(
+                _run.Path,
+                Path.Combine(
+                    "agents",
+                    name,
+                    "attempts",
+                    (attempt - 1).ToString(System.Globalization.CultureInfo.InvariantCulture)
+                )
+            );
             foreach (var entry in previous)
             {
                 var target = Path.Combine(archive, Path.GetFileName(entry));
-                if (Directory.Exists(entry) && !SafePaths.IsSymlink(entry)) Directory.Move(entry, target);
-                else File.Move(entry, target, overwrite: true);
+                if (Directory.Exists(entry) && !SafePaths.IsSymlink(entry))
+                    Directory.Move(entry, target);
+                else
+                    File.Move(entry, target, overwrite: true);
             }
         }
         return dir;
@@ -281,28 +399,41 @@ internal sealed partial class RunLoop
     {
         if (_chain.Workdir is not { } workdir)
             return forProcess ? SafePaths.EnsureDirectory(_run.Path, "work") : SafePaths.Resolve(_run.Path, "work");
-        if (!forProcess) return SafePaths.Resolve(_engine.Workspace.Root, workdir);
+        if (!forProcess)
+            return SafePaths.Resolve(_engine.Workspace.Root, workdir);
         var path = SafePaths.EnsureDirectory(_engine.Workspace.Root, workdir, out var created);
-        if (created && Options.IsolationFor?.Invoke(_engine.Workspace)?.User is { } user) user.Own(path);
+        if (created && Options.IsolationFor?.Invoke(_engine.Workspace)?.User is { } user)
+            user.Own(path);
         return path;
     }
 
     /// <summary>What an LLM call gets: it starts no process, so it has no environment to build.</summary>
     private static readonly IReadOnlyDictionary<string, string> NoEnvironment = new Dictionary<string, string>();
 
-    private Dictionary<string, string> Environment(AgentSpec spec, int attempt, string agentDir, string? agentInbox, IReadOnlyDictionary<string, string> secrets)
+    private Dictionary<string, string> Environment(
+        AgentSpec spec,
+        int attempt,
+        string agentDir,
+        string? agentInbox,
+        IReadOnlyDictionary<string, string> secrets
+    )
     {
         var env = new Dictionary<string, string>(Options.BaseEnvironment, StringComparer.Ordinal);
-        foreach (var (key, value) in spec.Env) env[key] = value;
-        foreach (var (key, value) in secrets) env[key] = value;
+        foreach (var (key, value) in spec.Env)
+            env[key] = value;
+        foreach (var (key, value) in secrets)
+            env[key] = value;
         env["BATON_RUN_DIR"] = _run.Path;
         env["BATON_RUN_ID"] = _run.Id;
         env["BATON_AGENT"] = spec.Name;
         env["BATON_ATTEMPT"] = attempt.ToString(System.Globalization.CultureInfo.InvariantCulture);
         env["BATON_OUTPUT"] = Path.Combine(agentDir, "output");
-        if (agentInbox is not null) env["BATON_INBOX"] = agentInbox;
-        if (_state.Agent(spec.Name).Feedback is { Length: > 0 } feedback) env["BATON_FEEDBACK"] = feedback;
-        foreach (var (name, value) in _inputs) env[AgentEnvironment.VariableName("BATON_INPUT_", name)] = value;
+        if (agentInbox is not null)
+            env["BATON_INBOX"] = agentInbox;
+        if (_state.Agent(spec.Name).Feedback is { Length: > 0 } feedback)
+            env["BATON_FEEDBACK"] = feedback;
+        foreach (var (name, value) in _inputs)
+            env[AgentEnvironment.VariableName("BATON_INPUT_", name)] = value;
         foreach (var other in _chain.Agents.Where(a => _state.Agent(a.Name).Status == AgentStatus.Done))
             env[AgentEnvironment.VariableName("BATON_OUT_", other.Name)] = _run.AgentOutput(other.Name);
         return env;

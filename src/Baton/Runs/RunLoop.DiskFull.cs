@@ -28,15 +28,25 @@ internal sealed partial class RunLoop
             }
             catch (IOException e) when (DiskSpace.IsFull(e))
             {
-                if (!stalled) Options.OnWarning?.Invoke($"run {_run.Id}: the disk is full; it fails with reason 'disk' as soon as there is room to record that (free space; nothing to do by hand)");
+                if (!stalled)
+                    Options.OnWarning?.Invoke(
+                        $"run {_run.Id}: the disk is full; it fails with reason 'disk' as soon as there is room to record that (free space; nothing to do by hand)"
+                    );
                 Options.OnDiskStall?.Invoke(_run, reason);
-                try { await Task.Delay(wait, cancelRun); }
-                catch (OperationCanceledException) { return new RunOutcome(_run.Id, RunStatus.Failed, reason); } // stays as on disk: resumable
+                try
+                {
+                    await Task.Delay(wait, cancelRun);
+                }
+                catch (OperationCanceledException)
+                {
+                    return new RunOutcome(_run.Id, RunStatus.Failed, reason);
+                } // stays as on disk: resumable
                 wait = TimeSpan.FromTicks(Math.Min(wait.Ticks * 2, Options.DiskRetryMaxDelay.Ticks));
             }
         }
         Options.OnDiskStall?.Invoke(_run, null);
-        if (Options.KeepDiskReserve) DiskSpace.EnsureReserve(_engine.Workspace.RunsRoot);
+        if (Options.KeepDiskReserve)
+            DiskSpace.EnsureReserve(_engine.Workspace.RunsRoot);
         return Outcome();
     }
 
@@ -44,10 +54,22 @@ internal sealed partial class RunLoop
     private void RecordDiskFailure(string reason)
     {
         foreach (var agent in _state.Agents.Values.Where(a => a.Status == AgentStatus.Running).ToList())
-            Append(EventTypes.For(agent.Name, EventTypes.Failed), agent.Name, agent.Attempt,
-                EventJson.Data(("reason", "disk"), ("message", reason)));
+            Append(
+                EventTypes.For(agent.Name, EventTypes.Failed),
+                agent.Name,
+                agent.Attempt,
+                EventJson.Data(("reason", "disk"), ("message", reason))
+            );
         if (!RunStatus.IsFinished(_state.Status))
-            Append(EventTypes.RunFinished, null, 0, EventJson.Data(("status", RunStatus.Failed), ("reason", reason),
-                ("cost_usd", Costs.CostLedger.TotalUsd(_run.Path))));
+            Append(
+                EventTypes.RunFinished,
+                null,
+                0,
+                EventJson.Data(
+                    ("status", RunStatus.Failed),
+                    ("reason", reason),
+                    ("cost_usd", Costs.CostLedger.TotalUsd(_run.Path))
+                )
+            );
     }
 }

@@ -15,15 +15,38 @@ internal sealed partial class RunLoop
     /// </summary>
     private void IngestInbox(string? finished = null, bool full = false)
     {
-        if (RunStatus.IsFinished(_state.Status)) return;
+        if (RunStatus.IsFinished(_state.Status))
+            return;
         var now = DateTimeOffset.UtcNow;
-        if (full || now - _lastFullInboxScan >= RescanInterval) { full = true; _lastFullInboxScan = now; }
-        IEnumerable<string> folders = full ? _inboxAgents : finished is null ? _running.Keys.Where(_inboxAgents.Contains) : [finished];
-        var (items, rejected) = _inbox.Take(_state, _agentNames, now, folders, full, topLevel: finished is null, deleting: _awaitingDurableDelete.ContainsKey);
+        if (full || now - _lastFullInboxScan >= RescanInterval)
+        {
+            full = true;
+            _lastFullInboxScan = now;
+        }
+        IEnumerable<string> folders =
+            full ? _inboxAgents
+            : finished is null ? _running.Keys.Where(_inboxAgents.Contains)
+            : [finished];
+        var (items, rejected) = _inbox.Take(
+            _state,
+            _agentNames,
+            now,
+            folders,
+            full,
+            topLevel: finished is null,
+            deleting: _awaitingDurableDelete.ContainsKey
+        );
         foreach (var rejection in rejected)
         {
-            Append(EventTypes.InboxRejected, null, 0, EventJson.Data(("file", rejection.File), ("reason", rejection.Reason)));
-            Options.OnWarning?.Invoke($"inbox: rejected {rejection.File}: {rejection.Reason} (moved to inbox/{Inbox.RejectedFolder}/)");
+            Append(
+                EventTypes.InboxRejected,
+                null,
+                0,
+                EventJson.Data(("file", rejection.File), ("reason", rejection.Reason))
+            );
+            Options.OnWarning?.Invoke(
+                $"inbox: rejected {rejection.File}: {rejection.Reason} (moved to inbox/{Inbox.RejectedFolder}/)"
+            );
         }
         foreach (var item in items)
         {
@@ -33,7 +56,13 @@ internal sealed partial class RunLoop
                 var (checkedData, refusal) = CheckDecision(agent, item.Data);
                 if (checkedData is null)
                 {
-                    var refused = Append(EventTypes.InboxRejected, null, 0, EventJson.Data(("file", item.TakenName), ("reason", refusal)), Inbox.Source(item.TakenName));
+                    var refused = Append(
+                        EventTypes.InboxRejected,
+                        null,
+                        0,
+                        EventJson.Data(("file", item.TakenName), ("reason", refusal)),
+                        Inbox.Source(item.TakenName)
+                    );
                     Options.OnWarning?.Invoke($"decision refused: {refusal}");
                     _ = DeleteWhenDurable(refused.Durable, item.Path);
                     continue;
@@ -52,19 +81,29 @@ internal sealed partial class RunLoop
     private System.Text.Json.JsonElement MaskSecrets(System.Text.Json.JsonElement data)
     {
         _chainSecrets ??= Secrets.SecretMasker.ForChain(_engine.Workspace, _chain);
-        if (_chainSecrets.IsEmpty) return data;
+        if (_chainSecrets.IsEmpty)
+            return data;
         var raw = data.GetRawText();
         var masked = _chainSecrets.Apply(raw);
-        if (masked == raw) return data;
-        try { return System.Text.Json.JsonDocument.Parse(masked).RootElement.Clone(); }
-        catch (System.Text.Json.JsonException) { return EventJson.Data(("masked", "this event's data held a secret")); }
+        if (masked == raw)
+            return data;
+        try
+        {
+            return System.Text.Json.JsonDocument.Parse(masked).RootElement.Clone();
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return EventJson.Data(("masked", "this event's data held a secret"));
+        }
     }
 
     /// <summary>
     /// The inbox copy goes only once its event is durable; until then a crash re-ingests it, and the
     /// fold's ConsumedInbox tells the restarted engine that it already is an event.
     /// </summary>
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _awaitingDurableDelete = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _awaitingDurableDelete = new(
+        StringComparer.Ordinal
+    );
 
     private async Task DeleteWhenDurable(Task durable, string path)
     {
@@ -75,6 +114,9 @@ internal sealed partial class RunLoop
             Inbox.TryDelete(path);
         }
         catch (IOException) { }
-        finally { _awaitingDurableDelete.TryRemove(path, out _); }
+        finally
+        {
+            _awaitingDurableDelete.TryRemove(path, out _);
+        }
     }
 }

@@ -28,10 +28,15 @@ internal sealed partial class RunLoop
     private IReadOnlyDictionary<string, string> _inputs = new Dictionary<string, string>();
 
     private abstract record Signal;
+
     private sealed record AgentFinished(string Agent, int Attempt, Agents.AgentResult Result, bool TimedOut) : Signal;
+
     private sealed record InboxChanged : Signal;
+
     private sealed record CancelRequested(string By) : Signal;
+
     private sealed record AgentAlert(string Type, string Agent, JsonElement Data) : Signal;
+
     private sealed record SlotGranted(string Agent, int Attempt, bool Resumed, AgentSlots.Lease Lease) : Signal;
 
     public RunLoop(RunEngine engine, RunFolder run, Chain chain)
@@ -41,7 +46,10 @@ internal sealed partial class RunLoop
         _chain = chain;
         _inbox = new Inbox(run.Inbox);
         _agentNames = [.. chain.Agents.Select(a => a.Name)];
-        _inboxAgents = new HashSet<string>(chain.Agents.Where(a => a.IsProcess).Select(a => a.Name), StringComparer.Ordinal);
+        _inboxAgents = new HashSet<string>(
+            chain.Agents.Where(a => a.IsProcess).Select(a => a.Name),
+            StringComparer.Ordinal
+        );
         _everyWatchActive = engine.Options.WatchInbox;
     }
 
@@ -51,12 +59,15 @@ internal sealed partial class RunLoop
     {
         _log = EventLog.Open(_run.Events, Options.Committer, out var existing);
         _state = RunState.Fold(existing);
-        if (RunStatus.IsFinished(_state.Status)) return Outcome();
+        if (RunStatus.IsFinished(_state.Status))
+            return Outcome();
         _inputs = ReadInputs();
 
         using var onCancel = cancelRun.Register(() => _signals.Writer.TryWrite(new CancelRequested("signal")));
-        if (!Directory.Exists(_run.Inbox)) Directory.CreateDirectory(_run.Inbox); // made with the run: one stat, not mkdir + stat
-        if (Options.WatchInbox) _watches.Add(Watch(_run.Inbox));
+        if (!Directory.Exists(_run.Inbox))
+            Directory.CreateDirectory(_run.Inbox); // made with the run: one stat, not mkdir + stat
+        if (Options.WatchInbox)
+            _watches.Add(Watch(_run.Inbox));
         try
         {
             if (existing.Count == 0)
@@ -72,7 +83,11 @@ internal sealed partial class RunLoop
                 // What a stopped engine wrote is made durable — its event files and their folder — before
                 // its leftover inbox copies are deleted (none when it stopped cleanly, as at every pause).
                 if (_inbox.HasTakenFiles())
-                    await Task.WhenAll(existing.Select(e => Options.Committer.CommitExisting(Path.Combine(_log.Directory, e.FileName), _log.Directory)));
+                    await Task.WhenAll(
+                        existing.Select(e =>
+                            Options.Committer.CommitExisting(Path.Combine(_log.Directory, e.FileName), _log.Directory)
+                        )
+                    );
                 IngestInbox(full: true); // first: a cancel waiting there means nothing is re-run
                 await RecoverInterruptedAgentsAsync();
             }
@@ -92,10 +107,13 @@ internal sealed partial class RunLoop
         }
         finally
         {
-            foreach (var watch in _watches) watch.Dispose();
+            foreach (var watch in _watches)
+                watch.Dispose();
             _stopping.Cancel();
             _signals.Writer.TryComplete();
-            while (_signals.Reader.TryRead(out var left)) if (left is SlotGranted granted) granted.Lease.Dispose();
+            while (_signals.Reader.TryRead(out var left))
+                if (left is SlotGranted granted)
+                    granted.Lease.Dispose();
             _stopping.Dispose();
             _waitTimeout.Dispose();
         }
@@ -107,18 +125,31 @@ internal sealed partial class RunLoop
         while (true)
         {
             var wakeAt = Advance();
-            if (RunStatus.IsFinished(_state.Status) || IsParked(wakeAt)) break;
+            if (RunStatus.IsFinished(_state.Status) || IsParked(wakeAt))
+                break;
 
             var wait = RescanInterval;
-            if (wakeAt is { } at) wait = TimeSpan.FromTicks(Math.Clamp((at - DateTimeOffset.UtcNow).Ticks, 0, wait.Ticks));
+            if (wakeAt is { } at)
+                wait = TimeSpan.FromTicks(Math.Clamp((at - DateTimeOffset.UtcNow).Ticks, 0, wait.Ticks));
             if (!_signals.Reader.TryPeek(out _))
             {
-                if (!_waitTimeout.TryReset()) { _waitTimeout.Dispose(); _waitTimeout = new CancellationTokenSource(); }
+                if (!_waitTimeout.TryReset())
+                {
+                    _waitTimeout.Dispose();
+                    _waitTimeout = new CancellationTokenSource();
+                }
                 _waitTimeout.CancelAfter(wait);
-                try { await _signals.Reader.WaitToReadAsync(_waitTimeout.Token); }
-                catch (OperationCanceledException) { IngestInbox(full: true); } // periodic rescan: the watcher is only a hint
+                try
+                {
+                    await _signals.Reader.WaitToReadAsync(_waitTimeout.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    IngestInbox(full: true);
+                } // periodic rescan: the watcher is only a hint
             }
-            while (_signals.Reader.TryRead(out var signal)) Handle(signal);
+            while (_signals.Reader.TryRead(out var signal))
+                Handle(signal);
         }
         // The run's end (or pause) is acknowledged to the outside (an exit code, an API answer): it must be durable.
         await Options.Committer.Commit(null, _log.Directory, _log.Directory);
@@ -128,9 +159,15 @@ internal sealed partial class RunLoop
     {
         switch (signal)
         {
-            case AgentFinished finished: OnAgentFinished(finished); break;
-            case InboxChanged: IngestInbox(); break;
-            case SlotGranted granted: OnSlotGranted(granted); break;
+            case AgentFinished finished:
+                OnAgentFinished(finished);
+                break;
+            case InboxChanged:
+                IngestInbox();
+                break;
+            case SlotGranted granted:
+                OnSlotGranted(granted);
+                break;
             case AgentAlert alert when !RunStatus.IsFinished(_state.Status):
                 Append(alert.Type, null, 0, alert.Data);
                 break;
@@ -162,7 +199,12 @@ internal sealed partial class RunLoop
                         acted = !_awaitingSlot.Contains(start.Agent);
                         break;
                     case SkipAgent skip:
-                        Append(EventTypes.For(skip.Agent, EventTypes.Skipped), skip.Agent, _state.Agent(skip.Agent).Attempt, EventJson.Data(("reason", skip.Reason)));
+                        Append(
+                            EventTypes.For(skip.Agent, EventTypes.Skipped),
+                            skip.Agent,
+                            _state.Agent(skip.Agent).Attempt,
+                            EventJson.Data(("reason", skip.Reason))
+                        );
                         acted = true;
                         break;
                     case CancelAgent cancel:
@@ -181,12 +223,21 @@ internal sealed partial class RunLoop
                         break;
                     case FinishRun finish:
                         // The ledger, not this loop's memory, so calls made before a resume are counted too.
-                        Append(EventTypes.RunFinished, null, 0, EventJson.Data(("status", finish.Status), ("reason", finish.Reason),
-                            ("cost_usd", Costs.CostLedger.TotalUsd(_run.Path))));
+                        Append(
+                            EventTypes.RunFinished,
+                            null,
+                            0,
+                            EventJson.Data(
+                                ("status", finish.Status),
+                                ("reason", finish.Reason),
+                                ("cost_usd", Costs.CostLedger.TotalUsd(_run.Path))
+                            )
+                        );
                         return null;
                 }
             }
-            if (!acted) return wakeAt;
+            if (!acted)
+                return wakeAt;
         }
     }
 
@@ -204,7 +255,10 @@ internal sealed partial class RunLoop
     /// (or a decision's timeout is due). A paused run holds no process, thread or memory.
     /// </summary>
     private bool IsParked(DateTimeOffset? wakeAt) =>
-        _running.Count == 0 && _awaitingSlot.Count == 0 && _state.Status == RunStatus.Waiting && !_signals.Reader.TryPeek(out _)
+        _running.Count == 0
+        && _awaitingSlot.Count == 0
+        && _state.Status == RunStatus.Waiting
+        && !_signals.Reader.TryPeek(out _)
         && (wakeAt is null || _state.Agents.Values.Any(a => a.DecisionDeadline == wakeAt));
 
     private void NotifyInbox() => _signals.Writer.TryWrite(new InboxChanged());
@@ -228,7 +282,8 @@ internal sealed partial class RunLoop
 
     private IReadOnlyDictionary<string, string> ReadInputs() =>
         _chain.Inputs.Count > 0 && File.Exists(_run.InputsFile)
-            ? JsonSerializer.Deserialize(File.ReadAllText(_run.InputsFile), RunJson.Default.DictionaryStringString) ?? []
+            ? JsonSerializer.Deserialize(File.ReadAllText(_run.InputsFile), RunJson.Default.DictionaryStringString)
+                ?? []
             : new Dictionary<string, string>();
 
     /// <summary>
@@ -238,14 +293,20 @@ internal sealed partial class RunLoop
     private async Task<RunOutcome> FailOnStorageErrorAsync(string reason)
     {
         await StopAgentsAsync();
-        try { Append(EventTypes.RunFinished, null, 0, EventJson.Data(("status", RunStatus.Failed), ("reason", reason))); }
-        catch (Exception e) when (e is IOException or UnsafePathException) { /* the same problem; the reason still reaches the caller */ }
+        try
+        {
+            Append(EventTypes.RunFinished, null, 0, EventJson.Data(("status", RunStatus.Failed), ("reason", reason)));
+        }
+        catch (Exception e) when (e is IOException or UnsafePathException)
+        { /* the same problem; the reason still reaches the caller */
+        }
         return new RunOutcome(_run.Id, RunStatus.Failed, reason);
     }
 
     private async Task StopAgentsAsync()
     {
-        foreach (var agent in _running.Values) agent.Cancel.Cancel();
+        foreach (var agent in _running.Values)
+            agent.Cancel.Cancel();
         await Task.WhenAll(_running.Values.Select(a => a.Task));
         // Their finished signals are never handled now: give back what OnAgentFinished would have.
         foreach (var agent in _running.Values)

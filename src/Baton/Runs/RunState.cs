@@ -25,21 +25,27 @@ public sealed class RunState
 
     public AgentState Agent(string name)
     {
-        if (!Agents.TryGetValue(name, out var state)) Agents[name] = state = new AgentState(name) { Counts = _counts };
+        if (!Agents.TryGetValue(name, out var state))
+            Agents[name] = state = new AgentState(name) { Counts = _counts };
         return state;
     }
 
     /// <summary>How many agents are running and waiting, kept by AgentState.Status, so the run's status needs no pass over all agents per event.</summary>
     internal sealed class StatusCounts
     {
-        public int Running, Waiting;
+        public int Running,
+            Waiting;
 
         public void Change(string from, string to)
         {
-            if (from == AgentStatus.Running) Running--;
-            else if (from == AgentStatus.Waiting) Waiting--;
-            if (to == AgentStatus.Running) Running++;
-            else if (to == AgentStatus.Waiting) Waiting++;
+            if (from == AgentStatus.Running)
+                Running--;
+            else if (from == AgentStatus.Waiting)
+                Waiting--;
+            if (to == AgentStatus.Running)
+                Running++;
+            else if (to == AgentStatus.Waiting)
+                Waiting++;
         }
     }
 
@@ -48,14 +54,16 @@ public sealed class RunState
     public static RunState Fold(IEnumerable<RunEvent> events)
     {
         var state = new RunState();
-        foreach (var e in events) state.Apply(e);
+        foreach (var e in events)
+            state.Apply(e);
         return state;
     }
 
     public void Apply(RunEvent e)
     {
         LastSeq = e.Seq;
-        if (e.Source is { } source) ConsumedInbox.Add(source);
+        if (e.Source is { } source)
+            ConsumedInbox.Add(source);
         switch (e.Type)
         {
             case EventTypes.RunStarted:
@@ -72,15 +80,21 @@ public sealed class RunState
                 Finished = e.Time;
                 break;
         }
-        if (e.Agent is not null && e.AgentEventSuffix is { } suffix) ApplyAgentEvent(Agent(e.Agent), suffix, e);
-        if (!(e.AgentEventSuffix == EventTypes.Failed && e.GetBool("retry"))) OccurredTypes.Add(e.Type);
+        if (e.Agent is not null && e.AgentEventSuffix is { } suffix)
+            ApplyAgentEvent(Agent(e.Agent), suffix, e);
+        if (!(e.AgentEventSuffix == EventTypes.Failed && e.GetBool("retry")))
+            OccurredTypes.Add(e.Type);
         if (Status is RunStatus.Running or RunStatus.Waiting)
             Status = _counts.Waiting > 0 && _counts.Running == 0 ? RunStatus.Waiting : RunStatus.Running;
     }
 
     private void ApplyAgentEvent(AgentState agent, string suffix, RunEvent e)
     {
-        if (e.Data is { ValueKind: System.Text.Json.JsonValueKind.Object } d && d.TryGetProperty("cost_usd", out var cost) && cost.TryGetDecimal(out var usd))
+        if (
+            e.Data is { ValueKind: System.Text.Json.JsonValueKind.Object } d
+            && d.TryGetProperty("cost_usd", out var cost)
+            && cost.TryGetDecimal(out var usd)
+        )
             agent.CostUsd += usd;
         switch (suffix)
         {
@@ -110,11 +124,17 @@ public sealed class RunState
                 agent.FinishedAt = null;
                 agent.Decision = null;
                 agent.ShownHash = e.GetString("shown_hash");
-                agent.DecisionDeadline = e.GetString("deadline") is { } deadline ? DateTimeOffset.Parse(deadline, System.Globalization.CultureInfo.InvariantCulture) : null;
+                agent.DecisionDeadline = e.GetString("deadline") is { } deadline
+                    ? DateTimeOffset.Parse(deadline, System.Globalization.CultureInfo.InvariantCulture)
+                    : null;
                 break;
             case EventTypes.Decided:
                 agent.Decision = e.GetString("decision");
-                if (agent.Decision == "changes" && e.Data is { } decided && decided.TryGetProperty("rerun", out var rerun))
+                if (
+                    agent.Decision == "changes"
+                    && e.Data is { } decided
+                    && decided.TryGetProperty("rerun", out var rerun)
+                )
                 {
                     var comment = e.GetString("comment") ?? "";
                     foreach (var name in rerun.EnumerateArray().Select(x => x.GetString()!))
@@ -162,6 +182,7 @@ public sealed class AgentState(string name)
     public int Attempt { get; set; }
     public DateTimeOffset? StartedAt { get; set; }
     public DateTimeOffset? FinishedAt { get; set; }
+
     /// <summary>Set while a failed attempt will be retried: the earliest time of the next attempt.</summary>
     public DateTimeOffset? RetryAt { get; set; }
     public string? Reason { get; set; }

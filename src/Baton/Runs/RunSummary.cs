@@ -13,7 +13,8 @@ public sealed record RunSummary(
     [property: JsonPropertyName("started")] DateTimeOffset? Started,
     [property: JsonPropertyName("finished")] DateTimeOffset? Finished,
     [property: JsonPropertyName("cost_usd")] decimal CostUsd,
-    [property: JsonPropertyName("agents")] IReadOnlyDictionary<string, AgentSummary> Agents)
+    [property: JsonPropertyName("agents")] IReadOnlyDictionary<string, AgentSummary> Agents
+)
 {
     /// <summary>Set by a host whose engine can't write the run's events (e.g. "disk full: …"); the files can't say so.</summary>
     [JsonPropertyName("stalled")]
@@ -30,11 +31,26 @@ public sealed record RunSummary(
         {
             var agent = state.Agent(name);
             var output = run.AgentOutput(name);
-            agents[name] = new AgentSummary(agent.Status, agent.Attempt, agent.CostUsd,
-                File.Exists(output) ? Path.GetRelativePath(run.Path, output) : null, agent.Reason, agent.StartedAt, agent.FinishedAt);
+            agents[name] = new AgentSummary(
+                agent.Status,
+                agent.Attempt,
+                agent.CostUsd,
+                File.Exists(output) ? Path.GetRelativePath(run.Path, output) : null,
+                agent.Reason,
+                agent.StartedAt,
+                agent.FinishedAt
+            );
         }
-        return new RunSummary(run.Id, state.Chain ?? ChainName(run.Id), state.Status, state.FinishReason, state.Started, state.Finished,
-            agents.Values.Sum(a => a.CostUsd), agents);
+        return new RunSummary(
+            run.Id,
+            state.Chain ?? ChainName(run.Id),
+            state.Status,
+            state.FinishReason,
+            state.Started,
+            state.Finished,
+            agents.Values.Sum(a => a.CostUsd),
+            agents
+        );
     }
 
     /// <summary>
@@ -44,11 +60,13 @@ public sealed record RunSummary(
     /// </summary>
     public static RunSummary LoadRemembered(RunFolder run)
     {
-        if (FinishedRuns.TryGetValue(run.Path, out var known)) return known;
+        if (FinishedRuns.TryGetValue(run.Path, out var known))
+            return known;
         var summary = Load(run);
         if (RunStatus.IsFinished(summary.Status))
         {
-            if (FinishedRuns.Count >= FinishedCapacity) FinishedRuns.Clear(); // a very long history: start over rather than track recency
+            if (FinishedRuns.Count >= FinishedCapacity)
+                FinishedRuns.Clear(); // a very long history: start over rather than track recency
             FinishedRuns[run.Path] = summary;
         }
         return summary;
@@ -58,7 +76,9 @@ public sealed record RunSummary(
     public static bool IsKnownFinished(RunFolder run) => FinishedRuns.ContainsKey(run.Path);
 
     private const int FinishedCapacity = 10_000; // ~1 KB each
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, RunSummary> FinishedRuns = new(StringComparer.Ordinal);
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, RunSummary> FinishedRuns = new(
+        StringComparer.Ordinal
+    );
 
     /// <summary>True when the run is not finished and no engine holds it: it needs `baton resume`.</summary>
     public static bool IsOrphaned(RunFolder run, RunSummary summary) =>
@@ -66,8 +86,14 @@ public sealed record RunSummary(
 
     private static string[]? ChainAgentOrder(RunFolder run)
     {
-        try { return [.. RunEngine.LoadChain(run).Agents.Select(a => a.Name)]; }
-        catch (Exception e) when (e is IOException or Chains.ChainValidationException) { return null; }
+        try
+        {
+            return [.. RunEngine.LoadChain(run).Agents.Select(a => a.Name)];
+        }
+        catch (Exception e) when (e is IOException or Chains.ChainValidationException)
+        {
+            return null;
+        }
     }
 
     private static string ChainName(string runId) => runId.Length > 21 ? runId[16..^5] : runId;
@@ -82,7 +108,8 @@ public sealed record AgentSummary(
     [property: JsonPropertyName("output")] string? Output,
     [property: JsonPropertyName("reason")] string? Reason,
     [property: JsonPropertyName("started")] DateTimeOffset? Started,
-    [property: JsonPropertyName("finished")] DateTimeOffset? Finished);
+    [property: JsonPropertyName("finished")] DateTimeOffset? Finished
+);
 
 [JsonSourceGenerationOptions(WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
 [JsonSerializable(typeof(RunSummary))]

@@ -28,11 +28,15 @@ public static class SafePaths
             created = false;
             if (kind == Libc.EntryKind.Missing)
             {
-                if (Libc.Mkdir(current)) created = true;
-                else kind = Libc.KindOf(current); // made meanwhile by someone else
+                if (Libc.Mkdir(current))
+                    created = true;
+                else
+                    kind = Libc.KindOf(current); // made meanwhile by someone else
             }
-            if (kind == Libc.EntryKind.Symlink) throw new UnsafePathException($"'{current}' is a symbolic link; refusing to follow it out of '{root}'");
-            if (kind == Libc.EntryKind.Other) throw new IOException($"'{current}' exists and is not a folder");
+            if (kind == Libc.EntryKind.Symlink)
+                throw new UnsafePathException($"'{current}' is a symbolic link; refusing to follow it out of '{root}'");
+            if (kind == Libc.EntryKind.Other)
+                throw new IOException($"'{current}' exists and is not a folder");
         }
         return full;
     }
@@ -40,8 +44,10 @@ public static class SafePaths
     /// <summary>Joins root and a relative path, refusing anything that would resolve outside root.</summary>
     public static string Resolve(string root, string relative)
     {
-        if (relative.Contains('\0')) throw new UnsafePathException("path contains a NUL character");
-        if (Path.IsPathRooted(relative)) throw new UnsafePathException($"'{relative}' is an absolute path; give a path relative to '{root}'");
+        if (relative.Contains('\0'))
+            throw new UnsafePathException("path contains a NUL character");
+        if (Path.IsPathRooted(relative))
+            throw new UnsafePathException($"'{relative}' is an absolute path; give a path relative to '{root}'");
         var fullRoot = Path.GetFullPath(root);
         var full = Path.GetFullPath(Path.Combine(fullRoot, relative));
         if (full != fullRoot && !full.StartsWith(fullRoot.TrimEnd('/') + "/", StringComparison.Ordinal))
@@ -62,16 +68,24 @@ public static class SafePaths
         if (fd < 0)
         {
             var error = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
-            if (error == 2) throw new FileNotFoundException($"'{path}' is gone", path);
-            throw new IOException($"cannot open '{path}' (a symlink is refused): {System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(error)}");
+            if (error == 2)
+                throw new FileNotFoundException($"'{path}' is gone", path);
+            throw new IOException(
+                $"cannot open '{path}' (a symlink is refused): {System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(error)}"
+            );
         }
         using var handle = new Microsoft.Win32.SafeHandles.SafeFileHandle(fd, ownsHandle: true);
         using var stream = new FileStream(handle, FileAccess.Read, bufferSize: 0);
-        if (!stream.CanSeek) throw new IOException($"'{path}' is not a regular file (a FIFO or socket)");
+        if (!stream.CanSeek)
+            throw new IOException($"'{path}' is not a regular file (a FIFO or socket)");
         var buffer = new MemoryStream();
         var chunk = new byte[81920];
         int read;
-        while (buffer.Length <= maxBytes && (read = stream.Read(chunk, 0, (int)Math.Min(chunk.Length, maxBytes + 1 - buffer.Length))) > 0) buffer.Write(chunk, 0, read);
+        while (
+            buffer.Length <= maxBytes
+            && (read = stream.Read(chunk, 0, (int)Math.Min(chunk.Length, maxBytes + 1 - buffer.Length))) > 0
+        )
+            buffer.Write(chunk, 0, read);
         return buffer.ToArray();
     }
 

@@ -18,17 +18,25 @@ public static partial class ConfigValue
     public static string? Check(string text)
     {
         foreach (Match m in AnyReference().Matches(text))
-            if (!Reference().IsMatch(m.Value)) return $"'{m.Value}' is not a reference; write ${{env:NAME}} or ${{secret:NAME}}";
+            if (!Reference().IsMatch(m.Value))
+                return $"'{m.Value}' is not a reference; write ${{env:NAME}} or ${{secret:NAME}}";
         return null;
     }
 
     /// <exception cref="SecretStoreException">A referenced secret or variable is missing, or secrets cannot be read.</exception>
     public static string Resolve(string text, SecretStore? secrets, Func<string, string?> environment) =>
-        Reference().Replace(text, m =>
-        {
-            var name = m.Groups[2].Value;
-            if (m.Groups[1].Value == "env")
-                return environment(name) ?? throw new SecretStoreException($"environment variable {name} is not set (referenced as ${{env:{name}}} in baton.yaml)");
-            return secrets?.Get(name) ?? throw new SecretStoreException($"no secret '{name}' in this workspace; set it with `baton secret set {name}`");
-        });
+        Reference()
+            .Replace(text, m =>
+            {
+                var name = m.Groups[2].Value;
+                if (m.Groups[1].Value == "env")
+                    return environment(name)
+                        ?? throw new SecretStoreException(
+                            $"environment variable {name} is not set (referenced as ${{env:{name}}} in baton.yaml)"
+                        );
+                return secrets?.Get(name)
+                    ?? throw new SecretStoreException(
+                        $"no secret '{name}' in this workspace; set it with `baton secret set {name}`"
+                    );
+            });
 }

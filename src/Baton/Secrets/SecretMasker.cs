@@ -25,7 +25,8 @@ public sealed partial class SecretMasker
 
     public SecretMasker(IEnumerable<string>? values = null)
     {
-        foreach (var value in values ?? []) Add(value);
+        foreach (var value in values ?? [])
+            Add(value);
     }
 
     /// <summary>
@@ -35,13 +36,17 @@ public sealed partial class SecretMasker
     public static SecretMasker ForChain(Workspaces.Workspace workspace, Chains.Chain chain)
     {
         var names = chain.Agents.SelectMany(a => a.Secrets).Distinct().ToList();
-        if (names.Count == 0) return Empty;
+        if (names.Count == 0)
+            return Empty;
         try
         {
             var store = workspace.Secrets();
             return new SecretMasker(names.Select(store.Get).OfType<string>());
         }
-        catch (SecretStoreException) { return Empty; }
+        catch (SecretStoreException)
+        {
+            return Empty;
+        }
     }
 
     /// <summary>
@@ -51,18 +56,27 @@ public sealed partial class SecretMasker
     /// </summary>
     public static SecretMasker ForWorkspace(Workspaces.Workspace workspace)
     {
-        try { return new SecretMasker(workspace.Secrets().AllValues()); }
-        catch (SecretStoreException) { return Empty; }
+        try
+        {
+            return new SecretMasker(workspace.Secrets().AllValues());
+        }
+        catch (SecretStoreException)
+        {
+            return Empty;
+        }
     }
 
     public SecretMasker Add(string? value)
     {
-        if (string.IsNullOrEmpty(value)) return this;
+        if (string.IsNullOrEmpty(value))
+            return this;
         var lines = value.Contains('\n') ? value.Split('\n').Select(l => l.TrimEnd('\r')) : [];
         foreach (var form in new[] { value }.Concat(lines).SelectMany(Forms).Where(f => f.Length >= MinLength))
-            if (!_values.Contains(form)) _values.Add(form);
+            if (!_values.Contains(form))
+                _values.Add(form);
         foreach (var form in Base64Forms(Encoding.UTF8.GetBytes(value)).Where(f => f.Length >= MinLength))
-            if (!_base64.Contains(form)) _base64.Add(form);
+            if (!_base64.Contains(form))
+                _base64.Add(form);
         // Longest first, so a value that contains another is masked whole.
         _values.Sort((a, b) => b.Length.CompareTo(a.Length));
         _base64.Sort((a, b) => b.Length.CompareTo(a.Length));
@@ -76,14 +90,21 @@ public sealed partial class SecretMasker
         var escaped = Uri.EscapeDataString(value);
         yield return escaped;
         yield return LowercaseEscapes().Replace(escaped, m => m.Value.ToLowerInvariant()); // %2f, as some encoders write it
-        foreach (var json in new[] { JsonEncodedText.Encode(value, JavaScriptEncoder.UnsafeRelaxedJsonEscaping).ToString(), JsonEncodedText.Encode(value).ToString() })
+        foreach (
+            var json in new[]
+            {
+                JsonEncodedText.Encode(value, JavaScriptEncoder.UnsafeRelaxedJsonEscaping).ToString(),
+                JsonEncodedText.Encode(value).ToString(),
+            }
+        )
         {
             yield return json;
             yield return json.Replace("/", "\\/", StringComparison.Ordinal); // PHP's json_encode and others escape '/'
         }
         yield return Convert.ToHexStringLower(bytes);
         yield return Convert.ToHexString(bytes);
-        foreach (var form in Base64Forms(bytes)) yield return form;
+        foreach (var form in Base64Forms(bytes))
+            yield return form;
     }
 
     [GeneratedRegex("%[0-9A-F]{2}")]
@@ -100,8 +121,10 @@ public sealed partial class SecretMasker
             var encoded = Convert.ToBase64String(padded).TrimEnd('=');
             var skip = offset == 0 ? 0 : (offset * 4 + 2) / 3;
             var stableEnd = (offset + bytes.Length) / 3 * 4;
-            if (stableEnd - skip >= MinLength) yield return encoded[skip..stableEnd];
-            if (offset == 0) yield return Convert.ToBase64String(bytes);
+            if (stableEnd - skip >= MinLength)
+                yield return encoded[skip..stableEnd];
+            if (offset == 0)
+                yield return Convert.ToBase64String(bytes);
         }
     }
 
@@ -109,7 +132,8 @@ public sealed partial class SecretMasker
 
     public string Apply(string text)
     {
-        if (string.IsNullOrEmpty(text)) return text;
+        if (string.IsNullOrEmpty(text))
+            return text;
         var changed = false;
         return Replace(text, _values, ref changed);
     }
@@ -119,7 +143,8 @@ public sealed partial class SecretMasker
     {
         foreach (var form in forms)
         {
-            if (!text.Contains(form, StringComparison.Ordinal)) continue;
+            if (!text.Contains(form, StringComparison.Ordinal))
+                continue;
             text = text.Replace(form, Mask, StringComparison.Ordinal);
             changed = true;
         }
@@ -134,7 +159,8 @@ public sealed partial class SecretMasker
     /// <returns>True when something was masked.</returns>
     public bool MaskFile(string path)
     {
-        if (IsEmpty || !File.Exists(path)) return false;
+        if (IsEmpty || !File.Exists(path))
+            return false;
         var latin1 = Encoding.Latin1;
         var forms = _values.Select(v => latin1.GetString(Encoding.UTF8.GetBytes(v))).ToList();
         // A match may span a chunk boundary; wrapped base64 is longer by its line breaks (CRLF, every 16+ characters).
@@ -157,8 +183,10 @@ public sealed partial class SecretMasker
             }
             output.Write(carry);
         }
-        if (changed) File.Move(temp, path, overwrite: true);
-        else File.Delete(temp);
+        if (changed)
+            File.Move(temp, path, overwrite: true);
+        else
+            File.Delete(temp);
         return changed;
     }
 }

@@ -44,9 +44,11 @@ public sealed partial class SecretStore
     /// <summary>$BATON_MASTER_KEY, else $XDG_CONFIG_HOME/baton/master.key, else ~/.config/baton/master.key.</summary>
     public static string DefaultMasterKeyPath()
     {
-        if (Environment.GetEnvironmentVariable("BATON_MASTER_KEY") is { Length: > 0 } explicitPath) return explicitPath;
+        if (Environment.GetEnvironmentVariable("BATON_MASTER_KEY") is { Length: > 0 } explicitPath)
+            return explicitPath;
         var config = Environment.GetEnvironmentVariable("XDG_CONFIG_HOME") is { Length: > 0 } xdg
-            ? xdg : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".config");
+            ? xdg
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".config");
         return Path.Combine(config, "baton", "master.key");
     }
 
@@ -64,12 +66,18 @@ public sealed partial class SecretStore
     /// <exception cref="SecretStoreException">The master key is missing or is not the one the values were stored with.</exception>
     public bool Migrate()
     {
-        if (ReadEntries() is not { Version: < CurrentVersion, Entries.Count: > 0 }) return false;
+        if (ReadEntries() is not { Version: < CurrentVersion, Entries.Count: > 0 })
+            return false;
         var key = MasterKey.Load(MasterKeyPath);
         using var exclusive = LockForWriting();
         var (version, bound, entries) = ReadEntries();
-        if (version >= CurrentVersion) return false; // another process did it meanwhile
-        var migrated = entries.ToDictionary(e => e.Key, e => Encrypt(key, e.Key, Decrypt(key, e.Key, e.Value, version, bound)), StringComparer.Ordinal);
+        if (version >= CurrentVersion)
+            return false; // another process did it meanwhile
+        var migrated = entries.ToDictionary(
+            e => e.Key,
+            e => Encrypt(key, e.Key, Decrypt(key, e.Key, e.Value, version, bound)),
+            StringComparer.Ordinal
+        );
         Write(migrated);
         return true;
     }
@@ -77,7 +85,10 @@ public sealed partial class SecretStore
     /// <exception cref="SecretStoreException">Bad name, or the store cannot be written.</exception>
     public void Set(string name, string value)
     {
-        if (!IsValidName(name)) throw new SecretStoreException($"'{name}' is not a secret name: use upper-case letters, digits and _, not starting with a digit (e.g. OPENAI_API_KEY)");
+        if (!IsValidName(name))
+            throw new SecretStoreException(
+                $"'{name}' is not a secret name: use upper-case letters, digits and _, not starting with a digit (e.g. OPENAI_API_KEY)"
+            );
         var key = MasterKey.LoadOrCreate(MasterKeyPath);
         Migrate();
         using var exclusive = LockForWriting();
@@ -91,10 +102,12 @@ public sealed partial class SecretStore
     public string? Get(string name)
     {
         var (version, bound, entries) = ReadEntries();
-        if (!entries.TryGetValue(name, out var sealedValue)) return null;
+        if (!entries.TryGetValue(name, out var sealedValue))
+            return null;
         var key = MasterKey.Load(MasterKeyPath);
         var value = Decrypt(key, name, sealedValue, version, bound);
-        if (version < CurrentVersion) Migrate();
+        if (version < CurrentVersion)
+            Migrate();
         return value;
     }
 
@@ -103,7 +116,8 @@ public sealed partial class SecretStore
         Migrate();
         using var exclusive = LockForWriting();
         var (_, _, entries) = ReadEntries();
-        if (!entries.Remove(name)) return false;
+        if (!entries.Remove(name))
+            return false;
         Write(entries);
         return true;
     }
@@ -112,10 +126,12 @@ public sealed partial class SecretStore
     public IReadOnlyList<string> AllValues()
     {
         var (version, bound, entries) = ReadEntries();
-        if (entries.Count == 0) return [];
+        if (entries.Count == 0)
+            return [];
         var key = MasterKey.Load(MasterKeyPath);
         IReadOnlyList<string> values = [.. entries.Select(e => Decrypt(key, e.Key, e.Value, version, bound))];
-        if (version < CurrentVersion) Migrate();
+        if (version < CurrentVersion)
+            Migrate();
         return values;
     }
 
@@ -130,7 +146,13 @@ public sealed partial class SecretStore
         var nonce = output.AsSpan(0, NonceSize);
         RandomNumberGenerator.Fill(nonce);
         using var aes = new AesGcm(key, TagSize);
-        aes.Encrypt(nonce, plain, output.AsSpan(NonceSize, plain.Length), output.AsSpan(NonceSize + plain.Length), AssociatedData(name, CurrentVersion));
+        aes.Encrypt(
+            nonce,
+            plain,
+            output.AsSpan(NonceSize, plain.Length),
+            output.AsSpan(NonceSize + plain.Length),
+            AssociatedData(name, CurrentVersion)
+        );
         return Convert.ToBase64String(output);
     }
 
@@ -140,37 +162,62 @@ public sealed partial class SecretStore
         try
         {
             var bytes = Convert.FromBase64String(sealedValue);
-            if (bytes.Length < NonceSize + TagSize) throw new FormatException("too short");
+            if (bytes.Length < NonceSize + TagSize)
+                throw new FormatException("too short");
             var plain = new byte[bytes.Length - NonceSize - TagSize];
             using var aes = new AesGcm(key, TagSize);
-            aes.Decrypt(bytes.AsSpan(0, NonceSize), bytes.AsSpan(NonceSize, plain.Length), bytes.AsSpan(NonceSize + plain.Length), plain, AssociatedData(name, version));
+            aes.Decrypt(
+                bytes.AsSpan(0, NonceSize),
+                bytes.AsSpan(NonceSize, plain.Length),
+                bytes.AsSpan(NonceSize + plain.Length),
+                plain,
+                AssociatedData(name, version)
+            );
             return Encoding.UTF8.GetString(plain);
         }
         catch (Exception e) when (e is CryptographicException or FormatException)
         {
             if (bound is not null && bound != Workspace)
-                throw new SecretStoreException($"cannot decrypt secret '{name}' in {File}: this store belongs to workspace '{bound}', not '{Workspace}' (secrets are bound to their workspace: a store copied from another workspace, or a folder renamed, does not decrypt); set it again here with `baton secret set {name}`");
-            throw new SecretStoreException($"cannot decrypt secret '{name}' in {File}: the master key {MasterKeyPath} is not the one it was stored with (or the file was altered); set it again with `baton secret set {name}`");
+                throw new SecretStoreException(
+                    $"cannot decrypt secret '{name}' in {File}: this store belongs to workspace '{bound}', not '{Workspace}' (secrets are bound to their workspace: a store copied from another workspace, or a folder renamed, does not decrypt); set it again here with `baton secret set {name}`"
+                );
+            throw new SecretStoreException(
+                $"cannot decrypt secret '{name}' in {File}: the master key {MasterKeyPath} is not the one it was stored with (or the file was altered); set it again with `baton secret set {name}`"
+            );
         }
     }
 
     private (int Version, string? Workspace, Dictionary<string, string> Entries) ReadEntries()
     {
         string? text;
-        try { text = Workspaces.WorkspaceDirectory.ReadText(Root, RelativeFile, 16 << 20); }
-        catch (Exception e) when (e is IOException or Runs.UnsafePathException) { throw new SecretStoreException($"cannot read {File}: {e.Message}"); }
-        if (text is null) return (CurrentVersion, null, new(StringComparer.Ordinal));
+        try
+        {
+            text = Workspaces.WorkspaceDirectory.ReadText(Root, RelativeFile, 16 << 20);
+        }
+        catch (Exception e) when (e is IOException or Runs.UnsafePathException)
+        {
+            throw new SecretStoreException($"cannot read {File}: {e.Message}");
+        }
+        if (text is null)
+            return (CurrentVersion, null, new(StringComparer.Ordinal));
         try
         {
             var root = JsonNode.Parse(text);
             var version = root?["version"]?.GetValue<int>() ?? 1;
             var secrets = root?["secrets"]?.AsObject();
-            var entries = secrets?.ToDictionary(p => p.Key, p => p.Value?.GetValue<string>() ?? "", StringComparer.Ordinal) ?? new(StringComparer.Ordinal);
+            var entries = secrets?.ToDictionary(
+                p => p.Key,
+                p => p.Value?.GetValue<string>() ?? "",
+                StringComparer.Ordinal
+            )
+                ?? new(StringComparer.Ordinal);
             return (version, root?["workspace"]?.GetValue<string>(), entries);
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
         {
-            throw new SecretStoreException($"{File} is damaged ({e.Message}); restore it from a backup or delete it and set the secrets again");
+            throw new SecretStoreException(
+                $"{File} is damaged ({e.Message}); restore it from a backup or delete it and set the secrets again"
+            );
         }
     }
 
@@ -183,21 +230,43 @@ public sealed partial class SecretStore
         try
         {
             using var folder = Workspaces.WorkspaceDirectory.OpenFolder(Root, ".baton", create: true)!;
-            return new Microsoft.Win32.SafeHandles.SafeFileHandle(Libc.OpenLocked(folder.Child("secrets.lock"), 0b110_000_000, wait: true), ownsHandle: true);
+            return new Microsoft.Win32.SafeHandles.SafeFileHandle(
+                Libc.OpenLocked(folder.Child("secrets.lock"), 0b110_000_000, wait: true),
+                ownsHandle: true
+            );
         }
-        catch (Exception e) when (e is IOException or Runs.UnsafePathException) { throw new SecretStoreException(e.Message); }
+        catch (Exception e) when (e is IOException or Runs.UnsafePathException)
+        {
+            throw new SecretStoreException(e.Message);
+        }
     }
 
     private void Write(Dictionary<string, string> entries)
     {
-        if (OperatingSystem.IsWindows()) throw new PlatformNotSupportedException("Baton keeps secrets with Unix file modes");
+        if (OperatingSystem.IsWindows())
+            throw new PlatformNotSupportedException("Baton keeps secrets with Unix file modes");
         var secrets = new JsonObject();
-        foreach (var (name, value) in entries.OrderBy(e => e.Key, StringComparer.Ordinal)) secrets[name] = value;
-        var json = new JsonObject { ["version"] = CurrentVersion, ["cipher"] = "aes-256-gcm", ["workspace"] = Workspace, ["secrets"] = secrets };
-        var bytes = Encoding.UTF8.GetBytes(json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        foreach (var (name, value) in entries.OrderBy(e => e.Key, StringComparer.Ordinal))
+            secrets[name] = value;
+        var json = new JsonObject
+        {
+            ["version"] = CurrentVersion,
+            ["cipher"] = "aes-256-gcm",
+            ["workspace"] = Workspace,
+            ["secrets"] = secrets,
+        };
+        var bytes = Encoding.UTF8.GetBytes(
+            json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n"
+        );
         // "Stored" is said to a person: the file and its rename are durable before that.
-        try { Workspaces.WorkspaceDirectory.WriteFile(Root, RelativeFile, bytes, mode: 0b110_000_000, createParent: true); }
-        catch (Exception e) when (e is IOException or Runs.UnsafePathException) { throw new SecretStoreException($"cannot write {File}: {e.Message}"); }
+        try
+        {
+            Workspaces.WorkspaceDirectory.WriteFile(Root, RelativeFile, bytes, mode: 0b110_000_000, createParent: true);
+        }
+        catch (Exception e) when (e is IOException or Runs.UnsafePathException)
+        {
+            throw new SecretStoreException($"cannot write {File}: {e.Message}");
+        }
     }
 }
 

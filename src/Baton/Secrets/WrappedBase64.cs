@@ -16,29 +16,44 @@ internal static class WrappedBase64
     /// <param name="forms">The secret's base64 forms, longest first.</param>
     public static string Mask(string text, IReadOnlyList<string> forms, ref bool changed)
     {
-        if (forms.Count == 0 || !text.Contains('\n', StringComparison.Ordinal)) return text;
+        if (forms.Count == 0 || !text.Contains('\n', StringComparison.Ordinal))
+            return text;
         var (joined, origin) = JoinBlocks(text);
-        if (joined.Length == text.Length) return text;
+        if (joined.Length == text.Length)
+            return text;
 
         var masked = new bool[text.Length];
         var any = false;
         foreach (var form in forms)
-            for (var at = joined.IndexOf(form, StringComparison.Ordinal); at >= 0; at = joined.IndexOf(form, at + 1, StringComparison.Ordinal))
+            for (
+                var at = joined.IndexOf(form, StringComparison.Ordinal);
+                at >= 0;
+                at = joined.IndexOf(form, at + 1, StringComparison.Ordinal)
+            )
             {
-                int first = origin[at], last = origin[at + form.Length - 1];
-                if (last - first + 1 == form.Length) continue; // on one line: the plain forms already did it
-                for (var i = first; i <= last; i++) masked[i] = true;
+                int first = origin[at],
+                    last = origin[at + form.Length - 1];
+                if (last - first + 1 == form.Length)
+                    continue; // on one line: the plain forms already did it
+                for (var i = first; i <= last; i++)
+                    masked[i] = true;
                 any = true;
             }
-        if (!any) return text;
+        if (!any)
+            return text;
         changed = true;
 
         // Each masked stretch of a line becomes one ***; the line breaks stay.
         var result = new StringBuilder(text.Length);
         for (var i = 0; i < text.Length; i++)
         {
-            if (!masked[i] || text[i] is '\n' or '\r') { result.Append(text[i]); continue; }
-            if (i == 0 || !masked[i - 1] || text[i - 1] is '\n' or '\r') result.Append(SecretMasker.Mask);
+            if (!masked[i] || text[i] is '\n' or '\r')
+            {
+                result.Append(text[i]);
+                continue;
+            }
+            if (i == 0 || !masked[i - 1] || text[i - 1] is '\n' or '\r')
+                result.Append(SecretMasker.Mask);
         }
         return result.ToString();
     }
@@ -53,7 +68,10 @@ internal static class WrappedBase64
         for (var i = 0; i < text.Length; i++)
         {
             var c = text[i];
-            var breakLength = c == '\n' ? 1 : c == '\r' && i + 1 < text.Length && text[i + 1] == '\n' ? 2 : 0;
+            var breakLength =
+                c == '\n' ? 1
+                : c == '\r' && i + 1 < text.Length && text[i + 1] == '\n' ? 2
+                : 0;
             if (breakLength > 0)
             {
                 var next = i + breakLength;
@@ -66,7 +84,8 @@ internal static class WrappedBase64
                 lineIsBase64 = true;
                 lineLength = -1; // the break itself is kept; the next line starts after it
             }
-            else lineIsBase64 &= IsBase64(c);
+            else
+                lineIsBase64 &= IsBase64(c);
             origin[joined.Length] = i;
             joined.Append(c);
             lineLength++;

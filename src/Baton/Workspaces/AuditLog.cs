@@ -22,18 +22,37 @@ public static class AuditLog
         [property: JsonPropertyName("action")] string Action,
         [property: JsonPropertyName("target")] string Target,
         [property: JsonPropertyName("detail")] string? Detail,
-        [property: JsonPropertyName("token"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Token = null);
+        [property: JsonPropertyName("token"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+            string? Token = null
+    );
 
     /// <param name="token">The API token's id (never the token) when the action came through the API.</param>
-    public static Task AppendAsync(string workspaceRoot, string who, string via, string action, string target, string? detail = null, string? token = null)
+    public static Task AppendAsync(
+        string workspaceRoot,
+        string who,
+        string via,
+        string action,
+        string target,
+        string? detail = null,
+        string? token = null
+    )
     {
-        var line = JsonSerializer.Serialize(new Entry(DateTimeOffset.UtcNow, who, via, action, target, detail, token), AuditJson.Default.Entry) + "\n";
+        var line =
+            JsonSerializer.Serialize(
+                new Entry(DateTimeOffset.UtcNow, who, via, action, target, detail, token),
+                AuditJson.Default.Entry
+            ) + "\n";
         var path = Path.Combine(workspaceRoot, FileName);
         Microsoft.Win32.SafeHandles.SafeFileHandle handle;
-        try { handle = Libc.CreateAndWrite(path, Encoding.UTF8.GetBytes(line), append: true, mode: 0b110_000_000); }
+        try
+        {
+            handle = Libc.CreateAndWrite(path, Encoding.UTF8.GetBytes(line), append: true, mode: 0b110_000_000);
+        }
         catch (IOException e) when (e.HResult == Libc.ELOOP)
         {
-            throw new Runs.UnsafePathException($"'{path}' is a symbolic link; the audit log is not written through it (remove the link)");
+            throw new Runs.UnsafePathException(
+                $"'{path}' is a symbolic link; the audit log is not written through it (remove the link)"
+            );
         }
         return Events.GroupCommitter.Shared.Commit(handle, path, workspaceRoot); // fsyncs and closes it
     }
@@ -43,13 +62,30 @@ public static class AuditLog
     {
         // Below the workspace, never through a link planted in its place.
         using var stream = WorkspaceDirectory.OpenRead(workspaceRoot, FileName);
-        if (stream is null) return [];
+        if (stream is null)
+            return [];
         using var reader = new StreamReader(stream, Encoding.UTF8);
         var lines = new List<string>();
-        while (reader.ReadLine() is { } line) lines.Add(line);
-        return [.. Enumerable.Reverse(lines).Take(limit)
-            .Select(l => { try { return JsonSerializer.Deserialize(l, AuditJson.Default.Entry); } catch (JsonException) { return null; } })
-            .OfType<Entry>()];
+        while (reader.ReadLine() is { } line)
+            lines.Add(line);
+        return
+        [
+            .. Enumerable
+                .Reverse(lines)
+                .Take(limit)
+                .Select(l =>
+                {
+                    try
+                    {
+                        return JsonSerializer.Deserialize(l, AuditJson.Default.Entry);
+                    }
+                    catch (JsonException)
+                    {
+                        return null;
+                    }
+                })
+                .OfType<Entry>(),
+        ];
     }
 }
 

@@ -31,7 +31,8 @@ public sealed class Workspace
     {
         for (var dir = new DirectoryInfo(Path.GetFullPath(start)); dir is not null; dir = dir.Parent)
         {
-            if (File.Exists(Path.Combine(dir.FullName, ConfigFileName))) return dir.FullName;
+            if (File.Exists(Path.Combine(dir.FullName, ConfigFileName)))
+                return dir.FullName;
         }
         return Path.GetFullPath(fallback);
     }
@@ -41,7 +42,9 @@ public sealed class Workspace
     {
         // Below the folder, never through a link: in a served workspace, root reads it.
         var text = Directory.Exists(root) ? WorkspaceDirectory.ReadText(root, ConfigFileName, 1 << 20) : null;
-        var config = text is null ? WorkspaceConfig.Default : WorkspaceConfig.Parse(Path.Combine(Path.GetFullPath(root), ConfigFileName), text);
+        var config = text is null
+            ? WorkspaceConfig.Default
+            : WorkspaceConfig.Parse(Path.Combine(Path.GetFullPath(root), ConfigFileName), text);
         return new Workspace(root, config) { MasterKeyPath = masterKeyPath };
     }
 }

@@ -16,17 +16,20 @@ public sealed partial record WorkspaceConfig(IReadOnlyDictionary<string, CliTool
     public WorkspaceLimits Limits { get; init; } = new();
 
     /// <summary>Provider aliases as written; an agent's `model:` names one (see Providers.ProviderResolver).</summary>
-    public IReadOnlyDictionary<string, ProviderConfig> Providers { get; init; } = new Dictionary<string, ProviderConfig>(StringComparer.Ordinal);
+    public IReadOnlyDictionary<string, ProviderConfig> Providers { get; init; } =
+        new Dictionary<string, ProviderConfig>(StringComparer.Ordinal);
 
     /// <summary>`prices:` overrides of the built-in price table, by model name.</summary>
-    public IReadOnlyDictionary<string, ModelPrice> Prices { get; init; } = new Dictionary<string, ModelPrice>(StringComparer.Ordinal);
+    public IReadOnlyDictionary<string, ModelPrice> Prices { get; init; } =
+        new Dictionary<string, ModelPrice>(StringComparer.Ordinal);
 
     public WorkspaceBudget? Budget { get; init; }
 
     private static readonly string[] TopLevelKeys = ["providers", "prices", "limits", "budget", "clis"];
 
     /// <exception cref="ChainValidationException">The file has errors (each with file:line:col).</exception>
-    public static WorkspaceConfig Load(string path) => File.Exists(path) ? Parse(path, File.ReadAllText(path)) : Default;
+    public static WorkspaceConfig Load(string path) =>
+        File.Exists(path) ? Parse(path, File.ReadAllText(path)) : Default;
 
     /// <param name="path">Named in errors.</param>
     /// <exception cref="ChainValidationException">The text has errors (each with file:line:col).</exception>
@@ -39,8 +42,10 @@ public sealed partial record WorkspaceConfig(IReadOnlyDictionary<string, CliTool
         try
         {
             var stream = new YamlStream();
-            using (var reader = new StringReader(text)) stream.Load(reader);
-            if (stream.Documents.Count == 0 || YamlReader.IsNull(stream.Documents[0].RootNode)) return Default;
+            using (var reader = new StringReader(text))
+                stream.Load(reader);
+            if (stream.Documents.Count == 0 || YamlReader.IsNull(stream.Documents[0].RootNode))
+                return Default;
             if (stream.Documents[0].RootNode is not YamlMappingNode root)
             {
                 errors.Add(stream.Documents[0].RootNode, "baton.yaml must be a mapping of settings");
@@ -50,13 +55,25 @@ public sealed partial record WorkspaceConfig(IReadOnlyDictionary<string, CliTool
             {
                 switch (key)
                 {
-                    case "clis": ReadClis(value, clis, errors); break;
-                    case "providers": config = config with { Providers = ReadProviders(read, value) }; break;
-                    case "prices": config = config with { Prices = ReadPrices(read, value) }; break;
-                    case "limits": config = config with { Limits = ReadLimits(read, value) }; break;
-                    case "budget": config = config with { Budget = ReadBudget(read, value) }; break;
+                    case "clis":
+                        ReadClis(value, clis, errors);
+                        break;
+                    case "providers":
+                        config = config with { Providers = ReadProviders(read, value) };
+                        break;
+                    case "prices":
+                        config = config with { Prices = ReadPrices(read, value) };
+                        break;
+                    case "limits":
+                        config = config with { Limits = ReadLimits(read, value) };
+                        break;
+                    case "budget":
+                        config = config with { Budget = ReadBudget(read, value) };
+                        break;
                     default:
-                        var hint = KeySuggester.Suggest(key, TopLevelKeys) is { } s ? $"; did you mean '{s}'?" : $" (known: {string.Join(", ", TopLevelKeys)})";
+                        var hint = KeySuggester.Suggest(key, TopLevelKeys) is { } s
+                            ? $"; did you mean '{s}'?"
+                            : $" (known: {string.Join(", ", TopLevelKeys)})";
                         errors.Add(keyNode, $"unknown key '{key}'{hint}");
                         break;
                 }
@@ -66,18 +83,30 @@ public sealed partial record WorkspaceConfig(IReadOnlyDictionary<string, CliTool
         {
             errors.Add(e.Start, e.Message);
         }
-        if (errors.Count > 0) throw new ChainValidationException(errors.ToList());
+        if (errors.Count > 0)
+            throw new ChainValidationException(errors.ToList());
         return config with { Clis = clis };
     }
 
     private static void ReadClis(YamlNode node, Dictionary<string, CliTool> clis, ChainErrorList errors)
     {
-        if (node is not YamlMappingNode map) { errors.Add(node, "'clis' must map a tool name to {command: [...]}"); return; }
+        if (node is not YamlMappingNode map)
+        {
+            errors.Add(node, "'clis' must map a tool name to {command: [...]}");
+            return;
+        }
         foreach (var (nameNode, toolNode) in map.Children)
         {
             var name = ((YamlScalarNode)nameNode).Value ?? "";
-            var command = toolNode is YamlMappingNode tool && tool.Children.TryGetValue(new YamlScalarNode("command"), out var c) ? c : null;
-            if (command is YamlSequenceNode seq && seq.Children.Count > 0 && seq.Children.All(x => x is YamlScalarNode { Value.Length: > 0 }))
+            var command =
+                toolNode is YamlMappingNode tool && tool.Children.TryGetValue(new YamlScalarNode("command"), out var c)
+                    ? c
+                    : null;
+            if (
+                command is YamlSequenceNode seq
+                && seq.Children.Count > 0
+                && seq.Children.All(x => x is YamlScalarNode { Value.Length: > 0 })
+            )
                 clis[name] = new CliTool(name, [.. seq.Children.Select(x => ((YamlScalarNode)x).Value!)]);
             else
                 errors.Add(toolNode, $"clis.{name} needs 'command: [program, args...]' (a non-empty list)");
@@ -88,10 +117,11 @@ public sealed partial record WorkspaceConfig(IReadOnlyDictionary<string, CliTool
 /// <summary>A terminal agent tool; the task is appended as the last argument, with no shell in between.</summary>
 public sealed record CliTool(string Name, IReadOnlyList<string> Command)
 {
-    public static IReadOnlyDictionary<string, CliTool> BuiltIn { get; } = new Dictionary<string, CliTool>(StringComparer.Ordinal)
-    {
-        ["claude"] = new("claude", ["claude", "-p"]),
-        ["codex"] = new("codex", ["codex", "exec"]),
-        ["aider"] = new("aider", ["aider", "--yes-always", "--message"]),
-    };
+    public static IReadOnlyDictionary<string, CliTool> BuiltIn { get; } =
+        new Dictionary<string, CliTool>(StringComparer.Ordinal)
+        {
+            ["claude"] = new("claude", ["claude", "-p"]),
+            ["codex"] = new("codex", ["codex", "exec"]),
+            ["aider"] = new("aider", ["aider", "--yes-always", "--message"]),
+        };
 }

@@ -27,7 +27,8 @@ public static class WorkspaceDirectory
         /// <summary>A path to the entry <paramref name="name"/> in this folder (a single name: no '/').</summary>
         public string Child(string name) =>
             name.Length == 0 || name.Contains('/') || name is "." or ".." || name.Contains('\0')
-                ? throw new UnsafePathException($"'{name}' is not a file name") : $"{Path}/{name}";
+                ? throw new UnsafePathException($"'{name}' is not a file name")
+                : $"{Path}/{name}";
 
         public void Dispose() => Handle.Dispose();
     }
@@ -46,14 +47,20 @@ public static class WorkspaceDirectory
                 var parent = prefix.Length == 0 ? "." : prefix;
                 prefix = prefix.Length == 0 ? part : $"{prefix}/{part}";
                 var probe = Libc.OpenBeneath(rootFd.Fd, prefix, Libc.O_PATH | Libc.O_DIRECTORY);
-                if (probe >= 0) { Libc.close(probe); continue; }
-                if (Marshal.GetLastPInvokeError() != Libc.ENOENT) throw Refusal(root, prefix);
+                if (probe >= 0)
+                {
+                    Libc.close(probe);
+                    continue;
+                }
+                if (Marshal.GetLastPInvokeError() != Libc.ENOENT)
+                    throw Refusal(root, prefix);
                 using var held = OpenFolder(root, parent) ?? throw Refusal(root, parent);
                 Libc.Mkdir(held.Child(part)); // false: made meanwhile; the next open checks what it is
             }
         }
         var fd = Libc.OpenBeneath(rootFd.Fd, relative, Libc.O_RDONLY | Libc.O_DIRECTORY);
-        if (fd >= 0) return new Held(new SafeFileHandle(fd, ownsHandle: true), System.IO.Path.Combine(root, relative));
+        if (fd >= 0)
+            return new Held(new SafeFileHandle(fd, ownsHandle: true), System.IO.Path.Combine(root, relative));
         return Marshal.GetLastPInvokeError() == Libc.ENOENT ? null : throw Refusal(root, relative);
     }
 
@@ -65,7 +72,8 @@ public static class WorkspaceDirectory
         using var rootFd = OpenRoot(root);
         const int O_NONBLOCK = 0x800; // a FIFO planted in its place must not hang the reader
         var fd = Libc.OpenBeneath(rootFd.Fd, Normalize(relative), Libc.O_RDONLY | O_NONBLOCK, linksInside: linksInside);
-        if (fd < 0) return Marshal.GetLastPInvokeError() == Libc.ENOENT ? null : throw Refusal(root, relative);
+        if (fd < 0)
+            return Marshal.GetLastPInvokeError() == Libc.ENOENT ? null : throw Refusal(root, relative);
         var handle = new SafeFileHandle(fd, ownsHandle: true);
         if (!Libc.IsRegularFile(fd))
         {
@@ -80,11 +88,16 @@ public static class WorkspaceDirectory
     public static byte[]? ReadFile(string root, string relative, int maxBytes, bool linksInside = false)
     {
         using var stream = OpenRead(root, relative, linksInside, bufferSize: 0);
-        if (stream is null) return null;
+        if (stream is null)
+            return null;
         var buffer = new MemoryStream();
         var chunk = new byte[81920];
         int read;
-        while (buffer.Length <= maxBytes && (read = stream.Read(chunk, 0, (int)Math.Min(chunk.Length, maxBytes + 1 - buffer.Length))) > 0) buffer.Write(chunk, 0, read);
+        while (
+            buffer.Length <= maxBytes
+            && (read = stream.Read(chunk, 0, (int)Math.Min(chunk.Length, maxBytes + 1 - buffer.Length))) > 0
+        )
+            buffer.Write(chunk, 0, read);
         return buffer.ToArray();
     }
 
@@ -92,8 +105,10 @@ public static class WorkspaceDirectory
     /// <exception cref="IOException">It is larger than maxBytes.</exception>
     public static string? ReadText(string root, string relative, int maxBytes = 16 << 20, bool linksInside = false)
     {
-        if (ReadFile(root, relative, maxBytes, linksInside) is not { } bytes) return null;
-        if (bytes.Length > maxBytes) throw new IOException($"'{relative}' in '{root}' is larger than {maxBytes} bytes");
+        if (ReadFile(root, relative, maxBytes, linksInside) is not { } bytes)
+            return null;
+        if (bytes.Length > maxBytes)
+            throw new IOException($"'{relative}' in '{root}' is larger than {maxBytes} bytes");
         var span = bytes.AsSpan();
         return System.Text.Encoding.UTF8.GetString(span.StartsWith("\uFEFF"u8) ? span[3..] : span);
     }
@@ -103,18 +118,28 @@ public static class WorkspaceDirectory
     /// so a planted `*.tmp` link is never written through) in the held parent, fsync'd, renamed over the target, the folder fsync'd.
     /// </summary>
     /// <exception cref="UnsafePathException">A symlink is in the way of the parent folder.</exception>
-    public static void WriteFile(string root, string relative, ReadOnlySpan<byte> bytes, int mode = 0b110_100_100, bool createParent = false)
+    public static void WriteFile(
+        string root,
+        string relative,
+        ReadOnlySpan<byte> bytes,
+        int mode = 0b110_100_100,
+        bool createParent = false
+    )
     {
         relative = Normalize(relative);
         var slash = relative.LastIndexOf('/');
         var (parentRelative, name) = slash < 0 ? (".", relative) : (relative[..slash], relative[(slash + 1)..]);
-        using var parent = OpenFolder(root, parentRelative, create: createParent) ?? throw new DirectoryNotFoundException($"'{parentRelative}' does not exist in '{root}'");
+        using var parent = OpenFolder(root, parentRelative, create: createParent)
+            ?? throw new DirectoryNotFoundException($"'{parentRelative}' does not exist in '{root}'");
         var temp = parent.Child($".{name}.{Guid.NewGuid():N}.tmp");
         using (var handle = Libc.CreateAndWrite(temp, bytes, mode: mode, createNew: true))
         {
             Libc.Fsync(handle, temp);
         }
-        try { File.Move(temp, parent.Child(name), overwrite: true); }
+        try
+        {
+            File.Move(temp, parent.Child(name), overwrite: true);
+        }
         catch
         {
             File.Delete(temp);
@@ -131,10 +156,18 @@ public static class WorkspaceDirectory
         if (fd < 0)
         {
             var errno = Marshal.GetLastPInvokeError();
-            return errno == Libc.ENOENT ? Libc.EntryKind.Missing : errno is Libc.ELOOP or Libc.EXDEV ? Libc.EntryKind.Symlink : throw Refusal(root, relative);
+            return errno == Libc.ENOENT ? Libc.EntryKind.Missing
+                : errno is Libc.ELOOP or Libc.EXDEV ? Libc.EntryKind.Symlink
+                : throw Refusal(root, relative);
         }
-        try { return Libc.KindOf(fd); }
-        finally { Libc.close(fd); }
+        try
+        {
+            return Libc.KindOf(fd);
+        }
+        finally
+        {
+            Libc.close(fd);
+        }
     }
 
     /// <summary>True when relative is a folder below root, reached without any symlink.</summary>
@@ -148,13 +181,20 @@ public static class WorkspaceDirectory
     public static List<string> Names(string root, string relativeFolder, bool folders = false)
     {
         using var held = OpenFolder(root, relativeFolder);
-        if (held is null) return [];
+        if (held is null)
+            return [];
         var names = new List<string>();
         foreach (var entry in new DirectoryInfo(held.Path).EnumerateFileSystemInfos())
         {
             // LinkTarget is read with lstat: a symlink is neither a file nor a folder here.
-            if (entry.LinkTarget is not null) continue;
-            if (folders ? entry is DirectoryInfo : entry is FileInfo && (entry.Attributes & (FileAttributes.Device | FileAttributes.ReparsePoint)) == 0)
+            if (entry.LinkTarget is not null)
+                continue;
+            if (
+                folders
+                    ? entry is DirectoryInfo
+                    : entry is FileInfo
+                        && (entry.Attributes & (FileAttributes.Device | FileAttributes.ReparsePoint)) == 0
+            )
                 names.Add(entry.Name);
         }
         names.Sort(StringComparer.Ordinal);
@@ -164,25 +204,31 @@ public static class WorkspaceDirectory
     private static Held OpenRoot(string root)
     {
         var fd = Libc.Open(root, Libc.O_PATH | Libc.O_DIRECTORY | Libc.O_CLOEXEC);
-        if (fd < 0) throw new DirectoryNotFoundException($"cannot open '{root}': {Marshal.GetLastPInvokeErrorMessage()}");
+        if (fd < 0)
+            throw new DirectoryNotFoundException($"cannot open '{root}': {Marshal.GetLastPInvokeErrorMessage()}");
         return new Held(new SafeFileHandle(fd, ownsHandle: true), root);
     }
 
     /// <summary>A relative path as the kernel will resolve it below root; ".." and absolute paths are refused here already.</summary>
     private static string Normalize(string relative)
     {
-        if (relative.Contains('\0')) throw new UnsafePathException("path contains a NUL character");
-        if (relative.StartsWith('/')) throw new UnsafePathException($"'{relative}' is an absolute path");
+        if (relative.Contains('\0'))
+            throw new UnsafePathException("path contains a NUL character");
+        if (relative.StartsWith('/'))
+            throw new UnsafePathException($"'{relative}' is an absolute path");
         var parts = relative.Split('/', StringSplitOptions.RemoveEmptyEntries).Where(p => p != ".").ToList();
-        if (parts.Contains("..")) throw new UnsafePathException($"'{relative}' leads out of its folder ('..')");
+        if (parts.Contains(".."))
+            throw new UnsafePathException($"'{relative}' leads out of its folder ('..')");
         return parts.Count == 0 ? "." : string.Join('/', parts);
     }
 
     private static UnsafePathException Refusal(string root, string relative)
     {
         var errno = Marshal.GetLastPInvokeError();
-        return new UnsafePathException(errno is Libc.ELOOP or Libc.EXDEV or Libc.ENOTDIR
-            ? $"'{relative}' in '{root}' passes through a symbolic link (or leads out of the folder); refusing to follow it"
-            : $"cannot open '{relative}' in '{root}': {Marshal.GetPInvokeErrorMessage(errno)}");
+        return new UnsafePathException(
+            errno is Libc.ELOOP or Libc.EXDEV or Libc.ENOTDIR
+                ? $"'{relative}' in '{root}' passes through a symbolic link (or leads out of the folder); refusing to follow it"
+                : $"cannot open '{relative}' in '{root}': {Marshal.GetPInvokeErrorMessage(errno)}"
+        );
     }
 }

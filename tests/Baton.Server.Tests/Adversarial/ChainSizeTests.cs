@@ -13,14 +13,18 @@ public class ChainSizeTests
         await using var server = await TestServer.StartAsync();
         using var editor = server.Client(server.Token("default", Role.Editor));
         var sb = new StringBuilder("name: big\nagents:\n");
-        for (var i = 0; i <= Chains.ChainLimits.MaxAgents; i++) sb.Append($"  a{i}: {{ run: \"true\" }}\n");
+        for (var i = 0; i <= Chains.ChainLimits.MaxAgents; i++)
+            sb.Append($"  a{i}: {{ run: \"true\" }}\n");
 
         var put = await editor.PutAsync("/api/workspaces/default/chains/big", TestServer.Yaml(sb.ToString()));
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, put.StatusCode);
         Assert.Equal("application/problem+json", put.Content.Headers.ContentType?.MediaType);
         var problem = await TestServer.ReadJson(put);
-        Assert.Contains("a chain may have at most 5,000", problem.GetProperty("errors")[0].GetProperty("message").GetString());
+        Assert.Contains(
+            "a chain may have at most 5,000",
+            problem.GetProperty("errors")[0].GetProperty("message").GetString()
+        );
         Assert.False(File.Exists(Path.Combine(server.Data.WorkspacePath("default"), "chains", "big.yaml")));
     }
 
@@ -29,7 +33,10 @@ public class ChainSizeTests
     {
         await using var server = await TestServer.StartAsync();
         using var editor = server.Client(server.Token("default", Role.Editor));
-        var put = await editor.PutAsync("/api/workspaces/default/chains/big", TestServer.Yaml("name: big\n# " + new string('x', 2 << 20) + "\n"));
+        var put = await editor.PutAsync(
+            "/api/workspaces/default/chains/big",
+            TestServer.Yaml("name: big\n# " + new string('x', 2 << 20) + "\n")
+        );
         Assert.Equal(HttpStatusCode.UnprocessableEntity, put.StatusCode);
         Assert.Contains("a chain may be at most 1,048,576 bytes", await put.Content.ReadAsStringAsync());
     }

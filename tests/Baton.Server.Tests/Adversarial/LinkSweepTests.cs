@@ -30,7 +30,9 @@ public class LinkSweepTests
     {
         await using var t = await Tenants.StartAsync();
         Directory.CreateDirectory(Path.Combine(t.RootA, "prompts"));
-        File.WriteAllText(Path.Combine(t.RootA, "prompts", "a.sh"), $"""
+        File.WriteAllText(
+            Path.Combine(t.RootA, "prompts", "a.sh"),
+            $"""
             echo "a says $CANARY"
             ln -s {t.RootOnlyFile} "$BATON_INBOX/root.json" || true
             ln -s {t.HomeCredentialsOfB} "$BATON_INBOX/creds.json" || true
@@ -39,7 +41,8 @@ public class LinkSweepTests
             ln {t.RootOnlyFile} "$BATON_INBOX/hard.json" 2>/dev/null || true
             ln {t.RootB}/.baton/secrets.json "$HOME/hard-secrets" 2>/dev/null || true
             ln -s {t.RootOnlyFile} "$PWD/root-link" || true
-            """ + "\necho '{\"ok\": true}' > \"$BATON_INBOX/note.json\"\n");
+            """ + "\necho '{\"ok\": true}' > \"$BATON_INBOX/note.json\"\n"
+        );
         await Tenants.PutChain(t.Attacker, t.A, "sweep", SweepChain);
         var finished = await RunToEnd(t);
         Assert.Equal("succeeded", finished);
@@ -91,11 +94,18 @@ public class LinkSweepTests
         }
 
         t.AssertNothingOfBReachedA();
-        var named = t.Answers.Where(a => a.Contains(victim, StringComparison.Ordinal) || a.Contains(t.B, StringComparison.Ordinal)).ToList();
+        var named = t
+            .Answers.Where(a =>
+                a.Contains(victim, StringComparison.Ordinal) || a.Contains(t.B, StringComparison.Ordinal)
+            )
+            .ToList();
         Assert.True(named.Count == 0, $"answers to A naming B or its run:\n{string.Join("\n---\n", named)}");
         var run = await TestServer.ReadJson(await t.Victim.GetAsync($"/api/workspaces/{t.B}/runs/{victim}"));
         Assert.Equal("waiting", run.GetProperty("status").GetString());
-        Assert.True(refusedWith500.Count == 0, $"answered 500 (a refusal should say why):\n{string.Join("\n", refusedWith500)}");
+        Assert.True(
+            refusedWith500.Count == 0,
+            $"answered 500 (a refusal should say why):\n{string.Join("\n", refusedWith500)}"
+        );
     }
 
     /// <summary>Every call tenant A can make, and a whole run; returns the calls that answered 500.</summary>
@@ -107,7 +117,8 @@ public class LinkSweepTests
         async Task Call(string what, Func<Task<HttpResponseMessage>> call)
         {
             var response = await call();
-            if (response.StatusCode == HttpStatusCode.InternalServerError) errors.Add(what);
+            if (response.StatusCode == HttpStatusCode.InternalServerError)
+                errors.Add(what);
         }
         await Call("list chains", () => t.Attacker.GetAsync($"{ws}/chains"));
         await Call("get chain", () => t.Attacker.GetAsync($"{ws}/chains/sweep"));
@@ -125,7 +136,9 @@ public class LinkSweepTests
         await Call("output", () => t.Attacker.GetAsync($"{ws}/runs/{id}/agents/a/output"));
         await Call("stdout", () => t.Attacker.GetAsync($"{ws}/runs/{id}/agents/a/logs/stdout"));
         await Call("decisions", () => t.Attacker.GetAsync($"{ws}/decisions"));
-        await Call("decide a finished run", () => t.Attacker.PostAsync($"{ws}/runs/{id}/decisions/review", TestServer.Json(new { decision = "approve" })));
+        await Call("decide a finished run", () =>
+            t.Attacker.PostAsync($"{ws}/runs/{id}/decisions/review", TestServer.Json(new { decision = "approve" }))
+        );
         await Call("cancel a finished run", () => t.Attacker.PostAsync($"{ws}/runs/{id}/cancel", null));
         await RunToEnd(t);
         return errors;
@@ -136,14 +149,27 @@ public class LinkSweepTests
     {
         var ws = $"/api/workspaces/{t.A}";
         var start = await t.Attacker.PostAsync($"{ws}/runs", TestServer.Json(new { chain = "sweep" }));
-        if (start.StatusCode != HttpStatusCode.Created) return null;
+        if (start.StatusCode != HttpStatusCode.Created)
+            return null;
         var id = (await TestServer.ReadJson(start)).GetProperty("id").GetString()!;
-        var status = (await TestServer.WaitForStatus(t.Attacker, t.A, id, "waiting", "failed", "succeeded", "cancelled")).GetProperty("status").GetString();
-        if (status != "waiting") return status;
+        var status = (
+            await TestServer.WaitForStatus(t.Attacker, t.A, id, "waiting", "failed", "succeeded", "cancelled")
+        )
+            .GetProperty("status")
+            .GetString();
+        if (status != "waiting")
+            return status;
         var cards = await TestServer.ReadJson(await t.Attacker.GetAsync($"{ws}/decisions"));
-        var hash = cards.EnumerateArray().FirstOrDefault(c => c.GetProperty("run").GetString() == id) is { ValueKind: JsonValueKind.Object } card
-            ? card.GetProperty("shown_hash").GetString() : null;
-        await t.Attacker.PostAsync($"{ws}/runs/{id}/decisions/review", TestServer.Json(new { decision = "approve", shown_hash = hash }));
-        return (await TestServer.WaitForStatus(t.Attacker, t.A, id, "failed", "succeeded", "cancelled")).GetProperty("status").GetString();
+        var hash = cards.EnumerateArray().FirstOrDefault(c => c.GetProperty("run").GetString() == id)
+            is { ValueKind: JsonValueKind.Object } card
+            ? card.GetProperty("shown_hash").GetString()
+            : null;
+        await t.Attacker.PostAsync(
+            $"{ws}/runs/{id}/decisions/review",
+            TestServer.Json(new { decision = "approve", shown_hash = hash })
+        );
+        return (await TestServer.WaitForStatus(t.Attacker, t.A, id, "failed", "succeeded", "cancelled"))
+            .GetProperty("status")
+            .GetString();
     }
 }

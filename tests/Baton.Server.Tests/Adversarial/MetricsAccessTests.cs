@@ -24,9 +24,16 @@ public class MetricsAccessTests
         var file = Path.Combine(server.DataPath, "server", "metrics.token");
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
         using var operatorClient = server.Client();
-        operatorClient.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", File.ReadAllText(file).Trim());
+        operatorClient.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(
+            "Bearer",
+            File.ReadAllText(file).Trim()
+        );
         var metrics = await operatorClient.GetAsync("/metrics");
         Assert.Equal(HttpStatusCode.OK, metrics.StatusCode);
-        Assert.Contains("baton_runs_started_total", await metrics.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains(
+            "baton_runs_started_total",
+            await metrics.Content.ReadAsStringAsync(),
+            StringComparison.Ordinal
+        );
     }
 }

@@ -16,23 +16,38 @@ public class OperatorLimitTests
     {
         Assert.True(Environment.UserName == "root", "isolation tests need root (CI runs as root)");
         var ws = $"ceil-{Guid.NewGuid().ToString("N")[..8]}";
-        await using var server = await TestServer.StartAsync(settings: new ServerSettings
-        {
-            Limits = new OperatorLimits { MaxAgentProcesses = 64, MaxConcurrentRuns = 1, DefaultAgentMemoryBytes = 96L << 20 },
-        });
+        await using var server = await TestServer.StartAsync(
+            settings: new ServerSettings
+            {
+                Limits = new OperatorLimits
+                {
+                    MaxAgentProcesses = 64,
+                    MaxConcurrentRuns = 1,
+                    DefaultAgentMemoryBytes = 96L << 20,
+                },
+            }
+        );
         using var owner = server.Client(server.Token(ws, Role.Owner));
-        File.WriteAllText(Path.Combine(server.Data.WorkspacePath(ws), "baton.yaml"), "limits:\n  agent_processes: 1000000\n  max_concurrent_runs: 100000\n");
-        var put = await owner.PutAsync($"/api/workspaces/{ws}/chains/probe", TestServer.Yaml("""
-            name: probe
-            agents:
-              probe:
-                run: |
-                  pids=$(grep ':pids:' /proc/self/cgroup | cut -d: -f3)
-                  memory=$(grep ':memory:' /proc/self/cgroup | cut -d: -f3)
-                  echo "pids.max $(cat /sys/fs/cgroup/pids$pids/pids.max)"
-                  echo "memory $(cat /sys/fs/cgroup/memory$memory/memory.limit_in_bytes)"
-                  sleep 2
-            """));
+        File.WriteAllText(
+            Path.Combine(server.Data.WorkspacePath(ws), "baton.yaml"),
+            "limits:\n  agent_processes: 1000000\n  max_concurrent_runs: 100000\n"
+        );
+        var put = await owner.PutAsync(
+            $"/api/workspaces/{ws}/chains/probe",
+            TestServer.Yaml(
+                """
+                name: probe
+                agents:
+                  probe:
+                    run: |
+                      pids=$(grep ':pids:' /proc/self/cgroup | cut -d: -f3)
+                      memory=$(grep ':memory:' /proc/self/cgroup | cut -d: -f3)
+                      echo "pids.max $(cat /sys/fs/cgroup/pids$pids/pids.max)"
+                      echo "memory $(cat /sys/fs/cgroup/memory$memory/memory.limit_in_bytes)"
+                      sleep 2
+                """
+            )
+        );
         Assert.True(put.IsSuccessStatusCode, await put.Content.ReadAsStringAsync());
 
         var first = await Start(owner, ws);

@@ -15,11 +15,17 @@ public class ProcessVisibilityTests
     {
         Assert.True(Environment.UserName == "root", "isolation tests need root (CI runs as root)");
         var suffix = Guid.NewGuid().ToString("N")[..8];
-        string wsA = $"pv-a-{suffix}", wsB = $"pv-b-{suffix}", canary = $"a-canary-{suffix}";
+        string wsA = $"pv-a-{suffix}",
+            wsB = $"pv-b-{suffix}",
+            canary = $"a-canary-{suffix}";
         await using var server = await TestServer.StartAsync();
         using var a = server.Client(server.Token(wsA, Role.Owner));
         using var b = server.Client(server.Token(wsB, Role.Owner));
-        await Put(a, wsA, "hold", """
+        await Put(
+            a,
+            wsA,
+            "hold",
+            """
             name: hold
             inputs:
               canary: {}
@@ -28,8 +34,13 @@ public class ProcessVisibilityTests
                 run: |
                   echo started > started
                   bash -c 'sleep 300; :' "$BATON_INPUT_CANARY"
-            """);
-        await Put(b, wsB, "snoop", """
+            """
+        );
+        await Put(
+            b,
+            wsB,
+            "snoop",
+            """
             name: snoop
             agents:
               snoop:
@@ -38,7 +49,8 @@ public class ProcessVisibilityTests
                   ls -R /sys/fs/cgroup/*/ 2>/dev/null | grep -v '^$' || true
                   ps -eo pid,user,args 2>/dev/null || true
                   echo "own: $(tr '\0' ' ' < /proc/self/cmdline)"
-            """);
+            """
+        );
         var hold = await Start(a, wsA, "hold", new { canary });
         var started = Path.Combine(server.Data.WorkspacePath(wsA), "runs", hold, "work", "started");
         await WaitFor(() => File.Exists(started), "A's agent never started");
@@ -55,7 +67,10 @@ public class ProcessVisibilityTests
         Assert.DoesNotContain(hold, output, StringComparison.Ordinal);
         Assert.DoesNotContain("testhost", output, StringComparison.Ordinal); // not even the server's (this test host's) command line
 
-        Assert.Equal(HttpStatusCode.Accepted, (await a.PostAsync($"/api/workspaces/{wsA}/runs/{hold}/cancel", null)).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.Accepted,
+            (await a.PostAsync($"/api/workspaces/{wsA}/runs/{hold}/cancel", null)).StatusCode
+        );
         await TestServer.WaitForStatus(a, wsA, hold, "cancelled");
         Assert.DoesNotContain(CommandLines(), line => line.Contains(canary, StringComparison.Ordinal)); // cancel still kills it
     }
@@ -66,8 +81,12 @@ public class ProcessVisibilityTests
         var lines = new List<string>();
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
         {
-            if (!int.TryParse(Path.GetFileName(dir), out _)) continue;
-            try { lines.Add(File.ReadAllText(Path.Combine(dir, "cmdline")).Replace('\0', ' ')); }
+            if (!int.TryParse(Path.GetFileName(dir), out _))
+                continue;
+            try
+            {
+                lines.Add(File.ReadAllText(Path.Combine(dir, "cmdline")).Replace('\0', ' '));
+            }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
         }
         return lines;

@@ -14,10 +14,14 @@ public class RequestLimitTests
     {
         await using var server = await TestServer.StartAsync();
         using var owner = server.Client(server.Token("default", Role.Owner));
-        var body = type == "application/json"
-            ? "{\"chain\":\"x\",\"inputs\":{\"a\":\"" + new string('x', 31 << 20) + "\"}}"
-            : "name: huge\n# " + new string('x', 31 << 20) + "\n";
-        using var request = new HttpRequestMessage(new HttpMethod(method), path) { Content = new StringContent(body, Encoding.UTF8, type) };
+        var body =
+            type == "application/json"
+                ? "{\"chain\":\"x\",\"inputs\":{\"a\":\"" + new string('x', 31 << 20) + "\"}}"
+                : "name: huge\n# " + new string('x', 31 << 20) + "\n";
+        using var request = new HttpRequestMessage(new HttpMethod(method), path)
+        {
+            Content = new StringContent(body, Encoding.UTF8, type),
+        };
         request.Headers.ExpectContinue = true; // the answer comes before the body is sent, as a careful client would do it
 
         var response = await owner.SendAsync(request);

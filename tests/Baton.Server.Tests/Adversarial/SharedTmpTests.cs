@@ -14,26 +14,44 @@ public class SharedTmpTests
     {
         Assert.True(Environment.UserName == "root", "isolation tests need root (CI runs as root)");
         var suffix = Guid.NewGuid().ToString("N")[..8];
-        string wsA = $"tmp-a-{suffix}", wsB = $"tmp-b-{suffix}", canary = $"tmp-canary-{suffix}";
+        string wsA = $"tmp-a-{suffix}",
+            wsB = $"tmp-b-{suffix}",
+            canary = $"tmp-canary-{suffix}";
         // The data folder outside the host's /tmp, as in a real deployment (one under /tmp keeps the host's /tmp for its agents).
-        await using var server = await TestServer.StartAsync(Path.Combine("/srv", "baton-server-tests", Guid.NewGuid().ToString("N")[..12]));
+        await using var server = await TestServer.StartAsync(
+            Path.Combine("/srv", "baton-server-tests", Guid.NewGuid().ToString("N")[..12])
+        );
         using var a = server.Client(server.Token(wsA, Role.Owner));
         using var b = server.Client(server.Token(wsB, Role.Owner));
-        await Put(a, wsA, "leave", $$"""
+        await Put(
+            a,
+            wsA,
+            "leave",
+            $$"""
             name: leave
             agents:
               leave:
                 run: |
                   for t in /tmp /var/tmp /dev/shm; do echo {{canary}} > "$t/note-{{suffix}}"; done
                   cat /tmp/note-{{suffix}}
-            """);
-        await Put(a, wsA, "again", $$"""
+            """
+        );
+        await Put(
+            a,
+            wsA,
+            "again",
+            $$"""
             name: again
             agents:
               again:
                 run: cat /tmp/note-{{suffix}}
-            """);
-        await Put(b, wsB, "snoop", $$"""
+            """
+        );
+        await Put(
+            b,
+            wsB,
+            "snoop",
+            $$"""
             name: snoop
             agents:
               snoop:
@@ -41,7 +59,8 @@ public class SharedTmpTests
                   ls -la /tmp /var/tmp /dev/shm
                   cat /tmp/note-{{suffix}} /var/tmp/note-{{suffix}} /dev/shm/note-{{suffix}} 2>&1 || true
                   grep -rs {{canary}} /tmp /var/tmp /dev/shm || echo nothing found
-            """);
+            """
+        );
 
         Assert.Contains(canary, await RunAndRead(a, wsA, "leave"));
         var snooped = await RunAndRead(b, wsB, "snoop");

@@ -59,7 +59,14 @@ public sealed class Tenants : IAsyncDisposable
     /// <summary>B's agents' credentials file (root can read it; A must never see it).</summary>
     public string HomeCredentialsOfB => Path.Combine(RootB, "home", ".git-credentials");
 
-    public IReadOnlyList<string> Answers { get { lock (_answers) return [.. _answers]; } }
+    public IReadOnlyList<string> Answers
+    {
+        get
+        {
+            lock (_answers)
+                return [.. _answers];
+        }
+    }
 
     public static async Task<Tenants> StartAsync()
     {
@@ -85,7 +92,11 @@ public sealed class Tenants : IAsyncDisposable
             Assert.Equal(HttpStatusCode.NoContent, put.StatusCode);
         }
         // B's run: it prints its secret (masked in what is kept) and waits for a decision.
-        await PutChain(Victim, B, "victim", """
+        await PutChain(
+            Victim,
+            B,
+            "victim",
+            """
             name: victim
             agents:
               work:
@@ -94,7 +105,8 @@ public sealed class Tenants : IAsyncDisposable
               review:
                 decision:
                   show: "{{ agents.work.output }}"
-            """);
+            """
+        );
         var home = Directory.CreateDirectory(Path.Combine(RootB, "home")).FullName;
         File.WriteAllText(HomeCredentialsOfB, $"https://b:{HomeCanaryOfB}@git.example\n");
     }
@@ -125,12 +137,14 @@ public sealed class Tenants : IAsyncDisposable
     {
         var aside = path + ".aside-" + Guid.NewGuid().ToString("N")[..6];
         var existed = Path.Exists(path) || new FileInfo(path).LinkTarget is not null;
-        if (existed) Directory.Move(path, aside); // moves files too, and keeps a link a link
+        if (existed)
+            Directory.Move(path, aside); // moves files too, and keeps a link a link
         File.CreateSymbolicLink(path, target);
         return new Undo(() =>
         {
             File.Delete(path);
-            if (existed) Directory.Move(aside, path);
+            if (existed)
+                Directory.Move(aside, path);
         });
     }
 
@@ -146,8 +160,10 @@ public sealed class Tenants : IAsyncDisposable
         foreach (var entry in Walk(folder))
         {
             var relative = Path.GetRelativePath(folder, entry.FullName);
-            if (entry.LinkTarget is { } target) files[relative] = $"link → {target}";
-            else if (entry is FileInfo file && IsPlainFile(file)) files[relative] = Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(file.FullName)));
+            if (entry.LinkTarget is { } target)
+                files[relative] = $"link → {target}";
+            else if (entry is FileInfo file && IsPlainFile(file))
+                files[relative] = Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(file.FullName)));
         }
         return files;
     }
@@ -155,12 +171,19 @@ public sealed class Tenants : IAsyncDisposable
     /// <summary>Everything below folder, never descending through a link.</summary>
     private static IEnumerable<FileSystemInfo> Walk(string folder)
     {
-        if (!Directory.Exists(folder)) yield break;
-        foreach (var entry in new DirectoryInfo(folder).EnumerateFileSystemInfos("*", new EnumerationOptions { AttributesToSkip = 0 }))
+        if (!Directory.Exists(folder))
+            yield break;
+        foreach (
+            var entry in new DirectoryInfo(folder).EnumerateFileSystemInfos(
+                "*",
+                new EnumerationOptions { AttributesToSkip = 0 }
+            )
+        )
         {
             yield return entry;
             if (entry is DirectoryInfo && entry.LinkTarget is null)
-                foreach (var inner in Walk(entry.FullName)) yield return inner;
+                foreach (var inner in Walk(entry.FullName))
+                    yield return inner;
         }
     }
 
@@ -168,27 +191,43 @@ public sealed class Tenants : IAsyncDisposable
     private static bool IsPlainFile(FileInfo file)
     {
         const int O_NONBLOCK = 0x800;
-        if (file.LinkTarget is not null) return false;
+        if (file.LinkTarget is not null)
+            return false;
         var fd = Libc.Open(file.FullName, Libc.O_RDONLY | Libc.O_CLOEXEC | Libc.O_NOFOLLOW | O_NONBLOCK);
-        if (fd < 0) return false;
-        try { return Libc.KindOf(fd) == Libc.EntryKind.File; }
-        finally { Libc.close(fd); }
+        if (fd < 0)
+            return false;
+        try
+        {
+            return Libc.KindOf(fd) == Libc.EntryKind.File;
+        }
+        finally
+        {
+            Libc.close(fd);
+        }
     }
 
     /// <summary>Fails naming every file that was added, removed or changed since the snapshot.</summary>
     public static void AssertUnchanged(Dictionary<string, string> before, string folder, string when)
     {
         var after = Snapshot(folder);
-        var changed = before.Keys.Union(after.Keys)
+        var changed = before
+            .Keys.Union(after.Keys)
             .Where(k => !before.TryGetValue(k, out var x) || !after.TryGetValue(k, out var y) || x != y)
-            .Select(k => $"{k}: {(before.TryGetValue(k, out var x) ? x[..Math.Min(12, x.Length)] : "(none)")} → {(after.TryGetValue(k, out var y) ? y[..Math.Min(12, y.Length)] : "(gone)")}")
+            .Select(k =>
+                $"{k}: {(before.TryGetValue(k, out var x) ? x[..Math.Min(12, x.Length)] : "(none)")} → {(after.TryGetValue(k, out var y) ? y[..Math.Min(12, y.Length)] : "(gone)")}"
+            )
             .ToList();
         Assert.True(changed.Count == 0, $"{when}: {folder} changed:\n{string.Join("\n", changed)}");
     }
 
     /// <summary>Every file of a folder whose text holds the needle (links not followed).</summary>
     public static List<string> FilesHolding(string folder, string needle) =>
-        [.. Walk(folder).OfType<FileInfo>().Where(f => IsPlainFile(f) && File.ReadAllText(f.FullName).Contains(needle, StringComparison.Ordinal)).Select(f => f.FullName)];
+        [
+            .. Walk(folder)
+                .OfType<FileInfo>()
+                .Where(f => IsPlainFile(f) && File.ReadAllText(f.FullName).Contains(needle, StringComparison.Ordinal))
+                .Select(f => f.FullName),
+        ];
 
     /// <summary>Nothing of B's (its secret, its home's credentials) nor the root-only file was ever answered to A.</summary>
     public void AssertNothingOfBReachedA()
@@ -208,19 +247,28 @@ public sealed class Tenants : IAsyncDisposable
     private HttpClient Recorded(string token)
     {
         var client = new HttpClient(new Recorder(_answers) { InnerHandler = new HttpClientHandler() })
-        { BaseAddress = new Uri(Server.Url), Timeout = TimeSpan.FromSeconds(60) };
+        {
+            BaseAddress = new Uri(Server.Url),
+            Timeout = TimeSpan.FromSeconds(60),
+        };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return client;
     }
 
     private sealed class Recorder(List<string> answers) : DelegatingHandler
     {
-        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        protected override async Task<HttpResponseMessage> SendAsync(
+            HttpRequestMessage request,
+            CancellationToken cancellationToken
+        )
         {
             var response = await base.SendAsync(request, cancellationToken);
             await response.Content.LoadIntoBufferAsync(cancellationToken);
             var text = Encoding.UTF8.GetString(await response.Content.ReadAsByteArrayAsync(cancellationToken));
-            lock (answers) answers.Add($"{request.Method} {request.RequestUri?.PathAndQuery} → {(int)response.StatusCode}\n{text}");
+            lock (answers)
+                answers.Add(
+                    $"{request.Method} {request.RequestUri?.PathAndQuery} → {(int)response.StatusCode}\n{text}"
+                );
             return response;
         }
     }
@@ -231,7 +279,10 @@ public sealed class Tenants : IAsyncDisposable
         AttackerOwner.Dispose();
         Victim.Dispose();
         await Server.DisposeAsync();
-        try { Directory.Delete(_outside, recursive: true); }
+        try
+        {
+            Directory.Delete(_outside, recursive: true);
+        }
         catch (IOException) { }
     }
 

@@ -21,12 +21,17 @@ public class WorkspaceFolderAttackTests
     {
         await using var t = await Tenants.StartAsync();
         var before = File.GetUnixFileMode(t.RootA);
-        var put = await t.Attacker.PutAsync($"/api/workspaces/{t.A}/chains/grab", TestServer.Yaml($"""
-            name: grab
-            workdir: {workdir}
-            agents:
-              a: {"{"} run: touch mine {"}"}
-            """));
+        var put = await t.Attacker.PutAsync(
+            $"/api/workspaces/{t.A}/chains/grab",
+            TestServer.Yaml(
+                $"""
+                name: grab
+                workdir: {workdir}
+                agents:
+                  a: {"{"} run: touch mine {"}"}
+                """
+            )
+        );
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, put.StatusCode);
         var body = await put.Content.ReadAsStringAsync();
@@ -43,8 +48,18 @@ public class WorkspaceFolderAttackTests
         await using var t = await Tenants.StartAsync();
         var made = Path.Combine(t.RootA, "work", "mine");
         var theirs = Directory.CreateDirectory(Path.Combine(t.RootA, "work", "theirs")).FullName; // made by someone else (root)
-        await Tenants.PutChain(t.Attacker, t.A, "mine", "name: mine\nworkdir: work/mine\nagents:\n  a: { run: touch made-by-agent }\n");
-        await Tenants.PutChain(t.Attacker, t.A, "theirs", "name: theirs\nworkdir: work/theirs\nagents:\n  a: { run: touch made-by-agent }\n");
+        await Tenants.PutChain(
+            t.Attacker,
+            t.A,
+            "mine",
+            "name: mine\nworkdir: work/mine\nagents:\n  a: { run: touch made-by-agent }\n"
+        );
+        await Tenants.PutChain(
+            t.Attacker,
+            t.A,
+            "theirs",
+            "name: theirs\nworkdir: work/theirs\nagents:\n  a: { run: touch made-by-agent }\n"
+        );
 
         await TestServer.WaitForStatus(t.Attacker, t.A, await Tenants.StartRun(t.Attacker, t.A, "mine"), "succeeded");
         var refused = await Tenants.StartRun(t.Attacker, t.A, "theirs");
@@ -60,7 +75,11 @@ public class WorkspaceFolderAttackTests
     [Fact]
     public async Task FoldersAnOldWorkdirHandedOver_AreTakenBackAtTheNextStart()
     {
-        var (dataPath, token) = await TestServer.StoppedWithChainAsync($"adv-old-{Guid.NewGuid():N}"[..16], "hi", "name: hi\nagents:\n  a: { run: echo hi }\n");
+        var (dataPath, token) = await TestServer.StoppedWithChainAsync(
+            $"adv-old-{Guid.NewGuid():N}"[..16],
+            "hi",
+            "name: hi\nagents:\n  a: { run: echo hi }\n"
+        );
         var ws = Path.GetFileName(Directory.GetDirectories(Path.Combine(dataPath, "workspaces")).Single());
         var root = Path.Combine(dataPath, "workspaces", ws);
         var user = WorkspaceUser.Ensure(ws);
@@ -72,11 +91,21 @@ public class WorkspaceFolderAttackTests
 
         await using var server = await TestServer.StartAsync(dataPath);
         using var client = server.Client(token);
-        var id = (await TestServer.ReadJson(await client.PostAsync($"/api/workspaces/{ws}/runs", TestServer.Json(new { chain = "hi" })))).GetProperty("id").GetString()!;
+        var id = (
+            await TestServer.ReadJson(
+                await client.PostAsync($"/api/workspaces/{ws}/runs", TestServer.Json(new { chain = "hi" }))
+            )
+        )
+            .GetProperty("id")
+            .GetString()!;
         await TestServer.WaitForStatus(client, ws, id, "succeeded");
 
-        foreach (var name in new[] { "chains", "runs", ".baton", "work" }) Assert.Equal(0, OwnerOf(Path.Combine(root, name)));
-        try { Directory.Delete(dataPath, recursive: true); }
+        foreach (var name in new[] { "chains", "runs", ".baton", "work" })
+            Assert.Equal(0, OwnerOf(Path.Combine(root, name)));
+        try
+        {
+            Directory.Delete(dataPath, recursive: true);
+        }
         catch (IOException) { }
     }
 
@@ -84,13 +113,18 @@ public class WorkspaceFolderAttackTests
     public async Task LinkedBatonFolder_DoesNotDecryptAnotherWorkspacesSecrets()
     {
         await using var t = await Tenants.StartAsync();
-        await Tenants.PutChain(t.Attacker, t.A, "leak", """
+        await Tenants.PutChain(
+            t.Attacker,
+            t.A,
+            "leak",
+            """
             name: leak
             agents:
               a:
                 secrets: [CANARY]
                 run: echo "$CANARY" | rev
-            """);
+            """
+        );
         using (Tenants.Plant(Path.Combine(t.RootA, ".baton"), Path.Combine(t.RootB, ".baton")))
         {
             var id = await Tenants.StartRun(t.Attacker, t.A, "leak");
@@ -109,9 +143,15 @@ public class WorkspaceFolderAttackTests
     public async Task CopiedSecretsFile_DoesNotDecrypt_AndSaysWhy()
     {
         await using var t = await Tenants.StartAsync();
-        File.Copy(Path.Combine(t.RootB, ".baton", "secrets.json"), Path.Combine(t.RootA, ".baton", "secrets.json"), overwrite: true);
+        File.Copy(
+            Path.Combine(t.RootB, ".baton", "secrets.json"),
+            Path.Combine(t.RootA, ".baton", "secrets.json"),
+            overwrite: true
+        );
 
-        var error = Assert.Throws<Secrets.SecretStoreException>(() => t.Server.Data.OpenWorkspace(t.A).Secrets().Get("CANARY"));
+        var error = Assert.Throws<Secrets.SecretStoreException>(() =>
+            t.Server.Data.OpenWorkspace(t.A).Secrets().Get("CANARY")
+        );
         Assert.Contains($"belongs to workspace '{t.B}', not '{t.A}'", error.Message);
     }
 
@@ -119,7 +159,11 @@ public class WorkspaceFolderAttackTests
     public async Task VersionOneSecretsStore_IsBoundToItsWorkspace_WhenTheServerStarts()
     {
         var ws = $"adv-v1-{Guid.NewGuid():N}"[..15];
-        var (dataPath, _) = await TestServer.StoppedWithChainAsync(ws, "hi", "name: hi\nagents:\n  a: { run: echo hi }\n");
+        var (dataPath, _) = await TestServer.StoppedWithChainAsync(
+            ws,
+            "hi",
+            "name: hi\nagents:\n  a: { run: echo hi }\n"
+        );
         var root = Path.Combine(dataPath, "workspaces", ws);
         var key = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
         var keyFile = Path.Combine(dataPath, "server", "master.key");
@@ -130,9 +174,20 @@ public class WorkspaceFolderAttackTests
         var sealedValue = new byte[12 + plain.Length + 16];
         System.Security.Cryptography.RandomNumberGenerator.Fill(sealedValue.AsSpan(0, 12));
         using (var aes = new System.Security.Cryptography.AesGcm(key, 16))
-            aes.Encrypt(sealedValue.AsSpan(0, 12), plain, sealedValue.AsSpan(12, plain.Length), sealedValue.AsSpan(12 + plain.Length), System.Text.Encoding.UTF8.GetBytes("OLD"));
+            aes.Encrypt(
+                sealedValue.AsSpan(0, 12),
+                plain,
+                sealedValue.AsSpan(12, plain.Length),
+                sealedValue.AsSpan(12 + plain.Length),
+                System.Text.Encoding.UTF8.GetBytes("OLD")
+            );
         Directory.CreateDirectory(Path.Combine(root, ".baton"));
-        File.WriteAllText(Path.Combine(root, ".baton", "secrets.json"), "{\"version\": 1, \"cipher\": \"aes-256-gcm\", \"secrets\": {\"OLD\": \"" + Convert.ToBase64String(sealedValue) + "\"}}");
+        File.WriteAllText(
+            Path.Combine(root, ".baton", "secrets.json"),
+            "{\"version\": 1, \"cipher\": \"aes-256-gcm\", \"secrets\": {\"OLD\": \""
+                + Convert.ToBase64String(sealedValue)
+                + "\"}}"
+        );
 
         await using (var server = await TestServer.StartAsync(dataPath))
         {
@@ -141,7 +196,10 @@ public class WorkspaceFolderAttackTests
             Assert.Equal(ws, store.GetProperty("workspace").GetString());
             Assert.Equal("v1-value", server.Data.OpenWorkspace(ws).Secrets().Get("OLD"));
         }
-        try { Directory.Delete(dataPath, recursive: true); }
+        try
+        {
+            Directory.Delete(dataPath, recursive: true);
+        }
         catch (IOException) { }
     }
 
@@ -154,13 +212,32 @@ public class WorkspaceFolderAttackTests
         {
             var list = await TestServer.ReadJson(await t.Attacker.GetAsync($"/api/workspaces/{t.A}/runs"));
             Assert.Empty(list.EnumerateArray());
-            Assert.Empty((await TestServer.ReadJson(await t.Attacker.GetAsync($"/api/workspaces/{t.A}/decisions"))).EnumerateArray());
-            Assert.Equal(HttpStatusCode.NotFound, (await t.Attacker.GetAsync($"/api/workspaces/{t.A}/runs/{victim}")).StatusCode);
-            Assert.Equal(HttpStatusCode.NotFound, (await t.Attacker.GetAsync($"/api/workspaces/{t.A}/runs/{victim}/events")).StatusCode);
-            Assert.Equal(HttpStatusCode.NotFound, (await t.Attacker.GetAsync($"/api/workspaces/{t.A}/runs/{victim}/agents/work/output")).StatusCode);
-            var approve = await t.Attacker.PostAsync($"/api/workspaces/{t.A}/runs/{victim}/decisions/review", TestServer.Json(new { decision = "approve" }));
+            Assert.Empty(
+                (
+                    await TestServer.ReadJson(await t.Attacker.GetAsync($"/api/workspaces/{t.A}/decisions"))
+                ).EnumerateArray()
+            );
+            Assert.Equal(
+                HttpStatusCode.NotFound,
+                (await t.Attacker.GetAsync($"/api/workspaces/{t.A}/runs/{victim}")).StatusCode
+            );
+            Assert.Equal(
+                HttpStatusCode.NotFound,
+                (await t.Attacker.GetAsync($"/api/workspaces/{t.A}/runs/{victim}/events")).StatusCode
+            );
+            Assert.Equal(
+                HttpStatusCode.NotFound,
+                (await t.Attacker.GetAsync($"/api/workspaces/{t.A}/runs/{victim}/agents/work/output")).StatusCode
+            );
+            var approve = await t.Attacker.PostAsync(
+                $"/api/workspaces/{t.A}/runs/{victim}/decisions/review",
+                TestServer.Json(new { decision = "approve" })
+            );
             Assert.Equal(HttpStatusCode.NotFound, approve.StatusCode);
-            Assert.Equal(HttpStatusCode.NotFound, (await t.Attacker.PostAsync($"/api/workspaces/{t.A}/runs/{victim}/cancel", null)).StatusCode);
+            Assert.Equal(
+                HttpStatusCode.NotFound,
+                (await t.Attacker.PostAsync($"/api/workspaces/{t.A}/runs/{victim}/cancel", null)).StatusCode
+            );
         }
         var run = await TestServer.ReadJson(await t.Victim.GetAsync($"/api/workspaces/{t.B}/runs/{victim}"));
         Assert.Equal("waiting", run.GetProperty("status").GetString());
@@ -176,8 +253,14 @@ public class WorkspaceFolderAttackTests
         {
             var listed = await t.Attacker.GetAsync($"/api/workspaces/{t.A}/chains");
             Assert.Equal(HttpStatusCode.Conflict, listed.StatusCode); // the link is named, nothing behind it is listed
-            Assert.NotEqual(HttpStatusCode.OK, (await t.Attacker.GetAsync($"/api/workspaces/{t.A}/chains/victim")).StatusCode);
-            var put = await t.Attacker.PutAsync($"/api/workspaces/{t.A}/chains/victim", TestServer.Yaml("name: victim\nagents:\n  work: { run: echo pwned }\n"));
+            Assert.NotEqual(
+                HttpStatusCode.OK,
+                (await t.Attacker.GetAsync($"/api/workspaces/{t.A}/chains/victim")).StatusCode
+            );
+            var put = await t.Attacker.PutAsync(
+                $"/api/workspaces/{t.A}/chains/victim",
+                TestServer.Yaml("name: victim\nagents:\n  work: { run: echo pwned }\n")
+            );
             Assert.False(put.IsSuccessStatusCode);
             Assert.NotEqual(HttpStatusCode.InternalServerError, put.StatusCode);
         }
@@ -192,16 +275,35 @@ public class WorkspaceFolderAttackTests
         var outsideBefore = Tenants.Snapshot(t.OutsideFolder);
         var configOfB = Tenants.Snapshot(t.RootB);
         // The names the server used for its temp files, each a link to a file it must not write.
-        File.CreateSymbolicLink(Path.Combine(t.RootA, "chains", "mine.yaml.tmp"), Path.Combine(t.OutsideFolder, "keep.txt"));
+        File.CreateSymbolicLink(
+            Path.Combine(t.RootA, "chains", "mine.yaml.tmp"),
+            Path.Combine(t.OutsideFolder, "keep.txt")
+        );
         File.CreateSymbolicLink(Path.Combine(t.RootA, "baton.yaml.new"), Path.Combine(t.RootB, "baton.yaml"));
         Directory.CreateDirectory(Path.Combine(t.RootA, ".baton"));
         File.Delete(Path.Combine(t.RootA, ".baton", "secrets.json.tmp"));
         File.CreateSymbolicLink(Path.Combine(t.RootA, ".baton", "secrets.json.tmp"), t.RootOnlyFile);
 
         await Tenants.PutChain(t.Attacker, t.A, "mine", "name: mine\nagents:\n  a: { run: echo hi }\n");
-        Assert.Equal(HttpStatusCode.OK, (await t.AttackerOwner.PutAsync($"/api/workspaces/{t.A}/config", TestServer.Yaml("limits:\n  max_concurrent_runs: 3\n"))).StatusCode);
-        Assert.Equal(HttpStatusCode.UnprocessableEntity, (await t.AttackerOwner.PutAsync($"/api/workspaces/{t.A}/config", TestServer.Yaml("nonsense: [\n"))).StatusCode);
-        Assert.Equal(HttpStatusCode.NoContent, (await t.AttackerOwner.PutAsync($"/api/workspaces/{t.A}/secrets/OTHER", new StringContent("x"))).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.OK,
+            (
+                await t.AttackerOwner.PutAsync(
+                    $"/api/workspaces/{t.A}/config",
+                    TestServer.Yaml("limits:\n  max_concurrent_runs: 3\n")
+                )
+            ).StatusCode
+        );
+        Assert.Equal(
+            HttpStatusCode.UnprocessableEntity,
+            (
+                await t.AttackerOwner.PutAsync($"/api/workspaces/{t.A}/config", TestServer.Yaml("nonsense: [\n"))
+            ).StatusCode
+        );
+        Assert.Equal(
+            HttpStatusCode.NoContent,
+            (await t.AttackerOwner.PutAsync($"/api/workspaces/{t.A}/secrets/OTHER", new StringContent("x"))).StatusCode
+        );
 
         Assert.Equal(outsideBefore, Tenants.Snapshot(t.OutsideFolder));
         Assert.Equal(configOfB, Tenants.Snapshot(t.RootB));
@@ -218,9 +320,18 @@ public class WorkspaceFolderAttackTests
         File.Delete(Path.Combine(t.RootA, "baton.yaml"));
         File.CreateSymbolicLink(Path.Combine(t.RootA, "baton.yaml"), t.RootOnlyFile);
 
-        Assert.NotEqual(HttpStatusCode.OK, (await t.Attacker.GetAsync($"/api/workspaces/{t.A}/chains/steal")).StatusCode);
-        Assert.NotEqual(HttpStatusCode.OK, (await t.Attacker.GetAsync($"/api/workspaces/{t.A}/chains/creds")).StatusCode);
-        Assert.NotEqual(HttpStatusCode.OK, (await t.AttackerOwner.GetAsync($"/api/workspaces/{t.A}/config")).StatusCode);
+        Assert.NotEqual(
+            HttpStatusCode.OK,
+            (await t.Attacker.GetAsync($"/api/workspaces/{t.A}/chains/steal")).StatusCode
+        );
+        Assert.NotEqual(
+            HttpStatusCode.OK,
+            (await t.Attacker.GetAsync($"/api/workspaces/{t.A}/chains/creds")).StatusCode
+        );
+        Assert.NotEqual(
+            HttpStatusCode.OK,
+            (await t.AttackerOwner.GetAsync($"/api/workspaces/{t.A}/config")).StatusCode
+        );
         await t.Attacker.GetAsync($"/api/workspaces/{t.A}/chains");
         await t.Attacker.PostAsync($"/api/workspaces/{t.A}/runs", TestServer.Json(new { chain = "steal" }));
 
@@ -245,7 +356,9 @@ public class WorkspaceFolderAttackTests
         Assert.Contains("written by uid", events);
         var run = await TestServer.ReadJson(await t.Victim.GetAsync($"/api/workspaces/{t.B}/runs/{victim}"));
         Assert.Equal("waiting", run.GetProperty("status").GetString());
-        Assert.DoesNotContain(JsonDocument.Parse(events).RootElement.EnumerateArray(), e => e.GetProperty("type").GetString() == "review.decided");
+        Assert.DoesNotContain(JsonDocument.Parse(events).RootElement.EnumerateArray(), e =>
+            e.GetProperty("type").GetString() == "review.decided"
+        );
     }
 
     [Fact]
@@ -255,18 +368,26 @@ public class WorkspaceFolderAttackTests
         await Tenants.PutChain(t.Attacker, t.A, "first", "name: first\nagents:\n  a: { run: echo first }\n");
         var first = await Tenants.StartRun(t.Attacker, t.A, "first");
         await TestServer.WaitForStatus(t.Attacker, t.A, first, "succeeded");
-        await Tenants.PutChain(t.Attacker, t.A, "second", $$"""
+        await Tenants.PutChain(
+            t.Attacker,
+            t.A,
+            "second",
+            $$"""
             name: second
             agents:
               b:
                 run: |
                   echo '{}' > "$BATON_RUN_DIR/../{{first}}/inbox/a/custom.json" && echo "WROTE" || echo "denied"
-            """);
+            """
+        );
 
         var second = await Tenants.StartRun(t.Attacker, t.A, "second");
         await TestServer.WaitForStatus(t.Attacker, t.A, second, "succeeded");
 
-        Assert.Equal("denied\n", await t.Attacker.GetStringAsync($"/api/workspaces/{t.A}/runs/{second}/agents/b/output"));
+        Assert.Equal(
+            "denied\n",
+            await t.Attacker.GetStringAsync($"/api/workspaces/{t.A}/runs/{second}/agents/b/output")
+        );
         Assert.Equal(0, OwnerOf(Path.Combine(t.RootA, "runs", first, "inbox", "a")));
     }
 
@@ -276,7 +397,8 @@ public class WorkspaceFolderAttackTests
         while (true)
         {
             var events = await client.GetStringAsync($"/api/workspaces/{ws}/runs/{id}/events");
-            if (events.Contains($"\"{type}\"", StringComparison.Ordinal)) return events;
+            if (events.Contains($"\"{type}\"", StringComparison.Ordinal))
+                return events;
             Assert.True(DateTime.UtcNow < deadline, $"no {type} event in {events}");
             await Task.Delay(100);
         }

@@ -16,12 +16,25 @@ public class AuthTests
         Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/healthz")).StatusCode);
         foreach (var client in new[] { anonymous, forged })
         {
-            foreach (var path in new[] { "/api/workspaces", "/api/workspaces/default/runs", "/api/workspaces/default/decisions", "/metrics" })
+            foreach (
+                var path in new[]
+                {
+                    "/api/workspaces",
+                    "/api/workspaces/default/runs",
+                    "/api/workspaces/default/decisions",
+                    "/metrics",
+                }
+            )
             {
                 var answer = await client.GetAsync(path);
                 Assert.True(answer.StatusCode == HttpStatusCode.Unauthorized, $"{path}: {answer.StatusCode}");
             }
-            Assert.Equal(HttpStatusCode.Unauthorized, (await client.PostAsync("/api/workspaces/default/runs", TestServer.Json(new { chain = "x" }))).StatusCode);
+            Assert.Equal(
+                HttpStatusCode.Unauthorized,
+                (
+                    await client.PostAsync("/api/workspaces/default/runs", TestServer.Json(new { chain = "x" }))
+                ).StatusCode
+            );
         }
     }
 
@@ -33,12 +46,26 @@ public class AuthTests
         using var viewer = server.Client(server.Token("default", Role.Viewer));
         var id = await DecisionFlowTests.StartReviewRun(owner);
 
-        var decide = await viewer.PostAsync($"/api/workspaces/default/runs/{id}/decisions/review", TestServer.Json(new { decision = "approve" }));
+        var decide = await viewer.PostAsync(
+            $"/api/workspaces/default/runs/{id}/decisions/review",
+            TestServer.Json(new { decision = "approve" })
+        );
         Assert.Equal(HttpStatusCode.Forbidden, decide.StatusCode);
         Assert.Contains("reviewer", await decide.Content.ReadAsStringAsync());
-        Assert.Equal(HttpStatusCode.Forbidden, (await viewer.PostAsync("/api/workspaces/default/runs", TestServer.Json(new { chain = "review" }))).StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, (await viewer.PutAsync("/api/workspaces/default/chains/x", TestServer.Yaml("name: x"))).StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, (await viewer.PostAsync($"/api/workspaces/default/runs/{id}/cancel", null)).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.Forbidden,
+            (
+                await viewer.PostAsync("/api/workspaces/default/runs", TestServer.Json(new { chain = "review" }))
+            ).StatusCode
+        );
+        Assert.Equal(
+            HttpStatusCode.Forbidden,
+            (await viewer.PutAsync("/api/workspaces/default/chains/x", TestServer.Yaml("name: x"))).StatusCode
+        );
+        Assert.Equal(
+            HttpStatusCode.Forbidden,
+            (await viewer.PostAsync($"/api/workspaces/default/runs/{id}/cancel", null)).StatusCode
+        );
         Assert.Equal(HttpStatusCode.OK, (await viewer.GetAsync($"/api/workspaces/default/runs/{id}")).StatusCode);
     }
 
@@ -48,18 +75,31 @@ public class AuthTests
         await using var server = await TestServer.StartAsync();
         var token = server.Token("default", Role.Owner);
         var cookies = new System.Net.CookieContainer();
-        using var browser = new HttpClient(new HttpClientHandler { CookieContainer = cookies }) { BaseAddress = new Uri(server.Url) };
+        using var browser = new HttpClient(new HttpClientHandler { CookieContainer = cookies })
+        {
+            BaseAddress = new Uri(server.Url),
+        };
 
         var login = await browser.PostAsync("/api/login", TestServer.Json(new { token }));
         Assert.Equal(HttpStatusCode.OK, login.StatusCode);
         var csrf = (await TestServer.ReadJson(login)).GetProperty("csrf").GetString();
-        Assert.Contains("HttpOnly", string.Join(";", login.Headers.GetValues("Set-Cookie")), StringComparison.OrdinalIgnoreCase);
+        Assert.Contains(
+            "HttpOnly",
+            string.Join(";", login.Headers.GetValues("Set-Cookie")),
+            StringComparison.OrdinalIgnoreCase
+        );
 
         Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/api/workspaces/default/runs")).StatusCode);
-        var withoutHeader = await browser.PutAsync("/api/workspaces/default/chains/review", TestServer.Yaml(DecisionFlowTests.ReviewChain));
+        var withoutHeader = await browser.PutAsync(
+            "/api/workspaces/default/chains/review",
+            TestServer.Yaml(DecisionFlowTests.ReviewChain)
+        );
         Assert.Equal(HttpStatusCode.Unauthorized, withoutHeader.StatusCode);
 
-        using var request = new HttpRequestMessage(HttpMethod.Put, "/api/workspaces/default/chains/review") { Content = TestServer.Yaml(DecisionFlowTests.ReviewChain) };
+        using var request = new HttpRequestMessage(HttpMethod.Put, "/api/workspaces/default/chains/review")
+        {
+            Content = TestServer.Yaml(DecisionFlowTests.ReviewChain),
+        };
         request.Headers.Add("X-CSRF-Token", csrf);
         Assert.True((await browser.SendAsync(request)).IsSuccessStatusCode);
     }
@@ -71,13 +111,23 @@ public class AuthTests
         server.Token("default", Role.Owner);
         var record = server.Tokens.All()[0];
         var code = server.Sessions.CreateLoginCode(record.Id, TimeSpan.FromMinutes(5));
-        using var browser = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false }) { BaseAddress = new Uri(server.Url) };
+        using var browser = new HttpClient(
+            new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false }
+        )
+        {
+            BaseAddress = new Uri(server.Url),
+        };
 
         var first = await browser.GetAsync($"/login?code={Uri.EscapeDataString(code)}");
         Assert.Equal(HttpStatusCode.Redirect, first.StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/api/session")).StatusCode);
 
-        using var other = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false }) { BaseAddress = new Uri(server.Url) };
+        using var other = new HttpClient(
+            new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false }
+        )
+        {
+            BaseAddress = new Uri(server.Url),
+        };
         await other.GetAsync($"/login?code={Uri.EscapeDataString(code)}");
         Assert.Equal(HttpStatusCode.Unauthorized, (await other.GetAsync("/api/session")).StatusCode);
     }

@@ -38,25 +38,43 @@ public class DecisionFlowTests
         using var owner = server.Client(server.Token("default", Role.Owner));
         var id = await StartReviewRun(owner);
 
-        async Task<string?> ListedStatus() => (await TestServer.ReadJson(await owner.GetAsync("/api/workspaces/default/runs")))
-            .EnumerateArray().Single(r => r.GetProperty("id").GetString() == id).GetProperty("status").GetString();
+        async Task<string?> ListedStatus() =>
+            (await TestServer.ReadJson(await owner.GetAsync("/api/workspaces/default/runs")))
+                .EnumerateArray()
+                .Single(r => r.GetProperty("id").GetString() == id)
+                .GetProperty("status")
+                .GetString();
         Assert.Equal("waiting", await ListedStatus()); // listed (and so read) while waiting: only finished runs are remembered
         var cards = await TestServer.ReadJson(await owner.GetAsync("/api/workspaces/default/decisions"));
         var card = Assert.Single(cards.EnumerateArray());
         Assert.Equal(id, card.GetProperty("run").GetString());
         Assert.Equal("draft 1\n", card.GetProperty("shown").GetString());
 
-        var approve = await owner.PostAsync($"/api/workspaces/default/runs/{id}/decisions/review",
-            TestServer.Json(new { decision = "approve", comment = "lgtm", shown_hash = card.GetProperty("shown_hash").GetString() }));
+        var approve = await owner.PostAsync(
+            $"/api/workspaces/default/runs/{id}/decisions/review",
+            TestServer.Json(
+                new
+                {
+                    decision = "approve",
+                    comment = "lgtm",
+                    shown_hash = card.GetProperty("shown_hash").GetString(),
+                }
+            )
+        );
         Assert.Equal(HttpStatusCode.OK, approve.StatusCode);
         var run = await TestServer.WaitForStatus(owner, "default", id, "succeeded");
         Assert.Equal("done", run.GetProperty("agents").GetProperty("publish").GetProperty("status").GetString());
         Assert.Equal("succeeded", await ListedStatus());
 
-        var again = await owner.PostAsync($"/api/workspaces/default/runs/{id}/decisions/review", TestServer.Json(new { decision = "reject", shown_hash = card.GetProperty("shown_hash").GetString() }));
+        var again = await owner.PostAsync(
+            $"/api/workspaces/default/runs/{id}/decisions/review",
+            TestServer.Json(new { decision = "reject", shown_hash = card.GetProperty("shown_hash").GetString() })
+        );
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
         Assert.Equal("application/problem+json", again.Content.Headers.ContentType?.MediaType);
-        Assert.Empty((await TestServer.ReadJson(await owner.GetAsync("/api/workspaces/default/decisions"))).EnumerateArray());
+        Assert.Empty(
+            (await TestServer.ReadJson(await owner.GetAsync("/api/workspaces/default/decisions"))).EnumerateArray()
+        );
     }
 
     [Fact]
@@ -70,8 +88,15 @@ public class DecisionFlowTests
 
         var shown = await TestServer.ShownHash(ann, "default", id, "review");
         var answers = await Task.WhenAll(
-            ann.PostAsync($"/api/workspaces/default/runs/{id}/decisions/review", TestServer.Json(new { decision = "approve", shown_hash = shown })),
-            bob.PostAsync($"/api/workspaces/default/runs/{id}/decisions/review", TestServer.Json(new { decision = "reject", shown_hash = shown })));
+            ann.PostAsync(
+                $"/api/workspaces/default/runs/{id}/decisions/review",
+                TestServer.Json(new { decision = "approve", shown_hash = shown })
+            ),
+            bob.PostAsync(
+                $"/api/workspaces/default/runs/{id}/decisions/review",
+                TestServer.Json(new { decision = "reject", shown_hash = shown })
+            )
+        );
 
         Assert.Equal([HttpStatusCode.OK, HttpStatusCode.Conflict], answers.Select(a => a.StatusCode).Order());
         var winner = answers[0].StatusCode == HttpStatusCode.OK ? "succeeded" : "rejected";
@@ -92,8 +117,14 @@ public class DecisionFlowTests
         System.Text.Json.JsonElement card;
         while (true)
         {
-            var cards = (await TestServer.ReadJson(await owner.GetAsync("/api/workspaces/default/decisions"))).EnumerateArray().ToList();
-            if (cards.Count == 1 && cards[0].GetProperty("round").GetInt32() == 2) { card = cards[0]; break; }
+            var cards = (await TestServer.ReadJson(await owner.GetAsync("/api/workspaces/default/decisions")))
+                .EnumerateArray()
+                .ToList();
+            if (cards.Count == 1 && cards[0].GetProperty("round").GetInt32() == 2)
+            {
+                card = cards[0];
+                break;
+            }
             Assert.True(DateTime.UtcNow < deadline, "round 2 never came");
             await Task.Delay(50);
         }
@@ -110,7 +141,10 @@ public class DecisionFlowTests
         await using var server = await TestServer.StartAsync();
         using var owner = server.Client(server.Token("default", Role.Owner));
         var id = await StartReviewRun(owner);
-        var answer = await owner.PostAsync($"/api/workspaces/default/runs/{id}/decisions/review", TestServer.Json(new { decision = "changes" }));
+        var answer = await owner.PostAsync(
+            $"/api/workspaces/default/runs/{id}/decisions/review",
+            TestServer.Json(new { decision = "changes" })
+        );
         Assert.Equal(HttpStatusCode.BadRequest, answer.StatusCode);
     }
 
@@ -121,12 +155,21 @@ public class DecisionFlowTests
         using var owner = server.Client(server.Token("default", Role.Owner));
         var id = await StartReviewRun(owner);
 
-        var answer = await owner.PostAsync($"/api/workspaces/default/runs/{id}/decisions/review", TestServer.Json(new { decision = "approve" }));
+        var answer = await owner.PostAsync(
+            $"/api/workspaces/default/runs/{id}/decisions/review",
+            TestServer.Json(new { decision = "approve" })
+        );
 
         Assert.Equal(HttpStatusCode.BadRequest, answer.StatusCode);
         Assert.Contains("'shown_hash' is required", await answer.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        Assert.Equal("waiting", (await TestServer.WaitForStatus(owner, "default", id, "waiting")).GetProperty("status").GetString());
-        var stale = await owner.PostAsync($"/api/workspaces/default/runs/{id}/decisions/review", TestServer.Json(new { decision = "approve", shown_hash = "sha256:0000" }));
+        Assert.Equal(
+            "waiting",
+            (await TestServer.WaitForStatus(owner, "default", id, "waiting")).GetProperty("status").GetString()
+        );
+        var stale = await owner.PostAsync(
+            $"/api/workspaces/default/runs/{id}/decisions/review",
+            TestServer.Json(new { decision = "approve", shown_hash = "sha256:0000" })
+        );
         Assert.Equal(HttpStatusCode.Conflict, stale.StatusCode);
     }
 
@@ -134,7 +177,8 @@ public class DecisionFlowTests
     public async Task AStoppedServer_NoLongerWakesItsPausedRuns_TheNextOneDoes()
     {
         var dataPath = TestServer.NewDataPath();
-        string id, token;
+        string id,
+            token;
         Runs.RunFolder run;
         await using (var first = await TestServer.StartAsync(dataPath))
         {

@@ -11,10 +11,19 @@ public sealed class FirstStartTests
     {
         await using var server = await TestServer.StartAsync();
         var lines = server.Bootstrap();
-        var link = lines.Select(l => Regex.Match(l, @"(http://\S+/login\?code=\S+)")).Single(m => m.Success).Groups[1].Value;
+        var link = lines
+            .Select(l => Regex.Match(l, @"(http://\S+/login\?code=\S+)"))
+            .Single(m => m.Success)
+            .Groups[1]
+            .Value;
         Assert.Contains(lines, l => l.Contains("example chain", StringComparison.Ordinal));
 
-        using var browser = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false }) { BaseAddress = new Uri(server.Url) };
+        using var browser = new HttpClient(
+            new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false }
+        )
+        {
+            BaseAddress = new Uri(server.Url),
+        };
         Assert.Equal(HttpStatusCode.Redirect, (await browser.GetAsync(link)).StatusCode);
         var session = await TestServer.ReadJson(await browser.GetAsync("/api/session"));
         browser.DefaultRequestHeaders.Add("X-CSRF-Token", session.GetProperty("csrf").GetString());
@@ -22,7 +31,10 @@ public sealed class FirstStartTests
         // The first screen offers a chain to start: the default workspace is not empty (the web UI can't make chains).
         var chains = await TestServer.ReadJson(await browser.GetAsync("/api/workspaces/default/chains"));
         Assert.Equal("hello", chains[0].GetProperty("name").GetString());
-        var started = await browser.PostAsync("/api/workspaces/default/runs", TestServer.Json(new { chain = "hello", inputs = new { name = "newcomer" } }));
+        var started = await browser.PostAsync(
+            "/api/workspaces/default/runs",
+            TestServer.Json(new { chain = "hello", inputs = new { name = "newcomer" } })
+        );
         Assert.Equal(HttpStatusCode.Created, started.StatusCode);
         var id = (await TestServer.ReadJson(started)).GetProperty("id").GetString()!;
         await TestServer.WaitForStatus(browser, "default", id, "succeeded");

@@ -21,12 +21,18 @@ public sealed class FullDiskTests : IDisposable
     public async Task TenantFillsTheDisk_OthersGet507_RunsFailWithReasonDisk_RestartReRunsNothing()
     {
         Assert.True(_disk.Mounted, "this test mounts a tmpfs and needs root (CI runs as root)");
-        string waiterRun, reviewRun, fillRun;
+        string waiterRun,
+            reviewRun,
+            fillRun;
         await using (var server = await TestServer.StartAsync(_disk.Path))
         {
             using var a = server.Client(server.Token(_a, Role.Owner));
             using var b = server.Client(server.Token(_b, Role.Owner));
-            await Put(a, _a, "filler", """
+            await Put(
+                a,
+                _a,
+                "filler",
+                """
                 name: filler
                 agents:
                   fill:
@@ -34,21 +40,32 @@ public sealed class FullDiskTests : IDisposable
                   next:
                     needs: [fill]
                     run: echo never
-                """);
-            await Put(b, _b, "waiter", """
+                """
+            );
+            await Put(
+                b,
+                _b,
+                "waiter",
+                """
                 name: waiter
                 agents:
                   wait:
                     run: while [ ! -e go ]; do sleep 0.05; done; echo done
-                """);
-            await Put(b, _b, "review", """
+                """
+            );
+            await Put(
+                b,
+                _b,
+                "review",
+                """
                 name: review
                 agents:
                   review:
                     decision:
                       show: ship it?
                       options: [approve, reject]
-                """);
+                """
+            );
             reviewRun = await Start(b, _b, "review");
             await TestServer.WaitForStatus(b, _b, reviewRun, RunStatus.Waiting);
             waiterRun = await Start(b, _b, "waiter");
@@ -78,11 +95,16 @@ public sealed class FullDiskTests : IDisposable
             Assert.Equal(HttpStatusCode.InsufficientStorage, refused.StatusCode);
             Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
             Assert.DoesNotContain(_disk.Path, await refused.Content.ReadAsStringAsync()); // no server path reaches the tenant
-            Assert.Equal(new[] { reviewRun, waiterRun }.Order(), Directory.EnumerateDirectories(bRuns).Select(Path.GetFileName).Order());
+            Assert.Equal(
+                new[] { reviewRun, waiterRun }.Order(),
+                Directory.EnumerateDirectories(bRuns).Select(Path.GetFileName).Order()
+            );
             // A cancel can't be stored either: a clear 507, and no inbox file (not even an empty temp one).
             var cancel = await b.PostAsync($"/api/workspaces/{_b}/runs/{reviewRun}/cancel", null);
             Assert.Equal(HttpStatusCode.InsufficientStorage, cancel.StatusCode);
-            Assert.Empty(Directory.EnumerateFiles(Path.Combine(bRuns, reviewRun, "inbox"), "*", SearchOption.AllDirectories));
+            Assert.Empty(
+                Directory.EnumerateFiles(Path.Combine(bRuns, reviewRun, "inbox"), "*", SearchOption.AllDirectories)
+            );
 
             // Space is freed: no hand edit of any run is needed.
             File.Delete(rest);
@@ -91,7 +113,10 @@ public sealed class FullDiskTests : IDisposable
             Assert.StartsWith("disk full:", recovered.GetProperty("reason").GetString());
             Assert.Equal("disk", recovered.GetProperty("agents").GetProperty("wait").GetProperty("reason").GetString());
             Assert.False(recovered.TryGetProperty("stalled", out _));
-            Assert.Equal(HttpStatusCode.Accepted, (await b.PostAsync($"/api/workspaces/{_b}/runs/{reviewRun}/cancel", null)).StatusCode);
+            Assert.Equal(
+                HttpStatusCode.Accepted,
+                (await b.PostAsync($"/api/workspaces/{_b}/runs/{reviewRun}/cancel", null)).StatusCode
+            );
             await TestServer.WaitForStatus(b, _b, reviewRun, RunStatus.Cancelled);
         }
 
@@ -105,7 +130,10 @@ public sealed class FullDiskTests : IDisposable
             Assert.Equal(Enumerable.Range(1, events.Count).Select(i => (long)i), events.Select(e => e.Seq));
             using var b = restarted.Client(restarted.Token(_b, Role.Viewer));
             var list = await TestServer.ReadJson(await b.GetAsync($"/api/workspaces/{_b}/runs"));
-            Assert.Equal([RunStatus.Cancelled, RunStatus.Failed], list.EnumerateArray().Select(r => r.GetProperty("status").GetString()!).Order());
+            Assert.Equal(
+                [RunStatus.Cancelled, RunStatus.Failed],
+                list.EnumerateArray().Select(r => r.GetProperty("status").GetString()!).Order()
+            );
         }
     }
 
@@ -122,14 +150,21 @@ public sealed class FullDiskTests : IDisposable
         return (await TestServer.ReadJson(answer)).GetProperty("id").GetString()!;
     }
 
-    private static async Task<System.Text.Json.JsonElement> WaitFor(HttpClient client, string ws, string id, Func<System.Text.Json.JsonElement, bool> condition)
+    private static async Task<System.Text.Json.JsonElement> WaitFor(
+        HttpClient client,
+        string ws,
+        string id,
+        Func<System.Text.Json.JsonElement, bool> condition
+    )
     {
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (true)
         {
             var run = await TestServer.ReadJson(await client.GetAsync($"/api/workspaces/{ws}/runs/{id}"));
-            if (condition(run)) return run;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"run {id}: {run}");
+            if (condition(run))
+                return run;
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"run {id}: {run}");
             await Task.Delay(50);
         }
     }

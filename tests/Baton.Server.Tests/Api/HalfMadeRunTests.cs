@@ -8,7 +8,11 @@ public sealed class HalfMadeRunTests
     [Fact]
     public async Task ServerStart_RemovesHalfMadeRunFolders_AndListsNoGhostRun()
     {
-        var (dataPath, token) = await TestServer.StoppedWithChainAsync("default", "hello", "name: hello\nagents:\n  a:\n    run: echo hi\n");
+        var (dataPath, token) = await TestServer.StoppedWithChainAsync(
+            "default",
+            "hello",
+            "name: hello\nagents:\n  a:\n    run: echo hi\n"
+        );
         var runsRoot = Path.Combine(dataPath, "workspaces", "default", "runs");
         Directory.CreateDirectory(runsRoot);
         var halfMade = Path.Combine(runsRoot, "20261205-000000-hello-abcd");
@@ -26,6 +30,10 @@ public sealed class HalfMadeRunTests
         Assert.False(Directory.Exists(staging));
         var list = await TestServer.ReadJson(await owner.GetAsync("/api/workspaces/default/runs"));
         Assert.Equal(0, list.GetArrayLength());
-        try { Directory.Delete(dataPath, recursive: true); } catch (IOException) { }
+        try
+        {
+            Directory.Delete(dataPath, recursive: true);
+        }
+        catch (IOException) { }
     }
 }

@@ -10,26 +10,48 @@ public class PromptsAndTokensApiTests
     {
         await using var server = await TestServer.StartAsync();
         using var editor = server.Client(server.Token("default", Role.Editor));
-        var put = await editor.PutAsync("/api/workspaces/default/prompts/greet.md", new StringContent("Say hello to {{ inputs.who }}"));
+        var put = await editor.PutAsync(
+            "/api/workspaces/default/prompts/greet.md",
+            new StringContent("Say hello to {{ inputs.who }}")
+        );
         Assert.Equal(HttpStatusCode.Created, put.StatusCode);
         Assert.Equal("../prompts/greet.md", (await TestServer.ReadJson(put)).GetProperty("reference").GetString());
         var list = await TestServer.ReadJson(await editor.GetAsync("/api/workspaces/default/prompts"));
         Assert.Equal("greet.md", list[0].GetProperty("name").GetString());
-        Assert.Equal("Say hello to {{ inputs.who }}", await editor.GetStringAsync("/api/workspaces/default/prompts/greet.md"));
+        Assert.Equal(
+            "Say hello to {{ inputs.who }}",
+            await editor.GetStringAsync("/api/workspaces/default/prompts/greet.md")
+        );
 
-        var chain = await editor.PutAsync("/api/workspaces/default/chains/hello", TestServer.Yaml("""
-            name: hello
-            inputs:
-              who:
-                default: Ada
-            agents:
-              greet:
-                prompt: ../prompts/greet.md
-                model: offline
-            """));
+        var chain = await editor.PutAsync(
+            "/api/workspaces/default/chains/hello",
+            TestServer.Yaml(
+                """
+                name: hello
+                inputs:
+                  who:
+                    default: Ada
+                agents:
+                  greet:
+                    prompt: ../prompts/greet.md
+                    model: offline
+                """
+            )
+        );
         Assert.True(chain.IsSuccessStatusCode, await chain.Content.ReadAsStringAsync());
-        var id = (await TestServer.ReadJson(await editor.PostAsync("/api/workspaces/default/runs", TestServer.Json(new { chain = "hello" })))).GetProperty("id").GetString()!;
-        Assert.Equal("succeeded", (await TestServer.WaitForStatus(editor, "default", id, "succeeded", "failed")).GetProperty("status").GetString());
+        var id = (
+            await TestServer.ReadJson(
+                await editor.PostAsync("/api/workspaces/default/runs", TestServer.Json(new { chain = "hello" }))
+            )
+        )
+            .GetProperty("id")
+            .GetString()!;
+        Assert.Equal(
+            "succeeded",
+            (await TestServer.WaitForStatus(editor, "default", id, "succeeded", "failed"))
+                .GetProperty("status")
+                .GetString()
+        );
     }
 
     [Theory]
@@ -43,7 +65,10 @@ public class PromptsAndTokensApiTests
         await using var server = await TestServer.StartAsync();
         using var editor = server.Client(server.Token("default", Role.Editor));
         var put = await editor.PutAsync($"/api/workspaces/default/prompts/{name}", new StringContent("x"));
-        Assert.True(put.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.NotFound, $"{name}: {put.StatusCode}");
+        Assert.True(
+            put.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.NotFound,
+            $"{name}: {put.StatusCode}"
+        );
         var folder = Path.Combine(server.Data.WorkspacePath("default"), "prompts");
         Assert.True(!Directory.Exists(folder) || Directory.GetFileSystemEntries(folder).Length == 0);
         Assert.False(File.Exists(Path.Combine(server.Data.WorkspacePath("default"), "escape.md")));
@@ -61,16 +86,28 @@ public class PromptsAndTokensApiTests
             var folder = Path.Combine(server.Data.WorkspacePath("default"), "prompts");
             Directory.CreateDirectory(folder);
             File.CreateSymbolicLink(Path.Combine(folder, "link.md"), outside);
-            Assert.Equal(HttpStatusCode.NotFound, (await editor.GetAsync("/api/workspaces/default/prompts/link.md")).StatusCode);
-            Assert.Empty((await TestServer.ReadJson(await editor.GetAsync("/api/workspaces/default/prompts"))).EnumerateArray());
-            Assert.True((await editor.PutAsync("/api/workspaces/default/prompts/link.md", new StringContent("mine"))).IsSuccessStatusCode);
+            Assert.Equal(
+                HttpStatusCode.NotFound,
+                (await editor.GetAsync("/api/workspaces/default/prompts/link.md")).StatusCode
+            );
+            Assert.Empty(
+                (await TestServer.ReadJson(await editor.GetAsync("/api/workspaces/default/prompts"))).EnumerateArray()
+            );
+            Assert.True(
+                (
+                    await editor.PutAsync("/api/workspaces/default/prompts/link.md", new StringContent("mine"))
+                ).IsSuccessStatusCode
+            );
             Assert.Equal("not yours", File.ReadAllText(outside)); // the link was replaced, not written through
             Assert.Null(new FileInfo(Path.Combine(folder, "link.md")).LinkTarget);
 
             Directory.Delete(folder, recursive: true);
             var elsewhere = Directory.CreateTempSubdirectory("baton-prompts-elsewhere-");
             Directory.CreateSymbolicLink(folder, elsewhere.FullName);
-            Assert.Equal(HttpStatusCode.Conflict, (await editor.PutAsync("/api/workspaces/default/prompts/x.md", new StringContent("x"))).StatusCode);
+            Assert.Equal(
+                HttpStatusCode.Conflict,
+                (await editor.PutAsync("/api/workspaces/default/prompts/x.md", new StringContent("x"))).StatusCode
+            );
             Assert.Empty(elsewhere.GetFiles());
             elsewhere.Delete(true);
         }
@@ -89,7 +126,12 @@ public class PromptsAndTokensApiTests
         using var otherOwner = server.Client(server.Token("other", Role.Owner));
         Assert.Equal(HttpStatusCode.Forbidden, (await editor.GetAsync("/api/workspaces/default/tokens")).StatusCode);
 
-        var created = await TestServer.ReadJson(await owner.PostAsync("/api/workspaces/default/tokens", TestServer.Json(new { name = "ci bot", role = "reviewer" })));
+        var created = await TestServer.ReadJson(
+            await owner.PostAsync(
+                "/api/workspaces/default/tokens",
+                TestServer.Json(new { name = "ci bot", role = "reviewer" })
+            )
+        );
         var token = created.GetProperty("token").GetString()!;
         var id = created.GetProperty("id").GetString()!;
         using var bot = server.Client(token);
@@ -99,9 +141,23 @@ public class PromptsAndTokensApiTests
         Assert.DoesNotContain(token, listed);
         Assert.DoesNotContain("hash", listed);
 
-        Assert.Equal(HttpStatusCode.NotFound, (await otherOwner.DeleteAsync($"/api/workspaces/other/tokens/{id}")).StatusCode);
-        Assert.Equal(HttpStatusCode.BadRequest, (await owner.PostAsync("/api/workspaces/default/tokens", TestServer.Json(new { name = "x", role = "god" }))).StatusCode);
-        Assert.Equal(HttpStatusCode.NoContent, (await owner.DeleteAsync($"/api/workspaces/default/tokens/{id}")).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.NotFound,
+            (await otherOwner.DeleteAsync($"/api/workspaces/other/tokens/{id}")).StatusCode
+        );
+        Assert.Equal(
+            HttpStatusCode.BadRequest,
+            (
+                await owner.PostAsync(
+                    "/api/workspaces/default/tokens",
+                    TestServer.Json(new { name = "x", role = "god" })
+                )
+            ).StatusCode
+        );
+        Assert.Equal(
+            HttpStatusCode.NoContent,
+            (await owner.DeleteAsync($"/api/workspaces/default/tokens/{id}")).StatusCode
+        );
         Assert.Equal(HttpStatusCode.Unauthorized, (await bot.GetAsync("/api/workspaces/default/decisions")).StatusCode);
         Assert.Contains("token.revoke", await owner.GetStringAsync("/api/workspaces/default/audit"));
     }

@@ -12,13 +12,18 @@ public class RunsApiTests
     {
         await using var server = await TestServer.StartAsync();
         using var owner = server.Client(server.Token("default", Role.Owner));
-        var answer = await owner.PutAsync("/api/workspaces/default/chains/broken", TestServer.Yaml("""
-            name: broken
-            agents:
-              a:
-                run: echo
-                nedds: []
-            """));
+        var answer = await owner.PutAsync(
+            "/api/workspaces/default/chains/broken",
+            TestServer.Yaml(
+                """
+                name: broken
+                agents:
+                  a:
+                    run: echo
+                    nedds: []
+                """
+            )
+        );
         Assert.Equal(HttpStatusCode.UnprocessableEntity, answer.StatusCode);
         var problem = await TestServer.ReadJson(answer);
         var error = problem.GetProperty("errors")[0];
@@ -33,15 +38,26 @@ public class RunsApiTests
     {
         await using var server = await TestServer.StartAsync();
         using var owner = server.Client(server.Token("default", Role.Owner));
-        await owner.PutAsync("/api/workspaces/default/chains/slow", TestServer.Yaml("""
-            name: slow
-            agents:
-              a:
-                run: sleep 0.3; echo a
-              b:
-                run: echo b
-            """));
-        var id = (await TestServer.ReadJson(await owner.PostAsync("/api/workspaces/default/runs", TestServer.Json(new { chain = "slow" })))).GetProperty("id").GetString();
+        await owner.PutAsync(
+            "/api/workspaces/default/chains/slow",
+            TestServer.Yaml(
+                """
+                name: slow
+                agents:
+                  a:
+                    run: sleep 0.3; echo a
+                  b:
+                    run: echo b
+                """
+            )
+        );
+        var id = (
+            await TestServer.ReadJson(
+                await owner.PostAsync("/api/workspaces/default/runs", TestServer.Json(new { chain = "slow" }))
+            )
+        )
+            .GetProperty("id")
+            .GetString();
 
         using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/workspaces/default/runs/{id}/events");
         request.Headers.Accept.ParseAdd("text/event-stream");
@@ -50,7 +66,13 @@ public class RunsApiTests
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
         var types = new List<string>();
         while (await reader.ReadLineAsync() is { } line)
-            if (line.StartsWith("data: ", StringComparison.Ordinal)) types.Add(System.Text.Json.JsonDocument.Parse(line["data: ".Length..]).RootElement.GetProperty("type").GetString()!);
+            if (line.StartsWith("data: ", StringComparison.Ordinal))
+                types.Add(
+                    System
+                        .Text.Json.JsonDocument.Parse(line["data: ".Length..])
+                        .RootElement.GetProperty("type")
+                        .GetString()!
+                );
 
         Assert.Equal(["run.started", "a.started", "a.done", "b.started", "b.done", "run.finished"], types);
     }
@@ -60,13 +82,24 @@ public class RunsApiTests
     {
         await using var server = await TestServer.StartAsync();
         using var owner = server.Client(server.Token("default", Role.Owner));
-        await owner.PutAsync("/api/workspaces/default/chains/long", TestServer.Yaml("""
-            name: long
-            agents:
-              wait:
-                run: sleep 300
-            """));
-        var id = (await TestServer.ReadJson(await owner.PostAsync("/api/workspaces/default/runs", TestServer.Json(new { chain = "long" })))).GetProperty("id").GetString()!;
+        await owner.PutAsync(
+            "/api/workspaces/default/chains/long",
+            TestServer.Yaml(
+                """
+                name: long
+                agents:
+                  wait:
+                    run: sleep 300
+                """
+            )
+        );
+        var id = (
+            await TestServer.ReadJson(
+                await owner.PostAsync("/api/workspaces/default/runs", TestServer.Json(new { chain = "long" }))
+            )
+        )
+            .GetProperty("id")
+            .GetString()!;
         await TestServer.WaitForStatus(owner, "default", id, "running");
         var cancel = await owner.PostAsync($"/api/workspaces/default/runs/{id}/cancel", null);
         Assert.Equal(HttpStatusCode.Accepted, cancel.StatusCode);
@@ -77,19 +110,29 @@ public class RunsApiTests
     public async Task ServerStart_ResumesRunsThatWereInFlight()
     {
         string id;
-        var (dataPath, token) = await TestServer.StoppedWithChainAsync("default", "two", """
+        var (dataPath, token) = await TestServer.StoppedWithChainAsync(
+            "default",
+            "two",
+            """
             name: two
             agents:
               a:
                 run: echo a
               b:
                 run: echo b
-            """);
+            """
+        );
         // A run whose engine died after a finished and b started (written as an engine would have).
         var workspace = new DataRoot(dataPath).OpenWorkspace("default");
         var chainPath = Path.Combine(workspace.Root, "chains", "two.yaml");
         var chain = Chains.ChainLoader.LoadFile(chainPath, workspace.Root);
-        var run = await RunCreator.CreateAsync(workspace, chain, File.ReadAllText(chainPath), new Dictionary<string, string>(), GroupCommitter.Shared);
+        var run = await RunCreator.CreateAsync(
+            workspace,
+            chain,
+            File.ReadAllText(chainPath),
+            new Dictionary<string, string>(),
+            GroupCommitter.Shared
+        );
         id = run.Id;
         var log = EventLog.Open(run.Events, GroupCommitter.Shared, out _);
         log.Append(EventTypes.RunStarted, null, 0, EventJson.Data(("chain", "two")));
@@ -109,13 +152,23 @@ public class RunsApiTests
     [Fact]
     public async Task ServerStart_SkipsARunWithADamagedHistory_AndResumesTheOthers()
     {
-        var (dataPath, token) = await TestServer.StoppedWithChainAsync("default", "one", "name: one\nagents:\n  a:\n    run: echo a\n");
+        var (dataPath, token) = await TestServer.StoppedWithChainAsync(
+            "default",
+            "one",
+            "name: one\nagents:\n  a:\n    run: echo a\n"
+        );
         var workspace = new DataRoot(dataPath).OpenWorkspace("default");
         var chainPath = Path.Combine(workspace.Root, "chains", "one.yaml");
         var chain = Chains.ChainLoader.LoadFile(chainPath, workspace.Root);
         async Task<RunFolder> InFlight()
         {
-            var run = await RunCreator.CreateAsync(workspace, chain, File.ReadAllText(chainPath), new Dictionary<string, string>(), GroupCommitter.Shared);
+            var run = await RunCreator.CreateAsync(
+                workspace,
+                chain,
+                File.ReadAllText(chainPath),
+                new Dictionary<string, string>(),
+                GroupCommitter.Shared
+            );
             var log = EventLog.Open(run.Events, GroupCommitter.Shared, out _);
             log.Append(EventTypes.RunStarted, null, 0, EventJson.Data(("chain", "one")));
             await log.Append("a.started", "a", 1, null).Durable;
@@ -126,7 +179,10 @@ public class RunsApiTests
         var healthy = await InFlight();
         // A finished run whose history is damaged in the middle: the start needs only its last event.
         var finishedRun = await InFlight();
-        await EventLog.Open(finishedRun.Events, GroupCommitter.Shared, out _).Append(EventTypes.RunFinished, null, 0, EventJson.Data(("status", "failed"))).Durable;
+        await EventLog
+            .Open(finishedRun.Events, GroupCommitter.Shared, out _)
+            .Append(EventTypes.RunFinished, null, 0, EventJson.Data(("status", "failed")))
+            .Durable;
         File.WriteAllText(Directory.GetFiles(finishedRun.Events, "000002-*")[0], "{ not an event");
 
         await using var second = await TestServer.StartAsync(dataPath);
@@ -141,13 +197,24 @@ public class RunsApiTests
     {
         await using var server = await TestServer.StartAsync();
         using var owner = server.Client(server.Token("default", Role.Owner));
-        await owner.PutAsync("/api/workspaces/default/chains/xss", TestServer.Yaml("""
-            name: xss
-            agents:
-              a:
-                run: echo '<script>alert(1)</script>'
-            """));
-        var id = (await TestServer.ReadJson(await owner.PostAsync("/api/workspaces/default/runs", TestServer.Json(new { chain = "xss" })))).GetProperty("id").GetString()!;
+        await owner.PutAsync(
+            "/api/workspaces/default/chains/xss",
+            TestServer.Yaml(
+                """
+                name: xss
+                agents:
+                  a:
+                    run: echo '<script>alert(1)</script>'
+                """
+            )
+        );
+        var id = (
+            await TestServer.ReadJson(
+                await owner.PostAsync("/api/workspaces/default/runs", TestServer.Json(new { chain = "xss" }))
+            )
+        )
+            .GetProperty("id")
+            .GetString()!;
         await TestServer.WaitForStatus(owner, "default", id, "succeeded");
         var output = await owner.GetAsync($"/api/workspaces/default/runs/{id}/agents/a/output");
         Assert.Equal("text/plain", output.Content.Headers.ContentType?.MediaType);

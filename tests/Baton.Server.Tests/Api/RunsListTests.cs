@@ -11,17 +11,32 @@ public class RunsListTests
     {
         await using var server = await TestServer.StartAsync();
         using var owner = server.Client(server.Token("default", Role.Owner));
-        await owner.PutAsync("/api/workspaces/default/chains/alpha", TestServer.Yaml("name: alpha\nagents:\n  a:\n    run: echo ok\n"));
-        await owner.PutAsync("/api/workspaces/default/chains/beta", TestServer.Yaml("name: beta\nagents:\n  b:\n    run: exit 3\n"));
+        await owner.PutAsync(
+            "/api/workspaces/default/chains/alpha",
+            TestServer.Yaml("name: alpha\nagents:\n  a:\n    run: echo ok\n")
+        );
+        await owner.PutAsync(
+            "/api/workspaces/default/chains/beta",
+            TestServer.Yaml("name: beta\nagents:\n  b:\n    run: exit 3\n")
+        );
         var ids = new List<string>();
         foreach (var chain in new[] { "alpha", "alpha", "alpha", "beta", "beta" })
         {
-            var id = (await TestServer.ReadJson(await owner.PostAsync("/api/workspaces/default/runs", TestServer.Json(new { chain })))).GetProperty("id").GetString()!;
+            var id = (
+                await TestServer.ReadJson(
+                    await owner.PostAsync("/api/workspaces/default/runs", TestServer.Json(new { chain }))
+                )
+            )
+                .GetProperty("id")
+                .GetString()!;
             await TestServer.WaitForStatus(owner, "default", id, "succeeded", "failed");
             ids.Add(id);
         }
         async Task<List<string>> List(string query) =>
-            (await TestServer.ReadJson(await owner.GetAsync("/api/workspaces/default/runs" + query))).EnumerateArray().Select(r => r.GetProperty("id").GetString()!).ToList();
+            (await TestServer.ReadJson(await owner.GetAsync("/api/workspaces/default/runs" + query)))
+                .EnumerateArray()
+                .Select(r => r.GetProperty("id").GetString()!)
+                .ToList();
 
         var newestFirst = ids.OrderDescending(StringComparer.Ordinal).ToList();
         Assert.Equal(newestFirst, await List(""));

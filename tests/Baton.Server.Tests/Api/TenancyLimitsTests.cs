@@ -26,7 +26,10 @@ public class TenancyLimitsTests
         await using var server = await TestServer.StartAsync();
         using var a = server.Client(server.Token("flood", Role.Owner));
         using var b = server.Client(server.Token("calm", Role.Owner));
-        File.WriteAllText(Path.Combine(server.Data.WorkspacePath("flood"), "baton.yaml"), "limits:\n  max_concurrent_runs: 3\n");
+        File.WriteAllText(
+            Path.Combine(server.Data.WorkspacePath("flood"), "baton.yaml"),
+            "limits:\n  max_concurrent_runs: 3\n"
+        );
         await a.PutAsync("/api/workspaces/flood/chains/counted", TestServer.Yaml(Counted));
         await b.PutAsync("/api/workspaces/calm/chains/counted", TestServer.Yaml(Counted));
 
@@ -40,14 +43,24 @@ public class TenancyLimitsTests
         var queued = await TestServer.ReadJson(await a.GetAsync("/api/workspaces/flood/runs?status=queued"));
         Assert.NotEmpty(queued.EnumerateArray());
 
-        var calm = (await TestServer.ReadJson(await b.PostAsync("/api/workspaces/calm/runs", TestServer.Json(new { chain = "counted" })))).GetProperty("id").GetString()!;
+        var calm = (
+            await TestServer.ReadJson(
+                await b.PostAsync("/api/workspaces/calm/runs", TestServer.Json(new { chain = "counted" }))
+            )
+        )
+            .GetProperty("id")
+            .GetString()!;
         await TestServer.WaitForStatus(b, "calm", calm, "succeeded");
-        var floodStillGoing = (await TestServer.ReadJson(await a.GetAsync("/api/workspaces/flood/runs"))).EnumerateArray()
+        var floodStillGoing = (await TestServer.ReadJson(await a.GetAsync("/api/workspaces/flood/runs")))
+            .EnumerateArray()
             .Count(r => r.GetProperty("status").GetString() is "queued" or "running");
         Assert.True(floodStillGoing > 0, "calm's run finished only after the whole flood: it was starved");
 
-        foreach (var id in ids) await TestServer.WaitForStatus(a, "flood", id, "succeeded");
-        var peak = int.Parse(File.ReadAllText(Path.Combine(server.Data.WorkspacePath("flood"), "home", "counter.peak")).Trim());
+        foreach (var id in ids)
+            await TestServer.WaitForStatus(a, "flood", id, "succeeded");
+        var peak = int.Parse(
+            File.ReadAllText(Path.Combine(server.Data.WorkspacePath("flood"), "home", "counter.peak")).Trim()
+        );
         Assert.InRange(peak, 1, 3);
     }
 
@@ -58,21 +71,34 @@ public class TenancyLimitsTests
         using var owner = server.Client(server.Token("default", Role.Owner));
         await owner.PutAsync("/api/workspaces/default/chains/counted", TestServer.Yaml(Counted));
         var config = Path.Combine(server.Data.WorkspacePath("default"), "baton.yaml");
-        Assert.Equal(HttpStatusCode.Created, (await owner.PostAsync("/api/workspaces/default/runs", TestServer.Json(new { chain = "counted" }))).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.Created,
+            (
+                await owner.PostAsync("/api/workspaces/default/runs", TestServer.Json(new { chain = "counted" }))
+            ).StatusCode
+        );
 
         // Edited by hand while the server runs: the next run sees it (the server keeps the parsed file only while it is unchanged).
-        File.WriteAllText(config, """
+        File.WriteAllText(
+            config,
+            """
             providers:
               default:
                 type: openai
                 api_key: ${env:PATH}
-            """);
+            """
+        );
         var start = await owner.PostAsync("/api/workspaces/default/runs", TestServer.Json(new { chain = "counted" }));
         Assert.Equal(HttpStatusCode.UnprocessableEntity, start.StatusCode);
         Assert.Contains("${env:PATH}", await start.Content.ReadAsStringAsync());
 
         File.WriteAllText(config, "limits:\n  max_concurrent_runs: 2\n");
-        Assert.Equal(HttpStatusCode.Created, (await owner.PostAsync("/api/workspaces/default/runs", TestServer.Json(new { chain = "counted" }))).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.Created,
+            (
+                await owner.PostAsync("/api/workspaces/default/runs", TestServer.Json(new { chain = "counted" }))
+            ).StatusCode
+        );
     }
 
     [Fact]
@@ -80,14 +106,35 @@ public class TenancyLimitsTests
     {
         await using var server = await TestServer.StartAsync();
         using var owner = server.Client(server.Token("default", Role.Owner));
-        File.WriteAllText(Path.Combine(server.Data.WorkspacePath("default"), "baton.yaml"), "limits:\n  max_concurrent_runs: 1\n");
-        await owner.PutAsync("/api/workspaces/default/chains/long", TestServer.Yaml("name: long\nagents:\n  wait:\n    run: sleep 300\n"));
-        var first = (await TestServer.ReadJson(await owner.PostAsync("/api/workspaces/default/runs", TestServer.Json(new { chain = "long" })))).GetProperty("id").GetString()!;
-        var second = (await TestServer.ReadJson(await owner.PostAsync("/api/workspaces/default/runs", TestServer.Json(new { chain = "long" })))).GetProperty("id").GetString()!;
+        File.WriteAllText(
+            Path.Combine(server.Data.WorkspacePath("default"), "baton.yaml"),
+            "limits:\n  max_concurrent_runs: 1\n"
+        );
+        await owner.PutAsync(
+            "/api/workspaces/default/chains/long",
+            TestServer.Yaml("name: long\nagents:\n  wait:\n    run: sleep 300\n")
+        );
+        var first = (
+            await TestServer.ReadJson(
+                await owner.PostAsync("/api/workspaces/default/runs", TestServer.Json(new { chain = "long" }))
+            )
+        )
+            .GetProperty("id")
+            .GetString()!;
+        var second = (
+            await TestServer.ReadJson(
+                await owner.PostAsync("/api/workspaces/default/runs", TestServer.Json(new { chain = "long" }))
+            )
+        )
+            .GetProperty("id")
+            .GetString()!;
         await TestServer.WaitForStatus(owner, "default", first, "running");
         await TestServer.WaitForStatus(owner, "default", second, "queued");
 
-        Assert.Equal(HttpStatusCode.Accepted, (await owner.PostAsync($"/api/workspaces/default/runs/{second}/cancel", null)).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.Accepted,
+            (await owner.PostAsync($"/api/workspaces/default/runs/{second}/cancel", null)).StatusCode
+        );
         await TestServer.WaitForStatus(owner, "default", second, "cancelled");
         await owner.PostAsync($"/api/workspaces/default/runs/{first}/cancel", null);
         await TestServer.WaitForStatus(owner, "default", first, "cancelled");

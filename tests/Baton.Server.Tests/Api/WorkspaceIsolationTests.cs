@@ -37,12 +37,16 @@ public class WorkspaceIsolationTests
         foreach (var (method, path) in requests)
         {
             using var request = new HttpRequestMessage(method, path);
-            if (method != HttpMethod.Get) request.Content = path.EndsWith("/review", StringComparison.Ordinal) && method == HttpMethod.Put
-                ? TestServer.Yaml(DecisionFlowTests.ReviewChain)
-                : TestServer.Json(new { chain = "review", decision = "approve" });
+            if (method != HttpMethod.Get)
+                request.Content =
+                    path.EndsWith("/review", StringComparison.Ordinal) && method == HttpMethod.Put
+                        ? TestServer.Yaml(DecisionFlowTests.ReviewChain)
+                        : TestServer.Json(new { chain = "review", decision = "approve" });
             var answer = await b.SendAsync(request);
             // Kestrel itself turns away a NUL in a path (400) before any route sees it.
-            var expected = path.Contains("%00", StringComparison.Ordinal) ? answer.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.BadRequest : answer.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.MethodNotAllowed;
+            var expected = path.Contains("%00", StringComparison.Ordinal)
+                ? answer.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.BadRequest
+                : answer.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.MethodNotAllowed;
             Assert.True(expected, $"{method} {path}: {answer.StatusCode}");
             Assert.DoesNotContain(id, await answer.Content.ReadAsStringAsync());
         }

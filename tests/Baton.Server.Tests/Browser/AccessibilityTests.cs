@@ -1,5 +1,5 @@
-using Baton.Server.Auth;
 using System.Text.Json;
+using Baton.Server.Auth;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -14,7 +14,9 @@ public sealed class AccessibilityTests(Chromium chromium)
 {
     static AccessibilityTests() => SetDefaultExpectTimeout(30_000);
 
-    private static readonly Lazy<string> Axe = new(() => File.ReadAllText(WebUi.RepoFile("tests/Baton.Server.Tests/Browser/axe.min.js")));
+    private static readonly Lazy<string> Axe = new(() =>
+        File.ReadAllText(WebUi.RepoFile("tests/Baton.Server.Tests/Browser/axe.min.js"))
+    );
 
     [Theory]
     [InlineData(ColorScheme.Light)]
@@ -45,7 +47,9 @@ public sealed class AccessibilityTests(Chromium chromium)
         {
             await ui.Page.GotoAsync("/" + hash);
             await ui.Page.Locator(ready).First.WaitForAsync();
-            await ui.ScreenshotAsync($"axe-{scheme.ToString().ToLowerInvariant()}-{string.Join('-', hash.Split('/')[1..])}");
+            await ui.ScreenshotAsync(
+                $"axe-{scheme.ToString().ToLowerInvariant()}-{string.Join('-', hash.Split('/')[1..])}"
+            );
             found.AddRange((await ViolationsAsync(ui.Page)).Select(v => $"{hash}: {v}"));
         }
         Assert.Empty(found);
@@ -57,16 +61,27 @@ public sealed class AccessibilityTests(Chromium chromium)
         await using var ui = await WebUi.StartAsync(chromium, Role.Owner, width: 390, height: 844);
         var run = await ui.WaitingReviewAsync();
         await ui.LogInWithCodeAsync();
-        foreach (var (hash, ready) in new[]
-        {
-            ("#/runs", ".run-row"), ($"#/runs/{run}", ".agent"), ("#/inbox", ".stack .card"), ("#/chains", ".chain-row"),
-            ("#/chains/review", "#chain-yaml .cm-content"), ("#/costs", ".cost-panels"), ("#/admin", ".audit-table"),
-        })
+        foreach (
+            var (hash, ready) in new[]
+            {
+                ("#/runs", ".run-row"),
+                ($"#/runs/{run}", ".agent"),
+                ("#/inbox", ".stack .card"),
+                ("#/chains", ".chain-row"),
+                ("#/chains/review", "#chain-yaml .cm-content"),
+                ("#/costs", ".cost-panels"),
+                ("#/admin", ".audit-table"),
+            }
+        )
         {
             await ui.Page.GotoAsync("/" + hash);
             await ui.Page.Locator(ready).First.WaitForAsync();
-            Assert.True(await ui.Page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= innerWidth && document.getElementById('view').scrollWidth <= innerWidth"),
-                $"{hash} scrolls sideways at 390 px");
+            Assert.True(
+                await ui.Page.EvaluateAsync<bool>(
+                    "document.documentElement.scrollWidth <= innerWidth && document.getElementById('view').scrollWidth <= innerWidth"
+                ),
+                $"{hash} scrolls sideways at 390 px"
+            );
         }
     }
 
@@ -75,10 +90,12 @@ public sealed class AccessibilityTests(Chromium chromium)
     {
         // Evaluated through the DevTools protocol, so the page's strict CSP does not apply to the checker.
         await page.EvaluateAsync(Axe.Value);
-        var result = await page.EvaluateAsync<JsonElement>("""
+        var result = await page.EvaluateAsync<JsonElement>(
+            """
             async () => (await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }))
               .violations.flatMap(v => v.nodes.map(n => `${v.id}: ${n.target.join(' ')} (${n.failureSummary.replace(/\s+/g, ' ')})`))
-            """);
+            """
+        );
         return result.EnumerateArray().Select(e => e.GetString()!).ToList();
     }
 }

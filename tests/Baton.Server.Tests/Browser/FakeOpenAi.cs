@@ -39,12 +39,24 @@ public sealed class FakeOpenAi : IAsyncDisposable
         while (_listener.IsListening)
         {
             HttpListenerContext context;
-            try { context = await _listener.GetContextAsync(); }
-            catch (HttpListenerException) { return; }
-            catch (ObjectDisposedException) { return; }
-            using (var reader = new StreamReader(context.Request.InputStream)) await reader.ReadToEndAsync();
-            var ok = context.Request.HttpMethod == "POST" && context.Request.Url?.AbsolutePath == "/v1/chat/completions";
-            if (ok) Calls++;
+            try
+            {
+                context = await _listener.GetContextAsync();
+            }
+            catch (HttpListenerException)
+            {
+                return;
+            }
+            catch (ObjectDisposedException)
+            {
+                return;
+            }
+            using (var reader = new StreamReader(context.Request.InputStream))
+                await reader.ReadToEndAsync();
+            var ok =
+                context.Request.HttpMethod == "POST" && context.Request.Url?.AbsolutePath == "/v1/chat/completions";
+            if (ok)
+                Calls++;
             context.Response.StatusCode = ok ? 200 : 404;
             context.Response.ContentType = "application/json";
             var body = Encoding.UTF8.GetBytes(ok ? Reply : "{}");

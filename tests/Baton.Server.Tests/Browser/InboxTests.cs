@@ -28,7 +28,8 @@ public sealed class InboxTests(Chromium chromium)
         await ui.Page.GotoAsync($"/#/runs/{run}");
         await Expect(ui.Page.Locator(".event[data-type='run.finished']")).ToBeVisibleAsync();
         await ui.Page.Locator(".agent[data-agent='draft'] .lazy-output > summary").ClickAsync();
-        await Expect(ui.Page.Locator(".agent[data-agent='draft'] .text-output")).ToContainTextAsync("Draft about event files");
+        await Expect(ui.Page.Locator(".agent[data-agent='draft'] .text-output"))
+            .ToContainTextAsync("Draft about event files");
         await ui.ScreenshotAsync("run-detail-desktop");
     }
 
@@ -102,6 +103,9 @@ public sealed class InboxTests(Chromium chromium)
 
         await Expect(ui.Page.Locator(".toast")).ToContainTextAsync("Already decided by someone else");
         await Expect(ui.TopCard).ToHaveAttributeAsync("data-run", second);
-        Assert.Equal("succeeded", (await ui.WaitForStatusAsync(first, "succeeded", "rejected")).GetProperty("status").GetString());
+        Assert.Equal(
+            "succeeded",
+            (await ui.WaitForStatusAsync(first, "succeeded", "rejected")).GetProperty("status").GetString()
+        );
     }
 }

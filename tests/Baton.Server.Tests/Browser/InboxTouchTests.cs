@@ -17,7 +17,8 @@ public sealed class InboxTouchTests(Chromium chromium)
         await ui.LogInWithCodeAsync("#/inbox");
 
         await ui.ReadyTopCard.WaitForAsync();
-        var body = await ui.TopCard.Locator(".card-body").BoundingBoxAsync() ?? throw new InvalidOperationException("not laid out");
+        var body = await ui.TopCard.Locator(".card-body").BoundingBoxAsync()
+            ?? throw new InvalidOperationException("not laid out");
         await ui.TouchSwipeAsync(body.X + body.Width / 3, body.Y + body.Height / 2, 220, 8);
 
         await Expect(ui.Page.Locator(".undo-bar")).ToContainTextAsync("Approved");
@@ -38,8 +39,13 @@ public sealed class InboxTouchTests(Chromium chromium)
         var body = await bodyLocator.BoundingBoxAsync() ?? throw new InvalidOperationException("not laid out");
         await ui.TouchSwipeAsync(body.X + body.Width / 2, body.Y + body.Height * 0.8f, 0, -300);
 
-        await ui.Page.WaitForFunctionAsync("document.querySelector(\".card[data-depth='0'] .card-body\").scrollTop > 100");
-        Assert.True(await ui.Page.Locator(".sheet").IsHiddenAsync(), "a vertical swipe on a long body scrolls; it does not request changes");
+        await ui.Page.WaitForFunctionAsync(
+            "document.querySelector(\".card[data-depth='0'] .card-body\").scrollTop > 100"
+        );
+        Assert.True(
+            await ui.Page.Locator(".sheet").IsHiddenAsync(),
+            "a vertical swipe on a long body scrolls; it does not request changes"
+        );
 
         await ui.TouchSwipeAsync(body.X + body.Width * 0.7f, body.Y + body.Height / 2, -220, 6);
         var done = await ui.WaitForStatusAsync(run, "succeeded", "failed", "rejected");

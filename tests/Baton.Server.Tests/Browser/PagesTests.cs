@@ -47,13 +47,21 @@ public sealed class PagesTests(Chromium chromium)
         await ui.LogInWithCodeAsync("#/chains");
         await Expect(ui.Page.Locator(".chain-list .empty")).ToContainTextAsync("No chains yet");
 
-        await ui.Page.Locator("#prompt-upload").SetInputFilesAsync(new FilePayload
-        {
-            Name = "greet.md", MimeType = "text/markdown", Buffer = "Say hello to {{ inputs.who }}"u8.ToArray(),
-        });
+        await ui
+            .Page.Locator("#prompt-upload")
+            .SetInputFilesAsync(
+                new FilePayload
+                {
+                    Name = "greet.md",
+                    MimeType = "text/markdown",
+                    Buffer = "Say hello to {{ inputs.who }}"u8.ToArray(),
+                }
+            );
         await Expect(ui.Page.Locator(".prompt-row[data-prompt='greet.md']")).ToContainTextAsync("../prompts/greet.md");
 
-        await ui.PutChainAsync("hello", """
+        await ui.PutChainAsync(
+            "hello",
+            """
             name: hello
             inputs:
               who:
@@ -62,7 +70,8 @@ public sealed class PagesTests(Chromium chromium)
               greet:
                 prompt: ../prompts/greet.md
                 model: offline
-            """);
+            """
+        );
         await ui.Page.ReloadAsync();
         await ui.Page.Locator(".chain-row[data-chain='hello']").WaitForAsync();
         await ui.Page.GotoAsync("/#/runs");
@@ -78,26 +87,44 @@ public sealed class PagesTests(Chromium chromium)
     {
         await using var fake = new FakeOpenAi();
         await using var ui = await WebUi.StartAsync(chromium, Role.Owner);
-        Assert.True((await ui.Api.PutAsync($"/api/workspaces/{WebUi.Workspace}/secrets/FAKE_KEY", new StringContent("sk-fake"))).IsSuccessStatusCode);
-        var config = await ui.Api.PutAsync($"/api/workspaces/{WebUi.Workspace}/config", TestServer.Yaml($"""
-            providers:
-              fake:
-                type: openai
-                base_url: {fake.BaseUrl}
-                api_key: ${"{"}secret:FAKE_KEY{"}"}
-                model: gpt-4o-mini
-                stream: false
-            """));
+        Assert.True(
+            (
+                await ui.Api.PutAsync(
+                    $"/api/workspaces/{WebUi.Workspace}/secrets/FAKE_KEY",
+                    new StringContent("sk-fake")
+                )
+            ).IsSuccessStatusCode
+        );
+        var config = await ui.Api.PutAsync(
+            $"/api/workspaces/{WebUi.Workspace}/config",
+            TestServer.Yaml(
+                $"""
+                providers:
+                  fake:
+                    type: openai
+                    base_url: {fake.BaseUrl}
+                    api_key: ${"{"}secret:FAKE_KEY{"}"}
+                    model: gpt-4o-mini
+                    stream: false
+                """
+            )
+        );
         Assert.True(config.IsSuccessStatusCode, await config.Content.ReadAsStringAsync());
-        await ui.PutChainAsync("ask", """
+        await ui.PutChainAsync(
+            "ask",
+            """
             name: ask
             agents:
               ask:
                 prompt: Say hello
                 model: fake
-            """);
+            """
+        );
         var run = await ui.StartRunAsync("ask");
-        Assert.Equal("succeeded", (await ui.WaitForStatusAsync(run, "succeeded", "failed")).GetProperty("status").GetString());
+        Assert.Equal(
+            "succeeded",
+            (await ui.WaitForStatusAsync(run, "succeeded", "failed")).GetProperty("status").GetString()
+        );
         Assert.Equal(1, fake.Calls);
 
         await ui.LogInWithCodeAsync("#/costs");
@@ -106,12 +133,18 @@ public sealed class PagesTests(Chromium chromium)
         await Expect(model.Locator("table")).ToContainTextAsync("1,200 / 300");
         await Expect(ui.Page.Locator(".cost-panel canvas")).ToHaveCountAsync(4);
         // Chart.js drew bars: the canvas has painted pixels.
-        Assert.True(await model.Locator("canvas").EvaluateAsync<bool>(
-            "c => c.getContext('2d').getImageData(0, 0, c.width, c.height).data.some((v, i) => i % 4 === 3 && v > 0)"));
+        Assert.True(
+            await model
+                .Locator("canvas")
+                .EvaluateAsync<bool>(
+                    "c => c.getContext('2d').getImageData(0, 0, c.width, c.height).data.some((v, i) => i % 4 === 3 && v > 0)"
+                )
+        );
         await ui.ScreenshotAsync("costs");
 
         await ui.Page.GotoAsync($"/#/runs/{run}");
-        await Expect(ui.Page.Locator(".agent[data-agent='ask'] .agent-usage")).ToContainTextAsync("gpt-4o-mini · 1 call · 1,200 in / 300 out tokens");
+        await Expect(ui.Page.Locator(".agent[data-agent='ask'] .agent-usage"))
+            .ToContainTextAsync("gpt-4o-mini · 1 call · 1,200 in / 300 out tokens");
     }
 
     [Fact]
@@ -136,7 +169,10 @@ public sealed class PagesTests(Chromium chromium)
         await revoke.ClickAsync();
         await Expect(ui.Page.Locator("#token-list")).Not.ToContainTextAsync("ci bot");
         using var bot = ui.Server.Client(token);
-        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await bot.GetAsync($"/api/workspaces/{WebUi.Workspace}/runs")).StatusCode);
+        Assert.Equal(
+            System.Net.HttpStatusCode.Unauthorized,
+            (await bot.GetAsync($"/api/workspaces/{WebUi.Workspace}/runs")).StatusCode
+        );
 
         await Expect(ui.Page.Locator(".audit-table")).ToContainTextAsync("secret.set");
         await Expect(ui.Page.Locator(".audit-table")).ToContainTextAsync("token.revoke");

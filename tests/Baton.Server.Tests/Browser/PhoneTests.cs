@@ -16,7 +16,14 @@ public sealed class PhoneTests(Chromium chromium)
         await ui.LogInWithCodeAsync("#/inbox");
 
         await Expect(ui.TopCard).ToContainTextAsync("Please review this draft");
-        foreach (var element in new[] { ui.TopCard, ui.Page.GetByRole(AriaRole.Button, new() { Name = "Approve" }), ui.Page.GetByRole(AriaRole.Button, new() { Name = "Reject" }) })
+        foreach (
+            var element in new[]
+            {
+                ui.TopCard,
+                ui.Page.GetByRole(AriaRole.Button, new() { Name = "Approve" }),
+                ui.Page.GetByRole(AriaRole.Button, new() { Name = "Reject" }),
+            }
+        )
         {
             var box = await element.BoundingBoxAsync() ?? throw new InvalidOperationException("not laid out");
             Assert.InRange(box.X, 0, 390);
@@ -24,14 +31,21 @@ public sealed class PhoneTests(Chromium chromium)
             Assert.InRange(box.X + box.Width, 0, 390);
             Assert.InRange(box.Y + box.Height, 0, 844);
         }
-        Assert.True(await ui.Page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= innerWidth"), "the page scrolls sideways");
+        Assert.True(
+            await ui.Page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= innerWidth"),
+            "the page scrolls sideways"
+        );
         await ui.ScreenshotAsync("inbox-phone");
 
         // Mid-drag: the card follows the finger, tilts and shows its stamp; let go short of the threshold and it springs back.
         var start = await ui.TopCard.BoundingBoxAsync() ?? throw new InvalidOperationException("not laid out");
         await ui.Page.Mouse.MoveAsync(start.X + start.Width / 2, start.Y + start.Height / 2);
         await ui.Page.Mouse.DownAsync();
-        await ui.Page.Mouse.MoveAsync(start.X + start.Width / 2 + 90, start.Y + start.Height / 2 + 20, new() { Steps = 6 });
+        await ui.Page.Mouse.MoveAsync(
+            start.X + start.Width / 2 + 90,
+            start.Y + start.Height / 2 + 20,
+            new() { Steps = 6 }
+        );
         await Expect(ui.TopCard).ToHaveAttributeAsync("data-hint", "right");
         await ui.ScreenshotAsync("inbox-phone-dragging");
         await ui.Page.Mouse.MoveAsync(start.X + start.Width / 2 + 10, start.Y + start.Height / 2, new() { Steps = 3 });

@@ -13,14 +13,17 @@ public sealed class RunDetailTests(Chromium chromium)
     public async Task HostileOutput_ShowsAsText_NeverRuns()
     {
         await using var ui = await WebUi.StartAsync(chromium);
-        await ui.PutChainAsync("xss", """
+        await ui.PutChainAsync(
+            "xss",
+            """
             name: xss
             agents:
               echo:
                 run: |
                   echo '<script>window.__xss=1</script><img src=x onerror="window.__xss=2">'
                   echo '<b onmouseover="window.__xss=3">stderr</b>' >&2
-            """);
+            """
+        );
         var run = await ui.StartRunAsync("xss");
         await ui.WaitForStatusAsync(run, "succeeded");
         await ui.LogInWithCodeAsync($"#/runs/{run}");
@@ -47,12 +50,15 @@ public sealed class RunDetailTests(Chromium chromium)
         var decided = await TestServer.Decide(ui.Api, WebUi.Workspace, run, "review", "approve", "ship it");
         Assert.True(decided.IsSuccessStatusCode);
 
-        await Expect(ui.Page.Locator(".event[data-type='review.decided']")).ToContainTextAsync("approve by editor@team “ship it”");
+        await Expect(ui.Page.Locator(".event[data-type='review.decided']"))
+            .ToContainTextAsync("approve by editor@team “ship it”");
         await Expect(ui.Page.Locator(".event[data-type='run.finished']")).ToContainTextAsync("succeeded");
         await Expect(ui.Page.Locator(".run-status .badge")).ToHaveTextAsync("succeeded");
         await Expect(ui.Page.Locator(".agent[data-agent='publish'] .agent-state")).ToHaveTextAsync("done");
         await Expect(ui.Page.Locator(".live")).ToHaveAttributeAsync("data-state", "finished");
-        var events = await TestServer.ReadJson(await ui.Api.GetAsync($"/api/workspaces/{WebUi.Workspace}/runs/{run}/events"));
+        var events = await TestServer.ReadJson(
+            await ui.Api.GetAsync($"/api/workspaces/{WebUi.Workspace}/runs/{run}/events")
+        );
         await Expect(ui.Page.Locator(".event")).ToHaveCountAsync(events.GetArrayLength()); // each once, none missed
     }
 
@@ -61,7 +67,9 @@ public sealed class RunDetailTests(Chromium chromium)
     {
         await using var ui = await WebUi.StartAsync(chromium);
         var gate = Path.Combine(Path.GetTempPath(), "baton-ui-gate-" + Guid.NewGuid().ToString("N")[..8]);
-        await ui.PutChainAsync("stream", """
+        await ui.PutChainAsync(
+            "stream",
+            """
             name: stream
             inputs:
               who:
@@ -76,8 +84,12 @@ public sealed class RunDetailTests(Chromium chromium)
                   echo "tick 2"
                   echo "bad thing" >&2
                   exit 3
-            """);
-        var response = await ui.Api.PostAsync($"/api/workspaces/{WebUi.Workspace}/runs", TestServer.Json(new { chain = "stream", inputs = new { who = "Ada", gate } }));
+            """
+        );
+        var response = await ui.Api.PostAsync(
+            $"/api/workspaces/{WebUi.Workspace}/runs",
+            TestServer.Json(new { chain = "stream", inputs = new { who = "Ada", gate } })
+        );
         var run = (await TestServer.ReadJson(response)).GetProperty("id").GetString()!;
         await ui.WaitForStatusAsync(run, "running");
         await ui.LogInWithCodeAsync($"#/runs/{run}");
@@ -95,8 +107,10 @@ public sealed class RunDetailTests(Chromium chromium)
         {
             await Expect(agent.Locator(".text-stdout li")).ToHaveTextAsync(["tick 1 for Ada", "tick 2"]);
             await Expect(agent.Locator(".reason")).ToContainTextAsync("exited with code 3");
-            await Expect(ui.Page.Locator(".event[data-type='run.finished']")).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("event-finished-failed"));
-            await Expect(agent.Locator(".lazy-stdout a", new() { HasText = "Raw" })).ToHaveAttributeAsync("href", $"/api/workspaces/{WebUi.Workspace}/runs/{run}/agents/talk/logs/stdout");
+            await Expect(ui.Page.Locator(".event[data-type='run.finished']"))
+                .ToHaveClassAsync(new System.Text.RegularExpressions.Regex("event-finished-failed"));
+            await Expect(agent.Locator(".lazy-stdout a", new() { HasText = "Raw" }))
+                .ToHaveAttributeAsync("href", $"/api/workspaces/{WebUi.Workspace}/runs/{run}/agents/talk/logs/stdout");
             await ui.ScreenshotAsync("run-failed-desktop");
         }
         finally
@@ -109,12 +123,15 @@ public sealed class RunDetailTests(Chromium chromium)
     public async Task Cancel_StopsARunningRun()
     {
         await using var ui = await WebUi.StartAsync(chromium);
-        await ui.PutChainAsync("slow", """
+        await ui.PutChainAsync(
+            "slow",
+            """
             name: slow
             agents:
               wait:
                 run: sleep 60
-            """);
+            """
+        );
         var run = await ui.StartRunAsync("slow");
         await ui.WaitForStatusAsync(run, "running");
         await ui.LogInWithCodeAsync($"#/runs/{run}");
@@ -124,7 +141,10 @@ public sealed class RunDetailTests(Chromium chromium)
         await Expect(cancel).ToHaveTextAsync("Click again to cancel");
         await cancel.ClickAsync();
 
-        Assert.Equal("cancelled", (await ui.WaitForStatusAsync(run, "cancelled", "failed", "succeeded")).GetProperty("status").GetString());
+        Assert.Equal(
+            "cancelled",
+            (await ui.WaitForStatusAsync(run, "cancelled", "failed", "succeeded")).GetProperty("status").GetString()
+        );
         await Expect(ui.Page.Locator(".event[data-type='run.finished']")).ToContainTextAsync("cancelled");
         await Expect(cancel).ToBeHiddenAsync();
     }

@@ -20,13 +20,18 @@ public sealed class RunsListTests(Chromium chromium)
             await ui.WaitForStatusAsync(run, "succeeded");
             runs.Add(run);
         }
-        var alphas = runs.Where(r => r.Contains("-alpha-", StringComparison.Ordinal)).OrderDescending(StringComparer.Ordinal).ToList();
+        var alphas = runs.Where(r => r.Contains("-alpha-", StringComparison.Ordinal))
+            .OrderDescending(StringComparer.Ordinal)
+            .ToList();
 
         // A link with filters and a page size opens that list.
         await ui.LogInWithCodeAsync("#/runs?chain=alpha&limit=2");
         await Expect(ui.Page.Locator(".run-row")).ToHaveCountAsync(2);
         await Expect(ui.Page.Locator("#chain-filter")).ToHaveValueAsync("alpha");
-        Assert.Equal(alphas[..2], await ui.Page.Locator(".run-row").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.run)"));
+        Assert.Equal(
+            alphas[..2],
+            await ui.Page.Locator(".run-row").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.run)")
+        );
 
         // Older → is the next page, by the last run shown.
         await ui.Page.GetByRole(Microsoft.Playwright.AriaRole.Link, new() { Name = "Older →" }).ClickAsync();
@@ -45,7 +50,8 @@ public sealed class RunsListTests(Chromium chromium)
         await Expect(ui.Page.Locator(".run-row")).ToHaveCountAsync(4);
         await ui.Page.Locator(".run-row").First.FocusAsync();
         await ui.Page.EvaluateAsync("document.querySelector('.run-row').dataset.marked = 'yes'");
-        for (var i = 0; i < 2; i++) await ui.Page.WaitForResponseAsync(r => r.Url.Contains("/runs?", StringComparison.Ordinal));
+        for (var i = 0; i < 2; i++)
+            await ui.Page.WaitForResponseAsync(r => r.Url.Contains("/runs?", StringComparison.Ordinal));
         await Expect(ui.Page.Locator(".run-row[data-marked='yes']")).ToBeFocusedAsync();
     }
 }

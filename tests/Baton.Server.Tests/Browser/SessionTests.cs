@@ -36,7 +36,9 @@ public sealed class SessionTests(Chromium chromium)
         try
         {
             var page = await context.NewPageAsync();
-            await page.GotoAsync($"{first.Url}/login?code={Uri.EscapeDataString(first.Sessions.CreateLoginCode(record.Id, TimeSpan.FromMinutes(5)))}");
+            await page.GotoAsync(
+                $"{first.Url}/login?code={Uri.EscapeDataString(first.Sessions.CreateLoginCode(record.Id, TimeSpan.FromMinutes(5)))}"
+            );
             await Expect(page.Locator("#topbar")).ToBeVisibleAsync();
             var cookie = (await context.CookiesAsync()).Single(c => c.Name == "baton_session").Value;
             await first.DisposeAsync();
@@ -60,7 +62,10 @@ public sealed class SessionTests(Chromium chromium)
         {
             await context.DisposeAsync();
             await first.DisposeAsync();
-            try { Directory.Delete(dataPath, recursive: true); }
+            try
+            {
+                Directory.Delete(dataPath, recursive: true);
+            }
             catch (IOException) { }
         }
     }

@@ -22,8 +22,13 @@ public sealed class WebUi : IAsyncDisposable
         page.PageError += (_, error) => Errors.Add(error);
         page.Console += (_, message) =>
         {
-            if (message.Type == "error" && !message.Text.StartsWith("Failed to load resource", StringComparison.Ordinal)) Errors.Add(message.Text);
-            if (Environment.GetEnvironmentVariable("BATON_UI_DEBUG") is not null) Console.WriteLine($"console {message.Type}: {message.Text} @ {message.Location}");
+            if (
+                message.Type == "error"
+                && !message.Text.StartsWith("Failed to load resource", StringComparison.Ordinal)
+            )
+                Errors.Add(message.Text);
+            if (Environment.GetEnvironmentVariable("BATON_UI_DEBUG") is not null)
+                Console.WriteLine($"console {message.Type}: {message.Text} @ {message.Location}");
         };
     }
 
@@ -36,19 +41,27 @@ public sealed class WebUi : IAsyncDisposable
     public string TokenId { get; }
     public HttpClient Api { get; }
 
-    public static async Task<WebUi> StartAsync(Chromium chromium, Role role = Role.Editor, int width = 1280, int height = 860)
+    public static async Task<WebUi> StartAsync(
+        Chromium chromium,
+        Role role = Role.Editor,
+        int width = 1280,
+        int height = 860
+    )
     {
         var server = await TestServer.StartAsync();
-        if (!server.Data.WorkspaceExists(Workspace)) server.Data.CreateWorkspace(Workspace);
+        if (!server.Data.WorkspaceExists(Workspace))
+            server.Data.CreateWorkspace(Workspace);
         var (token, record) = server.Tokens.Create(Workspace, role, $"{Roles.Name(role)}@{Workspace}");
-        var context = await chromium.Browser.NewContextAsync(new()
-        {
-            BaseURL = server.Url,
-            ViewportSize = new() { Width = width, Height = height },
-            HasTouch = width < 600,
-            IsMobile = width < 600,
-            ReducedMotion = ReducedMotion.NoPreference,
-        });
+        var context = await chromium.Browser.NewContextAsync(
+            new()
+            {
+                BaseURL = server.Url,
+                ViewportSize = new() { Width = width, Height = height },
+                HasTouch = width < 600,
+                IsMobile = width < 600,
+                ReducedMotion = ReducedMotion.NoPreference,
+            }
+        );
         context.SetDefaultTimeout(Timeout);
         var page = await context.NewPageAsync();
         return new WebUi(server, context, page, token, record.Id);
@@ -60,7 +73,8 @@ public sealed class WebUi : IAsyncDisposable
         var code = Server.Sessions.CreateLoginCode(TokenId, TimeSpan.FromMinutes(5));
         await Page.GotoAsync($"/login?code={Uri.EscapeDataString(code)}");
         await Page.Locator("#topbar").WaitForAsync();
-        if (hash.Length > 0) await Page.GotoAsync("/" + hash);
+        if (hash.Length > 0)
+            await Page.GotoAsync("/" + hash);
     }
 
     public async Task PutChainAsync(string name, string yaml)
@@ -71,14 +85,19 @@ public sealed class WebUi : IAsyncDisposable
 
     public async Task<string> StartRunAsync(string chain)
     {
-        var response = await Api.PostAsync($"/api/workspaces/{Workspace}/runs", TestServer.Json(new { chain, inputs = new Dictionary<string, string>() }));
+        var response = await Api.PostAsync(
+            $"/api/workspaces/{Workspace}/runs",
+            TestServer.Json(new { chain, inputs = new Dictionary<string, string>() })
+        );
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
         return (await TestServer.ReadJson(response)).GetProperty("id").GetString()!;
     }
 
-    public Task<JsonElement> WaitForStatusAsync(string run, params string[] statuses) => TestServer.WaitForStatus(Api, Workspace, run, statuses);
+    public Task<JsonElement> WaitForStatusAsync(string run, params string[] statuses) =>
+        TestServer.WaitForStatus(Api, Workspace, run, statuses);
 
-    public Task<string> OutputAsync(string run, string agent) => Api.GetStringAsync($"/api/workspaces/{Workspace}/runs/{run}/agents/{agent}/output");
+    public Task<string> OutputAsync(string run, string agent) =>
+        Api.GetStringAsync($"/api/workspaces/{Workspace}/runs/{run}/agents/{agent}/output");
 
     /// <summary>The review example (a draft, a decision on it, publish) running and waiting for the reviewer.</summary>
     public async Task<string> WaitingReviewAsync()
@@ -131,14 +150,20 @@ public sealed class WebUi : IAsyncDisposable
     public async Task TouchSwipeAsync(float x, float y, float dx, float dy, int steps = 10)
     {
         var cdp = await Context.NewCDPSessionAsync(Page);
-        static Dictionary<string, object> Touch(string type, params (float X, float Y)[] points) => new()
-        {
-            ["type"] = type,
-            ["touchPoints"] = points.Select(p => new Dictionary<string, object> { ["x"] = p.X, ["y"] = p.Y }).ToArray(),
-        };
+        static Dictionary<string, object> Touch(string type, params (float X, float Y)[] points) =>
+            new()
+            {
+                ["type"] = type,
+                ["touchPoints"] = points
+                    .Select(p => new Dictionary<string, object> { ["x"] = p.X, ["y"] = p.Y })
+                    .ToArray(),
+            };
         await cdp.SendAsync("Input.dispatchTouchEvent", Touch("touchStart", (x, y)));
         for (var i = 1; i <= steps; i++)
-            await cdp.SendAsync("Input.dispatchTouchEvent", Touch("touchMove", (x + dx * i / steps, y + dy * i / steps)));
+            await cdp.SendAsync(
+                "Input.dispatchTouchEvent",
+                Touch("touchMove", (x + dx * i / steps, y + dy * i / steps))
+            );
         await cdp.SendAsync("Input.dispatchTouchEvent", Touch("touchEnd"));
         await cdp.DetachAsync();
     }
@@ -151,7 +176,8 @@ public sealed class WebUi : IAsyncDisposable
     /// <summary>Screenshots for a person judging the design; only when BATON_UI_SCREENSHOTS names a folder.</summary>
     public async Task ScreenshotAsync(string name)
     {
-        if (Environment.GetEnvironmentVariable("BATON_UI_SCREENSHOTS") is not { Length: > 0 } folder) return;
+        if (Environment.GetEnvironmentVariable("BATON_UI_SCREENSHOTS") is not { Length: > 0 } folder)
+            return;
         Directory.CreateDirectory(folder);
         await Page.ScreenshotAsync(new() { Path = Path.Combine(folder, name + ".png") });
     }
@@ -159,7 +185,8 @@ public sealed class WebUi : IAsyncDisposable
     public static string RepoFile(string relative)
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Baton.slnx"))) return Path.Combine(dir.FullName, relative);
+            if (File.Exists(Path.Combine(dir.FullName, "Baton.slnx")))
+                return Path.Combine(dir.FullName, relative);
         throw new FileNotFoundException($"no Baton.slnx above {AppContext.BaseDirectory}");
     }
 

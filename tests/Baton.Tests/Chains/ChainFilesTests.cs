@@ -21,17 +21,23 @@ public sealed class ChainFilesTests : IDisposable
     {
         Write("prompts/research.md", "Research {{ inputs.topic }}\n");
         Write("chains/scripts/publish.sh", "echo hi\n");
-        var chainPath = Write("chains/digest.yaml", """
+        var chainPath = Write(
+            "chains/digest.yaml",
+            """
             name: digest
             inputs: { topic: buses }
             agents:
               research: { prompt: ../prompts/research.md }
               publish: { run: scripts/publish.sh }
-            """);
+            """
+        );
 
         var chain = ChainLoader.LoadFile(chainPath);
 
-        Assert.Equal(new PromptSpec("Research {{ inputs.topic }}\n", "../prompts/research.md", null, "default", "text", null), chain.Agents[0].Prompt);
+        Assert.Equal(
+            new PromptSpec("Research {{ inputs.topic }}\n", "../prompts/research.md", null, "default", "text", null),
+            chain.Agents[0].Prompt
+        );
         Assert.Equal(new ScriptSpec("echo hi\n", "scripts/publish.sh"), chain.Agents[1].Script);
     }
 
@@ -50,12 +56,15 @@ public sealed class ChainFilesTests : IDisposable
     [Fact]
     public void ReferenceEscapingWorkspace_IsRejected()
     {
-        var chainPath = Write("chains/c.yaml", """
+        var chainPath = Write(
+            "chains/c.yaml",
+            """
             name: c
             agents:
               a: { prompt: ../../etc/passwd.txt }
               b: { run: ../../../../../../etc/evil.sh }
-            """);
+            """
+        );
 
         var errors = ChainLoader.ValidateFile(chainPath);
 
@@ -70,7 +79,9 @@ public sealed class ChainFilesTests : IDisposable
         Write("prompts/p.md", "hello");
         var chainPath = Write("chains/c.yaml", "name: c\nagents:\n  a: { prompt: ../prompts/p.md }\n");
 
-        var error = Assert.Single(ChainLoader.ValidateFile(chainPath, workspaceRoot: Path.Combine(workspace, "chains")));
+        var error = Assert.Single(
+            ChainLoader.ValidateFile(chainPath, workspaceRoot: Path.Combine(workspace, "chains"))
+        );
 
         Assert.Contains("outside the workspace", error.Message);
         Assert.Empty(ChainLoader.ValidateFile(chainPath, workspaceRoot: workspace));

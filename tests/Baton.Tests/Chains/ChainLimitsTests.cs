@@ -10,7 +10,8 @@ public class ChainLimitsTests
     private static string Agents(int count, Func<int, string>? extra = null)
     {
         var sb = new StringBuilder("name: big\nagents:\n");
-        for (var i = 0; i < count; i++) sb.Append($"  a{i}:\n    run: \"true\"\n{extra?.Invoke(i) ?? ""}");
+        for (var i = 0; i < count; i++)
+            sb.Append($"  a{i}:\n    run: \"true\"\n{extra?.Invoke(i) ?? ""}");
         return sb.ToString();
     }
 
@@ -19,7 +20,10 @@ public class ChainLimitsTests
     {
         var errors = ChainYaml.Errors(Agents(ChainLimits.MaxAgents + 1));
         var error = Assert.Single(errors);
-        Assert.Equal("'agents' has 5,001 agents; a chain may have at most 5,000 (docs/chains.md, Limits)", error.Message);
+        Assert.Equal(
+            "'agents' has 5,001 agents; a chain may have at most 5,000 (docs/chains.md, Limits)",
+            error.Message
+        );
         ChainYaml.AssertAt(error, 2, 1);
     }
 
@@ -31,7 +35,10 @@ public class ChainLimitsTests
         // a0 waits for the last agent, which (implicitly) waits for the one before it, and so on: one loop of 5,000.
         var looped = Agents(ChainLimits.MaxAgents, i => i == 0 ? $"    needs: [a{ChainLimits.MaxAgents - 1}]\n" : "");
         var error = Assert.Single(ChainYaml.Errors(looped));
-        Assert.StartsWith($"cycle: a0 -> a{ChainLimits.MaxAgents - 1} -> a{ChainLimits.MaxAgents - 2} -> ", error.Message);
+        Assert.StartsWith(
+            $"cycle: a0 -> a{ChainLimits.MaxAgents - 1} -> a{ChainLimits.MaxAgents - 2} -> ",
+            error.Message
+        );
     }
 
     [Fact]
@@ -39,8 +46,12 @@ public class ChainLimitsTests
     {
         // 2,000 emitters × 2,000 listeners was 4 million edges; now one event node.
         var sb = new StringBuilder("name: big\nagents:\n");
-        for (var i = 0; i < 2_000; i++) sb.Append($"  e{i}:\n    needs: []\n    emits: tick\n    run: \"true\"\n");
-        for (var i = 0; i < 2_000; i++) sb.Append($"  l{i}:\n    on: [tick]\n    needs: [e{i}]\n    cli: claude\n    task: \"{{{{ agents.e{i}.output }}}}\"\n");
+        for (var i = 0; i < 2_000; i++)
+            sb.Append($"  e{i}:\n    needs: []\n    emits: tick\n    run: \"true\"\n");
+        for (var i = 0; i < 2_000; i++)
+            sb.Append(
+                $"  l{i}:\n    on: [tick]\n    needs: [e{i}]\n    cli: claude\n    task: \"{{{{ agents.e{i}.output }}}}\"\n"
+            );
         var chain = ChainYaml.Load(sb.ToString());
         Assert.Equal(4_000, chain.Agents.Count);
     }
@@ -48,27 +59,38 @@ public class ChainLimitsTests
     [Fact]
     public void ATemplateUsingAnOutputItDoesNotWaitFor_IsStillAnError()
     {
-        var errors = ChainYaml.Errors("""
+        var errors = ChainYaml.Errors(
+            """
             name: t
             agents:
               a: { run: "true", needs: [] }
               b: { run: "true", needs: [] }
               c: { cli: claude, task: "{{ agents.a.output }} {{ agents.b.output }}", needs: [b] }
-            """);
+            """
+        );
         Assert.Contains("uses {{ agents.a.output }} but 'c' does not wait for 'a'", Assert.Single(errors).Message);
     }
 
     [Fact]
     public void LargerThanTheByteCap_IsRefusedBeforeParsing()
     {
-        var error = Assert.Single(ChainYaml.Errors("name: big\n# " + new string('x', ChainLimits.MaxBytes) + "\nagents: {}\n"));
+        var error = Assert.Single(
+            ChainYaml.Errors("name: big\n# " + new string('x', ChainLimits.MaxBytes) + "\nagents: {}\n")
+        );
         Assert.StartsWith("the chain file is 1,048,600 bytes; a chain may be at most 1,048,576 bytes", error.Message);
     }
 
     [Fact]
     public void NestedDeeperThanTheCap_IsOneYamlError()
     {
-        var error = Assert.Single(ChainYaml.Errors("name: deep\nagents:\n  a:\n    run: \"true\"\n    env: " + new string('[', 100_000) + new string(']', 100_000) + "\n"));
+        var error = Assert.Single(
+            ChainYaml.Errors(
+                "name: deep\nagents:\n  a:\n    run: \"true\"\n    env: "
+                    + new string('[', 100_000)
+                    + new string(']', 100_000)
+                    + "\n"
+            )
+        );
         Assert.Contains("nested more than 32 levels deep", error.Message);
     }
 
@@ -79,6 +101,10 @@ public class ChainLimitsTests
         File.WriteAllText(Path.Combine(ws.Root, "big.yaml"), Agents(ChainLimits.MaxAgents + 1));
         var result = await BatonCli.RunAsync(ws.Root, "validate", "big.yaml");
         Assert.Equal(2, result.ExitCode);
-        Assert.Contains("big.yaml:2:1: 'agents' has 5,001 agents; a chain may have at most 5,000", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains(
+            "big.yaml:2:1: 'agents' has 5,001 agents; a chain may have at most 5,000",
+            result.Stderr,
+            StringComparison.Ordinal
+        );
     }
 }

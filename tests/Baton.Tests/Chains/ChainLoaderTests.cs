@@ -74,10 +74,18 @@ public class ChainLoaderTests
         Assert.Equal(ChainYaml.Path, chain.SourcePath);
         Assert.Equal("work/checkout/app", chain.Workdir);
         Assert.Equal(
-            [new ChainInput("topic", "What to research", "file-based event buses"), new ChainInput("audience", null, "engineers"), new ChainInput("deadline", null, null)],
-            chain.Inputs);
+            [
+                new ChainInput("topic", "What to research", "file-based event buses"),
+                new ChainInput("audience", null, "engineers"),
+                new ChainInput("deadline", null, null),
+            ],
+            chain.Inputs
+        );
         Assert.True(chain.Inputs[2].Required);
-        Assert.Equal(["prep", "research", "draft", "code", "review", "publish", "notify"], chain.Agents.Select(a => a.Name));
+        Assert.Equal(
+            ["prep", "research", "draft", "code", "review", "publish", "notify"],
+            chain.Agents.Select(a => a.Name)
+        );
 
         var prep = chain.Agent("prep")!;
         Assert.Equal(AgentKind.Run, prep.Kind);
@@ -127,7 +135,8 @@ public class ChainLoaderTests
     [Fact]
     public void SchemaTypes_FollowYamlCoreSchema()
     {
-        var chain = ChainYaml.Load("""
+        var chain = ChainYaml.Load(
+            """
             name: s
             agents:
               a:
@@ -137,7 +146,8 @@ public class ChainLoaderTests
                   b: true
                   q: "42"
                   z: ~
-            """);
+            """
+        );
 
         Assert.Equal("""{"n":1.5,"b":true,"q":"42","z":null}""", chain.Agents[0].Prompt!.Schema);
         Assert.Equal("json", chain.Agents[0].Prompt!.Output);
@@ -146,7 +156,8 @@ public class ChainLoaderTests
     [Fact]
     public void ImplicitOrdering_FollowsSpecRules()
     {
-        var chain = ChainYaml.Load("""
+        var chain = ChainYaml.Load(
+            """
             name: order
             agents:
               first: { run: "true" }
@@ -156,23 +167,37 @@ public class ChainLoaderTests
               triggered: { run: "true", on: [first.done] }
               after_trigger: { run: "true" }
               on_and_needs: { run: "true", on: run.started, needs: [first] }
-            """);
+            """
+        );
 
         string[][] needs = [.. chain.Agents.Select(a => a.Needs.ToArray())];
-        Assert.Equal([[], ["first"], [], ["second", "fan_a"], [], ["triggered"], ["first"]], needs);
+        Assert.Equal(
+            [
+                [],
+                ["first"],
+                [],
+                ["second", "fan_a"],
+                [],
+                ["triggered"],
+                ["first"],
+            ],
+            needs
+        );
         Assert.Equal(["run.started"], chain.Agent("on_and_needs")!.On);
     }
 
     [Fact]
     public void DecisionDefaults_AllOptionsAndAgentBefore()
     {
-        var chain = ChainYaml.Load("""
+        var chain = ChainYaml.Load(
+            """
             name: d
             agents:
               draft: { prompt: write }
               review:
                 decision: { show: "{{ agents.draft.output }}" }
-            """);
+            """
+        );
 
         var decision = chain.Agent("review")!.Decision!;
         Assert.Equal(["approve", "reject", "changes"], decision.Options);
@@ -183,11 +208,13 @@ public class ChainLoaderTests
     [Fact]
     public void InlineScriptCallingScript_IsNotAFileReference()
     {
-        var chain = ChainYaml.Load("""
+        var chain = ChainYaml.Load(
+            """
             name: s
             agents:
               a: { run: bash ./build.sh }
-            """);
+            """
+        );
 
         Assert.Equal(new ScriptSpec("bash ./build.sh", null), chain.Agents[0].Script);
     }

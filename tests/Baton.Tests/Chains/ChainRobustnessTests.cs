@@ -13,7 +13,9 @@ public class ChainRobustnessTests
     [InlineData("name: t\nagents:\n  a:\n    prompt: x\n    schema: [1]\n")]
     [InlineData("name: t\nagents:\n  ? [k]\n  : { run: x }\n")]
     [InlineData("name: t\ninputs:\n  x: { default: [1] }\nagents:\n  a: { run: x, retries: many, env: { A: [1] } }\n")]
-    [InlineData("name: t\nagents:\n  a: &a { run: x }\n  b: *a\n  c: { decision: { show: x, options: [], max_rounds: 0 } }\n")]
+    [InlineData(
+        "name: t\nagents:\n  a: &a { run: x }\n  b: *a\n  c: { decision: { show: x, options: [], max_rounds: 0 } }\n"
+    )]
     [InlineData("name: t\nagents:\n  a: { cli: [claude] }\n")]
     [InlineData("\"\\0\": 1\n")]
     public void OddShapes_ReportErrorsNeverThrow(string yaml)
@@ -27,7 +29,9 @@ public class ChainRobustnessTests
     [Fact]
     public void SchemaAsJsonString_KeptOrRejected()
     {
-        var chain = ChainYaml.Load("name: t\nagents:\n  a:\n    prompt: x\n    output: json\n    schema: '{\"type\": \"string\"}'\n");
+        var chain = ChainYaml.Load(
+            "name: t\nagents:\n  a:\n    prompt: x\n    output: json\n    schema: '{\"type\": \"string\"}'\n"
+        );
         Assert.Equal("{\"type\": \"string\"}", chain.Agents[0].Prompt!.Schema);
 
         var error = Assert.Single(ChainYaml.Errors("name: t\nagents:\n  a:\n    prompt: x\n    schema: '{nope'\n"));

@@ -7,19 +7,24 @@ public class ChainValidationTests
     [Fact]
     public void TypoInAgentKey_SuggestsNearestAtKeyLocation()
     {
-        var errors = ChainYaml.Errors("""
+        var errors = ChainYaml.Errors(
+            """
             name: t
             agents:
               a: { run: "true" }
               b:
                 run: "true"
                 nedds: [a]
-            """);
+            """
+        );
 
         var error = Assert.Single(errors);
         Assert.Equal("unknown key 'nedds' in agent 'b'; did you mean 'needs'?", error.Message);
         ChainYaml.AssertAt(error, 6, 5);
-        Assert.Equal($"{ChainYaml.Path}:6:5: unknown key 'nedds' in agent 'b'; did you mean 'needs'?", error.ToString());
+        Assert.Equal(
+            $"{ChainYaml.Path}:6:5: unknown key 'nedds' in agent 'b'; did you mean 'needs'?",
+            error.ToString()
+        );
     }
 
     [Fact]
@@ -43,8 +48,16 @@ public class ChainValidationTests
         var errors = ChainYaml.Errors(yaml);
 
         ChainYaml.AssertAt(ChainYaml.Single(errors, "invalid chain name 'Bad_Name'"), 1, 7);
-        ChainYaml.AssertAt(ChainYaml.Single(errors, "unknown key 'descripton' in the chain; did you mean 'description'?"), 2, 1);
-        ChainYaml.AssertAt(ChainYaml.Single(errors, "'retries' of agent 'a' must be a whole number from 0 to 10"), 6, 14);
+        ChainYaml.AssertAt(
+            ChainYaml.Single(errors, "unknown key 'descripton' in the chain; did you mean 'description'?"),
+            2,
+            1
+        );
+        ChainYaml.AssertAt(
+            ChainYaml.Single(errors, "'retries' of agent 'a' must be a whole number from 0 to 10"),
+            6,
+            14
+        );
         ChainYaml.AssertAt(ChainYaml.Single(errors, "invalid duration '10 minutes'"), 7, 14);
         ChainYaml.AssertAt(ChainYaml.Single(errors, "has both 'prompt' and 'run'"), 10, 5);
         ChainYaml.AssertAt(ChainYaml.Single(errors, "agent 'c' needs exactly one of"), 11, 3);
@@ -78,7 +91,8 @@ public class ChainValidationTests
     [Fact]
     public void DuplicateAgent_ReportedWithBothLocations()
     {
-        var errors = ChainYaml.Errors("""
+        var errors = ChainYaml.Errors(
+            """
             name: t
             agents:
               a: { run: "true" }
@@ -86,7 +100,8 @@ public class ChainValidationTests
               a:
                 run: "false"
                 bogus: 1
-            """);
+            """
+        );
 
         var error = Assert.Single(errors);
         Assert.Equal("duplicate agent 'a' (first defined at 3:3); agent names must be unique", error.Message);
@@ -111,7 +126,8 @@ public class ChainValidationTests
     [Fact]
     public void WrongNodeTypes_AreLocatedErrors()
     {
-        var errors = ChainYaml.Errors("""
+        var errors = ChainYaml.Errors(
+            """
             name: [t]
             inputs: [x]
             agents:
@@ -121,7 +137,8 @@ public class ChainValidationTests
                 secrets: lowercase
                 on: { x: y }
               b: just-a-string
-            """);
+            """
+        );
 
         ChainYaml.AssertAt(ChainYaml.Single(errors, "name must be a string, not a list"), 1, 7);
         ChainYaml.AssertAt(ChainYaml.Single(errors, "inputs must be a mapping"), 2, 9);
@@ -135,14 +152,16 @@ public class ChainValidationTests
     [Fact]
     public void Cycle_ReportsPath()
     {
-        var errors = ChainYaml.Errors("""
+        var errors = ChainYaml.Errors(
+            """
             name: t
             agents:
               a: { run: "true", needs: [c] }
               b: { run: "true", needs: [a] }
               c: { run: "true", needs: [b] }
               d: { run: "true" }
-            """);
+            """
+        );
 
         var error = Assert.Single(errors);
         Assert.StartsWith("cycle: a -> c -> b -> a", error.Message);
@@ -152,12 +171,14 @@ public class ChainValidationTests
     [Fact]
     public void LoopWithAnotherWayIn_IsNotACycle()
     {
-        var chain = ChainYaml.Load("""
+        var chain = ChainYaml.Load(
+            """
             name: t
             agents:
               a: { run: "true", on: [run.started, b.done] }
               b: { run: "true", needs: [a] }
-            """);
+            """
+        );
 
         Assert.Equal(["a"], chain.Agent("b")!.Needs);
     }
@@ -165,13 +186,15 @@ public class ChainValidationTests
     [Fact]
     public void WaitingOnlyOnItself_IsUnreachable()
     {
-        var errors = ChainYaml.Errors("""
+        var errors = ChainYaml.Errors(
+            """
             name: t
             agents:
               a: { run: "true" }
               b: { run: "true", on: [b.done] }
               c: { run: "true", needs: [c] }
-            """);
+            """
+        );
 
         ChainYaml.AssertAt(ChainYaml.Single(errors, "agent 'b' can never start: it waits only on itself"), 4, 3);
         ChainYaml.AssertAt(ChainYaml.Single(errors, "agent 'c' needs itself"), 5, 29);
@@ -181,12 +204,16 @@ public class ChainValidationTests
     [Fact]
     public void UnknownNeeds_SuggestsNearestAgent()
     {
-        var error = Assert.Single(ChainYaml.Errors("""
-            name: t
-            agents:
-              research: { run: "true" }
-              draft: { run: "true", needs: [reserch] }
-            """));
+        var error = Assert.Single(
+            ChainYaml.Errors(
+                """
+                name: t
+                agents:
+                  research: { run: "true" }
+                  draft: { run: "true", needs: [reserch] }
+                """
+            )
+        );
 
         Assert.Equal("agent 'draft' needs unknown agent 'reserch'; did you mean 'research'?", error.Message);
         ChainYaml.AssertAt(error, 4, 33);
@@ -195,16 +222,22 @@ public class ChainValidationTests
     [Fact]
     public void OnEventNothingEmits_IsUnreachable()
     {
-        var errors = ChainYaml.Errors("""
+        var errors = ChainYaml.Errors(
+            """
             name: t
             agents:
               a: { run: "true", emits: ready }
               b: { run: "true", on: [a.custom_thing, ready, run.started] }
               c: { run: "true", on: [nobody.done] }
               d: { run: "true", on: redy }
-            """);
+            """
+        );
 
-        ChainYaml.AssertAt(ChainYaml.Single(errors, "agent 'c' waits on 'nobody.done' but nothing can emit 'nobody.done'"), 5, 26);
+        ChainYaml.AssertAt(
+            ChainYaml.Single(errors, "agent 'c' waits on 'nobody.done' but nothing can emit 'nobody.done'"),
+            5,
+            26
+        );
         var typo = ChainYaml.Single(errors, "agent 'd' waits on 'redy'");
         Assert.EndsWith("did you mean 'ready'?", typo.Message);
         Assert.Equal(2, errors.Count);
@@ -213,7 +246,8 @@ public class ChainValidationTests
     [Fact]
     public void DecisionRules_AreChecked()
     {
-        var errors = ChainYaml.Errors("""
+        var errors = ChainYaml.Errors(
+            """
             name: t
             agents:
               review:
@@ -225,10 +259,15 @@ public class ChainValidationTests
               second:
                 decision: { show: x, on_changes: later }
               later: { run: "true" }
-            """);
+            """
+        );
 
         ChainYaml.AssertAt(ChainYaml.Single(errors, "unknown option 'maybe'"), 6, 34);
-        ChainYaml.AssertAt(ChainYaml.Single(errors, "'default' of decision 'review' must be one of its options (approve, reject)"), 8, 16);
+        ChainYaml.AssertAt(
+            ChainYaml.Single(errors, "'default' of decision 'review' must be one of its options (approve, reject)"),
+            8,
+            16
+        );
         ChainYaml.AssertAt(ChainYaml.Single(errors, "must name an agent written before it, not 'later'"), 10, 38);
         Assert.Equal(3, errors.Count);
     }
@@ -252,7 +291,8 @@ public class ChainValidationTests
     [Fact]
     public void EnvAndSecrets_NamesChecked()
     {
-        var errors = ChainYaml.Errors("""
+        var errors = ChainYaml.Errors(
+            """
             name: t
             agents:
               a:
@@ -260,7 +300,8 @@ public class ChainValidationTests
                 env: { BATON_OUTPUT: x, 1BAD: y, OK: fine }
                 secrets: [good_name]
                 if: x
-            """);
+            """
+        );
 
         ChainYaml.Single(errors, "names starting with BATON_ are set by Baton");
         ChainYaml.Single(errors, "invalid environment variable name '1BAD'");
@@ -289,7 +330,9 @@ public class ChainValidationTests
     [InlineData("checkout")]
     public void WorkdirOutsideWork_IsError(string workdir)
     {
-        var error = Assert.Single(ChainYaml.Errors($"name: t\nworkdir: {workdir}\nagents:\n  a: {{ run: \"true\" }}\n"));
+        var error = Assert.Single(
+            ChainYaml.Errors($"name: t\nworkdir: {workdir}\nagents:\n  a: {{ run: \"true\" }}\n")
+        );
 
         Assert.Contains("workdir", error.Message);
         Assert.Contains("work/", error.Message);
@@ -332,7 +375,11 @@ public class ChainValidationTests
     public void AbsoluteReference_RejectedBeforeReading()
     {
         var read = new List<string>();
-        var errors = ChainLoader.Validate("c.yaml", "name: t\nagents:\n  a: { run: /etc/evil.sh }\n", p => { read.Add(p); return "x"; });
+        var errors = ChainLoader.Validate("c.yaml", "name: t\nagents:\n  a: { run: /etc/evil.sh }\n", p =>
+        {
+            read.Add(p);
+            return "x";
+        });
 
         Assert.Contains("must be a relative path", Assert.Single(errors).Message);
         Assert.Empty(read);

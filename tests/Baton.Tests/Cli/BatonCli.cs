@@ -17,13 +17,20 @@ public static class BatonCli
     public static async Task<Result> RunAsync(string workingDirectory, params string[] args) =>
         await RunAsync(workingDirectory, null, args);
 
-    public static async Task<Result> RunAsync(string workingDirectory, IDictionary<string, string>? environment, params string[] args)
+    public static async Task<Result> RunAsync(
+        string workingDirectory,
+        IDictionary<string, string>? environment,
+        params string[] args
+    )
     {
         using var process = Start(workingDirectory, environment, args);
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-        try { await process.WaitForExitAsync(timeout.Token); }
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
@@ -40,7 +47,12 @@ public static class BatonCli
     }
 
     /// <summary>`baton secret set NAME` with the value on stdin, as a person would pipe it; fails the test if it fails.</summary>
-    public static async Task SetSecretAsync(string workingDirectory, IDictionary<string, string> environment, string name, string value)
+    public static async Task SetSecretAsync(
+        string workingDirectory,
+        IDictionary<string, string> environment,
+        string name,
+        string value
+    )
     {
         using var set = Start(workingDirectory, environment, "secret", "set", name);
         await set.StandardInput.WriteAsync(value);
@@ -65,10 +77,13 @@ public static class BatonCli
         };
         info.ArgumentList.Add("--default-signal=INT");
         info.ArgumentList.Add(Executable);
-        foreach (var arg in args) info.ArgumentList.Add(arg);
+        foreach (var arg in args)
+            info.ArgumentList.Add(arg);
         info.Environment["BATON_RETRY_BASE_DELAY_MS"] = "20";
         info.Environment["TERM"] = "dumb";
-        if (environment is not null) foreach (var (k, v) in environment) info.Environment[k] = v;
+        if (environment is not null)
+            foreach (var (k, v) in environment)
+                info.Environment[k] = v;
         return Process.Start(info)!;
     }
 
@@ -78,7 +93,8 @@ public static class BatonCli
         var deadline = DateTime.UtcNow.AddSeconds(seconds);
         while (!condition())
         {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"timed out waiting until {what}");
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"timed out waiting until {what}");
             await Task.Delay(25);
         }
     }

@@ -23,19 +23,29 @@ public class CliCrashTests
         """;
 
     private static string RunDir(TestWorkspace ws) =>
-        Directory.Exists(Path.Combine(ws.Root, "runs")) ? Directory.EnumerateDirectories(Path.Combine(ws.Root, "runs")).SingleOrDefault() ?? "/nonexistent" : "/nonexistent";
+        Directory.Exists(Path.Combine(ws.Root, "runs"))
+            ? Directory.EnumerateDirectories(Path.Combine(ws.Root, "runs")).SingleOrDefault() ?? "/nonexistent"
+            : "/nonexistent";
 
     /// <summary>The first pid `second` wrote; the shell creates the file before it writes the line, so wait for the whole line.</summary>
     private static async Task<int> SecondPid(TestWorkspace ws)
     {
         var file = () => Path.Combine(RunDir(ws), "second-pids");
-        await BatonCli.WaitUntil(() => File.Exists(file()) && File.ReadAllText(file()).Contains('\n'), "second has started");
+        await BatonCli.WaitUntil(
+            () => File.Exists(file()) && File.ReadAllText(file()).Contains('\n'),
+            "second has started"
+        );
         return int.Parse(File.ReadAllLines(file())[0].Trim(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private static bool HasEvent(TestWorkspace ws, string type) =>
-        Directory.Exists(Path.Combine(ws.Root, "runs")) && Directory.EnumerateDirectories(Path.Combine(ws.Root, "runs")).Any(r =>
-            Directory.Exists(Path.Combine(r, "events")) && Directory.EnumerateFiles(Path.Combine(r, "events"), $"*-{type}.json").Any());
+        Directory.Exists(Path.Combine(ws.Root, "runs"))
+        && Directory
+            .EnumerateDirectories(Path.Combine(ws.Root, "runs"))
+            .Any(r =>
+                Directory.Exists(Path.Combine(r, "events"))
+                && Directory.EnumerateFiles(Path.Combine(r, "events"), $"*-{type}.json").Any()
+            );
 
     private static bool Alive(int pid) =>
         File.Exists($"/proc/{pid}/stat") && File.ReadAllText($"/proc/{pid}/stat").Split(") ")[1][0] != 'Z';
@@ -64,7 +74,10 @@ public class CliCrashTests
         Assert.Equal([1, 2], restarted.Select(e => e.Attempt));
         Assert.True(restarted[1].GetBool("resumed"));
         Assert.Equal(Enumerable.Range(1, events.Count).Select(i => (long)i), events.Select(e => e.Seq));
-        Assert.Equal("second finished on attempt 2\n", File.ReadAllText(Path.Combine(ws.Root, "runs", id, "agents/second/output")));
+        Assert.Equal(
+            "second finished on attempt 2\n",
+            File.ReadAllText(Path.Combine(ws.Root, "runs", id, "agents/second/output"))
+        );
     }
 
     [Fact]
@@ -75,7 +88,13 @@ public class CliCrashTests
         using var engine = BatonCli.Start(ws.Root, null, "run", "chains/crashy.yaml");
         var pid = await SecondPid(ws);
 
-        Assert.Equal(0, Signals.Kill(engine.Id, 2 /* SIGINT */));
+        Assert.Equal(
+            0,
+            Signals.Kill(
+                engine.Id,
+                2 /* SIGINT */
+            )
+        );
         await engine.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal(130, engine.ExitCode);

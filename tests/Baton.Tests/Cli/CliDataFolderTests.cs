@@ -6,7 +6,10 @@ namespace Baton.Tests.Cli;
 /// </summary>
 public sealed class CliDataFolderTests : IDisposable
 {
-    private readonly string _private = Path.Combine(Path.GetTempPath(), "baton-private-" + Guid.NewGuid().ToString("N")[..8]);
+    private readonly string _private = Path.Combine(
+        Path.GetTempPath(),
+        "baton-private-" + Guid.NewGuid().ToString("N")[..8]
+    );
 
     public CliDataFolderTests()
     {
@@ -23,12 +26,20 @@ public sealed class CliDataFolderTests : IDisposable
         var serve = await BatonCli.RunAsync(_private, "serve", "--data", data, "--urls", "http://127.0.0.1:0");
 
         Assert.True(serve.ExitCode == 2, serve.ToString());
-        Assert.Contains($"cannot reach the data folder {data}: {_private} is 0700", serve.Stderr, StringComparison.Ordinal);
+        Assert.Contains(
+            $"cannot reach the data folder {data}: {_private} is 0700",
+            serve.Stderr,
+            StringComparison.Ordinal
+        );
         Assert.Contains($"chmod o+x {_private}", serve.Stderr, StringComparison.Ordinal);
         Assert.False(Directory.Exists(data), "nothing is created when the server refuses to start");
 
         var doctor = await BatonCli.RunAsync(_private, "doctor", "--data", data);
-        Assert.Contains($"warn  workspace users (baton-<workspace>) cannot reach the data folder {data}", doctor.Stdout, StringComparison.Ordinal);
+        Assert.Contains(
+            $"warn  workspace users (baton-<workspace>) cannot reach the data folder {data}",
+            doctor.Stdout,
+            StringComparison.Ordinal
+        );
         Assert.Equal(1, doctor.ExitCode);
     }
 
@@ -36,7 +47,10 @@ public sealed class CliDataFolderTests : IDisposable
     public async Task DataFolderThatIsItselfPrivate_IsMadePassable_AndDoctorSaysItIsReachable()
     {
         Assert.True(Environment.IsPrivilegedProcess, "workspace users exist only under root (CI runs as root)");
-        File.SetUnixFileMode(_private, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.OtherExecute);
+        File.SetUnixFileMode(
+            _private,
+            UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.OtherExecute
+        );
         var data = Path.Combine(_private, "data");
         Directory.CreateDirectory(data);
         File.SetUnixFileMode(data, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute); // mktemp -d as the data folder
@@ -45,12 +59,19 @@ public sealed class CliDataFolderTests : IDisposable
 
         Assert.Equal(UnixFileMode.OtherExecute, File.GetUnixFileMode(data) & UnixFileMode.OtherExecute);
         var doctor = await BatonCli.RunAsync(_private, "doctor", "--data", data);
-        Assert.Contains($"ok    data folder {data} (`baton serve --data`): workspace users can reach it", doctor.Stdout, StringComparison.Ordinal);
+        Assert.Contains(
+            $"ok    data folder {data} (`baton serve --data`): workspace users can reach it",
+            doctor.Stdout,
+            StringComparison.Ordinal
+        );
     }
 
     public void Dispose()
     {
-        try { Directory.Delete(_private, recursive: true); }
+        try
+        {
+            Directory.Delete(_private, recursive: true);
+        }
         catch (IOException) { }
     }
 }

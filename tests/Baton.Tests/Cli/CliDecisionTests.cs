@@ -42,13 +42,25 @@ public class CliDecisionTests
         await BatonCli.SetSecretAsync(ws.Root, env, "DEPLOY_TOKEN", "tok-1234567890");
         Assert.Equal(4, (await BatonCli.RunAsync(ws.Root, env, "run", "review")).ExitCode);
 
-        var changes = await BatonCli.RunAsync(ws.Root, env, "decide", "last", "review", "changes", "-m", "the deploy said: bad token tok-1234567890");
+        var changes = await BatonCli.RunAsync(
+            ws.Root,
+            env,
+            "decide",
+            "last",
+            "review",
+            "changes",
+            "-m",
+            "the deploy said: bad token tok-1234567890"
+        );
         Assert.True(changes.ExitCode == 4, changes.ToString());
 
         var runFolder = Directory.GetDirectories(Path.Combine(ws.Root, "runs")).Single();
         Assert.Contains("bad token ***", File.ReadAllText(Path.Combine(runFolder, "agents", "draft", "output"))); // the feedback the agent got
         foreach (var file in Directory.EnumerateFiles(runFolder, "*", SearchOption.AllDirectories))
-            Assert.False(File.ReadAllText(file).Contains("tok-1234567890", StringComparison.Ordinal), $"{file} holds the secret");
+            Assert.False(
+                File.ReadAllText(file).Contains("tok-1234567890", StringComparison.Ordinal),
+                $"{file} holds the secret"
+            );
         File.Delete(key);
     }
 

@@ -9,11 +9,14 @@ public class CliExamplesTests
     private static string RepoRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Baton.slnx"))) dir = dir.Parent;
-        return dir?.FullName ?? throw new DirectoryNotFoundException("repo root (Baton.slnx) not found above the test binaries");
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Baton.slnx")))
+            dir = dir.Parent;
+        return dir?.FullName
+            ?? throw new DirectoryNotFoundException("repo root (Baton.slnx) not found above the test binaries");
     }
 
-    public static TheoryData<string> Examples() => [.. Directory.EnumerateFiles(Path.Combine(RepoRoot(), "examples"), "*.yaml").Select(f => Path.GetFileName(f))];
+    public static TheoryData<string> Examples() =>
+        [.. Directory.EnumerateFiles(Path.Combine(RepoRoot(), "examples"), "*.yaml").Select(f => Path.GetFileName(f))];
 
     [Theory]
     [MemberData(nameof(Examples))]
@@ -27,8 +30,13 @@ public class CliExamplesTests
     private static TestWorkspace WithExamples()
     {
         var ws = new TestWorkspace();
-        foreach (var file in Directory.EnumerateFiles(Path.Combine(RepoRoot(), "examples"), "*", SearchOption.AllDirectories))
-            ws.Write(Path.Combine("examples", Path.GetRelativePath(Path.Combine(RepoRoot(), "examples"), file)), File.ReadAllText(file));
+        foreach (
+            var file in Directory.EnumerateFiles(Path.Combine(RepoRoot(), "examples"), "*", SearchOption.AllDirectories)
+        )
+            ws.Write(
+                Path.Combine("examples", Path.GetRelativePath(Path.Combine(RepoRoot(), "examples"), file)),
+                File.ReadAllText(file)
+            );
         return ws;
     }
 
@@ -40,8 +48,12 @@ public class CliExamplesTests
     public async Task Example_RunsOffline(string example, int exitCode)
     {
         using var ws = WithExamples();
-        var result = await BatonCli.RunAsync(ws.Root, new Dictionary<string, string> { ["OPENAI_API_KEY"] = "", ["ANTHROPIC_API_KEY"] = "" },
-            "run", Path.Combine("examples", example));
+        var result = await BatonCli.RunAsync(
+            ws.Root,
+            new Dictionary<string, string> { ["OPENAI_API_KEY"] = "", ["ANTHROPIC_API_KEY"] = "" },
+            "run",
+            Path.Combine("examples", example)
+        );
         Assert.True(result.ExitCode == exitCode, result.ToString());
     }
 
@@ -55,7 +67,13 @@ public class CliExamplesTests
         Assert.True(decide.ExitCode == 0, decide.ToString());
         var show = JsonDocument.Parse((await BatonCli.RunAsync(ws.Root, "show", "last", "--json")).Stdout).RootElement;
         var id = show.GetProperty("id").GetString()!;
-        Assert.StartsWith("[offline]", File.ReadAllText(Path.Combine(ws.Root, "runs", id, "work", "out", "summary.md")));
-        Assert.True(Directory.EnumerateFiles(Path.Combine(ws.Root, "runs", id, "agents", "research", "calls")).Any(), "every LLM call is recorded");
+        Assert.StartsWith(
+            "[offline]",
+            File.ReadAllText(Path.Combine(ws.Root, "runs", id, "work", "out", "summary.md"))
+        );
+        Assert.True(
+            Directory.EnumerateFiles(Path.Combine(ws.Root, "runs", id, "agents", "research", "calls")).Any(),
+            "every LLM call is recorded"
+        );
     }
 }

@@ -55,7 +55,9 @@ public class CliRunTests
     public async Task FailedAgent_Exit1_SaysWhichAgentAndWhy()
     {
         using var ws = new TestWorkspace();
-        ws.Write("chains/bad.yaml", """
+        ws.Write(
+            "chains/bad.yaml",
+            """
             name: bad
             agents:
               broken:
@@ -64,7 +66,8 @@ public class CliRunTests
                   exit 3
               after:
                 run: echo never
-            """);
+            """
+        );
         var run = await BatonCli.RunAsync(ws.Root, "run", "chains/bad.yaml");
         Assert.Equal(1, run.ExitCode);
         Assert.Contains("the database is on fire", run.Stdout);
@@ -78,18 +81,25 @@ public class CliRunTests
     public async Task InvalidChain_Exit2_WithFileLineColumnAndSuggestion()
     {
         using var ws = new TestWorkspace();
-        ws.Write("chains/typo.yaml", """
+        ws.Write(
+            "chains/typo.yaml",
+            """
             name: typo
             agents:
               a:
                 run: echo hi
                 nedds: []
-            """);
+            """
+        );
         var run = await BatonCli.RunAsync(ws.Root, "run", "chains/typo.yaml");
         Assert.Equal(2, run.ExitCode);
         Assert.Contains("typo.yaml:5:5", run.Stderr);
         Assert.Contains("did you mean 'needs'", run.Stderr);
-        Assert.False(Directory.Exists(Path.Combine(ws.Root, "runs")) && Directory.EnumerateDirectories(Path.Combine(ws.Root, "runs")).Any(), "no run is created for an invalid chain");
+        Assert.False(
+            Directory.Exists(Path.Combine(ws.Root, "runs"))
+                && Directory.EnumerateDirectories(Path.Combine(ws.Root, "runs")).Any(),
+            "no run is created for an invalid chain"
+        );
 
         var validate = await BatonCli.RunAsync(ws.Root, "validate", "chains/typo.yaml");
         Assert.Equal(2, validate.ExitCode);
@@ -110,7 +120,8 @@ public class CliRunTests
     {
         using var ws = new TestWorkspace();
         ws.Write("chains/hello.yaml", Hello);
-        if (args[0] == "logs") Assert.Equal(0, (await BatonCli.RunAsync(ws.Root, "run", "hello")).ExitCode);
+        if (args[0] == "logs")
+            Assert.Equal(0, (await BatonCli.RunAsync(ws.Root, "run", "hello")).ExitCode);
         var result = await BatonCli.RunAsync(ws.Root, args);
         Assert.True(result.ExitCode == 2, result.ToString());
         Assert.False(string.IsNullOrWhiteSpace(result.Stderr));
@@ -168,7 +179,11 @@ public class CliRunTests
     {
         using var ws = new TestWorkspace();
         // As `./baton init team` from a clone: the launcher says where it is, and no `baton` is on PATH.
-        var launched = new Dictionary<string, string> { ["BATON_LAUNCHER"] = Path.Combine(ws.Root, "baton"), ["PATH"] = "/usr/bin:/bin" };
+        var launched = new Dictionary<string, string>
+        {
+            ["BATON_LAUNCHER"] = Path.Combine(ws.Root, "baton"),
+            ["PATH"] = "/usr/bin:/bin",
+        };
         var init = await BatonCli.RunAsync(ws.Root, launched, "init", "team");
         Assert.True(init.ExitCode == 0, init.ToString());
         Assert.Contains("try:  cd team && ../baton run chains/hello.yaml", init.Stdout);
@@ -182,8 +197,14 @@ public class CliRunTests
         Assert.Equal(0, (await BatonCli.RunAsync(ws.Root, "run", "hello")).ExitCode);
 
         var events = await BatonCli.RunAsync(ws.Root, "events", "last", "--json");
-        var types = events.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("type").GetString()).ToList();
-        Assert.Equal(["run.started", "greet.started", "greet.done", "shout.started", "shout.done", "run.finished"], types);
+        var types = events
+            .Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => JsonDocument.Parse(l).RootElement.GetProperty("type").GetString())
+            .ToList();
+        Assert.Equal(
+            ["run.started", "greet.started", "greet.done", "shout.started", "shout.done", "run.finished"],
+            types
+        );
 
         var logs = await BatonCli.RunAsync(ws.Root, "logs", "last");
         Assert.Contains("greet | Hello, world!", logs.Stdout);

@@ -11,14 +11,17 @@ public class CliSecretAndCostTests
         using var ws = new TestWorkspace();
         var env = BatonCli.OwnMasterKey(ws, out var key);
         ws.Write("baton.yaml", "");
-        ws.Write("chains/use.yaml", """
+        ws.Write(
+            "chains/use.yaml",
+            """
             name: use
             agents:
               a:
                 secrets: [DEPLOY_TOKEN]
                 run: |
                   echo "length ${#DEPLOY_TOKEN}"
-            """);
+            """
+        );
 
         await BatonCli.SetSecretAsync(ws.Root, env, "DEPLOY_TOKEN", "tok-1234567890");
         Assert.DoesNotContain("tok-1234567890", File.ReadAllText(Path.Combine(ws.Root, ".baton", "secrets.json")));
@@ -37,12 +40,15 @@ public class CliSecretAndCostTests
     public async Task Costs_ListsCallsByChain_AsJson()
     {
         using var ws = new TestWorkspace();
-        ws.Write("chains/ask.yaml", """
+        ws.Write(
+            "chains/ask.yaml",
+            """
             name: ask
             agents:
               q:
                 prompt: Say hello
-            """);
+            """
+        );
         var env = new Dictionary<string, string> { ["OPENAI_API_KEY"] = "", ["ANTHROPIC_API_KEY"] = "" };
         Assert.Equal(0, (await BatonCli.RunAsync(ws.Root, env, "run", "ask")).ExitCode);
         var costs = await BatonCli.RunAsync(ws.Root, "costs", "--by", "chain", "--json");
@@ -53,6 +59,7 @@ public class CliSecretAndCostTests
         Assert.Equal(0m, row.GetProperty("usd").GetDecimal());
         Assert.Equal(2, (await BatonCli.RunAsync(ws.Root, "costs", "--since", "yesterday")).ExitCode);
     }
+
     [Fact]
     public async Task SecretSet_FromManyProcessesAtOnce_KeepsEverySecret()
     {
@@ -62,7 +69,10 @@ public class CliSecretAndCostTests
         // The master key exists first, so the processes race only on secrets.json.
         await BatonCli.SetSecretAsync(ws.Root, env, "FIRST", "value-first");
 
-        var setters = Enumerable.Range(0, 8).Select(i => BatonCli.Start(ws.Root, env, "secret", "set", $"TOKEN_{i}")).ToList();
+        var setters = Enumerable
+            .Range(0, 8)
+            .Select(i => BatonCli.Start(ws.Root, env, "secret", "set", $"TOKEN_{i}"))
+            .ToList();
         foreach (var (setter, i) in setters.Select((p, i) => (p, i)))
         {
             await setter.StandardInput.WriteAsync($"value-{i}");
@@ -76,15 +86,21 @@ public class CliSecretAndCostTests
         }
 
         var list = await BatonCli.RunAsync(ws.Root, env, "secret", "list");
-        Assert.Equal(["FIRST", .. Enumerable.Range(0, 8).Select(i => $"TOKEN_{i}")], list.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal(
+            ["FIRST", .. Enumerable.Range(0, 8).Select(i => $"TOKEN_{i}")],
+            list.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+        );
     }
+
     [Fact]
     public async Task Logs_OfARunningAgent_ShowTheSecretMasked_BeforeTheFileIsMaskedAtExit()
     {
         using var ws = new TestWorkspace();
         var env = BatonCli.OwnMasterKey(ws, out _);
         ws.Write("baton.yaml", "");
-        ws.Write("chains/leak.yaml", """
+        ws.Write(
+            "chains/leak.yaml",
+            """
             name: leak
             agents:
               talk:
@@ -93,14 +109,23 @@ public class CliSecretAndCostTests
                   echo "token=$DEPLOY_TOKEN"
                   touch "$BATON_RUN_DIR/work/printed"
                   sleep 60
-            """);
+            """
+        );
         await BatonCli.SetSecretAsync(ws.Root, env, "DEPLOY_TOKEN", "tok-live-0123456789");
         using var running = BatonCli.Start(ws.Root, env, "run", "leak", "--json");
-        await BatonCli.WaitUntil(() => Directory.Exists(Path.Combine(ws.Root, "runs"))
-            && Directory.EnumerateFiles(Path.Combine(ws.Root, "runs"), "printed", SearchOption.AllDirectories).Any(), "the agent to print its token");
+        await BatonCli.WaitUntil(
+            () =>
+                Directory.Exists(Path.Combine(ws.Root, "runs"))
+                && Directory
+                    .EnumerateFiles(Path.Combine(ws.Root, "runs"), "printed", SearchOption.AllDirectories)
+                    .Any(),
+            "the agent to print its token"
+        );
         try
         {
-            var stdout = Directory.EnumerateFiles(Path.Combine(ws.Root, "runs"), "stdout.log", SearchOption.AllDirectories).Single();
+            var stdout = Directory
+                .EnumerateFiles(Path.Combine(ws.Root, "runs"), "stdout.log", SearchOption.AllDirectories)
+                .Single();
             Assert.Contains("tok-live-0123456789", File.ReadAllText(stdout)); // on disk: raw until the agent exits (docs/security.md)
 
             var logs = await BatonCli.RunAsync(ws.Root, env, "logs", "last");

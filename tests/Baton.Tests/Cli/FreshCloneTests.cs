@@ -9,15 +9,28 @@ namespace Baton.Tests.Cli;
 /// </summary>
 public sealed class FreshCloneTests : IDisposable
 {
-    private readonly string _clone = Path.Combine(Path.GetTempPath(), "baton-clone-" + Guid.NewGuid().ToString("N")[..8]);
+    private readonly string _clone = Path.Combine(
+        Path.GetTempPath(),
+        "baton-clone-" + Guid.NewGuid().ToString("N")[..8]
+    );
 
     [Fact]
     public async Task ReadmeCommands_RunInACleanClone()
     {
         var repo = RepoRoot();
         Assert.Equal(0, (await Run(repo, "git", "clone", "-q", repo, _clone)).ExitCode);
-        var quickStart = Regex.Match(File.ReadAllText(Path.Combine(_clone, "README.md")), @"## Quick start.*?```bash\n(.*?)```", RegexOptions.Singleline).Groups[1].Value;
-        var commands = quickStart.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('#')[0].Trim()).ToList();
+        var quickStart = Regex
+            .Match(
+                File.ReadAllText(Path.Combine(_clone, "README.md")),
+                @"## Quick start.*?```bash\n(.*?)```",
+                RegexOptions.Singleline
+            )
+            .Groups[1]
+            .Value;
+        var commands = quickStart
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => l.Split('#')[0].Trim())
+            .ToList();
         Assert.Equal(["./baton run examples/hello.yaml", "./test"], commands);
         Assert.Contains("exec \"$(dirname \"$0\")/../test\"", File.ReadAllText(Path.Combine(_clone, ".ci", "run"))); // CI runs exactly that command
 
@@ -37,13 +50,19 @@ public sealed class FreshCloneTests : IDisposable
     private static string RepoRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Baton.slnx"))) return dir.FullName;
+            if (File.Exists(Path.Combine(dir.FullName, "Baton.slnx")))
+                return dir.FullName;
         throw new InvalidOperationException("the tests run from outside the repository");
     }
 
     private static async Task<(int ExitCode, string Output)> Run(string directory, string file, params string[] args)
     {
-        var start = new ProcessStartInfo(file, args) { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo(file, args)
+        {
+            WorkingDirectory = directory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
@@ -55,7 +74,10 @@ public sealed class FreshCloneTests : IDisposable
 
     public void Dispose()
     {
-        try { Directory.Delete(_clone, recursive: true); }
+        try
+        {
+            Directory.Delete(_clone, recursive: true);
+        }
         catch (IOException) { }
         catch (UnauthorizedAccessException) { }
     }

@@ -8,7 +8,12 @@ public class PricingTests
     public void Cost_BillsCachedInputAtItsRate_AndReasoningAsOutput()
     {
         var price = new ModelPrice(Input: 2.50m, Output: 10.00m, CachedInput: 1.25m);
-        var usage = new TokenUsage(InputTokens: 10_000, OutputTokens: 2_000, CachedInputTokens: 4_000, ReasoningTokens: 500);
+        var usage = new TokenUsage(
+            InputTokens: 10_000,
+            OutputTokens: 2_000,
+            CachedInputTokens: 4_000,
+            ReasoningTokens: 500
+        );
 
         // 6,000 × 2.50 + 4,000 × 1.25 + 2,000 × 10.00 (reasoning is inside output) per 1M
         Assert.Equal(0.04m, price.Cost(usage));
@@ -37,7 +42,9 @@ public class PricingTests
     [Fact]
     public void Overrides_WinOverTheBuiltInTable()
     {
-        var table = new PriceTable(new Dictionary<string, ModelPrice> { ["gpt-4o"] = new(1m, 1m), ["llama3.2"] = new(0m, 0m) });
+        var table = new PriceTable(
+            new Dictionary<string, ModelPrice> { ["gpt-4o"] = new(1m, 1m), ["llama3.2"] = new(0m, 0m) }
+        );
         Assert.Equal(1m, table.Find("gpt-4o-2024-08-06")!.Input);
         Assert.Equal(0.15m, table.Find("gpt-4o-mini")!.Input); // the more specific built-in family is not repriced
         Assert.Equal(0m, table.Find("llama3.2")!.Output);

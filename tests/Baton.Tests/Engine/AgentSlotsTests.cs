@@ -58,7 +58,8 @@ public class AgentSlotsTests
     {
         using var ws = new TestWorkspace();
         ws.Write("baton.yaml", "limits:\n  max_parallel_agents: 1\n");
-        var (run, outcome) = await ws.RunAsync("""
+        var (run, outcome) = await ws.RunAsync(
+            """
             name: capped
             agents:
               a:
@@ -76,11 +77,17 @@ public class AgentSlotsTests
                 run: |
                   if ! mkdir "$BATON_RUN_DIR/busy"; then echo overlap > "$BATON_RUN_DIR/overlap"; fi
                   sleep 0.3; rmdir "$BATON_RUN_DIR/busy" || true
-            """);
+            """
+        );
         Assert.Equal(RunStatus.Succeeded, outcome.Status);
-        Assert.False(File.Exists(Path.Combine(run.Path, "overlap")), "two agents ran at once despite max_parallel_agents: 1");
+        Assert.False(
+            File.Exists(Path.Combine(run.Path, "overlap")),
+            "two agents ran at once despite max_parallel_agents: 1"
+        );
         // A queued agent is still pending: its `started` is written only once it has a slot.
         var types = TestWorkspace.Types(run).ToList();
-        Assert.True(types.IndexOf("a.done") < types.IndexOf("b.started") || types.IndexOf("b.done") < types.IndexOf("a.started"));
+        Assert.True(
+            types.IndexOf("a.done") < types.IndexOf("b.started") || types.IndexOf("b.done") < types.IndexOf("a.started")
+        );
     }
 }

@@ -26,14 +26,20 @@ public class CancelTests
         var engine = new RunEngine(ws.Workspace, TestWorkspace.FastOptions()).RunAsync(run, cancel.Token);
 
         var pidsFile = Path.Combine(run.Work, "pids");
-        await EngineProbe.WaitUntilAsync(() => File.Exists(pidsFile) && EngineProbe.ReadPids(pidsFile).Length == 2, "the sleeper to start");
+        await EngineProbe.WaitUntilAsync(
+            () => File.Exists(pidsFile) && EngineProbe.ReadPids(pidsFile).Length == 2,
+            "the sleeper to start"
+        );
         var pids = EngineProbe.ReadPids(pidsFile);
         await cancel.CancelAsync();
         var outcome = await engine.WaitAsync(TimeSpan.FromSeconds(60));
 
         Assert.Equal(RunStatus.Cancelled, outcome.Status);
         AssertCancelled(run);
-        await EngineProbe.WaitUntilAsync(() => pids.All(EngineProbe.IsGone), $"processes {string.Join(", ", pids)} to be killed");
+        await EngineProbe.WaitUntilAsync(
+            () => pids.All(EngineProbe.IsGone),
+            $"processes {string.Join(", ", pids)} to be killed"
+        );
     }
 
     [Fact]
@@ -44,7 +50,10 @@ public class CancelTests
         var engine = new RunEngine(ws.Workspace, TestWorkspace.FastOptions()).RunAsync(run);
 
         var pidsFile = Path.Combine(run.Work, "pids");
-        await EngineProbe.WaitUntilAsync(() => File.Exists(pidsFile) && EngineProbe.ReadPids(pidsFile).Length == 2, "the sleeper to start");
+        await EngineProbe.WaitUntilAsync(
+            () => File.Exists(pidsFile) && EngineProbe.ReadPids(pidsFile).Length == 2,
+            "the sleeper to start"
+        );
         var pids = EngineProbe.ReadPids(pidsFile);
         var temp = Path.Combine(run.Inbox, ".cancel.tmp");
         await File.WriteAllTextAsync(temp, """{"by": "test"}""");
@@ -54,7 +63,10 @@ public class CancelTests
         Assert.Equal(RunStatus.Cancelled, outcome.Status);
         AssertCancelled(run);
         Assert.Equal("test", EngineProbe.Single(run, EventTypes.RunCancel).GetString("by"));
-        await EngineProbe.WaitUntilAsync(() => pids.All(EngineProbe.IsGone), $"processes {string.Join(", ", pids)} to be killed");
+        await EngineProbe.WaitUntilAsync(
+            () => pids.All(EngineProbe.IsGone),
+            $"processes {string.Join(", ", pids)} to be killed"
+        );
     }
 
     private static void AssertCancelled(RunFolder run)

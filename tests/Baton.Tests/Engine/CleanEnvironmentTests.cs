@@ -12,7 +12,8 @@ public class CleanEnvironmentTests
         try
         {
             using var ws = new TestWorkspace();
-            var (run, outcome) = await ws.RunAsync("""
+            var (run, outcome) = await ws.RunAsync(
+                """
                 name: env
                 inputs:
                   topic: { default: events }
@@ -23,15 +24,23 @@ public class CleanEnvironmentTests
                     env:
                       MY_SETTING: "on"
                     run: env -0 > "$BATON_OUTPUT"
-                """);
+                """
+            );
 
             Assert.Equal(RunStatus.Succeeded, outcome.Status);
-            var env = File.ReadAllText(run.AgentOutput("show")).Split('\0', StringSplitOptions.RemoveEmptyEntries)
-                .Select(line => line.Split('=', 2)).ToDictionary(kv => kv[0], kv => kv[1]);
+            var env = File.ReadAllText(run.AgentOutput("show"))
+                .Split('\0', StringSplitOptions.RemoveEmptyEntries)
+                .Select(line => line.Split('=', 2))
+                .ToDictionary(kv => kv[0], kv => kv[1]);
             string[] bashOwn = ["PWD", "SHLVL", "_", "OLDPWD"];
-            Assert.All(env.Keys, name => Assert.True(
-                name is "PATH" or "HOME" or "MY_SETTING" || name.StartsWith("BATON_", StringComparison.Ordinal) || bashOwn.Contains(name),
-                $"unexpected variable {name} in the agent's environment"));
+            Assert.All(env.Keys, name =>
+                Assert.True(
+                    name is "PATH" or "HOME" or "MY_SETTING"
+                        || name.StartsWith("BATON_", StringComparison.Ordinal)
+                        || bashOwn.Contains(name),
+                    $"unexpected variable {name} in the agent's environment"
+                )
+            );
             Assert.DoesNotContain("BATON_TEST_SECRET_X", env.Keys);
             Assert.DoesNotContain(env.Values, v => v.Contains("leaked", StringComparison.Ordinal));
             Assert.Equal("on", env["MY_SETTING"]);

@@ -9,17 +9,22 @@ public class CliAgentTests
     public async Task MissingCliCommand_FailsWithSpawnReason()
     {
         using var ws = new TestWorkspace();
-        ws.Write("baton.yaml", """
+        ws.Write(
+            "baton.yaml",
+            """
             clis:
               fake: { command: [no-such-tool-xyz, --print] }
-            """);
-        var (run, outcome) = await ws.RunAsync("""
+            """
+        );
+        var (run, outcome) = await ws.RunAsync(
+            """
             name: missing
             agents:
               ask:
                 cli: fake
                 task: hi
-            """);
+            """
+        );
 
         Assert.Equal(RunStatus.Failed, outcome.Status);
         var failed = EngineProbe.Single(run, "ask.failed");
@@ -33,20 +38,27 @@ public class CliAgentTests
     {
         using var ws = new TestWorkspace();
         var marker = Path.Combine(Path.GetTempPath(), $"pwned-{Guid.NewGuid():N}");
-        var tool = ws.Write("tools/fake-cli", """
+        var tool = ws.Write(
+            "tools/fake-cli",
+            """
             #!/bin/bash
             printf '%s\0' "$@" > cli-args
             printf '%s' "${@: -1}"
-            """);
+            """
+        );
         File.SetUnixFileMode(tool, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        ws.Write("baton.yaml", $"""
+        ws.Write(
+            "baton.yaml",
+            $"""
             clis:
               fake: {"{"} command: ["{tool}", --print] {"}"}
-            """);
+            """
+        );
         var topic = $"$(touch {marker}) `touch {marker}`; rm -rf x \"'\n\\ {"{{"} inputs.topic {"}}"} $HOME";
         try
         {
-            var (run, outcome) = await ws.RunAsync("""
+            var (run, outcome) = await ws.RunAsync(
+                """
                 name: cli
                 inputs:
                   topic: { description: what to work on }
@@ -54,7 +66,9 @@ public class CliAgentTests
                   ask:
                     cli: fake
                     task: "Work on: {{ inputs.topic }}"
-                """, new Dictionary<string, string> { ["topic"] = topic });
+                """,
+                new Dictionary<string, string> { ["topic"] = topic }
+            );
 
             Assert.Equal(RunStatus.Succeeded, outcome.Status);
             var task = $"Work on: {topic}";

@@ -9,7 +9,8 @@ public class CorruptInboxTests
     {
         using var ws = new TestWorkspace();
         // The file is dated a minute back so the engine need not wait out Inbox.SettleTime for a slow writer.
-        var (run, outcome) = await ws.RunAsync("""
+        var (run, outcome) = await ws.RunAsync(
+            """
             name: corrupt
             agents:
               writer:
@@ -20,7 +21,8 @@ public class CorruptInboxTests
                   echo written
               next:
                 run: echo "still going"
-            """);
+            """
+        );
 
         Assert.Equal(RunStatus.Succeeded, outcome.Status);
         var rejected = EngineProbe.Single(run, "inbox.rejected");

@@ -10,7 +10,8 @@ public class CustomEventTests
     {
         using var ws = new TestWorkspace();
         // first keeps running until second has started, so the event must be ingested mid-run.
-        var (run, outcome) = await ws.RunAsync("""
+        var (run, outcome) = await ws.RunAsync(
+            """
             name: ready
             agents:
               first:
@@ -22,7 +23,8 @@ public class CustomEventTests
               second:
                 on: [first.ready]
                 run: touch second.ran
-            """);
+            """
+        );
 
         Assert.Equal(RunStatus.Succeeded, outcome.Status);
         Assert.True(EngineProbe.IndexOf(run, "first.ready") < EngineProbe.IndexOf(run, "second.started"));
@@ -37,7 +39,8 @@ public class CustomEventTests
     public async Task Emits_WritesEventAfterDone_AndTriggersOnAgent()
     {
         using var ws = new TestWorkspace();
-        var (run, outcome) = await ws.RunAsync("""
+        var (run, outcome) = await ws.RunAsync(
+            """
             name: emits
             agents:
               build:
@@ -46,12 +49,22 @@ public class CustomEventTests
               publish:
                 on: [artifact-ready]
                 run: cat "$BATON_OUT_BUILD"
-            """);
+            """
+        );
 
         Assert.Equal(RunStatus.Succeeded, outcome.Status);
         Assert.Equal(
-            ["run.started", "build.started", "build.done", "artifact-ready", "publish.started", "publish.done", "run.finished"],
-            TestWorkspace.Types(run));
+            [
+                "run.started",
+                "build.started",
+                "build.done",
+                "artifact-ready",
+                "publish.started",
+                "publish.done",
+                "run.finished",
+            ],
+            TestWorkspace.Types(run)
+        );
         Assert.Equal("build", EngineProbe.Single(run, "artifact-ready").Agent);
         Assert.Equal("built\n", File.ReadAllText(run.AgentOutput("publish")));
     }
@@ -60,7 +73,8 @@ public class CustomEventTests
     public async Task OnAgentWhoseEventNeverComes_IsSkipped()
     {
         using var ws = new TestWorkspace();
-        var (run, outcome) = await ws.RunAsync("""
+        var (run, outcome) = await ws.RunAsync(
+            """
             name: never
             agents:
               work:
@@ -68,7 +82,8 @@ public class CustomEventTests
               react:
                 on: [work.alarm]
                 run: echo "should not run"
-            """);
+            """
+        );
 
         Assert.Equal(RunStatus.Succeeded, outcome.Status);
         Assert.DoesNotContain("react.started", TestWorkspace.Types(run));
@@ -79,7 +94,8 @@ public class CustomEventTests
     public async Task FailedHandler_RunsWhenAgentFails_RunStillFails()
     {
         using var ws = new TestWorkspace();
-        var (run, outcome) = await ws.RunAsync("""
+        var (run, outcome) = await ws.RunAsync(
+            """
             name: handler
             agents:
               deploy:
@@ -87,7 +103,8 @@ public class CustomEventTests
               rollback:
                 on: [deploy.failed]
                 run: echo "rolled back"
-            """);
+            """
+        );
 
         Assert.Equal(RunStatus.Failed, outcome.Status);
         Assert.True(EngineProbe.IndexOf(run, "deploy.failed") < EngineProbe.IndexOf(run, "rollback.started"));

@@ -8,7 +8,8 @@ public class DaemonTests
     public async Task ScriptLeavingABackgroundProcess_IsDone_AndTheProcessIsKilled()
     {
         using var ws = new TestWorkspace();
-        var (run, outcome) = await ws.RunAsync("""
+        var (run, outcome) = await ws.RunAsync(
+            """
             name: daemon
             agents:
               starter:
@@ -16,7 +17,8 @@ public class DaemonTests
                   sleep 1000 > /dev/null 2>&1 &
                   echo $! > daemon.pid
                   echo started
-            """);
+            """
+        );
 
         Assert.Equal(RunStatus.Succeeded, outcome.Status);
         Assert.Contains("starter.done", TestWorkspace.Types(run));

@@ -20,12 +20,28 @@ public class DecisionTests
             run: cp "$BATON_OUT_DRAFT" "$BATON_RUN_DIR/published"
         """;
 
-    private static async Task<RunOutcome> Decide(TestWorkspace ws, RunFolder run, string decision, string comment = "", string? hash = null)
+    private static async Task<RunOutcome> Decide(
+        TestWorkspace ws,
+        RunFolder run,
+        string decision,
+        string comment = "",
+        string? hash = null
+    )
     {
         var state = RunState.Fold(EventReader.ReadAll(run.Events));
-        await InboxWriter.WriteAsync(run.Inbox, "review.decided", EventJson.Data(
-            ("decision", decision), ("comment", comment), ("by", "tester"), ("shown_hash", hash ?? state.Agent("review").ShownHash)));
-        return await new RunEngine(ws.Workspace, TestWorkspace.FastOptions()).RunAsync(run).WaitAsync(TimeSpan.FromSeconds(60));
+        await InboxWriter.WriteAsync(
+            run.Inbox,
+            "review.decided",
+            EventJson.Data(
+                ("decision", decision),
+                ("comment", comment),
+                ("by", "tester"),
+                ("shown_hash", hash ?? state.Agent("review").ShownHash)
+            )
+        );
+        return await new RunEngine(ws.Workspace, TestWorkspace.FastOptions())
+            .RunAsync(run)
+            .WaitAsync(TimeSpan.FromSeconds(60));
     }
 
     [Fact]
@@ -74,12 +90,15 @@ public class DecisionTests
     public async Task Reject_HandledByAnOnAgent_IsNotARejectedRun()
     {
         using var ws = new TestWorkspace();
-        var (run, _) = await ws.RunAsync(Chain + """
+        var (run, _) = await ws.RunAsync(
+            Chain
+                + """
 
-              tell:
-                on: [review.rejected]
-                run: echo "told the author"
-            """);
+                  tell:
+                    on: [review.rejected]
+                    run: echo "told the author"
+                """
+        );
         var outcome = await Decide(ws, run, "reject");
 
         Assert.Equal(RunStatus.Succeeded, outcome.Status);
@@ -98,7 +117,10 @@ public class DecisionTests
         Assert.Contains("feedback: more detail", File.ReadAllText(Path.Combine(run.AgentDir("review"), "shown.md")));
         var waiting = TestWorkspace.Events(run).Last(e => e.Type == "review.waiting");
         Assert.Equal(2, waiting.Attempt);
-        Assert.DoesNotContain("changes", waiting.Data!.Value.GetProperty("options").EnumerateArray().Select(o => o.GetString()));
+        Assert.DoesNotContain(
+            "changes",
+            waiting.Data!.Value.GetProperty("options").EnumerateArray().Select(o => o.GetString())
+        );
 
         // Round 2 is the last: "changes" is refused, the run stays waiting.
         var refused = await Decide(ws, run, "changes", "again");
@@ -106,7 +128,10 @@ public class DecisionTests
         Assert.Contains("inbox.rejected", TestWorkspace.Types(run));
 
         Assert.Equal(RunStatus.Succeeded, (await Decide(ws, run, "approve")).Status);
-        Assert.True(File.Exists(Path.Combine(run.AgentDir("draft"), "attempts", "1", "output")), "round 1's draft is kept");
+        Assert.True(
+            File.Exists(Path.Combine(run.AgentDir("draft"), "attempts", "1", "output")),
+            "round 1's draft is kept"
+        );
     }
 
     [Fact]
@@ -115,8 +140,16 @@ public class DecisionTests
         using var ws = new TestWorkspace();
         var (run, _) = await ws.RunAsync(Chain);
         var hash = RunState.Fold(EventReader.ReadAll(run.Events)).Agent("review").ShownHash;
-        await InboxWriter.WriteAsync(run.Inbox, "review.decided", EventJson.Data(("decision", "approve"), ("by", "ann"), ("shown_hash", hash)));
-        await InboxWriter.WriteAsync(run.Inbox, "review.decided", EventJson.Data(("decision", "reject"), ("by", "bob"), ("shown_hash", hash)));
+        await InboxWriter.WriteAsync(
+            run.Inbox,
+            "review.decided",
+            EventJson.Data(("decision", "approve"), ("by", "ann"), ("shown_hash", hash))
+        );
+        await InboxWriter.WriteAsync(
+            run.Inbox,
+            "review.decided",
+            EventJson.Data(("decision", "reject"), ("by", "bob"), ("shown_hash", hash))
+        );
 
         var outcome = await new RunEngine(ws.Workspace, TestWorkspace.FastOptions()).RunAsync(run);
 
@@ -141,7 +174,8 @@ public class DecisionTests
     public async Task Timeout_TakesTheDefault()
     {
         using var ws = new TestWorkspace();
-        var (run, first) = await ws.RunAsync("""
+        var (run, first) = await ws.RunAsync(
+            """
             name: timed
             agents:
               draft:
@@ -151,7 +185,8 @@ public class DecisionTests
                   show: "{{ agents.draft.output }}"
                   timeout: 300ms
                   default: reject
-            """);
+            """
+        );
         Assert.Equal(RunStatus.Waiting, first.Status);
         await Task.Delay(400);
 

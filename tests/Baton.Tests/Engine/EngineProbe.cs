@@ -6,9 +6,11 @@ namespace Baton.Tests.Engine;
 /// <summary>Small helpers the engine tests share: reading events, watching processes, bounded polling.</summary>
 internal static class EngineProbe
 {
-    public static RunEvent Single(RunFolder run, string type) => Assert.Single(TestWorkspace.Events(run), e => e.Type == type);
+    public static RunEvent Single(RunFolder run, string type) =>
+        Assert.Single(TestWorkspace.Events(run), e => e.Type == type);
 
-    public static string StatusOf(RunFolder run, string agent) => RunState.Fold(TestWorkspace.Events(run)).Agent(agent).Status;
+    public static string StatusOf(RunFolder run, string agent) =>
+        RunState.Fold(TestWorkspace.Events(run)).Agent(agent).Status;
 
     public static int IndexOf(RunFolder run, string type)
     {
@@ -26,12 +28,22 @@ internal static class EngineProbe
             var state = stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[0];
             return state is "Z" or "X";
         }
-        catch (IOException) { return true; }
-        catch (UnauthorizedAccessException) { return true; }
+        catch (IOException)
+        {
+            return true;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return true;
+        }
     }
 
     public static int[] ReadPids(string file) =>
-        [.. File.ReadAllLines(file).Where(l => l.Trim().Length > 0).Select(l => int.Parse(l.Trim(), System.Globalization.CultureInfo.InvariantCulture))];
+        [
+            .. File.ReadAllLines(file)
+                .Where(l => l.Trim().Length > 0)
+                .Select(l => int.Parse(l.Trim(), System.Globalization.CultureInfo.InvariantCulture)),
+        ];
 
     /// <summary>Polls until the condition holds; the timeout is generous and only catches a hang.</summary>
     public static async Task WaitUntilAsync(Func<bool> condition, string what, int seconds = 15)
@@ -39,7 +51,8 @@ internal static class EngineProbe
         var deadline = DateTime.UtcNow.AddSeconds(seconds);
         while (!condition())
         {
-            if (DateTime.UtcNow > deadline) Assert.Fail($"timed out after {seconds}s waiting for {what}");
+            if (DateTime.UtcNow > deadline)
+                Assert.Fail($"timed out after {seconds}s waiting for {what}");
             await Task.Delay(50);
         }
     }

@@ -8,7 +8,8 @@ public class ForgedEventTests
     public async Task ScriptWritingEngineEvents_IsRefused_AndCannotMarkItselfDone()
     {
         using var ws = new TestWorkspace();
-        var (run, outcome) = await ws.RunAsync("""
+        var (run, outcome) = await ws.RunAsync(
+            """
             name: forge
             agents:
               forger:
@@ -21,7 +22,8 @@ public class ForgedEventTests
               victim:
                 on: [forger.done]
                 run: echo "should not run"
-            """);
+            """
+        );
 
         Assert.Equal(RunStatus.Failed, outcome.Status);
         var types = TestWorkspace.Types(run);
@@ -31,8 +33,21 @@ public class ForgedEventTests
         Assert.Single(types, t => t == "run.finished");
         Assert.Equal(AgentStatus.Skipped, EngineProbe.StatusOf(run, "victim"));
 
-        var rejected = TestWorkspace.Events(run).Where(e => e.Type == "inbox.rejected").Select(e => e.GetString("file")).Order(StringComparer.Ordinal).ToList();
-        Assert.Equal(["inbox/forger/done.json", "inbox/forger/started.json", "inbox/run.finished.json", "inbox/victim.done.json"], rejected);
+        var rejected = TestWorkspace
+            .Events(run)
+            .Where(e => e.Type == "inbox.rejected")
+            .Select(e => e.GetString("file"))
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        Assert.Equal(
+            [
+                "inbox/forger/done.json",
+                "inbox/forger/started.json",
+                "inbox/run.finished.json",
+                "inbox/victim.done.json",
+            ],
+            rejected
+        );
         Assert.Equal(4, Directory.GetFiles(Path.Combine(run.Inbox, Inbox.RejectedFolder)).Length);
     }
 }

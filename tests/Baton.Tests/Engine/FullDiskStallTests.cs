@@ -21,13 +21,17 @@ public sealed class FullDiskStallTests : IDisposable
             KillGrace = TimeSpan.FromSeconds(2),
             OnDiskStall = (_, reason) =>
             {
-                lock (stalls) stalls.Add(reason);
+                lock (stalls)
+                    stalls.Add(reason);
                 // Someone frees space while the run is stalled: no hand edit of the run is needed.
-                if (reason is not null) File.Delete(ballast);
+                if (reason is not null)
+                    File.Delete(ballast);
             },
         };
         var workspace = Baton.Workspaces.Workspace.Open(_disk.Path);
-        File.WriteAllText(Path.Combine(_disk.Path, "chain.yaml"), $$"""
+        File.WriteAllText(
+            Path.Combine(_disk.Path, "chain.yaml"),
+            $$"""
             name: filler
             agents:
               fill:
@@ -37,10 +41,16 @@ public sealed class FullDiskStallTests : IDisposable
               next:
                 needs: [fill]
                 run: echo never
-            """);
+            """
+        );
         var chain = Baton.Chains.ChainLoader.LoadFile(Path.Combine(_disk.Path, "chain.yaml"), _disk.Path);
-        var run = await RunCreator.CreateAsync(workspace, chain, File.ReadAllText(Path.Combine(_disk.Path, "chain.yaml")),
-            new Dictionary<string, string>(), Baton.Events.GroupCommitter.Shared);
+        var run = await RunCreator.CreateAsync(
+            workspace,
+            chain,
+            File.ReadAllText(Path.Combine(_disk.Path, "chain.yaml")),
+            new Dictionary<string, string>(),
+            Baton.Events.GroupCommitter.Shared
+        );
 
         var outcome = await new RunEngine(workspace, engineOptions).RunAsync(run).WaitAsync(TimeSpan.FromSeconds(60));
 

@@ -18,12 +18,13 @@ public class InProcessAgentTests
         }
     }
 
-    private static EngineOptions Options() => new()
-    {
-        RetryBaseDelay = TestWorkspace.FastOptions().RetryBaseDelay,
-        KillGrace = TestWorkspace.FastOptions().KillGrace,
-        Runners = new Dictionary<AgentKind, IAgentRunner> { [AgentKind.Prompt] = new SynchronousAgent() },
-    };
+    private static EngineOptions Options() =>
+        new()
+        {
+            RetryBaseDelay = TestWorkspace.FastOptions().RetryBaseDelay,
+            KillGrace = TestWorkspace.FastOptions().KillGrace,
+            Runners = new Dictionary<AgentKind, IAgentRunner> { [AgentKind.Prompt] = new SynchronousAgent() },
+        };
 
     [Fact]
     public async Task AnAgentThatFinishesBeforeItsStartReturns_IsNotLost()
@@ -42,7 +43,8 @@ public class InProcessAgentTests
     {
         using var ws = new TestWorkspace();
         var runs = new List<RunFolder>();
-        for (var i = 0; i < 80; i++) runs.Add(await ws.CreateRunAsync("name: many\nagents:\n  a:\n    prompt: hi\n"));
+        for (var i = 0; i < 80; i++)
+            runs.Add(await ws.CreateRunAsync("name: many\nagents:\n  a:\n    prompt: hi\n"));
         var engine = new RunEngine(ws.Workspace, Options());
 
         var outcomes = await Task.WhenAll(runs.Select(r => engine.RunAsync(r)));

@@ -17,7 +17,8 @@ public class InboxRescanTests
             WatchInbox = false,
             InboxRescanInterval = TimeSpan.FromMilliseconds(200),
         };
-        var (run, outcome) = await ws.RunAsync("""
+        var (run, outcome) = await ws.RunAsync(
+            """
             name: rescan
             agents:
               first:
@@ -29,7 +30,9 @@ public class InboxRescanTests
               second:
                 on: [first.ready]
                 run: touch second.ran
-            """, options: options);
+            """,
+            options: options
+        );
 
         Assert.Equal(RunStatus.Succeeded, outcome.Status);
         Assert.Equal("rescan", EngineProbe.Single(run, "first.ready").GetString("from"));

@@ -4,7 +4,8 @@ namespace Baton.Tests.Engine;
 
 public class InputInjectionTests
 {
-    private const string Script = """printf '%s\0' "$BATON_INPUT_SUBST" "$BATON_INPUT_BACKTICK" "$BATON_INPUT_SEMI" "$BATON_INPUT_QUOTES" > "$BATON_OUTPUT" """;
+    private const string Script =
+        """printf '%s\0' "$BATON_INPUT_SUBST" "$BATON_INPUT_BACKTICK" "$BATON_INPUT_SEMI" "$BATON_INPUT_QUOTES" > "$BATON_OUTPUT" """;
 
     [Fact]
     public async Task ShellMetacharactersInInputs_ReachScriptVerbatim_AndNeverRun()
@@ -20,7 +21,8 @@ public class InputInjectionTests
         using var ws = new TestWorkspace();
         try
         {
-            var (run, outcome) = await ws.RunAsync($"""
+            var (run, outcome) = await ws.RunAsync(
+                $"""
                 name: inert
                 inputs:
                   subst: {"{"} description: command substitution {"}"}
@@ -31,7 +33,9 @@ public class InputInjectionTests
                   echo:
                     run: |
                       {Script}
-                """, inputs);
+                """,
+                inputs
+            );
 
             Assert.Equal(RunStatus.Succeeded, outcome.Status);
             var echoed = File.ReadAllText(run.AgentOutput("echo")).Split('\0');

@@ -9,7 +9,8 @@ public class ParallelTests
     {
         using var ws = new TestWorkspace();
         // Each agent waits (bounded) for the other's marker: this only succeeds if both run at once.
-        var (run, outcome) = await ws.RunAsync("""
+        var (run, outcome) = await ws.RunAsync(
+            """
             name: fan
             agents:
               a:
@@ -27,7 +28,8 @@ public class ParallelTests
               join:
                 needs: [a, b]
                 run: cat "$BATON_OUT_A" "$BATON_OUT_B"
-            """);
+            """
+        );
 
         Assert.Equal(RunStatus.Succeeded, outcome.Status);
         Assert.Equal("a saw b\nb saw a\n", File.ReadAllText(run.AgentOutput("join")));

@@ -12,15 +12,21 @@ public class PathTrickTests
     public async Task WorkdirOutsideTheWorkspace_IsAValidationError(string workdir)
     {
         using var ws = new TestWorkspace();
-        var error = await Assert.ThrowsAsync<ChainValidationException>(() => ws.CreateRunAsync($"""
-            name: escape
-            workdir: {workdir}
-            agents:
-              a:
-                run: echo hi
-            """));
+        var error = await Assert.ThrowsAsync<ChainValidationException>(() =>
+            ws.CreateRunAsync(
+                $"""
+                name: escape
+                workdir: {workdir}
+                agents:
+                  a:
+                    run: echo hi
+                """
+            )
+        );
 
-        Assert.Contains(error.Errors, e => e.Message.Contains("workdir", StringComparison.Ordinal) && e.Location.Line == 2);
+        Assert.Contains(error.Errors, e =>
+            e.Message.Contains("workdir", StringComparison.Ordinal) && e.Location.Line == 2
+        );
         Assert.False(Directory.Exists(ws.Workspace.RunsRoot));
     }
 
@@ -34,7 +40,8 @@ public class PathTrickTests
         var outside = Directory.CreateTempSubdirectory("baton-outside-");
         try
         {
-            var (run, outcome) = await ws.RunAsync($"""
+            var (run, outcome) = await ws.RunAsync(
+                $"""
                 name: swap
                 agents:
                   attacker:
@@ -44,7 +51,8 @@ public class PathTrickTests
                       ln -s "{outside.FullName}" "$BATON_RUN_DIR/{swapped}"
                   victim:
                     run: echo "victim output" > "$BATON_OUTPUT"
-                """);
+                """
+            );
 
             Assert.Equal(RunStatus.Failed, outcome.Status);
             Assert.Equal("attacker.done", TestWorkspace.Types(run)[2]);
@@ -56,6 +64,7 @@ public class PathTrickTests
             outside.Delete(recursive: true);
         }
     }
+
     [Fact]
     public async Task AnOutputFilePlantedAsSymlink_IsNotWrittenThrough_ByAnLlmAgent()
     {
@@ -64,14 +73,17 @@ public class PathTrickTests
         File.WriteAllText(target, "untouched\n");
         try
         {
-            var (run, outcome) = await ws.RunAsync($"""
+            var (run, outcome) = await ws.RunAsync(
+                $"""
                 name: plant
                 agents:
                   attacker:
                     run: ln -s "{target}" "$BATON_RUN_DIR/agents/ask/output"
                   ask:
                     prompt: say something
-                """, options: Llm.LlmKit.Engine(Llm.LlmKit.Fast(environment: _ => null)));
+                """,
+                options: Llm.LlmKit.Engine(Llm.LlmKit.Fast(environment: _ => null))
+            );
 
             Assert.Equal(RunStatus.Failed, outcome.Status);
             Assert.Equal(AgentStatus.Failed, EngineProbe.StatusOf(run, "ask"));

@@ -44,18 +44,27 @@ public class ResumeTests
         using var ws = new TestWorkspace();
         var run = await InterruptedRunAsync(ws);
 
-        var outcome = await new RunEngine(ws.Workspace, TestWorkspace.FastOptions()).RunAsync(run).WaitAsync(TimeSpan.FromSeconds(60));
+        var outcome = await new RunEngine(ws.Workspace, TestWorkspace.FastOptions())
+            .RunAsync(run)
+            .WaitAsync(TimeSpan.FromSeconds(60));
 
         Assert.Equal(RunStatus.Succeeded, outcome.Status);
         Assert.Equal(
             ["run.started", "a.started", "a.done", "b.started", "b.started", "b.done", "run.finished"],
-            TestWorkspace.Types(run));
-        Assert.False(File.Exists(Path.Combine(run.Work, "a-runs")), "a finished before the crash and must not run again");
+            TestWorkspace.Types(run)
+        );
+        Assert.False(
+            File.Exists(Path.Combine(run.Work, "a-runs")),
+            "a finished before the crash and must not run again"
+        );
         var restarted = TestWorkspace.Events(run)[4];
         Assert.Equal(2, restarted.Attempt);
         Assert.True(restarted.GetBool("resumed"));
         Assert.Equal("b got: from a\n", File.ReadAllText(run.AgentOutput("b")));
-        Assert.Equal("half of attempt 1", File.ReadAllText(Path.Combine(run.AgentDir("b"), "attempts", "1", "stdout.log")));
+        Assert.Equal(
+            "half of attempt 1",
+            File.ReadAllText(Path.Combine(run.AgentDir("b"), "attempts", "1", "stdout.log"))
+        );
     }
 
     [Fact]
@@ -65,7 +74,9 @@ public class ResumeTests
         var (run, first) = await ws.RunAsync(Chain);
         var before = Directory.GetFiles(run.Events).Order(StringComparer.Ordinal).ToList();
 
-        var again = await new RunEngine(ws.Workspace, TestWorkspace.FastOptions()).RunAsync(run).WaitAsync(TimeSpan.FromSeconds(60));
+        var again = await new RunEngine(ws.Workspace, TestWorkspace.FastOptions())
+            .RunAsync(run)
+            .WaitAsync(TimeSpan.FromSeconds(60));
 
         Assert.Equal(RunStatus.Succeeded, first.Status);
         Assert.Equal(first, again);
@@ -78,16 +89,23 @@ public class ResumeTests
     {
         using var ws = new TestWorkspace();
         using var cancel = new CancellationTokenSource();
-        var run = await ws.CreateRunAsync("""
+        var run = await ws.CreateRunAsync(
+            """
             name: locked
             agents:
               sleeper:
                 run: touch started; sleep 1000
-            """);
+            """
+        );
         var first = new RunEngine(ws.Workspace, TestWorkspace.FastOptions()).RunAsync(run, cancel.Token);
-        await EngineProbe.WaitUntilAsync(() => File.Exists(Path.Combine(run.Work, "started")), "the first engine's agent to start");
+        await EngineProbe.WaitUntilAsync(
+            () => File.Exists(Path.Combine(run.Work, "started")),
+            "the first engine's agent to start"
+        );
 
-        var error = await Assert.ThrowsAsync<RunLockedException>(() => new RunEngine(ws.Workspace, TestWorkspace.FastOptions()).RunAsync(run));
+        var error = await Assert.ThrowsAsync<RunLockedException>(() =>
+            new RunEngine(ws.Workspace, TestWorkspace.FastOptions()).RunAsync(run)
+        );
         Assert.Contains(run.Id, error.Message);
         Assert.Contains($"pid {Environment.ProcessId})", error.Message); // the owner's pid, read from the lock file it holds
 
@@ -95,6 +113,7 @@ public class ResumeTests
         Assert.Equal(RunStatus.Cancelled, (await first.WaitAsync(TimeSpan.FromSeconds(60))).Status);
         Assert.Single(TestWorkspace.Types(run), t => t == "run.started");
     }
+
     [Fact]
     public async Task TakenInboxFilesLeftByADeadEngine_BecomeEventsExactlyOnce()
     {
@@ -102,7 +121,8 @@ public class ResumeTests
         var run = await ws.CreateRunAsync("name: taken\nagents:\n  step:\n    run: echo hi\n");
         var taken = Directory.CreateDirectory(Path.Combine(run.Inbox, Inbox.TakenFolder)).FullName;
         // The dead engine had taken two outside events: the first already became an event, the second not yet.
-        const string first = "0000000000000001" + "0000@@step.note@one.json", second = "0000000000000002" + "0000@@step.note@two.json";
+        const string first = "0000000000000001" + "0000@@step.note@one.json",
+            second = "0000000000000002" + "0000@@step.note@two.json";
         await File.WriteAllTextAsync(Path.Combine(taken, first), "{\"n\": 1}");
         await File.WriteAllTextAsync(Path.Combine(taken, second), "{\"n\": 2}");
         var log = EventLog.Open(run.Events, GroupCommitter.Shared, out _);

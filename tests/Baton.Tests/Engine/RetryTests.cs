@@ -8,7 +8,8 @@ public class RetryTests
     public async Task FlakyAgent_FailsTwiceThenSucceeds_AndEarlierAttemptsAreArchived()
     {
         using var ws = new TestWorkspace();
-        var (run, outcome) = await ws.RunAsync("""
+        var (run, outcome) = await ws.RunAsync(
+            """
             name: flaky
             agents:
               flaky:
@@ -18,17 +19,27 @@ public class RetryTests
                   echo "$n" > count
                   echo "attempt $n"
                   [ "$n" -ge 3 ] || { echo "failing attempt $n" >&2; exit 1; }
-            """);
+            """
+        );
 
         Assert.Equal(RunStatus.Succeeded, outcome.Status);
         var events = TestWorkspace.Events(run).Where(e => e.Agent == "flaky").ToList();
-        Assert.Equal(["flaky.started", "flaky.failed", "flaky.started", "flaky.failed", "flaky.started", "flaky.done"], events.Select(e => e.Type));
+        Assert.Equal(
+            ["flaky.started", "flaky.failed", "flaky.started", "flaky.failed", "flaky.started", "flaky.done"],
+            events.Select(e => e.Type)
+        );
         Assert.Equal([1, 1, 2, 2, 3, 3], events.Select(e => e.Attempt));
-        Assert.All(events.Where(e => e.Type == "flaky.failed"), e => Assert.True(e.GetBool("retry"), "a failure with retries left must say retry: true"));
+        Assert.All(events.Where(e => e.Type == "flaky.failed"), e =>
+            Assert.True(e.GetBool("retry"), "a failure with retries left must say retry: true")
+        );
         Assert.Equal("attempt 3\n", File.ReadAllText(run.AgentOutput("flaky")));
         for (var attempt = 1; attempt <= 2; attempt++)
         {
-            var archive = Path.Combine(run.AgentDir("flaky"), "attempts", attempt.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            var archive = Path.Combine(
+                run.AgentDir("flaky"),
+                "attempts",
+                attempt.ToString(System.Globalization.CultureInfo.InvariantCulture)
+            );
             Assert.Equal($"attempt {attempt}\n", File.ReadAllText(Path.Combine(archive, "stdout.log")));
             Assert.Equal($"failing attempt {attempt}\n", File.ReadAllText(Path.Combine(archive, "stderr.log")));
         }
@@ -39,7 +50,8 @@ public class RetryTests
     public async Task AgentFailingEveryAttempt_FailsTheRun_AndDownstreamIsSkipped()
     {
         using var ws = new TestWorkspace();
-        var (run, outcome) = await ws.RunAsync("""
+        var (run, outcome) = await ws.RunAsync(
+            """
             name: broken
             agents:
               broken:
@@ -49,7 +61,8 @@ public class RetryTests
                   exit 7
               downstream:
                 run: echo "should not run"
-            """);
+            """
+        );
 
         Assert.Equal(RunStatus.Failed, outcome.Status);
         var failures = TestWorkspace.Events(run).Where(e => e.Type == "broken.failed").ToList();

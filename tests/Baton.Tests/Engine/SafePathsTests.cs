@@ -24,7 +24,9 @@ public class SafePathsTests
         Directory.CreateDirectory(Path.Combine(ws.Root, "agents"));
         Directory.CreateSymbolicLink(Path.Combine(ws.Root, "agents", "review"), outside.Root);
 
-        var error = Assert.Throws<UnsafePathException>(() => SafePaths.EnsureDirectory(ws.Root, "agents/review/attempts"));
+        var error = Assert.Throws<UnsafePathException>(() =>
+            SafePaths.EnsureDirectory(ws.Root, "agents/review/attempts")
+        );
 
         Assert.Contains("symbolic link", error.Message, StringComparison.Ordinal);
         Assert.Empty(Directory.EnumerateFileSystemEntries(outside.Root));
@@ -63,7 +65,9 @@ public class SafePathsTests
     public async Task ManyCallersAtOnce_AllSucceed()
     {
         using var ws = new TestWorkspace();
-        await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => Task.Run(() => SafePaths.EnsureDirectory(ws.Root, "a/b/c/d"))));
+        await Task.WhenAll(
+            Enumerable.Range(0, 16).Select(_ => Task.Run(() => SafePaths.EnsureDirectory(ws.Root, "a/b/c/d")))
+        );
         Assert.True(Directory.Exists(Path.Combine(ws.Root, "a", "b", "c", "d")));
     }
 }

@@ -8,7 +8,8 @@ public class TimeoutTests
     public async Task TimedOutAgent_FailsWithTimeout_AndItsGrandchildrenAreKilled()
     {
         using var ws = new TestWorkspace();
-        var (run, outcome) = await ws.RunAsync("""
+        var (run, outcome) = await ws.RunAsync(
+            """
             name: slow
             agents:
               slow:
@@ -21,7 +22,8 @@ public class TimeoutTests
                   sleep 1000
               after:
                 run: echo "should be skipped"
-            """);
+            """
+        );
 
         Assert.Equal(RunStatus.Failed, outcome.Status);
         var failed = EngineProbe.Single(run, "slow.failed");
@@ -31,6 +33,9 @@ public class TimeoutTests
 
         var pids = EngineProbe.ReadPids(Path.Combine(run.Work, "pids"));
         Assert.Equal(4, pids.Length);
-        await EngineProbe.WaitUntilAsync(() => pids.All(EngineProbe.IsGone), $"processes {string.Join(", ", pids)} to be killed");
+        await EngineProbe.WaitUntilAsync(
+            () => pids.All(EngineProbe.IsGone),
+            $"processes {string.Join(", ", pids)} to be killed"
+        );
     }
 }

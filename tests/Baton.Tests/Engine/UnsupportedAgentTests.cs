@@ -16,7 +16,8 @@ public class UnsupportedAgentTests
             KillGrace = TestWorkspace.FastOptions().KillGrace,
             Runners = new Dictionary<AgentKind, IAgentRunner> { [AgentKind.Run] = new BashAgent() },
         };
-        var (run, outcome) = await ws.RunAsync("""
+        var (run, outcome) = await ws.RunAsync(
+            """
             name: unsupported
             agents:
               ask:
@@ -24,7 +25,9 @@ public class UnsupportedAgentTests
                 task: hi
               after:
                 run: echo "should not run"
-            """, options: options);
+            """,
+            options: options
+        );
 
         Assert.Equal(RunStatus.Failed, outcome.Status);
         var failed = EngineProbe.Single(run, "ask.failed");

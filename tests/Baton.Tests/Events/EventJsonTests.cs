@@ -8,8 +8,14 @@ public class EventJsonTests
     [Fact]
     public void EventFiles_KeepApostrophesAndLetters_AsPeopleWroteThem_AndRoundTrip()
     {
-        var e = new RunEvent(7, "review.decided", "review", 1, DateTimeOffset.UnixEpoch,
-            EventJson.Data(("comment", "don't ship the naïve <draft> & \"quotes\"\nline two")));
+        var e = new RunEvent(
+            7,
+            "review.decided",
+            "review",
+            1,
+            DateTimeOffset.UnixEpoch,
+            EventJson.Data(("comment", "don't ship the naïve <draft> & \"quotes\"\nline two"))
+        );
 
         var text = Encoding.UTF8.GetString(EventJson.Serialize(e));
 
@@ -21,6 +27,9 @@ public class EventJsonTests
         var line = EventJson.ToLine(e); // `baton events --json`, a server-sent event's data: one line, the same object
         Assert.DoesNotContain('\n', line);
         Assert.Equal(back, EventJson.Deserialize(Encoding.UTF8.GetBytes(line)) with { Data = back.Data });
-        Assert.Equal("don't ship the naïve <draft> & \"quotes\"\nline two", EventJson.Deserialize(Encoding.UTF8.GetBytes(line)).GetString("comment"));
+        Assert.Equal(
+            "don't ship the naïve <draft> & \"quotes\"\nline two",
+            EventJson.Deserialize(Encoding.UTF8.GetBytes(line)).GetString("comment")
+        );
     }
 }

@@ -12,11 +12,15 @@ public class GroupCommitterTests
     {
         using var ws = new TestWorkspace();
         using var committer = new GroupCommitter(wholeFileSystemRound);
-        var logs = Enumerable.Range(0, 20).Select(i => EventLog.Open(Path.Combine(ws.Root, $"run{i}", "events"), committer, out _)).ToList();
+        var logs = Enumerable
+            .Range(0, 20)
+            .Select(i => EventLog.Open(Path.Combine(ws.Root, $"run{i}", "events"), committer, out _))
+            .ToList();
 
         var durable = new List<Task>();
         for (var round = 0; round < 10; round++)
-            foreach (var log in logs) durable.Add(log.Append("step.done", "step", 1, null).Durable);
+            foreach (var log in logs)
+                durable.Add(log.Append("step.done", "step", 1, null).Durable);
         await Task.WhenAll(durable).WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.All(logs, log => Assert.Equal(10, EventReader.ReadAll(log.Directory).Count));

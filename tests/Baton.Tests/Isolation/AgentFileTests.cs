@@ -13,14 +13,16 @@ public class AgentFileTests
     public async Task FifoInTheInbox_IsRejected_AndTheRunEnds()
     {
         using var ws = new TestWorkspace();
-        var (run, outcome) = await ws.RunAsync("""
+        var (run, outcome) = await ws.RunAsync(
+            """
             name: fifo
             agents:
               planter:
                 run: |
                   mkfifo "$BATON_INBOX/stuck.json"
                   echo planted
-            """);
+            """
+        );
 
         Assert.Equal(RunStatus.Succeeded, outcome.Status);
         Assert.DoesNotContain(TestWorkspace.Types(run), t => t == "planter.stuck");

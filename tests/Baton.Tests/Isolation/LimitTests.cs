@@ -14,7 +14,8 @@ public class LimitTests
     {
         Machine.RequireCgroups();
         using var ws = new TestWorkspace();
-        var (run, outcome) = await ws.RunAsync("""
+        var (run, outcome) = await ws.RunAsync(
+            """
             name: hog
             agents:
               hog:
@@ -22,7 +23,9 @@ public class LimitTests
               fine:
                 needs: []
                 run: echo fine
-            """, options: Machine.Options(new AgentIsolation(null, new ResourceLimits(MemoryBytes: 64 * MiB))));
+            """,
+            options: Machine.Options(new AgentIsolation(null, new ResourceLimits(MemoryBytes: 64 * MiB)))
+        );
 
         Assert.Equal(RunStatus.Failed, outcome.Status);
         var failed = EngineProbe.Single(run, "hog.failed");
@@ -33,20 +36,27 @@ public class LimitTests
 
     /// <summary>Issue 11 item 7: ways a bash agent runs past its memory, each must fail with reason `memory`.</summary>
     [Theory]
-    [InlineData("a=$(head -c 300M /dev/zero | tr '\\0' x); echo ${#a}")]           // bash itself grows
-    [InlineData("python3 -c 'x = bytearray(300 * 1024 * 1024)' || true\nexit 4")]   // the hog dies, the script fails later
-    [InlineData("head -c 300M /dev/zero | sort > /dev/null")]                        // a tool in a pipeline
-    [InlineData("python3 -c 'x = bytearray(300 * 1024 * 1024)' &\nwait $!")]       // a background child
+    [InlineData("a=$(head -c 300M /dev/zero | tr '\\0' x); echo ${#a}")] // bash itself grows
+    [InlineData("python3 -c 'x = bytearray(300 * 1024 * 1024)' || true\nexit 4")] // the hog dies, the script fails later
+    [InlineData("head -c 300M /dev/zero | sort > /dev/null")] // a tool in a pipeline
+    [InlineData("python3 -c 'x = bytearray(300 * 1024 * 1024)' &\nwait $!")] // a background child
     public async Task BashAgentPastItsMemory_FailsWithReasonMemory(string script)
     {
         Machine.RequireCgroups();
         using var ws = new TestWorkspace();
-        var (run, outcome) = await ws.RunAsync($"name: hog\nagents:\n  hog:\n    timeout: 60s\n    run: |\n      {script.Replace("\n", "\n      ", StringComparison.Ordinal)}\n",
-            options: Machine.Options(new AgentIsolation(WorkspaceUser.Ensure("isotest-a"), new ResourceLimits(MemoryBytes: 64 * MiB))));
+        var (run, outcome) = await ws.RunAsync(
+            $"name: hog\nagents:\n  hog:\n    timeout: 60s\n    run: |\n      {script.Replace("\n", "\n      ", StringComparison.Ordinal)}\n",
+            options: Machine.Options(
+                new AgentIsolation(WorkspaceUser.Ensure("isotest-a"), new ResourceLimits(MemoryBytes: 64 * MiB))
+            )
+        );
 
         Assert.Equal(RunStatus.Failed, outcome.Status);
         var failed = EngineProbe.Single(run, "hog.failed");
-        Assert.True(failed.GetString("reason") == "memory", $"{failed.GetString("reason")}: {failed.GetString("message")}");
+        Assert.True(
+            failed.GetString("reason") == "memory",
+            $"{failed.GetString("reason")}: {failed.GetString("message")}"
+        );
     }
 
     [Fact]
@@ -54,7 +64,8 @@ public class LimitTests
     {
         var enforcement = Machine.RequireCgroups();
         using var ws = new TestWorkspace();
-        var (run, outcome) = await ws.RunAsync("""
+        var (run, outcome) = await ws.RunAsync(
+            """
             name: bomb
             agents:
               bomb:
@@ -66,16 +77,30 @@ public class LimitTests
               after:
                 needs: [bomb]
                 run: echo never
-            """, options: Machine.Options(new AgentIsolation(null, new ResourceLimits(MaxProcesses: 50))));
+            """,
+            options: Machine.Options(new AgentIsolation(null, new ResourceLimits(MaxProcesses: 50)))
+        );
 
         Assert.Equal(RunStatus.Failed, outcome.Status);
         Assert.Equal(AgentStatus.Failed, EngineProbe.StatusOf(run, "bomb"));
         Assert.DoesNotContain("spawned 2000", File.ReadAllText(Path.Combine(run.AgentDir("bomb"), "stdout.log")));
-        Assert.Contains("fork", File.ReadAllText(Path.Combine(run.AgentDir("bomb"), "stderr.log")), StringComparison.OrdinalIgnoreCase);
-        await EngineProbe.WaitUntilAsync(() => Machine.ProcessesOfRun(run.Id).Count == 0, "every process of the bomb to be killed");
+        Assert.Contains(
+            "fork",
+            File.ReadAllText(Path.Combine(run.AgentDir("bomb"), "stderr.log")),
+            StringComparison.OrdinalIgnoreCase
+        );
+        await EngineProbe.WaitUntilAsync(
+            () => Machine.ProcessesOfRun(run.Id).Count == 0,
+            "every process of the bomb to be killed"
+        );
         var workspaceCgroup = Path.Combine(enforcement.PidsParent!, Path.GetFileName(ws.Root));
-        Assert.False(Directory.Exists(workspaceCgroup) && Directory.EnumerateDirectories(workspaceCgroup).Any(d => d.Contains(run.Id, StringComparison.Ordinal)),
-            $"the bomb's cgroup under {workspaceCgroup} is removed");
+        Assert.False(
+            Directory.Exists(workspaceCgroup)
+                && Directory
+                    .EnumerateDirectories(workspaceCgroup)
+                    .Any(d => d.Contains(run.Id, StringComparison.Ordinal)),
+            $"the bomb's cgroup under {workspaceCgroup} is removed"
+        );
     }
 
     [Fact]
@@ -83,7 +108,8 @@ public class LimitTests
     {
         Machine.RequireCgroups();
         using var ws = new TestWorkspace();
-        var (run, outcome) = await ws.RunAsync("""
+        var (run, outcome) = await ws.RunAsync(
+            """
             name: daemon
             agents:
               starter:
@@ -91,9 +117,14 @@ public class LimitTests
                   setsid sleep 1000 > /dev/null 2>&1 < /dev/null &
                   sleep 0.2
                   echo started
-            """, options: Machine.Options(new AgentIsolation(null, ResourceLimits.None)));
+            """,
+            options: Machine.Options(new AgentIsolation(null, ResourceLimits.None))
+        );
 
         Assert.Equal(RunStatus.Succeeded, outcome.Status);
-        await EngineProbe.WaitUntilAsync(() => Machine.ProcessesOfRun(run.Id).Count == 0, "the setsid daemon to be killed with its cgroup");
+        await EngineProbe.WaitUntilAsync(
+            () => Machine.ProcessesOfRun(run.Id).Count == 0,
+            "the setsid daemon to be killed with its cgroup"
+        );
     }
 }

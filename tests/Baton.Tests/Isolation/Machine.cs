@@ -10,22 +10,29 @@ namespace Baton.Tests.Isolation;
 internal static class Machine
 {
     public static void RequireRoot() =>
-        Assert.True(Environment.IsPrivilegedProcess, "isolation tests need root (useradd, cgroups, setuid); CI runs them as root");
+        Assert.True(
+            Environment.IsPrivilegedProcess,
+            "isolation tests need root (useradd, cgroups, setuid); CI runs them as root"
+        );
 
     public static LimitEnforcement RequireCgroups()
     {
         RequireRoot();
         var detected = LimitEnforcement.Detected;
-        Assert.True(detected.UsesCgroups, $"these tests need writable cgroups (memory, pids); this machine has: {detected.Describe()}");
+        Assert.True(
+            detected.UsesCgroups,
+            $"these tests need writable cgroups (memory, pids); this machine has: {detected.Describe()}"
+        );
         return detected;
     }
 
-    public static EngineOptions Options(AgentIsolation isolation) => new()
-    {
-        RetryBaseDelay = TimeSpan.FromMilliseconds(20),
-        KillGrace = TimeSpan.FromSeconds(2),
-        IsolationFor = _ => isolation,
-    };
+    public static EngineOptions Options(AgentIsolation isolation) =>
+        new()
+        {
+            RetryBaseDelay = TimeSpan.FromMilliseconds(20),
+            KillGrace = TimeSpan.FromSeconds(2),
+            IsolationFor = _ => isolation,
+        };
 
     /// <summary>Processes whose environment names this run (the engine sets BATON_RUN_ID for every agent).</summary>
     public static List<int> ProcessesOfRun(string runId)
@@ -34,11 +41,14 @@ internal static class Machine
         var found = new List<int>();
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
         {
-            if (!int.TryParse(Path.GetFileName(dir), out var pid)) continue;
+            if (!int.TryParse(Path.GetFileName(dir), out var pid))
+                continue;
             try
             {
-                if (File.ReadAllText(Path.Combine(dir, "stat")).Split(") ")[1][0] == 'Z') continue;
-                if (File.ReadAllText(Path.Combine(dir, "environ")).Contains(marker, StringComparison.Ordinal)) found.Add(pid);
+                if (File.ReadAllText(Path.Combine(dir, "stat")).Split(") ")[1][0] == 'Z')
+                    continue;
+                if (File.ReadAllText(Path.Combine(dir, "environ")).Contains(marker, StringComparison.Ordinal))
+                    found.Add(pid);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or IndexOutOfRangeException) { }
         }

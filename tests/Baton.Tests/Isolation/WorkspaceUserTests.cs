@@ -21,7 +21,8 @@ public class WorkspaceUserTests
         try
         {
             using var stopA = new CancellationTokenSource();
-            var runA = await a.CreateRunAsync("""
+            var runA = await a.CreateRunAsync(
+                """
                 name: hold
                 agents:
                   hold:
@@ -29,12 +30,20 @@ public class WorkspaceUserTests
                     run: |
                       echo $$ > pid
                       sleep 300
-                """);
-            var engineA = new RunEngine(a.Workspace, Machine.Options(new AgentIsolation(userA, ResourceLimits.None))).RunAsync(runA, stopA.Token);
+                """
+            );
+            var engineA = new RunEngine(
+                a.Workspace,
+                Machine.Options(new AgentIsolation(userA, ResourceLimits.None))
+            ).RunAsync(runA, stopA.Token);
             var pidFile = Path.Combine(runA.Work, "pid");
-            await EngineProbe.WaitUntilAsync(() => File.Exists(pidFile) && File.ReadAllText(pidFile).Trim().Length > 0, "A's agent to start");
+            await EngineProbe.WaitUntilAsync(
+                () => File.Exists(pidFile) && File.ReadAllText(pidFile).Trim().Length > 0,
+                "A's agent to start"
+            );
 
-            var (runB, outcome) = await b.RunAsync("""
+            var (runB, outcome) = await b.RunAsync(
+                """
                 name: snoop
                 inputs: { target: {}, secret: {}, pid: {} }
                 agents:
@@ -52,17 +61,30 @@ public class WorkspaceUserTests
                       echo '{}' > "$BATON_INBOX/note.json" && echo "wrote inbox"
                       touch "$HOME/.cache" && echo "wrote home"
                       echo "wrote output" >> "$BATON_OUTPUT"
-                """, new Dictionary<string, string> { ["target"] = a.Root, ["secret"] = secret, ["pid"] = File.ReadAllText(pidFile).Trim() },
-                Machine.Options(new AgentIsolation(userB, ResourceLimits.None)));
+                """,
+                new Dictionary<string, string>
+                {
+                    ["target"] = a.Root,
+                    ["secret"] = secret,
+                    ["pid"] = File.ReadAllText(pidFile).Trim(),
+                },
+                Machine.Options(new AgentIsolation(userB, ResourceLimits.None))
+            );
 
             Assert.Equal(RunStatus.Succeeded, outcome.Status);
-            Assert.Equal($"{userB.Name}\ndenied list\ndenied read\ndenied root file\ndenied environ\ndenied signal\ndenied workspace root\ndenied events\n"
-                + "wrote work\nwrote inbox\nwrote home\n", File.ReadAllText(Path.Combine(runB.AgentDir("snoop"), "stdout.log")));
+            Assert.Equal(
+                $"{userB.Name}\ndenied list\ndenied read\ndenied root file\ndenied environ\ndenied signal\ndenied workspace root\ndenied events\n"
+                    + "wrote work\nwrote inbox\nwrote home\n",
+                File.ReadAllText(Path.Combine(runB.AgentDir("snoop"), "stdout.log"))
+            );
             Assert.Equal("wrote output\n", File.ReadAllText(runB.AgentOutput("snoop")));
 
             await stopA.CancelAsync();
             await engineA.WaitAsync(TimeSpan.FromSeconds(30));
         }
-        finally { File.Delete(secret); }
+        finally
+        {
+            File.Delete(secret);
+        }
     }
 }

@@ -5,15 +5,16 @@ namespace Baton.Tests.Llm;
 
 public class AnthropicProviderTests
 {
-    private static string Config(FakeLlmServer server, bool stream) => $"""
-        providers:
-          claude:
-            type: anthropic
-            base_url: {server.AnthropicUrl}
-            model: claude-sonnet-4-5
-            api_key: ${"{"}env:TEST_KEY{"}"}
-            stream: {(stream ? "true" : "false")}
-        """;
+    private static string Config(FakeLlmServer server, bool stream) =>
+        $"""
+            providers:
+              claude:
+                type: anthropic
+                base_url: {server.AnthropicUrl}
+                model: claude-sonnet-4-5
+                api_key: ${"{"}env:TEST_KEY{"}"}
+                stream: {(stream ? "true" : "false")}
+            """;
 
     private const string Chain = """
         name: claude-chain
@@ -35,13 +36,19 @@ public class AnthropicProviderTests
 
         var (run, outcome) = await ws.RunAsync(Chain, options: LlmKit.Engine());
 
-        Assert.True(outcome.Status == RunStatus.Succeeded, string.Join("\n", TestWorkspace.Events(run).Select(e => e.Data?.ToString())));
+        Assert.True(
+            outcome.Status == RunStatus.Succeeded,
+            string.Join("\n", TestWorkspace.Events(run).Select(e => e.Data?.ToString()))
+        );
         Assert.Equal("Hello from Claude.", LlmKit.Output(run, "ask"));
         var request = Assert.Single(server.Requests);
         Assert.Equal("/v1/messages", request.Path);
         Assert.Equal(stream, request.Stream);
         // This SDK version sends the key as a bearer token; older ones used x-api-key.
-        Assert.True(LlmKit.Key == request.ApiKeyHeader || $"Bearer {LlmKit.Key}" == request.Authorization, request.Headers);
+        Assert.True(
+            LlmKit.Key == request.ApiKeyHeader || $"Bearer {LlmKit.Key}" == request.Authorization,
+            request.Headers
+        );
         Assert.Equal("claude-sonnet-4-5", request.Json["model"]!.GetValue<string>());
         Assert.Contains("Be brief.", request.Json["system"]!.ToJsonString(), StringComparison.Ordinal);
         var entry = Assert.Single(CostLedger.Read(run.Path));
@@ -52,7 +59,10 @@ public class AnthropicProviderTests
     [Fact]
     public async Task ProviderError_FailsWithItsMessage()
     {
-        using var server = new FakeLlmServer { Fallback = FakeReply.Error(400, "max_tokens: too large for this model") };
+        using var server = new FakeLlmServer
+        {
+            Fallback = FakeReply.Error(400, "max_tokens: too large for this model"),
+        };
         using var ws = new TestWorkspace();
         ws.Write("baton.yaml", Config(server, stream: true));
 
@@ -61,7 +71,11 @@ public class AnthropicProviderTests
         Assert.Equal(RunStatus.Failed, outcome.Status);
         var failed = LlmKit.Data(run, "ask.failed");
         Assert.Equal("provider", failed.GetProperty("reason").GetString());
-        Assert.Contains("max_tokens: too large for this model", failed.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Contains(
+            "max_tokens: too large for this model",
+            failed.GetProperty("message").GetString(),
+            StringComparison.Ordinal
+        );
         Assert.Single(server.Requests); // a 400 is not retried
     }
 }

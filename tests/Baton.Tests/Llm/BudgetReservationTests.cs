@@ -8,7 +8,13 @@ public class BudgetReservationTests
     public void CallsInFlight_ReserveTheirWorstCase_SoTogetherTheyCannotPassTheBudget()
     {
         var workspace = "/tmp/reservation-" + Guid.NewGuid();
-        using var first = BudgetReservations.TryReserve(workspace, budget: 1m, monthToDate: 0.50m, worstCase: 0.30m, out var none);
+        using var first = BudgetReservations.TryReserve(
+            workspace,
+            budget: 1m,
+            monthToDate: 0.50m,
+            worstCase: 0.30m,
+            out var none
+        );
         Assert.NotNull(first);
         Assert.Null(none);
 

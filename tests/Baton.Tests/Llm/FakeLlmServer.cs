@@ -20,17 +20,32 @@ public sealed record FakeRequest(string Path, string Body, string? Authorization
 /// <summary>What the fake answers with. Text replies are shaped as OpenAI or Anthropic by the request's path, JSON or SSE by its "stream".</summary>
 public abstract record FakeReply
 {
-    public static FakeReply Text(string content, int input = 10, int output = 5, int cached = 0, bool usage = true, TimeSpan? chunkDelay = null) =>
-        new TextReply(content, input, output, cached, usage, chunkDelay ?? TimeSpan.Zero);
+    public static FakeReply Text(
+        string content,
+        int input = 10,
+        int output = 5,
+        int cached = 0,
+        bool usage = true,
+        TimeSpan? chunkDelay = null
+    ) => new TextReply(content, input, output, cached, usage, chunkDelay ?? TimeSpan.Zero);
 
     public static FakeReply Error(int status, string message, params (string Name, string Value)[] headers) =>
-        new RawReply(status, "application/json", JsonSerializer.Serialize(new { error = new { message, type = "fake_error" } }), headers);
+        new RawReply(
+            status,
+            "application/json",
+            JsonSerializer.Serialize(new { error = new { message, type = "fake_error" } }),
+            headers
+        );
 
-    public static FakeReply Raw(int status, string contentType, string body) => new RawReply(status, contentType, body, []);
+    public static FakeReply Raw(int status, string contentType, string body) =>
+        new RawReply(status, contentType, body, []);
 }
 
-public sealed record TextReply(string Content, int Input, int Output, int Cached, bool Usage, TimeSpan ChunkDelay) : FakeReply;
-public sealed record RawReply(int Status, string ContentType, string Body, (string Name, string Value)[] Headers) : FakeReply;
+public sealed record TextReply(string Content, int Input, int Output, int Cached, bool Usage, TimeSpan ChunkDelay)
+    : FakeReply;
+
+public sealed record RawReply(int Status, string ContentType, string Body, (string Name, string Value)[] Headers)
+    : FakeReply;
 
 /// <summary>
 /// An LLM API on 127.0.0.1 speaking the real wire formats (OpenAI /v1/chat/completions and
@@ -61,7 +76,8 @@ public sealed partial class FakeLlmServer : IDisposable
 
     private readonly ConcurrentQueue<TaskCompletionSource> _held = new();
     private volatile bool _holding;
-    private int _inFlight, _maxInFlight;
+    private int _inFlight,
+        _maxInFlight;
 
     /// <summary>Requests being answered (or held) now, and the most there ever were at once.</summary>
     public int InFlight => Volatile.Read(ref _inFlight);
@@ -77,19 +93,22 @@ public sealed partial class FakeLlmServer : IDisposable
     /// <summary>Answers the oldest held request.</summary>
     public void ReleaseOne()
     {
-        if (_held.TryDequeue(out var held)) held.TrySetResult();
+        if (_held.TryDequeue(out var held))
+            held.TrySetResult();
     }
 
     /// <summary>Answers every held request and holds no more.</summary>
     public void ReleaseAll()
     {
         _holding = false;
-        while (_held.TryDequeue(out var held)) held.TrySetResult();
+        while (_held.TryDequeue(out var held))
+            held.TrySetResult();
     }
 
     public FakeLlmServer Then(params FakeReply[] replies)
     {
-        foreach (var reply in replies) _script.Enqueue(reply);
+        foreach (var reply in replies)
+            _script.Enqueue(reply);
         return this;
     }
 
@@ -105,8 +124,15 @@ public sealed partial class FakeLlmServer : IDisposable
         while (!_stop.IsCancellationRequested)
         {
             HttpListenerContext context;
-            try { context = await _listener.GetContextAsync(); }
-            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException) { return; }
+            try
+            {
+                context = await _listener.GetContextAsync();
+            }
+            catch (Exception e)
+                when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+            {
+                return;
+            }
             _ = Task.Run(() => HandleAsync(context));
         }
     }
@@ -116,9 +142,24 @@ public sealed partial class FakeLlmServer : IDisposable
         try
         {
             using var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8);
-            var request = new FakeRequest(context.Request.Url!.AbsolutePath, await reader.ReadToEndAsync(), context.Request.Headers["Authorization"], context.Request.Headers["x-api-key"]) { Headers = string.Join("\n", context.Request.Headers.AllKeys.Select(k => $"{k}: {context.Request.Headers[k]}")) };
+            var request = new FakeRequest(
+                context.Request.Url!.AbsolutePath,
+                await reader.ReadToEndAsync(),
+                context.Request.Headers["Authorization"],
+                context.Request.Headers["x-api-key"]
+            )
+            {
+                Headers = string.Join(
+                    "\n",
+                    context.Request.Headers.AllKeys.Select(k => $"{k}: {context.Request.Headers[k]}")
+                ),
+            };
             var now = Interlocked.Increment(ref _inFlight);
-            for (var max = _maxInFlight; now > max && Interlocked.CompareExchange(ref _maxInFlight, now, max) != max; max = _maxInFlight) { }
+            for (
+                var max = _maxInFlight;
+                now > max && Interlocked.CompareExchange(ref _maxInFlight, now, max) != max;
+                max = _maxInFlight
+            ) { }
             Requests.Enqueue(request);
             try
             {
@@ -126,18 +167,29 @@ public sealed partial class FakeLlmServer : IDisposable
                 {
                     var held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                     _held.Enqueue(held);
-                    if (!_holding) held.TrySetResult(); // released all between the check and the queue
+                    if (!_holding)
+                        held.TrySetResult(); // released all between the check and the queue
                     await held.Task.WaitAsync(_stop.Token);
                 }
                 var reply = _script.TryDequeue(out var next) ? next : Fallback;
                 await WriteAsync(context.Response, request, reply);
             }
-            finally { Interlocked.Decrement(ref _inFlight); }
+            finally
+            {
+                Interlocked.Decrement(ref _inFlight);
+            }
         }
-        catch (Exception e) when (e is HttpListenerException or IOException or ObjectDisposedException or OperationCanceledException) { }
+        catch (Exception e)
+            when (e is HttpListenerException or IOException or ObjectDisposedException or OperationCanceledException)
+        { }
         finally
         {
-            try { context.Response.Close(); } catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException) { }
+            try
+            {
+                context.Response.Close();
+            }
+            catch (Exception e)
+                when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException) { }
         }
     }
 
@@ -147,7 +199,8 @@ public sealed partial class FakeLlmServer : IDisposable
         {
             response.StatusCode = raw.Status;
             response.ContentType = raw.ContentType;
-            foreach (var (name, value) in raw.Headers) response.AddHeader(name, value);
+            foreach (var (name, value) in raw.Headers)
+                response.AddHeader(name, value);
             var bytes = Encoding.UTF8.GetBytes(raw.Body);
             await response.OutputStream.WriteAsync(bytes, _stop.Token);
             return;
@@ -161,7 +214,8 @@ public sealed partial class FakeLlmServer : IDisposable
             response.ContentType = streamed ? "application/x-ndjson" : "application/json";
             response.SendChunked = streamed;
             // Not chunked, HttpListener needs the length up front (without it the body went out empty).
-            if (!streamed) response.ContentLength64 = Encoding.UTF8.GetByteCount(OllamaFinal(text, text.Content) + "\n");
+            if (!streamed)
+                response.ContentLength64 = Encoding.UTF8.GetByteCount(OllamaFinal(text, text.Content) + "\n");
             foreach (var line in streamed ? OllamaLines(text) : [OllamaFinal(text, text.Content)])
             {
                 await response.OutputStream.WriteAsync(Encoding.UTF8.GetBytes(line + "\n"), _stop.Token);
@@ -181,7 +235,8 @@ public sealed partial class FakeLlmServer : IDisposable
         var events = request.IsAnthropic ? AnthropicEvents(text) : OpenAiEvents(text);
         foreach (var data in events)
         {
-            if (text.ChunkDelay > TimeSpan.Zero) await Task.Delay(text.ChunkDelay, _stop.Token);
+            if (text.ChunkDelay > TimeSpan.Zero)
+                await Task.Delay(text.ChunkDelay, _stop.Token);
             await response.OutputStream.WriteAsync(Encoding.UTF8.GetBytes(data), _stop.Token);
             await response.OutputStream.FlushAsync(_stop.Token);
         }

@@ -12,15 +12,23 @@ public class GuardTests
         using var server = new FakeLlmServer { Fallback = FakeReply.Error(503, "overloaded") };
         using var ws = new TestWorkspace();
         ws.Write("baton.yaml", LlmKit.OpenAiConfig(server));
-        var providers = LlmKit.Fast() with { MaxRetries = 0, BreakAfterFailures = 3, BreakDuration = TimeSpan.FromMinutes(1) };
+        var providers = LlmKit.Fast() with
+        {
+            MaxRetries = 0,
+            BreakAfterFailures = 3,
+            BreakDuration = TimeSpan.FromMinutes(1),
+        };
 
-        var (run, outcome) = await ws.RunAsync("""
+        var (run, outcome) = await ws.RunAsync(
+            """
             name: breaker
             agents:
               ask:
                 prompt: hi
                 retries: 4
-            """, options: LlmKit.Engine(providers));
+            """,
+            options: LlmKit.Engine(providers)
+        );
 
         Assert.Equal(RunStatus.Failed, outcome.Status);
         Assert.Equal(3, server.Requests.Count);
@@ -35,10 +43,28 @@ public class GuardTests
         using var ws = new TestWorkspace();
         ws.Write("baton.yaml", LlmKit.OpenAiConfig(server, "budget: { monthly_usd: 1 }"));
         var earlier = Directory.CreateDirectory(Path.Combine(ws.Root, "runs", "20200101-000000-old-0001")).FullName;
-        CostLedger.Append(earlier, new CostEntry(DateTimeOffset.UtcNow, "ws", "old", "20200101-000000-old-0001", "a", 1, 1, "default", "gpt-4o",
-            new TokenUsage(1, 1), 1.50m, true));
+        CostLedger.Append(
+            earlier,
+            new CostEntry(
+                DateTimeOffset.UtcNow,
+                "ws",
+                "old",
+                "20200101-000000-old-0001",
+                "a",
+                1,
+                1,
+                "default",
+                "gpt-4o",
+                new TokenUsage(1, 1),
+                1.50m,
+                true
+            )
+        );
 
-        var (run, outcome) = await ws.RunAsync("name: spend\nagents:\n  ask:\n    prompt: hi\n", options: LlmKit.Engine());
+        var (run, outcome) = await ws.RunAsync(
+            "name: spend\nagents:\n  ask:\n    prompt: hi\n",
+            options: LlmKit.Engine()
+        );
 
         Assert.Equal(RunStatus.Failed, outcome.Status);
         Assert.Equal("budget", LlmKit.Data(run, "ask.failed").GetProperty("reason").GetString());
@@ -58,12 +84,33 @@ public class GuardTests
         hook.Start();
         var received = hook.GetContextAsync();
         using var ws = new TestWorkspace();
-        ws.Write("baton.yaml", LlmKit.OpenAiConfig(server, $"budget: {{ monthly_usd: 1, alert_webhook: 'http://127.0.0.1:{port}/hook/' }}"));
+        ws.Write(
+            "baton.yaml",
+            LlmKit.OpenAiConfig(server, $"budget: {{ monthly_usd: 1, alert_webhook: 'http://127.0.0.1:{port}/hook/' }}")
+        );
         var earlier = Directory.CreateDirectory(Path.Combine(ws.Root, "runs", "20200101-000000-old-0001")).FullName;
-        CostLedger.Append(earlier, new CostEntry(DateTimeOffset.UtcNow, "ws", "old", "20200101-000000-old-0001", "a", 1, 1, "default", "gpt-4o",
-            new TokenUsage(1, 1), 0.85m, true));
+        CostLedger.Append(
+            earlier,
+            new CostEntry(
+                DateTimeOffset.UtcNow,
+                "ws",
+                "old",
+                "20200101-000000-old-0001",
+                "a",
+                1,
+                1,
+                "default",
+                "gpt-4o",
+                new TokenUsage(1, 1),
+                0.85m,
+                true
+            )
+        );
 
-        var (run, outcome) = await ws.RunAsync("name: spend\nagents:\n  ask:\n    prompt: hi\n", options: LlmKit.Engine());
+        var (run, outcome) = await ws.RunAsync(
+            "name: spend\nagents:\n  ask:\n    prompt: hi\n",
+            options: LlmKit.Engine()
+        );
         var (second, _) = await ws.RunAsync("name: spend\nagents:\n  ask:\n    prompt: hi\n", options: LlmKit.Engine());
 
         Assert.Equal(RunStatus.Succeeded, outcome.Status); // 80 % warns; only 100 % refuses

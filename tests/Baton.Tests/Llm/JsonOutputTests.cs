@@ -24,7 +24,8 @@ public class JsonOutputTests
     {
         using var server = new FakeLlmServer().Then(
             FakeReply.Text("""{"title": "x"}"""),
-            FakeReply.Text("```json\n{\"title\": \"x\", \"score\": 3}\n```"));
+            FakeReply.Text("```json\n{\"title\": \"x\", \"score\": 3}\n```")
+        );
         using var ws = new TestWorkspace();
         ws.Write("baton.yaml", LlmKit.OpenAiConfig(server));
 
@@ -35,7 +36,11 @@ public class JsonOutputTests
         var second = server.Requests.ToArray()[1].Json["messages"]!.AsArray();
         Assert.Equal("assistant", second[^2]!["role"]!.GetValue<string>());
         Assert.Contains("score", second[^1]!["content"]!.GetValue<string>(), StringComparison.Ordinal);
-        Assert.Contains("does not match the schema", second[^1]!["content"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains(
+            "does not match the schema",
+            second[^1]!["content"]!.GetValue<string>(),
+            StringComparison.Ordinal
+        );
         Assert.True(File.Exists(Path.Combine(run.AgentDir("extract"), "calls", "002.json")));
         Assert.Equal(2, LlmKit.Data(run, "extract.done").GetProperty("input_tokens").GetInt64() / 10); // both calls are counted
     }

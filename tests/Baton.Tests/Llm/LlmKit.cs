@@ -12,37 +12,46 @@ public static class LlmKit
 {
     public const string Key = "sk-test-Zq8vXw3kP9sLm2Rt7Yb4";
 
-    public static ProviderOptions Fast(Func<string, string?>? environment = null, string? masterKey = null) => new()
-    {
-        MaxRetries = 2,
-        RetryBaseDelay = TimeSpan.FromMilliseconds(10),
-        Environment = environment ?? (name => name == "TEST_KEY" ? Key : null),
-        MasterKeyPath = masterKey,
-        ConnectTimeout = TimeSpan.FromSeconds(5),
-    };
-
-    public static EngineOptions Engine(ProviderOptions? providers = null, List<string>? warnings = null) => new()
-    {
-        RetryBaseDelay = TimeSpan.FromMilliseconds(20),
-        KillGrace = TimeSpan.FromSeconds(2),
-        OnWarning = warnings is null ? null : w => { lock (warnings) warnings.Add(w); },
-        Runners = new Dictionary<AgentKind, IAgentRunner>
+    public static ProviderOptions Fast(Func<string, string?>? environment = null, string? masterKey = null) =>
+        new()
         {
-            [AgentKind.Run] = new BashAgent(),
-            [AgentKind.Cli] = new CliAgent(),
-            [AgentKind.Prompt] = new PromptAgent(providers ?? Fast()),
-        },
-    };
+            MaxRetries = 2,
+            RetryBaseDelay = TimeSpan.FromMilliseconds(10),
+            Environment = environment ?? (name => name == "TEST_KEY" ? Key : null),
+            MasterKeyPath = masterKey,
+            ConnectTimeout = TimeSpan.FromSeconds(5),
+        };
 
-    public static string OpenAiConfig(FakeLlmServer server, string extra = "") => $"""
-        providers:
-          default:
-            type: openai
-            base_url: {server.OpenAiUrl}
-            model: gpt-4o-mini
-            api_key: ${"{"}env:TEST_KEY{"}"}
-        {extra}
-        """;
+    public static EngineOptions Engine(ProviderOptions? providers = null, List<string>? warnings = null) =>
+        new()
+        {
+            RetryBaseDelay = TimeSpan.FromMilliseconds(20),
+            KillGrace = TimeSpan.FromSeconds(2),
+            OnWarning = warnings is null
+                ? null
+                : w =>
+                {
+                    lock (warnings)
+                        warnings.Add(w);
+                },
+            Runners = new Dictionary<AgentKind, IAgentRunner>
+            {
+                [AgentKind.Run] = new BashAgent(),
+                [AgentKind.Cli] = new CliAgent(),
+                [AgentKind.Prompt] = new PromptAgent(providers ?? Fast()),
+            },
+        };
+
+    public static string OpenAiConfig(FakeLlmServer server, string extra = "") =>
+        $"""
+            providers:
+              default:
+                type: openai
+                base_url: {server.OpenAiUrl}
+                model: gpt-4o-mini
+                api_key: ${"{"}env:TEST_KEY{"}"}
+            {extra}
+            """;
 
     public static RunEvent Event(RunFolder run, string type) => TestWorkspace.Events(run).Single(e => e.Type == type);
 

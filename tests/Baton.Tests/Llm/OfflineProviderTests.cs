@@ -58,11 +58,17 @@ public class OfflineProviderTests
     {
         using var server = new FakeLlmServer().Then(FakeReply.Text("real"));
         var warnings = new List<string>();
-        var environment = new Dictionary<string, string> { ["OPENAI_API_KEY"] = LlmKit.Key, ["OPENAI_BASE_URL"] = server.OpenAiUrl };
+        var environment = new Dictionary<string, string>
+        {
+            ["OPENAI_API_KEY"] = LlmKit.Key,
+            ["OPENAI_BASE_URL"] = server.OpenAiUrl,
+        };
         using var ws = new TestWorkspace();
 
-        var (run, outcome) = await ws.RunAsync("name: envdefault\nagents:\n  ask:\n    prompt: hi\n",
-            options: LlmKit.Engine(LlmKit.Fast(environment: n => environment.GetValueOrDefault(n)), warnings));
+        var (run, outcome) = await ws.RunAsync(
+            "name: envdefault\nagents:\n  ask:\n    prompt: hi\n",
+            options: LlmKit.Engine(LlmKit.Fast(environment: n => environment.GetValueOrDefault(n)), warnings)
+        );
 
         Assert.Equal(RunStatus.Succeeded, outcome.Status);
         Assert.Equal("real", LlmKit.Output(run, "ask"));
@@ -91,7 +97,11 @@ public class SnapshotPromptTests
         ws.Write("prompts/ask.md", "Second version of the question.");
         var second = await ws.CreateRunAsync(chain);
 
-        var outcomes = new[] { await new RunEngine(ws.Workspace, engine).RunAsync(first), await new RunEngine(ws.Workspace, engine).RunAsync(second) };
+        var outcomes = new[]
+        {
+            await new RunEngine(ws.Workspace, engine).RunAsync(first),
+            await new RunEngine(ws.Workspace, engine).RunAsync(second),
+        };
 
         Assert.All(outcomes, o => Assert.Equal(RunStatus.Succeeded, o.Status));
         Assert.Contains("First version", LlmKit.Output(first, "write"), StringComparison.Ordinal);

@@ -27,7 +27,11 @@ public class OpenAiProviderTests
         {
             RetryBaseDelay = options.RetryBaseDelay,
             Runners = options.Runners,
-            OnProgress = (_, agent, text) => { lock (pieces) pieces.Add($"{agent}:{text}"); },
+            OnProgress = (_, agent, text) =>
+            {
+                lock (pieces)
+                    pieces.Add($"{agent}:{text}");
+            },
         };
 
         var (_, outcome) = await ws.RunAsync(Chain, options: options);
@@ -60,7 +64,12 @@ public class OpenAiProviderTests
         using var call = LlmKit.Call(run, "ask", 1);
         Assert.Equal("Event files are the bus.", call.RootElement.GetProperty("reply").GetString());
         Assert.Equal("reported", call.RootElement.GetProperty("usage").GetProperty("source").GetString());
-        Assert.Equal("file-based event buses", call.RootElement.GetProperty("request").GetProperty("messages")[1].GetProperty("content").GetString()![8..30]);
+        Assert.Equal(
+            "file-based event buses",
+            call.RootElement.GetProperty("request").GetProperty("messages")[1].GetProperty("content").GetString()![
+                8..30
+            ]
+        );
     }
 
     [Fact]
@@ -68,7 +77,12 @@ public class OpenAiProviderTests
     {
         using var server = new FakeLlmServer().Then(FakeReply.Text("plain json reply"));
         using var ws = new TestWorkspace();
-        ws.Write("baton.yaml", LlmKit.OpenAiConfig(server).Replace("model: gpt-4o-mini", "model: gpt-4o-mini\n    stream: false", StringComparison.Ordinal));
+        ws.Write(
+            "baton.yaml",
+            LlmKit
+                .OpenAiConfig(server)
+                .Replace("model: gpt-4o-mini", "model: gpt-4o-mini\n    stream: false", StringComparison.Ordinal)
+        );
 
         var (run, outcome) = await ws.RunAsync(Chain, options: LlmKit.Engine());
 
@@ -80,12 +94,20 @@ public class OpenAiProviderTests
     [Fact]
     public async Task Cost_IsPricedFromTheUsage_IntoLedgerEventsAndRunTotal()
     {
-        using var server = new FakeLlmServer().Then(FakeReply.Text("ok", input: 1_000_000, output: 500_000, cached: 200_000));
+        using var server = new FakeLlmServer().Then(
+            FakeReply.Text("ok", input: 1_000_000, output: 500_000, cached: 200_000)
+        );
         using var ws = new TestWorkspace();
-        ws.Write("baton.yaml", LlmKit.OpenAiConfig(server, """
-            prices:
-              gpt-4o-mini: { input: 1.00, output: 4.00, cached_input: 0.50 }
-            """));
+        ws.Write(
+            "baton.yaml",
+            LlmKit.OpenAiConfig(
+                server,
+                """
+                prices:
+                  gpt-4o-mini: { input: 1.00, output: 4.00, cached_input: 0.50 }
+                """
+            )
+        );
 
         var (run, outcome) = await ws.RunAsync(Chain, options: LlmKit.Engine());
 
@@ -94,7 +116,17 @@ public class OpenAiProviderTests
         const decimal expected = 2.9m;
         var entry = Assert.Single(CostLedger.Read(run.Path));
         Assert.Equal(expected, entry.Usd);
-        Assert.Equal(("llm", "ask", "gpt-4o-mini", 1_000_000L, 500_000L, 200_000L), (entry.Chain, entry.Agent, entry.Model, entry.Usage.InputTokens, entry.Usage.OutputTokens, entry.Usage.CachedInputTokens));
+        Assert.Equal(
+            ("llm", "ask", "gpt-4o-mini", 1_000_000L, 500_000L, 200_000L),
+            (
+                entry.Chain,
+                entry.Agent,
+                entry.Model,
+                entry.Usage.InputTokens,
+                entry.Usage.OutputTokens,
+                entry.Usage.CachedInputTokens
+            )
+        );
         Assert.Equal("reported", entry.Source);
         Assert.Equal(expected, LlmKit.Data(run, "ask.done").GetProperty("cost_usd").GetDecimal());
         Assert.Equal(expected, LlmKit.Data(run, "run.finished").GetProperty("cost_usd").GetDecimal());

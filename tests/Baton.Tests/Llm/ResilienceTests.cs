@@ -17,7 +17,8 @@ public class ResilienceTests
     {
         using var server = new FakeLlmServer().Then(
             FakeReply.Error(429, "Rate limit reached", ("Retry-After", "1")),
-            FakeReply.Text("after the wait"));
+            FakeReply.Text("after the wait")
+        );
         using var ws = new TestWorkspace();
         ws.Write("baton.yaml", LlmKit.OpenAiConfig(server));
 
@@ -38,7 +39,10 @@ public class ResilienceTests
     [Fact]
     public async Task ServerErrors_ExhaustRetries_AndFailWithTheProvidersMessage()
     {
-        using var server = new FakeLlmServer { Fallback = FakeReply.Error(500, "The server had an error while processing your request") };
+        using var server = new FakeLlmServer
+        {
+            Fallback = FakeReply.Error(500, "The server had an error while processing your request"),
+        };
         using var ws = new TestWorkspace();
         ws.Write("baton.yaml", LlmKit.OpenAiConfig(server));
 
@@ -57,9 +61,17 @@ public class ResilienceTests
     [Fact]
     public async Task MalformedBody_FailsClearly()
     {
-        using var server = new FakeLlmServer { Fallback = FakeReply.Raw(200, "application/json", "{\"choices\": [ this is not json") };
+        using var server = new FakeLlmServer
+        {
+            Fallback = FakeReply.Raw(200, "application/json", "{\"choices\": [ this is not json"),
+        };
         using var ws = new TestWorkspace();
-        ws.Write("baton.yaml", LlmKit.OpenAiConfig(server).Replace("model: gpt-4o-mini", "model: gpt-4o-mini\n    stream: false", StringComparison.Ordinal));
+        ws.Write(
+            "baton.yaml",
+            LlmKit
+                .OpenAiConfig(server)
+                .Replace("model: gpt-4o-mini", "model: gpt-4o-mini\n    stream: false", StringComparison.Ordinal)
+        );
 
         var (run, outcome) = await ws.RunAsync(Chain, options: LlmKit.Engine());
 
@@ -68,15 +80,30 @@ public class ResilienceTests
         Assert.Equal("provider", failed.GetProperty("reason").GetString());
         Assert.Contains("could not read", failed.GetProperty("message").GetString(), StringComparison.Ordinal);
         using var call = LlmKit.Call(run, "ask", 1);
-        Assert.Contains("this is not json", call.RootElement.GetProperty("response").GetProperty("body").GetString(), StringComparison.Ordinal);
+        Assert.Contains(
+            "this is not json",
+            call.RootElement.GetProperty("response").GetProperty("body").GetString(),
+            StringComparison.Ordinal
+        );
     }
 
     [Fact]
     public async Task SlowStream_HitsTheProviderTimeout()
     {
-        using var server = new FakeLlmServer { Fallback = FakeReply.Text("one two three four five six seven eight nine ten", chunkDelay: TimeSpan.FromMilliseconds(300)) };
+        using var server = new FakeLlmServer
+        {
+            Fallback = FakeReply.Text(
+                "one two three four five six seven eight nine ten",
+                chunkDelay: TimeSpan.FromMilliseconds(300)
+            ),
+        };
         using var ws = new TestWorkspace();
-        ws.Write("baton.yaml", LlmKit.OpenAiConfig(server).Replace("model: gpt-4o-mini", "model: gpt-4o-mini\n    timeout: 1s", StringComparison.Ordinal));
+        ws.Write(
+            "baton.yaml",
+            LlmKit
+                .OpenAiConfig(server)
+                .Replace("model: gpt-4o-mini", "model: gpt-4o-mini\n    timeout: 1s", StringComparison.Ordinal)
+        );
 
         var (run, outcome) = await ws.RunAsync(Chain, options: LlmKit.Engine());
 
@@ -91,12 +118,18 @@ public class ResilienceTests
     {
         var port = FakeLlmServer.FreePort(); // nothing listens there
         using var ws = new TestWorkspace();
-        ws.Write("baton.yaml", $"""
+        ws.Write(
+            "baton.yaml",
+            $"""
             providers:
               default: {"{"} type: openai, base_url: "http://127.0.0.1:{port}/v1", api_key: "${"{"}env:TEST_KEY{"}"}" {"}"}
-            """);
+            """
+        );
 
-        var (run, outcome) = await ws.RunAsync(Chain, options: LlmKit.Engine(LlmKit.Fast() with { RetryBaseDelay = TimeSpan.FromSeconds(30) }));
+        var (run, outcome) = await ws.RunAsync(
+            Chain,
+            options: LlmKit.Engine(LlmKit.Fast() with { RetryBaseDelay = TimeSpan.FromSeconds(30) })
+        );
 
         Assert.Equal(RunStatus.Failed, outcome.Status); // with 30s retry delays, finishing at all means no retry happened
         var failed = LlmKit.Data(run, "ask.failed");

@@ -11,13 +11,18 @@ public class UnreadableReplyTests
             prompt: Say hello.
         """;
 
-    private const string JsonCompletion = """{"id":"chatcmpl-proxy","object":"chat.completion","created":1700000000,"model":"gpt-4o-mini","choices":[{"index":0,"message":{"role":"assistant","content":"hello"},"finish_reason":"stop"}]}""";
+    private const string JsonCompletion =
+        """{"id":"chatcmpl-proxy","object":"chat.completion","created":1700000000,"model":"gpt-4o-mini","choices":[{"index":0,"message":{"role":"assistant","content":"hello"},"finish_reason":"stop"}]}""";
 
     [Theory]
     [InlineData("application/json", JsonCompletion, "application/json")] // a proxy that answers a streaming request with a plain completion
     [InlineData("text/event-stream", "", "nothing")] // a stream that ends before any event
     [InlineData("text/event-stream", ": keep-alive\n\n", "no event")]
-    public async Task OkReply_TheSdkCannotRead_FailsTheAgent_WithAClearReason(string contentType, string body, string expected)
+    public async Task OkReply_TheSdkCannotRead_FailsTheAgent_WithAClearReason(
+        string contentType,
+        string body,
+        string expected
+    )
     {
         using var server = new FakeLlmServer { Fallback = FakeReply.Raw(200, contentType, body) };
         using var ws = new TestWorkspace();

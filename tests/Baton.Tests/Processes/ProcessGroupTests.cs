@@ -26,7 +26,9 @@ public sealed class ProcessGroupTests : IDisposable
     [Fact]
     public async Task StopAsync_EscalatesToSigkill_WhenTermIsIgnored()
     {
-        var child = ProcessLauncher.Start(_sandbox.Bash("trap '' TERM; echo ready > ready; while :; do sleep 0.1; done"));
+        var child = ProcessLauncher.Start(
+            _sandbox.Bash("trap '' TERM; echo ready > ready; while :; do sleep 0.1; done")
+        );
         await _sandbox.WaitForFileAsync("ready");
 
         await child.StopAsync(TimeSpan.FromMilliseconds(200)).WaitAsync(ProcessSandbox.Patience);
@@ -37,11 +39,15 @@ public sealed class ProcessGroupTests : IDisposable
     [Fact]
     public async Task StopAsync_Cancelled_StillKillsAndThrows()
     {
-        var child = ProcessLauncher.Start(_sandbox.Bash("trap '' TERM; echo ready > ready; while :; do sleep 0.1; done"));
+        var child = ProcessLauncher.Start(
+            _sandbox.Bash("trap '' TERM; echo ready > ready; while :; do sleep 0.1; done")
+        );
         await _sandbox.WaitForFileAsync("ready"); // the trap must be in place before SIGTERM is sent
         using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => child.StopAsync(Timeout.InfiniteTimeSpan, cancel.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            child.StopAsync(Timeout.InfiniteTimeSpan, cancel.Token)
+        );
 
         Assert.Equal(ProcessExit.Killed(9), await child.Exited.WaitAsync(ProcessSandbox.Patience));
     }

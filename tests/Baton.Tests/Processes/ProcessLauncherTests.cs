@@ -1,5 +1,5 @@
-using Baton.Agents.Processes;
 using System.Runtime.Versioning;
+using Baton.Agents.Processes;
 
 namespace Baton.Tests.Processes;
 
@@ -91,7 +91,10 @@ public sealed class ProcessLauncherTests : IDisposable
     {
         await _sandbox.RunAsync(_sandbox.Spec("grep", "-E", "^Sig(Ign|Blk)", "/proc/self/status"));
 
-        Assert.Equal(["SigBlk:\t0000000000000000", "SigIgn:\t0000000000000000"], File.ReadAllLines(_sandbox.StdoutPath));
+        Assert.Equal(
+            ["SigBlk:\t0000000000000000", "SigIgn:\t0000000000000000"],
+            File.ReadAllLines(_sandbox.StdoutPath)
+        );
     }
 
     [Fact]

@@ -13,10 +13,8 @@ internal sealed class ProcessSandbox : IDisposable
 
     public string StderrPath => Path.Combine(Directory, "stderr.log");
 
-    public Dictionary<string, string> Environment { get; } = new()
-    {
-        ["PATH"] = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
-    };
+    public Dictionary<string, string> Environment { get; } =
+        new() { ["PATH"] = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" };
 
     public ProcessSpec Spec(string executable, params string[] arguments) =>
         new(executable, arguments, Directory, Environment, StdoutPath, StderrPath);

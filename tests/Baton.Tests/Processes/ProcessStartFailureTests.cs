@@ -1,5 +1,5 @@
-using Baton.Agents.Processes;
 using System.Runtime.Versioning;
+using Baton.Agents.Processes;
 
 namespace Baton.Tests.Processes;
 
@@ -13,7 +13,9 @@ public sealed class ProcessStartFailureTests : IDisposable
     [Fact]
     public void MissingCommand_NamesCommandAndPath()
     {
-        var error = Assert.Throws<ProcessStartException>(() => ProcessLauncher.Start(_sandbox.Spec("baton-no-such-command")));
+        var error = Assert.Throws<ProcessStartException>(() =>
+            ProcessLauncher.Start(_sandbox.Spec("baton-no-such-command"))
+        );
 
         Assert.Contains("command 'baton-no-such-command' not found on PATH (/usr/local/sbin:", error.Message);
     }
@@ -56,8 +58,9 @@ public sealed class ProcessStartFailureTests : IDisposable
     {
         var missing = Path.Combine(_sandbox.Directory, "nope");
 
-        var error = Assert.Throws<ProcessStartException>(
-            () => ProcessLauncher.Start(_sandbox.Spec("true") with { WorkingDirectory = missing }));
+        var error = Assert.Throws<ProcessStartException>(() =>
+            ProcessLauncher.Start(_sandbox.Spec("true") with { WorkingDirectory = missing })
+        );
 
         Assert.Contains($"working directory '{missing}' does not exist", error.Message);
     }
@@ -67,8 +70,9 @@ public sealed class ProcessStartFailureTests : IDisposable
     {
         var stdout = Path.Combine(_sandbox.Directory, "no-such-dir", "out.log");
 
-        var error = Assert.Throws<ProcessStartException>(
-            () => ProcessLauncher.Start(_sandbox.Spec("true") with { StdoutPath = stdout }));
+        var error = Assert.Throws<ProcessStartException>(() =>
+            ProcessLauncher.Start(_sandbox.Spec("true") with { StdoutPath = stdout })
+        );
 
         Assert.Contains(stdout, error.Message);
         Assert.Contains("No such file or directory", error.Message);

@@ -14,7 +14,7 @@ public sealed class AgentSecretTests : IDisposable
         var bytes = Encoding.UTF8.GetBytes(value);
         yield return value;
         yield return Convert.ToBase64String(bytes);
-        yield return Convert.ToBase64String([.. "x"u8, .. bytes])[4..20];   // inside a longer base64 blob, other alignments
+        yield return Convert.ToBase64String([.. "x"u8, .. bytes])[4..20]; // inside a longer base64 blob, other alignments
         yield return Convert.ToBase64String([.. "xy"u8, .. bytes])[4..20];
         yield return Convert.ToHexStringLower(bytes);
         yield return Uri.EscapeDataString(value);
@@ -52,7 +52,10 @@ public sealed class AgentSecretTests : IDisposable
                   exit 1
             """;
         var run = await ws.CreateRunAsync(chainYaml);
-        var engine = new RunEngine(Baton.Workspaces.Workspace.Open(ws.Root, Path.Combine(_keyDir, "master.key")), TestWorkspace.FastOptions());
+        var engine = new RunEngine(
+            Baton.Workspaces.Workspace.Open(ws.Root, Path.Combine(_keyDir, "master.key")),
+            TestWorkspace.FastOptions()
+        );
         var outcome = await engine.RunAsync(run);
 
         Assert.Equal(RunStatus.Failed, outcome.Status); // `failing` fails on purpose; `leak` succeeded
@@ -63,22 +66,29 @@ public sealed class AgentSecretTests : IDisposable
         {
             var content = File.ReadAllText(file);
             foreach (var form in Encodings(Canary))
-                Assert.False(content.Contains(form, StringComparison.Ordinal), $"{Path.GetRelativePath(run.Path, file)} contains the secret as '{form}'");
+                Assert.False(
+                    content.Contains(form, StringComparison.Ordinal),
+                    $"{Path.GetRelativePath(run.Path, file)} contains the secret as '{form}'"
+                );
         }
-        Assert.Contains(TestWorkspace.Events(run), e => e.Type == "leak.told" && e.Data!.Value.GetRawText().Contains("***", StringComparison.Ordinal));
+        Assert.Contains(TestWorkspace.Events(run), e =>
+            e.Type == "leak.told" && e.Data!.Value.GetRawText().Contains("***", StringComparison.Ordinal)
+        );
     }
 
     [Fact]
     public async Task MissingSecret_FailsTheAgentWithHowToSetIt()
     {
         using var ws = new TestWorkspace();
-        var (run, outcome) = await ws.RunAsync("""
+        var (run, outcome) = await ws.RunAsync(
+            """
             name: missing
             agents:
               a:
                 secrets: [NOT_SET]
                 run: echo hi
-            """);
+            """
+        );
         Assert.Equal(RunStatus.Failed, outcome.Status);
         var failed = TestWorkspace.Events(run).Single(e => e.Type == "a.failed");
         Assert.Equal("config", failed.GetString("reason"));
@@ -87,7 +97,10 @@ public sealed class AgentSecretTests : IDisposable
 
     public void Dispose()
     {
-        try { Directory.Delete(_keyDir, recursive: true); }
+        try
+        {
+            Directory.Delete(_keyDir, recursive: true);
+        }
         catch (IOException) { }
     }
 }

@@ -20,7 +20,8 @@ public sealed class MaskingGapTests : IDisposable
     {
         using var ws = new TestWorkspace();
         new SecretStore(ws.Root, Path.Combine(_keyDir, "master.key")).Set("API_TOKEN", Canary);
-        var run = await ws.CreateRunAsync($$"""
+        var run = await ws.CreateRunAsync(
+            $$"""
             name: leaky
             agents:
               leak:
@@ -31,8 +32,12 @@ public sealed class MaskingGapTests : IDisposable
                   { head -c {{Prefix}} /dev/zero | tr '\0' p; printf %s "$API_TOKEN"; } | base64
                   { head -c {{Prefix}} /dev/zero | tr '\0' p; printf %s "$API_TOKEN"; } | base64 | sed 's/$/\r/' >&2
                   echo done
-            """);
-        var engine = new RunEngine(Baton.Workspaces.Workspace.Open(ws.Root, Path.Combine(_keyDir, "master.key")), TestWorkspace.FastOptions());
+            """
+        );
+        var engine = new RunEngine(
+            Baton.Workspaces.Workspace.Open(ws.Root, Path.Combine(_keyDir, "master.key")),
+            TestWorkspace.FastOptions()
+        );
         Assert.Equal(RunStatus.Succeeded, (await engine.RunAsync(run)).Status);
 
         var stdout = File.ReadAllText(Path.Combine(run.AgentDir("leak"), "stdout.log"));
@@ -44,9 +49,14 @@ public sealed class MaskingGapTests : IDisposable
         foreach (var file in Directory.EnumerateFiles(run.Path, "*", SearchOption.AllDirectories))
         {
             var content = File.ReadAllText(file);
-            var unwrapped = content.Replace("\r", "", StringComparison.Ordinal).Replace("\n", "", StringComparison.Ordinal);
+            var unwrapped = content
+                .Replace("\r", "", StringComparison.Ordinal)
+                .Replace("\n", "", StringComparison.Ordinal);
             foreach (var leak in new[] { "%2f", "cAnary\\/", wrapped.Stable })
-                Assert.False(unwrapped.Contains(leak, StringComparison.Ordinal), $"{Path.GetRelativePath(run.Path, file)} contains '{leak}'");
+                Assert.False(
+                    unwrapped.Contains(leak, StringComparison.Ordinal),
+                    $"{Path.GetRelativePath(run.Path, file)} contains '{leak}'"
+                );
         }
         Assert.Contains("***\n***", stdout, StringComparison.Ordinal);
         Assert.Contains("***\r\n***", stderr, StringComparison.Ordinal);
@@ -70,14 +80,18 @@ public sealed class MaskingGapTests : IDisposable
     {
         var bytes = Encoding.UTF8.GetBytes(secret);
         var plain = Convert.ToBase64String([.. Enumerable.Repeat((byte)'p', Prefix), .. bytes]);
-        int start = (Prefix * 4 + 2) / 3, end = (Prefix + bytes.Length) / 3 * 4;
+        int start = (Prefix * 4 + 2) / 3,
+            end = (Prefix + bytes.Length) / 3 * 4;
         var full = string.Join('\n', plain.Chunk(76).Select(c => new string(c)));
         return (full, plain[start..end], full[start..(end + 1)]);
     }
 
     public void Dispose()
     {
-        try { Directory.Delete(_keyDir, recursive: true); }
+        try
+        {
+            Directory.Delete(_keyDir, recursive: true);
+        }
         catch (IOException) { }
     }
 }

@@ -57,14 +57,24 @@ public class SecretStoreTests
         store.Set("TOKEN", "value");
 
         File.SetUnixFileMode(keyPath, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.OtherRead);
-        Assert.Contains("chmod 600", Assert.Throws<SecretStoreException>(() => store.Get("TOKEN")).Message, StringComparison.Ordinal);
+        Assert.Contains(
+            "chmod 600",
+            Assert.Throws<SecretStoreException>(() => store.Get("TOKEN")).Message,
+            StringComparison.Ordinal
+        );
         File.Delete(keyPath);
-        Assert.Contains("no master key", Assert.Throws<SecretStoreException>(() => store.Get("TOKEN")).Message, StringComparison.Ordinal);
+        Assert.Contains(
+            "no master key",
+            Assert.Throws<SecretStoreException>(() => store.Get("TOKEN")).Message,
+            StringComparison.Ordinal
+        );
     }
 
     [Fact]
     public void BadName_IsRefused() =>
-        Assert.Throws<SecretStoreException>(() => new SecretStore(Path.GetTempPath(), "/nonexistent/k").Set("lower-case", "v"));
+        Assert.Throws<SecretStoreException>(() =>
+            new SecretStore(Path.GetTempPath(), "/nonexistent/k").Set("lower-case", "v")
+        );
 
     [Fact]
     public void Masker_HidesValues_TheirEncodings_AndEachLine()
@@ -83,9 +93,20 @@ public class SecretStoreTests
         var store = new SecretStore(ws.Root, Path.Combine(ws.Root, "k"));
         store.Set("KEY", "from-store");
 
-        Assert.Equal("a-from-env-from-store", ConfigValue.Resolve("a-${env:E}-${secret:KEY}", store, n => n == "E" ? "from-env" : null));
-        Assert.Contains("baton secret set NOPE", Assert.Throws<SecretStoreException>(() => ConfigValue.Resolve("${secret:NOPE}", store, _ => null)).Message, StringComparison.Ordinal);
-        Assert.Contains("E2 is not set", Assert.Throws<SecretStoreException>(() => ConfigValue.Resolve("${env:E2}", store, _ => null)).Message, StringComparison.Ordinal);
+        Assert.Equal(
+            "a-from-env-from-store",
+            ConfigValue.Resolve("a-${env:E}-${secret:KEY}", store, n => n == "E" ? "from-env" : null)
+        );
+        Assert.Contains(
+            "baton secret set NOPE",
+            Assert.Throws<SecretStoreException>(() => ConfigValue.Resolve("${secret:NOPE}", store, _ => null)).Message,
+            StringComparison.Ordinal
+        );
+        Assert.Contains(
+            "E2 is not set",
+            Assert.Throws<SecretStoreException>(() => ConfigValue.Resolve("${env:E2}", store, _ => null)).Message,
+            StringComparison.Ordinal
+        );
         Assert.NotNull(ConfigValue.Check("${envv:X}"));
     }
 
@@ -102,8 +123,19 @@ public class SecretStoreTests
         var sealedValue = new byte[12 + plain.Length + 16];
         System.Security.Cryptography.RandomNumberGenerator.Fill(sealedValue.AsSpan(0, 12));
         using (var aes = new System.Security.Cryptography.AesGcm(key, 16))
-            aes.Encrypt(sealedValue.AsSpan(0, 12), plain, sealedValue.AsSpan(12, plain.Length), sealedValue.AsSpan(12 + plain.Length), Encoding.UTF8.GetBytes("OLD"));
-        File.WriteAllText(store.File, "{\"version\": 1, \"cipher\": \"aes-256-gcm\", \"secrets\": {\"OLD\": \"" + Convert.ToBase64String(sealedValue) + "\"}}");
+            aes.Encrypt(
+                sealedValue.AsSpan(0, 12),
+                plain,
+                sealedValue.AsSpan(12, plain.Length),
+                sealedValue.AsSpan(12 + plain.Length),
+                Encoding.UTF8.GetBytes("OLD")
+            );
+        File.WriteAllText(
+            store.File,
+            "{\"version\": 1, \"cipher\": \"aes-256-gcm\", \"secrets\": {\"OLD\": \""
+                + Convert.ToBase64String(sealedValue)
+                + "\"}}"
+        );
 
         Assert.Equal("v1-value", store.Get("OLD"));
 
@@ -125,6 +157,9 @@ public class SecretStoreTests
         File.Copy(Path.Combine(a.Root, ".baton", "secrets.json"), Path.Combine(b.Root, ".baton", "secrets.json"));
 
         var error = Assert.Throws<SecretStoreException>(() => new SecretStore(b.Root, keyPath).Get("TOKEN"));
-        Assert.Contains($"belongs to workspace '{Path.GetFileName(a.Root)}', not '{Path.GetFileName(b.Root)}'", error.Message);
+        Assert.Contains(
+            $"belongs to workspace '{Path.GetFileName(a.Root)}', not '{Path.GetFileName(b.Root)}'",
+            error.Message
+        );
     }
 }

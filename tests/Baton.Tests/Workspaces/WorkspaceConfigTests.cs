@@ -9,7 +9,9 @@ public class WorkspaceConfigTests
     public void FullFile_IsParsed()
     {
         using var ws = new TestWorkspace();
-        ws.Write("baton.yaml", """
+        ws.Write(
+            "baton.yaml",
+            """
             providers:
               default:
                 type: openai
@@ -27,17 +29,27 @@ public class WorkspaceConfigTests
               agent_memory: 512Mi
             budget:
               monthly_usd: 50
-            """);
+            """
+        );
 
         var config = ws.Workspace.Config;
 
         var provider = config.Providers["default"];
-        Assert.Equal(("openai", "http://127.0.0.1:8080/v1", "gpt-4o-mini", "${env:OPENAI_API_KEY}", TimeSpan.FromSeconds(90)),
-            (provider.Type, provider.BaseUrl, provider.Model, provider.ApiKey, provider.Timeout));
+        Assert.Equal(
+            ("openai", "http://127.0.0.1:8080/v1", "gpt-4o-mini", "${env:OPENAI_API_KEY}", TimeSpan.FromSeconds(90)),
+            (provider.Type, provider.BaseUrl, provider.Model, provider.ApiKey, provider.Timeout)
+        );
         Assert.Equal("ollama", config.Providers["local"].Type);
         Assert.Equal(0.075m, config.Prices["gpt-4o-mini"].CachedInput);
-        Assert.Equal((20, 4, TimeSpan.FromMinutes(10), 512L * 1024 * 1024),
-            (config.Limits.MaxConcurrentRuns, config.Limits.MaxParallelAgents, config.Limits.AgentTimeout, config.Limits.AgentMemoryBytes));
+        Assert.Equal(
+            (20, 4, TimeSpan.FromMinutes(10), 512L * 1024 * 1024),
+            (
+                config.Limits.MaxConcurrentRuns,
+                config.Limits.MaxParallelAgents,
+                config.Limits.AgentTimeout,
+                config.Limits.AgentMemoryBytes
+            )
+        );
         Assert.Equal(50m, config.Budget!.MonthlyUsd);
         Assert.Contains("claude", config.Clis.Keys);
     }
@@ -46,7 +58,9 @@ public class WorkspaceConfigTests
     public void Mistakes_AreReportedTogether_WithLocationsAndSuggestions()
     {
         using var ws = new TestWorkspace();
-        ws.Write("baton.yaml", """
+        ws.Write(
+            "baton.yaml",
+            """
             providers:
               default:
                 type: opena
@@ -58,16 +72,29 @@ public class WorkspaceConfigTests
               agent_memroy: 1Gi
             budgett:
               monthly_usd: 5
-            """);
+            """
+        );
 
-        var errors = Assert.Throws<ChainValidationException>(() => ws.Workspace).Errors.Select(e => e.ToString()).ToList();
+        var errors = Assert
+            .Throws<ChainValidationException>(() => ws.Workspace)
+            .Errors.Select(e => e.ToString())
+            .ToList();
 
-        Assert.Contains(errors, e => e.Contains("baton.yaml:3:11", StringComparison.Ordinal) && e.Contains("did you mean 'openai'", StringComparison.Ordinal));
-        Assert.Contains(errors, e => e.Contains(":4:5", StringComparison.Ordinal) && e.Contains("did you mean 'base_url'", StringComparison.Ordinal));
+        Assert.Contains(errors, e =>
+            e.Contains("baton.yaml:3:11", StringComparison.Ordinal)
+            && e.Contains("did you mean 'openai'", StringComparison.Ordinal)
+        );
+        Assert.Contains(errors, e =>
+            e.Contains(":4:5", StringComparison.Ordinal)
+            && e.Contains("did you mean 'base_url'", StringComparison.Ordinal)
+        );
         Assert.Contains(errors, e => e.Contains("${envv:KEY}", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.Contains("'input' price of 'gpt-4o'", StringComparison.Ordinal));
         Assert.Equal(6, errors.Count); // one error per mistake, none repeated
         Assert.Contains(errors, e => e.Contains("did you mean 'agent_memory'", StringComparison.Ordinal));
-        Assert.Contains(errors, e => e.Contains(":10:1", StringComparison.Ordinal) && e.Contains("did you mean 'budget'", StringComparison.Ordinal));
+        Assert.Contains(errors, e =>
+            e.Contains(":10:1", StringComparison.Ordinal)
+            && e.Contains("did you mean 'budget'", StringComparison.Ordinal)
+        );
     }
 }

@@ -18,7 +18,10 @@ public sealed class WorkspaceDirectoryTests : IDisposable
         File.WriteAllText(Path.Combine(_outside.FullName, "secret.txt"), "outside-canary");
         _ws.Write("chains/real.yaml", "name: real\n");
         Directory.CreateSymbolicLink(Path.Combine(_ws.Root, "linked"), _outside.FullName);
-        File.CreateSymbolicLink(Path.Combine(_ws.Root, "chains", "link.yaml"), Path.Combine(_outside.FullName, "secret.txt"));
+        File.CreateSymbolicLink(
+            Path.Combine(_ws.Root, "chains", "link.yaml"),
+            Path.Combine(_outside.FullName, "secret.txt")
+        );
         File.CreateSymbolicLink(Path.Combine(_ws.Root, "chains", "inside.yaml"), "real.yaml");
     }
 
@@ -48,8 +51,12 @@ public sealed class WorkspaceDirectoryTests : IDisposable
     public void ReadFile_WithLinksInside_FollowsOnlyLinksThatStayInside()
     {
         Assert.Equal("name: real\n", WorkspaceDirectory.ReadText(_ws.Root, "chains/inside.yaml", linksInside: true));
-        Assert.Throws<UnsafePathException>(() => WorkspaceDirectory.ReadText(_ws.Root, "linked/secret.txt", linksInside: true));
-        Assert.Throws<UnsafePathException>(() => WorkspaceDirectory.ReadText(_ws.Root, "chains/link.yaml", linksInside: true));
+        Assert.Throws<UnsafePathException>(() =>
+            WorkspaceDirectory.ReadText(_ws.Root, "linked/secret.txt", linksInside: true)
+        );
+        Assert.Throws<UnsafePathException>(() =>
+            WorkspaceDirectory.ReadText(_ws.Root, "chains/link.yaml", linksInside: true)
+        );
     }
 
     [Theory]
@@ -58,7 +65,8 @@ public sealed class WorkspaceDirectoryTests : IDisposable
     public void ReadFile_OfAFifo_IsRefusedWithoutBlocking(bool walk)
     {
         Libc.WalkOnThisThread = walk;
-        using (var mkfifo = Process.Start("mkfifo", Path.Combine(_ws.Root, "chains", "fifo.yaml"))) mkfifo.WaitForExit();
+        using (var mkfifo = Process.Start("mkfifo", Path.Combine(_ws.Root, "chains", "fifo.yaml")))
+            mkfifo.WaitForExit();
 
         var error = Assert.Throws<UnsafePathException>(() => WorkspaceDirectory.ReadText(_ws.Root, "chains/fifo.yaml"));
         Assert.Contains("not a regular file", error.Message);
@@ -71,14 +79,18 @@ public sealed class WorkspaceDirectoryTests : IDisposable
     {
         Libc.WalkOnThisThread = walk;
 
-        Assert.Throws<UnsafePathException>(() => WorkspaceDirectory.WriteFile(_ws.Root, "linked/secret.txt", "pwned"u8));
+        Assert.Throws<UnsafePathException>(() =>
+            WorkspaceDirectory.WriteFile(_ws.Root, "linked/secret.txt", "pwned"u8)
+        );
         WorkspaceDirectory.WriteFile(_ws.Root, "chains/link.yaml", "name: link\n"u8); // replaces the link itself
 
         Assert.Equal("outside-canary", File.ReadAllText(Path.Combine(_outside.FullName, "secret.txt")));
         Assert.Single(_outside.GetFiles());
         Assert.Null(new FileInfo(Path.Combine(_ws.Root, "chains", "link.yaml")).LinkTarget);
         Assert.Equal("name: link\n", File.ReadAllText(Path.Combine(_ws.Root, "chains", "link.yaml")));
-        Assert.DoesNotContain(Directory.GetFiles(Path.Combine(_ws.Root, "chains")), f => f.EndsWith(".tmp", StringComparison.Ordinal));
+        Assert.DoesNotContain(Directory.GetFiles(Path.Combine(_ws.Root, "chains")), f =>
+            f.EndsWith(".tmp", StringComparison.Ordinal)
+        );
     }
 
     [Fact]
@@ -87,8 +99,13 @@ public sealed class WorkspaceDirectoryTests : IDisposable
         WorkspaceDirectory.WriteFile(_ws.Root, ".baton/secrets.json", "{}"u8, mode: 0b110_000_000, createParent: true);
 
         Assert.Equal("{}", File.ReadAllText(Path.Combine(_ws.Root, ".baton", "secrets.json")));
-        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(_ws.Root, ".baton", "secrets.json")));
-        Assert.Throws<UnsafePathException>(() => WorkspaceDirectory.WriteFile(_ws.Root, "linked/new/x.json", "{}"u8, createParent: true));
+        Assert.Equal(
+            UnixFileMode.UserRead | UnixFileMode.UserWrite,
+            File.GetUnixFileMode(Path.Combine(_ws.Root, ".baton", "secrets.json"))
+        );
+        Assert.Throws<UnsafePathException>(() =>
+            WorkspaceDirectory.WriteFile(_ws.Root, "linked/new/x.json", "{}"u8, createParent: true)
+        );
         Assert.False(Directory.Exists(Path.Combine(_outside.FullName, "new")));
     }
 

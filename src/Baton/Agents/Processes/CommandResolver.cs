@@ -6,7 +6,11 @@ namespace Baton.Agents.Processes;
 /// </summary>
 internal static class CommandResolver
 {
-    public static string Resolve(string executable, IReadOnlyDictionary<string, string> environment, string workingDirectory)
+    public static string Resolve(
+        string executable,
+        IReadOnlyDictionary<string, string> environment,
+        string workingDirectory
+    )
     {
         if (executable.Length == 0)
         {
@@ -21,13 +25,17 @@ internal static class CommandResolver
         if (!environment.TryGetValue("PATH", out var path))
         {
             throw new ProcessStartException(
-                $"command '{executable}' not found: the process environment has no PATH; set PATH or give an absolute path");
+                $"command '{executable}' not found: the process environment has no PATH; set PATH or give an absolute path"
+            );
         }
 
         foreach (var directory in path.Split(':'))
         {
             // An empty PATH entry means the current directory, which for the child is its working directory.
-            var candidate = Path.Combine(directory.Length == 0 ? workingDirectory : Path.GetFullPath(directory, workingDirectory), executable);
+            var candidate = Path.Combine(
+                directory.Length == 0 ? workingDirectory : Path.GetFullPath(directory, workingDirectory),
+                executable
+            );
             if (File.Exists(candidate) && Libc.access(candidate, Libc.X_OK) == 0)
             {
                 return candidate;
@@ -35,6 +43,7 @@ internal static class CommandResolver
         }
 
         throw new ProcessStartException(
-            $"command '{executable}' not found on PATH ({path}); install it or add its directory to PATH");
+            $"command '{executable}' not found on PATH ({path}); install it or add its directory to PATH"
+        );
     }
 }

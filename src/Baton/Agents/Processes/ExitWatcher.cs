@@ -29,8 +29,11 @@ internal static unsafe class ExitWatcher
             int errno = Marshal.GetLastPInvokeError();
             if (errno != Libc.EINTR)
             {
-                exited.SetException(new InvalidOperationException(
-                    $"waitpid({pid}) failed: {Libc.Describe(errno)}; something else reaped Baton's child"));
+                exited.SetException(
+                    new InvalidOperationException(
+                        $"waitpid({pid}) failed: {Libc.Describe(errno)}; something else reaped Baton's child"
+                    )
+                );
                 return;
             }
         }

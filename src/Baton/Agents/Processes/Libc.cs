@@ -26,7 +26,13 @@ internal static unsafe partial class Libc
 
     [LibraryImport("libc")]
     public static partial int posix_spawnp(
-        int* pid, byte* file, void* fileActions, void* attr, byte** argv, byte** envp);
+        int* pid,
+        byte* file,
+        void* fileActions,
+        void* attr,
+        byte** argv,
+        byte** envp
+    );
 
     [LibraryImport("libc")]
     public static partial int posix_spawnattr_init(void* attr);
@@ -55,7 +61,12 @@ internal static unsafe partial class Libc
     // glibc copies the path strings, so they need only live for the call.
     [LibraryImport("libc", StringMarshalling = StringMarshalling.Utf8)]
     public static partial int posix_spawn_file_actions_addopen(
-        void* actions, int fd, string path, int oflag, uint mode);
+        void* actions,
+        int fd,
+        string path,
+        int oflag,
+        uint mode
+    );
 
     [LibraryImport("libc", StringMarshalling = StringMarshalling.Utf8)]
     public static partial int posix_spawn_file_actions_addchdir_np(void* actions, string path);

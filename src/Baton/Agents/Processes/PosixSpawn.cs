@@ -20,15 +20,23 @@ internal static unsafe class PosixSpawn
 
     /// <summary>Returns 0 and the pid, or the errno posix_spawnp reported (nothing was started).</summary>
     public static int Spawn(
-        string file, NativeStringArray argv, NativeStringArray envp, string workingDirectory,
-        string stdoutPath, string stderrPath, bool append, out int pid)
+        string file,
+        NativeStringArray argv,
+        NativeStringArray envp,
+        string workingDirectory,
+        string stdoutPath,
+        string stderrPath,
+        bool append,
+        out int pid
+    )
     {
         var block = (byte*)NativeMemory.AllocZeroed(AttrBytes + ActionsBytes + (2 * SigsetBytes));
         void* attr = block;
         void* actions = block + AttrBytes;
         void* emptySet = block + AttrBytes + ActionsBytes;
         void* allSignals = block + AttrBytes + ActionsBytes + SigsetBytes;
-        bool attrReady = false, actionsReady = false;
+        bool attrReady = false,
+            actionsReady = false;
         try
         {
             Check(Libc.posix_spawnattr_init(attr), "posix_spawnattr_init");
@@ -47,14 +55,23 @@ internal static unsafe class PosixSpawn
             Check(Libc.posix_spawnattr_setsigdefault(attr, allSignals), "posix_spawnattr_setsigdefault");
             Check(
                 Libc.posix_spawnattr_setflags(
-                    attr, Libc.POSIX_SPAWN_SETPGROUP | Libc.POSIX_SPAWN_SETSIGMASK | Libc.POSIX_SPAWN_SETSIGDEF),
-                "posix_spawnattr_setflags");
+                    attr,
+                    Libc.POSIX_SPAWN_SETPGROUP | Libc.POSIX_SPAWN_SETSIGMASK | Libc.POSIX_SPAWN_SETSIGDEF
+                ),
+                "posix_spawnattr_setflags"
+            );
 
             // The opened fds are the child's 0/1/2, so they must not carry O_CLOEXEC.
             int outputFlags = Libc.O_WRONLY | Libc.O_CREAT | (append ? Libc.O_APPEND : Libc.O_TRUNC);
             Check(Libc.posix_spawn_file_actions_addopen(actions, 0, "/dev/null", Libc.O_RDONLY, 0), "addopen stdin");
-            Check(Libc.posix_spawn_file_actions_addopen(actions, 1, stdoutPath, outputFlags, OutputMode), "addopen stdout");
-            Check(Libc.posix_spawn_file_actions_addopen(actions, 2, stderrPath, outputFlags, OutputMode), "addopen stderr");
+            Check(
+                Libc.posix_spawn_file_actions_addopen(actions, 1, stdoutPath, outputFlags, OutputMode),
+                "addopen stdout"
+            );
+            Check(
+                Libc.posix_spawn_file_actions_addopen(actions, 2, stderrPath, outputFlags, OutputMode),
+                "addopen stderr"
+            );
             Check(Libc.posix_spawn_file_actions_addchdir_np(actions, workingDirectory), "addchdir_np");
             if (Libc.AddCloseFrom != null)
             {
@@ -83,7 +100,13 @@ internal static unsafe class PosixSpawn
     }
 
     private static int SpawnUtf8(
-        string file, int* pid, void* actions, void* attr, NativeStringArray argv, NativeStringArray envp)
+        string file,
+        int* pid,
+        void* actions,
+        void* attr,
+        NativeStringArray argv,
+        NativeStringArray envp
+    )
     {
         int length = Encoding.UTF8.GetMaxByteCount(file.Length) + 1;
         Span<byte> path = length <= 1024 ? stackalloc byte[length] : new byte[length];

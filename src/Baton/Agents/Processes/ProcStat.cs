@@ -34,6 +34,7 @@ internal readonly record struct ProcStat(int ProcessGroup, long StartTime)
         var fields = text[(text.LastIndexOf(')') + 2)..].Split(' ');
         return new ProcStat(
             int.Parse(fields[5 - 3], CultureInfo.InvariantCulture),
-            long.Parse(fields[22 - 3], CultureInfo.InvariantCulture));
+            long.Parse(fields[22 - 3], CultureInfo.InvariantCulture)
+        );
     }
 }

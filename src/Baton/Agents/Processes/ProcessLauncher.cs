@@ -13,7 +13,8 @@ public static class ProcessLauncher
         if (!Directory.Exists(spec.WorkingDirectory))
         {
             throw new ProcessStartException(
-                $"cannot start '{spec.Executable}': working directory '{spec.WorkingDirectory}' does not exist");
+                $"cannot start '{spec.Executable}': working directory '{spec.WorkingDirectory}' does not exist"
+            );
         }
 
         var workingDirectory = Path.GetFullPath(spec.WorkingDirectory);
@@ -25,12 +26,21 @@ public static class ProcessLauncher
         using var envp = new NativeStringArray(EnvironmentStrings(spec.Environment), "an environment variable");
 
         int error = PosixSpawn.Spawn(
-            file, argv, envp, workingDirectory, stdoutPath, stderrPath, spec.Append, out int pid);
+            file,
+            argv,
+            envp,
+            workingDirectory,
+            stdoutPath,
+            stderrPath,
+            spec.Append,
+            out int pid
+        );
         if (error != 0)
         {
             throw new ProcessStartException(
                 $"cannot start '{spec.Executable}' ({file}) in '{workingDirectory}' with output to "
-                + $"'{stdoutPath}' and '{stderrPath}': {Libc.Describe(error)}");
+                    + $"'{stdoutPath}' and '{stderrPath}': {Libc.Describe(error)}"
+            );
         }
 
         // Read before the watcher can reap the child: until then /proc/<pid> exists, even as a zombie.
@@ -39,7 +49,9 @@ public static class ProcessLauncher
         if (!known)
         {
             child.KillGroup();
-            throw new InvalidOperationException($"/proc/{pid}/stat unreadable right after spawning '{spec.Executable}'");
+            throw new InvalidOperationException(
+                $"/proc/{pid}/stat unreadable right after spawning '{spec.Executable}'"
+            );
         }
 
         return child;

@@ -11,7 +11,8 @@ public sealed record ProcessSpec(
     string WorkingDirectory,
     IReadOnlyDictionary<string, string> Environment,
     string StdoutPath,
-    string StderrPath)
+    string StderrPath
+)
 {
     /// <summary>Append to StdoutPath/StderrPath instead of truncating them (e.g. on a retry).</summary>
     public bool Append { get; init; }

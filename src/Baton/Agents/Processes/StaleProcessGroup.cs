@@ -27,9 +27,11 @@ public static class StaleProcessGroup
     {
         foreach (var directory in Directory.EnumerateDirectories("/proc"))
         {
-            if (int.TryParse(Path.GetFileName(directory), out int pid)
+            if (
+                int.TryParse(Path.GetFileName(directory), out int pid)
                 && ProcStat.TryRead(pid, out var stat)
-                && stat.ProcessGroup == pgid)
+                && stat.ProcessGroup == pgid
+            )
             {
                 return true;
             }
@@ -54,11 +56,19 @@ public static class AgentProcessScan
         var killed = 0;
         foreach (var directory in Directory.EnumerateDirectories("/proc"))
         {
-            if (!int.TryParse(Path.GetFileName(directory), out var pid) || pid == Environment.ProcessId) continue;
+            if (!int.TryParse(Path.GetFileName(directory), out var pid) || pid == Environment.ProcessId)
+                continue;
             string[] environment;
-            try { environment = File.ReadAllText(Path.Combine(directory, "environ")).Split('\0'); }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { continue; }
-            if (markers.All(environment.Contains) && Libc.kill(pid, Libc.SIGKILL) == 0) killed++;
+            try
+            {
+                environment = File.ReadAllText(Path.Combine(directory, "environ")).Split('\0');
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                continue;
+            }
+            if (markers.All(environment.Contains) && Libc.kill(pid, Libc.SIGKILL) == 0)
+                killed++;
         }
         return killed;
     }
