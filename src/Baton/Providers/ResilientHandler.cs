@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using Baton.Telemetry;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.Retry;
@@ -67,6 +68,38 @@ internal sealed partial class ResilientHandler : DelegatingHandler
                         IsTransient(args.Outcome)
                             || args.Outcome.Exception is ProviderException { Reason: "unreachable" }
                     ),
+                // Reported for the health page and the circuit gauge; the call that tripped it says so in its record.
+                OnOpened = _ =>
+                {
+                    CircuitStates.Set(
+                        provider.Alias,
+                        provider.BaseUrl,
+                        CircuitStates.State.Open,
+                        options.Time.GetUtcNow()
+                    );
+                    CallRecorder.Current?.MarkCircuitOpened();
+                    return default;
+                },
+                OnHalfOpened = _ =>
+                {
+                    CircuitStates.Set(
+                        provider.Alias,
+                        provider.BaseUrl,
+                        CircuitStates.State.HalfOpen,
+                        options.Time.GetUtcNow()
+                    );
+                    return default;
+                },
+                OnClosed = _ =>
+                {
+                    CircuitStates.Set(
+                        provider.Alias,
+                        provider.BaseUrl,
+                        CircuitStates.State.Closed,
+                        options.Time.GetUtcNow()
+                    );
+                    return default;
+                },
             }
         );
         _pipeline = builder.Build();
@@ -93,6 +126,7 @@ internal sealed partial class ResilientHandler : DelegatingHandler
         }
         catch (BrokenCircuitException e)
         {
+            recorder?.MarkCircuitRefused();
             throw new ProviderException(
                 "provider",
                 $"provider '{_provider.Alias}' is failing: {_options.BreakAfterFailures} calls in a row failed, so Baton stops calling it for {_options.BreakDuration.TotalSeconds:0}s (circuit open); last error: {e.InnerException?.Message ?? e.Message}",

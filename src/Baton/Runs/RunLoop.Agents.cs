@@ -156,6 +156,7 @@ internal sealed partial class RunLoop
         async Task RunToEndAsync()
         {
             AgentResult result;
+            var span = Telemetry.RunTelemetry.StartAgent(_span?.Context ?? default, spec, attempt, _run.Id);
             try
             {
                 result = await runner.RunAsync(context, cancel.Token);
@@ -169,6 +170,7 @@ internal sealed partial class RunLoop
                 // A bug in a runner must not hang the run: the agent fails and says what went wrong.
                 result = AgentResult.Failed("internal", $"{e.GetType().Name}: {e.Message}");
             }
+            Telemetry.RunTelemetry.EndAgent(span, result);
             var timedOut = cancel.IsCancellationRequested && !_state.CancelRequested;
             _signals.Writer.TryWrite(new AgentFinished(name, attempt, result, timedOut));
         }

@@ -26,6 +26,7 @@ internal sealed partial class RunLoop
     private RunState _state = new();
     private DateTimeOffset _lastFullInboxScan;
     private IReadOnlyDictionary<string, string> _inputs = new Dictionary<string, string>();
+    private System.Diagnostics.Activity? _span;
 
     private abstract record Signal;
 
@@ -62,6 +63,7 @@ internal sealed partial class RunLoop
         if (RunStatus.IsFinished(_state.Status))
             return Outcome();
         _inputs = ReadInputs();
+        _span = Telemetry.RunTelemetry.StartRun(_engine.Workspace.Root, _chain.Name, _run.Id);
 
         using var onCancel = cancelRun.Register(() => _signals.Writer.TryWrite(new CancelRequested("signal")));
         if (!Directory.Exists(_run.Inbox))
@@ -116,6 +118,7 @@ internal sealed partial class RunLoop
                     granted.Lease.Dispose();
             _stopping.Dispose();
             _waitTimeout.Dispose();
+            Telemetry.RunTelemetry.EndRun(_span, _state.Status);
         }
         return Outcome();
     }
