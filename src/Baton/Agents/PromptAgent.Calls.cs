@@ -118,9 +118,10 @@ public sealed partial class PromptAgent
         telemetry.CountAttempts(recorder.Attempts.ToList());
         telemetry.Finish(outcome, duration, firstChunk, entry);
         CallHealth.Append(
-            context.Run.Path,
+            context.Workspace.Root,
             new CallHealth(
                 started,
+                context.Run.Id,
                 context.Chain.Name,
                 context.Agent.Name,
                 provider.Alias,

@@ -5,12 +5,14 @@ using System.Text.Json;
 namespace Baton.Health;
 
 /// <summary>
-/// One LLM call as the health report counts it: one line of runs/&lt;id&gt;/calls.jsonl, written by the
-/// prompt agent for every call, failed ones included (costs.jsonl has only the answered ones). Small and
-/// bodiless, so `baton health` reads weeks of calls without opening calls/NNN.json.
+/// One LLM call as the health report counts it: one line of the workspace's
+/// .baton/llm-calls/YYYY-MM-DD.jsonl (UTC day), written by the prompt agent for every call, failed ones
+/// included (costs.jsonl has only the answered ones). Per workspace and day, not per run, so `baton health`
+/// reads a week of calls from eight small files, without walking every run folder or opening calls/NNN.json.
 /// </summary>
 public sealed record CallHealth(
     DateTimeOffset Time,
+    string Run,
     string Chain,
     string Agent,
     string Provider,
@@ -23,7 +25,13 @@ public sealed record CallHealth(
     bool CircuitOpened
 )
 {
-    public const string FileName = "calls.jsonl";
+    public static string Folder(string workspaceRoot) => Path.Combine(workspaceRoot, ".baton", "llm-calls");
+
+    private static string DayFile(string workspaceRoot, DateTimeOffset day) =>
+        Path.Combine(
+            Folder(workspaceRoot),
+            day.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + ".jsonl"
+        );
 
     public byte[] ToJsonLine()
     {
@@ -35,6 +43,7 @@ public sealed record CallHealth(
                 "time",
                 Time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture)
             );
+            w.WriteString("run", Run);
             w.WriteString("chain", Chain);
             w.WriteString("agent", Agent);
             w.WriteString("provider", Provider);
@@ -71,6 +80,7 @@ public sealed record CallHealth(
                 : [];
         return new CallHealth(
             DateTimeOffset.Parse(S("time"), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal),
+            S("run"),
             S("chain"),
             S("agent"),
             S("provider"),
@@ -87,39 +97,39 @@ public sealed record CallHealth(
     // Agents of one run finish calls concurrently; one line must never interleave with another.
     private static readonly Lock Gate = new();
 
-    public static void Append(string runDir, CallHealth entry)
+    public static void Append(string workspaceRoot, CallHealth entry)
     {
         var line = entry.ToJsonLine();
+        var file = DayFile(workspaceRoot, entry.Time);
         lock (Gate)
         {
-            using var stream = new FileStream(
-                Path.Combine(runDir, FileName),
-                FileMode.Append,
-                FileAccess.Write,
-                FileShare.ReadWrite
-            );
+            Directory.CreateDirectory(Folder(workspaceRoot));
+            using var stream = new FileStream(file, FileMode.Append, FileAccess.Write, FileShare.ReadWrite);
             stream.Write(line);
         }
     }
 
-    /// <summary>The run's calls; a torn last line (a crash mid-write) is skipped.</summary>
-    public static IEnumerable<CallHealth> Read(string runDir)
+    /// <summary>The workspace's calls from <paramref name="since"/> to <paramref name="until"/>; a torn line (a crash mid-write) is skipped.</summary>
+    public static IEnumerable<CallHealth> Read(string workspaceRoot, DateTimeOffset since, DateTimeOffset until)
     {
-        var path = Path.Combine(runDir, FileName);
-        if (!File.Exists(path))
-            yield break;
-        foreach (var line in File.ReadAllLines(path))
+        for (var day = since.UtcDateTime.Date; day <= until.UtcDateTime.Date; day = day.AddDays(1))
         {
-            if (line.Length == 0)
+            var path = DayFile(workspaceRoot, new DateTimeOffset(day, TimeSpan.Zero));
+            if (!File.Exists(path))
                 continue;
-            CallHealth? entry = null;
-            try
+            foreach (var line in File.ReadAllLines(path))
             {
-                entry = Parse(line);
+                if (line.Length == 0)
+                    continue;
+                CallHealth? entry = null;
+                try
+                {
+                    entry = Parse(line);
+                }
+                catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException) { }
+                if (entry is not null && entry.Time >= since && entry.Time < until)
+                    yield return entry;
             }
-            catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException) { }
-            if (entry is not null)
-                yield return entry;
         }
     }
 }

@@ -23,6 +23,7 @@ internal sealed partial class ResilientHandler : DelegatingHandler
     private readonly TimeSpan _timeout;
     private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
     private readonly ProviderGate? _gate;
+    private readonly CircuitBreakerStateProvider _circuit = new();
 
     public ResilientHandler(
         ResolvedProvider provider,
@@ -68,7 +69,8 @@ internal sealed partial class ResilientHandler : DelegatingHandler
                         IsTransient(args.Outcome)
                             || args.Outcome.Exception is ProviderException { Reason: "unreachable" }
                     ),
-                // Reported for the health page and the circuit gauge; the call that tripped it says so in its record.
+                // Reported for the circuit gauge (Polly runs these callbacks on its own, outside the call's flow).
+                StateProvider = _circuit,
                 OnOpened = _ =>
                 {
                     CircuitStates.Set(
@@ -117,12 +119,17 @@ internal sealed partial class ResilientHandler : DelegatingHandler
             body is null ? null : System.Text.Encoding.UTF8.GetString(body)
         );
         HttpResponseMessage response;
+        var wasOpen = _circuit.CircuitState is CircuitState.Open or CircuitState.Isolated;
         try
         {
             response = await _pipeline.ExecuteAsync(
                 token => AttemptAsync(request, body, recorder, token),
                 cancellationToken
             );
+        }
+        catch (Exception) when (NoteTrip(recorder, wasOpen))
+        {
+            throw; // never: NoteTrip only looks
         }
         catch (BrokenCircuitException e)
         {
@@ -149,6 +156,7 @@ internal sealed partial class ResilientHandler : DelegatingHandler
                 inner: e
             );
         }
+        NoteTrip(recorder, wasOpen);
         if (!response.IsSuccessStatusCode)
         {
             using (response)
@@ -222,6 +230,14 @@ internal sealed partial class ResilientHandler : DelegatingHandler
             recorder?.AddAttempt(new CallAttempt(null, e.Message, clock.ElapsedMilliseconds));
             throw;
         }
+    }
+
+    /// <summary>Marks the call whose failure opened the breaker (Polly changes the state before the call returns); always false, for use as a filter.</summary>
+    private bool NoteTrip(CallRecorder? recorder, bool wasOpen)
+    {
+        if (!wasOpen && _circuit.CircuitState == CircuitState.Open)
+            recorder?.MarkCircuitOpened();
+        return false;
     }
 
     private static HttpRequestMessage Clone(HttpRequestMessage original, byte[]? body)
