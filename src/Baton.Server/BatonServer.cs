@@ -100,6 +100,7 @@ public static class BatonServer
         app.MapTokens(data);
         app.MapDecisions(data);
         app.MapWorkspaceAdmin(data);
+        app.MapMonitoring(data, TimeProvider.System);
         return app;
     }
 

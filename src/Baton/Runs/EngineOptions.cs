@@ -7,6 +7,12 @@ namespace Baton.Runs;
 /// <summary>How an engine runs agents. The defaults are what `baton run` uses.</summary>
 public sealed class EngineOptions
 {
+    /// <summary>The clock of monitoring: cost history, alerts (docs/monitoring.md).</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>First delay before an alert webhook is tried again (then doubled).</summary>
+    public TimeSpan AlertRetryDelay { get; init; } = TimeSpan.FromSeconds(1);
+
     public GroupCommitter Committer { get; init; } = GroupCommitter.Shared;
 
     /// <summary>How often the inbox is rescanned when inotify can't watch it (WatchInbox off, or the kernel refused a watch).</summary>

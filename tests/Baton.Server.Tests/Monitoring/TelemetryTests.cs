@@ -32,7 +32,14 @@ public class TelemetryTests
             var (client, ws) = await WorkspaceWithChain(server, llm, model);
             runId = await StartRun(client, ws);
             await TestServer.WaitForStatus(client, ws, runId, "succeeded");
-        } // stopping the server flushes its exporters: no waiting for the next batch
+            // The run span ends after the run's last event: wait for its batch (every 5 s) rather than count on
+            // the flush at shutdown, which a loaded machine can cut short.
+            for (var deadline = DateTime.UtcNow.AddSeconds(60); !otlp.Text("/v1/traces").Contains("run summarise"); )
+            {
+                Assert.True(DateTime.UtcNow < deadline, "no run span reached the collector within 60 s");
+                await Task.Delay(200);
+            }
+        }
 
         var traces = otlp.Text("/v1/traces");
         foreach (
@@ -51,7 +58,10 @@ public class TelemetryTests
                 runId,
             }
         )
-            Assert.Contains(expected, traces, StringComparison.Ordinal);
+            Assert.True(
+                traces.Contains(expected, StringComparison.Ordinal),
+                $"no '{expected}' in what the collector got"
+            );
         Assert.DoesNotContain("Write a line.", traces, StringComparison.Ordinal); // prompts stay out of traces
         Assert.Contains("gen_ai.client.operation.duration", otlp.Text("/v1/metrics"), StringComparison.Ordinal);
     }
