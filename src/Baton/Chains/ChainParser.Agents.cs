@@ -200,8 +200,10 @@ internal sealed partial class ChainParser
                     }
                 }
                 return true;
-            case "if":
             case "checks":
+                agent.Checks = Checks.CheckReader.ReadList(value, read, $"'checks' of agent '{agent.Name}'");
+                return true;
+            case "if":
                 errors.Add(key, $"'{name}' in {where} is not supported yet (SPEC §8, later)");
                 return true;
             default:

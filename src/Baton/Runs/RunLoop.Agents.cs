@@ -156,10 +156,20 @@ internal sealed partial class RunLoop
         async Task RunToEndAsync()
         {
             AgentResult result;
+            IReadOnlyList<Checks.CheckOutcome> checks = [];
             var span = Telemetry.RunTelemetry.StartAgent(_span?.Context ?? default, spec, attempt, _run.Id);
+            var clock = System.Diagnostics.Stopwatch.StartNew();
             try
             {
                 result = await runner.RunAsync(context, cancel.Token);
+                if (result.Succeeded && spec.Checks.Count > 0)
+                    checks = await Checks.CheckRunner.RunAsync(
+                        spec.Checks,
+                        context,
+                        result,
+                        clock.Elapsed,
+                        cancel.Token
+                    );
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or UnsafePathException)
             {
@@ -172,7 +182,7 @@ internal sealed partial class RunLoop
             }
             Telemetry.RunTelemetry.EndAgent(span, result);
             var timedOut = cancel.IsCancellationRequested && !_state.CancelRequested;
-            _signals.Writer.TryWrite(new AgentFinished(name, attempt, result, timedOut));
+            _signals.Writer.TryWrite(new AgentFinished(name, attempt, result, timedOut) { Checks = checks });
         }
     }
 
@@ -220,6 +230,23 @@ internal sealed partial class RunLoop
             TakeBackInbox(finished.Agent);
         }
         var result = finished.Result;
+        var retryable = true;
+        string? feedback = null;
+        if (result.Succeeded && finished.Checks.Count > 0)
+        {
+            AppendChecks(finished);
+            // The first failed check that is more than a warning decides: the attempt fails (and may be re-run with its message).
+            if (finished.Checks.FirstOrDefault(c => !c.Passed && c.Check.OnFail != Checks.OnFail.Warn) is { } failed)
+            {
+                retryable = failed.Check.OnFail == Checks.OnFail.Retry;
+                feedback = retryable ? $"check '{failed.Check.Name}' failed: {failed.Message}" : null;
+                result = AgentResult.Failed("check", $"check '{failed.Check.Name}' failed: {failed.Message}") with
+                {
+                    CostUsd = result.CostUsd,
+                    Tokens = result.Tokens,
+                };
+            }
+        }
         if (result.Succeeded)
         {
             var output = new FileInfo(_run.AgentOutput(finished.Agent));
@@ -249,7 +276,7 @@ internal sealed partial class RunLoop
         var message = finished.TimedOut
             ? $"timed out after {FormatDuration(spec.Timeout ?? _engine.Workspace.Config.Limits.AgentTimeout ?? TimeSpan.Zero)} (its whole process group was killed)"
             : result.Message;
-        var retry = finished.Attempt <= spec.Retries;
+        var retry = retryable && finished.Attempt <= spec.Retries;
         var delay = retry ? RetryDelay(finished.Attempt) : TimeSpan.Zero;
         Append(
             EventTypes.For(finished.Agent, EventTypes.Failed),
@@ -261,11 +288,31 @@ internal sealed partial class RunLoop
                 ("exit_code", result.ExitCode),
                 ("retry", retry ? true : null),
                 ("retry_in_ms", retry ? (long)delay.TotalMilliseconds : null),
+                ("feedback", retry ? feedback : null),
                 ("cost_usd", result.CostUsd),
                 ("input_tokens", result.Tokens?.InputTokens),
                 ("output_tokens", result.Tokens?.OutputTokens)
             )
         );
+    }
+
+    /// <summary>One `&lt;agent&gt;.checked` event per check, before the attempt's done or failed event.</summary>
+    private void AppendChecks(AgentFinished finished)
+    {
+        foreach (var outcome in finished.Checks)
+            Append(
+                EventTypes.For(finished.Agent, EventTypes.Checked),
+                finished.Agent,
+                finished.Attempt,
+                EventJson.Data(
+                    ("check", outcome.Check.Name),
+                    ("passed", outcome.Passed),
+                    ("score", Math.Round(outcome.Score, 4)),
+                    ("message", outcome.Message),
+                    ("on_fail", outcome.Check.OnFail.ToString().ToLowerInvariant()),
+                    ("weight", outcome.Check.Weight)
+                )
+            );
     }
 
     private bool CancelAgent(string name)

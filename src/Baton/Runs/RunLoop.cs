@@ -30,7 +30,11 @@ internal sealed partial class RunLoop
 
     private abstract record Signal;
 
-    private sealed record AgentFinished(string Agent, int Attempt, Agents.AgentResult Result, bool TimedOut) : Signal;
+    private sealed record AgentFinished(string Agent, int Attempt, Agents.AgentResult Result, bool TimedOut) : Signal
+    {
+        /// <summary>The agent's quality checks on this attempt's output (when it succeeded and has checks).</summary>
+        public IReadOnlyList<Checks.CheckOutcome> Checks { get; init; } = [];
+    }
 
     private sealed record InboxChanged : Signal;
 

@@ -23,6 +23,25 @@ public sealed class RunState
     /// <summary>Inbox file names already turned into events, so a crash mid-ingest never doubles one.</summary>
     public HashSet<string> ConsumedInbox { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// The run's quality score: passed checks over all checks of each agent's latest attempt, weighted by
+    /// `weight` (llm-rubric contributes its score); null when no agent has checks.
+    /// </summary>
+    public double? QualityScore
+    {
+        get
+        {
+            var checks = Agents.Values.SelectMany(a => a.Checks).ToList();
+            var weight = checks.Sum(c => c.Weight);
+            return checks.Count == 0 || weight <= 0
+                ? null
+                : Math.Round(checks.Sum(c => c.Weight * c.Score) / weight, 4);
+        }
+    }
+
+    /// <summary>Checks that failed without failing their agent (on_fail: warn): a succeeded run with any is not green.</summary>
+    public int FailedChecks => Agents.Values.Sum(a => a.Checks.Count(c => !c.Passed));
+
     public AgentState Agent(string name)
     {
         if (!Agents.TryGetValue(name, out var state))
@@ -98,7 +117,24 @@ public sealed class RunState
             agent.CostUsd += usd;
         switch (suffix)
         {
+            case EventTypes.Checked:
+                agent.Checks.Add(
+                    new CheckVerdict(
+                        e.GetString("check") ?? "",
+                        e.GetBool("passed"),
+                        e.Data is { } c && c.TryGetProperty("score", out var s) && s.TryGetDouble(out var score)
+                            ? score
+                            : 0,
+                        e.Data is { } w && w.TryGetProperty("weight", out var wt) && wt.TryGetDouble(out var weight)
+                            ? weight
+                            : 1,
+                        e.GetString("on_fail") ?? "warn",
+                        e.GetString("message") ?? ""
+                    )
+                );
+                break;
             case EventTypes.Started:
+                agent.Checks.Clear(); // the latest attempt's output is the one that counts
                 agent.Status = AgentStatus.Running;
                 agent.Attempt = e.Attempt;
                 agent.StartedAt = e.Time;
@@ -115,6 +151,8 @@ public sealed class RunState
                 agent.FinishedAt = e.Time;
                 agent.Reason = e.GetString("reason");
                 agent.FailureMessage = e.GetString("message");
+                if (e.GetString("feedback") is { } feedback)
+                    agent.Feedback = feedback; // a failed check's message, for the retry's {{ feedback }}
                 agent.RetryAt = e.GetBool("retry") ? e.Time.AddMilliseconds(e.GetInt64("retry_in_ms") ?? 0) : null;
                 break;
             case EventTypes.Waiting:
@@ -198,6 +236,19 @@ public sealed class AgentState(string name)
     /// <summary>The reviewer's comment when a decision asked for changes that re-run this agent: its {{ feedback }}.</summary>
     public string Feedback { get; set; } = "";
 
+    /// <summary>Its quality checks' verdicts on the latest attempt (checked events).</summary>
+    public List<CheckVerdict> Checks { get; } = [];
+
     /// <summary>What this agent's calls cost so far, all attempts (from the cost_usd of its done/failed events).</summary>
     public decimal CostUsd { get; set; }
 }
+
+/// <summary>One `&lt;agent&gt;.checked` event, folded.</summary>
+public sealed record CheckVerdict(
+    string Check,
+    bool Passed,
+    double Score,
+    double Weight,
+    string OnFail,
+    string Message
+);
