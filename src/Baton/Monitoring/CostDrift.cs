@@ -1,4 +1,5 @@
 using System.Globalization;
+using Baton.Runs;
 using Baton.Workspaces;
 
 namespace Baton.Monitoring;
@@ -23,9 +24,9 @@ public static class CostDrift
     )
     {
         var alerts = new List<Alert>();
-        if (run.Status != Runs.RunStatus.Succeeded)
+        if (run.Status != Runs.RunStatus.Succeeded.Wire())
             return alerts;
-        var successful = before.Where(r => r.Status == Runs.RunStatus.Succeeded).ToList();
+        var successful = before.Where(r => r.Status == Runs.RunStatus.Succeeded.Wire()).ToList();
         var baseline = successful.TakeLast(thresholds.BaselineRuns).ToList();
         if (baseline.Count >= MinimumRuns)
         {

@@ -27,7 +27,7 @@ public static class RunMonitor
         Workspace workspace,
         RunFolder run,
         string chain,
-        string status,
+        RunStatus status,
         EngineOptions options,
         CancellationToken cancellationToken = default
     )
@@ -39,7 +39,7 @@ public static class RunMonitor
         var ledger = CostLedger.Read(run.Path);
         if (ledger.Count > 0)
         {
-            var cost = RunCost.FromLedger(now, run.Id, status, ledger);
+            var cost = RunCost.FromLedger(now, run.Id, status.Wire(), ledger);
             var history = RunCost.History(root, chain);
             RunCost.Append(root, chain, cost);
             found.AddRange(CostDrift.Evaluate(chain, cost, history, thresholds, now));

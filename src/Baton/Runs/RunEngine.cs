@@ -3,7 +3,7 @@ using Baton.Workspaces;
 
 namespace Baton.Runs;
 
-public sealed record RunOutcome(string RunId, string Status, string? Reason);
+public sealed record RunOutcome(string RunId, RunStatus Status, string? Reason);
 
 /// <summary>
 /// Runs (or resumes) runs of one workspace. Each run gets its own loop; runs share only the group
@@ -60,7 +60,7 @@ public sealed class RunEngine
     private int _reserveChecked;
 
     /// <summary>Cost history and alerts (RunMonitor); a problem there is a warning, never the run's.</summary>
-    private async Task MonitorAsync(RunFolder run, string chain, string status)
+    private async Task MonitorAsync(RunFolder run, string chain, RunStatus status)
     {
         try
         {

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Baton.Agents;
 using Baton.Chains;
+using Baton.Runs;
 
 namespace Baton.Telemetry;
 
@@ -22,13 +23,13 @@ internal static class RunTelemetry
         return span;
     }
 
-    public static void EndRun(Activity? span, string status)
+    public static void EndRun(Activity? span, Runs.RunStatus status)
     {
         if (span is null)
             return;
-        span.SetTag("baton.run.status", status);
+        span.SetTag("baton.run.status", status.Wire());
         if (status == Runs.RunStatus.Failed)
-            span.SetStatus(ActivityStatusCode.Error, status);
+            span.SetStatus(ActivityStatusCode.Error, status.Wire());
         span.Dispose();
     }
 
