@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 
 namespace Baton.Server.Hosting;
@@ -7,33 +8,48 @@ namespace Baton.Server.Hosting;
 /// Prometheus format and over OTLP when configured (docs/monitoring.md lists every name). The Prometheus
 /// names are those of the hand-written /metrics this replaced: `baton.runs.started` is
 /// `baton_runs_started_total`, and so on.
+/// Counted here and observed at collection (observable counters), not pushed per event: nothing is lost before
+/// OpenTelemetry starts listening, a count at 0 is exported as 0, and an event costs one interlocked add.
 /// </summary>
 public sealed class ServerMetrics
 {
     public const string MeterName = "Baton.Server";
 
     private readonly Meter _meter;
-    private readonly Counter<long> _runsStarted;
-    private readonly Counter<long> _runsFinished;
-    private readonly Counter<long> _events;
-    private readonly Counter<long> _requests;
+    private long _runsStarted,
+        _events,
+        _requests;
+    private readonly ConcurrentDictionary<string, long> _finished = new(StringComparer.Ordinal);
 
     public ServerMetrics(IMeterFactory meters)
     {
         // From the factory, not a static: each server (tests run several in one process) has its own meter,
-        // disposed with it, so one server's gauges never report another's runs.
+        // disposed with it.
         _meter = meters.Create(MeterName);
-        _runsStarted = _meter.CreateCounter<long>("baton.runs.started", description: "Runs started by this server.");
-        _runsFinished = _meter.CreateCounter<long>("baton.runs.finished", description: "Runs finished, by status.");
-        _events = _meter.CreateCounter<long>(
+        _meter.CreateObservableCounter(
+            "baton.runs.started",
+            () => Interlocked.Read(ref _runsStarted),
+            description: "Runs started by this server."
+        );
+        _meter.CreateObservableCounter(
+            "baton.runs.finished",
+            () =>
+                _finished.Select(p => new Measurement<long>(
+                    p.Value,
+                    new KeyValuePair<string, object?>("status", p.Key)
+                )),
+            description: "Runs finished, by status."
+        );
+        _meter.CreateObservableCounter(
             "baton.events.written",
+            () => Interlocked.Read(ref _events),
             description: "Events appended by this server's engines."
         );
-        _requests = _meter.CreateCounter<long>("baton.http.requests", description: "HTTP requests served.");
-        // A counter nobody added to is not exported at all; the hand-written /metrics showed these at 0 from the start.
-        _runsStarted.Add(0);
-        _events.Add(0);
-        _requests.Add(0);
+        _meter.CreateObservableCounter(
+            "baton.http.requests",
+            () => Interlocked.Read(ref _requests),
+            description: "HTTP requests served."
+        );
     }
 
     /// <summary>The gauges read the host's counts when a scrape or export asks (the host needs this class first, so not in the constructor).</summary>
@@ -51,11 +67,11 @@ public sealed class ServerMetrics
         );
     }
 
-    public void RunStarted() => _runsStarted.Add(1);
+    public void RunStarted() => Interlocked.Increment(ref _runsStarted);
 
-    public void RunFinished(string status) => _runsFinished.Add(1, new KeyValuePair<string, object?>("status", status));
+    public void RunFinished(string status) => _finished.AddOrUpdate(status, 1, (_, n) => n + 1);
 
-    public void EventWritten() => _events.Add(1);
+    public void EventWritten() => Interlocked.Increment(ref _events);
 
-    public void Request() => _requests.Add(1);
+    public void Request() => Interlocked.Increment(ref _requests);
 }
