@@ -105,10 +105,13 @@ public sealed class W3Serve : Workload
         };
     }
 
-    /// <summary>VmRSS a second after the server went quiet (what it holds, not what it was just doing).</summary>
+    /// <summary>
+    /// VmRSS three seconds after the server went quiet: what it holds while runs wait for a human (minutes
+    /// to days), not what it was just doing — the server gives a burst's garbage back after a second of quiet.
+    /// </summary>
     private static async Task<double> SettledRssMb(BatonServe serve)
     {
-        await Task.Delay(TimeSpan.FromSeconds(1));
+        await Task.Delay(TimeSpan.FromSeconds(3));
         return Measurements.CurrentRssMb(serve.Pid);
     }
 
