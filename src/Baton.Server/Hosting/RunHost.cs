@@ -228,7 +228,7 @@ public sealed class RunHost(DataRoot data, ServerMetrics metrics, ServerSettings
         if (_stopped)
             return;
         var key = Key(workspaceName, run.Id);
-        var watch = InboxWatcher.Shared.Watch(run.Inbox, () => Launch(workspaceName, run));
+        var watch = Engine(workspaceName).Options.Watcher.Watch(run.Inbox, () => Launch(workspaceName, run));
         if (!_parked.TryAdd(key, watch))
             watch.Dispose();
         // An engine launched meanwhile owns the run now; it parks it again itself if it has to.
@@ -248,8 +248,9 @@ public sealed class RunHost(DataRoot data, ServerMetrics metrics, ServerSettings
             .Min(a => a.DecisionDeadline);
         if (deadline is null)
             return;
-        var delay = deadline.Value - DateTimeOffset.UtcNow;
-        _ = Task.Delay(delay < TimeSpan.Zero ? TimeSpan.Zero : delay)
+        var clock = Engine(workspaceName).Options.Time;
+        var delay = deadline.Value - clock.GetUtcNow();
+        _ = Task.Delay(delay < TimeSpan.Zero ? TimeSpan.Zero : delay, clock)
             .ContinueWith(_ => Launch(workspaceName, run), TaskScheduler.Default);
     }
 
