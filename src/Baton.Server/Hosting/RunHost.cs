@@ -27,6 +27,10 @@ public sealed class RunHost(DataRoot data, ServerMetrics metrics, ServerSettings
         ?? ServerEnvironment.Runners(data, settings);
     private readonly ConcurrentDictionary<string, IDisposable> _parked = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, WorkspaceEngine> _engines = new(StringComparer.Ordinal);
+    private readonly QuietCollector _quiet = new(settings.Time);
+
+    /// <summary>Gives a burst's garbage back once no run is active (see QuietCollector).</summary>
+    public QuietCollector QuietCollector => _quiet;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -204,6 +208,8 @@ public sealed class RunHost(DataRoot data, ServerMetrics metrics, ServerSettings
         }
         _active.TryRemove(key, out _);
         _admission.Leave(workspaceName, key, Limit(workspaceName));
+        if (_active.IsEmpty)
+            _quiet.Quiet(() => _active.IsEmpty);
         if (outcome.Status == RunStatus.Waiting)
             Park(workspaceName, run);
         else
