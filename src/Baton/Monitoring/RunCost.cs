@@ -95,13 +95,51 @@ public sealed record RunCost(DateTimeOffset Time, string Run, string Status, IRe
     }
 
     /// <summary>The chain's finished runs, oldest first; a torn line is skipped.</summary>
+    /// <remarks>
+    /// Every finished run reads its chain's history, so a server finishing 1,000 runs of one chain would
+    /// parse the growing file a million lines' worth. The file is append-only: what was read is kept per file
+    /// (with its length) and only the lines added since are parsed; a file that shrank is read again. What is
+    /// kept is bounded to what the drift checks look at (the last <see cref="KeptRuns"/> runs and the
+    /// <see cref="KeptDays"/> days before the newest).
+    /// </remarks>
     public static IReadOnlyList<RunCost> History(string workspaceRoot, string chain)
     {
         var path = PathFor(workspaceRoot, chain);
-        if (!File.Exists(path))
-            return [];
-        var runs = new List<RunCost>();
-        foreach (var line in File.ReadAllLines(path))
+        lock (Gate)
+        {
+            var info = new FileInfo(path);
+            if (!info.Exists)
+            {
+                Read.Remove(path);
+                return [];
+            }
+            if (!Read.TryGetValue(path, out var known) || info.Length < known.Length)
+                known = (0, []);
+            if (info.Length > known.Length)
+                known = ReadFrom(path, known);
+            Read[path] = known;
+            return [.. known.Runs];
+        }
+    }
+
+    public const int KeptRuns = 200;
+    public const int KeptDays = 15;
+
+    private static readonly Dictionary<string, (long Length, List<RunCost> Runs)> Read = new(StringComparer.Ordinal);
+
+    private static (long Length, List<RunCost> Runs) ReadFrom(string path, (long Length, List<RunCost> Runs) known)
+    {
+        byte[] added;
+        using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite))
+        {
+            stream.Seek(known.Length, SeekOrigin.Begin);
+            using var rest = new MemoryStream();
+            stream.CopyTo(rest);
+            added = rest.ToArray();
+        }
+        var complete = Array.LastIndexOf(added, (byte)'\n') + 1; // a line still being written waits for next time
+        var runs = new List<RunCost>(known.Runs); // the kept list changes only once the read succeeded
+        foreach (var line in System.Text.Encoding.UTF8.GetString(added, 0, complete).Split('\n'))
         {
             if (line.Length == 0)
                 continue;
@@ -136,6 +174,12 @@ public sealed record RunCost(DateTimeOffset Time, string Run, string Status, IRe
             catch (Exception e)
                 when (e is JsonException or FormatException or KeyNotFoundException or InvalidOperationException) { }
         }
-        return runs;
+        if (runs.Count > KeptRuns)
+        {
+            var since = runs[^1].Time.AddDays(-KeptDays);
+            var firstInWindow = runs.FindIndex(r => r.Time >= since);
+            runs.RemoveRange(0, Math.Min(runs.Count - KeptRuns, firstInWindow));
+        }
+        return (known.Length + complete, runs);
     }
 }
