@@ -24,6 +24,12 @@ internal sealed class AgentDraft(string name, YamlScalarNode keyNode, int index)
     public string? Emits { get; set; }
     public TimeSpan? Timeout { get; set; }
     public int Retries { get; set; }
+
+    /// <summary>How often the agent may run in one run (loops); null = the chain's max_rounds, else 1.</summary>
+    public int? MaxRounds { get; set; }
+
+    /// <summary>Where the agent's own max_rounds was written, if it was.</summary>
+    public YamlNode? MaxRoundsNode { get; set; }
     public Dictionary<string, string> Env { get; } = new(StringComparer.Ordinal);
     public List<string> Secrets { get; } = [];
 
@@ -56,5 +62,6 @@ internal sealed class AgentDraft(string name, YamlScalarNode keyNode, int index)
             Prompt = Prompt,
             Cli = Cli,
             Decision = Decision,
+            MaxRounds = MaxRounds ?? 1,
         };
 }

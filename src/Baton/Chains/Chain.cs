@@ -59,6 +59,9 @@ public sealed record AgentSpec(
     public CliSpec? Cli { get; init; }
     public DecisionSpec? Decision { get; init; }
 
+    /// <summary>How many rounds the agent may run in one run: more than 1 lets a later `on:` event start it again (a loop).</summary>
+    public int MaxRounds { get; init; } = 1;
+
     /// <summary>Scripts and CLI tools run as processes: only they get a working folder and inbox/&lt;agent&gt;/ ($BATON_INBOX) to emit events from. LLM calls and decisions touch neither.</summary>
     public bool IsProcess => Kind is AgentKind.Run or AgentKind.Cli;
 }

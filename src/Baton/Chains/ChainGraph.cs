@@ -8,7 +8,7 @@ namespace Baton.Chains;
 /// its emitters, not an edge from every listener to every emitter; readiness is propagated once
 /// (WaitGraph.Ready); cycles come from strongly connected components (WaitGraph.Components).
 /// </summary>
-internal sealed class ChainGraph
+internal sealed partial class ChainGraph
 {
     private const string RunStarted = "run.started";
 
@@ -39,6 +39,7 @@ internal sealed class ChainGraph
                 list.Add(agent.Index);
             }
         var eventNodes = new Dictionary<string, int>(StringComparer.Ordinal);
+        var onEntries = new List<OnEntry>();
         foreach (var agent in agents)
         {
             agent.Needs = ResolveNeeds(agent, agents, index, errors);
@@ -46,11 +47,17 @@ internal sealed class ChainGraph
                 graph.AddNeed(agent.Index, index[need]);
             if (agent.On is { Count: > 0 })
                 graph.RequireAnyOf(agent.Index);
-            foreach (var source in ResolveOn(agent, index, emitters, eventNodes, graph, errors, agents))
-                graph.AddOnSource(agent.Index, source);
+            foreach (var entry in ResolveOn(agent, index, emitters, eventNodes, graph, errors, agents))
+            {
+                graph.AddOnSource(agent.Index, entry.Producers);
+                onEntries.Add(entry);
+            }
         }
         var checker = new ChainGraph(agents, index, graph);
+        var errorsBefore = errors.Count;
         checker.ReportNeverStarting(errors);
+        if (errors.Count == errorsBefore)
+            checker.CheckLoops(onEntries, errors);
         return checker;
     }
 
@@ -92,7 +99,7 @@ internal sealed class ChainGraph
     /// For each valid `on` entry, the nodes any one of which can produce it: the node of an event
     /// name some agents emit, and/or the agent of `&lt;agent&gt;.&lt;event&gt;` (empty = run.started).
     /// </summary>
-    private static List<int[]> ResolveOn(
+    private static List<OnEntry> ResolveOn(
         AgentDraft agent,
         Dictionary<string, int> index,
         Dictionary<string, List<int>> emitters,
@@ -102,12 +109,12 @@ internal sealed class ChainGraph
         List<AgentDraft> agents
     )
     {
-        var sources = new List<int[]>();
+        var sources = new List<OnEntry>();
         foreach (var (type, node) in agent.On ?? [])
         {
             if (type == RunStarted)
             {
-                sources.Add([]);
+                sources.Add(new OnEntry(agent, type, node, []));
                 continue;
             }
             var producers = new List<int>(2);
@@ -128,7 +135,7 @@ internal sealed class ChainGraph
                 producers.Add(owner);
             if (producers.Count > 0)
             {
-                sources.Add([.. producers]);
+                sources.Add(new OnEntry(agent, type, node, [.. producers]));
                 continue;
             }
             var known = index.Keys.Select(n => $"{n}.done").Concat(emitters.Keys).Append(RunStarted);

@@ -13,6 +13,7 @@ internal sealed partial class ChainParser
         "emits",
         "timeout",
         "retries",
+        "max_rounds",
         "env",
         "secrets",
         "if",
@@ -180,6 +181,10 @@ internal sealed partial class ChainParser
                 return true;
             case "retries":
                 agent.Retries = read.Int(value, $"'retries' of {where}", 0, 10) ?? 0;
+                return true;
+            case "max_rounds":
+                agent.MaxRounds = read.Int(value, $"'max_rounds' of {where}", 1, ChainLimits.MaxRounds);
+                agent.MaxRoundsNode = value;
                 return true;
             case "env":
                 ParseEnv(agent, value);

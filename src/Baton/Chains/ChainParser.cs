@@ -13,7 +13,7 @@ namespace Baton.Chains;
 /// </summary>
 internal sealed partial class ChainParser
 {
-    private static readonly string[] ChainKeys = ["name", "description", "inputs", "agents", "workdir"];
+    private static readonly string[] ChainKeys = ["name", "description", "inputs", "agents", "workdir", "max_rounds"];
 
     private readonly ChainErrorList errors;
     private readonly YamlReader read;
@@ -111,6 +111,7 @@ internal sealed partial class ChainParser
             workdir = null;
         List<ChainInput> inputs = [];
         List<AgentDraft> agents = [];
+        int? maxRounds = null;
         var sawAgents = false;
         foreach (var (key, keyName, value) in read.Entries(root, "the chain"))
         {
@@ -139,6 +140,9 @@ internal sealed partial class ChainParser
                         errors.Add(value, problem);
                     }
                     break;
+                case "max_rounds":
+                    maxRounds = read.Int(value, "'max_rounds' of the chain", 1, ChainLimits.MaxRounds);
+                    break;
                 case "agents":
                     sawAgents = true;
                     agents = ParseAgents(key, value);
@@ -158,6 +162,8 @@ internal sealed partial class ChainParser
         }
         if (agents.Count > 0)
         {
+            foreach (var agent in agents)
+                agent.MaxRounds ??= maxRounds;
             var graph = ChainGraph.Check(agents, errors);
             TemplateCheck.Run(agents, inputs, graph, errors);
         }

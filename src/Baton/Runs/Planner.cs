@@ -73,6 +73,9 @@ public static class Planner
                 case AgentStatus.Running:
                     active = true;
                     break;
+                case AgentStatus.Done when Loops.WantsNextRound(spec, agent, state) && Loops.NeedsDone(spec, state):
+                    actions.Add(new StartAgent(spec.Name, agent.Attempt + 1, DateTimeOffset.MinValue));
+                    break;
                 case AgentStatus.Failed when agent.RetryAt is { } at:
                     actions.Add(new StartAgent(spec.Name, agent.Attempt + 1, at));
                     active = true;
@@ -147,6 +150,8 @@ public static class Planner
                     )
                 )
             );
+        if (Loops.Exhausted(chain, state) is { } exhausted)
+            return new FinishRun(RunStatus.Failed, exhausted);
         var handled = chain.Agents.SelectMany(a => a.On).ToHashSet(StringComparer.Ordinal);
         var rejected = state
             .Agents.Values.Where(a =>

@@ -247,8 +247,10 @@ internal sealed partial class RunLoop
         var message = finished.TimedOut
             ? $"timed out after {FormatDuration(spec.Timeout ?? _engine.Workspace.Config.Limits.AgentTimeout ?? TimeSpan.Zero)} (its whole process group was killed)"
             : result.Message;
-        var retry = finished.Attempt <= spec.Retries;
-        var delay = retry ? RetryDelay(finished.Attempt) : TimeSpan.Zero;
+        // Retries count within a round of a loop: each round gets its own.
+        var attemptInRound = finished.Attempt - _state.Agent(finished.Agent).RoundFirstAttempt + 1;
+        var retry = attemptInRound <= spec.Retries;
+        var delay = retry ? RetryDelay(attemptInRound) : TimeSpan.Zero;
         Append(
             EventTypes.For(finished.Agent, EventTypes.Failed),
             finished.Agent,
@@ -427,6 +429,8 @@ internal sealed partial class RunLoop
         env["BATON_RUN_ID"] = _run.Id;
         env["BATON_AGENT"] = spec.Name;
         env["BATON_ATTEMPT"] = attempt.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        env["BATON_ROUND"] = Math.Max(1, _state.Agent(spec.Name).Round)
+            .ToString(System.Globalization.CultureInfo.InvariantCulture);
         env["BATON_OUTPUT"] = Path.Combine(agentDir, "output");
         if (agentInbox is not null)
             env["BATON_INBOX"] = agentInbox;

@@ -20,6 +20,9 @@ public sealed class RunState
     /// <summary>Every event type that has occurred and can trigger `on:` (a retried failure cannot).</summary>
     public HashSet<string> OccurredTypes { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>For each type in OccurredTypes, the sequence number of its latest occurrence: whether it came after an agent last started (loops).</summary>
+    public Dictionary<string, long> LastSeqOfType { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Inbox file names already turned into events, so a crash mid-ingest never doubles one.</summary>
     public HashSet<string> ConsumedInbox { get; } = new(StringComparer.Ordinal);
 
@@ -83,7 +86,10 @@ public sealed class RunState
         if (e.Agent is not null && e.AgentEventSuffix is { } suffix)
             ApplyAgentEvent(Agent(e.Agent), suffix, e);
         if (!(e.AgentEventSuffix == EventTypes.Failed && e.GetBool("retry")))
+        {
             OccurredTypes.Add(e.Type);
+            LastSeqOfType[e.Type] = e.Seq;
+        }
         if (Status is RunStatus.Running or RunStatus.Waiting)
             Status = _counts.Waiting > 0 && _counts.Running == 0 ? RunStatus.Waiting : RunStatus.Running;
     }
@@ -99,6 +105,13 @@ public sealed class RunState
         switch (suffix)
         {
             case EventTypes.Started:
+                // A retry (after a failure) or a resume (still running) goes on with the round; anything else begins one.
+                if (agent.Round == 0 || agent.Status is not (AgentStatus.Failed or AgentStatus.Running))
+                {
+                    agent.Round++;
+                    agent.RoundFirstAttempt = e.Attempt;
+                }
+                agent.StartedSeq = e.Seq;
                 agent.Status = AgentStatus.Running;
                 agent.Attempt = e.Attempt;
                 agent.StartedAt = e.Time;
@@ -144,6 +157,8 @@ public sealed class RunState
                         again.Feedback = comment;
                         again.Decision = null;
                         OccurredTypes.RemoveWhere(t => t.StartsWith(name + ".", StringComparison.Ordinal));
+                        foreach (var type in LastSeqOfType.Keys.Where(t => !OccurredTypes.Contains(t)).ToList())
+                            LastSeqOfType.Remove(type);
                     }
                 }
                 break;
@@ -180,6 +195,15 @@ public sealed class AgentState(string name)
     private string _status = AgentStatus.Pending;
     internal RunState.StatusCounts? Counts { get; init; }
     public int Attempt { get; set; }
+
+    /// <summary>Which round (1, 2, …) of a loop the agent is in or last ran: each start that is not a retry or a resume begins one.</summary>
+    public int Round { get; set; }
+
+    /// <summary>The attempt that began the current round: retries count from it.</summary>
+    public int RoundFirstAttempt { get; set; } = 1;
+
+    /// <summary>Sequence number of its latest started event: an `on:` event after it can start a next round.</summary>
+    public long StartedSeq { get; set; }
     public DateTimeOffset? StartedAt { get; set; }
     public DateTimeOffset? FinishedAt { get; set; }
 
