@@ -30,6 +30,12 @@ internal sealed class AgentDraft(string name, YamlScalarNode keyNode, int index)
 
     /// <summary>Where the agent's own max_rounds was written, if it was.</summary>
     public YamlNode? MaxRoundsNode { get; set; }
+    public Condition? When { get; set; }
+    public YamlNode? WhenNode { get; set; }
+
+    /// <summary>A `stop:` agent's reason: starting it ends the run.</summary>
+    public string? Stop { get; set; }
+
     public Dictionary<string, string> Env { get; } = new(StringComparer.Ordinal);
     public List<string> Secrets { get; } = [];
 
@@ -63,5 +69,7 @@ internal sealed class AgentDraft(string name, YamlScalarNode keyNode, int index)
             Cli = Cli,
             Decision = Decision,
             MaxRounds = MaxRounds ?? 1,
+            When = When,
+            Stop = Stop,
         };
 }

@@ -34,6 +34,9 @@ public enum AgentKind
     Prompt,
     Cli,
     Decision,
+
+    /// <summary>`stop: reason`: starting it ends the run, succeeded (docs/chains.md, Conditions).</summary>
+    Stop,
 }
 
 /// <summary>
@@ -61,6 +64,12 @@ public sealed record AgentSpec(
 
     /// <summary>How many rounds the agent may run in one run: more than 1 lets a later `on:` event start it again (a loop).</summary>
     public int MaxRounds { get; init; } = 1;
+
+    /// <summary>`when:`: the test an `on:` event must pass to start the agent; null = any occurrence starts it.</summary>
+    public Condition? When { get; init; }
+
+    /// <summary>A `stop:` agent's reason.</summary>
+    public string? Stop { get; init; }
 
     /// <summary>Scripts and CLI tools run as processes: only they get a working folder and inbox/&lt;agent&gt;/ ($BATON_INBOX) to emit events from. LLM calls and decisions touch neither.</summary>
     public bool IsProcess => Kind is AgentKind.Run or AgentKind.Cli;

@@ -27,6 +27,10 @@ public static partial class ChainNames
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")]
     public static partial Regex Event();
 
+    // `when: {field: ...}`: the event's data, or a value in it ('data.a.b' nested).
+    [GeneratedRegex(@"^data(\.[A-Za-z0-9_-]+)*$")]
+    public static partial Regex DataPath();
+
     // A one-line `run:` of this shape names a script file; anything else is an inline script.
     [GeneratedRegex(@"^[\w./-]+\.sh$")]
     public static partial Regex ScriptFile();

@@ -5,7 +5,7 @@ namespace Baton.Chains;
 
 internal sealed partial class ChainParser
 {
-    private static readonly string[] KindKeys = ["run", "prompt", "cli", "decision"];
+    private static readonly string[] KindKeys = ["run", "prompt", "cli", "decision", "stop"];
     private static readonly string[] CommonKeys =
     [
         "needs",
@@ -14,6 +14,7 @@ internal sealed partial class ChainParser
         "timeout",
         "retries",
         "max_rounds",
+        "when",
         "env",
         "secrets",
         "if",
@@ -26,6 +27,7 @@ internal sealed partial class ChainParser
         [AgentKind.Prompt] = ["system", "model", "output", "schema"],
         [AgentKind.Cli] = ["task"],
         [AgentKind.Decision] = [],
+        [AgentKind.Stop] = [],
     };
 
     private List<AgentDraft> ParseAgents(YamlScalarNode key, YamlNode node)
@@ -86,7 +88,7 @@ internal sealed partial class ChainParser
         var kinds = entries.Where(e => KindKeys.Contains(e.Name)).ToList();
         if (kinds.Count == 0)
         {
-            errors.Add(agent.KeyNode, $"{where} needs exactly one of 'run', 'prompt', 'cli' or 'decision'");
+            errors.Add(agent.KeyNode, $"{where} needs exactly one of 'run', 'prompt', 'cli', 'decision' or 'stop'");
         }
         foreach (var extra in kinds.Skip(1))
         {
@@ -144,6 +146,9 @@ internal sealed partial class ChainParser
                 case AgentKind.Decision:
                     ParseDecision(agent, kindKey, kindValue, names);
                     break;
+                case AgentKind.Stop:
+                    agent.Stop = read.Text(kindValue, $"'stop' of {where}") ?? "";
+                    break;
             }
         }
         return agent;
@@ -185,6 +190,9 @@ internal sealed partial class ChainParser
             case "max_rounds":
                 agent.MaxRounds = read.Int(value, $"'max_rounds' of {where}", 1, ChainLimits.MaxRounds);
                 agent.MaxRoundsNode = value;
+                return true;
+            case "when":
+                ParseWhen(agent, value);
                 return true;
             case "env":
                 ParseEnv(agent, value);

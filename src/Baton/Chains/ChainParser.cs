@@ -164,6 +164,7 @@ internal sealed partial class ChainParser
         {
             foreach (var agent in agents)
                 agent.MaxRounds ??= maxRounds;
+            CheckConditions(agents);
             var graph = ChainGraph.Check(agents, errors);
             TemplateCheck.Run(agents, inputs, graph, errors);
         }

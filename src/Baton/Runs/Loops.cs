@@ -10,11 +10,11 @@ namespace Baton.Runs;
 /// </summary>
 internal static class Loops
 {
-    public static bool WantsNextRound(AgentSpec spec, AgentState agent, RunState state) =>
+    public static bool WantsNextRound(Chain chain, AgentSpec spec, AgentState agent, RunState state) =>
         spec.MaxRounds > 1
         && spec.Kind != AgentKind.Decision
         && agent.Round < spec.MaxRounds
-        && TriggerAfterStart(spec, agent, state) is not null;
+        && Conditions.Trigger(chain, spec, state, after: agent.StartedSeq) is not null;
 
     public static bool NeedsDone(AgentSpec spec, RunState state)
     {
@@ -35,18 +35,10 @@ internal static class Loops
                 && spec.Kind != AgentKind.Decision
                 && agent.Status == AgentStatus.Done
                 && agent.Round >= spec.MaxRounds
-                && TriggerAfterStart(spec, agent, state) is { } trigger
+                && Conditions.Trigger(chain, spec, state, after: agent.StartedSeq) is { } trigger
             )
                 return $"agent '{spec.Name}' ran its max_rounds ({spec.MaxRounds}) and '{trigger}' asked for one more";
         }
-        return null;
-    }
-
-    private static string? TriggerAfterStart(AgentSpec spec, AgentState agent, RunState state)
-    {
-        foreach (var type in spec.On)
-            if (state.LastSeqOfType.TryGetValue(type, out var seq) && seq > agent.StartedSeq)
-                return type;
         return null;
     }
 }

@@ -45,10 +45,26 @@ public static class Planner
                 active |= agent.Status == AgentStatus.Running;
             }
             else if (agent.Status == AgentStatus.Pending || agent.RetryAt is not null)
-                actions.Add(new SkipAgent(spec.Name, "the run was cancelled"));
+                actions.Add(
+                    new SkipAgent(
+                        spec.Name,
+                        state.StoppedBy is { } by ? $"the run was stopped by '{by}'" : "the run was cancelled"
+                    )
+                );
         }
         if (actions.Count == 0 && !active)
-            actions.Add(new FinishRun(RunStatus.Cancelled, "cancelled"));
+            actions.Add(
+                state.StoppedBy is { } by
+                    ? Finish(chain, state) switch
+                    {
+                        { Status: RunStatus.Succeeded } => new FinishRun(
+                            RunStatus.Succeeded,
+                            $"stopped by '{by}'{(state.StopReason is { Length: > 0 } why ? $": {why}" : "")}"
+                        ),
+                        var failed => failed,
+                    }
+                    : new FinishRun(RunStatus.Cancelled, "cancelled")
+            );
         return actions;
     }
 
@@ -73,7 +89,8 @@ public static class Planner
                 case AgentStatus.Running:
                     active = true;
                     break;
-                case AgentStatus.Done when Loops.WantsNextRound(spec, agent, state) && Loops.NeedsDone(spec, state):
+                case AgentStatus.Done
+                    when Loops.WantsNextRound(chain, spec, agent, state) && Loops.NeedsDone(spec, state):
                     actions.Add(new StartAgent(spec.Name, agent.Attempt + 1, DateTimeOffset.MinValue));
                     break;
                 case AgentStatus.Failed when agent.RetryAt is { } at:
@@ -112,7 +129,7 @@ public static class Planner
                     }
                     if (!allDone)
                         break;
-                    if (spec.On.Count == 0 || spec.On.Any(state.OccurredTypes.Contains))
+                    if (spec.On.Count == 0 || Conditions.Trigger(chain, spec, state, after: 0) is not null)
                         actions.Add(new StartAgent(spec.Name, agent.Attempt + 1, DateTimeOffset.MinValue));
                     else
                         untriggered.Add(spec.Name);
@@ -130,7 +147,7 @@ public static class Planner
                 .. neverStarted.Select(a => new SkipAgent(
                     a.Name,
                     untriggered.Contains(a.Name)
-                        ? $"none of its events ({string.Join(", ", a.On)}) occurred"
+                        ? Conditions.WhyNotTriggered(a, state)
                         : "its dependencies never finished"
                 )),
             ];

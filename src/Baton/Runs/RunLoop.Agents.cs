@@ -70,6 +70,12 @@ internal sealed partial class RunLoop
     private void StartAgent(string name, int attempt, bool resumed, IDisposable? slot)
     {
         var spec = _chain.Agent(name)!;
+        if (spec.Kind == AgentKind.Stop)
+        {
+            slot?.Dispose();
+            StopRun(spec, attempt);
+            return;
+        }
         string agentDir,
             workDir;
         string? agentInbox;

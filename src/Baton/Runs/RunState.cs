@@ -20,8 +20,12 @@ public sealed class RunState
     /// <summary>Every event type that has occurred and can trigger `on:` (a retried failure cannot).</summary>
     public HashSet<string> OccurredTypes { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>For each type in OccurredTypes, the sequence number of its latest occurrence: whether it came after an agent last started (loops).</summary>
-    public Dictionary<string, long> LastSeqOfType { get; } = new(StringComparer.Ordinal);
+    /// <summary>For each type in OccurredTypes, its latest occurrence: whether it came after an agent last started (loops), what its data says (`when:`).</summary>
+    public Dictionary<string, RunEvent> LastOfType { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>A `stop:` agent ended the run (it is then wound down like a cancel, but finishes as it stands): the agent and its reason.</summary>
+    public string? StoppedBy { get; private set; }
+    public string? StopReason { get; private set; }
 
     /// <summary>Inbox file names already turned into events, so a crash mid-ingest never doubles one.</summary>
     public HashSet<string> ConsumedInbox { get; } = new(StringComparer.Ordinal);
@@ -77,6 +81,11 @@ public sealed class RunState
             case EventTypes.RunCancel:
                 CancelRequested = true;
                 break;
+            case EventTypes.RunStop:
+                CancelRequested = true;
+                StoppedBy = e.GetString("by");
+                StopReason = e.GetString("reason");
+                break;
             case EventTypes.RunFinished:
                 Status = e.GetString("status") ?? RunStatus.Failed;
                 FinishReason = e.GetString("reason");
@@ -88,7 +97,7 @@ public sealed class RunState
         if (!(e.AgentEventSuffix == EventTypes.Failed && e.GetBool("retry")))
         {
             OccurredTypes.Add(e.Type);
-            LastSeqOfType[e.Type] = e.Seq;
+            LastOfType[e.Type] = e;
         }
         if (Status is RunStatus.Running or RunStatus.Waiting)
             Status = _counts.Waiting > 0 && _counts.Running == 0 ? RunStatus.Waiting : RunStatus.Running;
@@ -157,8 +166,8 @@ public sealed class RunState
                         again.Feedback = comment;
                         again.Decision = null;
                         OccurredTypes.RemoveWhere(t => t.StartsWith(name + ".", StringComparison.Ordinal));
-                        foreach (var type in LastSeqOfType.Keys.Where(t => !OccurredTypes.Contains(t)).ToList())
-                            LastSeqOfType.Remove(type);
+                        foreach (var type in LastOfType.Keys.Where(t => !OccurredTypes.Contains(t)).ToList())
+                            LastOfType.Remove(type);
                     }
                 }
                 break;

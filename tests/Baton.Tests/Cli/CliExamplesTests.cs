@@ -46,6 +46,7 @@ public class CliExamplesTests
     [InlineData("review.yaml", 4)]
     [InlineData("research-digest.yaml", 4)]
     [InlineData("write-review.yaml", 0)]
+    [InlineData("triage.yaml", 0)]
     public async Task Example_RunsOffline(string example, int exitCode)
     {
         using var ws = WithExamples();
