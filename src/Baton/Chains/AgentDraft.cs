@@ -30,6 +30,10 @@ internal sealed class AgentDraft(string name, YamlScalarNode keyNode, int index)
 
     /// <summary>Where the agent's own max_rounds was written, if it was.</summary>
     public YamlNode? MaxRoundsNode { get; set; }
+
+    /// <summary>`needs: {quorum: N, of: [...]}` / `{any_of: [...]}`: events, a bare agent name already turned into its `done`.</summary>
+    public QuorumDraft? Quorum { get; set; }
+
     public Condition? When { get; set; }
     public YamlNode? WhenNode { get; set; }
 
@@ -70,6 +74,7 @@ internal sealed class AgentDraft(string name, YamlScalarNode keyNode, int index)
             Decision = Decision,
             MaxRounds = MaxRounds ?? 1,
             When = When,
+            Quorum = Quorum is { } q ? new Quorum(q.Count, [.. q.Of.Select(o => o.Event)], q.Timeout) : null,
             Stop = Stop,
         };
 }

@@ -71,6 +71,9 @@ public sealed record AgentSpec(
     /// <summary>A `stop:` agent's reason.</summary>
     public string? Stop { get; init; }
 
+    /// <summary>`needs: {quorum: N, of: [...], timeout}`: starts once N of those events occurred.</summary>
+    public Quorum? Quorum { get; init; }
+
     /// <summary>Scripts and CLI tools run as processes: only they get a working folder and inbox/&lt;agent&gt;/ ($BATON_INBOX) to emit events from. LLM calls and decisions touch neither.</summary>
     public bool IsProcess => Kind is AgentKind.Run or AgentKind.Cli;
 }
@@ -92,6 +95,9 @@ public sealed record DecisionSpec(
     TimeSpan? Timeout,
     string? Default
 );
+
+/// <summary>`needs: {quorum: Count, of: Of, timeout: Timeout}` (docs/chains.md, Quorum); `any_of` is a quorum of 1.</summary>
+public sealed record Quorum(int Count, IReadOnlyList<string> Of, TimeSpan? Timeout);
 
 /// <summary>1-based line and column in a YAML file.</summary>
 public readonly record struct SourceLocation(int Line, int Column)

@@ -45,9 +45,11 @@ internal sealed partial class ChainGraph
             agent.Needs = ResolveNeeds(agent, agents, index, errors);
             foreach (var need in agent.Needs)
                 graph.AddNeed(agent.Index, index[need]);
-            if (agent.On is { Count: > 0 })
+            if (agent.On is { Count: > 0 } || agent.Quorum is not null)
                 graph.RequireAnyOf(agent.Index);
-            foreach (var entry in ResolveOn(agent, index, emitters, eventNodes, graph, errors, agents))
+            // A quorum is an any-of here: one entry that can happen is enough for "can start" and cycle checks.
+            var waits = (agent.On ?? []).Concat(agent.Quorum?.Of ?? []);
+            foreach (var entry in ResolveOn(agent, waits, index, emitters, eventNodes, graph, errors, agents))
             {
                 graph.AddOnSource(agent.Index, entry.Producers);
                 onEntries.Add(entry);
@@ -101,6 +103,7 @@ internal sealed partial class ChainGraph
     /// </summary>
     private static List<OnEntry> ResolveOn(
         AgentDraft agent,
+        IEnumerable<(string Event, YamlDotNet.RepresentationModel.YamlNode Node)> waits,
         Dictionary<string, int> index,
         Dictionary<string, List<int>> emitters,
         Dictionary<string, int> eventNodes,
@@ -110,7 +113,7 @@ internal sealed partial class ChainGraph
     )
     {
         var sources = new List<OnEntry>();
-        foreach (var (type, node) in agent.On ?? [])
+        foreach (var (type, node) in waits)
         {
             if (type == RunStarted)
             {

@@ -110,7 +110,7 @@ internal sealed partial class ChainParser
             {
                 kindOnly[name] = (key, value);
             }
-            else if (!ParseCommonKey(agent, key, name, value))
+            else if (!ParseCommonKey(agent, key, name, value, names))
             {
                 if (
                     KindOnlyKeys.Where(p => p.Value.Contains(name)).Select(p => (AgentKind?)p.Key).FirstOrDefault() is
@@ -155,11 +155,14 @@ internal sealed partial class ChainParser
     }
 
     /// <summary>Reads one key every agent kind accepts; false when the key is not one of them.</summary>
-    private bool ParseCommonKey(AgentDraft agent, YamlScalarNode key, string name, YamlNode value)
+    private bool ParseCommonKey(AgentDraft agent, YamlScalarNode key, string name, YamlNode value, List<string> names)
     {
         var where = $"agent '{agent.Name}'";
         switch (name)
         {
+            case "needs" when value is YamlMappingNode quorum:
+                ParseQuorum(agent, quorum, names);
+                return true;
             case "needs":
                 agent.ExplicitNeeds = YamlReader.IsNull(value)
                     ? []

@@ -11,6 +11,9 @@ public sealed record SkipAgent(string Agent, string Reason) : PlanAction;
 
 public sealed record CancelAgent(string Agent) : PlanAction;
 
+/// <summary>A wait with a deadline (a quorum's timeout): skip the agent at `At` unless it could start before.</summary>
+public sealed record SkipAgentAt(string Agent, string Reason, DateTimeOffset At) : PlanAction;
+
 public sealed record FinishRun(string Status, string? Reason) : PlanAction;
 
 /// <summary>A decision was answered (approve → done, reject → rejected); "changes" needs no action: the fold re-opens the agents.</summary>
@@ -73,6 +76,7 @@ public static class Planner
         var actions = new List<PlanAction>();
         var active = false;
         var untriggered = new List<string>();
+        var deadlines = new List<PlanAction>();
         foreach (var spec in chain.Agents)
         {
             var agent = state.Agent(spec.Name);
@@ -129,6 +133,19 @@ public static class Planner
                     }
                     if (!allDone)
                         break;
+                    if (spec.Quorum is { } quorum && !Quorums.Met(quorum, state))
+                    {
+                        untriggered.Add(spec.Name);
+                        if (Quorums.Deadline(quorum, state) is { } at)
+                            deadlines.Add(
+                                new SkipAgentAt(
+                                    spec.Name,
+                                    $"{Quorums.WhyNotMet(quorum, state)} within its timeout ({quorum.Timeout:c})",
+                                    at
+                                )
+                            );
+                        break;
+                    }
                     if (spec.On.Count == 0 || Conditions.Trigger(chain, spec, state, after: 0) is not null)
                         actions.Add(new StartAgent(spec.Name, agent.Attempt + 1, DateTimeOffset.MinValue));
                     else
@@ -137,7 +154,7 @@ public static class Planner
             }
         }
         if (actions.Count > 0 || active)
-            return actions;
+            return [.. actions, .. deadlines];
 
         // Nothing runs and nothing can start: agents still waiting for an `on:` event will never get it.
         var neverStarted = chain.Agents.Where(a => state.Agent(a.Name).Status == AgentStatus.Pending).ToList();
@@ -147,7 +164,9 @@ public static class Planner
                 .. neverStarted.Select(a => new SkipAgent(
                     a.Name,
                     untriggered.Contains(a.Name)
-                        ? Conditions.WhyNotTriggered(a, state)
+                        ? a.Quorum is { } q && !Quorums.Met(q, state)
+                            ? Quorums.WhyNotMet(q, state)
+                            : Conditions.WhyNotTriggered(a, state)
                         : "its dependencies never finished"
                 )),
             ];

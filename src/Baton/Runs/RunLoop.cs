@@ -207,6 +207,18 @@ internal sealed partial class RunLoop
                         );
                         acted = true;
                         break;
+                    case SkipAgentAt skip when skip.At > now:
+                        wakeAt = wakeAt is null || skip.At < wakeAt ? skip.At : wakeAt;
+                        break;
+                    case SkipAgentAt skip:
+                        Append(
+                            EventTypes.For(skip.Agent, EventTypes.Skipped),
+                            skip.Agent,
+                            _state.Agent(skip.Agent).Attempt,
+                            EventJson.Data(("reason", skip.Reason))
+                        );
+                        acted = true;
+                        break;
                     case CancelAgent cancel:
                         acted |= CancelAgent(cancel.Agent);
                         break;

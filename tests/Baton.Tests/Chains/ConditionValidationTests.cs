@@ -50,3 +50,48 @@ public class ConditionValidationTests
         Assert.Equal("name contains 'done'", chain.Agent("halt")!.When!.ToString());
     }
 }
+
+public class QuorumValidationTests
+{
+    [Fact]
+    public void MisusedQuorum_EachExplained()
+    {
+        var errors = ChainYaml.Errors(
+            """
+            name: t
+            agents:
+              a: { run: "true" }
+              b: { run: "true", needs: { quorum: 3, of: [a, a.x] } }
+              c: { run: "true", needs: { any_of: [a], quorum: 1 } }
+              d: { run: "true", needs: { of: [a] } }
+              e: { run: "true", needs: { any_of: [nobody.done] } }
+              f: { run: "true", needs: { anyof: [a] } }
+            """
+        );
+
+        ChainYaml.Single(errors, "'needs' of agent 'b': a quorum of 3 needs at least 3 entries in its list, it has 2");
+        ChainYaml.Single(errors, "'needs' of agent 'c': 'any_of' is a quorum of 1");
+        ChainYaml.Single(errors, "'needs' of agent 'd' has 'of' but no 'quorum: N'");
+        ChainYaml.Single(errors, "agent 'e' waits on 'nobody.done' but nothing can emit 'nobody.done'");
+        ChainYaml.Single(errors, "unknown key 'anyof' in 'needs' of agent 'f'; did you mean 'any_of'?");
+    }
+
+    [Fact]
+    public void Quorum_Loads_BareAgentNamesAsDone()
+    {
+        var chain = ChainYaml.Load(
+            """
+            name: t
+            agents:
+              a: { run: "true" }
+              b: { run: "true", needs: [] }
+              c: { run: "true", needs: { quorum: 1, of: [a, b.ok], timeout: 5m } }
+            """
+        );
+
+        var quorum = chain.Agent("c")!.Quorum!;
+        Assert.Equal(["a.done", "b.ok"], quorum.Of);
+        Assert.Equal(TimeSpan.FromMinutes(5), quorum.Timeout);
+        Assert.Empty(chain.Agent("c")!.Needs);
+    }
+}

@@ -47,6 +47,7 @@ public class CliExamplesTests
     [InlineData("research-digest.yaml", 4)]
     [InlineData("write-review.yaml", 0)]
     [InlineData("triage.yaml", 0)]
+    [InlineData("three-reviews.yaml", 0)]
     public async Task Example_RunsOffline(string example, int exitCode)
     {
         using var ws = WithExamples();
