@@ -34,6 +34,12 @@ internal sealed class AgentDraft(string name, YamlScalarNode keyNode, int index)
     /// <summary>`needs: {quorum: N, of: [...]}` / `{any_of: [...]}`: events, a bare agent name already turned into its `done`.</summary>
     public QuorumDraft? Quorum { get; set; }
 
+    /// <summary>`emits: [a, b]`: events the agent itself emits (`baton emit a` → `&lt;agent&gt;.a`).</summary>
+    public List<string> ChosenEvents { get; } = [];
+
+    /// <summary>`emits: {events: [...], required: true}`: done only if it emitted one of them.</summary>
+    public bool EmitsRequired { get; set; }
+
     public Condition? When { get; set; }
     public YamlNode? WhenNode { get; set; }
 
@@ -74,6 +80,8 @@ internal sealed class AgentDraft(string name, YamlScalarNode keyNode, int index)
             Decision = Decision,
             MaxRounds = MaxRounds ?? 1,
             When = When,
+            ChosenEvents = ChosenEvents,
+            EmitsRequired = EmitsRequired,
             Quorum = Quorum is { } q ? new Quorum(q.Count, [.. q.Of.Select(o => o.Event)], q.Timeout) : null,
             Stop = Stop,
         };

@@ -68,6 +68,12 @@ public sealed record AgentSpec(
     /// <summary>`when:`: the test an `on:` event must pass to start the agent; null = any occurrence starts it.</summary>
     public Condition? When { get; init; }
 
+    /// <summary>`emits: [a, b]`: events the agent emits itself, as `&lt;agent&gt;.a` (docs/chains.md, Agent-chosen events).</summary>
+    public IReadOnlyList<string> ChosenEvents { get; init; } = [];
+
+    /// <summary>`required: true`: a successful exit without one of ChosenEvents is a failure (retried like any).</summary>
+    public bool EmitsRequired { get; init; }
+
     /// <summary>A `stop:` agent's reason.</summary>
     public string? Stop { get; init; }
 

@@ -131,6 +131,24 @@ internal sealed partial class ChainGraph
             var dot = type.IndexOf('.', StringComparison.Ordinal);
             if (
                 dot > 0
+                && index.TryGetValue(type[..dot], out var declaring)
+                && agents[declaring].ChosenEvents is { Count: > 0 } chosen
+                && type[(dot + 1)..] is var suffix
+                && !Events.EventTypes.IsEngineSuffix(suffix)
+                && !chosen.Contains(suffix)
+                && agents[declaring].Emits != type
+            )
+            {
+                errors.Add(
+                    node,
+                    $"agent '{agent.Name}' waits on '{type}', but agent '{type[..dot]}' emits only [{string.Join(", ", chosen)}]"
+                        + errors.Hint(suffix, chosen)
+                );
+                sources.Add(new OnEntry(agent, type, node, [declaring]));
+                continue;
+            }
+            if (
+                dot > 0
                 && dot < type.Length - 1
                 && index.TryGetValue(type[..dot], out var owner)
                 && agents[owner].Emits != type

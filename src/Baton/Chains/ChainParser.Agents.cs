@@ -171,6 +171,9 @@ internal sealed partial class ChainParser
             case "on":
                 agent.On = read.StringList(value, $"'on' of {where}", allowSingle: true) ?? [];
                 return true;
+            case "emits" when value is YamlSequenceNode or YamlMappingNode:
+                ParseChosenEvents(agent, value);
+                return true;
             case "emits":
                 agent.Emits = read.Text(value, $"'emits' of {where}");
                 if (

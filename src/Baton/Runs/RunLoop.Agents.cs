@@ -223,7 +223,7 @@ internal sealed partial class RunLoop
             IngestInbox(finished.Agent); // what the agent emitted lands before its own done/failed event
             TakeBackInbox(finished.Agent);
         }
-        var result = finished.Result;
+        var result = RequireChosenEvent(spec, finished.Result);
         if (result.Succeeded)
         {
             var output = new FileInfo(_run.AgentOutput(finished.Agent));

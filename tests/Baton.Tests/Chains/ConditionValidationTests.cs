@@ -95,3 +95,33 @@ public class QuorumValidationTests
         Assert.Empty(chain.Agent("c")!.Needs);
     }
 }
+
+public class ChosenEventValidationTests
+{
+    [Fact]
+    public void WaitingOnAnEventTheAgentDoesNotDeclare_IsErrorWithSuggestion()
+    {
+        var errors = ChainYaml.Errors(
+            """
+            name: t
+            agents:
+              reviewer: { run: "true", emits: [approved, changes] }
+              publish: { run: "true", on: [reviewer.aproved, reviewer.done] }
+              bad: { run: "true", emits: { events: [done, "a.b"], required: maybe } }
+            """
+        );
+
+        ChainYaml.AssertAt(
+            ChainYaml.Single(
+                errors,
+                "agent 'publish' waits on 'reviewer.aproved', but agent 'reviewer' emits only [approved, changes]; did you mean 'approved'?"
+            ),
+            4,
+            32
+        );
+        ChainYaml.Single(errors, "'done' in 'emits' of agent 'bad' is written by the engine itself");
+        ChainYaml.Single(errors, "invalid event name 'a.b' in 'emits' of agent 'bad'");
+        ChainYaml.Single(errors, "'required' of 'emits' of agent 'bad' is true or false, not 'maybe'");
+        Assert.Equal(4, errors.Count);
+    }
+}
