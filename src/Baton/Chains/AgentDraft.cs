@@ -25,6 +25,12 @@ internal sealed class AgentDraft(string name, YamlScalarNode keyNode, int index)
     public TimeSpan? Timeout { get; set; }
     public int Retries { get; set; }
 
+    /// <summary>`retry: {delay, max_delay, multiplier}`; null = the engine's default backoff (with jitter).</summary>
+    public RetryBackoff? Backoff { get; set; }
+
+    /// <summary>Where `retries` or `retry` was written: both is an error.</summary>
+    public YamlScalarNode? RetryKey { get; set; }
+
     /// <summary>How often the agent may run in one run (loops); null = the chain's max_rounds, else 1.</summary>
     public int? MaxRounds { get; set; }
 
@@ -80,6 +86,7 @@ internal sealed class AgentDraft(string name, YamlScalarNode keyNode, int index)
             Decision = Decision,
             MaxRounds = MaxRounds ?? 1,
             When = When,
+            Backoff = Backoff,
             ChosenEvents = ChosenEvents,
             EmitsRequired = EmitsRequired,
             Quorum = Quorum is { } q ? new Quorum(q.Count, [.. q.Of.Select(o => o.Event)], q.Timeout) : null,

@@ -74,6 +74,9 @@ public sealed record AgentSpec(
     /// <summary>`required: true`: a successful exit without one of ChosenEvents is a failure (retried like any).</summary>
     public bool EmitsRequired { get; init; }
 
+    /// <summary>`retry: {delay, max_delay, multiplier}`: exact delays before each retry; null = the engine's default (RetryBaseDelay doubling, with jitter).</summary>
+    public RetryBackoff? Backoff { get; init; }
+
     /// <summary>A `stop:` agent's reason.</summary>
     public string? Stop { get; init; }
 
@@ -104,6 +107,18 @@ public sealed record DecisionSpec(
 
 /// <summary>`needs: {quorum: Count, of: Of, timeout: Timeout}` (docs/chains.md, Quorum); `any_of` is a quorum of 1.</summary>
 public sealed record Quorum(int Count, IReadOnlyList<string> Of, TimeSpan? Timeout);
+
+/// <summary>Delay before retry n (1-based): Delay × Multiplier^(n-1), at most MaxDelay; no jitter, as written.</summary>
+public sealed record RetryBackoff(TimeSpan Delay, TimeSpan? MaxDelay, double Multiplier)
+{
+    public TimeSpan Before(int retry)
+    {
+        var ms = Delay.TotalMilliseconds * Math.Pow(Multiplier, retry - 1);
+        if (MaxDelay is { } cap)
+            ms = Math.Min(ms, cap.TotalMilliseconds);
+        return TimeSpan.FromMilliseconds(Math.Min(ms, TimeSpan.FromDays(1).TotalMilliseconds));
+    }
+}
 
 /// <summary>1-based line and column in a YAML file.</summary>
 public readonly record struct SourceLocation(int Line, int Column)

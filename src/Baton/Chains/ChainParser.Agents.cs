@@ -13,6 +13,7 @@ internal sealed partial class ChainParser
         "emits",
         "timeout",
         "retries",
+        "retry",
         "max_rounds",
         "when",
         "env",
@@ -191,7 +192,13 @@ internal sealed partial class ChainParser
                 agent.Timeout = read.Duration(value, $"'timeout' of {where}");
                 return true;
             case "retries":
+                if (agent.RetryKey is not null)
+                    errors.Add(key, $"{where} has both 'retry' and 'retries'; 'retries: N' is 'retry: {{max: N}}'");
+                agent.RetryKey = key;
                 agent.Retries = read.Int(value, $"'retries' of {where}", 0, 10) ?? 0;
+                return true;
+            case "retry":
+                ParseRetry(agent, key, value);
                 return true;
             case "max_rounds":
                 agent.MaxRounds = read.Int(value, $"'max_rounds' of {where}", 1, ChainLimits.MaxRounds);

@@ -256,7 +256,10 @@ internal sealed partial class RunLoop
         // Retries count within a round of a loop: each round gets its own.
         var attemptInRound = finished.Attempt - _state.Agent(finished.Agent).RoundFirstAttempt + 1;
         var retry = attemptInRound <= spec.Retries;
-        var delay = retry ? RetryDelay(attemptInRound) : TimeSpan.Zero;
+        var delay =
+            !retry ? TimeSpan.Zero
+            : spec.Backoff is { } backoff ? backoff.Before(attemptInRound)
+            : RetryDelay(attemptInRound);
         Append(
             EventTypes.For(finished.Agent, EventTypes.Failed),
             finished.Agent,

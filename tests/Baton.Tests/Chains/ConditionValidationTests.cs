@@ -125,3 +125,27 @@ public class ChosenEventValidationTests
         Assert.Equal(4, errors.Count);
     }
 }
+
+public class RetryValidationTests
+{
+    [Fact]
+    public void MisusedRetry_EachExplained()
+    {
+        var errors = ChainYaml.Errors(
+            """
+            name: t
+            agents:
+              a: { run: "true", retries: 2, retry: { max: 1 } }
+              b: { run: "true", retry: { delay: 1s } }
+              c: { run: "true", retry: { max: 2, delay: 10s, max_delay: 1s, multiplier: 0.5, backof: x } }
+            """
+        );
+
+        ChainYaml.Single(errors, "agent 'a' has both 'retries' and 'retry'");
+        ChainYaml.Single(errors, "'retry' of agent 'b' needs 'max'");
+        ChainYaml.Single(errors, "'retry' of agent 'c': 'max_delay' is shorter than 'delay'");
+        ChainYaml.Single(errors, "'multiplier' of 'retry' of agent 'c' must be a number from 1 to 10");
+        ChainYaml.Single(errors, "unknown key 'backof' in 'retry' of agent 'c'");
+        Assert.Equal(5, errors.Count);
+    }
+}
