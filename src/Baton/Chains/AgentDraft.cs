@@ -46,6 +46,8 @@ internal sealed class AgentDraft(string name, YamlScalarNode keyNode, int index)
     /// <summary>`emits: {events: [...], required: true}`: done only if it emitted one of them.</summary>
     public bool EmitsRequired { get; set; }
 
+    public string? Title { get; set; }
+
     public Condition? When { get; set; }
     public YamlNode? WhenNode { get; set; }
 
@@ -86,6 +88,7 @@ internal sealed class AgentDraft(string name, YamlScalarNode keyNode, int index)
             Decision = Decision,
             MaxRounds = MaxRounds ?? 1,
             When = When,
+            Title = Title,
             Backoff = Backoff,
             ChosenEvents = ChosenEvents,
             EmitsRequired = EmitsRequired,

@@ -10,6 +10,9 @@ public sealed record Chain(
     string? Workdir
 )
 {
+    /// <summary>`title:`: a display name with spaces and capitals ("Daily Digest"); Name stays the id.</summary>
+    public string? Title { get; init; }
+
     /// <summary>By name, through an index built once per agent list (the engine asks on every hand-off; a chain may have hundreds).</summary>
     public AgentSpec? Agent(string name) =>
         ByName
@@ -76,6 +79,9 @@ public sealed record AgentSpec(
 
     /// <summary>`retry: {delay, max_delay, multiplier}`: exact delays before each retry; null = the engine's default (RetryBaseDelay doubling, with jitter).</summary>
     public RetryBackoff? Backoff { get; init; }
+
+    /// <summary>`title:`: the agent's display name; Name stays its id.</summary>
+    public string? Title { get; init; }
 
     /// <summary>A `stop:` agent's reason.</summary>
     public string? Stop { get; init; }

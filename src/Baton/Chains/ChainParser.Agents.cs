@@ -16,6 +16,8 @@ internal sealed partial class ChainParser
         "retry",
         "max_rounds",
         "when",
+        "title",
+        "metadata",
         "env",
         "secrets",
         "if",
@@ -207,6 +209,11 @@ internal sealed partial class ChainParser
             case "when":
                 ParseWhen(agent, value);
                 return true;
+            case "title":
+                agent.Title = read.Text(value, $"'title' of {where}");
+                return true;
+            case "metadata":
+                return true; // passed through, never acted on
             case "env":
                 ParseEnv(agent, value);
                 return true;

@@ -13,7 +13,17 @@ namespace Baton.Chains;
 /// </summary>
 internal sealed partial class ChainParser
 {
-    private static readonly string[] ChainKeys = ["name", "description", "inputs", "agents", "workdir", "max_rounds"];
+    private static readonly string[] ChainKeys =
+    [
+        "name",
+        "description",
+        "inputs",
+        "agents",
+        "workdir",
+        "max_rounds",
+        "title",
+        "metadata",
+    ];
 
     private readonly ChainErrorList errors;
     private readonly YamlReader read;
@@ -107,6 +117,7 @@ internal sealed partial class ChainParser
     private Chain? ParseChain(YamlMappingNode root)
     {
         string? name = null,
+            title = null,
             description = null,
             workdir = null;
         List<ChainInput> inputs = [];
@@ -130,6 +141,11 @@ internal sealed partial class ChainParser
                 case "description":
                     description = read.Text(value, "description", required: false);
                     break;
+                case "title":
+                    title = read.Text(value, "title");
+                    break;
+                case "metadata":
+                    break; // passed through: Baton keeps it in the file and never acts on it
                 case "inputs":
                     inputs = ParseInputs(value);
                     break;
@@ -170,7 +186,10 @@ internal sealed partial class ChainParser
         }
         return errors.Count > 0 || name is null
             ? null
-            : new Chain(name, description, chainPath, inputs, agents.Select(a => a.ToSpec()).ToList(), workdir);
+            : new Chain(name, description, chainPath, inputs, agents.Select(a => a.ToSpec()).ToList(), workdir)
+            {
+                Title = title,
+            };
     }
 
     private List<ChainInput> ParseInputs(YamlNode node)
