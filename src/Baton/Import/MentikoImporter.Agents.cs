@@ -99,7 +99,7 @@ public sealed partial class MentikoImporter
                         at,
                         "dropped (kept under metadata): Baton does not limit what one agent may do; isolation is per workspace"
                     );
-                    agent.Metadata.Add(key, Text(value?.ToJsonString() ?? "null"));
+                    agent.Metadata.Add(key, Scalar(value));
                     break;
                 case "branches":
                     throw new MentikoImportException(
@@ -108,7 +108,7 @@ public sealed partial class MentikoImporter
                 default:
                     if (!Descriptive.Contains(key))
                         Warn(at, "dropped (kept under metadata); Baton does not act on it");
-                    agent.Metadata.Add(key, Text(value?.ToString() ?? "null"));
+                    agent.Metadata.Add(key, Scalar(value));
                     break;
             }
         }

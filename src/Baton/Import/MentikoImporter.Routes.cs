@@ -186,10 +186,10 @@ public sealed partial class MentikoImporter
         ImportedAgent agent;
         if (target == "stop")
         {
-            agent = new ImportedAgent(AgentSlug($"stop-{string.Join("-", events)}-{_agents.Count}"), path)
-            {
-                Stop = $"branch {path}",
-            };
+            var id = AgentSlug($"stop-on-{events[0].Replace('.', '-')}");
+            while (_agents.Any(a => a.Id == id))
+                id = AgentSlug($"{id}-{_agents.Count}");
+            agent = new ImportedAgent(id, path) { Stop = $"branch {path}" };
             _agents.Add(agent);
         }
         else

@@ -89,7 +89,7 @@ public sealed partial class MentikoImporter
                 else
                 {
                     Warn(path, "kept under metadata; Baton does not act on it");
-                    metadata.Add($"config.{key}", Text(value?.ToJsonString() ?? "null"));
+                    metadata.Add($"config.{key}", Scalar(value));
                 }
             }
         foreach (var (key, value) in chain)
@@ -103,11 +103,11 @@ public sealed partial class MentikoImporter
                     metadata.Add("version", Text(value?.ToString() ?? ""));
                     break;
                 case "metadata":
-                    metadata.Add("mentiko", Text(value?.ToJsonString() ?? "null"));
+                    metadata.Add("mentiko", Scalar(value));
                     break;
                 default:
                     Warn($"$.{key}", "dropped (kept under metadata); Baton does not act on it");
-                    metadata.Add(key, Text(value?.ToJsonString() ?? "null"));
+                    metadata.Add(key, Scalar(value));
                     break;
             }
         }
@@ -138,6 +138,7 @@ public sealed partial class MentikoImporter
             throw new MentikoImportException($"{path}: an agent is a JSON object");
         if (agent["$ref"] is not JsonValue reference)
             return agent;
+        Warn($"{path}.$ref", $"library agent '{reference}' copied in, this entry's own fields over it");
         if (_library is null)
             throw new MentikoImportException(
                 $"{path}.$ref: '{reference}' names a library agent; give the library folder (--library DIR)"
@@ -155,6 +156,10 @@ public sealed partial class MentikoImporter
                 library[key] = value?.DeepClone();
         return library;
     }
+
+    /// <summary>A JSON value for metadata: a string as itself, anything else as its JSON text.</summary>
+    internal static YamlScalarNode Scalar(JsonNode? value) =>
+        Text(value is JsonValue v && v.TryGetValue<string>(out var s) ? s : value?.ToJsonString() ?? "null");
 
     private static string Slug(string id)
     {
