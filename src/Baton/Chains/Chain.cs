@@ -104,11 +104,11 @@ public sealed record CliSpec(string Tool, string Task);
 
 public sealed record DecisionSpec(
     string Show,
-    IReadOnlyList<string> Options,
+    IReadOnlyList<Events.Decision> Options,
     string? OnChanges,
     int MaxRounds,
     TimeSpan? Timeout,
-    string? Default
+    Events.Decision? Default
 );
 
 /// <summary>`needs: {quorum: Count, of: Of, timeout: Timeout}` (docs/chains.md, Quorum); `any_of` is a quorum of 1.</summary>

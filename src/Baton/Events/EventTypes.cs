@@ -10,6 +10,7 @@ public static class EventTypes
     /// <summary>A `stop:` agent ended the run: `by` (the agent), `reason`.</summary>
     public const string RunStop = "run.stop";
     public const string InboxRejected = "inbox.rejected";
+    public const string BudgetAlert = "budget.alert";
 
     public const string Started = "started";
     public const string Done = "done";

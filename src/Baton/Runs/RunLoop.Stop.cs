@@ -12,8 +12,8 @@ internal sealed partial class RunLoop
     /// </summary>
     private void StopRun(AgentSpec spec, int attempt)
     {
-        Append(EventTypes.For(spec.Name, EventTypes.Started), spec.Name, attempt, null);
-        Append(EventTypes.For(spec.Name, EventTypes.Done), spec.Name, attempt, null);
-        Append(EventTypes.RunStop, null, 0, EventJson.Data(("by", spec.Name), ("reason", spec.Stop)));
+        Append(new AgentStarted(), spec.Name, attempt);
+        Append(new AgentDone(""), spec.Name, attempt);
+        Append(new RunStop(spec.Name, spec.Stop));
     }
 }

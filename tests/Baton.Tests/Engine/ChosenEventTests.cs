@@ -32,7 +32,7 @@ public class ChosenEventTests
             failed.GetString("message")
         );
         Assert.True(failed.GetBool("retry"));
-        Assert.Equal("done", EngineProbe.StatusOf(run, "publish"));
+        Assert.Equal(AgentStatus.Done, EngineProbe.StatusOf(run, "publish"));
     }
 
     [Fact]
@@ -76,6 +76,6 @@ public class ChosenEventTests
 
         Assert.Equal(RunStatus.Succeeded, outcome.Status);
         Assert.Contains("research.research:complete", TestWorkspace.Types(run));
-        Assert.Equal("done", EngineProbe.StatusOf(run, "publish"));
+        Assert.Equal(AgentStatus.Done, EngineProbe.StatusOf(run, "publish"));
     }
 }

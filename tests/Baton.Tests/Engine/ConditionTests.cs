@@ -38,7 +38,7 @@ public class ConditionTests
 
         Assert.Equal(RunStatus.Succeeded, outcome.Status);
         foreach (var agent in new[] { "publish", "revise", "escalate" })
-            Assert.Equal(agent == expected ? "done" : "skipped", EngineProbe.StatusOf(run, agent));
+            Assert.Equal(agent == expected ? AgentStatus.Done : AgentStatus.Skipped, EngineProbe.StatusOf(run, agent));
         var skipped = EngineProbe.Single(run, expected == "publish" ? "revise.skipped" : "publish.skipped");
         Assert.Contains("did not hold on 'review.verdict'", skipped.GetString("reason"));
     }
@@ -72,8 +72,8 @@ public class ConditionTests
 
         Assert.Equal(RunStatus.Succeeded, outcome.Status);
         Assert.Equal("stopped by 'give-up': the check failed, nothing to publish", outcome.Reason);
-        Assert.Equal("cancelled", EngineProbe.StatusOf(run, "slow"));
-        Assert.Equal("skipped", EngineProbe.StatusOf(run, "publish"));
+        Assert.Equal(AgentStatus.Cancelled, EngineProbe.StatusOf(run, "slow"));
+        Assert.Equal(AgentStatus.Skipped, EngineProbe.StatusOf(run, "publish"));
         Assert.Equal("give-up", EngineProbe.Single(run, "run.stop").GetString("by"));
     }
 

@@ -54,7 +54,7 @@ public class LoopTests
             "agent 'writer' ran its max_rounds (3) and 'reviewer.changes-requested' asked for one more",
             outcome.Reason
         );
-        Assert.Equal("skipped", EngineProbe.StatusOf(run, "publish"));
+        Assert.Equal(AgentStatus.Skipped, EngineProbe.StatusOf(run, "publish"));
     }
 
     [Fact]

@@ -103,6 +103,6 @@ public class QuorumTests
         );
 
         Assert.Equal(RunStatus.Failed, outcome.Status); // broken failed; next still ran on fast
-        Assert.Equal("done", EngineProbe.StatusOf(run, "next"));
+        Assert.Equal(AgentStatus.Done, EngineProbe.StatusOf(run, "next"));
     }
 }

@@ -61,9 +61,9 @@ public class RetryOptionsTests
         );
 
         Assert.Equal(RunStatus.Failed, outcome.Status);
-        Assert.Equal("done", EngineProbe.StatusOf(run, "slow-timed-out"));
-        Assert.Equal("skipped", EngineProbe.StatusOf(run, "slow-errored"));
-        Assert.Equal("skipped", EngineProbe.StatusOf(run, "broken-timed-out"));
-        Assert.Equal("done", EngineProbe.StatusOf(run, "broken-errored"));
+        Assert.Equal(AgentStatus.Done, EngineProbe.StatusOf(run, "slow-timed-out"));
+        Assert.Equal(AgentStatus.Skipped, EngineProbe.StatusOf(run, "slow-errored"));
+        Assert.Equal(AgentStatus.Skipped, EngineProbe.StatusOf(run, "broken-timed-out"));
+        Assert.Equal(AgentStatus.Done, EngineProbe.StatusOf(run, "broken-errored"));
     }
 }

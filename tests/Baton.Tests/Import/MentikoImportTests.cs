@@ -120,10 +120,10 @@ public class MentikoImportTests
         Assert.Equal(RunStatus.Succeeded, outcome.Status);
         var types = TestWorkspace.Types(run);
         Assert.Equal(2, types.Count(t => t == "writer.done")); // sent back once ("changes"), then approved
-        Assert.Equal("done", EngineProbe.StatusOf(run, "publish")); // 2 of 2 checks
-        Assert.Equal("done", EngineProbe.StatusOf(run, "escalate")); // the default branch took "approved"
-        Assert.Equal("skipped", EngineProbe.StatusOf(run, "stop-on-reviewer-verdict"));
-        Assert.Equal("skipped", EngineProbe.StatusOf(run, "error-alert"));
+        Assert.Equal(AgentStatus.Done, EngineProbe.StatusOf(run, "publish")); // 2 of 2 checks
+        Assert.Equal(AgentStatus.Done, EngineProbe.StatusOf(run, "escalate")); // the default branch took "approved"
+        Assert.Equal(AgentStatus.Skipped, EngineProbe.StatusOf(run, "stop-on-reviewer-verdict"));
+        Assert.Equal(AgentStatus.Skipped, EngineProbe.StatusOf(run, "error-alert"));
     }
 
     [Theory]
