@@ -18,7 +18,7 @@ internal sealed partial class ChainParser
         YamlNode? list = value as YamlSequenceNode;
         if (value is YamlMappingNode map)
         {
-            foreach (var (key, name, node) in read.Entries(map, where))
+            foreach (var (key, name, node) in _read.Entries(map, where))
             {
                 switch (name)
                 {
@@ -26,7 +26,7 @@ internal sealed partial class ChainParser
                         list = node;
                         break;
                     case "required":
-                        agent.EmitsRequired = read.Text(node, $"'required' of {where}") switch
+                        agent.EmitsRequired = _read.Text(node, $"'required' of {where}") switch
                         {
                             "true" => true,
                             "false" => false,
@@ -35,35 +35,35 @@ internal sealed partial class ChainParser
                         };
                         break;
                     default:
-                        read.UnknownKey(key, where, ChosenEventKeys);
+                        _read.UnknownKey(key, where, ChosenEventKeys);
                         break;
                 }
             }
             if (list is null)
             {
-                errors.Add(map, $"{where} needs 'events: [...]'");
+                _errors.Add(map, $"{where} needs 'events: [...]'");
                 return;
             }
         }
-        foreach (var (name, node) in read.StringList(list!, where, allowSingle: false) ?? [])
+        foreach (var (name, node) in _read.StringList(list!, where, allowSingle: false) ?? [])
         {
             if (!EventFiles.TypePattern().IsMatch(name) || name.Contains('.', StringComparison.Ordinal))
-                errors.Add(
+                _errors.Add(
                     node,
                     $"invalid event name '{name}' in {where}; use lower-case letters, digits, '-', '_' and ':', starting with a letter"
                 );
             else if (EventTypes.IsEngineSuffix(name))
-                errors.Add(node, $"'{name}' in {where} is written by the engine itself; pick another name");
+                _errors.Add(node, $"'{name}' in {where} is written by the engine itself; pick another name");
             else if (!agent.ChosenEvents.Contains(name))
                 agent.ChosenEvents.Add(name);
         }
-        if (agent.ChosenEvents.Count == 0 && errors.Count == 0)
-            errors.Add(value, $"{where} lists no events");
+        if (agent.ChosenEvents.Count == 0 && _errors.Count == 0)
+            _errors.Add(value, $"{where} lists no events");
     }
 
     private bool Invalid(YamlNode node, string message)
     {
-        errors.Add(node, message);
+        _errors.Add(node, message);
         return false;
     }
 }

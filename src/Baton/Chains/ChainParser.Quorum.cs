@@ -19,7 +19,7 @@ internal sealed partial class ChainParser
         List<(string, YamlNode)>? of = null;
         YamlNode? ofNode = null;
         var anyOf = false;
-        foreach (var (key, name, node) in read.Entries(map, where))
+        foreach (var (key, name, node) in _read.Entries(map, where))
         {
             switch (name)
             {
@@ -27,7 +27,7 @@ internal sealed partial class ChainParser
                 case "of":
                     if (of is not null)
                     {
-                        errors.Add(
+                        _errors.Add(
                             key,
                             $"{where} has both 'any_of' and 'of'; 'any_of: [...]' is 'quorum: 1, of: [...]'"
                         );
@@ -35,42 +35,43 @@ internal sealed partial class ChainParser
                     }
                     anyOf = name == "any_of";
                     ofNode = node;
-                    of = read.StringList(node, $"'{name}' of {where}", allowSingle: false)
+                    of = _read
+                        .StringList(node, $"'{name}' of {where}", allowSingle: false)
                         ?.Select(e => (names.Contains(e.Value) ? $"{e.Value}.done" : e.Value, e.Node))
                         .ToList();
                     break;
                 case "quorum":
-                    count = read.Int(node, $"'quorum' of {where}", 1, ChainLimits.MaxAgents);
+                    count = _read.Int(node, $"'quorum' of {where}", 1, ChainLimits.MaxAgents);
                     break;
                 case "timeout":
-                    timeout = read.Duration(node, $"'timeout' of {where}");
+                    timeout = _read.Duration(node, $"'timeout' of {where}");
                     break;
                 default:
-                    read.UnknownKey(key, where, QuorumKeys);
+                    _read.UnknownKey(key, where, QuorumKeys);
                     break;
             }
         }
         if (of is null)
         {
             if (ofNode is null)
-                errors.Add(map, $"{where} needs 'any_of: [...]' or 'quorum: N' with 'of: [...]'");
+                _errors.Add(map, $"{where} needs 'any_of: [...]' or 'quorum: N' with 'of: [...]'");
             return;
         }
         if (anyOf && count is not null)
         {
-            errors.Add(map, $"{where}: 'any_of' is a quorum of 1; for more, write 'quorum: N' with 'of: [...]'");
+            _errors.Add(map, $"{where}: 'any_of' is a quorum of 1; for more, write 'quorum: N' with 'of: [...]'");
             return;
         }
         if (!anyOf && count is null)
         {
             if (!map.Children.Keys.OfType<YamlScalarNode>().Any(k => k.Value == "quorum"))
-                errors.Add(map, $"{where} has 'of' but no 'quorum: N' (how many of them must occur)");
+                _errors.Add(map, $"{where} has 'of' but no 'quorum: N' (how many of them must occur)");
             return;
         }
         var needed = count ?? 1;
         if (of.Count == 0 || needed > of.Count)
         {
-            errors.Add(
+            _errors.Add(
                 ofNode!,
                 $"{where}: a quorum of {needed} needs at least {needed} entries in its list, it has {of.Count}"
             );

@@ -11,10 +11,10 @@ internal sealed partial class ChainParser
     private void ParseRetry(AgentDraft agent, YamlScalarNode key, YamlNode value)
     {
         var where = $"'retry' of agent '{agent.Name}'";
-        if (read.Map(value, where) is not { } map)
+        if (_read.Map(value, where) is not { } map)
             return;
         if (agent.RetryKey is not null)
-            errors.Add(
+            _errors.Add(
                 key,
                 $"agent '{agent.Name}' has both 'retries' and 'retry'; 'retries: N' is 'retry: {{max: N}}'"
             );
@@ -23,22 +23,22 @@ internal sealed partial class ChainParser
         TimeSpan? delay = null,
             maxDelay = null;
         double? multiplier = null;
-        foreach (var (entryKey, name, node) in read.Entries(map, where))
+        foreach (var (entryKey, name, node) in _read.Entries(map, where))
         {
             switch (name)
             {
                 case "max":
-                    max = read.Int(node, $"'max' of {where}", 0, 10);
+                    max = _read.Int(node, $"'max' of {where}", 0, 10);
                     break;
                 case "delay":
-                    delay = read.Duration(node, $"'delay' of {where}");
+                    delay = _read.Duration(node, $"'delay' of {where}");
                     break;
                 case "max_delay":
-                    maxDelay = read.Duration(node, $"'max_delay' of {where}");
+                    maxDelay = _read.Duration(node, $"'max_delay' of {where}");
                     break;
                 case "multiplier":
                     if (
-                        read.Text(node, $"'multiplier' of {where}") is { } text
+                        _read.Text(node, $"'multiplier' of {where}") is { } text
                         && double.TryParse(
                             text,
                             NumberStyles.AllowDecimalPoint,
@@ -49,24 +49,24 @@ internal sealed partial class ChainParser
                     )
                         multiplier = m;
                     else
-                        errors.Add(
+                        _errors.Add(
                             node,
                             $"'multiplier' of {where} must be a number from 1 to 10 (1 = the same delay each time)"
                         );
                     break;
                 default:
-                    read.UnknownKey(entryKey, where, RetryKeys);
+                    _read.UnknownKey(entryKey, where, RetryKeys);
                     break;
             }
         }
         if (max is null)
         {
             if (!map.Children.Keys.OfType<YamlScalarNode>().Any(k => k.Value == "max"))
-                errors.Add(map, $"{where} needs 'max' (how many retries after the first attempt, 0–10)");
+                _errors.Add(map, $"{where} needs 'max' (how many retries after the first attempt, 0–10)");
             return;
         }
         if (delay is { } first && maxDelay is { } cap && cap < first)
-            errors.Add(map, $"{where}: 'max_delay' is shorter than 'delay'");
+            _errors.Add(map, $"{where}: 'max_delay' is shorter than 'delay'");
         agent.Retries = max.Value;
         agent.Backoff = new RetryBackoff(delay ?? TimeSpan.FromSeconds(1), maxDelay, multiplier ?? 2);
     }

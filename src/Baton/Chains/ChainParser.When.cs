@@ -19,23 +19,23 @@ internal sealed partial class ChainParser
         }
         if (value is YamlScalarNode)
         {
-            errors.Add(value, $"{where} is 'otherwise' or a mapping: {{field: data.status, equals: approved}}");
+            _errors.Add(value, $"{where} is 'otherwise' or a mapping: {{field: data.status, equals: approved}}");
             return;
         }
-        if (read.Map(value, where) is not { } map)
+        if (_read.Map(value, where) is not { } map)
             return;
         string? field = null,
             onlyEvent = null;
         var tests = new List<(string Test, string Value, YamlNode Node)>();
-        foreach (var (key, name, node) in read.Entries(map, where))
+        foreach (var (key, name, node) in _read.Entries(map, where))
         {
             switch (name)
             {
                 case "field":
-                    field = read.Text(node, $"'field' of {where}");
+                    field = _read.Text(node, $"'field' of {where}");
                     if (field is not null && field != "name" && !ChainNames.DataPath().IsMatch(field))
                     {
-                        errors.Add(
+                        _errors.Add(
                             node,
                             $"'field' of {where} is 'name' (the event's name) or 'data.<key>' (a value in its data, 'data.a.b' nested), not '{field}'"
                         );
@@ -43,22 +43,22 @@ internal sealed partial class ChainParser
                     }
                     break;
                 case "event":
-                    onlyEvent = read.Text(node, $"'event' of {where}");
+                    onlyEvent = _read.Text(node, $"'event' of {where}");
                     break;
                 case "equals":
                 case "contains":
                 case "matches":
-                    if (read.Text(node, $"'{name}' of {where}", required: false) is { } text)
+                    if (_read.Text(node, $"'{name}' of {where}", required: false) is { } text)
                         tests.Add((name, text, node));
                     break;
                 default:
-                    read.UnknownKey(key, where, WhenKeys);
+                    _read.UnknownKey(key, where, WhenKeys);
                     break;
             }
         }
         if (tests.Count != 1)
         {
-            errors.Add(value, $"{where} needs exactly one of 'equals', 'contains' or 'matches'");
+            _errors.Add(value, $"{where} needs exactly one of 'equals', 'contains' or 'matches'");
             return;
         }
         var (test, expected, testNode) = tests[0];
@@ -70,14 +70,14 @@ internal sealed partial class ChainParser
             }
             catch (ArgumentException e)
             {
-                errors.Add(testNode, $"'matches' of {where} is not a valid regular expression: {e.Message}");
+                _errors.Add(testNode, $"'matches' of {where} is not a valid regular expression: {e.Message}");
                 return;
             }
         }
         if (field is null)
         {
             if (!map.Children.Keys.OfType<YamlScalarNode>().Any(k => k.Value == "field"))
-                errors.Add(value, $"{where} needs 'field': 'name' or 'data.<key>'");
+                _errors.Add(value, $"{where} needs 'field': 'name' or 'data.<key>'");
             return;
         }
         agent.When = new Condition(field, test, expected, onlyEvent);
@@ -92,14 +92,14 @@ internal sealed partial class ChainParser
                 continue;
             if (agent.On is not { Count: > 0 })
             {
-                errors.Add(
+                _errors.Add(
                     node,
                     $"'when' of agent '{agent.Name}' tests the event that starts it, but the agent has no 'on:' events"
                 );
                 continue;
             }
             if (when.Event is { } only && !agent.On.Any(o => o.Event == only))
-                errors.Add(
+                _errors.Add(
                     node,
                     $"'event' of 'when' of agent '{agent.Name}' must be one of its 'on:' events, not '{only}'"
                 );
@@ -112,7 +112,7 @@ internal sealed partial class ChainParser
                         == true
                 )
             )
-                errors.Add(
+                _errors.Add(
                     node,
                     $"'when: otherwise' of agent '{agent.Name}': no other agent has a 'when:' on its events, so there is nothing it is the otherwise of"
                 );
