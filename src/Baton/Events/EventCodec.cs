@@ -33,6 +33,7 @@ public static class EventCodec
         {
             EventTypes.RunStarted => new RunStarted(d.String("chain") ?? "", d.String("run") ?? ""),
             EventTypes.RunCancel => new RunCancel(d.String("by") ?? ""),
+            EventTypes.RunStop => new RunStop(d.String("by") ?? "", d.String("reason")),
             EventTypes.RunFinished => new RunFinished(
                 RunStatusWire.TryParse(d.String("status"), out RunStatus status) ? status : RunStatus.Failed,
                 d.String("reason"),

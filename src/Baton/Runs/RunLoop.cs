@@ -212,6 +212,13 @@ internal sealed partial class RunLoop
                         Append(new AgentSkipped(skip.Reason), skip.Agent, _state.Agent(skip.Agent).Attempt);
                         acted = true;
                         break;
+                    case SkipAgentAt skip when skip.At > now:
+                        wakeAt = wakeAt is null || skip.At < wakeAt ? skip.At : wakeAt;
+                        break;
+                    case SkipAgentAt skip:
+                        Append(new AgentSkipped(skip.Reason), skip.Agent, _state.Agent(skip.Agent).Attempt);
+                        acted = true;
+                        break;
                     case CancelAgent cancel:
                         acted |= CancelAgent(cancel.Agent);
                         break;

@@ -45,6 +45,9 @@ public class CliExamplesTests
     [InlineData("build-and-notify.yaml", 0)]
     [InlineData("review.yaml", 4)]
     [InlineData("research-digest.yaml", 4)]
+    [InlineData("write-review.yaml", 0)]
+    [InlineData("triage.yaml", 0)]
+    [InlineData("three-reviews.yaml", 0)]
     public async Task Example_RunsOffline(string example, int exitCode)
     {
         using var ws = WithExamples();
