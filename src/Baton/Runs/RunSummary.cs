@@ -21,6 +21,16 @@ public sealed record RunSummary(
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Stalled { get; init; }
 
+    /// <summary>The chain's and each prompt agent's version (docs/prompts.md); null for runs made before they were recorded.</summary>
+    [JsonPropertyName("versions")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public Prompts.RunVersions? Versions { get; init; }
+
+    /// <summary>`baton mark RUN bad|good`: a person's verdict on the run, which last-known-good respects.</summary>
+    [JsonPropertyName("mark")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Mark { get; init; }
+
     public static RunSummary Load(RunFolder run)
     {
         var events = EventReader.ReadAll(run.Events);
@@ -50,7 +60,11 @@ public sealed record RunSummary(
             state.Finished,
             agents.Values.Sum(a => a.CostUsd),
             agents
-        );
+        )
+        {
+            Versions = Prompts.RunVersions.Load(run.Path),
+            Mark = Prompts.RunMark.Read(run.Path)?.Verdict,
+        };
     }
 
     /// <summary>
@@ -61,7 +75,7 @@ public sealed record RunSummary(
     public static RunSummary LoadRemembered(RunFolder run)
     {
         if (FinishedRuns.TryGetValue(run.Path, out var known))
-            return known;
+            return known with { Mark = Prompts.RunMark.Read(run.Path)?.Verdict }; // a finished run can still be marked
         var summary = Load(run);
         if (RunStatus.IsFinished(summary.Status))
         {
