@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Baton.Assertions;
 using Baton.Chains;
+using Baton.Costs;
 using Baton.Events;
 using Baton.Providers;
 using Baton.Runs;
@@ -113,7 +114,9 @@ public sealed class ChainTester(Workspace workspace, EngineOptions options, Prov
             named ? state.CostUsd : summary.CostUsd,
             started is { } s && finished is { } f ? (f - s).TotalMilliseconds : null
         );
-        var judge = assertion.Kind == AssertionKind.LlmRubric ? Judge(assertion.Provider) : null;
+        if (assertion.Kind == AssertionKind.LlmRubric && BudgetUsedUp() is { } refusal)
+            return new AssertionOutcome(assertion, agent, AssertionEvaluator.Unusable(refusal));
+        var judge = assertion.Kind == AssertionKind.LlmRubric ? Judge(assertion.Provider, run, chain) : null;
         return new AssertionOutcome(
             assertion,
             agent,
@@ -121,14 +124,54 @@ public sealed class ChainTester(Workspace workspace, EngineOptions options, Prov
         );
     }
 
-    private LlmJudge Judge(string? model) =>
+    /// <summary>The judge's calls go into the case's run ledger as agent `judge`, so `baton costs` and the budget count them.</summary>
+    private LlmJudge Judge(string? model, RunFolder run, Chain chain) =>
         new(
             judges,
             workspace.Config,
             model ?? LlmJudge.DefaultModel(workspace.Config),
             () => new SecretStore(workspace.Root, workspace.MasterKeyPath ?? judges.Options.MasterKeyPath),
             workspace.Root
-        );
+        )
+        {
+            OnCall = (provider, usage) =>
+            {
+                var price = new PriceTable(workspace.Config.Prices).Find(
+                    provider.Type == "offline" ? "offline" : provider.Model
+                );
+                var call = CostLedger.Read(run.Path).Count(e => e.Agent == JudgeAgent) + 1;
+                CostLedger.Append(
+                    run.Path,
+                    new CostEntry(
+                        DateTimeOffset.UtcNow,
+                        Path.GetFileName(workspace.Root),
+                        chain.Name,
+                        run.Id,
+                        JudgeAgent,
+                        1,
+                        call,
+                        provider.Alias,
+                        provider.Model,
+                        usage,
+                        price?.Cost(usage) ?? 0m,
+                        price is not null
+                    )
+                );
+            },
+        };
+
+    /// <summary>The judge's calls' name in a run's cost ledger; not a valid agent name, so no agent's calls are mixed in.</summary>
+    public const string JudgeAgent = "(judge)";
+
+    private string? BudgetUsedUp()
+    {
+        if (workspace.Config.Budget is not { MonthlyUsd: var budget })
+            return null;
+        var spent = CostReport.MonthToDate(workspace.RunsRoot, DateTimeOffset.UtcNow);
+        return spent >= budget
+            ? $"the workspace's monthly budget of ${budget:0.##} is used up; the judge was not asked"
+            : null;
+    }
 
     private static string? FinalAgent(RunFolder run, Chain chain) =>
         chain.Agents.LastOrDefault(a => File.Exists(run.AgentOutput(a.Name)))?.Name;

@@ -82,6 +82,15 @@ public sealed class CliTestCommandTests : IDisposable
         var judged = _server.Requests.ElementAt(1).Body;
         Assert.Contains("Paris (published)", judged, StringComparison.Ordinal);
         Assert.Contains("names the capital of France", judged, StringComparison.Ordinal);
+        var ledgers = Directory.EnumerateFiles(
+            Path.Combine(_ws.Root, "runs"),
+            "costs.jsonl",
+            SearchOption.AllDirectories
+        );
+        var judgeCall = Assert.Single(ledgers.SelectMany(File.ReadLines), l =>
+            l.Contains("\"(judge)\"", StringComparison.Ordinal)
+        );
+        Assert.Contains("\"provider\":\"default\"", judgeCall, StringComparison.Ordinal);
         var suite = XDocument.Load(junit).Root!.Element("testsuite")!;
         Assert.Equal("2", suite.Attribute("tests")!.Value);
         Assert.Equal("0", suite.Attribute("failures")!.Value);
