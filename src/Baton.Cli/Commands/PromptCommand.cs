@@ -12,7 +12,8 @@ namespace Baton.Cli.Commands;
 /// <summary>`baton prompt log|diff CHAIN AGENT`: a prompt agent's versions and how its runs did, and what changed (docs/prompts.md).</summary>
 public static class PromptCommand
 {
-    public const string LastGood = "last-good";
+    private const string LastGood = PromptHistory.LastGood;
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
     public static Command Create()
     {
@@ -50,7 +51,7 @@ public static class PromptCommand
                     var good = PromptHistory.LastKnownGood(uses)?.Version.Version;
                     if (parse.GetValue(json))
                     {
-                        Console.WriteLine(LogJson(versions, good, current.Version));
+                        Console.WriteLine(PromptLog.Json(versions, good, current.Version).ToJsonString(Indented));
                         return Task.FromResult(ExitCodes.Succeeded);
                     }
                     if (versions.Count == 0)
@@ -113,7 +114,6 @@ public static class PromptCommand
         return command;
     }
 
-    /// <summary>The run whose snapshot holds the version to compare against, and how to name it.</summary>
     private static (RunFolder Run, string Label) Against(
         Workspace workspace,
         string chain,
@@ -121,32 +121,14 @@ public static class PromptCommand
         string against
     )
     {
-        if (RunIds.IsValid(against) || against == "last")
-            return (RunFolder.Find(workspace.RunsRoot, against), $"run {against}");
-        var uses = PromptHistory.Uses(workspace.RunsRoot, chain, agent);
-        if (against == LastGood)
+        try
         {
-            var good = PromptHistory.LastKnownGood(uses)
-                ?? throw new UsageException(
-                    $"no last known good version of '{chain}' agent '{agent}': no run of the chain succeeded without being marked bad"
-                );
-            return (RunFolder.Find(workspace.RunsRoot, good.RunId), $"last good, run {good.RunId}");
+            return PromptHistory.Find(workspace.RunsRoot, chain, agent, against);
         }
-        var matches = uses.Where(u =>
-                u.Version.Version.StartsWith(against, StringComparison.OrdinalIgnoreCase)
-                || u.Version.PromptSha256.StartsWith(against, StringComparison.OrdinalIgnoreCase)
-            )
-            .ToList();
-        if (against.Length < 4 || matches.Select(m => m.Version.Version).Distinct().Count() != 1)
-            throw new UsageException(
-                matches.Count == 0 || against.Length < 4
-                    ? $"--against '{against}' is not last-good, a run id, or a version of '{agent}' (see: baton prompt log {chain} {agent})"
-                    : $"--against '{against}' matches several versions; give more of it"
-            );
-        return (
-            RunFolder.Find(workspace.RunsRoot, matches[^1].RunId),
-            $"version {matches[^1].Version.Version}, run {matches[^1].RunId}"
-        );
+        catch (PromptVersionNotFoundException e)
+        {
+            throw new UsageException($"--against {e.Message}");
+        }
     }
 
     private static (Workspace, Chain) OpenChain(ParseResult parse, string given)
@@ -173,33 +155,4 @@ public static class PromptCommand
 
     private static string Git(PromptVersion version) =>
         version.Git is { } git ? $" @{git.Commit[..8]}{(git.Modified ? "+modified" : "")}" : "";
-
-    private static string LogJson(IReadOnlyList<PromptVersionUse> versions, string? good, string current)
-    {
-        var list = new JsonArray();
-        foreach (var v in versions)
-            list.Add(
-                new JsonObject
-                {
-                    ["version"] = v.Version.Version,
-                    ["prompt_sha256"] = v.Version.PromptSha256,
-                    ["system_sha256"] = v.Version.SystemSha256,
-                    ["source"] = v.Version.Source,
-                    ["git"] = v.Version.Git is { } g
-                        ? new JsonObject { ["commit"] = g.Commit, ["modified"] = g.Modified }
-                        : null,
-                    ["first_used"] = v.FirstUsed,
-                    ["last_used"] = v.LastUsed,
-                    ["runs"] = v.Runs,
-                    ["statuses"] = new JsonObject(
-                        v.Statuses.Select(s => KeyValuePair.Create(s.Key, (JsonNode?)s.Value))
-                    ),
-                    ["marked_bad"] = v.MarkedBad,
-                    ["latest_run"] = v.LatestRun,
-                    ["last_good"] = v.Version.Version == good,
-                    ["current"] = v.Version.Version == current,
-                }
-            );
-        return list.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
-    }
 }

@@ -86,6 +86,42 @@ public static class PromptHistory
         return new PromptText(spec.Text, spec.System);
     }
 
+    public const string LastGood = "last-good";
+
+    /// <summary>
+    /// The run whose snapshot holds the version to compare against, and how to name it: `last-good`,
+    /// a run id (or `last`), or a version — a prefix (4+ characters) of `version` or of `prompt_sha256`.
+    /// </summary>
+    /// <exception cref="PromptVersionNotFoundException">Nothing matches, or a prefix matches several versions.</exception>
+    /// <exception cref="RunNotFoundException">A well-formed run id with no run.</exception>
+    public static (RunFolder Run, string Label) Find(string runsRoot, string chain, string agent, string against)
+    {
+        if (RunIds.IsValid(against) || against == "last")
+            return (RunFolder.Find(runsRoot, against), $"run {against}");
+        var uses = Uses(runsRoot, chain, agent);
+        if (against == LastGood)
+        {
+            var good = LastKnownGood(uses)
+                ?? throw new PromptVersionNotFoundException(
+                    $"no last known good version of '{chain}' agent '{agent}': no run of the chain succeeded without being marked bad"
+                );
+            return (RunFolder.Find(runsRoot, good.RunId), $"last good, run {good.RunId}");
+        }
+        var matches = uses.Where(u =>
+                u.Version.Version.StartsWith(against, StringComparison.OrdinalIgnoreCase)
+                || u.Version.PromptSha256.StartsWith(against, StringComparison.OrdinalIgnoreCase)
+            )
+            .ToList();
+        if (against.Length < 4 || matches.Count == 0)
+            throw new PromptVersionNotFoundException(
+                $"'{against}' is not last-good, a run id, or a version of '{agent}' (see: baton prompt log {chain} {agent})"
+            );
+        if (matches.Select(m => m.Version.Version).Distinct().Count() != 1)
+            throw new PromptVersionNotFoundException($"'{against}' matches several versions; give more of it");
+        var newest = matches[^1];
+        return (RunFolder.Find(runsRoot, newest.RunId), $"version {newest.Version.Version}, run {newest.RunId}");
+    }
+
     private static string ChainOf(string runId) => runId[16..^5];
 }
 
@@ -95,3 +131,6 @@ public sealed record PromptText(string Prompt, string? System)
     public string Version =>
         PromptVersion.VersionOf(RunVersions.Sha256(Prompt), System is null ? null : RunVersions.Sha256(System));
 }
+
+/// <summary>`--against` (CLI) / `?against=` (API) named no version that can be found; the message says what to do.</summary>
+public sealed class PromptVersionNotFoundException(string message) : Exception(message);

@@ -23,12 +23,12 @@ public sealed record RunMark(
     {
         try
         {
-            return JsonSerializer.Deserialize(
-                File.ReadAllBytes(Path.Combine(runFolder, FileName)),
-                RunMarkJson.Default.RunMark
-            );
+            // Read without following a link: the server reads run folders as root.
+            var bytes = Workspaces.WorkspaceDirectory.ReadFile(runFolder, FileName, 1 << 20);
+            return bytes is null ? null : JsonSerializer.Deserialize(bytes, RunMarkJson.Default.RunMark);
         }
-        catch (Exception e) when (e is IOException or JsonException or UnauthorizedAccessException)
+        catch (Exception e)
+            when (e is IOException or JsonException or UnauthorizedAccessException or Runs.UnsafePathException)
         {
             return null;
         }

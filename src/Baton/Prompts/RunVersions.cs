@@ -22,12 +22,12 @@ public sealed record RunVersions(
     {
         try
         {
-            return JsonSerializer.Deserialize(
-                File.ReadAllBytes(Path.Combine(runFolder, FileName)),
-                PromptJson.Default.RunVersions
-            );
+            // Read without following a link: the server reads run folders as root.
+            var bytes = Workspaces.WorkspaceDirectory.ReadFile(runFolder, FileName, 1 << 20);
+            return bytes is null ? null : JsonSerializer.Deserialize(bytes, PromptJson.Default.RunVersions);
         }
-        catch (Exception e) when (e is IOException or JsonException or UnauthorizedAccessException)
+        catch (Exception e)
+            when (e is IOException or JsonException or UnauthorizedAccessException or Runs.UnsafePathException)
         {
             return null;
         }

@@ -20,6 +20,7 @@ public class PromptVersionsApiTests
                 prompt: ../prompts/ask.md
             """;
         var chainSaved = false;
+        var runIds = new List<string>();
 
         async Task<System.Text.Json.JsonElement> RunWith(string prompt)
         {
@@ -39,6 +40,7 @@ public class PromptVersionsApiTests
             );
             var id = started.GetProperty("id").GetString()!;
             await TestServer.WaitForStatus(owner, "default", id, "succeeded");
+            runIds.Add(id);
             return (await TestServer.ReadJson(await owner.GetAsync($"/api/workspaces/default/runs/{id}"))).GetProperty(
                 "versions"
             );
@@ -65,6 +67,56 @@ public class PromptVersionsApiTests
         Assert.Equal(
             first.GetProperty("chain").GetProperty("sha256").GetString(),
             second.GetProperty("chain").GetProperty("sha256").GetString()
+        );
+
+        // The history and the diff over the API, as prompt log / prompt diff give them.
+        (
+            await owner.PutAsync(
+                "/api/workspaces/default/prompts/ask.md",
+                new StringContent("Say a third thing.", Encoding.UTF8, "text/plain")
+            )
+        ).EnsureSuccessStatusCode();
+        using var viewer = server.Client(server.Token("default", Role.Viewer));
+        var versions = await TestServer.ReadJson(
+            await viewer.GetAsync("/api/workspaces/default/chains/ask/agents/q/versions")
+        );
+        Assert.Equal(2, versions.GetArrayLength());
+        Assert.True(versions[1].GetProperty("last_good").GetBoolean());
+        var diff = await viewer.GetStringAsync("/api/workspaces/default/chains/ask/agents/q/diff");
+        Assert.Contains("-Say another thing.", diff, StringComparison.Ordinal);
+        Assert.Contains("+Say a third thing.", diff, StringComparison.Ordinal);
+
+        // Marking needs an editor, and moves last-good back to the first version.
+        Assert.Equal(
+            System.Net.HttpStatusCode.Forbidden,
+            (
+                await viewer.PutAsync(
+                    $"/api/workspaces/default/runs/{runIds[1]}/mark",
+                    TestServer.Json(new { verdict = "bad" })
+                )
+            ).StatusCode
+        );
+        (
+            await owner.PutAsync(
+                $"/api/workspaces/default/runs/{runIds[1]}/mark",
+                TestServer.Json(new { verdict = "bad" })
+            )
+        ).EnsureSuccessStatusCode();
+        diff = await viewer.GetStringAsync("/api/workspaces/default/chains/ask/agents/q/diff?against=last-good");
+        Assert.Contains("-Say one thing.", diff, StringComparison.Ordinal);
+        Assert.Equal(
+            "bad",
+            (await TestServer.ReadJson(await viewer.GetAsync($"/api/workspaces/default/runs/{runIds[1]}")))
+                .GetProperty("mark")
+                .GetString()
+        );
+        Assert.Equal(
+            System.Net.HttpStatusCode.NotFound,
+            (await viewer.GetAsync("/api/workspaces/default/chains/ask/agents/q/diff?against=zzzz")).StatusCode
+        );
+        Assert.Equal(
+            System.Net.HttpStatusCode.NotFound,
+            (await viewer.GetAsync("/api/workspaces/default/chains/ask/agents/nope/versions")).StatusCode
         );
     }
 }
