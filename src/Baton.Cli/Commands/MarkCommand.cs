@@ -26,8 +26,8 @@ public static class MarkCommand
                     var workspace = CliWorkspace.Open(parse);
                     var run = RunFolder.Find(workspace.RunsRoot, parse.GetValue(runArgument)!);
                     var status = RunSummary.Load(run).Status;
-                    if (!RunStatus.IsFinished(status))
-                        throw new UsageException($"run {run.Id} is {status}; only a finished run can be marked");
+                    if (!status.IsFinished())
+                        throw new UsageException($"run {run.Id} is {status.Wire()}; only a finished run can be marked");
                     var mark = new RunMark(parse.GetValue(verdict)!, DateTimeOffset.UtcNow, Environment.UserName);
                     RunMark.Write(run.Path, mark);
                     Console.WriteLine($"run {run.Id} marked {mark.Verdict}");

@@ -67,8 +67,8 @@ public static class PromptVersionsApi
                     if (request.Verdict is not (RunMark.Bad or RunMark.Good))
                         return Problems.BadRequest($"verdict must be '{RunMark.Bad}' or '{RunMark.Good}'");
                     var status = RunSummary.Load(run).Status;
-                    if (!RunStatus.IsFinished(status))
-                        return Problems.Conflict($"run {id} is {status}; only a finished run can be marked");
+                    if (!status.IsFinished())
+                        return Problems.Conflict($"run {id} is {status.Wire()}; only a finished run can be marked");
                     RunMark.Write(run.Path, new RunMark(request.Verdict, DateTimeOffset.UtcNow, http.Caller().Name));
                     await http.AuditAsync(data, ws, "run.mark", id, request.Verdict);
                     return Results.Ok(new { id, mark = request.Verdict });

@@ -66,7 +66,7 @@ public sealed class RunHost(DataRoot data, ServerMetrics metrics, ServerSettings
                     );
                     continue;
                 }
-                if (RunStatus.IsFinished(state.Status))
+                if (state.Status.IsFinished())
                     continue;
                 if (
                     state.Status == RunStatus.Queued
@@ -129,7 +129,7 @@ public sealed class RunHost(DataRoot data, ServerMetrics metrics, ServerSettings
     {
         var summary = RunSummary.LoadRemembered(run);
         // A finished run is not stalled: its end is on disk, and the engine clears the stall only once that is durable.
-        return !RunStatus.IsFinished(summary.Status) && _diskStalls.TryGetValue(run.Path, out var reason)
+        return !summary.Status.IsFinished() && _diskStalls.TryGetValue(run.Path, out var reason)
             ? summary with
             {
                 Stalled = reason,
@@ -148,13 +148,8 @@ public sealed class RunHost(DataRoot data, ServerMetrics metrics, ServerSettings
         IReadOnlyDictionary<string, string> inputs
     )
     {
-        var (run, durable) = RunCreator.Create(
-            Engine(workspaceName).Workspace,
-            chain,
-            chainYaml,
-            inputs,
-            GroupCommitter.Shared
-        );
+        var engine = Engine(workspaceName);
+        var (run, durable) = RunCreator.Create(engine.Workspace, chain, chainYaml, inputs, engine.Options.Committer);
         metrics.RunStarted();
         Launch(workspaceName, run);
         return (run, durable);
@@ -213,7 +208,7 @@ public sealed class RunHost(DataRoot data, ServerMetrics metrics, ServerSettings
             Park(workspaceName, run);
         else
         {
-            metrics.RunFinished(outcome.Status);
+            metrics.RunFinished(outcome.Status.Wire());
             // A park can race a launch (the watcher fired between this engine's end and its park): drop a stale one.
             if (_parked.TryRemove(key, out var stale))
                 stale.Dispose();
@@ -274,8 +269,10 @@ public sealed class RunHost(DataRoot data, ServerMetrics metrics, ServerSettings
         // An inbox-born event's source is inbox/.taken/<when>@<agent folder>@<the inbox file's name>.
         if (_inboxWaiters.IsEmpty || appended.Source is not { } source)
             return;
-        var parts = Path.GetFileName(source).Split('@', 3);
-        if (parts.Length == 3 && _inboxWaiters.TryGetValue($"{run.Id}/{parts[2]}", out var waiter))
+        if (
+            TakenName.TryParse(source, out var taken)
+            && _inboxWaiters.TryGetValue($"{run.Id}/{taken.InboxFile}", out var waiter)
+        )
             waiter.TrySetResult(appended);
     }
 
@@ -323,6 +320,9 @@ public sealed class RunHost(DataRoot data, ServerMetrics metrics, ServerSettings
 
     /// <summary>The workspace as its runs see it now (baton.yaml parsed when it last changed).</summary>
     public Workspace WorkspaceOf(string workspaceName) => Engine(workspaceName).Workspace;
+
+    /// <summary>The committer this host's engines make events durable with (EngineOptions.Committer).</summary>
+    public GroupCommitter CommitterOf(string workspaceName) => Engine(workspaceName).Options.Committer;
 
     private int? Limit(string workspaceName) => Engine(workspaceName).Workspace.Config.Limits.MaxConcurrentRuns;
 

@@ -7,7 +7,7 @@ namespace Baton.Prompts;
 public sealed record PromptUse(
     string RunId,
     DateTimeOffset? Started,
-    string Status,
+    RunStatus Status,
     string? Mark,
     PromptVersion Version
 )
@@ -56,7 +56,7 @@ public static class PromptHistory
                     g.First().Started,
                     g.Last().Started,
                     g.Count(),
-                    g.GroupBy(u => u.Status).ToDictionary(s => s.Key, s => s.Count(), StringComparer.Ordinal),
+                    g.GroupBy(u => u.Status.Wire()).ToDictionary(s => s.Key, s => s.Count(), StringComparer.Ordinal),
                     g.Count(u => u.Mark == RunMark.Bad),
                     g.Last().RunId
                 )),

@@ -59,12 +59,12 @@ public sealed class ChainTester(Workspace workspace, EngineOptions options, Prov
             var unanswered = waiting.FirstOrDefault(name => !testCase.Decisions.ContainsKey(name));
             if (unanswered is not null || round == MaxDecisionRounds)
             {
-                await InboxWriter.WriteAsync(run.Inbox, EventTypes.RunCancel, EventJson.Data(("by", "baton test")));
+                await InboxWriter.WriteAsync(run.Inbox, new RunCancel("baton test"));
                 await engine.RunAsync(run, cancellationToken);
                 var problem = unanswered is not null
                     ? $"decision '{unanswered}' is waiting and the case does not answer it: add decisions: {{{unanswered}: approve}} (or reject, changes)"
                     : $"decisions were still asked after {MaxDecisionRounds} rounds of answers";
-                return new CaseResult(testCase, run.Id, RunStatus.Cancelled, problem, [], clock.Elapsed);
+                return new CaseResult(testCase, run.Id, RunStatus.Cancelled.Wire(), problem, [], clock.Elapsed);
             }
             foreach (var name in waiting)
                 await DecisionInbox.SubmitAsync(
@@ -81,7 +81,7 @@ public sealed class ChainTester(Workspace workspace, EngineOptions options, Prov
         foreach (var assertion in testCase.Assertions)
             checks.Add(await CheckAsync(run, chain, summary, assertion, cancellationToken));
         var failed = outcome.Status == RunStatus.Failed ? $"the run failed: {outcome.Reason}" : null;
-        return new CaseResult(testCase, run.Id, outcome.Status, failed, checks, clock.Elapsed);
+        return new CaseResult(testCase, run.Id, outcome.Status.Wire(), failed, checks, clock.Elapsed);
     }
 
     private async Task<AssertionOutcome> CheckAsync(
@@ -104,7 +104,7 @@ public sealed class ChainTester(Workspace workspace, EngineOptions options, Prov
                 assertion,
                 agent,
                 AssertionEvaluator.Unusable(
-                    $"agent '{agent}' wrote no output (it is {state.Status}{(state.Reason is { } r ? $": {r}" : "")})"
+                    $"agent '{agent}' wrote no output (it is {state.Status.Wire()}{(state.Reason is { } r ? $": {r}" : "")})"
                 )
             );
         var named = assertion.Agent is not null;

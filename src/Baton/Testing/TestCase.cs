@@ -1,5 +1,6 @@
 using Baton.Assertions;
 using Baton.Chains;
+using Baton.Events;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -10,7 +11,7 @@ namespace Baton.Testing;
 public sealed record TestCase(
     string Description,
     IReadOnlyDictionary<string, string> Vars,
-    IReadOnlyDictionary<string, string> Decisions,
+    IReadOnlyDictionary<string, Decision> Decisions,
     IReadOnlyDictionary<string, string> Outputs,
     IReadOnlyList<Assertion> Assertions
 );
@@ -23,7 +24,6 @@ public sealed record TestCase(
 public static class TestCaseFile
 {
     private static readonly string[] CaseKeys = ["description", "vars", "assert", "decisions", "outputs"];
-    private static readonly string[] Answers = ["approve", "reject", "changes"];
 
     /// <exception cref="ChainValidationException">The file has errors.</exception>
     public static IReadOnlyList<TestCase> Load(string path) => Parse(path, File.ReadAllText(path));
@@ -82,8 +82,8 @@ public static class TestCaseFile
         var where = $"test case {number}";
         string? description = null;
         Dictionary<string, string> vars = new(StringComparer.Ordinal),
-            decisions = new(StringComparer.Ordinal),
             outputs = new(StringComparer.Ordinal);
+        var decisions = new Dictionary<string, Decision>(StringComparer.Ordinal);
         List<Assertion> assertions = [];
         foreach (var (key, name, value) in read.Entries(map, where))
         {
@@ -96,12 +96,14 @@ public static class TestCaseFile
                     vars = Strings(value, read, $"vars of {where}");
                     break;
                 case "decisions":
-                    decisions = Strings(value, read, $"decisions of {where}");
-                    foreach (var (agent, answer) in decisions.Where(d => !Answers.Contains(d.Value)))
-                        read.Errors.Add(
-                            value,
-                            $"decision '{agent}' of {where} must be approve, reject or changes, not '{answer}'"
-                        );
+                    foreach (var (agent, answer) in Strings(value, read, $"decisions of {where}"))
+                        if (DecisionWire.TryParse(answer, out var decision))
+                            decisions[agent] = decision;
+                        else
+                            read.Errors.Add(
+                                value,
+                                $"decision '{agent}' of {where} must be approve, reject or changes, not '{answer}'"
+                            );
                     break;
                 case "outputs":
                     outputs = Strings(value, read, $"outputs of {where}");
