@@ -97,6 +97,7 @@ public static class BatonServer
         app.MapRuns(data);
         app.MapRunDetails(data);
         app.MapPrompts(data);
+        app.MapPromptVersions(data);
         app.MapTokens(data);
         app.MapDecisions(data);
         app.MapWorkspaceAdmin(data);

@@ -61,6 +61,22 @@ public class CliExamplesTests
     }
 
     [Fact]
+    public async Task ExampleCases_PassOffline()
+    {
+        using var ws = WithExamples();
+        var result = await BatonCli.RunAsync(
+            ws.Root,
+            new Dictionary<string, string> { ["OPENAI_API_KEY"] = "", ["ANTHROPIC_API_KEY"] = "" },
+            "test",
+            Path.Combine("examples", "research-digest.yaml"),
+            "--cases",
+            Path.Combine("examples", "tests", "research-digest.yaml")
+        );
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("2 of 2 cases passed", result.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ResearchDigest_ApprovedThroughDecide_PublishesTheDraft()
     {
         using var ws = WithExamples();
