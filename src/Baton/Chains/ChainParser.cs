@@ -13,7 +13,7 @@ namespace Baton.Chains;
 /// </summary>
 internal sealed partial class ChainParser
 {
-    private static readonly string[] ChainKeys = ["name", "description", "inputs", "agents", "workdir"];
+    private static readonly string[] ChainKeys = ["name", "description", "inputs", "agents", "workdir", "triggers"];
 
     private readonly ChainErrorList errors;
     private readonly YamlReader read;
@@ -111,6 +111,7 @@ internal sealed partial class ChainParser
             workdir = null;
         List<ChainInput> inputs = [];
         List<AgentDraft> agents = [];
+        List<TriggerDraft> triggers = [];
         var sawAgents = false;
         foreach (var (key, keyName, value) in read.Entries(root, "the chain"))
         {
@@ -139,6 +140,9 @@ internal sealed partial class ChainParser
                         errors.Add(value, problem);
                     }
                     break;
+                case "triggers":
+                    triggers = ParseTriggers(value);
+                    break;
                 case "agents":
                     sawAgents = true;
                     agents = ParseAgents(key, value);
@@ -156,6 +160,7 @@ internal sealed partial class ChainParser
         {
             errors.Add(root, "missing required key 'agents'");
         }
+        CheckTriggers(triggers, name, inputs);
         if (agents.Count > 0)
         {
             var graph = ChainGraph.Check(agents, errors);
@@ -163,7 +168,10 @@ internal sealed partial class ChainParser
         }
         return errors.Count > 0 || name is null
             ? null
-            : new Chain(name, description, chainPath, inputs, agents.Select(a => a.ToSpec()).ToList(), workdir);
+            : new Chain(name, description, chainPath, inputs, agents.Select(a => a.ToSpec()).ToList(), workdir)
+            {
+                Triggers = [.. triggers.Select(t => t.Spec!)],
+            };
     }
 
     private List<ChainInput> ParseInputs(YamlNode node)
