@@ -40,6 +40,8 @@ public static class BatonServer
         builder.Services.AddSingleton(options.Settings);
         builder.Services.AddSingleton<RunHost>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RunHost>());
+        builder.Services.AddSingleton<Triggers.TriggerStarter>();
+        builder.Services.AddHostedService<Triggers.ScheduleTriggers>();
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemExceptionHandler.Describe);
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
         builder.Services.ConfigureHttpJsonOptions(json =>

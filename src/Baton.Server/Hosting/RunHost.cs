@@ -145,7 +145,8 @@ public sealed class RunHost(DataRoot data, ServerMetrics metrics, ServerSettings
         string workspaceName,
         Chain chain,
         string chainYaml,
-        IReadOnlyDictionary<string, string> inputs
+        IReadOnlyDictionary<string, string> inputs,
+        string? trigger = null
     )
     {
         var (run, durable) = RunCreator.Create(
@@ -153,7 +154,8 @@ public sealed class RunHost(DataRoot data, ServerMetrics metrics, ServerSettings
             chain,
             chainYaml,
             inputs,
-            GroupCommitter.Shared
+            GroupCommitter.Shared,
+            trigger: trigger
         );
         metrics.RunStarted();
         Launch(workspaceName, run);

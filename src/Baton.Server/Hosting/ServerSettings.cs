@@ -17,4 +17,7 @@ public sealed record ServerSettings
 
     /// <summary>Agent runners instead of the server's own (ServerEnvironment.Runners): for embedding, tests and bench/ (a fake LLM).</summary>
     public IReadOnlyDictionary<Baton.Chains.AgentKind, Baton.Agents.IAgentRunner>? Runners { get; init; }
+
+    /// <summary>The clock triggers fire by (schedules, webhook replay windows); tests move a fake one.</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
 }

@@ -9,7 +9,7 @@ namespace Baton.Chains;
 /// </summary>
 public static class WorkspaceChains
 {
-    public sealed record Entry(string Name, string File, Chain? Chain, IReadOnlyList<ChainError> Errors);
+    public sealed record Entry(string Name, string File, string Text, Chain? Chain, IReadOnlyList<ChainError> Errors);
 
     public static IReadOnlyList<Entry> Load(string workspaceRoot)
     {
@@ -26,17 +26,18 @@ public static class WorkspaceChains
         foreach (var fileName in names.Where(n => n.EndsWith(".yaml", StringComparison.Ordinal)))
         {
             var file = Path.Combine(workspaceRoot, "chains", fileName);
+            var text = "";
             try
             {
-                var text = WorkspaceDirectory.ReadText(workspaceRoot, $"chains/{fileName}", ChainLimits.MaxBytes);
-                if (text is null)
+                text = WorkspaceDirectory.ReadText(workspaceRoot, $"chains/{fileName}", ChainLimits.MaxBytes) ?? "";
+                if (text.Length == 0)
                     continue;
                 var chain = Runs.ChainCache.Load(file, text, ChainFiles.Reader(file, workspaceRoot));
-                entries.Add(new Entry(chain.Name, file, chain, []));
+                entries.Add(new Entry(chain.Name, file, text, chain, []));
             }
             catch (ChainValidationException e)
             {
-                entries.Add(new Entry(Path.GetFileNameWithoutExtension(fileName), file, null, e.Errors));
+                entries.Add(new Entry(Path.GetFileNameWithoutExtension(fileName), file, text, null, e.Errors));
             }
             catch (Exception e) when (e is IOException or Runs.UnsafePathException)
             {
@@ -44,6 +45,7 @@ public static class WorkspaceChains
                     new Entry(
                         Path.GetFileNameWithoutExtension(fileName),
                         file,
+                        text,
                         null,
                         [new ChainError(file, new SourceLocation(1, 1), $"cannot read the chain: {e.Message}")]
                     )
