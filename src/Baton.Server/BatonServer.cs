@@ -1,6 +1,7 @@
 using Baton.Server.Api;
 using Baton.Server.Auth;
 using Baton.Server.Hosting;
+using Baton.Server.Triggers;
 using Baton.Workspaces;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -42,6 +43,7 @@ public static class BatonServer
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RunHost>());
         builder.Services.AddSingleton<Triggers.TriggerStarter>();
         builder.Services.AddHostedService<Triggers.ScheduleTriggers>();
+        builder.Services.AddSingleton(sp => new Triggers.WebhookDeliveries(data, options.Settings.Clock));
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemExceptionHandler.Describe);
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
         builder.Services.ConfigureHttpJsonOptions(json =>
@@ -95,6 +97,7 @@ public static class BatonServer
         app.MapTokens(data);
         app.MapDecisions(data);
         app.MapWorkspaceAdmin(data);
+        app.MapWebhooks(data);
         return app;
     }
 
