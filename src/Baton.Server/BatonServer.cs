@@ -44,6 +44,7 @@ public static class BatonServer
         builder.Services.AddSingleton<Triggers.TriggerStarter>();
         builder.Services.AddHostedService<Triggers.ScheduleTriggers>();
         builder.Services.AddSingleton(sp => new Triggers.WebhookDeliveries(data, options.Settings.Clock));
+        builder.Services.AddSingleton<Triggers.AfterTriggers>();
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemExceptionHandler.Describe);
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
         builder.Services.ConfigureHttpJsonOptions(json =>
@@ -51,6 +52,9 @@ public static class BatonServer
         );
 
         var app = builder.Build();
+        var after = app.Services.GetRequiredService<AfterTriggers>();
+        app.Services.GetRequiredService<RunHost>().Finished += (ws, run, status) =>
+            _ = Task.Run(() => after.OnFinishedAsync(ws, run, status));
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.Use(

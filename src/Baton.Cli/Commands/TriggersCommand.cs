@@ -35,6 +35,11 @@ public static class TriggersCommand
                     var chains = WorkspaceChains.Load(workspace.Root);
                     foreach (var error in chains.SelectMany(c => c.Errors))
                         Console.Error.WriteLine(error);
+                    var cycles = AfterCycles.Find(chains.Where(c => c.Chain is not null).Select(c => c.Chain!));
+                    foreach (var chain in chains.Where(c => cycles.Contains(c.Name)))
+                        Console.Error.WriteLine(
+                            $"{chain.File}: '{chain.Name}' is on a cycle of 'after:' triggers (chains that start each other forever); the server starts none of them: break the cycle"
+                        );
                     var rows = Rows(chains, DateTimeOffset.UtcNow);
                     if (parse.GetValue(json))
                         Console.WriteLine(JsonSerializer.Serialize(rows, TriggersJson.Default.ListRow));
@@ -50,7 +55,9 @@ public static class TriggersCommand
                         );
                     }
                     return Task.FromResult(
-                        chains.Any(c => c.Errors.Count > 0) ? ExitCodes.InvalidInput : ExitCodes.Succeeded
+                        chains.Any(c => c.Errors.Count > 0) || cycles.Count > 0
+                            ? ExitCodes.InvalidInput
+                            : ExitCodes.Succeeded
                     );
                 })
         );

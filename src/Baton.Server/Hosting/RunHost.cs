@@ -137,6 +137,9 @@ public sealed class RunHost(DataRoot data, ServerMetrics metrics, ServerSettings
             : summary;
     }
 
+    /// <summary>A run of this host finished (workspace, run, status): `after:` triggers listen. Called on the run's task; handlers must not block it.</summary>
+    public event Action<string, RunFolder, string>? Finished;
+
     public int ActiveCount => _active.Count;
     public int ParkedCount => _parked.Count;
 
@@ -216,6 +219,8 @@ public sealed class RunHost(DataRoot data, ServerMetrics metrics, ServerSettings
         else
         {
             metrics.RunFinished(outcome.Status);
+            if (RunStatus.IsFinished(outcome.Status))
+                Finished?.Invoke(workspaceName, run, outcome.Status);
             // A park can race a launch (the watcher fired between this engine's end and its park): drop a stale one.
             if (_parked.TryRemove(key, out var stale))
                 stale.Dispose();
