@@ -42,6 +42,7 @@ public static class BatonServer
         builder.Services.AddSingleton<RunHost>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RunHost>());
         builder.Services.AddSingleton<Triggers.TriggerStarter>();
+        builder.Services.AddSingleton<Triggers.FileTriggers>();
         builder.Services.AddHostedService<Triggers.ScheduleTriggers>();
         builder.Services.AddSingleton(sp => new Triggers.WebhookDeliveries(data, options.Settings.Clock));
         builder.Services.AddSingleton<Triggers.AfterTriggers>();

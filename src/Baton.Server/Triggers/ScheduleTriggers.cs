@@ -7,7 +7,8 @@ using Microsoft.Extensions.Logging;
 namespace Baton.Server.Triggers;
 
 /// <summary>
-/// Fires every workspace's `schedule:` triggers. Once a second (the finest a six-field expression asks for) it
+/// The one-second clock of triggers: fires every workspace's `schedule:` triggers and has FileTriggers look
+/// at drop/ folders. Once a second (the finest a six-field expression asks for) it
 /// looks at each schedule's latest firing since the one it last ran; a firing is remembered (TriggerState)
 /// before its run is created, so none runs twice, also across a restart. A firing that fell while no server
 /// ran is caught up once at start (`catch_up: last`, the latest only) or skipped (`catch_up: none`).
@@ -17,6 +18,7 @@ public sealed class ScheduleTriggers(
     DataRoot data,
     ServerSettings settings,
     TriggerStarter starter,
+    FileTriggers drops,
     ILogger<ScheduleTriggers> logger
 ) : IHostedService, IAsyncDisposable
 {
@@ -57,11 +59,13 @@ public sealed class ScheduleTriggers(
             var now = settings.Clock.GetUtcNow();
             foreach (var workspace in data.WorkspaceNames())
             {
-                foreach (var entry in WorkspaceChains.Load(data.WorkspacePath(workspace)))
+                var chains = WorkspaceChains.Load(data.WorkspacePath(workspace));
+                foreach (var entry in chains)
                 {
                     foreach (var schedule in entry.Chain?.Triggers.OfType<ScheduleTrigger>() ?? [])
                         await FireIfDueAsync(workspace, entry, schedule, now);
                 }
+                await drops.ScanAsync(workspace, data.WorkspacePath(workspace), chains, now);
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or Runs.UnsafePathException)
