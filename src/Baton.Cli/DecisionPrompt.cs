@@ -10,18 +10,12 @@ internal static class DecisionPrompt
     public static async Task<bool> AskAsync(Workspaces.Workspace workspace, RunFolder run)
     {
         var events = EventReader.ReadAll(run.Events);
-        var state = RunState.Fold(events);
-        foreach (var agent in state.Agents.Values.Where(a => a.Status == AgentStatus.Waiting && a.Decision is null))
+        foreach (var pending in PendingDecision.Of(run, events, RunState.Fold(events)))
         {
-            var waiting = events.Last(e => e.Type == EventTypes.For(agent.Name, EventTypes.Waiting));
-            var options = DecisionInbox.OfferedOptions(waiting);
+            var options = pending.Options.Select(o => o.Wire()).ToList();
             Console.WriteLine();
-            Console.WriteLine($"┌─ decision: {agent.Name} (round {agent.Attempt})");
-            foreach (
-                var line in File.ReadAllText(Path.Combine(run.Path, waiting.GetString("shown") ?? ""))
-                    .TrimEnd()
-                    .Split('\n')
-            )
+            Console.WriteLine($"┌─ decision: {pending.Agent} (round {pending.Round})");
+            foreach (var line in pending.ReadShown(run).TrimEnd().Split('\n'))
                 Console.WriteLine($"│ {line}");
             Console.WriteLine("└─");
             var keys = string.Join(" / ", options.Select(x => $"[{x[0]}]{x[1..]}"));
@@ -31,11 +25,12 @@ internal static class DecisionPrompt
                 var answer = (Console.ReadLine() ?? "").Trim().ToLowerInvariant();
                 if (answer.Length == 0)
                     return false;
-                var decision = options.FirstOrDefault(x => x.StartsWith(answer[0]));
-                if (decision is null)
+                var index = options.FindIndex(x => x.StartsWith(answer[0]));
+                if (index < 0)
                     continue;
+                var decision = pending.Options[index];
                 var comment = "";
-                if (decision == "changes")
+                if (decision == Decision.Changes)
                 {
                     Console.Write("what should change? ");
                     comment = Console.ReadLine() ?? "";
@@ -49,7 +44,7 @@ internal static class DecisionPrompt
                 }
                 await DecisionInbox.SubmitAsync(
                     run,
-                    agent.Name,
+                    pending.Agent,
                     decision,
                     DecisionInbox.MaskComment(workspace, comment),
                     Environment.UserName

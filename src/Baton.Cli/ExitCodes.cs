@@ -12,7 +12,7 @@ public static class ExitCodes
     public const int WaitingForDecision = 4;
     public const int Cancelled = 130;
 
-    public static int ForStatus(string status) =>
+    public static int ForStatus(RunStatus status) =>
         status switch
         {
             RunStatus.Succeeded => Succeeded,

@@ -108,7 +108,7 @@ internal sealed class LiveView(Chain chain) : IProgressView
         }
     }
 
-    private static string Colour(string status) =>
+    private static string Colour(AgentStatus status) =>
         status switch
         {
             AgentStatus.Running => "[blue]running[/]",
@@ -116,6 +116,6 @@ internal sealed class LiveView(Chain chain) : IProgressView
             AgentStatus.Done => "[green]done[/]",
             AgentStatus.Failed => "[red]failed[/]",
             AgentStatus.Rejected => "[red]rejected[/]",
-            _ => $"[grey]{status}[/]",
+            _ => $"[grey]{status.Wire()}[/]",
         };
 }

@@ -65,7 +65,7 @@ public static class RunExecution
         var took = summary.Started is { } s && summary.Finished is { } f ? $" in {Terminal.Elapsed(f - s)}" : "";
         var cost = summary.CostUsd > 0 ? $", cost ${summary.CostUsd:0.0000}" : "";
         Console.WriteLine(
-            $"{outcome.Status}{took}{cost}{(outcome.Reason is { } r && outcome.Status != RunStatus.Succeeded ? $": {r}" : "")}"
+            $"{outcome.Status.Wire()}{took}{cost}{(outcome.Reason is { } r && outcome.Status != RunStatus.Succeeded ? $": {r}" : "")}"
         );
         foreach (var (name, agent) in summary.Agents.Where(a => a.Value.Status == AgentStatus.Failed))
             Console.WriteLine($"  {name}: {agent.Reason}  (see: baton logs {run.Id} {name})");

@@ -20,30 +20,26 @@ public static class CancelCommand
                     var workspace = CliWorkspace.Open(parse);
                     var run = RunFolder.Find(workspace.RunsRoot, parse.GetValue(runArgument)!);
                     var before = RunSummary.Load(run);
-                    if (RunStatus.IsFinished(before.Status))
+                    if (before.Status.IsFinished())
                     {
-                        Console.WriteLine($"run {run.Id} already {before.Status}");
+                        Console.WriteLine($"run {run.Id} already {before.Status.Wire()}");
                         return ExitCodes.Succeeded;
                     }
-                    await InboxWriter.WriteAsync(
-                        run.Inbox,
-                        EventTypes.RunCancel,
-                        EventJson.Data(("by", Environment.UserName))
-                    );
+                    await InboxWriter.WriteAsync(run.Inbox, new RunCancel(Environment.UserName));
                     if (!RunLock.IsHeld(run.LockFile))
                     {
                         // No engine owns the run: become its engine just long enough to carry the cancel out.
                         var outcome = await new RunEngine(workspace, new EngineOptions()).RunAsync(run);
-                        Console.WriteLine($"run {run.Id} {outcome.Status}");
+                        Console.WriteLine($"run {run.Id} {outcome.Status.Wire()}");
                         return ExitCodes.Succeeded;
                     }
                     var deadline = DateTime.UtcNow.AddSeconds(60);
                     while (DateTime.UtcNow < deadline)
                     {
                         var status = RunSummary.Load(run).Status;
-                        if (RunStatus.IsFinished(status))
+                        if (status.IsFinished())
                         {
-                            Console.WriteLine($"run {run.Id} {status}");
+                            Console.WriteLine($"run {run.Id} {status.Wire()}");
                             return ExitCodes.Succeeded;
                         }
                         await Task.Delay(100);

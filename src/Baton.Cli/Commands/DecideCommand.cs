@@ -11,7 +11,7 @@ public static class DecideCommand
         var runArgument = RunArgument.Create();
         var agentArgument = new Argument<string>("agent") { Description = "The decision agent that is waiting" };
         var decisionArgument = new Argument<string>("decision") { Description = "approve, reject or changes" };
-        decisionArgument.AcceptOnlyFromAmong("approve", "reject", "changes");
+        decisionArgument.AcceptOnlyFromAmong([.. Enum.GetValues<Decision>().Select(d => d.Wire())]);
         var message = new Option<string?>("--message", "-m")
         {
             Description = "A comment; with 'changes' it is the feedback the agent re-runs with",
@@ -35,9 +35,9 @@ public static class DecideCommand
                     var workspace = CliWorkspace.Open(parse);
                     var run = RunFolder.Find(workspace.RunsRoot, parse.GetValue(runArgument)!);
                     var agent = parse.GetValue(agentArgument)!;
-                    var decision = parse.GetValue(decisionArgument)!;
+                    var decision = DecisionRules.Parse(parse.GetValue(decisionArgument));
                     var comment = parse.GetValue(message);
-                    if (decision == "changes" && string.IsNullOrWhiteSpace(comment))
+                    if (decision == Decision.Changes && string.IsNullOrWhiteSpace(comment))
                         throw new UsageException(
                             "'changes' needs a comment (-m \"what to change\"): it is the feedback the agent re-runs with"
                         );
@@ -48,7 +48,7 @@ public static class DecideCommand
                         DecisionInbox.MaskComment(workspace, comment),
                         Environment.UserName
                     );
-                    Console.WriteLine($"{agent}: {decision} recorded");
+                    Console.WriteLine($"{agent}: {decision.Wire()} recorded");
                     if (RunLock.IsHeld(run.LockFile))
                     {
                         var verdict = await DecisionInbox.WaitForVerdictAsync(run, source, TimeSpan.FromSeconds(30));

@@ -43,7 +43,7 @@ public static class EmitCommand
                     {
                         payload = parse.GetValue(data) is { } json
                             ? JsonDocument.Parse(json).RootElement.Clone()
-                            : EventJson.Data();
+                            : EventJson.EmptyObject;
                     }
                     catch (JsonException e)
                     {

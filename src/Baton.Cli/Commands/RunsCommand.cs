@@ -34,7 +34,7 @@ public static class RunsCommand
                             )
                         )
                         .Select(r => r.Summary)
-                        .Where(s => wanted is null || s.Status == wanted)
+                        .Where(s => wanted is null || s.Status.Wire() == wanted)
                         .ToList();
                     if (parse.GetValue(json))
                     {
@@ -50,7 +50,7 @@ public static class RunsCommand
                             ?? "";
                         var took = s.Started is { } a && s.Finished is { } b ? Terminal.Elapsed(b - a) : "";
                         Console.WriteLine(
-                            $"{s.Id, -48} {s.Status, -10} {started, -19} {took, 8}{(s.CostUsd > 0 ? $"  ${s.CostUsd:0.0000}" : "")}"
+                            $"{s.Id, -48} {s.Status.Wire(), -10} {started, -19} {took, 8}{(s.CostUsd > 0 ? $"  ${s.CostUsd:0.0000}" : "")}"
                         );
                     }
                     return Task.FromResult(ExitCodes.Succeeded);

@@ -38,7 +38,7 @@ public static class ShowCommand
                     Console.WriteLine($"run      {summary.Id}");
                     Console.WriteLine($"chain    {summary.Chain}");
                     Console.WriteLine(
-                        $"status   {summary.Status}{(summary.Reason is { } r ? $": {r}" : "")}{orphaned}"
+                        $"status   {summary.Status.Wire()}{(summary.Reason is { } r ? $": {r}" : "")}{orphaned}"
                     );
                     if (summary.Started is { } started)
                         Console.WriteLine(
@@ -51,7 +51,7 @@ public static class ShowCommand
                         var attempts = agent.Attempts > 1 ? $", {agent.Attempts} attempts" : "";
                         Console.WriteLine();
                         Console.WriteLine(
-                            $"── {name}: {agent.Status}{attempts}{(agent.Reason is { } reason ? $" ({reason})" : "")}"
+                            $"── {name}: {agent.Status.Wire()}{attempts}{(agent.Reason is { } reason ? $" ({reason})" : "")}"
                         );
                         if (agent.Output is { } output)
                             Console.WriteLine(Preview(Path.Combine(run.Path, output)));

@@ -12,14 +12,17 @@ public static class DecisionsApi
 {
     public sealed record DecideRequest(string? Decision, string? Comment, string? ShownHash);
 
-    /// <summary>A pending decision as the inbox shows it: what to decide on and, from round 2, what it was before.</summary>
+    /// <summary>
+    /// A pending decision as the inbox shows it (PendingDecision, with the texts read): what to decide on and, from
+    /// round 2, what it was before. The web UI's one shape of a decision (docs/server.md).
+    /// </summary>
     public sealed record Card(
         string Run,
         string Chain,
         string Agent,
         int Round,
         int MaxRounds,
-        IReadOnlyList<string> Options,
+        IReadOnlyList<Decision> Options,
         string Shown,
         string ShownHash,
         string? PreviousShown,
@@ -44,12 +47,16 @@ public static class DecisionsApi
                 {
                     if (RunsApi.Find(data, ws, id) is not { } run)
                         return RunsApi.NoRun(id);
-                    if (request.Decision is not ("approve" or "reject" or "changes"))
-                        return Problems.BadRequest("'decision' must be approve, reject or changes");
-                    if (request.Decision == "changes" && string.IsNullOrWhiteSpace(request.Comment))
-                        return Problems.BadRequest(
-                            "'changes' needs a comment: it is the feedback the agent re-runs with"
-                        );
+                    Decision decision;
+                    try
+                    {
+                        decision = DecisionRules.Parse(request.Decision);
+                        DecisionRules.RequireComment(decision, request.Comment);
+                    }
+                    catch (DecisionRefusedException e)
+                    {
+                        return Problems.BadRequest(e.Message);
+                    }
                     // What the reviewer saw: without it a script could approve whatever is waiting now, unseen.
                     if (string.IsNullOrEmpty(request.ShownHash))
                         return Problems.BadRequest(
@@ -67,7 +74,7 @@ public static class DecisionsApi
                             await DecisionInbox.SubmitAsync(
                                 run,
                                 agent,
-                                request.Decision,
+                                decision,
                                 comment,
                                 http.Caller().Name,
                                 request.ShownHash,
@@ -76,9 +83,7 @@ public static class DecisionsApi
                         }
                         catch (DecisionRefusedException e)
                         {
-                            return e.Message.Contains("has no agent", StringComparison.Ordinal)
-                                ? Problems.NotFound(e.Message)
-                                : Problems.Conflict(e.Message);
+                            return Refused(e);
                         }
                         host.Launch(ws, run);
                         // Acknowledge only what the engine accepted (and made durable): of two reviewers, one wins, the other gets 409.
@@ -86,21 +91,22 @@ public static class DecisionsApi
                             run,
                             inboxFile,
                             TimeSpan.FromSeconds(30),
-                            taken
+                            taken,
+                            host.CommitterOf(ws)
                         );
                     }
                     if (verdict.Refusal is { } refusal)
                         return Problems.Conflict(refusal);
                     await Task.WhenAll(
                         verdict.Durable,
-                        http.AuditAsync(data, ws, $"decision.{request.Decision}", $"{id}/{agent}", comment)
+                        http.AuditAsync(data, ws, $"decision.{decision.Wire()}", $"{id}/{agent}", comment)
                     );
                     return Results.Ok(
                         new
                         {
                             run = id,
                             agent,
-                            decision = request.Decision,
+                            decision = decision.Wire(),
                         }
                     );
                 }
@@ -108,48 +114,44 @@ public static class DecisionsApi
             .Requires(data, Role.Reviewer);
     }
 
+    /// <summary>Which rule refused an answer decides the status: no such agent 404, a bad answer 400, the rest 409.</summary>
+    private static IResult Refused(DecisionRefusedException e) =>
+        e.Refusal switch
+        {
+            DecisionRefusal.NoSuchAgent => Problems.NotFound(e.Message),
+            DecisionRefusal.MissingComment => Problems.BadRequest(e.Message),
+            _ => Problems.Conflict(e.Message),
+        };
+
     private static IEnumerable<Card> CardsOf(RunFolder run)
     {
         // Most of a workspace's history is finished runs: remembered once seen (the inbox polls every few seconds).
         if (RunSummary.IsKnownFinished(run))
-            yield break;
-        if (EventReader.ReadLast(run.Events) is { Type: EventTypes.RunFinished })
+            return [];
+        if (EventReader.ReadLast(run.Events) is { Body: RunFinished })
         {
             RunSummary.LoadRemembered(run);
-            yield break;
+            return [];
         }
         var events = EventReader.ReadAll(run.Events);
         var state = RunState.Fold(events);
         if (state.Status != RunStatus.Waiting)
-            yield break;
-        foreach (var agent in state.Agents.Values.Where(a => a.Status == AgentStatus.Waiting && a.Decision is null))
-        {
-            var waits = events.Where(e => e.Type == EventTypes.For(agent.Name, EventTypes.Waiting)).ToList();
-            var waiting = waits[^1];
-            var options = DecisionInbox.OfferedOptions(waiting);
-            var shown = File.ReadAllText(Path.Combine(run.Path, waiting.GetString("shown") ?? ""));
-            var previousFile = Path.Combine(
-                run.AgentDir(agent.Name),
-                "attempts",
-                (agent.Attempt - 1).ToString(System.Globalization.CultureInfo.InvariantCulture),
-                "shown.md"
-            );
-            var lastComment = events
-                .LastOrDefault(e => e.Type == EventTypes.For(agent.Name, EventTypes.Decided))
-                ?.GetString("comment");
-            yield return new Card(
-                run.Id,
-                state.Chain ?? "",
-                agent.Name,
-                agent.Attempt,
-                (int)(waiting.GetInt64("max_rounds") ?? 1),
-                options,
-                shown,
-                agent.ShownHash ?? "",
-                File.Exists(previousFile) ? File.ReadAllText(previousFile) : null,
-                lastComment,
-                waiting.Time
-            );
-        }
+            return [];
+        return PendingDecision
+            .Of(run, events, state)
+            .Select(p => new Card(
+                p.Run,
+                p.Chain,
+                p.Agent,
+                p.Round,
+                p.MaxRounds,
+                p.Options,
+                p.ReadShown(run),
+                p.ShownHash,
+                p.ReadPreviousShown(run),
+                p.LastComment,
+                p.Since
+            ))
+            .ToList();
     }
 }

@@ -111,13 +111,9 @@ public static class RunsApi
                 if (Find(data, ws, id) is not { } run)
                     return NoRun(id);
                 var summary = RunSummary.Load(run);
-                if (RunStatus.IsFinished(summary.Status))
-                    return Problems.Conflict($"run {id} already {summary.Status}");
-                await InboxWriter.WriteAsync(
-                    run.Inbox,
-                    EventTypes.RunCancel,
-                    EventJson.Data(("by", http.Caller().Name))
-                );
+                if (summary.Status.IsFinished())
+                    return Problems.Conflict($"run {id} already {summary.Status.Wire()}");
+                await InboxWriter.WriteAsync(run.Inbox, new RunCancel(http.Caller().Name));
                 await http.AuditAsync(data, ws, "run.cancel", id);
                 host.Launch(ws, run, skipQueue: true);
                 return Results.Accepted($"/api/workspaces/{ws}/runs/{id}", new { id, status = "cancelling" });

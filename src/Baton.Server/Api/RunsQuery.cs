@@ -52,7 +52,7 @@ public sealed record RunsQuery(
             if (StartDay(run.Id) is { } day && (day < From || day > To))
                 continue;
             var summary = summarize(run);
-            if (Status is not null && summary.Status != Status)
+            if (Status is not null && summary.Status.Wire() != Status)
                 continue;
             if (Chain is not null && summary.Chain != Chain)
                 continue;

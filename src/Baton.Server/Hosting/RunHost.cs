@@ -66,7 +66,7 @@ public sealed class RunHost(DataRoot data, ServerMetrics metrics, ServerSettings
                     );
                     continue;
                 }
-                if (RunStatus.IsFinished(state.Status))
+                if (state.Status.IsFinished())
                     continue;
                 if (
                     state.Status == RunStatus.Queued
@@ -129,7 +129,7 @@ public sealed class RunHost(DataRoot data, ServerMetrics metrics, ServerSettings
     {
         var summary = RunSummary.LoadRemembered(run);
         // A finished run is not stalled: its end is on disk, and the engine clears the stall only once that is durable.
-        return !RunStatus.IsFinished(summary.Status) && _diskStalls.TryGetValue(run.Path, out var reason)
+        return !summary.Status.IsFinished() && _diskStalls.TryGetValue(run.Path, out var reason)
             ? summary with
             {
                 Stalled = reason,
@@ -138,7 +138,7 @@ public sealed class RunHost(DataRoot data, ServerMetrics metrics, ServerSettings
     }
 
     /// <summary>A run of this host finished (workspace, run, status): `after:` triggers listen. Called on the run's task; handlers must not block it.</summary>
-    public event Action<string, RunFolder, string>? Finished;
+    public event Action<string, RunFolder, RunStatus>? Finished;
 
     public int ActiveCount => _active.Count;
     public int ParkedCount => _parked.Count;
@@ -152,12 +152,13 @@ public sealed class RunHost(DataRoot data, ServerMetrics metrics, ServerSettings
         string? trigger = null
     )
     {
+        var engine = Engine(workspaceName);
         var (run, durable) = RunCreator.Create(
-            Engine(workspaceName).Workspace,
+            engine.Workspace,
             chain,
             chainYaml,
             inputs,
-            GroupCommitter.Shared,
+            engine.Options.Committer,
             trigger: trigger
         );
         metrics.RunStarted();
@@ -218,8 +219,8 @@ public sealed class RunHost(DataRoot data, ServerMetrics metrics, ServerSettings
             Park(workspaceName, run);
         else
         {
-            metrics.RunFinished(outcome.Status);
-            if (RunStatus.IsFinished(outcome.Status))
+            metrics.RunFinished(outcome.Status.Wire());
+            if (outcome.Status.IsFinished())
                 Finished?.Invoke(workspaceName, run, outcome.Status);
             // A park can race a launch (the watcher fired between this engine's end and its park): drop a stale one.
             if (_parked.TryRemove(key, out var stale))
@@ -281,8 +282,10 @@ public sealed class RunHost(DataRoot data, ServerMetrics metrics, ServerSettings
         // An inbox-born event's source is inbox/.taken/<when>@<agent folder>@<the inbox file's name>.
         if (_inboxWaiters.IsEmpty || appended.Source is not { } source)
             return;
-        var parts = Path.GetFileName(source).Split('@', 3);
-        if (parts.Length == 3 && _inboxWaiters.TryGetValue($"{run.Id}/{parts[2]}", out var waiter))
+        if (
+            TakenName.TryParse(source, out var taken)
+            && _inboxWaiters.TryGetValue($"{run.Id}/{taken.InboxFile}", out var waiter)
+        )
             waiter.TrySetResult(appended);
     }
 
@@ -330,6 +333,9 @@ public sealed class RunHost(DataRoot data, ServerMetrics metrics, ServerSettings
 
     /// <summary>The workspace as its runs see it now (baton.yaml parsed when it last changed).</summary>
     public Workspace WorkspaceOf(string workspaceName) => Engine(workspaceName).Workspace;
+
+    /// <summary>The committer this host's engines make events durable with (EngineOptions.Committer).</summary>
+    public GroupCommitter CommitterOf(string workspaceName) => Engine(workspaceName).Options.Committer;
 
     private int? Limit(string workspaceName) => Engine(workspaceName).Workspace.Config.Limits.MaxConcurrentRuns;
 

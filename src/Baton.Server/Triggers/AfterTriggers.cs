@@ -16,7 +16,7 @@ public sealed class AfterTriggers(DataRoot data, TriggerStarter starter, ILogger
 {
     private const int MaxOutputBytes = 256 << 10;
 
-    public async Task OnFinishedAsync(string workspace, RunFolder run, string status)
+    public async Task OnFinishedAsync(string workspace, RunFolder run, RunStatus status)
     {
         string? finished;
         try
@@ -56,7 +56,7 @@ public sealed class AfterTriggers(DataRoot data, TriggerStarter starter, ILogger
                     entry,
                     trigger,
                     reference => Resolve(run, status, reference),
-                    $"after {finished} run {run.Id} {status}"
+                    $"after {finished} run {run.Id} {status.Wire()}"
                 );
             }
             catch (Exception e) when (e is IOException or UnsafePathException or UnauthorizedAccessException)
@@ -72,7 +72,7 @@ public sealed class AfterTriggers(DataRoot data, TriggerStarter starter, ILogger
         }
     }
 
-    private static bool Matches(AfterStatus wanted, string status) =>
+    private static bool Matches(AfterStatus wanted, RunStatus status) =>
         wanted switch
         {
             AfterStatus.Any => true,
@@ -80,12 +80,12 @@ public sealed class AfterTriggers(DataRoot data, TriggerStarter starter, ILogger
             _ => status == RunStatus.Succeeded,
         };
 
-    private static string Resolve(RunFolder run, string status, string reference)
+    private static string Resolve(RunFolder run, RunStatus status, string reference)
     {
         if (reference == "after.run_id")
             return run.Id;
         if (reference == "after.status")
-            return status;
+            return status.Wire();
         var agent = reference["after.outputs.".Length..];
         try
         {

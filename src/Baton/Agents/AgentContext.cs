@@ -39,7 +39,7 @@ public sealed record AgentContext(
     public Action<string>? Progress { get; init; }
 
     /// <summary>Lets an agent have the engine append an event to the run (e.g. budget.alert); null outside an engine.</summary>
-    public Action<string, System.Text.Json.JsonElement>? Alert { get; init; }
+    public Action<Events.EventBody>? Alert { get; init; }
 
     /// <summary>The user and limits the agent's process runs under (the server sets them); null: the engine's own.</summary>
     public Isolation.AgentIsolation? Isolation { get; init; }

@@ -77,11 +77,11 @@ public sealed record CliSpec(string Tool, string Task);
 
 public sealed record DecisionSpec(
     string Show,
-    IReadOnlyList<string> Options,
+    IReadOnlyList<Events.Decision> Options,
     string? OnChanges,
     int MaxRounds,
     TimeSpan? Timeout,
-    string? Default
+    Events.Decision? Default
 );
 
 /// <summary>1-based line and column in a YAML file.</summary>

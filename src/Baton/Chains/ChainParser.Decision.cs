@@ -74,9 +74,22 @@ internal sealed partial class ChainParser
         onChanges = ResolveOnChanges(agent, where, onChanges, onChangesNode, options, names);
         if (show is not null)
         {
-            agent.Decision = new DecisionSpec(show, options, onChanges, maxRounds, timeout, defaultOption);
+            agent.Decision = new DecisionSpec(
+                show,
+                [.. options.Select(Known)],
+                onChanges,
+                maxRounds,
+                timeout,
+                defaultOption is null || !options.Contains(defaultOption) ? null : Known(defaultOption)
+            );
         }
     }
+
+    /// <summary>An option already checked against DecisionOptions.</summary>
+    private static Events.Decision Known(string option) =>
+        Events.DecisionWire.TryParse(option, out var decision)
+            ? decision
+            : throw new InvalidOperationException($"unchecked decision option '{option}'");
 
     private List<string> ParseOptions(YamlNode node, string where)
     {

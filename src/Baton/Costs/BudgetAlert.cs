@@ -37,10 +37,7 @@ public static class BudgetAlert
         var percent = budget == 0 ? 100 : Math.Round(spent / budget * 100, 1);
         var workspace = Path.GetFileName(context.Workspace.Root);
         context.Warn?.Invoke($"budget alert: ${spent:0.####} of the monthly ${budget:0.##} spent ({percent} %)");
-        context.Alert?.Invoke(
-            "budget.alert",
-            EventJson.Data(("workspace", workspace), ("spent_usd", spent), ("budget_usd", budget), ("percent", percent))
-        );
+        context.Alert?.Invoke(new BudgetAlerted(workspace, spent, budget, percent));
         if (context.Workspace.Config.Budget?.AlertWebhook is { } url)
             _ = Task.Run(async () =>
             {

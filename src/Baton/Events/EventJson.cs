@@ -140,49 +140,15 @@ public static class EventJson
     private static JsonElement Required(JsonElement root, string name) =>
         root.TryGetProperty(name, out var v) ? v : throw new JsonException($"missing '{name}'");
 
-    /// <summary>Builds an event's data object from name/value pairs (nulls are left out).</summary>
-    public static JsonElement Data(params (string Name, object? Value)[] properties)
+    /// <summary>An empty data object (`{}`).</summary>
+    public static readonly JsonElement EmptyObject = JsonElement.Parse("{}"u8);
+
+    /// <summary>A data object whose properties <paramref name="write"/> writes (EventCodec, DecisionAnswer).</summary>
+    internal static JsonElement Build(Action<Utf8JsonWriter> write)
     {
         var w = Writer(ref t_compact, indented: false, out var buffer);
         w.WriteStartObject();
-        foreach (var (name, value) in properties)
-        {
-            switch (value)
-            {
-                case null:
-                    break;
-                case string s:
-                    w.WriteString(name, s);
-                    break;
-                case bool b:
-                    w.WriteBoolean(name, b);
-                    break;
-                case int i:
-                    w.WriteNumber(name, i);
-                    break;
-                case long l:
-                    w.WriteNumber(name, l);
-                    break;
-                case double dbl:
-                    w.WriteNumber(name, dbl);
-                    break;
-                case decimal m:
-                    w.WriteNumber(name, m);
-                    break;
-                case JsonElement el:
-                    w.WritePropertyName(name);
-                    el.WriteTo(w);
-                    break;
-                case IReadOnlyDictionary<string, string> map:
-                    w.WriteStartObject(name);
-                    foreach (var (k, v) in map)
-                        w.WriteString(k, v);
-                    w.WriteEndObject();
-                    break;
-                default:
-                    throw new ArgumentException($"unsupported event data value for '{name}': {value.GetType()}");
-            }
-        }
+        write(w);
         w.WriteEndObject();
         w.Flush();
         return JsonElement.Parse(buffer.WrittenSpan);

@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace Baton.Events;
 
 /// <summary>
@@ -12,32 +10,57 @@ namespace Baton.Events;
 public sealed class EventLog
 {
     private readonly GroupCommitter _committer;
+    private readonly TimeProvider _time;
 
     public string Directory { get; }
     public long LastSeq { get; private set; }
 
-    private EventLog(string directory, long lastSeq, GroupCommitter committer)
+    private EventLog(string directory, long lastSeq, GroupCommitter committer, TimeProvider time)
     {
+        _time = time;
         Directory = directory;
         LastSeq = lastSeq;
         _committer = committer;
     }
 
     /// <summary>Opens a run's event folder for appending, returning the events already there.</summary>
-    public static EventLog Open(string directory, GroupCommitter committer, out IReadOnlyList<RunEvent> existing)
+    /// <param name="time">The clock that stamps each event's time (default: the system's).</param>
+    public static EventLog Open(
+        string directory,
+        GroupCommitter committer,
+        out IReadOnlyList<RunEvent> existing,
+        TimeProvider? time = null
+    )
     {
         existing = EventReader.ReadAll(directory, repairTornTail: true);
         if (existing.Count == 0 && !System.IO.Directory.Exists(directory))
             System.IO.Directory.CreateDirectory(directory);
-        return new EventLog(directory, existing.Count == 0 ? 0 : existing[^1].Seq, committer);
+        return new EventLog(
+            directory,
+            existing.Count == 0 ? 0 : existing[^1].Seq,
+            committer,
+            time ?? TimeProvider.System
+        );
     }
 
     public readonly record struct Appended(RunEvent Event, Task Durable);
 
     /// <exception cref="IOException">The event could not be written (e.g. the disk is full); nothing was appended.</exception>
-    public Appended Append(string type, string? agent, int attempt, JsonElement? data, string? source = null)
+    public Appended Append(EventBody body, string? agent, int attempt, string? source = null)
     {
-        var e = new RunEvent(LastSeq + 1, type, agent, attempt, DateTimeOffset.UtcNow, data) { Source = source };
+        var e = new RunEvent(
+            LastSeq + 1,
+            body.TypeFor(agent),
+            agent,
+            attempt,
+            _time.GetUtcNow(),
+            EventCodec.Encode(body)
+        )
+        {
+            Source = source,
+            // A custom event is read back as whatever its type says (a run.cancel from the inbox is a RunCancel).
+            Body = body is CustomEvent ? null! : body,
+        };
         var bytes = EventJson.Serialize(e);
         var final = Path.Combine(Directory, e.FileName);
         var temp = Path.Combine(Directory, $".{e.Seq:D6}.tmp");

@@ -7,6 +7,7 @@ public static class EventTypes
     public const string RunFinished = "run.finished";
     public const string RunCancel = "run.cancel";
     public const string InboxRejected = "inbox.rejected";
+    public const string BudgetAlert = "budget.alert";
 
     public const string Started = "started";
     public const string Done = "done";

@@ -3,8 +3,9 @@ using System.Text.Json;
 namespace Baton.Events;
 
 /// <summary>
-/// One event file of a run: <c>events/NNNNNN-&lt;type&gt;.json</c> (SPEC §3). The run's state is a fold over these.
-/// Data is kept as raw JSON because custom events carry whatever the emitting script wrote.
+/// One event file of a run: <c>events/NNNNNN-&lt;type&gt;.json</c> (docs/events.md). The run's state is a fold over these.
+/// The envelope is typed here; what the event says is <see cref="Body"/> (one of the records of EventBody). Data stays
+/// the raw JSON as the file holds it, so a custom event's fields and an older file's extra ones are kept as written.
 /// </summary>
 public sealed record RunEvent(long Seq, string Type, string? Agent, int Attempt, DateTimeOffset Time, JsonElement? Data)
 {
@@ -13,32 +14,21 @@ public sealed record RunEvent(long Seq, string Type, string? Agent, int Attempt,
 
     public string FileName => EventFiles.FileName(Seq, Type);
 
+    private EventBody? _body;
+
+    /// <summary>What the event says, typed (decoded from Type and Data once, or as the engine wrote it).</summary>
+    public EventBody Body
+    {
+        get => _body ??= EventCodec.Decode(Type, Agent, Data);
+        init => _body = value;
+    }
+
     /// <summary>The suffix after "&lt;agent&gt;." for agent events ("done", "failed", a custom type...).</summary>
-    public string? AgentEventSuffix =>
-        Agent is not null
-        && Type.Length > Agent.Length + 1
-        && Type.StartsWith(Agent, StringComparison.Ordinal)
-        && Type[Agent.Length] == '.'
-            ? Type[(Agent.Length + 1)..]
-            : null;
+    public string? AgentEventSuffix => Agent is null ? null : EventCodec.AgentSuffix(Type, Agent);
 
-    public string? GetString(string property) =>
-        Data is { ValueKind: JsonValueKind.Object } d
-        && d.TryGetProperty(property, out var v)
-        && v.ValueKind == JsonValueKind.String
-            ? v.GetString()
-            : null;
+    public string? GetString(string property) => new EventData(Data).String(property);
 
-    public bool GetBool(string property) =>
-        Data is { ValueKind: JsonValueKind.Object } d
-        && d.TryGetProperty(property, out var v)
-        && v.ValueKind == JsonValueKind.True;
+    public bool GetBool(string property) => new EventData(Data).True(property);
 
-    public long? GetInt64(string property) =>
-        Data is { ValueKind: JsonValueKind.Object } d
-        && d.TryGetProperty(property, out var v)
-        && v.ValueKind == JsonValueKind.Number
-        && v.TryGetInt64(out var n)
-            ? n
-            : null;
+    public long? GetInt64(string property) => new EventData(Data).Int64(property);
 }

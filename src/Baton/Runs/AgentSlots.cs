@@ -1,7 +1,7 @@
 namespace Baton.Runs;
 
 /// <summary>
-/// Agent slots shared by every run of every workspace on the machine (DESIGN.md), handed out by a
+/// Agent slots shared by every run of every workspace on the machine (docs/adr/0005-fair-scheduling.md), handed out by a
 /// weighted fair queue keyed by workspace: when a slot frees up, it goes to the waiting workspace
 /// with the fewest running agents per unit of weight (ties: the one served longest ago). So a
 /// workspace with 500 queued agents delays another workspace's single agent by at most one slot's

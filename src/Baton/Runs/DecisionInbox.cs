@@ -10,47 +10,25 @@ public static class DecisionInbox
 {
     /// <summary>Writes the decision into the run's inbox; returns the inbox file's name (to find its verdict).</summary>
     /// <param name="fileName">The inbox file's name, if the caller chose it (InboxFileName) to listen for it before it exists.</param>
-    /// <exception cref="DecisionRefusedException">The agent is not a decision that is waiting.</exception>
+    /// <exception cref="DecisionRefusedException">DecisionRules refuse it now (the engine will check it again).</exception>
     public static async Task<string> SubmitAsync(
         RunFolder run,
         string agent,
-        string decision,
+        Decision decision,
         string comment,
         string by,
         string? shownHash = null,
         string? fileName = null
     )
     {
-        var events = EventReader.ReadAll(run.Events);
-        var state = RunState.Fold(events);
-        var chain = RunEngine.LoadChain(run);
-        if (chain.Agent(agent) is not { } spec)
-            throw new DecisionRefusedException(
-                $"run {run.Id} has no agent '{agent}' (agents: {string.Join(", ", chain.Agents.Select(a => a.Name))})"
-            );
-        if (spec.Decision is null)
-            throw new DecisionRefusedException($"'{agent}' is not a decision agent");
-        var current = state.Agent(agent);
-        if (current.Status != AgentStatus.Waiting || current.Decision is not null)
-            throw new DecisionRefusedException(
-                $"'{agent}' is not waiting for a decision (it is {current.Status}{(current.Decision is { } d ? $", already decided: {d}" : "")})"
-            );
-        var waiting = events.Last(e => e.Type == EventTypes.For(agent, EventTypes.Waiting));
-        var options = OfferedOptions(waiting);
-        if (!options.Contains(decision))
-            throw new DecisionRefusedException(
-                $"'{decision}' is not an option here (options: {string.Join(", ", options)})"
-            );
+        DecisionRules.RequireComment(decision, comment);
+        var state = RunState.Fold(EventReader.ReadAll(run.Events));
+        var answer = new DecisionAnswer(decision.Wire(), comment, by, null, shownHash);
+        var decided = DecisionRules.Check(RunEngine.LoadChain(run), state, agent, answer);
         return await InboxWriter.WriteAsync(
             run.Inbox,
-            EventTypes.For(agent, EventTypes.Decided),
-            EventJson.Data(
-                ("decision", decision),
-                ("comment", comment),
-                ("by", by),
-                ("round", current.Attempt),
-                ("shown_hash", shownHash ?? current.ShownHash)
-            ),
+            decided.TypeFor(agent),
+            (answer with { Round = decided.Round, ShownHash = decided.ShownHash }).ToData(),
             fileName: fileName
         );
     }
@@ -65,12 +43,6 @@ public static class DecisionInbox
     /// <summary>A fresh name for an answer to this decision agent's inbox file.</summary>
     public static string InboxFileName(string agent) =>
         InboxWriter.NewFileName(EventTypes.For(agent, EventTypes.Decided));
-
-    /// <summary>The options a `waiting` event offers the reviewer (in round max_rounds, `changes` is gone).</summary>
-    public static List<string> OfferedOptions(RunEvent waiting) =>
-        waiting.Data is { } data && data.TryGetProperty("options", out var o)
-            ? [.. o.EnumerateArray().Select(x => x.GetString()!)]
-            : [];
 
     /// <summary>What the engine made of an answer: accepted (Refusal null) once Durable completes, or refused and why.</summary>
     public sealed record Verdict(string? Refusal, Task Durable);
@@ -87,11 +59,13 @@ public static class DecisionInbox
     /// for the cases no engine reports (the run had already finished). Without it (the CLI, whose engine
     /// is another process) the folder is read every 50 ms.
     /// </param>
+    /// <param name="committer">The host engine's committer (EngineOptions.Committer); default: the process's.</param>
     public static async Task<Verdict> WaitForVerdictAsync(
         RunFolder run,
         string inboxFile,
         TimeSpan timeout,
-        Task<RunEvent>? taken = null
+        Task<RunEvent>? taken = null,
+        GroupCommitter? committer = null
     )
     {
         var deadline = DateTime.UtcNow + timeout;
@@ -100,39 +74,31 @@ public static class DecisionInbox
             if (taken is not null)
                 await Task.WhenAny(taken, Task.Delay(500));
             if (taken is { IsCompletedSuccessfully: true })
-                return VerdictOf(run, taken.Result);
+                return VerdictOf(run, taken.Result, committer);
             var events = EventReader.ReadAll(run.Events);
-            foreach (var e in events.Reverse())
-            {
-                if (e.Source is null || !e.Source.EndsWith("@" + inboxFile, StringComparison.Ordinal))
-                    continue;
-                return VerdictOf(run, e);
-            }
+            if (events.LastOrDefault(e => TakenName.CameFrom(e.Source, inboxFile)) is { } verdict)
+                return VerdictOf(run, verdict, committer);
             // A finished run takes nothing more from its inbox: an answer that came too late is refused here.
             var pending = Path.Combine(run.Inbox, inboxFile);
-            if (events.Count > 0 && events[^1].Type == EventTypes.RunFinished && File.Exists(pending))
+            if (events.Count > 0 && events[^1].Body is RunFinished finished && File.Exists(pending))
             {
                 File.Delete(pending);
-                return new Verdict($"the run already finished ({events[^1].GetString("status")})", Task.CompletedTask);
+                return new Verdict($"the run already finished ({finished.Status.Wire()})", Task.CompletedTask);
             }
             if (taken is null)
                 await Task.Delay(50);
         }
         throw new DecisionRefusedException(
+            DecisionRefusal.NoEngineAnswer,
             $"the engine running {run.Id} did not take the decision within {timeout.TotalSeconds:0} s"
         );
     }
 
-    private static Verdict VerdictOf(RunFolder run, RunEvent e)
-    {
-        if (e.Type == EventTypes.InboxRejected)
-            return new Verdict(e.GetString("reason") ?? "refused", Task.CompletedTask);
-        return new Verdict(
-            null,
-            GroupCommitter.Shared.CommitExisting(Path.Combine(run.Events, e.FileName), run.Events)
-        );
-    }
+    private static Verdict VerdictOf(RunFolder run, RunEvent e, GroupCommitter? committer) =>
+        e.Body is InboxRejected refused
+            ? new Verdict(refused.Reason, Task.CompletedTask)
+            : new Verdict(
+                null,
+                (committer ?? GroupCommitter.Shared).CommitExisting(Path.Combine(run.Events, e.FileName), run.Events)
+            );
 }
-
-/// <summary>The decision cannot be taken (not a decision, not waiting, not an option, or the engine refused it).</summary>
-public sealed class DecisionRefusedException(string message) : Exception(message);

@@ -7,7 +7,11 @@ namespace Baton.Runs;
 /// <summary>How an engine runs agents. The defaults are what `baton run` uses.</summary>
 public sealed class EngineOptions
 {
+    /// <summary>Makes event files durable in rounds; one per process unless a test brings its own.</summary>
     public GroupCommitter Committer { get; init; } = GroupCommitter.Shared;
+
+    /// <summary>The engine's clock: event times, retry and decision deadlines, rescans. Tests pass a FakeTimeProvider.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
 
     /// <summary>How often the inbox is rescanned when inotify can't watch it (WatchInbox off, or the kernel refused a watch).</summary>
     public TimeSpan InboxRescanInterval { get; init; } = TimeSpan.FromSeconds(1);

@@ -64,19 +64,10 @@ public sealed class Inbox(string directory)
                     TryDelete(path);
                 continue;
             }
-            var parts = name.Split('@', 3);
             string? reason = "unreadable taken file";
             if (
-                parts.Length == 3
-                && TryRead(
-                    path,
-                    parts[1].Length == 0 ? null : parts[1],
-                    parts[2],
-                    agents,
-                    out var item,
-                    out reason,
-                    name
-                )
+                TakenName.TryParse(name, out var parsed)
+                && TryRead(path, parsed.AgentFolder, parsed.InboxFile, agents, out var item, out reason, name)
             )
                 items.Add(item!);
             else
@@ -122,7 +113,7 @@ public sealed class Inbox(string directory)
                 continue;
             }
             taken ??= SafePaths.EnsureDirectory(Directory, TakenFolder);
-            var takenName = $"{now.UtcTicks:x16}{items.Count:x4}@{agentFolder}@{fileName}";
+            var takenName = TakenName.Make(now, items.Count, agentFolder, fileName).Name;
             File.Move(path, Path.Combine(taken, takenName));
             items.Add(item! with { Path = Path.Combine(taken, takenName), TakenName = takenName });
         }
@@ -230,7 +221,7 @@ public sealed class Inbox(string directory)
         try
         {
             if (bytes.AsSpan().Trim(" \t\r\n"u8).IsEmpty)
-                data = EventJson.Data();
+                data = EventJson.EmptyObject;
             else
             {
                 using var doc = JsonDocument.Parse(bytes);

@@ -20,6 +20,10 @@ public static class InboxWriter
     public static string NewFileName(string type) =>
         $"{type}@{DateTime.UtcNow.Ticks:x16}-{Environment.ProcessId:x}-{Random.Shared.Next():x8}.json";
 
+    /// <summary>Hands the engine one of its own events (a run.cancel) through the inbox, in the file format of its event.</summary>
+    public static Task<string> WriteAsync(string inboxDirectory, EventBody body, string? agent = null) =>
+        WriteAsync(inboxDirectory, body.TypeFor(agent), EventCodec.Encode(body));
+
     /// <param name="fileName">Its name, from NewFileName (when the caller must know it before the file exists); else a new one.</param>
     /// <returns>The inbox file's name.</returns>
     public static async Task<string> WriteAsync(

@@ -11,13 +11,13 @@ public sealed record SkipAgent(string Agent, string Reason) : PlanAction;
 
 public sealed record CancelAgent(string Agent) : PlanAction;
 
-public sealed record FinishRun(string Status, string? Reason) : PlanAction;
+public sealed record FinishRun(RunStatus Status, string? Reason) : PlanAction;
 
 /// <summary>A decision was answered (approve → done, reject → rejected); "changes" needs no action: the fold re-opens the agents.</summary>
 public sealed record CompleteDecision(string Agent, bool Approved) : PlanAction;
 
 /// <summary>Nobody answered before the decision's timeout: take its default.</summary>
-public sealed record DecideByDefault(string Agent, string Decision, DateTimeOffset At) : PlanAction;
+public sealed record DecideByDefault(string Agent, Decision Decision, DateTimeOffset At) : PlanAction;
 
 /// <summary>
 /// Every scheduling rule of SPEC §2 in one pure function: chain + folded state in, actions out.
@@ -27,7 +27,7 @@ public static class Planner
 {
     public static IReadOnlyList<PlanAction> Next(Chain chain, RunState state)
     {
-        if (RunStatus.IsFinished(state.Status) || state.Started is null)
+        if (state.Status.IsFinished() || state.Started is null)
             return [];
         return state.CancelRequested ? Cancel(chain, state) : Advance(chain, state);
     }
@@ -62,8 +62,8 @@ public static class Planner
             var agent = state.Agent(spec.Name);
             switch (agent.Status)
             {
-                case AgentStatus.Waiting when agent.Decision is "approve" or "reject":
-                    actions.Add(new CompleteDecision(spec.Name, agent.Decision == "approve"));
+                case AgentStatus.Waiting when agent.Decision is Decision.Approve or Decision.Reject:
+                    actions.Add(new CompleteDecision(spec.Name, agent.Decision == Decision.Approve));
                     break;
                 case AgentStatus.Waiting:
                     if (agent.DecisionDeadline is { } deadline && spec.Decision?.Default is { } fallback)
@@ -162,13 +162,13 @@ public static class Planner
         return new FinishRun(RunStatus.Succeeded, null);
     }
 
-    private static string Describe(string status) =>
+    private static string Describe(AgentStatus status) =>
         status switch
         {
             AgentStatus.Failed => "failed",
             AgentStatus.Skipped => "was skipped",
             AgentStatus.Rejected => "was rejected",
             AgentStatus.Cancelled => "was cancelled",
-            _ => status,
+            _ => status.Wire(),
         };
 }

@@ -3,7 +3,7 @@ using Baton.Workspaces;
 
 namespace Baton.Runs;
 
-public sealed record RunOutcome(string RunId, string Status, string? Reason);
+public sealed record RunOutcome(string RunId, RunStatus Status, string? Reason);
 
 /// <summary>
 /// Runs (or resumes) runs of one workspace. Each run gets its own loop; runs share only the group

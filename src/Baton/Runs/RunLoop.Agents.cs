@@ -55,7 +55,7 @@ internal sealed partial class RunLoop
         var agent = _state.Agent(granted.Agent);
         var stillWanted =
             !_state.CancelRequested
-            && !RunStatus.IsFinished(_state.Status)
+            && !_state.Status.IsFinished()
             && (
                 agent.Status == AgentStatus.Pending
                 || (agent.Status == AgentStatus.Failed && agent.RetryAt is not null)
@@ -82,12 +82,7 @@ internal sealed partial class RunLoop
         catch (UnsafePathException e)
         {
             // An earlier agent swapped one of the run's folders for a symlink: fail this agent, never follow it.
-            Append(
-                EventTypes.For(name, EventTypes.Started),
-                name,
-                attempt,
-                resumed ? EventJson.Data(("resumed", true)) : null
-            );
+            Append(new AgentStarted(resumed), name, attempt);
             FailAtStart(name, attempt, AgentResult.Failed("unsafe-path", e.Message), slot);
             return;
         }
@@ -97,12 +92,7 @@ internal sealed partial class RunLoop
             AskForDecision(spec, attempt, agentDir);
             return;
         }
-        Append(
-            EventTypes.For(name, EventTypes.Started),
-            name,
-            attempt,
-            resumed ? EventJson.Data(("resumed", true)) : null
-        );
+        Append(new AgentStarted(resumed), name, attempt);
 
         if (SecretEnvironment(spec, out var secretValues) is { } missing)
         {
@@ -138,7 +128,7 @@ internal sealed partial class RunLoop
             Warn = Options.OnWarning,
             Masker = new Secrets.SecretMasker(secretValues.Values),
             Isolation = spec.IsProcess ? Options.IsolationFor?.Invoke(_engine.Workspace) : null,
-            Alert = (type, data) => _signals.Writer.TryWrite(new AgentAlert(type, name, data)),
+            Alert = body => _signals.Writer.TryWrite(new AgentAlert(body)),
             Progress = Options.OnProgress is { } onProgress ? text => onProgress(_run, name, text) : null,
         };
         var cancel = new CancellationTokenSource();
@@ -222,25 +212,22 @@ internal sealed partial class RunLoop
         {
             var output = new FileInfo(_run.AgentOutput(finished.Agent));
             Append(
-                EventTypes.For(finished.Agent, EventTypes.Done),
+                new AgentDone(
+                    $"agents/{finished.Agent}/output",
+                    output.Exists ? output.Length : 0L,
+                    result.ExitCode,
+                    Cost(result)
+                ),
                 finished.Agent,
-                finished.Attempt,
-                EventJson.Data(
-                    ("output", $"agents/{finished.Agent}/output"),
-                    ("bytes", output.Exists ? output.Length : 0L),
-                    ("exit_code", result.ExitCode),
-                    ("cost_usd", result.CostUsd),
-                    ("input_tokens", result.Tokens?.InputTokens),
-                    ("output_tokens", result.Tokens?.OutputTokens)
-                )
+                finished.Attempt
             );
             if (spec.Emits is { } emitted)
-                Append(emitted, finished.Agent, finished.Attempt, EventJson.Data(("from", finished.Agent)));
+                Append(new Emitted(emitted, finished.Agent), finished.Agent, finished.Attempt);
             return;
         }
         if (_state.CancelRequested && !finished.TimedOut)
         {
-            Append(EventTypes.For(finished.Agent, EventTypes.Cancelled), finished.Agent, finished.Attempt, null);
+            Append(new AgentCancelled(), finished.Agent, finished.Attempt);
             return;
         }
         var reason = finished.TimedOut ? "timeout" : result.Reason ?? "error";
@@ -250,21 +237,20 @@ internal sealed partial class RunLoop
         var retry = finished.Attempt <= spec.Retries;
         var delay = retry ? RetryDelay(finished.Attempt) : TimeSpan.Zero;
         Append(
-            EventTypes.For(finished.Agent, EventTypes.Failed),
+            new AgentFailed(
+                reason,
+                message,
+                result.ExitCode,
+                retry ? (long)delay.TotalMilliseconds : null,
+                Cost(result)
+            ),
             finished.Agent,
-            finished.Attempt,
-            EventJson.Data(
-                ("reason", reason),
-                ("message", message),
-                ("exit_code", result.ExitCode),
-                ("retry", retry ? true : null),
-                ("retry_in_ms", retry ? (long)delay.TotalMilliseconds : null),
-                ("cost_usd", result.CostUsd),
-                ("input_tokens", result.Tokens?.InputTokens),
-                ("output_tokens", result.Tokens?.OutputTokens)
-            )
+            finished.Attempt
         );
     }
+
+    private static CallCost Cost(AgentResult result) =>
+        new(result.CostUsd, result.Tokens?.InputTokens, result.Tokens?.OutputTokens);
 
     private bool CancelAgent(string name)
     {
@@ -274,7 +260,7 @@ internal sealed partial class RunLoop
                 running.Cancel.Cancel();
             return false; // its cancelled event comes when it has stopped
         }
-        Append(EventTypes.For(name, EventTypes.Cancelled), name, _state.Agent(name).Attempt, null);
+        Append(new AgentCancelled(), name, _state.Agent(name).Attempt);
         return true;
     }
 

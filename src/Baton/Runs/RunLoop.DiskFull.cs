@@ -54,22 +54,8 @@ internal sealed partial class RunLoop
     private void RecordDiskFailure(string reason)
     {
         foreach (var agent in _state.Agents.Values.Where(a => a.Status == AgentStatus.Running).ToList())
-            Append(
-                EventTypes.For(agent.Name, EventTypes.Failed),
-                agent.Name,
-                agent.Attempt,
-                EventJson.Data(("reason", "disk"), ("message", reason))
-            );
-        if (!RunStatus.IsFinished(_state.Status))
-            Append(
-                EventTypes.RunFinished,
-                null,
-                0,
-                EventJson.Data(
-                    ("status", RunStatus.Failed),
-                    ("reason", reason),
-                    ("cost_usd", Costs.CostLedger.TotalUsd(_run.Path))
-                )
-            );
+            Append(new AgentFailed("disk", reason), agent.Name, agent.Attempt);
+        if (!_state.Status.IsFinished())
+            Append(new RunFinished(RunStatus.Failed, reason, Costs.CostLedger.TotalUsd(_run.Path)));
     }
 }

@@ -15,8 +15,9 @@ internal sealed partial class RunLoop
     /// </summary>
     private void IngestInbox(string? finished = null, bool full = false)
     {
-        if (RunStatus.IsFinished(_state.Status))
+        if (_state.Status.IsFinished())
             return;
+        // The wall clock, not the engine's (Options.Time): it is compared with files' mtimes and names taken files.
         var now = DateTimeOffset.UtcNow;
         if (full || now - _lastFullInboxScan >= RescanInterval)
         {
@@ -38,39 +39,31 @@ internal sealed partial class RunLoop
         );
         foreach (var rejection in rejected)
         {
-            Append(
-                EventTypes.InboxRejected,
-                null,
-                0,
-                EventJson.Data(("file", rejection.File), ("reason", rejection.Reason))
-            );
+            Append(new InboxRejected(rejection.File, rejection.Reason));
             Options.OnWarning?.Invoke(
                 $"inbox: rejected {rejection.File}: {rejection.Reason} (moved to inbox/{Inbox.RejectedFolder}/)"
             );
         }
         foreach (var item in items)
         {
-            var data = item.Data;
+            EventBody body = new CustomEvent(item.Type, MaskSecrets(item.Data));
             if (item.Agent is { } agent && item.Type == EventTypes.For(agent, EventTypes.Decided))
             {
-                var (checkedData, refusal) = CheckDecision(agent, item.Data);
-                if (checkedData is null)
+                var (decided, refusal) = CheckDecision(agent, DecisionAnswer.Read(item.Data));
+                if (decided is null)
                 {
                     var refused = Append(
-                        EventTypes.InboxRejected,
-                        null,
-                        0,
-                        EventJson.Data(("file", item.TakenName), ("reason", refusal)),
-                        Inbox.Source(item.TakenName)
+                        new InboxRejected(item.TakenName, refusal!),
+                        source: Inbox.Source(item.TakenName)
                     );
                     Options.OnWarning?.Invoke($"decision refused: {refusal}");
                     _ = DeleteWhenDurable(refused.Durable, item.Path);
                     continue;
                 }
-                data = checkedData.Value;
+                body = decided with { By = MaskSecrets(decided.By), Comment = MaskSecrets(decided.Comment) };
             }
             var attempt = item.Agent is null ? 0 : _state.Agent(item.Agent).Attempt;
-            var appended = Append(item.Type, item.Agent, attempt, MaskSecrets(data), Inbox.Source(item.TakenName));
+            var appended = Append(body, item.Agent, attempt, Inbox.Source(item.TakenName));
             _ = DeleteWhenDurable(appended.Durable, item.Path);
         }
     }
@@ -93,8 +86,14 @@ internal sealed partial class RunLoop
         }
         catch (System.Text.Json.JsonException)
         {
-            return EventJson.Data(("masked", "this event's data held a secret"));
+            return EventJson.Build(w => w.WriteString("masked", "this event's data held a secret"));
         }
+    }
+
+    private string MaskSecrets(string text)
+    {
+        _chainSecrets ??= Secrets.SecretMasker.ForChain(_engine.Workspace, _chain);
+        return _chainSecrets.IsEmpty ? text : _chainSecrets.Apply(text);
     }
 
     /// <summary>

@@ -6,7 +6,7 @@ using Baton.Events;
 namespace Baton.Runs;
 
 /// <summary>
-/// One logical thread per active run (DESIGN.md): take the next signal (an agent finished, the inbox
+/// One logical thread per active run: take the next signal (an agent finished, the inbox
 /// changed, a timer, a cancel), append its events, fold, plan, act. Only this loop touches the run's
 /// state and event log, so there are no locks inside a run.
 /// </summary>
@@ -35,7 +35,7 @@ internal sealed partial class RunLoop
 
     private sealed record CancelRequested(string By) : Signal;
 
-    private sealed record AgentAlert(string Type, string Agent, JsonElement Data) : Signal;
+    private sealed record AgentAlert(EventBody Body) : Signal;
 
     private sealed record SlotGranted(string Agent, int Attempt, bool Resumed, AgentSlots.Lease Lease) : Signal;
 
@@ -55,11 +55,13 @@ internal sealed partial class RunLoop
 
     private EngineOptions Options => _engine.Options;
 
+    private DateTimeOffset Now => Options.Time.GetUtcNow();
+
     public async Task<RunOutcome> RunAsync(CancellationToken cancelRun)
     {
-        _log = EventLog.Open(_run.Events, Options.Committer, out var existing);
+        _log = EventLog.Open(_run.Events, Options.Committer, out var existing, Options.Time);
         _state = RunState.Fold(existing);
-        if (RunStatus.IsFinished(_state.Status))
+        if (_state.Status.IsFinished())
             return Outcome();
         _inputs = ReadInputs();
 
@@ -72,12 +74,7 @@ internal sealed partial class RunLoop
         {
             if (existing.Count == 0)
             {
-                Append(
-                    EventTypes.RunStarted,
-                    null,
-                    0,
-                    EventJson.Data(("chain", _chain.Name), ("run", _run.Id), ("trigger", ReadTrigger()))
-                );
+                Append(new RunStarted(_chain.Name, _run.Id, ReadTrigger()));
                 // A new run: no engine took anything yet and no agent had its folder, so only outside
                 // writers (a cancel or decision sent while it was queued) can have left something.
                 _lastFullInboxScan = DateTimeOffset.UtcNow;
@@ -130,12 +127,12 @@ internal sealed partial class RunLoop
         while (true)
         {
             var wakeAt = Advance();
-            if (RunStatus.IsFinished(_state.Status) || IsParked(wakeAt))
+            if (_state.Status.IsFinished() || IsParked(wakeAt))
                 break;
 
             var wait = RescanInterval;
             if (wakeAt is { } at)
-                wait = TimeSpan.FromTicks(Math.Clamp((at - DateTimeOffset.UtcNow).Ticks, 0, wait.Ticks));
+                wait = TimeSpan.FromTicks(Math.Clamp((at - Now).Ticks, 0, wait.Ticks));
             if (!_signals.Reader.TryPeek(out _))
             {
                 if (!_waitTimeout.TryReset())
@@ -173,11 +170,11 @@ internal sealed partial class RunLoop
             case SlotGranted granted:
                 OnSlotGranted(granted);
                 break;
-            case AgentAlert alert when !RunStatus.IsFinished(_state.Status):
-                Append(alert.Type, null, 0, alert.Data);
+            case AgentAlert alert when !_state.Status.IsFinished():
+                Append(alert.Body);
                 break;
-            case CancelRequested cancel when !_state.CancelRequested && !RunStatus.IsFinished(_state.Status):
-                Append(EventTypes.RunCancel, null, 0, EventJson.Data(("by", cancel.By)));
+            case CancelRequested cancel when !_state.CancelRequested && !_state.Status.IsFinished():
+                Append(new RunCancel(cancel.By));
                 break;
         }
     }
@@ -189,7 +186,7 @@ internal sealed partial class RunLoop
         {
             DateTimeOffset? wakeAt = null;
             var acted = false;
-            var now = DateTimeOffset.UtcNow;
+            var now = Now;
             foreach (var action in Planner.Next(_chain, _state))
             {
                 switch (action)
@@ -204,12 +201,7 @@ internal sealed partial class RunLoop
                         acted = !_awaitingSlot.Contains(start.Agent);
                         break;
                     case SkipAgent skip:
-                        Append(
-                            EventTypes.For(skip.Agent, EventTypes.Skipped),
-                            skip.Agent,
-                            _state.Agent(skip.Agent).Attempt,
-                            EventJson.Data(("reason", skip.Reason))
-                        );
+                        Append(new AgentSkipped(skip.Reason), skip.Agent, _state.Agent(skip.Agent).Attempt);
                         acted = true;
                         break;
                     case CancelAgent cancel:
@@ -228,16 +220,7 @@ internal sealed partial class RunLoop
                         break;
                     case FinishRun finish:
                         // The ledger, not this loop's memory, so calls made before a resume are counted too.
-                        Append(
-                            EventTypes.RunFinished,
-                            null,
-                            0,
-                            EventJson.Data(
-                                ("status", finish.Status),
-                                ("reason", finish.Reason),
-                                ("cost_usd", Costs.CostLedger.TotalUsd(_run.Path))
-                            )
-                        );
+                        Append(new RunFinished(finish.Status, finish.Reason, Costs.CostLedger.TotalUsd(_run.Path)));
                         return null;
                 }
             }
@@ -246,9 +229,10 @@ internal sealed partial class RunLoop
         }
     }
 
-    private EventLog.Appended Append(string type, string? agent, int attempt, JsonElement? data, string? source = null)
+    /// <summary>Writes the event (an agent's, with its attempt; a run's, with neither), folds it, tells the host.</summary>
+    private EventLog.Appended Append(EventBody body, string? agent = null, int attempt = 0, string? source = null)
     {
-        var appended = _log.Append(type, agent, attempt, data, source);
+        var appended = _log.Append(body, agent, attempt, source);
         _state.Apply(appended.Event);
         Options.OnEvent?.Invoke(_run, appended.Event);
         return appended;
@@ -306,7 +290,7 @@ internal sealed partial class RunLoop
         await StopAgentsAsync();
         try
         {
-            Append(EventTypes.RunFinished, null, 0, EventJson.Data(("status", RunStatus.Failed), ("reason", reason)));
+            Append(new RunFinished(RunStatus.Failed, reason));
         }
         catch (Exception e) when (e is IOException or UnsafePathException)
         { /* the same problem; the reason still reaches the caller */

@@ -4,29 +4,41 @@ namespace Baton.Runs;
 
 /// <summary>
 /// A run's state, derived from its event files alone: the engine and every reader build it with the
-/// same fold, so there is no second source of truth. Apply is deterministic and does no I/O.
+/// same fold, so there is no second source of truth. Apply is deterministic and does no I/O, and it is
+/// the only thing that changes the state: reading never does (an agent with no event yet reads as pending).
 /// </summary>
 public sealed class RunState
 {
-    public string Status { get; private set; } = RunStatus.Queued;
+    public RunStatus Status { get; private set; } = RunStatus.Queued;
     public string? Chain { get; private set; }
     public DateTimeOffset? Started { get; private set; }
     public DateTimeOffset? Finished { get; private set; }
     public long LastSeq { get; private set; }
     public bool CancelRequested { get; private set; }
     public string? FinishReason { get; private set; }
-    public Dictionary<string, AgentState> Agents { get; } = new(StringComparer.Ordinal);
+
+    private readonly Dictionary<string, AgentState> _agents = new(StringComparer.Ordinal);
+
+    /// <summary>The agents that have had an event, in the order of their first one.</summary>
+    public IReadOnlyDictionary<string, AgentState> Agents => _agents;
+
+    private readonly HashSet<string> _occurredTypes = new(StringComparer.Ordinal);
 
     /// <summary>Every event type that has occurred and can trigger `on:` (a retried failure cannot).</summary>
-    public HashSet<string> OccurredTypes { get; } = new(StringComparer.Ordinal);
+    public IReadOnlySet<string> OccurredTypes => _occurredTypes;
+
+    private readonly HashSet<string> _consumedInbox = new(StringComparer.Ordinal);
 
     /// <summary>Inbox file names already turned into events, so a crash mid-ingest never doubles one.</summary>
-    public HashSet<string> ConsumedInbox { get; } = new(StringComparer.Ordinal);
+    public IReadOnlySet<string> ConsumedInbox => _consumedInbox;
 
-    public AgentState Agent(string name)
+    /// <summary>The agent's state; one with no event yet is pending (a fresh value, not added to Agents).</summary>
+    public AgentState Agent(string name) => _agents.TryGetValue(name, out var state) ? state : new AgentState(name);
+
+    private AgentState Track(string name)
     {
-        if (!Agents.TryGetValue(name, out var state))
-            Agents[name] = state = new AgentState(name) { Counts = _counts };
+        if (!_agents.TryGetValue(name, out var state))
+            _agents[name] = state = new AgentState(name) { Counts = _counts };
         return state;
     }
 
@@ -36,7 +48,7 @@ public sealed class RunState
         public int Running,
             Waiting;
 
-        public void Change(string from, string to)
+        public void Change(AgentStatus from, AgentStatus to)
         {
             if (from == AgentStatus.Running)
                 Running--;
@@ -63,42 +75,45 @@ public sealed class RunState
     {
         LastSeq = e.Seq;
         if (e.Source is { } source)
-            ConsumedInbox.Add(source);
-        switch (e.Type)
+            _consumedInbox.Add(source);
+        var body = e.Body;
+        switch (body)
         {
-            case EventTypes.RunStarted:
+            case RunStarted started:
                 Status = RunStatus.Running;
                 Started = e.Time;
-                Chain = e.GetString("chain");
+                Chain = started.Chain;
                 break;
-            case EventTypes.RunCancel:
+            case RunCancel:
                 CancelRequested = true;
                 break;
-            case EventTypes.RunFinished:
-                Status = e.GetString("status") ?? RunStatus.Failed;
-                FinishReason = e.GetString("reason");
+            case RunFinished finished:
+                Status = finished.Status;
+                FinishReason = finished.Reason;
                 Finished = e.Time;
                 break;
         }
-        if (e.Agent is not null && e.AgentEventSuffix is { } suffix)
-            ApplyAgentEvent(Agent(e.Agent), suffix, e);
-        if (!(e.AgentEventSuffix == EventTypes.Failed && e.GetBool("retry")))
-            OccurredTypes.Add(e.Type);
+        if (e.Agent is not null && e.AgentEventSuffix is not null)
+            ApplyAgentEvent(Track(e.Agent), body, e);
+        if (body is not AgentFailed { Retry: true })
+            _occurredTypes.Add(e.Type);
         if (Status is RunStatus.Running or RunStatus.Waiting)
             Status = _counts.Waiting > 0 && _counts.Running == 0 ? RunStatus.Waiting : RunStatus.Running;
     }
 
-    private void ApplyAgentEvent(AgentState agent, string suffix, RunEvent e)
+    private void ApplyAgentEvent(AgentState agent, EventBody body, RunEvent e)
     {
-        if (
-            e.Data is { ValueKind: System.Text.Json.JsonValueKind.Object } d
-            && d.TryGetProperty("cost_usd", out var cost)
-            && cost.TryGetDecimal(out var usd)
-        )
-            agent.CostUsd += usd;
-        switch (suffix)
+        // Custom events may carry a cost too (the fold has always counted any cost_usd an agent's event holds).
+        agent.CostUsd += body switch
         {
-            case EventTypes.Started:
+            AgentDone done => done.Cost.CostUsd ?? 0,
+            AgentFailed failed => failed.Cost.CostUsd ?? 0,
+            CustomEvent => new EventData(e.Data).Decimal("cost_usd") ?? 0,
+            _ => 0,
+        };
+        switch (body)
+        {
+            case AgentStarted:
                 agent.Status = AgentStatus.Running;
                 agent.Attempt = e.Attempt;
                 agent.StartedAt = e.Time;
@@ -106,56 +121,48 @@ public sealed class RunState
                 agent.RetryAt = null;
                 agent.Reason = null;
                 break;
-            case EventTypes.Done:
+            case AgentDone:
                 agent.Status = AgentStatus.Done;
                 agent.FinishedAt = e.Time;
                 break;
-            case EventTypes.Failed:
+            case AgentFailed failed:
                 agent.Status = AgentStatus.Failed;
                 agent.FinishedAt = e.Time;
-                agent.Reason = e.GetString("reason");
-                agent.FailureMessage = e.GetString("message");
-                agent.RetryAt = e.GetBool("retry") ? e.Time.AddMilliseconds(e.GetInt64("retry_in_ms") ?? 0) : null;
+                agent.Reason = failed.Reason;
+                agent.FailureMessage = failed.Message;
+                agent.RetryAt = failed.RetryInMs is { } delay ? e.Time.AddMilliseconds(delay) : null;
                 break;
-            case EventTypes.Waiting:
+            case AgentWaiting waiting:
                 agent.Status = AgentStatus.Waiting;
                 agent.Attempt = e.Attempt;
                 agent.StartedAt ??= e.Time;
                 agent.FinishedAt = null;
                 agent.Decision = null;
-                agent.ShownHash = e.GetString("shown_hash");
-                agent.DecisionDeadline = e.GetString("deadline") is { } deadline
-                    ? DateTimeOffset.Parse(deadline, System.Globalization.CultureInfo.InvariantCulture)
-                    : null;
+                agent.ShownHash = waiting.ShownHash;
+                agent.Options = waiting.Options;
+                agent.DecisionDeadline = waiting.Deadline;
                 break;
-            case EventTypes.Decided:
-                agent.Decision = e.GetString("decision");
-                if (
-                    agent.Decision == "changes"
-                    && e.Data is { } decided
-                    && decided.TryGetProperty("rerun", out var rerun)
-                )
-                {
-                    var comment = e.GetString("comment") ?? "";
-                    foreach (var name in rerun.EnumerateArray().Select(x => x.GetString()!))
+            case AgentDecided decided:
+                agent.Decision = decided.Decision;
+                if (decided.Decision == Decision.Changes && decided.Rerun is { } rerun)
+                    foreach (var name in rerun)
                     {
-                        var again = Agent(name);
+                        var again = Track(name);
                         again.Status = AgentStatus.Pending;
-                        again.Feedback = comment;
+                        again.Feedback = decided.Comment;
                         again.Decision = null;
-                        OccurredTypes.RemoveWhere(t => t.StartsWith(name + ".", StringComparison.Ordinal));
+                        _occurredTypes.RemoveWhere(t => t.StartsWith(name + ".", StringComparison.Ordinal));
                     }
-                }
                 break;
-            case EventTypes.Rejected:
+            case AgentRejected:
                 agent.Status = AgentStatus.Rejected;
                 agent.FinishedAt = e.Time;
                 break;
-            case EventTypes.Skipped:
+            case AgentSkipped skipped:
                 agent.Status = AgentStatus.Skipped;
-                agent.Reason = e.GetString("reason");
+                agent.Reason = skipped.Reason;
                 break;
-            case EventTypes.Cancelled:
+            case AgentCancelled:
                 agent.Status = AgentStatus.Cancelled;
                 agent.FinishedAt = e.Time;
                 break;
@@ -163,41 +170,45 @@ public sealed class RunState
     }
 }
 
+/// <summary>One agent's part of the fold; only RunState.Apply changes it.</summary>
 public sealed class AgentState(string name)
 {
     public string Name { get; } = name;
 
-    public string Status
+    public AgentStatus Status
     {
         get => _status;
-        set
+        internal set
         {
             Counts?.Change(_status, value);
             _status = value;
         }
     }
 
-    private string _status = AgentStatus.Pending;
+    private AgentStatus _status = AgentStatus.Pending;
     internal RunState.StatusCounts? Counts { get; init; }
-    public int Attempt { get; set; }
-    public DateTimeOffset? StartedAt { get; set; }
-    public DateTimeOffset? FinishedAt { get; set; }
+    public int Attempt { get; internal set; }
+    public DateTimeOffset? StartedAt { get; internal set; }
+    public DateTimeOffset? FinishedAt { get; internal set; }
 
     /// <summary>Set while a failed attempt will be retried: the earliest time of the next attempt.</summary>
-    public DateTimeOffset? RetryAt { get; set; }
-    public string? Reason { get; set; }
+    public DateTimeOffset? RetryAt { get; internal set; }
+    public string? Reason { get; internal set; }
 
     /// <summary>What its last failure said (e.g. "exited with code 3"), for the run's own reason.</summary>
-    public string? FailureMessage { get; set; }
+    public string? FailureMessage { get; internal set; }
 
-    /// <summary>A decision agent's answer once decided (approve, reject, changes), until the engine acts on it.</summary>
-    public string? Decision { get; set; }
-    public string? ShownHash { get; set; }
-    public DateTimeOffset? DecisionDeadline { get; set; }
+    /// <summary>A decision agent's answer once decided, until the engine acts on it.</summary>
+    public Decision? Decision { get; internal set; }
+    public string? ShownHash { get; internal set; }
+
+    /// <summary>What the waiting decision offers (its last `waiting` event's options).</summary>
+    public IReadOnlyList<Decision> Options { get; internal set; } = [];
+    public DateTimeOffset? DecisionDeadline { get; internal set; }
 
     /// <summary>The reviewer's comment when a decision asked for changes that re-run this agent: its {{ feedback }}.</summary>
-    public string Feedback { get; set; } = "";
+    public string Feedback { get; internal set; } = "";
 
     /// <summary>What this agent's calls cost so far, all attempts (from the cost_usd of its done/failed events).</summary>
-    public decimal CostUsd { get; set; }
+    public decimal CostUsd { get; internal set; }
 }

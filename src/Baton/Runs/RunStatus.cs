@@ -1,29 +1,94 @@
+using System.Text.Json.Serialization;
+
 namespace Baton.Runs;
 
-/// <summary>Run and agent statuses as they appear in files and JSON (SPEC §3).</summary>
-public static class RunStatus
+/// <summary>A run's status; in files and JSON the lower-case name (docs/events.md).</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<RunStatus>))]
+public enum RunStatus
 {
-    public const string Queued = "queued";
-    public const string Running = "running";
-    public const string Waiting = "waiting";
-    public const string Succeeded = "succeeded";
-    public const string Failed = "failed";
-    public const string Rejected = "rejected";
-    public const string Cancelled = "cancelled";
+    [JsonStringEnumMemberName("queued")]
+    Queued,
 
-    public static bool IsFinished(string status) => status is Succeeded or Failed or Rejected or Cancelled;
+    [JsonStringEnumMemberName("running")]
+    Running,
+
+    [JsonStringEnumMemberName("waiting")]
+    Waiting,
+
+    [JsonStringEnumMemberName("succeeded")]
+    Succeeded,
+
+    [JsonStringEnumMemberName("failed")]
+    Failed,
+
+    [JsonStringEnumMemberName("rejected")]
+    Rejected,
+
+    [JsonStringEnumMemberName("cancelled")]
+    Cancelled,
 }
 
-public static class AgentStatus
+/// <summary>An agent's status within a run; in files and JSON the lower-case name.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<AgentStatus>))]
+public enum AgentStatus
 {
-    public const string Pending = "pending";
-    public const string Running = "running";
-    public const string Waiting = "waiting";
-    public const string Done = "done";
-    public const string Failed = "failed";
-    public const string Skipped = "skipped";
-    public const string Cancelled = "cancelled";
-    public const string Rejected = "rejected";
+    [JsonStringEnumMemberName("pending")]
+    Pending,
 
-    public static bool IsTerminal(string status) => status is Done or Failed or Skipped or Cancelled or Rejected;
+    [JsonStringEnumMemberName("running")]
+    Running,
+
+    [JsonStringEnumMemberName("waiting")]
+    Waiting,
+
+    [JsonStringEnumMemberName("done")]
+    Done,
+
+    [JsonStringEnumMemberName("failed")]
+    Failed,
+
+    [JsonStringEnumMemberName("skipped")]
+    Skipped,
+
+    [JsonStringEnumMemberName("cancelled")]
+    Cancelled,
+
+    [JsonStringEnumMemberName("rejected")]
+    Rejected,
+}
+
+/// <summary>The one spelling of each status in files, JSON and the CLI's text (every member's name, lower-cased).</summary>
+public static class RunStatusWire
+{
+    private static readonly string[] RunNames = [.. Enum.GetNames<RunStatus>().Select(n => n.ToLowerInvariant())];
+    private static readonly string[] AgentNames = [.. Enum.GetNames<AgentStatus>().Select(n => n.ToLowerInvariant())];
+
+    public static string Wire(this RunStatus status) => RunNames[(int)status];
+
+    public static string Wire(this AgentStatus status) => AgentNames[(int)status];
+
+    public static bool TryParse(string? text, out RunStatus status)
+    {
+        var i = Array.IndexOf(RunNames, text);
+        status = i < 0 ? default : (RunStatus)i;
+        return i >= 0;
+    }
+
+    public static bool TryParse(string? text, out AgentStatus status)
+    {
+        var i = Array.IndexOf(AgentNames, text);
+        status = i < 0 ? default : (AgentStatus)i;
+        return i >= 0;
+    }
+
+    public static bool IsFinished(this RunStatus status) =>
+        status is RunStatus.Succeeded or RunStatus.Failed or RunStatus.Rejected or RunStatus.Cancelled;
+
+    public static bool IsTerminal(this AgentStatus status) =>
+        status
+            is AgentStatus.Done
+                or AgentStatus.Failed
+                or AgentStatus.Skipped
+                or AgentStatus.Cancelled
+                or AgentStatus.Rejected;
 }

@@ -8,7 +8,7 @@ namespace Baton.Runs;
 public sealed record RunSummary(
     [property: JsonPropertyName("id")] string Id,
     [property: JsonPropertyName("chain")] string? Chain,
-    [property: JsonPropertyName("status")] string Status,
+    [property: JsonPropertyName("status")] RunStatus Status,
     [property: JsonPropertyName("reason")] string? Reason,
     [property: JsonPropertyName("started")] DateTimeOffset? Started,
     [property: JsonPropertyName("finished")] DateTimeOffset? Finished,
@@ -63,7 +63,7 @@ public sealed record RunSummary(
         if (FinishedRuns.TryGetValue(run.Path, out var known))
             return known;
         var summary = Load(run);
-        if (RunStatus.IsFinished(summary.Status))
+        if (summary.Status.IsFinished())
         {
             if (FinishedRuns.Count >= FinishedCapacity)
                 FinishedRuns.Clear(); // a very long history: start over rather than track recency
@@ -82,7 +82,7 @@ public sealed record RunSummary(
 
     /// <summary>True when the run is not finished and no engine holds it: it needs `baton resume`.</summary>
     public static bool IsOrphaned(RunFolder run, RunSummary summary) =>
-        !RunStatus.IsFinished(summary.Status) && summary.Status != RunStatus.Waiting && !RunLock.IsHeld(run.LockFile);
+        !summary.Status.IsFinished() && summary.Status != RunStatus.Waiting && !RunLock.IsHeld(run.LockFile);
 
     private static string[]? ChainAgentOrder(RunFolder run)
     {
@@ -102,7 +102,7 @@ public sealed record RunSummary(
 }
 
 public sealed record AgentSummary(
-    [property: JsonPropertyName("status")] string Status,
+    [property: JsonPropertyName("status")] AgentStatus Status,
     [property: JsonPropertyName("attempts")] int Attempts,
     [property: JsonPropertyName("cost_usd")] decimal CostUsd,
     [property: JsonPropertyName("output")] string? Output,

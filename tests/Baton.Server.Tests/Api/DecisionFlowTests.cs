@@ -189,7 +189,7 @@ public class DecisionFlowTests
         }
 
         // An answer lands while no server runs (a `baton decide --no-resume`): the stopped host must not act on it.
-        await Runs.DecisionInbox.SubmitAsync(run, "review", "approve", "", "someone");
+        await Runs.DecisionInbox.SubmitAsync(run, "review", Events.Decision.Approve, "", "someone");
         await Task.Delay(1500);
         Assert.DoesNotContain(Events.EventReader.ReadAll(run.Events), e => e.Type == "review.decided");
 

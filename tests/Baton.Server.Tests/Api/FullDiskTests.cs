@@ -67,16 +67,16 @@ public sealed class FullDiskTests : IDisposable
                 """
             );
             reviewRun = await Start(b, _b, "review");
-            await TestServer.WaitForStatus(b, _b, reviewRun, RunStatus.Waiting);
+            await TestServer.WaitForStatus(b, _b, reviewRun, RunStatus.Waiting.Wire());
             waiterRun = await Start(b, _b, "waiter");
-            await TestServer.WaitForStatus(b, _b, waiterRun, RunStatus.Running);
+            await TestServer.WaitForStatus(b, _b, waiterRun, RunStatus.Running.Wire());
             // B's reserve was spent already (say, by an earlier full disk): its run will have to wait for space.
             var bRuns = Path.Combine(server.Data.WorkspacePath(_b), "runs");
             File.Delete(DiskSpace.ReservePath(bRuns));
 
             // A's agent fills the disk: A's reserve lets its run fail at once, with reason `disk`.
             fillRun = await Start(a, _a, "filler");
-            var failed = await TestServer.WaitForStatus(a, _a, fillRun, RunStatus.Failed);
+            var failed = await TestServer.WaitForStatus(a, _a, fillRun, RunStatus.Failed.Wire());
             Assert.StartsWith("disk full:", failed.GetProperty("reason").GetString());
             Assert.Equal("disk", failed.GetProperty("agents").GetProperty("fill").GetProperty("reason").GetString());
             Assert.Equal("pending", failed.GetProperty("agents").GetProperty("next").GetProperty("status").GetString());
@@ -87,7 +87,7 @@ public sealed class FullDiskTests : IDisposable
             var waiterWork = Path.Combine(bRuns, waiterRun, "work");
             File.Create(Path.Combine(waiterWork, "go")).Dispose(); // an empty file needs no block
             var stalled = await WaitFor(b, _b, waiterRun, run => run.TryGetProperty("stalled", out _));
-            Assert.Equal(RunStatus.Running, stalled.GetProperty("status").GetString());
+            Assert.Equal(RunStatus.Running.Wire(), stalled.GetProperty("status").GetString());
             Assert.StartsWith("disk full:", stalled.GetProperty("stalled").GetString());
 
             // Another run in B: 507 with a problem+json, and nothing left behind.
@@ -109,7 +109,7 @@ public sealed class FullDiskTests : IDisposable
             // Space is freed: no hand edit of any run is needed.
             File.Delete(rest);
             File.Delete(Path.Combine(server.Data.WorkspacePath(_a), "runs", fillRun, "work", "ballast"));
-            var recovered = await TestServer.WaitForStatus(b, _b, waiterRun, RunStatus.Failed);
+            var recovered = await TestServer.WaitForStatus(b, _b, waiterRun, RunStatus.Failed.Wire());
             Assert.StartsWith("disk full:", recovered.GetProperty("reason").GetString());
             Assert.Equal("disk", recovered.GetProperty("agents").GetProperty("wait").GetProperty("reason").GetString());
             Assert.False(recovered.TryGetProperty("stalled", out _));
@@ -117,21 +117,21 @@ public sealed class FullDiskTests : IDisposable
                 HttpStatusCode.Accepted,
                 (await b.PostAsync($"/api/workspaces/{_b}/runs/{reviewRun}/cancel", null)).StatusCode
             );
-            await TestServer.WaitForStatus(b, _b, reviewRun, RunStatus.Cancelled);
+            await TestServer.WaitForStatus(b, _b, reviewRun, RunStatus.Cancelled.Wire());
         }
 
         // A restart finds every run finished: nothing is re-run, nothing is queued.
         await using (var restarted = await TestServer.StartAsync(_disk.Path))
         {
             using var a = restarted.Client(restarted.Token(_a, Role.Owner));
-            var fill = await TestServer.WaitForStatus(a, _a, fillRun, RunStatus.Failed);
+            var fill = await TestServer.WaitForStatus(a, _a, fillRun, RunStatus.Failed.Wire());
             var events = EventReader.ReadAll(Path.Combine(restarted.Data.WorkspacePath(_a), "runs", fillRun, "events"));
             Assert.Single(events, e => e.Type == "fill.started");
             Assert.Equal(Enumerable.Range(1, events.Count).Select(i => (long)i), events.Select(e => e.Seq));
             using var b = restarted.Client(restarted.Token(_b, Role.Viewer));
             var list = await TestServer.ReadJson(await b.GetAsync($"/api/workspaces/{_b}/runs"));
             Assert.Equal(
-                [RunStatus.Cancelled, RunStatus.Failed],
+                [RunStatus.Cancelled.Wire(), RunStatus.Failed.Wire()],
                 list.EnumerateArray().Select(r => r.GetProperty("status").GetString()!).Order()
             );
         }

@@ -241,8 +241,8 @@ public class IsolationTests
             Baton.Events.GroupCommitter.Shared
         );
         var log = Baton.Events.EventLog.Open(run.Events, Baton.Events.GroupCommitter.Shared, out _);
-        log.Append("run.started", null, 0, null);
-        await log.Append("step.started", "step", 1, null).Durable;
+        log.Append(new Baton.Events.RunStarted("", run.Id), null, 0);
+        await log.Append(new Baton.Events.AgentStarted(), "step", 1).Durable;
         var cgroup = Path.Combine(enforcement.PidsParent!, "leftover", $"{run.Id}-step-1");
         Directory.CreateDirectory(cgroup);
         using var orphan = System.Diagnostics.Process.Start("sleep", "300");

@@ -135,12 +135,12 @@ public class RunsApiTests
         );
         id = run.Id;
         var log = EventLog.Open(run.Events, GroupCommitter.Shared, out _);
-        log.Append(EventTypes.RunStarted, null, 0, EventJson.Data(("chain", "two")));
-        log.Append("a.started", "a", 1, null);
+        log.Append(new RunStarted("two", run.Id), null, 0);
+        log.Append(new AgentStarted(), "a", 1);
         Directory.CreateDirectory(run.AgentDir("a"));
         File.WriteAllText(run.AgentOutput("a"), "a\n");
-        log.Append("a.done", "a", 1, null);
-        await log.Append("b.started", "b", 1, null).Durable;
+        log.Append(new AgentDone("agents/a/output"), "a", 1);
+        await log.Append(new AgentStarted(), "b", 1).Durable;
 
         await using var second = await TestServer.StartAsync(dataPath);
         using var client = second.Client(token);
@@ -170,8 +170,8 @@ public class RunsApiTests
                 GroupCommitter.Shared
             );
             var log = EventLog.Open(run.Events, GroupCommitter.Shared, out _);
-            log.Append(EventTypes.RunStarted, null, 0, EventJson.Data(("chain", "one")));
-            await log.Append("a.started", "a", 1, null).Durable;
+            log.Append(new RunStarted("one", run.Id), null, 0);
+            await log.Append(new AgentStarted(), "a", 1).Durable;
             return run;
         }
         var damaged = await InFlight();
@@ -181,7 +181,7 @@ public class RunsApiTests
         var finishedRun = await InFlight();
         await EventLog
             .Open(finishedRun.Events, GroupCommitter.Shared, out _)
-            .Append(EventTypes.RunFinished, null, 0, EventJson.Data(("status", "failed")))
+            .Append(new RunFinished(RunStatus.Failed, null), null, 0)
             .Durable;
         File.WriteAllText(Directory.GetFiles(finishedRun.Events, "000002-*")[0], "{ not an event");
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Baton.Chains;
+using Baton.Events;
 
 namespace Baton.Tests.Chains;
 
@@ -111,8 +112,8 @@ public class ChainLoaderTests
         Assert.Equal("code.ready", code.Emits);
 
         var review = chain.Agent("review")!.Decision!;
-        Assert.Equal(["approve", "changes"], review.Options);
-        Assert.Equal(("draft", 3, "approve"), (review.OnChanges, review.MaxRounds, review.Default));
+        Assert.Equal([Decision.Approve, Decision.Changes], review.Options);
+        Assert.Equal(("draft", 3, (Decision?)Decision.Approve), (review.OnChanges, review.MaxRounds, review.Default));
         Assert.Equal(TimeSpan.FromHours(2), review.Timeout);
 
         Assert.Equal(["review", "code"], chain.Agent("publish")!.Needs);
@@ -200,7 +201,7 @@ public class ChainLoaderTests
         );
 
         var decision = chain.Agent("review")!.Decision!;
-        Assert.Equal(["approve", "reject", "changes"], decision.Options);
+        Assert.Equal([Decision.Approve, Decision.Reject, Decision.Changes], decision.Options);
         Assert.Equal(("draft", 3), (decision.OnChanges, decision.MaxRounds));
         Assert.Null(decision.Timeout);
     }

@@ -210,7 +210,7 @@ public class CliRunTests
         Assert.Contains("greet | Hello, world!", logs.Stdout);
         Assert.Contains("shout | HELLO, WORLD!", logs.Stdout);
 
-        var runs = await BatonCli.RunAsync(ws.Root, "runs", "--status", RunStatus.Succeeded);
+        var runs = await BatonCli.RunAsync(ws.Root, "runs", "--status", RunStatus.Succeeded.Wire());
         Assert.Contains("succeeded", runs.Stdout);
     }
 }

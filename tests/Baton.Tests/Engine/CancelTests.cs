@@ -76,7 +76,7 @@ public class CancelTests
         Assert.DoesNotContain("sleeper.failed", types);
         Assert.DoesNotContain("later.started", types);
         Assert.Equal(AgentStatus.Skipped, EngineProbe.StatusOf(run, "later"));
-        Assert.Equal(RunStatus.Cancelled, EngineProbe.Single(run, "run.finished").GetString("status"));
+        Assert.Equal(RunStatus.Cancelled, ((RunFinished)EngineProbe.Single(run, "run.finished").Body).Status);
         Assert.Equal("run.finished", types[^1]);
     }
 }

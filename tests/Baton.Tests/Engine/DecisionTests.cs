@@ -32,12 +32,7 @@ public class DecisionTests
         await InboxWriter.WriteAsync(
             run.Inbox,
             "review.decided",
-            EventJson.Data(
-                ("decision", decision),
-                ("comment", comment),
-                ("by", "tester"),
-                ("shown_hash", hash ?? state.Agent("review").ShownHash)
-            )
+            new DecisionAnswer(decision, comment, "tester", null, hash ?? state.Agent("review").ShownHash).ToData()
         );
         return await new RunEngine(ws.Workspace, TestWorkspace.FastOptions())
             .RunAsync(run)
@@ -143,12 +138,12 @@ public class DecisionTests
         await InboxWriter.WriteAsync(
             run.Inbox,
             "review.decided",
-            EventJson.Data(("decision", "approve"), ("by", "ann"), ("shown_hash", hash))
+            new DecisionAnswer("approve", null, "ann", null, hash).ToData()
         );
         await InboxWriter.WriteAsync(
             run.Inbox,
             "review.decided",
-            EventJson.Data(("decision", "reject"), ("by", "bob"), ("shown_hash", hash))
+            new DecisionAnswer("reject", null, "bob", null, hash).ToData()
         );
 
         var outcome = await new RunEngine(ws.Workspace, TestWorkspace.FastOptions()).RunAsync(run);

@@ -9,7 +9,7 @@ internal static class EngineProbe
     public static RunEvent Single(RunFolder run, string type) =>
         Assert.Single(TestWorkspace.Events(run), e => e.Type == type);
 
-    public static string StatusOf(RunFolder run, string agent) =>
+    public static AgentStatus StatusOf(RunFolder run, string agent) =>
         RunState.Fold(TestWorkspace.Events(run)).Agent(agent).Status;
 
     public static int IndexOf(RunFolder run, string type)

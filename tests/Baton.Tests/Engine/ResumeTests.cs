@@ -25,13 +25,13 @@ public class ResumeTests
         var log = EventLog.Open(run.Events, GroupCommitter.Shared, out _);
         var durable = new List<Task>
         {
-            log.Append(EventTypes.RunStarted, null, 0, EventJson.Data(("chain", "resume"), ("run", run.Id))).Durable,
-            log.Append("a.started", "a", 1, null).Durable,
+            log.Append(new RunStarted("resume", run.Id), null, 0).Durable,
+            log.Append(new AgentStarted(), "a", 1).Durable,
         };
         Directory.CreateDirectory(run.AgentDir("a"));
         await File.WriteAllTextAsync(run.AgentOutput("a"), "from a\n");
-        durable.Add(log.Append("a.done", "a", 1, EventJson.Data(("output", "agents/a/output"))).Durable);
-        durable.Add(log.Append("b.started", "b", 1, null).Durable);
+        durable.Add(log.Append(new AgentDone("agents/a/output"), "a", 1).Durable);
+        durable.Add(log.Append(new AgentStarted(), "b", 1).Durable);
         Directory.CreateDirectory(run.AgentDir("b"));
         await File.WriteAllTextAsync(Path.Combine(run.AgentDir("b"), "stdout.log"), "half of attempt 1");
         await Task.WhenAll(durable);
@@ -126,8 +126,13 @@ public class ResumeTests
         await File.WriteAllTextAsync(Path.Combine(taken, first), "{\"n\": 1}");
         await File.WriteAllTextAsync(Path.Combine(taken, second), "{\"n\": 2}");
         var log = EventLog.Open(run.Events, GroupCommitter.Shared, out _);
-        log.Append(EventTypes.RunStarted, null, 0, EventJson.Data(("chain", "taken"), ("run", run.Id)));
-        await log.Append("step.note", "step", 0, EventJson.Data(("n", 1)), Inbox.Source(first)).Durable;
+        log.Append(new RunStarted("taken", run.Id), null, 0);
+        await log.Append(
+            new CustomEvent("step.note", System.Text.Json.JsonElement.Parse("{\"n\":1}")),
+            "step",
+            0,
+            Inbox.Source(first)
+        ).Durable;
 
         var outcome = await new RunEngine(ws.Workspace, TestWorkspace.FastOptions()).RunAsync(run);
 

@@ -1,3 +1,4 @@
+using Baton.Events;
 using Baton.Runs;
 
 namespace Baton.Tests.Engine;
@@ -74,6 +75,6 @@ public class RetryTests
         Assert.Contains("boom", failures[1].GetString("message"));
         Assert.Equal(AgentStatus.Skipped, EngineProbe.StatusOf(run, "downstream"));
         Assert.DoesNotContain("downstream.started", TestWorkspace.Types(run));
-        Assert.Equal(RunStatus.Failed, EngineProbe.Single(run, "run.finished").GetString("status"));
+        Assert.Equal(RunStatus.Failed, ((RunFinished)EngineProbe.Single(run, "run.finished").Body).Status);
     }
 }

@@ -14,7 +14,15 @@ public class EventJsonTests
             "review",
             1,
             DateTimeOffset.UnixEpoch,
-            EventJson.Data(("comment", "don't ship the naïve <draft> & \"quotes\"\nline two"))
+            EventCodec.Encode(
+                new AgentDecided(
+                    Decision.Approve,
+                    "ann",
+                    "don't ship the naïve <draft> & \"quotes\"\nline two",
+                    1,
+                    null
+                )
+            )
         );
 
         var text = Encoding.UTF8.GetString(EventJson.Serialize(e));

@@ -14,8 +14,8 @@ public class EventReaderTests
         var log = EventLog.Open(folder, GroupCommitter.Shared, out _);
         Assert.Null(EventReader.ReadLast(folder)); // empty
         for (var i = 0; i < 11; i++)
-            log.Append($"a.tick{i}", "a", 1, null); // 000010 sorts after 000009 by number, not by name length
-        await log.Append(EventTypes.RunFinished, null, 0, EventJson.Data(("status", "succeeded"))).Durable;
+            log.Append(new CustomEvent($"a.tick{i}", EventJson.EmptyObject), "a", 1); // 000010 sorts after 000009 by number, not by name length
+        await log.Append(new RunFinished(Runs.RunStatus.Succeeded, null), null, 0).Durable;
         File.WriteAllText(Path.Combine(folder, "000003-a.tick2.json"), "{ damaged"); // only the last one is read
 
         var last = EventReader.ReadLast(folder);

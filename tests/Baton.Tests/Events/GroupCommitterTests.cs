@@ -20,7 +20,7 @@ public class GroupCommitterTests
         var durable = new List<Task>();
         for (var round = 0; round < 10; round++)
             foreach (var log in logs)
-                durable.Add(log.Append("step.done", "step", 1, null).Durable);
+                durable.Add(log.Append(new AgentDone("agents/step/output"), "step", 1).Durable);
         await Task.WhenAll(durable).WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.All(logs, log => Assert.Equal(10, EventReader.ReadAll(log.Directory).Count));
@@ -38,7 +38,10 @@ public class GroupCommitterTests
         Directory.CreateDirectory(gone);
         Directory.Delete(gone);
 
-        var good = Enumerable.Range(0, 5).Select(_ => kept.Append("step.done", "step", 1, null).Durable).ToList();
+        var good = Enumerable
+            .Range(0, 5)
+            .Select(_ => kept.Append(new AgentDone("agents/step/output"), "step", 1).Durable)
+            .ToList();
         var bad = committer.Commit(null, gone, gone);
 
         await Task.WhenAll(good).WaitAsync(TimeSpan.FromSeconds(30));
