@@ -59,18 +59,22 @@ public sealed class ScheduleTriggers(
             var now = settings.Clock.GetUtcNow();
             foreach (var workspace in data.WorkspaceNames())
             {
-                var chains = WorkspaceChains.Load(data.WorkspacePath(workspace));
-                foreach (var entry in chains)
+                // One workspace's trouble (a damaged folder, a full disk) must not stop the others' triggers.
+                try
                 {
-                    foreach (var schedule in entry.Chain?.Triggers.OfType<ScheduleTrigger>() ?? [])
-                        await FireIfDueAsync(workspace, entry, schedule, now);
+                    var chains = WorkspaceChains.Load(data.WorkspacePath(workspace));
+                    foreach (var entry in chains)
+                    {
+                        foreach (var schedule in entry.Chain?.Triggers.OfType<ScheduleTrigger>() ?? [])
+                            await FireIfDueAsync(workspace, entry, schedule, now);
+                    }
+                    await drops.ScanAsync(workspace, data.WorkspacePath(workspace), chains, now);
                 }
-                await drops.ScanAsync(workspace, data.WorkspacePath(workspace), chains, now);
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException or Runs.UnsafePathException)
+                {
+                    logger.LogWarning("{Workspace}: triggers: {Reason}", workspace, e.Message);
+                }
             }
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or Runs.UnsafePathException)
-        {
-            logger.LogWarning("schedules: {Reason}", e.Message);
         }
         finally
         {
