@@ -73,6 +73,14 @@ public sealed class BatonServe : IAsyncDisposable
         return _process.TotalProcessorTime.TotalSeconds;
     }
 
+    /// <summary>A series' value in a /metrics answer (-1 when absent).</summary>
+    public static long Metric(string metrics, string series) =>
+        metrics
+            .Split('\n')
+            .Where(l => l.StartsWith(series + " ", StringComparison.Ordinal))
+            .Select(l => long.Parse(l[(series.Length + 1)..].Trim(), System.Globalization.CultureInfo.InvariantCulture))
+            .FirstOrDefault(-1);
+
     public async ValueTask DisposeAsync()
     {
         _process.Kill();

@@ -62,6 +62,7 @@ public sealed class Report(
             "ms" when v < 1 => v.ToString("0.000", Inv) + " ms",
             "ms" => v.ToString("0.0", Inv) + " ms",
             "s" => v.ToString("0.00", Inv) + " s",
+            "KB" => v.ToString("0.0", Inv) + " KB",
             _ => v.ToString("0", Inv) + " " + unit,
         };
 

@@ -119,6 +119,53 @@ public sealed record Row(
         new("W3", "paused_extra_rss_mb", "of which: over the same server idle", "MB", 1, "≤ 30 MB", v => v <= 30, null),
         new("W3", "resume_s", "approve all (HTTP) → all finished", "s", 1, "≤ 1 s", v => v <= 1, "w3_resume_s"),
         new(
+            "W3S",
+            "pause_s",
+            "`baton serve`, default settings: 1,000 runs POSTed → all paused at the decision",
+            "s",
+            1,
+            "≤ 1 s",
+            v => v <= 1,
+            "w3_serve_pause_s"
+        ),
+        new("W3S", "pause_posted_s", "of which: the 1,000 POST /runs answered", "s", 1, null, null, null),
+        new("W3S", "pause_cpu_s", "CPU the server used to pause them", "s", 1, null, null, null),
+        new(
+            "W3S",
+            "paused_rss_mb",
+            "server RSS holding them paused",
+            "MB",
+            1,
+            "≤ 90 MB",
+            v => v <= 90,
+            "w3_serve_paused_rss_mb"
+        ),
+        new("W3S", "idle_rss_mb", "the same server before the runs", "MB", 1, null, null, null),
+        new("W3S", "resume_s", "approve all (HTTP) → all succeeded", "s", 1, "≤ 1 s", v => v <= 1, "w3_serve_resume_s"),
+        new("W3S", "resume_cpu_s", "CPU the server used to finish them", "s", 1, null, null, null),
+        new("W3S", "serve_peak_rss_mb", "server peak RSS", "MB", 1, null, null, null),
+        new(
+            "W3S",
+            "disk_kb_per_run",
+            "on disk per paused run (file lengths)",
+            "KB",
+            1,
+            "≤ 12 KB",
+            v => v <= 12,
+            "w3_serve_disk_kb_per_run"
+        ),
+        new(
+            "W3S",
+            "disk_allocated_kb_per_run",
+            "of which allocated (4 KB blocks, folders included)",
+            "KB",
+            1,
+            null,
+            null,
+            null
+        ),
+        new("W3S", "files_per_run", "files per paused run", "files", 1, null, null, null),
+        new(
             "W4",
             "cold_start_ms",
             "`baton run` 1 `run: \"true\"` agent, whole process",

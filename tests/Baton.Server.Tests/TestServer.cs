@@ -30,6 +30,7 @@ public sealed partial class TestServer : IAsyncDisposable
     public DataRoot Data => _app.Services.GetRequiredService<DataRoot>();
     public TokenStore Tokens => _app.Services.GetRequiredService<TokenStore>();
     public SessionStore Sessions => _app.Services.GetRequiredService<SessionStore>();
+    public Hosting.RunHost Host => _app.Services.GetRequiredService<Hosting.RunHost>();
 
     public static async Task<TestServer> StartAsync(string? dataPath = null, Hosting.ServerSettings? settings = null)
     {

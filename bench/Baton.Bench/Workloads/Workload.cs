@@ -19,6 +19,7 @@ public static class Workloads
         new W2Concurrency(),
         new W2Serve(),
         new W3Paused(),
+        new W3Serve(),
         new W4ColdStart(),
         new W5BashAgents(),
         new W6EventThroughput(),

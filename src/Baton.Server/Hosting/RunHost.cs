@@ -27,6 +27,10 @@ public sealed class RunHost(DataRoot data, ServerMetrics metrics, ServerSettings
         ?? ServerEnvironment.Runners(data, settings);
     private readonly ConcurrentDictionary<string, IDisposable> _parked = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, WorkspaceEngine> _engines = new(StringComparer.Ordinal);
+    private readonly QuietCollector _quiet = new(settings.Time);
+
+    /// <summary>Gives a burst's garbage back once no run is active (see QuietCollector).</summary>
+    public QuietCollector QuietCollector => _quiet;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -215,6 +219,8 @@ public sealed class RunHost(DataRoot data, ServerMetrics metrics, ServerSettings
         }
         _active.TryRemove(key, out _);
         _admission.Leave(workspaceName, key, Limit(workspaceName));
+        if (_active.IsEmpty)
+            _quiet.Quiet(() => _active.IsEmpty);
         if (outcome.Status == RunStatus.Waiting)
             Park(workspaceName, run);
         else
@@ -235,7 +241,7 @@ public sealed class RunHost(DataRoot data, ServerMetrics metrics, ServerSettings
         if (_stopped)
             return;
         var key = Key(workspaceName, run.Id);
-        var watch = InboxWatcher.Shared.Watch(run.Inbox, () => Launch(workspaceName, run));
+        var watch = Engine(workspaceName).Options.Watcher.Watch(run.Inbox, () => Launch(workspaceName, run));
         if (!_parked.TryAdd(key, watch))
             watch.Dispose();
         // An engine launched meanwhile owns the run now; it parks it again itself if it has to.
@@ -255,8 +261,9 @@ public sealed class RunHost(DataRoot data, ServerMetrics metrics, ServerSettings
             .Min(a => a.DecisionDeadline);
         if (deadline is null)
             return;
-        var delay = deadline.Value - DateTimeOffset.UtcNow;
-        _ = Task.Delay(delay < TimeSpan.Zero ? TimeSpan.Zero : delay)
+        var clock = Engine(workspaceName).Options.Time;
+        var delay = deadline.Value - clock.GetUtcNow();
+        _ = Task.Delay(delay < TimeSpan.Zero ? TimeSpan.Zero : delay, clock)
             .ContinueWith(_ => Launch(workspaceName, run), TaskScheduler.Default);
     }
 

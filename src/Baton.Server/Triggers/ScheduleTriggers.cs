@@ -12,7 +12,7 @@ namespace Baton.Server.Triggers;
 /// looks at each schedule's latest firing since the one it last ran; a firing is remembered (TriggerState)
 /// before its run is created, so none runs twice, also across a restart. A firing that fell while no server
 /// ran is caught up once at start (`catch_up: last`, the latest only) or skipped (`catch_up: none`).
-/// Time comes from ServerSettings.Clock, so tests move it.
+/// Time comes from ServerSettings.Time, so tests move it.
 /// </summary>
 public sealed class ScheduleTriggers(
     DataRoot data,
@@ -29,10 +29,10 @@ public sealed class ScheduleTriggers(
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        _startedAt = settings.Clock.GetUtcNow();
+        _startedAt = settings.Time.GetUtcNow();
         await TickAsync(); // catch-up runs are started before the server answers its first request
         var second = TimeSpan.FromSeconds(1);
-        _timer = settings.Clock.CreateTimer(_ => _ = TickAsync(), null, second, second);
+        _timer = settings.Time.CreateTimer(_ => _ = TickAsync(), null, second, second);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
@@ -56,7 +56,7 @@ public sealed class ScheduleTriggers(
             return;
         try
         {
-            var now = settings.Clock.GetUtcNow();
+            var now = settings.Time.GetUtcNow();
             foreach (var workspace in data.WorkspaceNames())
             {
                 // One workspace's trouble (a damaged folder, a full disk) must not stop the others' triggers.

@@ -30,7 +30,7 @@ internal sealed partial class ChainParser
             return triggers;
         if (node is not YamlSequenceNode list)
         {
-            errors.Add(
+            _errors.Add(
                 node,
                 $"'triggers' must be a list (each entry starts with '- schedule:', '- webhook:', '- file:' or '- after:'), not {YamlReader.Describe(node)}"
             );
@@ -38,7 +38,7 @@ internal sealed partial class ChainParser
         }
         foreach (var item in list.Children)
         {
-            if (read.Map(item, "each entry of 'triggers'") is { } map && ParseTrigger(map) is { } trigger)
+            if (_read.Map(item, "each entry of 'triggers'") is { } map && ParseTrigger(map) is { } trigger)
                 triggers.Add(trigger);
         }
         return triggers;
@@ -46,19 +46,19 @@ internal sealed partial class ChainParser
 
     private TriggerDraft? ParseTrigger(YamlMappingNode map)
     {
-        var entries = read.Entries(map, "a trigger");
+        var entries = _read.Entries(map, "a trigger");
         var kinds = entries.Where(e => TriggerKeys.ContainsKey(e.Name)).ToList();
         if (kinds.Count == 0)
         {
-            errors.Add(
+            _errors.Add(
                 map,
-                $"a trigger needs one of 'schedule', 'webhook', 'file' or 'after'{(entries.Count > 0 ? errors.Hint(entries[0].Name, TriggerKeys.Keys) : "")}"
+                $"a trigger needs one of 'schedule', 'webhook', 'file' or 'after'{(entries.Count > 0 ? _errors.Hint(entries[0].Name, TriggerKeys.Keys) : "")}"
             );
             return null;
         }
         if (kinds.Count > 1)
         {
-            errors.Add(
+            _errors.Add(
                 kinds[1].Key,
                 $"a trigger has one kind, but this one has '{kinds[0].Name}' and '{kinds[1].Name}'; write each as its own '- {kinds[1].Name}:' entry"
             );
@@ -78,11 +78,11 @@ internal sealed partial class ChainParser
             if (!TriggerKeys[kind].Contains(name))
             {
                 var owner = TriggerKeys.FirstOrDefault(k => k.Key != kind && k.Value.Contains(name)).Key;
-                errors.Add(
+                _errors.Add(
                     key,
                     owner is not null
                         ? $"'{name}' belongs to {(owner == "after" ? "an" : "a")} {owner} trigger, not to {where} (its keys: {string.Join(", ", TriggerKeys[kind])})"
-                        : $"unknown key '{name}' in {where}{errors.Hint(name, TriggerKeys[kind])}"
+                        : $"unknown key '{name}' in {where}{_errors.Hint(name, TriggerKeys[kind])}"
                 );
                 continue;
             }
@@ -155,14 +155,14 @@ internal sealed partial class ChainParser
     {
         var inputs = new Dictionary<string, string>(StringComparer.Ordinal);
         var keys = new Dictionary<string, YamlScalarNode>(StringComparer.Ordinal);
-        if (read.Map(node, $"'inputs' of {where}") is not { } map)
+        if (_read.Map(node, $"'inputs' of {where}") is not { } map)
             return (inputs, keys);
-        foreach (var (key, name, value) in read.Entries(map, $"'inputs' of {where}"))
+        foreach (var (key, name, value) in _read.Entries(map, $"'inputs' of {where}"))
         {
-            if (read.Text(value, $"input '{name}' of {where}") is not { } template)
+            if (_read.Text(value, $"input '{name}' of {where}") is not { } template)
                 continue;
             foreach (var problem in TriggerTemplate.Check(template, kind))
-                errors.Add(value, $"input '{name}' of {where}: {problem}");
+                _errors.Add(value, $"input '{name}' of {where}: {problem}");
             inputs[name] = template;
             keys[name] = key;
         }
@@ -179,20 +179,20 @@ internal sealed partial class ChainParser
             foreach (var (name, key) in trigger.InputKeys)
             {
                 if (!names.Contains(name))
-                    errors.Add(
+                    _errors.Add(
                         key,
                         names.Count == 0
                             ? $"{where} sets input '{name}', but the chain has no 'inputs:'; declare it there"
-                            : $"{where} sets unknown input '{name}'{errors.Hint(name, names)} (inputs: {string.Join(", ", names)})"
+                            : $"{where} sets unknown input '{name}'{_errors.Hint(name, names)} (inputs: {string.Join(", ", names)})"
                     );
             }
             foreach (var missing in inputs.Where(i => i.Required && !trigger.Inputs.ContainsKey(i.Name)))
-                errors.Add(
+                _errors.Add(
                     trigger.Entry,
                     $"{where} starts runs without input '{missing.Name}', which has no default; map it under the trigger's 'inputs:' or give it a default"
                 );
             if (trigger.Spec is AfterTrigger after && after.Chain == chainName)
-                errors.Add(
+                _errors.Add(
                     trigger.KindValue,
                     $"a chain cannot start after itself ('{after.Chain}' would run forever); name another chain"
                 );
@@ -201,11 +201,11 @@ internal sealed partial class ChainParser
 
     private string? CheckedCron(YamlNode value, string where)
     {
-        if (read.Text(value, $"'schedule' of {where}") is not { } cron)
+        if (_read.Text(value, $"'schedule' of {where}") is not { } cron)
             return null;
         if (ScheduleTimes.Problem(cron) is { } problem)
         {
-            errors.Add(value, $"'schedule' \"{cron}\": {problem} (e.g. \"0 9 * * 1-5\": 09:00 on weekdays)");
+            _errors.Add(value, $"'schedule' \"{cron}\": {problem} (e.g. \"0 9 * * 1-5\": 09:00 on weekdays)");
             return null;
         }
         return cron.Trim();
@@ -213,24 +213,24 @@ internal sealed partial class ChainParser
 
     private string? CheckedTimeZone(YamlNode value, string where)
     {
-        if (read.Text(value, $"'timezone' of {where}") is not { } zone)
+        if (_read.Text(value, $"'timezone' of {where}") is not { } zone)
             return null;
         if (TimeZoneInfo.TryFindSystemTimeZoneById(zone, out _))
             return zone;
-        errors.Add(
+        _errors.Add(
             value,
-            $"unknown time zone '{zone}' in {where}; use an IANA name such as Europe/Berlin or UTC{errors.Hint(zone, TimeZoneInfo.GetSystemTimeZones().Select(z => z.Id))}"
+            $"unknown time zone '{zone}' in {where}; use an IANA name such as Europe/Berlin or UTC{_errors.Hint(zone, TimeZoneInfo.GetSystemTimeZones().Select(z => z.Id))}"
         );
         return null;
     }
 
     private string? CheckedChoice(YamlNode value, string what, string[] choices)
     {
-        if (read.Text(value, what) is not { } text)
+        if (_read.Text(value, what) is not { } text)
             return null;
         if (choices.Contains(text))
             return text;
-        errors.Add(value, $"{what} must be {string.Join(" or ", choices)}, not '{text}'{errors.Hint(text, choices)}");
+        _errors.Add(value, $"{what} must be {string.Join(" or ", choices)}, not '{text}'{_errors.Hint(text, choices)}");
         return null;
     }
 
@@ -241,17 +241,17 @@ internal sealed partial class ChainParser
         string expected
     )
     {
-        if (read.Text(value, what) is not { } name)
+        if (_read.Text(value, what) is not { } name)
             return null;
         if (pattern.IsMatch(name))
             return name;
-        errors.Add(value, $"{what} must be {expected}, not '{name}'");
+        _errors.Add(value, $"{what} must be {expected}, not '{name}'");
         return null;
     }
 
     private string? CheckedGlob(YamlNode value, string where)
     {
-        if (read.Text(value, $"'file' of {where}") is not { } glob)
+        if (_read.Text(value, $"'file' of {where}") is not { } glob)
             return null;
         var segments = glob.Split('/');
         var problem =
@@ -263,7 +263,7 @@ internal sealed partial class ChainParser
             : null;
         if (problem is null)
             return glob;
-        errors.Add(
+        _errors.Add(
             value,
             $"'file' of {where} {problem}; write a pattern inside the workspace's drop/ folder, such as 'invoices/*.pdf' or '**/*.csv'"
         );

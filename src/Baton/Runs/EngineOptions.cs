@@ -10,8 +10,15 @@ public sealed class EngineOptions
     /// <summary>Makes event files durable in rounds; one per process unless a test brings its own.</summary>
     public GroupCommitter Committer { get; init; } = GroupCommitter.Shared;
 
-    /// <summary>The engine's clock: event times, retry and decision deadlines, rescans. Tests pass a FakeTimeProvider.</summary>
+    /// <summary>
+    /// The engine's clock: event times, retry and decision deadlines, agent timeouts, the waits between them and
+    /// the disk-full retries. Tests pass a FakeTimeProvider. (The inbox's settle time and taken-file names stay on
+    /// the wall clock: they are compared with files' mtimes.)
+    /// </summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>Tells the engine when a file lands in an inbox; one inotify instance per process unless a test brings its own.</summary>
+    public InboxWatcher Watcher { get; init; } = InboxWatcher.Shared;
 
     /// <summary>How often the inbox is rescanned when inotify can't watch it (WatchInbox off, or the kernel refused a watch).</summary>
     public TimeSpan InboxRescanInterval { get; init; } = TimeSpan.FromSeconds(1);

@@ -86,6 +86,24 @@ public sealed partial class InboxWatcher
         }
     }
 
+    /// <summary>Whether anyone still watches the directory (a stopped host must have let go of its paused runs).</summary>
+    public bool IsWatched(string directory)
+    {
+        lock (_gate)
+        {
+            if (_fd < 0)
+                return false;
+            // The kernel gives a watched inode's existing descriptor back; a new one is removed again at once.
+            var wd = inotify_add_watch(_fd, directory, InCloseWrite | InMovedTo | InCreate);
+            if (wd < 0)
+                return false;
+            if (_byWatch.TryGetValue(wd, out var list) && list.Count > 0)
+                return true;
+            _ = inotify_rm_watch(_fd, wd);
+            return false;
+        }
+    }
+
     private void Unwatch(int wd, Action changed)
     {
         lock (_gate)

@@ -131,7 +131,7 @@ internal sealed partial class RunLoop
             Alert = body => _signals.Writer.TryWrite(new AgentAlert(body)),
             Progress = Options.OnProgress is { } onProgress ? text => onProgress(_run, name, text) : null,
         };
-        var cancel = new CancellationTokenSource();
+        var cancel = Timer();
         var timeout = spec.Timeout ?? _engine.Workspace.Config.Limits.AgentTimeout;
         if (timeout is { } t)
             cancel.CancelAfter(t);

@@ -35,7 +35,7 @@ internal sealed partial class RunLoop
                 Options.OnDiskStall?.Invoke(_run, reason);
                 try
                 {
-                    await Task.Delay(wait, cancelRun);
+                    await Task.Delay(wait, Options.Time, cancelRun);
                 }
                 catch (OperationCanceledException)
                 {

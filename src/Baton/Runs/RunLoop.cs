@@ -51,6 +51,7 @@ internal sealed partial class RunLoop
             StringComparer.Ordinal
         );
         _everyWatchActive = engine.Options.WatchInbox;
+        _waitTimeout = Timer();
     }
 
     private EngineOptions Options => _engine.Options;
@@ -138,7 +139,7 @@ internal sealed partial class RunLoop
                 if (!_waitTimeout.TryReset())
                 {
                     _waitTimeout.Dispose();
-                    _waitTimeout = new CancellationTokenSource();
+                    _waitTimeout = Timer();
                 }
                 _waitTimeout.CancelAfter(wait);
                 try
@@ -253,7 +254,10 @@ internal sealed partial class RunLoop
     private void NotifyInbox() => _signals.Writer.TryWrite(new InboxChanged());
 
     /// <summary>Reused for every wait: one timer per run, not one per hand-off.</summary>
-    private CancellationTokenSource _waitTimeout = new();
+    private CancellationTokenSource _waitTimeout;
+
+    /// <summary>A token source whose CancelAfter runs on the engine's clock (a FakeTimeProvider in tests).</summary>
+    private CancellationTokenSource Timer() => new(Timeout.InfiniteTimeSpan, Options.Time);
 
     /// <summary>False once a watch was refused (or watching is off): then only frequent rescans find inbox files.</summary>
     private bool _everyWatchActive;
@@ -262,7 +266,7 @@ internal sealed partial class RunLoop
 
     private InboxWatcher.Subscription Watch(string directory)
     {
-        var subscription = InboxWatcher.Shared.Watch(directory, NotifyInbox);
+        var subscription = Options.Watcher.Watch(directory, NotifyInbox);
         _everyWatchActive &= subscription.Active;
         return subscription;
     }

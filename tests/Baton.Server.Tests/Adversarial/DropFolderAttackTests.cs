@@ -31,7 +31,7 @@ public class DropFolderAttackTests
         var secret = Path.Combine(outside, "secret.txt");
         await File.WriteAllTextAsync(secret, "root's");
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 7, 10, 0, 0, TimeSpan.Zero));
-        await using var server = await TestServer.StartAsync(settings: new ServerSettings { Clock = clock });
+        await using var server = await TestServer.StartAsync(settings: new ServerSettings { Time = clock });
         var ws = UniqueWorkspace("dropadv");
         using var client = server.Client(server.Token(ws, Role.Owner));
         (await client.PutAsync($"/api/workspaces/{ws}/chains/grab", TestServer.Yaml(Chain))).EnsureSuccessStatusCode();

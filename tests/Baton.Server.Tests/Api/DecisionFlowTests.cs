@@ -189,8 +189,12 @@ public class DecisionFlowTests
         }
 
         // An answer lands while no server runs (a `baton decide --no-resume`): the stopped host must not act on it.
+        // It could only through a watch on the run's inbox: its engine's (gone once it let go of the run's lock)
+        // or the host's for the paused run, which a stopped host has none of.
+        for (var deadline = DateTime.UtcNow.AddSeconds(30); Runs.RunLock.IsHeld(run.LockFile); await Task.Delay(20))
+            Assert.True(DateTime.UtcNow < deadline, "the stopped server's engine never let go of the run");
+        Assert.False(Runs.InboxWatcher.Shared.IsWatched(run.Inbox));
         await Runs.DecisionInbox.SubmitAsync(run, "review", Events.Decision.Approve, "", "someone");
-        await Task.Delay(1500);
         Assert.DoesNotContain(Events.EventReader.ReadAll(run.Events), e => e.Type == "review.decided");
 
         await using var second = await TestServer.StartAsync(dataPath);

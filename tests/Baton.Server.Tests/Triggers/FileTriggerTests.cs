@@ -31,7 +31,7 @@ public class FileTriggerTests
             string token,
                 root;
             var clock = new FakeTimeProvider(Start);
-            await using (var server = await TestServer.StartAsync(data, new ServerSettings { Clock = clock }))
+            await using (var server = await TestServer.StartAsync(data, new ServerSettings { Time = clock }))
             {
                 token = server.Token(ws, Role.Owner);
                 root = server.Data.WorkspacePath(ws);
@@ -62,7 +62,7 @@ public class FileTriggerTests
             }
 
             var later = new FakeTimeProvider(Start.AddMinutes(5));
-            await using (var again = await TestServer.StartAsync(data, new ServerSettings { Clock = later }))
+            await using (var again = await TestServer.StartAsync(data, new ServerSettings { Time = later }))
             {
                 later.Advance(TimeSpan.FromSeconds(3));
                 using var client = again.Client(token);

@@ -26,7 +26,7 @@ public class ScheduleTriggerTests
     public async Task Schedule_FiresOnTimeOnce_WithTheFiringAsInputAndTrigger()
     {
         var clock = new FakeTimeProvider(Monday0859);
-        await using var server = await TestServer.StartAsync(settings: new ServerSettings { Clock = clock });
+        await using var server = await TestServer.StartAsync(settings: new ServerSettings { Time = clock });
         var ws = UniqueWorkspace("sch");
         using var client = server.Client(server.Token(ws, Role.Owner));
         (
@@ -65,7 +65,7 @@ public class ScheduleTriggerTests
         {
             string token;
             var monday = new FakeTimeProvider(Monday0859);
-            await using (var first = await TestServer.StartAsync(data, new ServerSettings { Clock = monday }))
+            await using (var first = await TestServer.StartAsync(data, new ServerSettings { Time = monday }))
             {
                 token = first.Token(ws, Role.Owner);
                 using var client = first.Client(token);
@@ -84,7 +84,7 @@ public class ScheduleTriggerTests
 
             // Down over Tuesday's and Wednesday's 09:00; back on Wednesday at 09:30.
             var wednesday = new FakeTimeProvider(Monday0859.AddDays(2).AddMinutes(31));
-            await using (var second = await TestServer.StartAsync(data, new ServerSettings { Clock = wednesday }))
+            await using (var second = await TestServer.StartAsync(data, new ServerSettings { Time = wednesday }))
             {
                 using var client = second.Client(token);
                 var runs = await RunIds(client, ws);
@@ -101,7 +101,7 @@ public class ScheduleTriggerTests
             // Started again the same morning: that firing has had its run (or was skipped), never a second.
             await using var third = await TestServer.StartAsync(
                 data,
-                new ServerSettings { Clock = new FakeTimeProvider(Monday0859.AddDays(2).AddMinutes(40)) }
+                new ServerSettings { Time = new FakeTimeProvider(Monday0859.AddDays(2).AddMinutes(40)) }
             );
             using var again = third.Client(token);
             Assert.Equal(1 + caughtUp, (await RunIds(again, ws)).Count);

@@ -164,30 +164,4 @@ public class DecisionTests
         Assert.Equal(RunStatus.Waiting, outcome.Status);
         Assert.Contains("stale", TestWorkspace.Events(run).Single(e => e.Type == "inbox.rejected").GetString("reason"));
     }
-
-    [Fact]
-    public async Task Timeout_TakesTheDefault()
-    {
-        using var ws = new TestWorkspace();
-        var (run, first) = await ws.RunAsync(
-            """
-            name: timed
-            agents:
-              draft:
-                run: echo draft
-              review:
-                decision:
-                  show: "{{ agents.draft.output }}"
-                  timeout: 300ms
-                  default: reject
-            """
-        );
-        Assert.Equal(RunStatus.Waiting, first.Status);
-        await Task.Delay(400);
-
-        var outcome = await new RunEngine(ws.Workspace, TestWorkspace.FastOptions()).RunAsync(run);
-
-        Assert.Equal(RunStatus.Rejected, outcome.Status);
-        Assert.Equal("timeout", TestWorkspace.Events(run).Single(e => e.Type == "review.decided").GetString("by"));
-    }
 }
