@@ -13,6 +13,9 @@ public sealed record Chain(
     /// <summary>`title:`: a display name with spaces and capitals ("Daily Digest"); Name stays the id.</summary>
     public string? Title { get; init; }
 
+    /// <summary>What starts runs of this chain on a server besides a person (docs/chains.md, Triggers).</summary>
+    public IReadOnlyList<TriggerSpec> Triggers { get; init; } = [];
+
     /// <summary>By name, through an index built once per agent list (the engine asks on every hand-off; a chain may have hundreds).</summary>
     public AgentSpec? Agent(string name) =>
         ByName

@@ -23,6 +23,7 @@ internal sealed partial class ChainParser
         "max_rounds",
         "title",
         "metadata",
+        "triggers",
     ];
 
     private readonly ChainErrorList _errors;
@@ -123,6 +124,7 @@ internal sealed partial class ChainParser
         List<ChainInput> inputs = [];
         List<AgentDraft> agents = [];
         int? maxRounds = null;
+        List<TriggerDraft> triggers = [];
         var sawAgents = false;
         foreach (var (key, keyName, value) in _read.Entries(root, "the chain"))
         {
@@ -159,6 +161,9 @@ internal sealed partial class ChainParser
                 case "max_rounds":
                     maxRounds = _read.Int(value, "'max_rounds' of the chain", 1, ChainLimits.MaxRounds);
                     break;
+                case "triggers":
+                    triggers = ParseTriggers(value);
+                    break;
                 case "agents":
                     sawAgents = true;
                     agents = ParseAgents(key, value);
@@ -176,6 +181,7 @@ internal sealed partial class ChainParser
         {
             _errors.Add(root, "missing required key 'agents'");
         }
+        CheckTriggers(triggers, name, inputs);
         if (agents.Count > 0)
         {
             foreach (var agent in agents)
@@ -189,6 +195,7 @@ internal sealed partial class ChainParser
             : new Chain(name, description, _chainPath, inputs, agents.Select(a => a.ToSpec()).ToList(), workdir)
             {
                 Title = title,
+                Triggers = [.. triggers.Select(t => t.Spec!)],
             };
     }
 

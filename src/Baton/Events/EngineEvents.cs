@@ -3,8 +3,8 @@ using Baton.Runs;
 
 namespace Baton.Events;
 
-/// <summary><c>run.started</c>: the first event of every run.</summary>
-public sealed record RunStarted(string Chain, string Run) : EventBody
+/// <summary><c>run.started</c>: the first event of every run; Trigger says what started it when no person did (RunFolder.TriggerFile).</summary>
+public sealed record RunStarted(string Chain, string Run, string? Trigger = null) : EventBody
 {
     public override string TypeFor(string? agent) => EventTypes.RunStarted;
 
@@ -12,6 +12,7 @@ public sealed record RunStarted(string Chain, string Run) : EventBody
     {
         w.WriteString("chain", Chain);
         w.WriteString("run", Run);
+        EventData.Write(w, "trigger", Trigger);
     }
 }
 
