@@ -23,6 +23,18 @@ public sealed record RunCancel(string By) : EventBody
     internal override void WriteData(Utf8JsonWriter w) => w.WriteString("by", By);
 }
 
+/// <summary><c>run.stop</c>: a `stop:` agent ended the run (docs/chains.md, Conditions): wound down like a cancel, finished as it stands.</summary>
+public sealed record RunStop(string By, string? Reason) : EventBody
+{
+    public override string TypeFor(string? agent) => EventTypes.RunStop;
+
+    internal override void WriteData(Utf8JsonWriter w)
+    {
+        w.WriteString("by", By);
+        EventData.Write(w, "reason", Reason);
+    }
+}
+
 /// <summary><c>run.finished</c>: the last event; <c>cost_usd</c> is the run's ledger total (absent when the run could not read it).</summary>
 public sealed record RunFinished(RunStatus Status, string? Reason, decimal? CostUsd = null) : EventBody
 {

@@ -6,6 +6,9 @@ public static class EventTypes
     public const string RunStarted = "run.started";
     public const string RunFinished = "run.finished";
     public const string RunCancel = "run.cancel";
+
+    /// <summary>A `stop:` agent ended the run: `by` (the agent), `reason`.</summary>
+    public const string RunStop = "run.stop";
     public const string InboxRejected = "inbox.rejected";
     public const string BudgetAlert = "budget.alert";
 
@@ -18,6 +21,9 @@ public static class EventTypes
     public const string Skipped = "skipped";
     public const string Cancelled = "cancelled";
 
+    /// <summary>One quality check's verdict on an attempt's output (docs/monitoring.md).</summary>
+    public const string Checked = "checked";
+
     private static readonly HashSet<string> EngineSuffixes =
     [
         Started,
@@ -28,6 +34,7 @@ public static class EventTypes
         Rejected,
         Skipped,
         Cancelled,
+        Checked,
     ];
 
     /// <summary>Suffixes a script may not emit itself: they would forge the engine's own bookkeeping.</summary>

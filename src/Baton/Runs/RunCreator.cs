@@ -57,6 +57,10 @@ public static class RunCreator
         try
         {
             Fill(staging, chain, chainYaml, resolved);
+            WriteNew(
+                Path.Combine(staging, Prompts.RunVersions.FileName),
+                Prompts.VersionRecorder.For(chain, chainYaml, workspace.Root).ToJson()
+            );
             var run = new RunFolder(workspace.RunsRoot, id);
             while (!Libc.TryRenameNoReplace(staging, run.Path))
                 run = new RunFolder(workspace.RunsRoot, RunIds.New(chain.Name, DateTimeOffset.UtcNow));

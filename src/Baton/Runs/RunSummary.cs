@@ -21,6 +21,26 @@ public sealed record RunSummary(
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Stalled { get; init; }
 
+    /// <summary>Passed over all quality checks of the agents' latest attempts, weighted (docs/monitoring.md); absent without checks.</summary>
+    [JsonPropertyName("quality_score")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? QualityScore { get; init; }
+
+    /// <summary>Checks that failed as warnings: a succeeded run with any is shown as not green.</summary>
+    [JsonPropertyName("failed_checks")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public int FailedChecks { get; init; }
+
+    /// <summary>The chain's and each prompt agent's version (docs/prompts.md); null for runs made before they were recorded.</summary>
+    [JsonPropertyName("versions")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public Prompts.RunVersions? Versions { get; init; }
+
+    /// <summary>`baton mark RUN bad|good`: a person's verdict on the run, which last-known-good respects.</summary>
+    [JsonPropertyName("mark")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Mark { get; init; }
+
     public static RunSummary Load(RunFolder run)
     {
         var events = EventReader.ReadAll(run.Events);
@@ -50,7 +70,13 @@ public sealed record RunSummary(
             state.Finished,
             agents.Values.Sum(a => a.CostUsd),
             agents
-        );
+        )
+        {
+            QualityScore = state.QualityScore,
+            FailedChecks = state.FailedChecks,
+            Versions = Prompts.RunVersions.Load(run.Path),
+            Mark = Prompts.RunMark.Read(run.Path)?.Verdict,
+        };
     }
 
     /// <summary>
@@ -61,7 +87,7 @@ public sealed record RunSummary(
     public static RunSummary LoadRemembered(RunFolder run)
     {
         if (FinishedRuns.TryGetValue(run.Path, out var known))
-            return known;
+            return known with { Mark = Prompts.RunMark.Read(run.Path)?.Verdict }; // a finished run can still be marked
         var summary = Load(run);
         if (summary.Status.IsFinished())
         {
