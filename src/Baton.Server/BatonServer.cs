@@ -37,6 +37,7 @@ public static class BatonServer
         builder.Services.AddSingleton(new TokenStore(data.TokensFile));
         builder.Services.AddSingleton(new SessionStore(Path.Combine(data.ServerPath, "sessions")));
         builder.Services.AddSingleton<ServerMetrics>();
+        builder.Services.AddBatonTelemetry(options.Settings);
         builder.Services.AddSingleton(options.Settings);
         builder.Services.AddSingleton<RunHost>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RunHost>());
@@ -47,6 +48,7 @@ public static class BatonServer
         );
 
         var app = builder.Build();
+        app.Services.GetRequiredService<ServerMetrics>().Observe(app.Services.GetRequiredService<RunHost>());
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.Use(
@@ -73,8 +75,13 @@ public static class BatonServer
 
         app.MapGet("/healthz", () => Results.Text("ok\n"));
         MetricsAccess.EnsureToken(data);
-        app.MapGet("/metrics", (HttpContext http, ServerMetrics metrics, RunHost host, TokenStore tokens) =>
-            MetricsAccess.Serve(http, data, metrics, host, tokens)
+        var tokenStore = app.Services.GetRequiredService<TokenStore>();
+        app.MapPrometheusScrapingEndpoint(
+            "/metrics",
+            meterProvider: null,
+            configureBranchedPipeline: branch =>
+                branch.Use((http, next) => MetricsAccess.Guard(http, data, tokenStore, () => next(http))),
+            optionsName: null
         );
         app.MapGet("/api/workspaces", (HttpContext http) =>
         {
@@ -93,6 +100,7 @@ public static class BatonServer
         app.MapTokens(data);
         app.MapDecisions(data);
         app.MapWorkspaceAdmin(data);
+        app.MapMonitoring(data, TimeProvider.System);
         return app;
     }
 

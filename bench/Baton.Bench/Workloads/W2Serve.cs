@@ -122,10 +122,12 @@ public sealed class W2Serve : Workload
         }
     }
 
-    private static long Counter(string metrics, string series) =>
+    /// <summary>A series' value; OpenTelemetry's exporter writes a series without labels as `name{} value`.</summary>
+    internal static long Counter(string metrics, string series, long missing = 0) =>
         metrics
             .Split('\n')
+            .Select(l => l.StartsWith(series + "{} ", StringComparison.Ordinal) ? series + l[(series.Length + 2)..] : l)
             .Where(l => l.StartsWith(series + " ", StringComparison.Ordinal))
-            .Select(l => long.Parse(l[(series.Length + 1)..].Trim(), CultureInfo.InvariantCulture))
-            .FirstOrDefault(0);
+            .Select(l => (long)double.Parse(l[(series.Length + 1)..].Trim(), CultureInfo.InvariantCulture))
+            .FirstOrDefault(missing);
 }

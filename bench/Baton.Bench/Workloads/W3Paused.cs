@@ -207,12 +207,7 @@ public sealed class W3Paused : Workload
         }
     }
 
-    private static long Gauge(string metrics, string name) =>
-        metrics
-            .Split('\n')
-            .Where(l => l.StartsWith(name + " ", StringComparison.Ordinal))
-            .Select(l => long.Parse(l[(name.Length + 1)..].Trim(), System.Globalization.CultureInfo.InvariantCulture))
-            .FirstOrDefault(-1);
+    private static long Gauge(string metrics, string name) => W2Serve.Counter(metrics, name, missing: -1);
 
     private static HttpClient Client(string url, string token)
     {

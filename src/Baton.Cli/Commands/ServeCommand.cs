@@ -33,10 +33,15 @@ public static class ServeCommand
             Description =
                 "Process agents (run:, cli:) running at once across all workspaces, shared fairly (default: 8 per core); prompt: agents take none",
         };
+        var otlp = new Option<Uri?>("--otlp-endpoint")
+        {
+            Description =
+                "Send traces and metrics over OTLP/HTTP to this collector (e.g. http://127.0.0.1:4318); the standard OTEL_EXPORTER_OTLP_* variables work too",
+        };
         var ceilings = new OperatorLimitOptions();
         var command = new Command("serve", "The server: runs every workspace's chains, the HTTP API and the web UI")
         {
-            Options = { data, urls, allowEnv, slots },
+            Options = { data, urls, allowEnv, slots, otlp },
         };
         ceilings.AddTo(command);
         command.SetAction(
@@ -47,6 +52,7 @@ public static class ServeCommand
                     var settings = new Baton.Server.Hosting.ServerSettings
                     {
                         AllowedEnvironment = (parse.GetValue(allowEnv) ?? []).ToHashSet(StringComparer.Ordinal),
+                        OtlpEndpoint = parse.GetValue(otlp),
                     };
                     settings = settings with { Limits = ceilings.Read(parse) };
                     if (parse.GetValue(slots) is { } n)

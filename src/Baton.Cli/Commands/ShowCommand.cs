@@ -38,13 +38,17 @@ public static class ShowCommand
                     Console.WriteLine($"run      {summary.Id}");
                     Console.WriteLine($"chain    {summary.Chain}");
                     Console.WriteLine(
-                        $"status   {summary.Status.Wire()}{(summary.Reason is { } r ? $": {r}" : "")}{orphaned}"
+                        $"status   {summary.Status.Wire()}{(summary.Reason is { } r ? $": {r}" : "")}{(summary.FailedChecks > 0 && summary.Status == RunStatus.Succeeded ? ", but checks failed" : "")}{orphaned}"
                     );
                     if (summary.Started is { } started)
                         Console.WriteLine(
                             $"time     {started.ToLocalTime():yyyy-MM-dd HH:mm:ss}{(summary.Finished is { } f ? $", took {Terminal.Elapsed(f - started)}" : "")}"
                         );
                     Console.WriteLine($"cost     ${summary.CostUsd:0.0000}");
+                    if (summary.QualityScore is { } quality)
+                        Console.WriteLine(
+                            $"quality  {quality:P0}{(summary.FailedChecks > 0 ? $" ({summary.FailedChecks} check{(summary.FailedChecks == 1 ? "" : "s")} failed: not green)" : "")}"
+                        );
                     Console.WriteLine($"folder   {Terminal.Relative(run.Path)}");
                     foreach (var (name, agent) in summary.Agents)
                     {

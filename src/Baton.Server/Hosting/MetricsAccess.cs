@@ -29,13 +29,11 @@ public static class MetricsAccess
         return token;
     }
 
-    public static IResult Serve(
-        HttpContext http,
-        DataRoot data,
-        ServerMetrics metrics,
-        RunHost host,
-        Auth.TokenStore tokens
-    )
+    /// <summary>
+    /// Put in front of the Prometheus exporter: lets the operator's token through, answers anyone else
+    /// (401/403 with the reason) and ends the request there.
+    /// </summary>
+    public static async Task Guard(HttpContext http, DataRoot data, Auth.TokenStore tokens, Func<Task> next)
     {
         var auth = http.Request.Headers.Authorization.ToString();
         var sent = auth.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? auth[7..].Trim() : "";
@@ -45,12 +43,20 @@ public static class MetricsAccess
                 Encoding.UTF8.GetBytes(EnsureToken(data))
             )
         )
-            return Results.Text(metrics.Render(host), "text/plain; version=0.0.4");
-        return sent.Length > 0 && tokens.Find(sent) is not null
-            ? Problems.Forbidden(
+        {
+            await next();
+            return;
+        }
+        if (sent.Length > 0 && tokens.Find(sent) is not null)
+            await Problems.Write(
+                http,
+                StatusCodes.Status403Forbidden,
+                "Forbidden",
                 "/metrics counts every workspace's runs: it takes the operator's token (DATA/server/metrics.token on the server), not a workspace's"
-            )
-            : Problems.Result(
+            );
+        else
+            await Problems.Write(
+                http,
                 StatusCodes.Status401Unauthorized,
                 "Not authenticated",
                 "send 'Authorization: Bearer <the operator's token in DATA/server/metrics.token>'"

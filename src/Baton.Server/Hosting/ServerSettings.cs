@@ -15,6 +15,12 @@ public sealed record ServerSettings
     /// <summary>Server environment variables a workspace's baton.yaml may read with ${env:NAME}; none by default.</summary>
     public IReadOnlySet<string> AllowedEnvironment { get; init; } = new HashSet<string>(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Where to send traces and metrics over OTLP/HTTP (protobuf), e.g. http://collector:4318; null: only when the
+    /// standard OTEL_EXPORTER_OTLP_* variables say so, else no export (/metrics is always there).
+    /// </summary>
+    public Uri? OtlpEndpoint { get; init; }
+
     /// <summary>Agent runners instead of the server's own (ServerEnvironment.Runners): for embedding, tests and bench/ (a fake LLM).</summary>
     public IReadOnlyDictionary<Baton.Chains.AgentKind, Baton.Agents.IAgentRunner>? Runners { get; init; }
 

@@ -5,8 +5,10 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Baton.Costs;
+using Baton.Health;
 using Baton.Providers;
 using Baton.Secrets;
+using Baton.Telemetry;
 using Microsoft.Extensions.AI;
 
 namespace Baton.Agents;
@@ -30,8 +32,10 @@ public sealed partial class PromptAgent
         using var turn = gate is null ? null : await gate.EnterAsync(context.Workspace.Root, cancellationToken);
         var number = ++totals.Calls;
         var recorder = new CallRecorder(Options.MaxRecordedBytes);
-        var started = DateTimeOffset.UtcNow;
+        var started = Options.Time.GetUtcNow();
         var clock = Stopwatch.StartNew();
+        var telemetry = new LlmCallTelemetry(context, provider, PromptSha256(context.Agent.Prompt!));
+        TimeSpan? firstChunk = null;
         ChatResponse? response = null;
         ExceptionDispatchInfo? failure = null;
         using (recorder.Activate())
@@ -48,6 +52,8 @@ public sealed partial class PromptAgent
                         )
                         {
                             updates.Add(update);
+                            if (firstChunk is null && update.Text is { Length: > 0 })
+                                firstChunk = clock.Elapsed;
                             if (context.Progress is { } progress && update.Text is { Length: > 0 } text)
                                 progress(masker.Apply(text));
                         }
@@ -107,6 +113,27 @@ public sealed partial class PromptAgent
             failure is null ? null
             : ProviderException.Find(failure.SourceException) is { } p ? (p.Reason, p.Message)
             : ("provider", failure.SourceException.Message);
+        var duration = clock.Elapsed;
+        var outcome = CallOutcome.Of(recorder, failed: failure is not null);
+        telemetry.CountAttempts(recorder.Attempts.ToList());
+        telemetry.Finish(outcome, duration, firstChunk, entry);
+        CallHealth.Append(
+            context.Workspace.Root,
+            new CallHealth(
+                started,
+                context.Run.Id,
+                context.Chain.Name,
+                context.Agent.Name,
+                provider.Alias,
+                provider.Model,
+                outcome,
+                (long)duration.TotalMilliseconds,
+                firstChunk is { } first ? (long)first.TotalMilliseconds : null,
+                entry?.Usage.OutputTokens ?? 0,
+                [.. recorder.Attempts.ToList().Select(CallOutcome.Of)],
+                recorder.CircuitOpened
+            )
+        );
         await WriteCallAsync(
             context,
             number,
@@ -214,6 +241,12 @@ public sealed partial class PromptAgent
             cancellationToken
         );
     }
+
+    /// <summary>The agent's prompt as written (system and prompt templates, before rendering): the same hash means the same prompt version, so a change in replies under it is the model's.</summary>
+    private static string PromptSha256(Chains.PromptSpec spec) =>
+        Convert.ToHexStringLower(
+            System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes($"{spec.System}\n\0\n{spec.Text}"))
+        );
 
     // One instance for the process: options made per call rebuilt their serializer caches with every call.
     private static readonly JsonSerializerOptions RecordFormat = new()

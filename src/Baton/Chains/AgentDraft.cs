@@ -31,6 +31,7 @@ internal sealed class AgentDraft(string name, YamlScalarNode keyNode, int index)
     public PromptSpec? Prompt { get; set; }
     public CliSpec? Cli { get; set; }
     public DecisionSpec? Decision { get; set; }
+    public List<Checks.QualityCheck> Checks { get; set; } = [];
 
     /// <summary>Template texts to check once the graph is known: what, text, where to report.</summary>
     public List<(string What, string Text, YamlNode Node)> Templates { get; } = [];
@@ -56,5 +57,6 @@ internal sealed class AgentDraft(string name, YamlScalarNode keyNode, int index)
             Prompt = Prompt,
             Cli = Cli,
             Decision = Decision,
+            Checks = Checks,
         };
 }

@@ -59,6 +59,9 @@ public sealed record AgentSpec(
     public CliSpec? Cli { get; init; }
     public DecisionSpec? Decision { get; init; }
 
+    /// <summary>Quality checks of each successful attempt's output (docs/monitoring.md); none by default.</summary>
+    public IReadOnlyList<Checks.QualityCheck> Checks { get; init; } = [];
+
     /// <summary>Scripts and CLI tools run as processes: only they get a working folder and inbox/&lt;agent&gt;/ ($BATON_INBOX) to emit events from. LLM calls and decisions touch neither.</summary>
     public bool IsProcess => Kind is AgentKind.Run or AgentKind.Cli;
 }

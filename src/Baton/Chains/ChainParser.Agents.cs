@@ -29,18 +29,18 @@ internal sealed partial class ChainParser
 
     private List<AgentDraft> ParseAgents(YamlScalarNode key, YamlNode node)
     {
-        if (read.Map(node, "agents") is not { } map)
+        if (_read.Map(node, "agents") is not { } map)
         {
             return [];
         }
-        var entries = read.Entries(map, "agents");
+        var entries = _read.Entries(map, "agents");
         if (entries.Count == 0)
         {
-            errors.Add(key, "'agents' must define at least one agent");
+            _errors.Add(key, "'agents' must define at least one agent");
         }
         if (entries.Count > ChainLimits.MaxAgents)
         {
-            errors.Add(
+            _errors.Add(
                 key,
                 string.Create(
                     CultureInfo.InvariantCulture,
@@ -51,20 +51,20 @@ internal sealed partial class ChainParser
         }
         var names = entries.Select(e => e.Name).ToList();
         foreach (var (name, position) in names.Select((n, i) => (n, i)))
-            agentPositions.TryAdd(name, position);
+            _agentPositions.TryAdd(name, position);
         var drafts = new List<AgentDraft>();
         foreach (var (agentKey, name, body) in entries)
         {
             if (name == "run")
             {
-                errors.Add(
+                _errors.Add(
                     agentKey,
                     "'run' cannot be an agent name: events 'run.started' and 'run.finished' belong to the run itself"
                 );
             }
             else if (!ChainNames.Agent().IsMatch(name))
             {
-                errors.Add(
+                _errors.Add(
                     agentKey,
                     $"invalid agent name '{name}'; use lowercase letters, digits, '_' and '-' (at most 63, starting with a letter)"
                 );
@@ -77,19 +77,19 @@ internal sealed partial class ChainParser
     private AgentDraft ParseAgent(AgentDraft agent, YamlNode node, List<string> names)
     {
         var where = $"agent '{agent.Name}'";
-        if (read.Map(node, where) is not { } map)
+        if (_read.Map(node, where) is not { } map)
         {
             return agent;
         }
-        var entries = read.Entries(map, where);
+        var entries = _read.Entries(map, where);
         var kinds = entries.Where(e => KindKeys.Contains(e.Name)).ToList();
         if (kinds.Count == 0)
         {
-            errors.Add(agent.KeyNode, $"{where} needs exactly one of 'run', 'prompt', 'cli' or 'decision'");
+            _errors.Add(agent.KeyNode, $"{where} needs exactly one of 'run', 'prompt', 'cli' or 'decision'");
         }
         foreach (var extra in kinds.Skip(1))
         {
-            errors.Add(
+            _errors.Add(
                 extra.Key,
                 $"{where} has both '{kinds[0].Name}' and '{extra.Name}'; an agent is exactly one kind"
             );
@@ -114,7 +114,7 @@ internal sealed partial class ChainParser
                     { } owner
                 )
                 {
-                    errors.Add(
+                    _errors.Add(
                         key,
                         $"key '{name}' in {where} only applies to {owner.ToString().ToLowerInvariant()} agents"
                     );
@@ -122,7 +122,7 @@ internal sealed partial class ChainParser
                 else
                 {
                     var allowed = CommonKeys.Concat(kind is { } known ? KindOnlyKeys[known] : KindKeys);
-                    read.UnknownKey(key, where, kinds.Count > 0 ? allowed.Append(kinds[0].Name) : allowed);
+                    _read.UnknownKey(key, where, kinds.Count > 0 ? allowed.Append(kinds[0].Name) : allowed);
                 }
             }
         }
@@ -157,29 +157,29 @@ internal sealed partial class ChainParser
             case "needs":
                 agent.ExplicitNeeds = YamlReader.IsNull(value)
                     ? []
-                    : read.StringList(value, $"'needs' of {where}", allowSingle: true) ?? [];
+                    : _read.StringList(value, $"'needs' of {where}", allowSingle: true) ?? [];
                 return true;
             case "on":
-                agent.On = read.StringList(value, $"'on' of {where}", allowSingle: true) ?? [];
+                agent.On = _read.StringList(value, $"'on' of {where}", allowSingle: true) ?? [];
                 return true;
             case "emits":
-                agent.Emits = read.Text(value, $"'emits' of {where}");
+                agent.Emits = _read.Text(value, $"'emits' of {where}");
                 if (
                     agent.Emits is { } emits
                     && (!ChainNames.Event().IsMatch(emits) || emits.StartsWith("run.", StringComparison.Ordinal))
                 )
                 {
-                    errors.Add(
+                    _errors.Add(
                         value,
                         $"invalid event name '{emits}' in {where}; use letters, digits, '_', '-' and '.', not starting with 'run.'"
                     );
                 }
                 return true;
             case "timeout":
-                agent.Timeout = read.Duration(value, $"'timeout' of {where}");
+                agent.Timeout = _read.Duration(value, $"'timeout' of {where}");
                 return true;
             case "retries":
-                agent.Retries = read.Int(value, $"'retries' of {where}", 0, 10) ?? 0;
+                agent.Retries = _read.Int(value, $"'retries' of {where}", 0, 10) ?? 0;
                 return true;
             case "env":
                 ParseEnv(agent, value);
@@ -187,12 +187,12 @@ internal sealed partial class ChainParser
             case "secrets":
                 var declared = new HashSet<string>(agent.Secrets, StringComparer.Ordinal);
                 foreach (
-                    var (secret, node) in read.StringList(value, $"'secrets' of {where}", allowSingle: false) ?? []
+                    var (secret, node) in _read.StringList(value, $"'secrets' of {where}", allowSingle: false) ?? []
                 )
                 {
                     if (!ChainNames.Secret().IsMatch(secret))
                     {
-                        errors.Add(node, $"invalid secret name '{secret}' in {where}; use A-Z, 0-9 and '_'");
+                        _errors.Add(node, $"invalid secret name '{secret}' in {where}; use A-Z, 0-9 and '_'");
                     }
                     else if (declared.Add(secret))
                     {
@@ -200,9 +200,11 @@ internal sealed partial class ChainParser
                     }
                 }
                 return true;
-            case "if":
             case "checks":
-                errors.Add(key, $"'{name}' in {where} is not supported yet (SPEC §8, later)");
+                agent.Checks = Checks.CheckReader.ReadList(value, _read, $"'checks' of agent '{agent.Name}'");
+                return true;
+            case "if":
+                _errors.Add(key, $"'{name}' in {where} is not supported yet (SPEC §8, later)");
                 return true;
             default:
                 return false;
@@ -212,25 +214,25 @@ internal sealed partial class ChainParser
     private void ParseEnv(AgentDraft agent, YamlNode value)
     {
         var where = $"'env' of agent '{agent.Name}'";
-        if (read.Map(value, where) is not { } map)
+        if (_read.Map(value, where) is not { } map)
         {
             return;
         }
-        foreach (var (key, name, node) in read.Entries(map, where))
+        foreach (var (key, name, node) in _read.Entries(map, where))
         {
             if (!ChainNames.EnvVar().IsMatch(name))
             {
-                errors.Add(key, $"invalid environment variable name '{name}' in {where}");
+                _errors.Add(key, $"invalid environment variable name '{name}' in {where}");
             }
             else if (name.StartsWith("BATON_", StringComparison.OrdinalIgnoreCase))
             {
-                errors.Add(key, $"'{name}' in {where}: names starting with BATON_ are set by Baton");
+                _errors.Add(key, $"'{name}' in {where}: names starting with BATON_ are set by Baton");
             }
             else if (YamlReader.IsNull(node))
             {
                 agent.Env[name] = "";
             }
-            else if (read.Text(node, $"'{name}' in {where}") is { } text)
+            else if (_read.Text(node, $"'{name}' in {where}") is { } text)
             {
                 agent.Env[name] = text;
             }

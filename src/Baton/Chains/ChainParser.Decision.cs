@@ -7,7 +7,7 @@ internal sealed partial class ChainParser
     private void ParseDecision(AgentDraft agent, YamlScalarNode key, YamlNode value, List<string> names)
     {
         var where = $"decision '{agent.Name}'";
-        if (read.Map(value, $"'decision' of agent '{agent.Name}'") is not { } map)
+        if (_read.Map(value, $"'decision' of agent '{agent.Name}'") is not { } map)
         {
             return;
         }
@@ -19,12 +19,12 @@ internal sealed partial class ChainParser
         var options = DecisionOptions.ToList();
         var maxRounds = 3;
         TimeSpan? timeout = null;
-        foreach (var (entryKey, name, entry) in read.Entries(map, where))
+        foreach (var (entryKey, name, entry) in _read.Entries(map, where))
         {
             switch (name)
             {
                 case "show":
-                    show = read.Text(entry, $"'show' of {where}");
+                    show = _read.Text(entry, $"'show' of {where}");
                     if (show is not null)
                     {
                         agent.Templates.Add(("show", show, entryKey));
@@ -34,42 +34,42 @@ internal sealed partial class ChainParser
                     options = ParseOptions(entry, where);
                     break;
                 case "on_changes":
-                    onChanges = read.Text(entry, $"'on_changes' of {where}");
+                    onChanges = _read.Text(entry, $"'on_changes' of {where}");
                     onChangesNode = entry;
                     break;
                 case "max_rounds":
-                    maxRounds = read.Int(entry, $"'max_rounds' of {where}", 1, 100) ?? maxRounds;
+                    maxRounds = _read.Int(entry, $"'max_rounds' of {where}", 1, 100) ?? maxRounds;
                     break;
                 case "timeout":
-                    timeout = read.Duration(entry, $"'timeout' of {where}");
+                    timeout = _read.Duration(entry, $"'timeout' of {where}");
                     break;
                 case "default":
-                    defaultOption = read.Text(entry, $"'default' of {where}");
+                    defaultOption = _read.Text(entry, $"'default' of {where}");
                     defaultNode = entry;
                     break;
                 default:
-                    read.UnknownKey(entryKey, where, DecisionKeys);
+                    _read.UnknownKey(entryKey, where, DecisionKeys);
                     break;
             }
         }
         if (show is null && !map.Children.Keys.OfType<YamlScalarNode>().Any(k => k.Value == "show"))
         {
-            errors.Add(key, $"{where} needs 'show' (what the reviewer sees)");
+            _errors.Add(key, $"{where} needs 'show' (what the reviewer sees)");
         }
         if (defaultOption is not null && !options.Contains(defaultOption))
         {
-            errors.Add(
+            _errors.Add(
                 defaultNode!,
                 $"'default' of {where} must be one of its options ({string.Join(", ", options)}), not '{defaultOption}'"
             );
         }
         if (defaultNode is not null && !map.Children.Keys.OfType<YamlScalarNode>().Any(k => k.Value == "timeout"))
         {
-            errors.Add(defaultNode, $"'default' of {where} only applies after a 'timeout'; add one");
+            _errors.Add(defaultNode, $"'default' of {where} only applies after a 'timeout'; add one");
         }
         if (timeout is not null && defaultNode is null)
         {
-            errors.Add(key, $"{where} has a 'timeout' but no 'default' (the decision taken when nobody answers)");
+            _errors.Add(key, $"{where} has a 'timeout' but no 'default' (the decision taken when nobody answers)");
         }
         onChanges = ResolveOnChanges(agent, where, onChanges, onChangesNode, options, names);
         if (show is not null)
@@ -94,13 +94,13 @@ internal sealed partial class ChainParser
     private List<string> ParseOptions(YamlNode node, string where)
     {
         var options = new List<string>();
-        foreach (var (option, optionNode) in read.StringList(node, $"'options' of {where}", allowSingle: false) ?? [])
+        foreach (var (option, optionNode) in _read.StringList(node, $"'options' of {where}", allowSingle: false) ?? [])
         {
             if (!DecisionOptions.Contains(option))
             {
-                errors.Add(
+                _errors.Add(
                     optionNode,
-                    $"unknown option '{option}' in {where}; options are approve, reject, changes{errors.Hint(option, DecisionOptions)}"
+                    $"unknown option '{option}' in {where}; options are approve, reject, changes{_errors.Hint(option, DecisionOptions)}"
                 );
             }
             else if (!options.Contains(option))
@@ -110,7 +110,7 @@ internal sealed partial class ChainParser
         }
         if (node is YamlSequenceNode { Children.Count: 0 })
         {
-            errors.Add(node, $"'options' of {where} must list at least one of approve, reject, changes");
+            _errors.Add(node, $"'options' of {where} must list at least one of approve, reject, changes");
         }
         return options.Count > 0 ? options : [.. DecisionOptions];
     }
@@ -133,7 +133,7 @@ internal sealed partial class ChainParser
             }
             if (options.Contains("changes"))
             {
-                errors.Add(
+                _errors.Add(
                     agent.KeyNode,
                     $"{where} offers 'changes' but no agent comes before it; set 'on_changes' or leave 'changes' out of 'options'"
                 );
@@ -144,17 +144,17 @@ internal sealed partial class ChainParser
         {
             return null;
         }
-        var index = agentPositions.GetValueOrDefault(onChanges, -1);
+        var index = _agentPositions.GetValueOrDefault(onChanges, -1);
         if (index < 0)
         {
-            errors.Add(
+            _errors.Add(
                 node,
-                $"'on_changes' of {where} names unknown agent '{onChanges}'{errors.Hint(onChanges, names)}"
+                $"'on_changes' of {where} names unknown agent '{onChanges}'{_errors.Hint(onChanges, names)}"
             );
         }
         else if (index >= agent.Index)
         {
-            errors.Add(node, $"'on_changes' of {where} must name an agent written before it, not '{onChanges}'");
+            _errors.Add(node, $"'on_changes' of {where} must name an agent written before it, not '{onChanges}'");
         }
         return onChanges;
     }

@@ -10,22 +10,22 @@ internal sealed partial class ChainParser
     {
         if (RelativePath.Check(relativePath, $"{what} file", allowParent: true) is { } problem)
         {
-            errors.Add(node, problem);
+            _errors.Add(node, problem);
             return null;
         }
         string? text;
         try
         {
-            text = readReferencedFile(relativePath);
+            text = _readReferencedFile(relativePath);
         }
         catch (ChainReferenceException e)
         {
-            errors.Add(node, e.Message);
+            _errors.Add(node, e.Message);
             return null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            errors.Add(node, $"cannot read {what} file '{relativePath}': {e.Message}");
+            _errors.Add(node, $"cannot read {what} file '{relativePath}': {e.Message}");
             return null;
         }
         if (text is null)
@@ -34,7 +34,7 @@ internal sealed partial class ChainParser
                 what == "prompt"
                     ? "; a one-line prompt ending in .md or .txt names a file, use 'prompt: |' for inline text"
                     : "";
-            errors.Add(node, $"{what} file '{relativePath}' not found (paths are relative to the chain file){hint}");
+            _errors.Add(node, $"{what} file '{relativePath}' not found (paths are relative to the chain file){hint}");
         }
         return text;
     }

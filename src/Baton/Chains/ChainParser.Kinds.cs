@@ -17,7 +17,7 @@ internal sealed partial class ChainParser
 
     private void ParseRun(AgentDraft agent, YamlNode value)
     {
-        if (read.Text(value, $"'run' of agent '{agent.Name}'") is not { } text)
+        if (_read.Text(value, $"'run' of agent '{agent.Name}'") is not { } text)
         {
             return;
         }
@@ -33,7 +33,7 @@ internal sealed partial class ChainParser
         }
         if (string.IsNullOrWhiteSpace(text))
         {
-            errors.Add(value, $"'run' of agent '{agent.Name}' is empty");
+            _errors.Add(value, $"'run' of agent '{agent.Name}' is empty");
         }
         agent.Script = new ScriptSpec(text, null);
     }
@@ -46,7 +46,7 @@ internal sealed partial class ChainParser
     )
     {
         var where = $"agent '{agent.Name}'";
-        var text = read.Text(value, $"'prompt' of {where}");
+        var text = _read.Text(value, $"'prompt' of {where}");
         string? file = null;
         if (
             text is not null
@@ -70,20 +70,20 @@ internal sealed partial class ChainParser
             switch (name)
             {
                 case "system":
-                    system = read.Text(extraValue, $"'system' of {where}");
+                    system = _read.Text(extraValue, $"'system' of {where}");
                     if (system is not null)
                     {
                         agent.Templates.Add(("system", system, extraKey));
                     }
                     break;
                 case "model":
-                    model = read.Text(extraValue, $"'model' of {where}") ?? model;
+                    model = _read.Text(extraValue, $"'model' of {where}") ?? model;
                     break;
                 case "output":
-                    output = read.Text(extraValue, $"'output' of {where}");
+                    output = _read.Text(extraValue, $"'output' of {where}");
                     if (output is not null and not "text" and not "json")
                     {
-                        errors.Add(extraValue, $"'output' of {where} must be 'text' or 'json', not '{output}'");
+                        _errors.Add(extraValue, $"'output' of {where} must be 'text' or 'json', not '{output}'");
                     }
                     break;
                 case "schema":
@@ -93,7 +93,7 @@ internal sealed partial class ChainParser
         }
         if (schema is not null && output == "text")
         {
-            errors.Add(
+            _errors.Add(
                 extras["schema"].Key,
                 $"{where} has a 'schema' but 'output: text'; a schema needs 'output: json'"
             );
@@ -113,13 +113,13 @@ internal sealed partial class ChainParser
             var json = YamlJson.Convert(map, out var problem);
             if (problem is not null)
             {
-                errors.Add(value, $"'schema' of {where}: {problem}");
+                _errors.Add(value, $"'schema' of {where}: {problem}");
             }
             return json;
         }
-        if (value is not YamlScalarNode || read.Text(value, $"'schema' of {where}") is not { } text)
+        if (value is not YamlScalarNode || _read.Text(value, $"'schema' of {where}") is not { } text)
         {
-            errors.Add(
+            _errors.Add(
                 value,
                 $"'schema' of {where} must be a mapping or a JSON string, not {YamlReader.Describe(value)}"
             );
@@ -132,7 +132,7 @@ internal sealed partial class ChainParser
         }
         catch (System.Text.Json.JsonException e)
         {
-            errors.Add(value, $"'schema' of {where} is not valid JSON: {e.Message}");
+            _errors.Add(value, $"'schema' of {where} is not valid JSON: {e.Message}");
             return null;
         }
     }
@@ -144,20 +144,20 @@ internal sealed partial class ChainParser
     )
     {
         var where = $"agent '{agent.Name}'";
-        var tool = read.Text(value, $"'cli' of {where}");
+        var tool = _read.Text(value, $"'cli' of {where}");
         if (tool is not null && !ChainNames.CliTool().IsMatch(tool))
         {
-            errors.Add(
+            _errors.Add(
                 value,
                 $"'cli' of {where} must name a tool from baton.yaml 'clis:' (e.g. claude, codex, aider), not '{tool}'"
             );
         }
         if (!extras.TryGetValue("task", out var task))
         {
-            errors.Add(agent.KeyNode, $"cli {where} needs a 'task'");
+            _errors.Add(agent.KeyNode, $"cli {where} needs a 'task'");
             return;
         }
-        if (read.Text(task.Value, $"'task' of {where}") is { } text)
+        if (_read.Text(task.Value, $"'task' of {where}") is { } text)
         {
             agent.Templates.Add(("task", text, task.Key));
             if (tool is not null)

@@ -15,18 +15,18 @@ internal sealed partial class ChainParser
 {
     private static readonly string[] ChainKeys = ["name", "description", "inputs", "agents", "workdir"];
 
-    private readonly ChainErrorList errors;
-    private readonly YamlReader read;
-    private readonly string chainPath;
-    private readonly Func<string, string?> readReferencedFile;
-    private readonly Dictionary<string, int> agentPositions = new(StringComparer.Ordinal);
+    private readonly ChainErrorList _errors;
+    private readonly YamlReader _read;
+    private readonly string _chainPath;
+    private readonly Func<string, string?> _readReferencedFile;
+    private readonly Dictionary<string, int> _agentPositions = new(StringComparer.Ordinal);
 
     private ChainParser(string chainPath, Func<string, string?> readReferencedFile)
     {
-        this.chainPath = chainPath;
-        this.readReferencedFile = readReferencedFile;
-        errors = new ChainErrorList(chainPath);
-        read = new YamlReader(errors);
+        _chainPath = chainPath;
+        _readReferencedFile = readReferencedFile;
+        _errors = new ChainErrorList(chainPath);
+        _read = new YamlReader(_errors);
     }
 
     public static (Chain? Chain, IReadOnlyList<ChainError> Errors) Parse(
@@ -39,17 +39,17 @@ internal sealed partial class ChainParser
         var bytes = Encoding.UTF8.GetByteCount(yamlText);
         if (bytes > ChainLimits.MaxBytes)
         {
-            parser.errors.Add(
+            parser._errors.Add(
                 new SourceLocation(1, 1),
                 string.Create(
                     CultureInfo.InvariantCulture,
                     $"the chain file is {bytes:N0} bytes; a chain may be at most {ChainLimits.MaxBytes:N0} bytes (docs/chains.md, Limits)"
                 )
             );
-            return (null, parser.errors.ToList());
+            return (null, parser._errors.ToList());
         }
         var chain = parser.ParseText(yamlText);
-        return parser.errors.Count > 0 ? (null, parser.errors.ToList()) : (chain, []);
+        return parser._errors.Count > 0 ? (null, parser._errors.ToList()) : (chain, []);
     }
 
     private Chain? ParseText(string yamlText)
@@ -63,25 +63,25 @@ internal sealed partial class ChainParser
         }
         catch (YamlException e)
         {
-            errors.Add(e.Start, $"invalid YAML: {Reason(e)}");
+            _errors.Add(e.Start, $"invalid YAML: {Reason(e)}");
             return null;
         }
         catch (InvalidOperationException)
         {
             // YamlDotNet's scanner fails this way on some unterminated flow collections.
-            errors.Add(filter.LastEnd, "invalid YAML after this point; check for an unclosed '[', '{' or quote");
+            _errors.Add(filter.LastEnd, "invalid YAML after this point; check for an unclosed '[', '{' or quote");
             return null;
         }
         if (stream.Documents.Count == 0 || YamlReader.IsNull(stream.Documents[0].RootNode))
         {
-            errors.Add(new SourceLocation(1, 1), "the chain file is empty; it needs at least 'name' and 'agents'");
+            _errors.Add(new SourceLocation(1, 1), "the chain file is empty; it needs at least 'name' and 'agents'");
             return null;
         }
         if (stream.Documents.Count > 1)
         {
-            errors.Add(stream.Documents[1].RootNode, "a chain file holds one YAML document; remove the extra '---'");
+            _errors.Add(stream.Documents[1].RootNode, "a chain file holds one YAML document; remove the extra '---'");
         }
-        return read.Map(stream.Documents[0].RootNode, "a chain") is { } root ? ParseChain(root) : null;
+        return _read.Map(stream.Documents[0].RootNode, "a chain") is { } root ? ParseChain(root) : null;
     }
 
     private static string Reason(YamlException e)
@@ -96,7 +96,7 @@ internal sealed partial class ChainParser
     private void ReportDuplicate(YamlDotNet.Core.Events.Scalar key, Mark first, string? parentKey)
     {
         var at = ChainErrorList.At(first);
-        errors.Add(
+        _errors.Add(
             key.Start,
             parentKey == "agents"
                 ? $"duplicate agent '{key.Value}' (first defined at {at}); agent names must be unique"
@@ -112,31 +112,31 @@ internal sealed partial class ChainParser
         List<ChainInput> inputs = [];
         List<AgentDraft> agents = [];
         var sawAgents = false;
-        foreach (var (key, keyName, value) in read.Entries(root, "the chain"))
+        foreach (var (key, keyName, value) in _read.Entries(root, "the chain"))
         {
             switch (keyName)
             {
                 case "name":
-                    name = read.Text(value, "name");
+                    name = _read.Text(value, "name");
                     if (name is not null && !ChainNames.Chain().IsMatch(name))
                     {
-                        errors.Add(
+                        _errors.Add(
                             value,
                             $"invalid chain name '{name}'; use lowercase letters, digits and '-' (at most 63, starting with a letter or digit)"
                         );
                     }
                     break;
                 case "description":
-                    description = read.Text(value, "description", required: false);
+                    description = _read.Text(value, "description", required: false);
                     break;
                 case "inputs":
                     inputs = ParseInputs(value);
                     break;
                 case "workdir":
-                    workdir = read.Text(value, "workdir");
+                    workdir = _read.Text(value, "workdir");
                     if (workdir is not null && WorkdirPath.Check(workdir) is { } problem)
                     {
-                        errors.Add(value, problem);
+                        _errors.Add(value, problem);
                     }
                     break;
                 case "agents":
@@ -144,40 +144,40 @@ internal sealed partial class ChainParser
                     agents = ParseAgents(key, value);
                     break;
                 default:
-                    read.UnknownKey(key, "the chain", ChainKeys);
+                    _read.UnknownKey(key, "the chain", ChainKeys);
                     break;
             }
         }
         if (name is null && !root.Children.Keys.OfType<YamlScalarNode>().Any(k => k.Value == "name"))
         {
-            errors.Add(root, "missing required key 'name'");
+            _errors.Add(root, "missing required key 'name'");
         }
         if (!sawAgents)
         {
-            errors.Add(root, "missing required key 'agents'");
+            _errors.Add(root, "missing required key 'agents'");
         }
         if (agents.Count > 0)
         {
-            var graph = ChainGraph.Check(agents, errors);
-            TemplateCheck.Run(agents, inputs, graph, errors);
+            var graph = ChainGraph.Check(agents, _errors);
+            TemplateCheck.Run(agents, inputs, graph, _errors);
         }
-        return errors.Count > 0 || name is null
+        return _errors.Count > 0 || name is null
             ? null
-            : new Chain(name, description, chainPath, inputs, agents.Select(a => a.ToSpec()).ToList(), workdir);
+            : new Chain(name, description, _chainPath, inputs, agents.Select(a => a.ToSpec()).ToList(), workdir);
     }
 
     private List<ChainInput> ParseInputs(YamlNode node)
     {
         var inputs = new List<ChainInput>();
-        if (YamlReader.IsNull(node) || read.Map(node, "inputs") is not { } map)
+        if (YamlReader.IsNull(node) || _read.Map(node, "inputs") is not { } map)
         {
             return inputs;
         }
-        foreach (var (key, name, value) in read.Entries(map, "inputs"))
+        foreach (var (key, name, value) in _read.Entries(map, "inputs"))
         {
             if (!ChainNames.Input().IsMatch(name))
             {
-                errors.Add(
+                _errors.Add(
                     key,
                     $"invalid input name '{name}'; use lowercase letters, digits and '_', starting with a letter"
                 );
@@ -187,18 +187,18 @@ internal sealed partial class ChainParser
             {
                 string? description = null,
                     defaultValue = null;
-                foreach (var (detailKey, detailName, detailValue) in read.Entries(details, $"input '{name}'"))
+                foreach (var (detailKey, detailName, detailValue) in _read.Entries(details, $"input '{name}'"))
                 {
                     switch (detailName)
                     {
                         case "description":
-                            description = read.Text(detailValue, "description", required: false);
+                            description = _read.Text(detailValue, "description", required: false);
                             break;
                         case "default":
-                            defaultValue = read.Text(detailValue, $"the default of input '{name}'", required: false);
+                            defaultValue = _read.Text(detailValue, $"the default of input '{name}'", required: false);
                             break;
                         default:
-                            read.UnknownKey(detailKey, $"input '{name}'", ["description", "default"]);
+                            _read.UnknownKey(detailKey, $"input '{name}'", ["description", "default"]);
                             break;
                     }
                 }
@@ -207,7 +207,7 @@ internal sealed partial class ChainParser
             else
             {
                 // `topic: some text` is shorthand for a default; `topic:` alone is a required input.
-                inputs.Add(new ChainInput(name, null, read.Text(value, $"input '{name}'", required: false)));
+                inputs.Add(new ChainInput(name, null, _read.Text(value, $"input '{name}'", required: false)));
             }
         }
         return inputs;

@@ -20,7 +20,7 @@ internal sealed class DuplicateKeyFilter(IParser inner, Action<Scalar, Mark, str
         public Dictionary<string, Mark> Keys { get; } = new(StringComparer.Ordinal);
     }
 
-    private readonly Stack<Frame> frames = new();
+    private readonly Stack<Frame> _frames = new();
 
     public ParsingEvent? Current => inner.Current;
 
@@ -34,7 +34,7 @@ internal sealed class DuplicateKeyFilter(IParser inner, Action<Scalar, Mark, str
             var current = inner.Current!;
             if (
                 current is Scalar key
-                && frames.TryPeek(out var top)
+                && _frames.TryPeek(out var top)
                 && top.IsMapping
                 && top.ExpectKey
                 && top.Keys.TryGetValue(key.Value, out var first)
@@ -74,27 +74,27 @@ internal sealed class DuplicateKeyFilter(IParser inner, Action<Scalar, Mark, str
         switch (current)
         {
             case DocumentStart:
-                frames.Clear();
+                _frames.Clear();
                 break;
             case MappingStart:
             case SequenceStart:
-                if (frames.Count >= ChainLimits.MaxDepth)
+                if (_frames.Count >= ChainLimits.MaxDepth)
                     throw new YamlException(
                         current.Start,
                         current.End,
                         $"nested more than {ChainLimits.MaxDepth} levels deep; a chain needs far fewer (docs/chains.md, Limits)"
                     );
                 var parentKey =
-                    frames.TryPeek(out var parent) && parent.IsMapping && !parent.ExpectKey ? parent.LastKey : null;
-                frames.Push(new Frame(current is MappingStart, parentKey));
+                    _frames.TryPeek(out var parent) && parent.IsMapping && !parent.ExpectKey ? parent.LastKey : null;
+                _frames.Push(new Frame(current is MappingStart, parentKey));
                 break;
             case MappingEnd:
             case SequenceEnd:
-                frames.TryPop(out _);
+                _frames.TryPop(out _);
                 NodeDone();
                 break;
             case Scalar scalar:
-                if (frames.TryPeek(out var top) && top.IsMapping && top.ExpectKey)
+                if (_frames.TryPeek(out var top) && top.IsMapping && top.ExpectKey)
                 {
                     top.Keys[scalar.Value] = scalar.Start;
                     top.LastKey = scalar.Value;
@@ -109,7 +109,7 @@ internal sealed class DuplicateKeyFilter(IParser inner, Action<Scalar, Mark, str
 
     private void NodeDone()
     {
-        if (frames.TryPeek(out var top) && top.IsMapping)
+        if (_frames.TryPeek(out var top) && top.IsMapping)
         {
             top.ExpectKey = !top.ExpectKey;
         }

@@ -55,14 +55,16 @@ public sealed record AgentDone(
 
 /// <summary>
 /// <c>&lt;agent&gt;.failed</c>: the attempt failed. <c>reason</c> is a short word (exit, timeout, spawn, io, config, disk,
-/// …); <c>retry</c> and <c>retry_in_ms</c> are there when another attempt follows.
+/// check, …); <c>retry</c> and <c>retry_in_ms</c> are there when another attempt follows, <c>feedback</c> (its
+/// {{ feedback }}) when a failed <c>on_fail: retry</c> check asked for it.
 /// </summary>
 public sealed record AgentFailed(
     string Reason,
     string? Message,
     int? ExitCode = null,
     long? RetryInMs = null,
-    CallCost Cost = default
+    CallCost Cost = default,
+    string? Feedback = null
 ) : AgentEventBody
 {
     public override string Suffix => EventTypes.Failed;
@@ -81,6 +83,27 @@ public sealed record AgentFailed(
             w.WriteNumber("retry_in_ms", delay);
         }
         Cost.Write(w);
+        EventData.Write(w, "feedback", Feedback);
+    }
+}
+
+/// <summary>
+/// <c>&lt;agent&gt;.checked</c>: one quality check of a successful attempt's output (docs/monitoring.md), written
+/// before the attempt's <c>done</c> (or its <c>failed</c>, reason <c>check</c>, when a fail/retry check failed).
+/// </summary>
+public sealed record AgentChecked(string Check, bool Passed, double Score, string Message, string OnFail, double Weight)
+    : AgentEventBody
+{
+    public override string Suffix => EventTypes.Checked;
+
+    internal override void WriteData(Utf8JsonWriter w)
+    {
+        w.WriteString("check", Check);
+        w.WriteBoolean("passed", Passed);
+        w.WriteNumber("score", Score);
+        w.WriteString("message", Message);
+        w.WriteString("on_fail", OnFail);
+        w.WriteNumber("weight", Weight);
     }
 }
 

@@ -64,7 +64,16 @@ public static class EventCodec
                 d.String("message"),
                 d.Int32("exit_code"),
                 d.True("retry") ? d.Int64("retry_in_ms") ?? 0 : null,
-                CallCost.Read(d)
+                CallCost.Read(d),
+                d.String("feedback")
+            ),
+            EventTypes.Checked => new AgentChecked(
+                d.String("check") ?? "",
+                d.True("passed"),
+                d.Double("score") ?? 0,
+                d.String("message") ?? "",
+                d.String("on_fail") ?? "warn",
+                d.Double("weight") ?? 1
             ),
             EventTypes.Skipped => new AgentSkipped(d.String("reason") ?? ""),
             EventTypes.Cancelled => new AgentCancelled(),

@@ -21,6 +21,9 @@ internal readonly struct EventData(JsonElement? data)
     public int? Int32(string name) =>
         Field(name) is { ValueKind: JsonValueKind.Number } v && v.TryGetInt32(out var n) ? n : null;
 
+    public double? Double(string name) =>
+        Field(name) is { ValueKind: JsonValueKind.Number } v && v.TryGetDouble(out var x) ? x : null;
+
     public decimal? Decimal(string name) =>
         Field(name) is { ValueKind: JsonValueKind.Number } v && v.TryGetDecimal(out var n) ? n : null;
 

@@ -18,6 +18,9 @@ public static class EventTypes
     public const string Skipped = "skipped";
     public const string Cancelled = "cancelled";
 
+    /// <summary>One quality check's verdict on an attempt's output (docs/monitoring.md).</summary>
+    public const string Checked = "checked";
+
     private static readonly HashSet<string> EngineSuffixes =
     [
         Started,
@@ -28,6 +31,7 @@ public static class EventTypes
         Rejected,
         Skipped,
         Cancelled,
+        Checked,
     ];
 
     /// <summary>Suffixes a script may not emit itself: they would forge the engine's own bookkeeping.</summary>

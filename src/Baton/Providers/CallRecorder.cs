@@ -36,6 +36,16 @@ public sealed class CallRecorder(int maxResponseBytes)
     public bool Truncated { get; private set; }
     public List<CallAttempt> Attempts { get; } = [];
 
+    /// <summary>This call's failures opened the provider's circuit breaker.</summary>
+    public bool CircuitOpened { get; private set; }
+
+    /// <summary>The breaker was open: this call was not sent at all.</summary>
+    public bool CircuitRefused { get; private set; }
+
+    public void MarkCircuitOpened() => CircuitOpened = true;
+
+    public void MarkCircuitRefused() => CircuitRefused = true;
+
     public void SetRequest(string url, string? body)
     {
         Url = url;

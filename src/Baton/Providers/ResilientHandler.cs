@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using Baton.Telemetry;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.Retry;
@@ -22,6 +23,7 @@ internal sealed partial class ResilientHandler : DelegatingHandler
     private readonly TimeSpan _timeout;
     private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
     private readonly ProviderGate? _gate;
+    private readonly CircuitBreakerStateProvider _circuit = new();
 
     public ResilientHandler(
         ResolvedProvider provider,
@@ -67,6 +69,39 @@ internal sealed partial class ResilientHandler : DelegatingHandler
                         IsTransient(args.Outcome)
                             || args.Outcome.Exception is ProviderException { Reason: "unreachable" }
                     ),
+                // Reported for the circuit gauge (Polly runs these callbacks on its own, outside the call's flow).
+                StateProvider = _circuit,
+                OnOpened = _ =>
+                {
+                    CircuitStates.Set(
+                        provider.Alias,
+                        provider.BaseUrl,
+                        CircuitStates.State.Open,
+                        options.Time.GetUtcNow()
+                    );
+                    CallRecorder.Current?.MarkCircuitOpened();
+                    return default;
+                },
+                OnHalfOpened = _ =>
+                {
+                    CircuitStates.Set(
+                        provider.Alias,
+                        provider.BaseUrl,
+                        CircuitStates.State.HalfOpen,
+                        options.Time.GetUtcNow()
+                    );
+                    return default;
+                },
+                OnClosed = _ =>
+                {
+                    CircuitStates.Set(
+                        provider.Alias,
+                        provider.BaseUrl,
+                        CircuitStates.State.Closed,
+                        options.Time.GetUtcNow()
+                    );
+                    return default;
+                },
             }
         );
         _pipeline = builder.Build();
@@ -84,6 +119,7 @@ internal sealed partial class ResilientHandler : DelegatingHandler
             body is null ? null : System.Text.Encoding.UTF8.GetString(body)
         );
         HttpResponseMessage response;
+        var wasOpen = _circuit.CircuitState is CircuitState.Open or CircuitState.Isolated;
         try
         {
             response = await _pipeline.ExecuteAsync(
@@ -91,8 +127,13 @@ internal sealed partial class ResilientHandler : DelegatingHandler
                 cancellationToken
             );
         }
+        catch (Exception) when (NoteTrip(recorder, wasOpen))
+        {
+            throw; // never: NoteTrip only looks
+        }
         catch (BrokenCircuitException e)
         {
+            recorder?.MarkCircuitRefused();
             throw new ProviderException(
                 "provider",
                 $"provider '{_provider.Alias}' is failing: {_options.BreakAfterFailures} calls in a row failed, so Baton stops calling it for {_options.BreakDuration.TotalSeconds:0}s (circuit open); last error: {e.InnerException?.Message ?? e.Message}",
@@ -115,6 +156,7 @@ internal sealed partial class ResilientHandler : DelegatingHandler
                 inner: e
             );
         }
+        NoteTrip(recorder, wasOpen);
         if (!response.IsSuccessStatusCode)
         {
             using (response)
@@ -188,6 +230,14 @@ internal sealed partial class ResilientHandler : DelegatingHandler
             recorder?.AddAttempt(new CallAttempt(null, e.Message, clock.ElapsedMilliseconds));
             throw;
         }
+    }
+
+    /// <summary>Marks the call whose failure opened the breaker (Polly changes the state before the call returns); always false, for use as a filter.</summary>
+    private bool NoteTrip(CallRecorder? recorder, bool wasOpen)
+    {
+        if (!wasOpen && _circuit.CircuitState == CircuitState.Open)
+            recorder?.MarkCircuitOpened();
+        return false;
     }
 
     private static HttpRequestMessage Clone(HttpRequestMessage original, byte[]? body)

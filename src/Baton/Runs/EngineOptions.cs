@@ -7,6 +7,9 @@ namespace Baton.Runs;
 /// <summary>How an engine runs agents. The defaults are what `baton run` uses.</summary>
 public sealed class EngineOptions
 {
+    /// <summary>First delay before an alert webhook is tried again (then doubled).</summary>
+    public TimeSpan AlertRetryDelay { get; init; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Makes event files durable in rounds; one per process unless a test brings its own.</summary>
     public GroupCommitter Committer { get; init; } = GroupCommitter.Shared;
 

@@ -46,7 +46,10 @@ public sealed class RunEngine
                 );
             var chain = LoadChain(run);
             var loop = new RunLoop(this, run, chain);
-            return await loop.RunAsync(cancelRun);
+            var outcome = await loop.RunAsync(cancelRun);
+            if (outcome.Status is RunStatus.Succeeded or RunStatus.Failed)
+                await MonitorAsync(run, chain.Name, outcome.Status);
+            return outcome;
         }
         finally
         {
@@ -55,6 +58,19 @@ public sealed class RunEngine
     }
 
     private int _reserveChecked;
+
+    /// <summary>Cost history and alerts (RunMonitor); a problem there is a warning, never the run's.</summary>
+    private async Task MonitorAsync(RunFolder run, string chain, RunStatus status)
+    {
+        try
+        {
+            await Monitoring.RunMonitor.AfterRunAsync(Workspace, run, chain, status, Options);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Options.OnWarning?.Invoke($"monitoring of run {run.Id}: {e.Message}");
+        }
+    }
 
     /// <summary>Runs open in this process, across engines (a paused run is not open).</summary>
     private static int s_openRuns;

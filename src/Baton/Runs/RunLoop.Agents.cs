@@ -146,9 +146,20 @@ internal sealed partial class RunLoop
         async Task RunToEndAsync()
         {
             AgentResult result;
+            IReadOnlyList<Checks.CheckOutcome> checks = [];
+            var span = Telemetry.RunTelemetry.StartAgent(_span?.Context ?? default, spec, attempt, _run.Id);
+            var clock = System.Diagnostics.Stopwatch.StartNew();
             try
             {
                 result = await runner.RunAsync(context, cancel.Token);
+                if (result.Succeeded && spec.Checks.Count > 0)
+                    checks = await Checks.CheckRunner.RunAsync(
+                        spec.Checks,
+                        context,
+                        result,
+                        clock.Elapsed,
+                        cancel.Token
+                    );
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or UnsafePathException)
             {
@@ -159,8 +170,9 @@ internal sealed partial class RunLoop
                 // A bug in a runner must not hang the run: the agent fails and says what went wrong.
                 result = AgentResult.Failed("internal", $"{e.GetType().Name}: {e.Message}");
             }
+            Telemetry.RunTelemetry.EndAgent(span, result);
             var timedOut = cancel.IsCancellationRequested && !_state.CancelRequested;
-            _signals.Writer.TryWrite(new AgentFinished(name, attempt, result, timedOut));
+            _signals.Writer.TryWrite(new AgentFinished(name, attempt, result, timedOut) { Checks = checks });
         }
     }
 
@@ -208,6 +220,23 @@ internal sealed partial class RunLoop
             TakeBackInbox(finished.Agent);
         }
         var result = finished.Result;
+        var retryable = true;
+        string? feedback = null;
+        if (result.Succeeded && finished.Checks.Count > 0)
+        {
+            AppendChecks(finished);
+            // The first failed check that is more than a warning decides: the attempt fails (and may be re-run with its message).
+            if (finished.Checks.FirstOrDefault(c => !c.Passed && c.Check.OnFail != Checks.OnFail.Warn) is { } failed)
+            {
+                retryable = failed.Check.OnFail == Checks.OnFail.Retry;
+                feedback = retryable ? $"check '{failed.Check.Name}' failed: {failed.Message}" : null;
+                result = AgentResult.Failed("check", $"check '{failed.Check.Name}' failed: {failed.Message}") with
+                {
+                    CostUsd = result.CostUsd,
+                    Tokens = result.Tokens,
+                };
+            }
+        }
         if (result.Succeeded)
         {
             var output = new FileInfo(_run.AgentOutput(finished.Agent));
@@ -234,7 +263,7 @@ internal sealed partial class RunLoop
         var message = finished.TimedOut
             ? $"timed out after {FormatDuration(spec.Timeout ?? _engine.Workspace.Config.Limits.AgentTimeout ?? TimeSpan.Zero)} (its whole process group was killed)"
             : result.Message;
-        var retry = finished.Attempt <= spec.Retries;
+        var retry = retryable && finished.Attempt <= spec.Retries;
         var delay = retry ? RetryDelay(finished.Attempt) : TimeSpan.Zero;
         Append(
             new AgentFailed(
@@ -242,7 +271,8 @@ internal sealed partial class RunLoop
                 message,
                 result.ExitCode,
                 retry ? (long)delay.TotalMilliseconds : null,
-                Cost(result)
+                Cost(result),
+                retry ? feedback : null
             ),
             finished.Agent,
             finished.Attempt
@@ -251,6 +281,24 @@ internal sealed partial class RunLoop
 
     private static CallCost Cost(AgentResult result) =>
         new(result.CostUsd, result.Tokens?.InputTokens, result.Tokens?.OutputTokens);
+
+    /// <summary>One `&lt;agent&gt;.checked` event per check, before the attempt's done or failed event.</summary>
+    private void AppendChecks(AgentFinished finished)
+    {
+        foreach (var outcome in finished.Checks)
+            Append(
+                new AgentChecked(
+                    outcome.Check.Name,
+                    outcome.Passed,
+                    Math.Round(outcome.Score, 4),
+                    outcome.Message,
+                    outcome.Check.OnFail.ToString().ToLowerInvariant(),
+                    outcome.Check.Weight
+                ),
+                finished.Agent,
+                finished.Attempt
+            );
+    }
 
     private bool CancelAgent(string name)
     {

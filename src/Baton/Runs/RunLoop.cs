@@ -26,10 +26,15 @@ internal sealed partial class RunLoop
     private RunState _state = new();
     private DateTimeOffset _lastFullInboxScan;
     private IReadOnlyDictionary<string, string> _inputs = new Dictionary<string, string>();
+    private System.Diagnostics.Activity? _span;
 
     private abstract record Signal;
 
-    private sealed record AgentFinished(string Agent, int Attempt, Agents.AgentResult Result, bool TimedOut) : Signal;
+    private sealed record AgentFinished(string Agent, int Attempt, Agents.AgentResult Result, bool TimedOut) : Signal
+    {
+        /// <summary>The agent's quality checks on this attempt's output (when it succeeded and has checks).</summary>
+        public IReadOnlyList<Checks.CheckOutcome> Checks { get; init; } = [];
+    }
 
     private sealed record InboxChanged : Signal;
 
@@ -65,6 +70,7 @@ internal sealed partial class RunLoop
         if (_state.Status.IsFinished())
             return Outcome();
         _inputs = ReadInputs();
+        _span = Telemetry.RunTelemetry.StartRun(_engine.Workspace.Root, _chain.Name, _run.Id);
 
         using var onCancel = cancelRun.Register(() => _signals.Writer.TryWrite(new CancelRequested("signal")));
         if (!Directory.Exists(_run.Inbox))
@@ -119,6 +125,7 @@ internal sealed partial class RunLoop
                     granted.Lease.Dispose();
             _stopping.Dispose();
             _waitTimeout.Dispose();
+            Telemetry.RunTelemetry.EndRun(_span, _state.Status);
         }
         return Outcome();
     }

@@ -32,6 +32,25 @@ public sealed class RunState
     /// <summary>Inbox file names already turned into events, so a crash mid-ingest never doubles one.</summary>
     public IReadOnlySet<string> ConsumedInbox => _consumedInbox;
 
+    /// <summary>
+    /// The run's quality score: passed checks over all checks of each agent's latest attempt, weighted by
+    /// `weight` (llm-rubric contributes its score); null when no agent has checks.
+    /// </summary>
+    public double? QualityScore
+    {
+        get
+        {
+            var checks = Agents.Values.SelectMany(a => a.Checks).ToList();
+            var weight = checks.Sum(c => c.Weight);
+            return checks.Count == 0 || weight <= 0
+                ? null
+                : Math.Round(checks.Sum(c => c.Weight * c.Score) / weight, 4);
+        }
+    }
+
+    /// <summary>Checks that failed without failing their agent (on_fail: warn): a succeeded run with any is not green.</summary>
+    public int FailedChecks => Agents.Values.Sum(a => a.Checks.Count(c => !c.Passed));
+
     /// <summary>The agent's state; one with no event yet is pending (a fresh value, not added to Agents).</summary>
     public AgentState Agent(string name) => _agents.TryGetValue(name, out var state) ? state : new AgentState(name);
 
@@ -113,7 +132,13 @@ public sealed class RunState
         };
         switch (body)
         {
+            case AgentChecked check:
+                agent.Checks.Add(
+                    new CheckVerdict(check.Check, check.Passed, check.Score, check.Weight, check.OnFail, check.Message)
+                );
+                break;
             case AgentStarted:
+                agent.Checks.Clear(); // the latest attempt's output is the one that counts
                 agent.Status = AgentStatus.Running;
                 agent.Attempt = e.Attempt;
                 agent.StartedAt = e.Time;
@@ -131,6 +156,8 @@ public sealed class RunState
                 agent.Reason = failed.Reason;
                 agent.FailureMessage = failed.Message;
                 agent.RetryAt = failed.RetryInMs is { } delay ? e.Time.AddMilliseconds(delay) : null;
+                if (failed.Feedback is { } feedback)
+                    agent.Feedback = feedback; // a failed check's message, for the retry's {{ feedback }}
                 break;
             case AgentWaiting waiting:
                 agent.Status = AgentStatus.Waiting;
@@ -209,6 +236,19 @@ public sealed class AgentState(string name)
     /// <summary>The reviewer's comment when a decision asked for changes that re-run this agent: its {{ feedback }}.</summary>
     public string Feedback { get; internal set; } = "";
 
+    /// <summary>Its quality checks' verdicts on the latest attempt (checked events).</summary>
+    public List<CheckVerdict> Checks { get; } = [];
+
     /// <summary>What this agent's calls cost so far, all attempts (from the cost_usd of its done/failed events).</summary>
     public decimal CostUsd { get; internal set; }
 }
+
+/// <summary>One `&lt;agent&gt;.checked` event, folded.</summary>
+public sealed record CheckVerdict(
+    string Check,
+    bool Passed,
+    double Score,
+    double Weight,
+    string OnFail,
+    string Message
+);

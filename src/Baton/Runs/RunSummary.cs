@@ -21,6 +21,16 @@ public sealed record RunSummary(
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Stalled { get; init; }
 
+    /// <summary>Passed over all quality checks of the agents' latest attempts, weighted (docs/monitoring.md); absent without checks.</summary>
+    [JsonPropertyName("quality_score")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? QualityScore { get; init; }
+
+    /// <summary>Checks that failed as warnings: a succeeded run with any is shown as not green.</summary>
+    [JsonPropertyName("failed_checks")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public int FailedChecks { get; init; }
+
     public static RunSummary Load(RunFolder run)
     {
         var events = EventReader.ReadAll(run.Events);
@@ -50,7 +60,11 @@ public sealed record RunSummary(
             state.Finished,
             agents.Values.Sum(a => a.CostUsd),
             agents
-        );
+        )
+        {
+            QualityScore = state.QualityScore,
+            FailedChecks = state.FailedChecks,
+        };
     }
 
     /// <summary>

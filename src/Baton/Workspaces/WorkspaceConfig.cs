@@ -25,7 +25,7 @@ public sealed partial record WorkspaceConfig(IReadOnlyDictionary<string, CliTool
 
     public WorkspaceBudget? Budget { get; init; }
 
-    private static readonly string[] TopLevelKeys = ["providers", "prices", "limits", "budget", "clis"];
+    private static readonly string[] TopLevelKeys = ["providers", "prices", "limits", "budget", "clis", "alerts"];
 
     /// <exception cref="ChainValidationException">The file has errors (each with file:line:col).</exception>
     public static WorkspaceConfig Load(string path) =>
@@ -69,6 +69,9 @@ public sealed partial record WorkspaceConfig(IReadOnlyDictionary<string, CliTool
                         break;
                     case "budget":
                         config = config with { Budget = ReadBudget(read, value) };
+                        break;
+                    case "alerts":
+                        config = config with { Alerts = ReadAlerts(read, value) };
                         break;
                     default:
                         var hint = KeySuggester.Suggest(key, TopLevelKeys) is { } s

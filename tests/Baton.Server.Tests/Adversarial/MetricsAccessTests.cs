@@ -30,10 +30,7 @@ public class MetricsAccessTests
         );
         var metrics = await operatorClient.GetAsync("/metrics");
         Assert.Equal(HttpStatusCode.OK, metrics.StatusCode);
-        Assert.Contains(
-            "baton_runs_started_total",
-            await metrics.Content.ReadAsStringAsync(),
-            StringComparison.Ordinal
-        );
+        var text = await metrics.Content.ReadAsStringAsync();
+        Assert.Contains("baton_runs_started_total", text, StringComparison.Ordinal);
     }
 }

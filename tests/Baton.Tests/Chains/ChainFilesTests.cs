@@ -4,13 +4,13 @@ namespace Baton.Tests.Chains;
 
 public sealed class ChainFilesTests : IDisposable
 {
-    private readonly string workspace = Directory.CreateTempSubdirectory("baton-chains-").FullName;
+    private readonly string _workspace = Directory.CreateTempSubdirectory("baton-chains-").FullName;
 
-    public void Dispose() => Directory.Delete(workspace, recursive: true);
+    public void Dispose() => Directory.Delete(_workspace, recursive: true);
 
     private string Write(string relativePath, string text)
     {
-        var path = Path.Combine(workspace, relativePath);
+        var path = Path.Combine(_workspace, relativePath);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.WriteAllText(path, text);
         return path;
@@ -80,11 +80,11 @@ public sealed class ChainFilesTests : IDisposable
         var chainPath = Write("chains/c.yaml", "name: c\nagents:\n  a: { prompt: ../prompts/p.md }\n");
 
         var error = Assert.Single(
-            ChainLoader.ValidateFile(chainPath, workspaceRoot: Path.Combine(workspace, "chains"))
+            ChainLoader.ValidateFile(chainPath, workspaceRoot: Path.Combine(_workspace, "chains"))
         );
 
         Assert.Contains("outside the workspace", error.Message);
-        Assert.Empty(ChainLoader.ValidateFile(chainPath, workspaceRoot: workspace));
+        Assert.Empty(ChainLoader.ValidateFile(chainPath, workspaceRoot: _workspace));
     }
 
     [Fact]
@@ -94,8 +94,8 @@ public sealed class ChainFilesTests : IDisposable
         try
         {
             File.WriteAllText(Path.Combine(outside, "secret.md"), "secret");
-            Directory.CreateDirectory(Path.Combine(workspace, "chains"));
-            File.CreateSymbolicLink(Path.Combine(workspace, "chains", "link.md"), Path.Combine(outside, "secret.md"));
+            Directory.CreateDirectory(Path.Combine(_workspace, "chains"));
+            File.CreateSymbolicLink(Path.Combine(_workspace, "chains", "link.md"), Path.Combine(outside, "secret.md"));
             var chainPath = Write("chains/c.yaml", "name: c\nagents:\n  a: { prompt: link.md }\n");
 
             var error = Assert.Single(ChainLoader.ValidateFile(chainPath));
@@ -112,20 +112,20 @@ public sealed class ChainFilesTests : IDisposable
     public void FindRoot_PrefersBatonYamlThenChainsParent()
     {
         var chainPath = Write("chains/sub/c.yaml", "");
-        Assert.Equal(Path.Combine(workspace, "chains", "sub"), ChainFiles.FindRoot(chainPath));
+        Assert.Equal(Path.Combine(_workspace, "chains", "sub"), ChainFiles.FindRoot(chainPath));
 
         Write("baton.yaml", "");
-        Assert.Equal(workspace, ChainFiles.FindRoot(chainPath));
+        Assert.Equal(_workspace, ChainFiles.FindRoot(chainPath));
 
         var plain = Write("other/chains/x.yaml", "");
-        File.Delete(Path.Combine(workspace, "baton.yaml"));
-        Assert.Equal(Path.Combine(workspace, "other"), ChainFiles.FindRoot(plain));
+        File.Delete(Path.Combine(_workspace, "baton.yaml"));
+        Assert.Equal(Path.Combine(_workspace, "other"), ChainFiles.FindRoot(plain));
     }
 
     [Fact]
     public void MissingChainFile_IsErrorNotException()
     {
-        var error = Assert.Single(ChainLoader.ValidateFile(Path.Combine(workspace, "none.yaml")));
+        var error = Assert.Single(ChainLoader.ValidateFile(Path.Combine(_workspace, "none.yaml")));
 
         Assert.StartsWith("cannot read chain file", error.Message);
     }

@@ -66,6 +66,19 @@ public partial class EventSchemaTests
         ("review", 2, new AgentDone("agents/review/output", Decision: Decision.Approve)),
         ("review", 2, new AgentRejected()),
         ("research", 1, new CustomEvent("research.progress", JsonElement.Parse("""{"pct": 40, "note": "half way"}"""))),
+        ("summarize", 1, new AgentChecked("length", false, 0, "output is 1210 characters, more than 800", "retry", 1)),
+        (
+            "summarize",
+            1,
+            new AgentFailed(
+                "check",
+                "check 'length' failed: output is 1210 characters, more than 800",
+                null,
+                1013,
+                new CallCost(0.004m, 900, 310),
+                "check 'length' failed: output is 1210 characters, more than 800"
+            )
+        ),
     ];
 
     [Fact]

@@ -8,6 +8,7 @@ import { inboxView } from './inbox.js';
 import { chainsView } from './chains.js';
 import { chainEditView } from './chain-edit.js';
 import { costsView } from './costs.js';
+import { healthView } from './health.js';
 import { adminView } from './admin.js';
 
 const view = document.getElementById('view');
@@ -62,6 +63,7 @@ function route() {
     runs: () => (section === 'runs' && id ? runView(view, decodeURIComponent(id)) : runsView(view, section === 'runs' ? params : new URLSearchParams())),
     chains: () => (id ? chainEditView(view, decodeURIComponent(id)) : chainsView(view)),
     costs: () => costsView(view),
+    health: () => healthView(view),
     admin: () => adminView(view),
   };
   const page = views[section] && (section !== 'admin' || can('owner')) ? section : 'runs';

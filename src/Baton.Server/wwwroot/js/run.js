@@ -63,15 +63,18 @@ export function runView(root, id) {
   function renderSummary() {
     const s = summary;
     title.textContent = s.chain ?? id;
-    if (status.dataset.status !== s.status) {
-      status.dataset.status = s.status;
-      mount(status, badge(s.status));
+    // A run that succeeded with failed warn checks is not green (docs/monitoring.md): amber, and says why.
+    const shown = s.status === 'succeeded' && s.failed_checks > 0 ? 'checks-failed' : s.status;
+    if (status.dataset.status !== shown) {
+      status.dataset.status = shown;
+      mount(status, shown === 'checks-failed' ? h('span', { class: 'badge badge-waiting' }, 'succeeded, checks failed') : badge(s.status));
     }
     mount(facts,
       fact('Run', h('span', { class: 'mono' }, s.id)),
       fact('Started', s.started ? `${time(s.started)} (${ago(s.started)})` : '—'),
       fact('Duration', duration(s.started, s.finished) || '—'),
-      fact('Cost', h('span', { class: 'mono' }, usd(s.cost_usd))));
+      fact('Cost', h('span', { class: 'mono' }, usd(s.cost_usd))),
+      s.quality_score == null ? null : fact('Quality', `${Math.round(s.quality_score * 100)} %` + (s.failed_checks ? ` (${s.failed_checks} failed)` : '')));
     reason.hidden = !s.reason;
     reason.textContent = s.reason ?? '';
     cancel.hidden = !can('editor') || FINISHED.includes(s.status);

@@ -1,0 +1,51 @@
+using Baton.Telemetry;
+using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry;
+using OpenTelemetry.Exporter;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace Baton.Server.Hosting;
+
+/// <summary>
+/// OpenTelemetry for `baton serve` (docs/monitoring.md): Baton's meters (runs, LLM calls, provider health),
+/// ASP.NET Core's, HttpClient's and the runtime's, scraped at /metrics in the Prometheus format; and, when the
+/// operator configures OTLP, the same metrics plus traces (a trace per run) pushed to a collector. Without OTLP
+/// no tracer listens, so runs make no spans at all.
+/// </summary>
+public static class ServerTelemetry
+{
+    public static void AddBatonTelemetry(this IServiceCollection services, ServerSettings settings)
+    {
+        var otel = services
+            .AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService("baton"))
+            .WithMetrics(metrics =>
+                metrics
+                    .AddMeter(ServerMetrics.MeterName, BatonTelemetry.Name)
+                    .AddAspNetCoreInstrumentation()
+                    .AddHttpClientInstrumentation()
+                    .AddRuntimeInstrumentation()
+                    .AddPrometheusExporter(prometheus =>
+                    {
+                        // The names and labels of the hand-written /metrics this replaced, so scrapers keep working.
+                        prometheus.ScopeInfoEnabled = false;
+                        prometheus.ScrapeResponseCacheDurationMilliseconds = 0;
+                    })
+            );
+        if (!ExportsOtlp(settings))
+            return;
+        otel.WithTracing(tracing =>
+            tracing.AddSource(BatonTelemetry.Name).AddAspNetCoreInstrumentation().AddHttpClientInstrumentation()
+        );
+        if (settings.OtlpEndpoint is { } endpoint)
+            otel.UseOtlpExporter(OtlpExportProtocol.HttpProtobuf, endpoint);
+        else
+            otel.UseOtlpExporter(); // the standard OTEL_EXPORTER_OTLP_* variables: endpoint, protocol, headers
+    }
+
+    private static bool ExportsOtlp(ServerSettings settings) =>
+        settings.OtlpEndpoint is not null
+        || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT"));
+}

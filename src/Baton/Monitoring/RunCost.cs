@@ -1,0 +1,185 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text.Json;
+using Baton.Costs;
+
+namespace Baton.Monitoring;
+
+/// <summary>One agent's share of a run's LLM cost.</summary>
+public sealed record AgentCost(
+    string Agent,
+    double Usd,
+    long InputTokens,
+    long OutputTokens,
+    int Retries,
+    string Model
+);
+
+/// <summary>
+/// What one finished run cost, per agent: a line of the workspace's .baton/cost-history/&lt;chain&gt;.jsonl,
+/// appended when the run ends (from its costs.jsonl). The chain's baseline and trend are read from it,
+/// so a cost alert needs no walk over every run folder.
+/// </summary>
+public sealed record RunCost(DateTimeOffset Time, string Run, string Status, IReadOnlyList<AgentCost> Agents)
+{
+    public double Usd => Agents.Sum(a => a.Usd);
+    public long InputTokens => Agents.Sum(a => a.InputTokens);
+    public long OutputTokens => Agents.Sum(a => a.OutputTokens);
+    public int Retries => Agents.Sum(a => a.Retries);
+
+    public static RunCost FromLedger(
+        DateTimeOffset time,
+        string run,
+        string status,
+        IReadOnlyList<CostEntry> entries
+    ) =>
+        new(
+            time,
+            run,
+            status,
+            [
+                .. entries
+                    .GroupBy(e => e.Agent, StringComparer.Ordinal)
+                    .OrderBy(g => g.Key, StringComparer.Ordinal)
+                    .Select(g => new AgentCost(
+                        g.Key,
+                        (double)g.Sum(e => e.Usd),
+                        g.Sum(e => e.Usage.InputTokens),
+                        g.Sum(e => e.Usage.OutputTokens),
+                        g.Max(e => e.Attempt) - 1,
+                        g.Last().Model
+                    )),
+            ]
+        );
+
+    public static string PathFor(string workspaceRoot, string chain) =>
+        Path.Combine(workspaceRoot, ".baton", "cost-history", chain + ".jsonl");
+
+    private static readonly Lock Gate = new();
+
+    public static void Append(string workspaceRoot, string chain, RunCost cost)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteString(
+                "time",
+                cost.Time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture)
+            );
+            w.WriteString("run", cost.Run);
+            w.WriteString("status", cost.Status);
+            w.WriteStartArray("agents");
+            foreach (var a in cost.Agents)
+            {
+                w.WriteStartObject();
+                w.WriteString("agent", a.Agent);
+                w.WriteNumber("usd", a.Usd);
+                w.WriteNumber("input_tokens", a.InputTokens);
+                w.WriteNumber("output_tokens", a.OutputTokens);
+                w.WriteNumber("retries", a.Retries);
+                w.WriteString("model", a.Model);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        buffer.Write("\n"u8);
+        var path = PathFor(workspaceRoot, chain);
+        lock (Gate)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            using var stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite);
+            stream.Write(buffer.WrittenSpan);
+        }
+    }
+
+    /// <summary>The chain's finished runs, oldest first; a torn line is skipped.</summary>
+    /// <remarks>
+    /// Every finished run reads its chain's history, so a server finishing 1,000 runs of one chain would
+    /// parse the growing file a million lines' worth. The file is append-only: what was read is kept per file
+    /// (with its length) and only the lines added since are parsed; a file that shrank is read again. What is
+    /// kept is bounded to what the drift checks look at (the last <see cref="KeptRuns"/> runs and the
+    /// <see cref="KeptDays"/> days before the newest).
+    /// </remarks>
+    public static IReadOnlyList<RunCost> History(string workspaceRoot, string chain)
+    {
+        var path = PathFor(workspaceRoot, chain);
+        lock (Gate)
+        {
+            var info = new FileInfo(path);
+            if (!info.Exists)
+            {
+                Read.Remove(path);
+                return [];
+            }
+            if (!Read.TryGetValue(path, out var known) || info.Length < known.Length)
+                known = (0, []);
+            if (info.Length > known.Length)
+                known = ReadFrom(path, known);
+            Read[path] = known;
+            return [.. known.Runs];
+        }
+    }
+
+    public const int KeptRuns = 200;
+    public const int KeptDays = 15;
+
+    private static readonly Dictionary<string, (long Length, List<RunCost> Runs)> Read = new(StringComparer.Ordinal);
+
+    private static (long Length, List<RunCost> Runs) ReadFrom(string path, (long Length, List<RunCost> Runs) known)
+    {
+        byte[] added;
+        using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite))
+        {
+            stream.Seek(known.Length, SeekOrigin.Begin);
+            using var rest = new MemoryStream();
+            stream.CopyTo(rest);
+            added = rest.ToArray();
+        }
+        var complete = Array.LastIndexOf(added, (byte)'\n') + 1; // a line still being written waits for next time
+        var runs = new List<RunCost>(known.Runs); // the kept list changes only once the read succeeded
+        foreach (var line in System.Text.Encoding.UTF8.GetString(added, 0, complete).Split('\n'))
+        {
+            if (line.Length == 0)
+                continue;
+            try
+            {
+                using var doc = JsonDocument.Parse(line);
+                var r = doc.RootElement;
+                runs.Add(
+                    new RunCost(
+                        DateTimeOffset.Parse(
+                            r.GetProperty("time").GetString()!,
+                            CultureInfo.InvariantCulture,
+                            DateTimeStyles.AssumeUniversal
+                        ),
+                        r.GetProperty("run").GetString()!,
+                        r.GetProperty("status").GetString()!,
+                        [
+                            .. r.GetProperty("agents")
+                                .EnumerateArray()
+                                .Select(a => new AgentCost(
+                                    a.GetProperty("agent").GetString()!,
+                                    a.GetProperty("usd").GetDouble(),
+                                    a.GetProperty("input_tokens").GetInt64(),
+                                    a.GetProperty("output_tokens").GetInt64(),
+                                    a.GetProperty("retries").GetInt32(),
+                                    a.GetProperty("model").GetString()!
+                                )),
+                        ]
+                    )
+                );
+            }
+            catch (Exception e)
+                when (e is JsonException or FormatException or KeyNotFoundException or InvalidOperationException) { }
+        }
+        if (runs.Count > KeptRuns)
+        {
+            var since = runs[^1].Time.AddDays(-KeptDays);
+            var firstInWindow = runs.FindIndex(r => r.Time >= since);
+            runs.RemoveRange(0, Math.Min(runs.Count - KeptRuns, firstInWindow));
+        }
+        return (known.Length + complete, runs);
+    }
+}
