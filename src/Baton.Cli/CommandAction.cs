@@ -26,6 +26,7 @@ public static class CommandAction
                         or InputException
                         or UnsafePathException
                         or DecisionRefusedException
+                        or Import.MentikoImportException
             )
         {
             Console.Error.WriteLine($"error: {e.Message}");

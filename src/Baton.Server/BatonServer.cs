@@ -1,6 +1,7 @@
 using Baton.Server.Api;
 using Baton.Server.Auth;
 using Baton.Server.Hosting;
+using Baton.Server.Triggers;
 using Baton.Workspaces;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -41,6 +42,11 @@ public static class BatonServer
         builder.Services.AddSingleton(options.Settings);
         builder.Services.AddSingleton<RunHost>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RunHost>());
+        builder.Services.AddSingleton<Triggers.TriggerStarter>();
+        builder.Services.AddSingleton<Triggers.FileTriggers>();
+        builder.Services.AddHostedService<Triggers.ScheduleTriggers>();
+        builder.Services.AddSingleton(sp => new Triggers.WebhookDeliveries(data, options.Settings.Time));
+        builder.Services.AddSingleton<Triggers.AfterTriggers>();
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemExceptionHandler.Describe);
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
         builder.Services.ConfigureHttpJsonOptions(json =>
@@ -49,6 +55,9 @@ public static class BatonServer
 
         var app = builder.Build();
         app.Services.GetRequiredService<ServerMetrics>().Observe(app.Services.GetRequiredService<RunHost>());
+        var after = app.Services.GetRequiredService<AfterTriggers>();
+        app.Services.GetRequiredService<RunHost>().Finished += (ws, run, status) =>
+            _ = Task.Run(() => after.OnFinishedAsync(ws, run, status));
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.Use(
@@ -97,10 +106,12 @@ public static class BatonServer
         app.MapRuns(data);
         app.MapRunDetails(data);
         app.MapPrompts(data);
+        app.MapPromptVersions(data);
         app.MapTokens(data);
         app.MapDecisions(data);
         app.MapWorkspaceAdmin(data);
         app.MapMonitoring(data, TimeProvider.System);
+        app.MapWebhooks(data);
         return app;
     }
 

@@ -34,7 +34,7 @@ public static class EmitCommand
                     var type = parse.GetValue(typeArgument)!;
                     if (!EventFiles.TypePattern().IsMatch(type) || type.Contains('.', StringComparison.Ordinal))
                         throw new UsageException(
-                            $"'{type}' is not a valid event name: use lower-case letters, digits, '-' and '_', starting with a letter"
+                            $"'{type}' is not a valid event name: use lower-case letters, digits, '-', '_' and ':', starting with a letter"
                         );
                     if (EventTypes.IsEngineSuffix(type))
                         throw new UsageException($"'{type}' is written by the engine itself; pick another name");

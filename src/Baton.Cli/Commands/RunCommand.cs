@@ -56,7 +56,7 @@ public static class RunCommand
         return command;
     }
 
-    private static string ResolveChainPath(string given, ParseResult parse)
+    internal static string ResolveChainPath(string given, ParseResult parse)
     {
         if (File.Exists(given))
             return Path.GetFullPath(given);

@@ -141,6 +141,9 @@ public sealed class RunHost(DataRoot data, ServerMetrics metrics, ServerSettings
             : summary;
     }
 
+    /// <summary>A run of this host finished (workspace, run, status): `after:` triggers listen. Called on the run's task; handlers must not block it.</summary>
+    public event Action<string, RunFolder, RunStatus>? Finished;
+
     public int ActiveCount => _active.Count;
     public int ParkedCount => _parked.Count;
 
@@ -149,11 +152,19 @@ public sealed class RunHost(DataRoot data, ServerMetrics metrics, ServerSettings
         string workspaceName,
         Chain chain,
         string chainYaml,
-        IReadOnlyDictionary<string, string> inputs
+        IReadOnlyDictionary<string, string> inputs,
+        string? trigger = null
     )
     {
         var engine = Engine(workspaceName);
-        var (run, durable) = RunCreator.Create(engine.Workspace, chain, chainYaml, inputs, engine.Options.Committer);
+        var (run, durable) = RunCreator.Create(
+            engine.Workspace,
+            chain,
+            chainYaml,
+            inputs,
+            engine.Options.Committer,
+            trigger: trigger
+        );
         metrics.RunStarted();
         Launch(workspaceName, run);
         return (run, durable);
@@ -215,6 +226,8 @@ public sealed class RunHost(DataRoot data, ServerMetrics metrics, ServerSettings
         else
         {
             metrics.RunFinished(outcome.Status.Wire());
+            if (outcome.Status.IsFinished())
+                Finished?.Invoke(workspaceName, run, outcome.Status);
             // A park can race a launch (the watcher fired between this engine's end and its park): drop a stale one.
             if (_parked.TryRemove(key, out var stale))
                 stale.Dispose();

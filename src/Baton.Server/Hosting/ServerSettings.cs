@@ -24,6 +24,6 @@ public sealed record ServerSettings
     /// <summary>Agent runners instead of the server's own (ServerEnvironment.Runners): for embedding, tests and bench/ (a fake LLM).</summary>
     public IReadOnlyDictionary<Baton.Chains.AgentKind, Baton.Agents.IAgentRunner>? Runners { get; init; }
 
-    /// <summary>The clock of the server's own timers (tests pass a fake one).</summary>
+    /// <summary>The clock of the server's own timers: trigger schedules, webhook replay windows (tests pass a fake one).</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 }

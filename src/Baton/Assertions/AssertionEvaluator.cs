@@ -78,7 +78,11 @@ public static class AssertionEvaluator
     private static AssertionResult Negate(Assertion assertion, AssertionResult result) =>
         !assertion.Negated || result.Unusable
             ? result
-            : new AssertionResult(!result.Pass, 1 - result.Score, $"not: {result.Reason}");
+            : new AssertionResult(
+                !result.Pass,
+                1 - result.Score,
+                $"{assertion.Type} {(result.Pass ? "fails" : "holds")}: {result.Reason}"
+            );
 
     internal static AssertionResult Unusable(string why) => new(false, 0, why) { Unusable = true };
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Baton.Agents;
+using Baton.Costs;
 using Baton.Providers;
 using Baton.Secrets;
 using Baton.Workspaces;
@@ -23,6 +24,9 @@ public sealed class LlmJudge(
 ) : IJudge
 {
     public const string JudgeAlias = "judge";
+
+    /// <summary>Told of every answered call with what it used, so the caller can put it in a cost ledger (judging costs money too).</summary>
+    public Action<ResolvedProvider, TokenUsage>? OnCall { get; init; }
 
     /// <summary>The judge model a workspace uses when an assertion names none.</summary>
     public static string DefaultModel(WorkspaceConfig config) =>
@@ -58,7 +62,9 @@ public sealed class LlmJudge(
         {
             var gate = pool.Gate(provider);
             using var turn = gate is null ? null : await gate.EnterAsync(workspace, cancellationToken);
-            reply = (await pool.ChatClient(provider).GetResponseAsync(messages, options, cancellationToken)).Text;
+            var response = await pool.ChatClient(provider).GetResponseAsync(messages, options, cancellationToken);
+            reply = response.Text;
+            OnCall?.Invoke(provider, Usage(response.Usage, messages, reply));
         }
         catch (Exception e) when (ProviderException.Find(e) is { } failure)
         {
@@ -66,6 +72,16 @@ public sealed class LlmJudge(
         }
         return Parse(reply, modelSpec);
     }
+
+    /// <summary>As the provider reported it, else estimated (and marked so), as for prompt agents.</summary>
+    private static TokenUsage Usage(UsageDetails? usage, List<ChatMessage> messages, string reply) =>
+        usage is { InputTokenCount: not null } or { OutputTokenCount: not null }
+            ? new TokenUsage(usage.InputTokenCount ?? 0, usage.OutputTokenCount ?? 0, usage.CachedInputTokenCount ?? 0)
+            : new TokenUsage(
+                messages.Sum(m => TokenCounter.Estimate(m.Text)),
+                TokenCounter.Estimate(reply),
+                Estimated: true
+            );
 
     /// <summary>A reply missing `score` scores 1 or 0 by `pass`; one missing `pass` passes at score ≥ 0.5.</summary>
     internal static JudgeVerdict Parse(string reply, string modelSpec)

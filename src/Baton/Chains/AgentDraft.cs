@@ -24,6 +24,36 @@ internal sealed class AgentDraft(string name, YamlScalarNode keyNode, int index)
     public string? Emits { get; set; }
     public TimeSpan? Timeout { get; set; }
     public int Retries { get; set; }
+
+    /// <summary>`retry: {delay, max_delay, multiplier}`; null = the engine's default backoff (with jitter).</summary>
+    public RetryBackoff? Backoff { get; set; }
+
+    /// <summary>Where `retries` or `retry` was written: both is an error.</summary>
+    public YamlScalarNode? RetryKey { get; set; }
+
+    /// <summary>How often the agent may run in one run (loops); null = the chain's max_rounds, else 1.</summary>
+    public int? MaxRounds { get; set; }
+
+    /// <summary>Where the agent's own max_rounds was written, if it was.</summary>
+    public YamlNode? MaxRoundsNode { get; set; }
+
+    /// <summary>`needs: {quorum: N, of: [...]}` / `{any_of: [...]}`: events, a bare agent name already turned into its `done`.</summary>
+    public QuorumDraft? Quorum { get; set; }
+
+    /// <summary>`emits: [a, b]`: events the agent itself emits (`baton emit a` → `&lt;agent&gt;.a`).</summary>
+    public List<string> ChosenEvents { get; } = [];
+
+    /// <summary>`emits: {events: [...], required: true}`: done only if it emitted one of them.</summary>
+    public bool EmitsRequired { get; set; }
+
+    public string? Title { get; set; }
+
+    public Condition? When { get; set; }
+    public YamlNode? WhenNode { get; set; }
+
+    /// <summary>A `stop:` agent's reason: starting it ends the run.</summary>
+    public string? Stop { get; set; }
+
     public Dictionary<string, string> Env { get; } = new(StringComparer.Ordinal);
     public List<string> Secrets { get; } = [];
 
@@ -58,5 +88,13 @@ internal sealed class AgentDraft(string name, YamlScalarNode keyNode, int index)
             Cli = Cli,
             Decision = Decision,
             Checks = Checks,
+            MaxRounds = MaxRounds ?? 1,
+            When = When,
+            Title = Title,
+            Backoff = Backoff,
+            ChosenEvents = ChosenEvents,
+            EmitsRequired = EmitsRequired,
+            Quorum = Quorum is { } q ? new Quorum(q.Count, [.. q.Of.Select(o => o.Event)], q.Timeout) : null,
+            Stop = Stop,
         };
 }

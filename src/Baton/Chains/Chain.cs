@@ -10,6 +10,12 @@ public sealed record Chain(
     string? Workdir
 )
 {
+    /// <summary>`title:`: a display name with spaces and capitals ("Daily Digest"); Name stays the id.</summary>
+    public string? Title { get; init; }
+
+    /// <summary>What starts runs of this chain on a server besides a person (docs/chains.md, Triggers).</summary>
+    public IReadOnlyList<TriggerSpec> Triggers { get; init; } = [];
+
     /// <summary>By name, through an index built once per agent list (the engine asks on every hand-off; a chain may have hundreds).</summary>
     public AgentSpec? Agent(string name) =>
         ByName
@@ -34,6 +40,9 @@ public enum AgentKind
     Prompt,
     Cli,
     Decision,
+
+    /// <summary>`stop: reason`: starting it ends the run, succeeded (docs/chains.md, Conditions).</summary>
+    Stop,
 }
 
 /// <summary>
@@ -62,6 +71,30 @@ public sealed record AgentSpec(
     /// <summary>Quality checks of each successful attempt's output (docs/monitoring.md); none by default.</summary>
     public IReadOnlyList<Checks.QualityCheck> Checks { get; init; } = [];
 
+    /// <summary>How many rounds the agent may run in one run: more than 1 lets a later `on:` event start it again (a loop).</summary>
+    public int MaxRounds { get; init; } = 1;
+
+    /// <summary>`when:`: the test an `on:` event must pass to start the agent; null = any occurrence starts it.</summary>
+    public Condition? When { get; init; }
+
+    /// <summary>`emits: [a, b]`: events the agent emits itself, as `&lt;agent&gt;.a` (docs/chains.md, Agent-chosen events).</summary>
+    public IReadOnlyList<string> ChosenEvents { get; init; } = [];
+
+    /// <summary>`required: true`: a successful exit without one of ChosenEvents is a failure (retried like any).</summary>
+    public bool EmitsRequired { get; init; }
+
+    /// <summary>`retry: {delay, max_delay, multiplier}`: exact delays before each retry; null = the engine's default (RetryBaseDelay doubling, with jitter).</summary>
+    public RetryBackoff? Backoff { get; init; }
+
+    /// <summary>`title:`: the agent's display name; Name stays its id.</summary>
+    public string? Title { get; init; }
+
+    /// <summary>A `stop:` agent's reason.</summary>
+    public string? Stop { get; init; }
+
+    /// <summary>`needs: {quorum: N, of: [...], timeout}`: starts once N of those events occurred.</summary>
+    public Quorum? Quorum { get; init; }
+
     /// <summary>Scripts and CLI tools run as processes: only they get a working folder and inbox/&lt;agent&gt;/ ($BATON_INBOX) to emit events from. LLM calls and decisions touch neither.</summary>
     public bool IsProcess => Kind is AgentKind.Run or AgentKind.Cli;
 }
@@ -83,6 +116,21 @@ public sealed record DecisionSpec(
     TimeSpan? Timeout,
     Events.Decision? Default
 );
+
+/// <summary>`needs: {quorum: Count, of: Of, timeout: Timeout}` (docs/chains.md, Quorum); `any_of` is a quorum of 1.</summary>
+public sealed record Quorum(int Count, IReadOnlyList<string> Of, TimeSpan? Timeout);
+
+/// <summary>Delay before retry n (1-based): Delay × Multiplier^(n-1), at most MaxDelay; no jitter, as written.</summary>
+public sealed record RetryBackoff(TimeSpan Delay, TimeSpan? MaxDelay, double Multiplier)
+{
+    public TimeSpan Before(int retry)
+    {
+        var ms = Delay.TotalMilliseconds * Math.Pow(Multiplier, retry - 1);
+        if (MaxDelay is { } cap)
+            ms = Math.Min(ms, cap.TotalMilliseconds);
+        return TimeSpan.FromMilliseconds(Math.Min(ms, TimeSpan.FromDays(1).TotalMilliseconds));
+    }
+}
 
 /// <summary>1-based line and column in a YAML file.</summary>
 public readonly record struct SourceLocation(int Line, int Column)

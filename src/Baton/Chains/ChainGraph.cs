@@ -8,7 +8,7 @@ namespace Baton.Chains;
 /// its emitters, not an edge from every listener to every emitter; readiness is propagated once
 /// (WaitGraph.Ready); cycles come from strongly connected components (WaitGraph.Components).
 /// </summary>
-internal sealed class ChainGraph
+internal sealed partial class ChainGraph
 {
     private const string RunStarted = "run.started";
 
@@ -39,18 +39,27 @@ internal sealed class ChainGraph
                 list.Add(agent.Index);
             }
         var eventNodes = new Dictionary<string, int>(StringComparer.Ordinal);
+        var onEntries = new List<OnEntry>();
         foreach (var agent in agents)
         {
             agent.Needs = ResolveNeeds(agent, agents, index, errors);
             foreach (var need in agent.Needs)
                 graph.AddNeed(agent.Index, index[need]);
-            if (agent.On is { Count: > 0 })
+            if (agent.On is { Count: > 0 } || agent.Quorum is not null)
                 graph.RequireAnyOf(agent.Index);
-            foreach (var source in ResolveOn(agent, index, emitters, eventNodes, graph, errors, agents))
-                graph.AddOnSource(agent.Index, source);
+            // A quorum is an any-of here: one entry that can happen is enough for "can start" and cycle checks.
+            var waits = (agent.On ?? []).Concat(agent.Quorum?.Of ?? []);
+            foreach (var entry in ResolveOn(agent, waits, index, emitters, eventNodes, graph, errors, agents))
+            {
+                graph.AddOnSource(agent.Index, entry.Producers);
+                onEntries.Add(entry);
+            }
         }
         var checker = new ChainGraph(agents, index, graph);
+        var errorsBefore = errors.Count;
         checker.ReportNeverStarting(errors);
+        if (errors.Count == errorsBefore)
+            checker.CheckLoops(onEntries, errors);
         return checker;
     }
 
@@ -92,8 +101,9 @@ internal sealed class ChainGraph
     /// For each valid `on` entry, the nodes any one of which can produce it: the node of an event
     /// name some agents emit, and/or the agent of `&lt;agent&gt;.&lt;event&gt;` (empty = run.started).
     /// </summary>
-    private static List<int[]> ResolveOn(
+    private static List<OnEntry> ResolveOn(
         AgentDraft agent,
+        IEnumerable<(string Event, YamlDotNet.RepresentationModel.YamlNode Node)> waits,
         Dictionary<string, int> index,
         Dictionary<string, List<int>> emitters,
         Dictionary<string, int> eventNodes,
@@ -102,12 +112,12 @@ internal sealed class ChainGraph
         List<AgentDraft> agents
     )
     {
-        var sources = new List<int[]>();
-        foreach (var (type, node) in agent.On ?? [])
+        var sources = new List<OnEntry>();
+        foreach (var (type, node) in waits)
         {
             if (type == RunStarted)
             {
-                sources.Add([]);
+                sources.Add(new OnEntry(agent, type, node, []));
                 continue;
             }
             var producers = new List<int>(2);
@@ -121,6 +131,24 @@ internal sealed class ChainGraph
             var dot = type.IndexOf('.', StringComparison.Ordinal);
             if (
                 dot > 0
+                && index.TryGetValue(type[..dot], out var declaring)
+                && agents[declaring].ChosenEvents is { Count: > 0 } chosen
+                && type[(dot + 1)..] is var suffix
+                && !Events.EventTypes.IsEngineSuffix(suffix)
+                && !chosen.Contains(suffix)
+                && agents[declaring].Emits != type
+            )
+            {
+                errors.Add(
+                    node,
+                    $"agent '{agent.Name}' waits on '{type}', but agent '{type[..dot]}' emits only [{string.Join(", ", chosen)}]"
+                        + errors.Hint(suffix, chosen)
+                );
+                sources.Add(new OnEntry(agent, type, node, [declaring]));
+                continue;
+            }
+            if (
+                dot > 0
                 && dot < type.Length - 1
                 && index.TryGetValue(type[..dot], out var owner)
                 && agents[owner].Emits != type
@@ -128,7 +156,7 @@ internal sealed class ChainGraph
                 producers.Add(owner);
             if (producers.Count > 0)
             {
-                sources.Add([.. producers]);
+                sources.Add(new OnEntry(agent, type, node, [.. producers]));
                 continue;
             }
             var known = index.Keys.Select(n => $"{n}.done").Concat(emitters.Keys).Append(RunStarted);

@@ -15,4 +15,7 @@ public static class ChainLimits
 
     /// <summary>Mappings and lists inside one another; a chain uses about six.</summary>
     public const int MaxDepth = 32;
+
+    /// <summary>`max_rounds` of a chain or agent: a loop that has not converged after 100 rounds will not.</summary>
+    public const int MaxRounds = 100;
 }

@@ -24,8 +24,12 @@ public static partial class ChainNames
     public static partial Regex CliTool();
 
     // Custom event names may carry dots (`review.ready`), so `on:` can name them verbatim.
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")]
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$")]
     public static partial Regex Event();
+
+    // `when: {field: ...}`: the event's data, or a value in it ('data.a.b' nested).
+    [GeneratedRegex(@"^data(\.[A-Za-z0-9_-]+)*$")]
+    public static partial Regex DataPath();
 
     // A one-line `run:` of this shape names a script file; anything else is an inline script.
     [GeneratedRegex(@"^[\w./-]+\.sh$")]

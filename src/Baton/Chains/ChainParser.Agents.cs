@@ -5,7 +5,7 @@ namespace Baton.Chains;
 
 internal sealed partial class ChainParser
 {
-    private static readonly string[] KindKeys = ["run", "prompt", "cli", "decision"];
+    private static readonly string[] KindKeys = ["run", "prompt", "cli", "decision", "stop"];
     private static readonly string[] CommonKeys =
     [
         "needs",
@@ -13,6 +13,11 @@ internal sealed partial class ChainParser
         "emits",
         "timeout",
         "retries",
+        "retry",
+        "max_rounds",
+        "when",
+        "title",
+        "metadata",
         "env",
         "secrets",
         "if",
@@ -25,6 +30,7 @@ internal sealed partial class ChainParser
         [AgentKind.Prompt] = ["system", "model", "output", "schema"],
         [AgentKind.Cli] = ["task"],
         [AgentKind.Decision] = [],
+        [AgentKind.Stop] = [],
     };
 
     private List<AgentDraft> ParseAgents(YamlScalarNode key, YamlNode node)
@@ -85,7 +91,7 @@ internal sealed partial class ChainParser
         var kinds = entries.Where(e => KindKeys.Contains(e.Name)).ToList();
         if (kinds.Count == 0)
         {
-            _errors.Add(agent.KeyNode, $"{where} needs exactly one of 'run', 'prompt', 'cli' or 'decision'");
+            _errors.Add(agent.KeyNode, $"{where} needs exactly one of 'run', 'prompt', 'cli', 'decision' or 'stop'");
         }
         foreach (var extra in kinds.Skip(1))
         {
@@ -107,7 +113,7 @@ internal sealed partial class ChainParser
             {
                 kindOnly[name] = (key, value);
             }
-            else if (!ParseCommonKey(agent, key, name, value))
+            else if (!ParseCommonKey(agent, key, name, value, names))
             {
                 if (
                     KindOnlyKeys.Where(p => p.Value.Contains(name)).Select(p => (AgentKind?)p.Key).FirstOrDefault() is
@@ -143,17 +149,23 @@ internal sealed partial class ChainParser
                 case AgentKind.Decision:
                     ParseDecision(agent, kindKey, kindValue, names);
                     break;
+                case AgentKind.Stop:
+                    agent.Stop = _read.Text(kindValue, $"'stop' of {where}") ?? "";
+                    break;
             }
         }
         return agent;
     }
 
     /// <summary>Reads one key every agent kind accepts; false when the key is not one of them.</summary>
-    private bool ParseCommonKey(AgentDraft agent, YamlScalarNode key, string name, YamlNode value)
+    private bool ParseCommonKey(AgentDraft agent, YamlScalarNode key, string name, YamlNode value, List<string> names)
     {
         var where = $"agent '{agent.Name}'";
         switch (name)
         {
+            case "needs" when value is YamlMappingNode quorum:
+                ParseQuorum(agent, quorum, names);
+                return true;
             case "needs":
                 agent.ExplicitNeeds = YamlReader.IsNull(value)
                     ? []
@@ -161,6 +173,9 @@ internal sealed partial class ChainParser
                 return true;
             case "on":
                 agent.On = _read.StringList(value, $"'on' of {where}", allowSingle: true) ?? [];
+                return true;
+            case "emits" when value is YamlSequenceNode or YamlMappingNode:
+                ParseChosenEvents(agent, value);
                 return true;
             case "emits":
                 agent.Emits = _read.Text(value, $"'emits' of {where}");
@@ -179,8 +194,26 @@ internal sealed partial class ChainParser
                 agent.Timeout = _read.Duration(value, $"'timeout' of {where}");
                 return true;
             case "retries":
+                if (agent.RetryKey is not null)
+                    _errors.Add(key, $"{where} has both 'retry' and 'retries'; 'retries: N' is 'retry: {{max: N}}'");
+                agent.RetryKey = key;
                 agent.Retries = _read.Int(value, $"'retries' of {where}", 0, 10) ?? 0;
                 return true;
+            case "retry":
+                ParseRetry(agent, key, value);
+                return true;
+            case "max_rounds":
+                agent.MaxRounds = _read.Int(value, $"'max_rounds' of {where}", 1, ChainLimits.MaxRounds);
+                agent.MaxRoundsNode = value;
+                return true;
+            case "when":
+                ParseWhen(agent, value);
+                return true;
+            case "title":
+                agent.Title = _read.Text(value, $"'title' of {where}");
+                return true;
+            case "metadata":
+                return true; // passed through, never acted on
             case "env":
                 ParseEnv(agent, value);
                 return true;

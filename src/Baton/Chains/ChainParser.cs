@@ -13,7 +13,18 @@ namespace Baton.Chains;
 /// </summary>
 internal sealed partial class ChainParser
 {
-    private static readonly string[] ChainKeys = ["name", "description", "inputs", "agents", "workdir"];
+    private static readonly string[] ChainKeys =
+    [
+        "name",
+        "description",
+        "inputs",
+        "agents",
+        "workdir",
+        "max_rounds",
+        "title",
+        "metadata",
+        "triggers",
+    ];
 
     private readonly ChainErrorList _errors;
     private readonly YamlReader _read;
@@ -107,10 +118,13 @@ internal sealed partial class ChainParser
     private Chain? ParseChain(YamlMappingNode root)
     {
         string? name = null,
+            title = null,
             description = null,
             workdir = null;
         List<ChainInput> inputs = [];
         List<AgentDraft> agents = [];
+        int? maxRounds = null;
+        List<TriggerDraft> triggers = [];
         var sawAgents = false;
         foreach (var (key, keyName, value) in _read.Entries(root, "the chain"))
         {
@@ -129,6 +143,11 @@ internal sealed partial class ChainParser
                 case "description":
                     description = _read.Text(value, "description", required: false);
                     break;
+                case "title":
+                    title = _read.Text(value, "title");
+                    break;
+                case "metadata":
+                    break; // passed through: Baton keeps it in the file and never acts on it
                 case "inputs":
                     inputs = ParseInputs(value);
                     break;
@@ -138,6 +157,12 @@ internal sealed partial class ChainParser
                     {
                         _errors.Add(value, problem);
                     }
+                    break;
+                case "max_rounds":
+                    maxRounds = _read.Int(value, "'max_rounds' of the chain", 1, ChainLimits.MaxRounds);
+                    break;
+                case "triggers":
+                    triggers = ParseTriggers(value);
                     break;
                 case "agents":
                     sawAgents = true;
@@ -156,14 +181,22 @@ internal sealed partial class ChainParser
         {
             _errors.Add(root, "missing required key 'agents'");
         }
+        CheckTriggers(triggers, name, inputs);
         if (agents.Count > 0)
         {
+            foreach (var agent in agents)
+                agent.MaxRounds ??= maxRounds;
+            CheckConditions(agents);
             var graph = ChainGraph.Check(agents, _errors);
             TemplateCheck.Run(agents, inputs, graph, _errors);
         }
         return _errors.Count > 0 || name is null
             ? null
-            : new Chain(name, description, _chainPath, inputs, agents.Select(a => a.ToSpec()).ToList(), workdir);
+            : new Chain(name, description, _chainPath, inputs, agents.Select(a => a.ToSpec()).ToList(), workdir)
+            {
+                Title = title,
+                Triggers = [.. triggers.Select(t => t.Spec!)],
+            };
     }
 
     private List<ChainInput> ParseInputs(YamlNode node)

@@ -56,8 +56,11 @@ internal sealed class WaitGraph(int agents)
         return node;
     }
 
-    /// <summary>Which nodes can ever start (or happen): propagated from the ones that wait for nothing.</summary>
-    public bool[] Ready()
+    /// <summary>
+    /// Which nodes can ever start (or happen): propagated from the ones that wait for nothing.
+    /// With `without`, as if that agent never ran: what is then not ready can only happen after it ran.
+    /// </summary>
+    public bool[] Ready(int without = -1)
     {
         var ready = new bool[Count];
         var pending = _pendingNeeds.ToArray();
@@ -65,7 +68,7 @@ internal sealed class WaitGraph(int agents)
         var queue = new Queue<int>();
         void Check(int node)
         {
-            if (!ready[node] && pending[node] == 0 && (!_anyOfRequired[node] || met[node]))
+            if (!ready[node] && node != without && pending[node] == 0 && (!_anyOfRequired[node] || met[node]))
             {
                 ready[node] = true;
                 queue.Enqueue(node);

@@ -3,8 +3,8 @@ using Baton.Runs;
 
 namespace Baton.Events;
 
-/// <summary><c>run.started</c>: the first event of every run.</summary>
-public sealed record RunStarted(string Chain, string Run) : EventBody
+/// <summary><c>run.started</c>: the first event of every run; Trigger says what started it when no person did (RunFolder.TriggerFile).</summary>
+public sealed record RunStarted(string Chain, string Run, string? Trigger = null) : EventBody
 {
     public override string TypeFor(string? agent) => EventTypes.RunStarted;
 
@@ -12,6 +12,7 @@ public sealed record RunStarted(string Chain, string Run) : EventBody
     {
         w.WriteString("chain", Chain);
         w.WriteString("run", Run);
+        EventData.Write(w, "trigger", Trigger);
     }
 }
 
@@ -21,6 +22,18 @@ public sealed record RunCancel(string By) : EventBody
     public override string TypeFor(string? agent) => EventTypes.RunCancel;
 
     internal override void WriteData(Utf8JsonWriter w) => w.WriteString("by", By);
+}
+
+/// <summary><c>run.stop</c>: a `stop:` agent ended the run (docs/chains.md, Conditions): wound down like a cancel, finished as it stands.</summary>
+public sealed record RunStop(string By, string? Reason) : EventBody
+{
+    public override string TypeFor(string? agent) => EventTypes.RunStop;
+
+    internal override void WriteData(Utf8JsonWriter w)
+    {
+        w.WriteString("by", By);
+        EventData.Write(w, "reason", Reason);
+    }
 }
 
 /// <summary><c>run.finished</c>: the last event; <c>cost_usd</c> is the run's ledger total (absent when the run could not read it).</summary>

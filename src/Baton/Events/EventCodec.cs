@@ -31,8 +31,13 @@ public static class EventCodec
     private static EventBody? DecodeRunEvent(string type, EventData d) =>
         type switch
         {
-            EventTypes.RunStarted => new RunStarted(d.String("chain") ?? "", d.String("run") ?? ""),
+            EventTypes.RunStarted => new RunStarted(
+                d.String("chain") ?? "",
+                d.String("run") ?? "",
+                d.String("trigger")
+            ),
             EventTypes.RunCancel => new RunCancel(d.String("by") ?? ""),
+            EventTypes.RunStop => new RunStop(d.String("by") ?? "", d.String("reason")),
             EventTypes.RunFinished => new RunFinished(
                 RunStatusWire.TryParse(d.String("status"), out RunStatus status) ? status : RunStatus.Failed,
                 d.String("reason"),

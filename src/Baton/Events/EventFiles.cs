@@ -10,10 +10,11 @@ public static partial class EventFiles
         $"{seq.ToString("D6", CultureInfo.InvariantCulture)}-{type}.json";
 
     /// <summary>Event and custom-event type names: safe as file names, no path tricks.</summary>
-    [GeneratedRegex(@"^[a-z][a-z0-9_-]{0,62}(\.[a-z][a-z0-9_-]{0,62}){0,2}$")]
+    /// <remarks>':' is allowed after the first letter so names like `research:complete` (Mentiko's) come over unchanged.</remarks>
+    [GeneratedRegex(@"^[a-z][a-z0-9_:-]{0,62}(\.[a-z][a-z0-9_:-]{0,62}){0,2}$")]
     public static partial Regex TypePattern();
 
-    [GeneratedRegex(@"^(\d{6,})-([a-z][a-z0-9_.-]*)\.json$")]
+    [GeneratedRegex(@"^(\d{6,})-([a-z][a-z0-9_.:-]*)\.json$")]
     private static partial Regex FilePattern();
 
     public static bool TryParse(string fileName, out long seq, out string type)

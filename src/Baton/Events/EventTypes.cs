@@ -6,6 +6,9 @@ public static class EventTypes
     public const string RunStarted = "run.started";
     public const string RunFinished = "run.finished";
     public const string RunCancel = "run.cancel";
+
+    /// <summary>A `stop:` agent ended the run: `by` (the agent), `reason`.</summary>
+    public const string RunStop = "run.stop";
     public const string InboxRejected = "inbox.rejected";
     public const string BudgetAlert = "budget.alert";
 

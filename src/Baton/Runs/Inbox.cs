@@ -162,7 +162,7 @@ public sealed class Inbox(string directory)
         {
             if (!EventFiles.TypePattern().IsMatch(stem) || stem.Contains('.', StringComparison.Ordinal))
             {
-                reason = $"'{stem}' is not a valid event name (use [a-z][a-z0-9_-]*)";
+                reason = $"'{stem}' is not a valid event name (use [a-z][a-z0-9_:-]*)";
                 return false;
             }
             if (EventTypes.IsEngineSuffix(stem))

@@ -11,6 +11,9 @@ public sealed record SkipAgent(string Agent, string Reason) : PlanAction;
 
 public sealed record CancelAgent(string Agent) : PlanAction;
 
+/// <summary>A wait with a deadline (a quorum's timeout): skip the agent at `At` unless it could start before.</summary>
+public sealed record SkipAgentAt(string Agent, string Reason, DateTimeOffset At) : PlanAction;
+
 public sealed record FinishRun(RunStatus Status, string? Reason) : PlanAction;
 
 /// <summary>A decision was answered (approve → done, reject → rejected); "changes" needs no action: the fold re-opens the agents.</summary>
@@ -45,10 +48,26 @@ public static class Planner
                 active |= agent.Status == AgentStatus.Running;
             }
             else if (agent.Status == AgentStatus.Pending || agent.RetryAt is not null)
-                actions.Add(new SkipAgent(spec.Name, "the run was cancelled"));
+                actions.Add(
+                    new SkipAgent(
+                        spec.Name,
+                        state.StoppedBy is { } by ? $"the run was stopped by '{by}'" : "the run was cancelled"
+                    )
+                );
         }
         if (actions.Count == 0 && !active)
-            actions.Add(new FinishRun(RunStatus.Cancelled, "cancelled"));
+            actions.Add(
+                state.StoppedBy is { } by
+                    ? Finish(chain, state) switch
+                    {
+                        { Status: RunStatus.Succeeded } => new FinishRun(
+                            RunStatus.Succeeded,
+                            $"stopped by '{by}'{(state.StopReason is { Length: > 0 } why ? $": {why}" : "")}"
+                        ),
+                        var failed => failed,
+                    }
+                    : new FinishRun(RunStatus.Cancelled, "cancelled")
+            );
         return actions;
     }
 
@@ -57,6 +76,7 @@ public static class Planner
         var actions = new List<PlanAction>();
         var active = false;
         var untriggered = new List<string>();
+        var deadlines = new List<PlanAction>();
         foreach (var spec in chain.Agents)
         {
             var agent = state.Agent(spec.Name);
@@ -72,6 +92,10 @@ public static class Planner
                     break;
                 case AgentStatus.Running:
                     active = true;
+                    break;
+                case AgentStatus.Done
+                    when Loops.WantsNextRound(chain, spec, agent, state) && Loops.NeedsDone(spec, state):
+                    actions.Add(new StartAgent(spec.Name, agent.Attempt + 1, DateTimeOffset.MinValue));
                     break;
                 case AgentStatus.Failed when agent.RetryAt is { } at:
                     actions.Add(new StartAgent(spec.Name, agent.Attempt + 1, at));
@@ -109,7 +133,20 @@ public static class Planner
                     }
                     if (!allDone)
                         break;
-                    if (spec.On.Count == 0 || spec.On.Any(state.OccurredTypes.Contains))
+                    if (spec.Quorum is { } quorum && !Quorums.Met(quorum, state))
+                    {
+                        untriggered.Add(spec.Name);
+                        if (Quorums.Deadline(quorum, state) is { } at)
+                            deadlines.Add(
+                                new SkipAgentAt(
+                                    spec.Name,
+                                    $"{Quorums.WhyNotMet(quorum, state)} within its timeout ({quorum.Timeout:c})",
+                                    at
+                                )
+                            );
+                        break;
+                    }
+                    if (spec.On.Count == 0 || Conditions.Trigger(chain, spec, state, after: 0) is not null)
                         actions.Add(new StartAgent(spec.Name, agent.Attempt + 1, DateTimeOffset.MinValue));
                     else
                         untriggered.Add(spec.Name);
@@ -117,7 +154,7 @@ public static class Planner
             }
         }
         if (actions.Count > 0 || active)
-            return actions;
+            return [.. actions, .. deadlines];
 
         // Nothing runs and nothing can start: agents still waiting for an `on:` event will never get it.
         var neverStarted = chain.Agents.Where(a => state.Agent(a.Name).Status == AgentStatus.Pending).ToList();
@@ -127,7 +164,9 @@ public static class Planner
                 .. neverStarted.Select(a => new SkipAgent(
                     a.Name,
                     untriggered.Contains(a.Name)
-                        ? $"none of its events ({string.Join(", ", a.On)}) occurred"
+                        ? a.Quorum is { } q && !Quorums.Met(q, state)
+                            ? Quorums.WhyNotMet(q, state)
+                            : Conditions.WhyNotTriggered(a, state)
                         : "its dependencies never finished"
                 )),
             ];
@@ -147,6 +186,8 @@ public static class Planner
                     )
                 )
             );
+        if (Loops.Exhausted(chain, state) is { } exhausted)
+            return new FinishRun(RunStatus.Failed, exhausted);
         var handled = chain.Agents.SelectMany(a => a.On).ToHashSet(StringComparer.Ordinal);
         var rejected = state
             .Agents.Values.Where(a =>

@@ -41,7 +41,8 @@ public static class RunCreator
         string chainYaml,
         IReadOnlyDictionary<string, string> inputs,
         GroupCommitter committer,
-        CancellationToken cancellationToken = default
+        CancellationToken cancellationToken = default,
+        string? trigger = null
     )
     {
         var resolved = ResolveInputs(chain, inputs);
@@ -56,7 +57,11 @@ public static class RunCreator
         while (!Libc.Mkdir(staging));
         try
         {
-            Fill(staging, chain, chainYaml, resolved);
+            Fill(staging, chain, chainYaml, resolved, trigger);
+            WriteNew(
+                Path.Combine(staging, Prompts.RunVersions.FileName),
+                Prompts.VersionRecorder.For(chain, chainYaml, workspace.Root).ToJson()
+            );
             var run = new RunFolder(workspace.RunsRoot, id);
             while (!Libc.TryRenameNoReplace(staging, run.Path))
                 run = new RunFolder(workspace.RunsRoot, RunIds.New(chain.Name, DateTimeOffset.UtcNow));
@@ -77,7 +82,13 @@ public static class RunCreator
     }
 
     /// <summary>Writes the run's files into its folder (still under its hidden name).</summary>
-    private static void Fill(string folder, Chain chain, string chainYaml, Dictionary<string, string> inputs)
+    private static void Fill(
+        string folder,
+        Chain chain,
+        string chainYaml,
+        Dictionary<string, string> inputs,
+        string? trigger
+    )
     {
         // work/ waits for the first script or CLI agent and inbox/.taken/ for the first inbox file: an LLM-only run needs neither.
         foreach (var dir in new[] { "events", "inbox", "agents" })
@@ -103,6 +114,8 @@ public static class RunCreator
             Path.Combine(folder, "inputs.json"),
             JsonSerializer.SerializeToUtf8Bytes(inputs, RunJson.Default.DictionaryStringString)
         );
+        if (trigger is not null)
+            WriteNew(Path.Combine(folder, "trigger.txt"), Encoding.UTF8.GetBytes(trigger));
     }
 
     private static void WriteNew(string path, byte[] bytes) =>

@@ -17,6 +17,9 @@ public sealed class RunFolder
     public string Path { get; }
     public string ChainFile => System.IO.Path.Combine(Path, "chain.yaml");
     public string InputsFile => System.IO.Path.Combine(Path, "inputs.json");
+
+    /// <summary>What started the run when no person did (a trigger, docs/chains.md): one line, copied into run.started.</summary>
+    public string TriggerFile => System.IO.Path.Combine(Path, "trigger.txt");
     public string SnapshotRoot => Path;
     public string Events => System.IO.Path.Combine(Path, "events");
     public string Inbox => System.IO.Path.Combine(Path, "inbox");

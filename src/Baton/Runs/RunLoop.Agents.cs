@@ -70,6 +70,12 @@ internal sealed partial class RunLoop
     private void StartAgent(string name, int attempt, bool resumed, IDisposable? slot)
     {
         var spec = _chain.Agent(name)!;
+        if (spec.Kind == AgentKind.Stop)
+        {
+            slot?.Dispose();
+            StopRun(spec, attempt);
+            return;
+        }
         string agentDir,
             workDir;
         string? agentInbox;
@@ -219,7 +225,7 @@ internal sealed partial class RunLoop
             IngestInbox(finished.Agent); // what the agent emitted lands before its own done/failed event
             TakeBackInbox(finished.Agent);
         }
-        var result = finished.Result;
+        var result = RequireChosenEvent(spec, finished.Result);
         var retryable = true;
         string? feedback = null;
         if (result.Succeeded && finished.Checks.Count > 0)
@@ -263,8 +269,13 @@ internal sealed partial class RunLoop
         var message = finished.TimedOut
             ? $"timed out after {FormatDuration(spec.Timeout ?? _engine.Workspace.Config.Limits.AgentTimeout ?? TimeSpan.Zero)} (its whole process group was killed)"
             : result.Message;
-        var retry = retryable && finished.Attempt <= spec.Retries;
-        var delay = retry ? RetryDelay(finished.Attempt) : TimeSpan.Zero;
+        // Retries count within a round of a loop: each round gets its own.
+        var attemptInRound = finished.Attempt - _state.Agent(finished.Agent).RoundFirstAttempt + 1;
+        var retry = retryable && attemptInRound <= spec.Retries;
+        var delay =
+            !retry ? TimeSpan.Zero
+            : spec.Backoff is { } backoff ? backoff.Before(attemptInRound)
+            : RetryDelay(attemptInRound);
         Append(
             new AgentFailed(
                 reason,
@@ -461,6 +472,8 @@ internal sealed partial class RunLoop
         env["BATON_RUN_ID"] = _run.Id;
         env["BATON_AGENT"] = spec.Name;
         env["BATON_ATTEMPT"] = attempt.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        env["BATON_ROUND"] = Math.Max(1, _state.Agent(spec.Name).Round)
+            .ToString(System.Globalization.CultureInfo.InvariantCulture);
         env["BATON_OUTPUT"] = Path.Combine(agentDir, "output");
         if (agentInbox is not null)
             env["BATON_INBOX"] = agentInbox;

@@ -81,7 +81,7 @@ internal sealed partial class RunLoop
         {
             if (existing.Count == 0)
             {
-                Append(new RunStarted(_chain.Name, _run.Id));
+                Append(new RunStarted(_chain.Name, _run.Id, ReadTrigger()));
                 // A new run: no engine took anything yet and no agent had its folder, so only outside
                 // writers (a cancel or decision sent while it was queued) can have left something.
                 _lastFullInboxScan = DateTimeOffset.UtcNow;
@@ -212,6 +212,13 @@ internal sealed partial class RunLoop
                         Append(new AgentSkipped(skip.Reason), skip.Agent, _state.Agent(skip.Agent).Attempt);
                         acted = true;
                         break;
+                    case SkipAgentAt skip when skip.At > now:
+                        wakeAt = wakeAt is null || skip.At < wakeAt ? skip.At : wakeAt;
+                        break;
+                    case SkipAgentAt skip:
+                        Append(new AgentSkipped(skip.Reason), skip.Agent, _state.Agent(skip.Agent).Attempt);
+                        acted = true;
+                        break;
                     case CancelAgent cancel:
                         acted |= CancelAgent(cancel.Agent);
                         break;
@@ -279,6 +286,12 @@ internal sealed partial class RunLoop
     }
 
     private RunOutcome Outcome() => new(_run.Id, _state.Status, _state.FinishReason);
+
+    /// <summary>The trigger that started the run (RunFolder.TriggerFile), or null when a person did.</summary>
+    private string? ReadTrigger() =>
+        Workspaces.WorkspaceDirectory.ReadText(_run.Path, "trigger.txt", 4096) is { Length: > 0 } text
+            ? text.Trim()
+            : null;
 
     private IReadOnlyDictionary<string, string> ReadInputs() =>
         _chain.Inputs.Count > 0 && File.Exists(_run.InputsFile)

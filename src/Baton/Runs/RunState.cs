@@ -27,6 +27,15 @@ public sealed class RunState
     /// <summary>Every event type that has occurred and can trigger `on:` (a retried failure cannot).</summary>
     public IReadOnlySet<string> OccurredTypes => _occurredTypes;
 
+    private readonly Dictionary<string, RunEvent> _lastOfType = new(StringComparer.Ordinal);
+
+    /// <summary>For each type in OccurredTypes, its latest occurrence: whether it came after an agent last started (loops), what its data says (`when:`).</summary>
+    public IReadOnlyDictionary<string, RunEvent> LastOfType => _lastOfType;
+
+    /// <summary>A `stop:` agent ended the run (it is then wound down like a cancel, but finishes as it stands): the agent and its reason.</summary>
+    public string? StoppedBy { get; private set; }
+    public string? StopReason { get; private set; }
+
     private readonly HashSet<string> _consumedInbox = new(StringComparer.Ordinal);
 
     /// <summary>Inbox file names already turned into events, so a crash mid-ingest never doubles one.</summary>
@@ -106,6 +115,11 @@ public sealed class RunState
             case RunCancel:
                 CancelRequested = true;
                 break;
+            case RunStop stop:
+                CancelRequested = true;
+                StoppedBy = stop.By;
+                StopReason = stop.Reason;
+                break;
             case RunFinished finished:
                 Status = finished.Status;
                 FinishReason = finished.Reason;
@@ -115,7 +129,10 @@ public sealed class RunState
         if (e.Agent is not null && e.AgentEventSuffix is not null)
             ApplyAgentEvent(Track(e.Agent), body, e);
         if (body is not AgentFailed { Retry: true })
+        {
             _occurredTypes.Add(e.Type);
+            _lastOfType[e.Type] = e;
+        }
         if (Status is RunStatus.Running or RunStatus.Waiting)
             Status = _counts.Waiting > 0 && _counts.Running == 0 ? RunStatus.Waiting : RunStatus.Running;
     }
@@ -139,6 +156,13 @@ public sealed class RunState
                 break;
             case AgentStarted:
                 agent.Checks.Clear(); // the latest attempt's output is the one that counts
+                // A retry (after a failure) or a resume (still running) goes on with the round; anything else begins one.
+                if (agent.Round == 0 || agent.Status is not (AgentStatus.Failed or AgentStatus.Running))
+                {
+                    agent.Round++;
+                    agent.RoundFirstAttempt = e.Attempt;
+                }
+                agent.StartedSeq = e.Seq;
                 agent.Status = AgentStatus.Running;
                 agent.Attempt = e.Attempt;
                 agent.StartedAt = e.Time;
@@ -179,6 +203,8 @@ public sealed class RunState
                         again.Feedback = decided.Comment;
                         again.Decision = null;
                         _occurredTypes.RemoveWhere(t => t.StartsWith(name + ".", StringComparison.Ordinal));
+                        foreach (var type in _lastOfType.Keys.Where(t => !_occurredTypes.Contains(t)).ToList())
+                            _lastOfType.Remove(type);
                     }
                 break;
             case AgentRejected:
@@ -215,6 +241,15 @@ public sealed class AgentState(string name)
     private AgentStatus _status = AgentStatus.Pending;
     internal RunState.StatusCounts? Counts { get; init; }
     public int Attempt { get; internal set; }
+
+    /// <summary>Which round (1, 2, …) of a loop the agent is in or last ran: each start that is not a retry or a resume begins one.</summary>
+    public int Round { get; internal set; }
+
+    /// <summary>The attempt that began the current round: retries count from it.</summary>
+    public int RoundFirstAttempt { get; internal set; } = 1;
+
+    /// <summary>Sequence number of its latest started event: an `on:` event after it can start a next round.</summary>
+    public long StartedSeq { get; internal set; }
     public DateTimeOffset? StartedAt { get; internal set; }
     public DateTimeOffset? FinishedAt { get; internal set; }
 

@@ -31,6 +31,16 @@ public sealed record RunSummary(
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public int FailedChecks { get; init; }
 
+    /// <summary>The chain's and each prompt agent's version (docs/prompts.md); null for runs made before they were recorded.</summary>
+    [JsonPropertyName("versions")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public Prompts.RunVersions? Versions { get; init; }
+
+    /// <summary>`baton mark RUN bad|good`: a person's verdict on the run, which last-known-good respects.</summary>
+    [JsonPropertyName("mark")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Mark { get; init; }
+
     public static RunSummary Load(RunFolder run)
     {
         var events = EventReader.ReadAll(run.Events);
@@ -64,6 +74,8 @@ public sealed record RunSummary(
         {
             QualityScore = state.QualityScore,
             FailedChecks = state.FailedChecks,
+            Versions = Prompts.RunVersions.Load(run.Path),
+            Mark = Prompts.RunMark.Read(run.Path)?.Verdict,
         };
     }
 
@@ -75,7 +87,7 @@ public sealed record RunSummary(
     public static RunSummary LoadRemembered(RunFolder run)
     {
         if (FinishedRuns.TryGetValue(run.Path, out var known))
-            return known;
+            return known with { Mark = Prompts.RunMark.Read(run.Path)?.Verdict }; // a finished run can still be marked
         var summary = Load(run);
         if (summary.Status.IsFinished())
         {

@@ -169,18 +169,80 @@ public class ChainValidationTests
     }
 
     [Fact]
-    public void LoopWithAnotherWayIn_IsNotACycle()
+    public void LoopWithAnotherWayIn_IsNotACycle_ButNeedsMaxRounds()
     {
         var chain = ChainYaml.Load(
             """
             name: t
             agents:
-              a: { run: "true", on: [run.started, b.done] }
+              a: { run: "true", on: [run.started, b.done], max_rounds: 2 }
               b: { run: "true", needs: [a] }
             """
         );
 
         Assert.Equal(["a"], chain.Agent("b")!.Needs);
+        Assert.Equal(2, chain.Agent("a")!.MaxRounds);
+        Assert.Equal(1, chain.Agent("b")!.MaxRounds);
+    }
+
+    [Fact]
+    public void OnEventThatCanOnlyComeAfterTheAgentRan_WithoutMaxRounds_IsError()
+    {
+        // Before: valid, and the run ended "succeeded" with the loop silently never taken.
+        var errors = ChainYaml.Errors(
+            """
+            name: t
+            agents:
+              writer: { run: "true", on: [run.started, reviewer.changes] }
+              reviewer: { run: "true", on: [writer.done] }
+            """
+        );
+
+        var error = Assert.Single(errors);
+        Assert.Equal(
+            "agent 'writer' waits on 'reviewer.changes', which can only happen after 'writer' has run, so it would "
+                + "never start it again; to loop, set 'max_rounds' (2 or more) on the agent or the chain",
+            error.Message
+        );
+        ChainYaml.AssertAt(error, 3, 44);
+    }
+
+    [Fact]
+    public void ChainMaxRounds_AppliesToEveryAgent_AgentOverrides()
+    {
+        var chain = ChainYaml.Load(
+            """
+            name: t
+            max_rounds: 3
+            agents:
+              writer: { run: "true", on: [run.started, reviewer.changes] }
+              reviewer: { run: "true", on: [writer.done], max_rounds: 4 }
+            """
+        );
+
+        Assert.Equal(3, chain.Agent("writer")!.MaxRounds);
+        Assert.Equal(4, chain.Agent("reviewer")!.MaxRounds);
+    }
+
+    [Fact]
+    public void AgentMaxRoundsWithoutAWayBack_IsError()
+    {
+        var errors = ChainYaml.Errors(
+            """
+            name: t
+            agents:
+              a: { run: "true", max_rounds: 3 }
+              b: { run: "true", on: [a.done], max_rounds: 101 }
+            """
+        );
+
+        ChainYaml.AssertAt(
+            ChainYaml.Single(errors, "'max_rounds' of agent 'a' has no effect: no event in its 'on:' can happen again"),
+            3,
+            33
+        );
+        ChainYaml.Single(errors, "'max_rounds' of agent 'b' must be a whole number from 1 to 100");
+        Assert.Equal(2, errors.Count);
     }
 
     [Fact]

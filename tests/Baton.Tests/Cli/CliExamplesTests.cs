@@ -45,6 +45,9 @@ public class CliExamplesTests
     [InlineData("build-and-notify.yaml", 0)]
     [InlineData("review.yaml", 4)]
     [InlineData("research-digest.yaml", 4)]
+    [InlineData("write-review.yaml", 0)]
+    [InlineData("triage.yaml", 0)]
+    [InlineData("three-reviews.yaml", 0)]
     public async Task Example_RunsOffline(string example, int exitCode)
     {
         using var ws = WithExamples();
@@ -55,6 +58,22 @@ public class CliExamplesTests
             Path.Combine("examples", example)
         );
         Assert.True(result.ExitCode == exitCode, result.ToString());
+    }
+
+    [Fact]
+    public async Task ExampleCases_PassOffline()
+    {
+        using var ws = WithExamples();
+        var result = await BatonCli.RunAsync(
+            ws.Root,
+            new Dictionary<string, string> { ["OPENAI_API_KEY"] = "", ["ANTHROPIC_API_KEY"] = "" },
+            "test",
+            Path.Combine("examples", "research-digest.yaml"),
+            "--cases",
+            Path.Combine("examples", "tests", "research-digest.yaml")
+        );
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("2 of 2 cases passed", result.Stdout, StringComparison.Ordinal);
     }
 
     [Fact]

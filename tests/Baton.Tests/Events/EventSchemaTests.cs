@@ -79,6 +79,7 @@ public partial class EventSchemaTests
                 "check 'length' failed: output is 1210 characters, more than 800"
             )
         ),
+        (null, 0, new RunStop("give-up", "the reviewer abandoned the draft")),
     ];
 
     [Fact]

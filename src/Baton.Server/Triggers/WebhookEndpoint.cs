@@ -1,0 +1,163 @@
+using System.Text.Json;
+using Baton.Chains;
+using Baton.Server.Api;
+using Baton.Server.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Logging;
+
+namespace Baton.Server.Triggers;
+
+/// <summary>
+/// `POST /hooks/{workspace}/{chain}`: a chain's `webhook:` trigger. No bearer token — the caller signs the
+/// raw body with the workspace secret the trigger names (GitHub's X-Hub-Signature-256), so a GitHub webhook
+/// works as is. Everything short of a valid signature gets one and the same 404, so nobody without the
+/// secret learns which workspaces, chains or webhooks exist (docs/server.md, Webhooks).
+/// </summary>
+public static class WebhookEndpoint
+{
+    /// <summary>Bodies above this answer 413: GitHub's own payloads are capped at 25 MB, but few triggers need more than a MiB of JSON.</summary>
+    public const int MaxBodyBytes = 1 << 20;
+
+    private const string NoWebhook =
+        "no webhook here accepts this delivery: the workspace or chain is unknown, the chain has no 'webhook:' trigger, or the X-Hub-Signature-256 header does not match its secret";
+
+    public static void MapWebhooks(this IEndpointRouteBuilder app, DataRoot data)
+    {
+        app.MapPost(
+            "/hooks/{ws}/{chain}",
+            async (
+                string ws,
+                string chain,
+                HttpContext http,
+                RunHost host,
+                TriggerStarter starter,
+                WebhookDeliveries deliveries,
+                ILogger<TriggerStarter> logger
+            ) =>
+            {
+                var body = await ReadBody(http.Request);
+                if (body is null)
+                    return Problems.Result(
+                        StatusCodes.Status413PayloadTooLarge,
+                        "Payload too large",
+                        $"a webhook body may be at most {MaxBodyBytes:N0} bytes"
+                    );
+                if (Find(data, ws, chain) is not { } entry)
+                    return Problems.NotFound(NoWebhook);
+                var signature = http.Request.Headers[WebhookSignature.Header].ToString();
+                if (Verified(host, ws, entry.Chain!, body, signature, logger) is not { } trigger)
+                    return Problems.NotFound(NoWebhook);
+                JsonElement json;
+                try
+                {
+                    json =
+                        body.Length == 0 ? JsonDocument.Parse("{}").RootElement : JsonDocument.Parse(body).RootElement;
+                }
+                catch (JsonException e)
+                {
+                    return Problems.BadRequest($"the body is not JSON ({e.Message}); a webhook takes a JSON body");
+                }
+                var delivery = DeliveryId(http.Request);
+                async Task<string?> Start() =>
+                    (
+                        await starter.StartAsync(
+                            ws,
+                            entry,
+                            trigger,
+                            reference => WebhookBody.Resolve(json, reference),
+                            delivery is null ? "webhook" : $"webhook delivery {delivery}"
+                        )
+                    )?.Id;
+                var (run, replayed) = delivery is null
+                    ? (await Start(), false)
+                    : await deliveries.OnceAsync(ws, $"{chain}/{delivery}", Start);
+                if (run is null)
+                    return Problems.Result(
+                        StatusCodes.Status422UnprocessableEntity,
+                        "Not started",
+                        "the chain could not start (its inputs or the workspace's configuration); the workspace's owner finds why in the server log"
+                    );
+                return replayed
+                    ? Results.Ok(new { id = run, replayed = true })
+                    : Results.Created($"/api/workspaces/{ws}/runs/{run}", new { id = run, replayed = false });
+            }
+        );
+    }
+
+    private static WorkspaceChains.Entry? Find(DataRoot data, string ws, string chain)
+    {
+        if (!DataRoot.WorkspaceNames_IsValid(ws) || !data.WorkspaceExists(ws))
+            return null;
+        if (
+            ChainsApi.ChainFile(data, ws, chain) is not { } file
+            || ChainsApi.ReadChain(data, ws, chain) is not { } yaml
+        )
+            return null;
+        try
+        {
+            var parsed = Runs.ChainCache.Load(file, yaml, ChainFiles.Reader(file, data.WorkspacePath(ws)));
+            return parsed.Triggers.OfType<WebhookTrigger>().Any()
+                ? new WorkspaceChains.Entry(parsed.Name, file, yaml, parsed, [])
+                : null;
+        }
+        catch (ChainValidationException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The chain's webhook trigger whose secret signed this body, if one did.</summary>
+    private static WebhookTrigger? Verified(
+        RunHost host,
+        string ws,
+        Chain chain,
+        byte[] body,
+        string signature,
+        ILogger logger
+    )
+    {
+        foreach (var trigger in chain.Triggers.OfType<WebhookTrigger>())
+        {
+            string? secret;
+            try
+            {
+                secret = host.WorkspaceOf(ws).Secrets().Get(trigger.Secret);
+            }
+            catch (Exception e) when (e is Secrets.SecretStoreException or IOException or Runs.UnsafePathException)
+            {
+                logger.LogWarning("{Workspace}: webhook of {Chain}: {Reason}", ws, chain.Name, e.Message);
+                continue;
+            }
+            if (secret is { Length: > 0 } && WebhookSignature.Matches(secret, body, signature))
+                return trigger;
+        }
+        return null;
+    }
+
+    private static string? DeliveryId(HttpRequest request)
+    {
+        var id = request.Headers["X-GitHub-Delivery"].ToString();
+        if (id.Length == 0)
+            id = request.Headers["X-Baton-Delivery"].ToString();
+        return id.Length is > 0 and <= 200 ? id : null;
+    }
+
+    /// <summary>The raw body (the signature covers its exact bytes), or null when it is over the limit.</summary>
+    private static async Task<byte[]?> ReadBody(HttpRequest request)
+    {
+        if (request.ContentLength > MaxBodyBytes)
+            return null;
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk)) > 0)
+        {
+            if (buffer.Length + read > MaxBodyBytes)
+                return null;
+            buffer.Write(chunk, 0, read);
+        }
+        return buffer.ToArray();
+    }
+}
