@@ -1,32 +1,25 @@
 using System.Globalization;
-using System.Text.Json;
 using Baton.Events;
+using Baton.Runs;
 
 namespace Baton.Cli;
 
-/// <summary>How an event reads on one line of a terminal.</summary>
+/// <summary>How an event reads on one line of a terminal: what its typed <see cref="RunEvent.Body"/> says.</summary>
 public static class EventLine
 {
     public static string? Format(RunEvent e)
     {
         var time = e.Time.ToLocalTime().ToString("HH:mm:ss", CultureInfo.InvariantCulture);
-        var detail = e.AgentEventSuffix switch
+        var detail = e.Body switch
         {
-            EventTypes.Started => e.Attempt > 1
-                ? $"attempt {e.Attempt}{(e.GetBool("resumed") ? " (resumed)" : "")}"
-                : "",
-            EventTypes.Failed =>
-                $"{e.GetString("reason")}: {e.GetString("message")}{(e.GetBool("retry") ? $" — retrying in {e.GetInt64("retry_in_ms")} ms" : "")}",
-            EventTypes.Skipped => e.GetString("reason"),
-            EventTypes.Decided =>
-                $"{e.GetString("decision")} by {e.GetString("by")}{(e.GetString("comment") is { Length: > 0 } c ? $": {c}" : "")}",
-            EventTypes.Waiting => $"round {e.Attempt}: {e.GetString("shown")}",
-            _ => e.Type switch
-            {
-                EventTypes.RunFinished => e.GetString("status") + (e.GetString("reason") is { } r ? $": {r}" : ""),
-                EventTypes.InboxRejected => $"{e.GetString("file")}: {e.GetString("reason")}",
-                _ => null,
-            },
+            AgentStarted s => e.Attempt > 1 ? $"attempt {e.Attempt}{(s.Resumed ? " (resumed)" : "")}" : "",
+            AgentFailed f => $"{f.Reason}: {f.Message}{(f.RetryInMs is { } ms ? $" — retrying in {ms} ms" : "")}",
+            AgentSkipped s => s.Reason,
+            AgentDecided d => $"{d.Decision.Wire()} by {d.By}{(d.Comment is { Length: > 0 } c ? $": {c}" : "")}",
+            AgentWaiting w => $"round {e.Attempt}: {w.Shown}",
+            RunFinished f => f.Status.Wire() + (f.Reason is { } r ? $": {r}" : ""),
+            InboxRejected r => $"{r.File}: {r.Reason}",
+            _ => null,
         };
         return $"{time}  {e.Type}{(string.IsNullOrEmpty(detail) ? "" : "  " + detail)}";
     }

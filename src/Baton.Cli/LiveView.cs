@@ -29,10 +29,8 @@ internal sealed class LiveView(Chain chain) : IProgressView
         lock (_gate)
         {
             _state.Apply(e);
-            if (e.AgentEventSuffix == EventTypes.Failed)
-                _notes.Add(
-                    $"[red]{Markup.Escape(e.Agent!)}[/]: {Markup.Escape(e.GetString("message") ?? e.GetString("reason") ?? "")}"
-                );
+            if (e.Body is AgentFailed failed)
+                _notes.Add($"[red]{Markup.Escape(e.Agent!)}[/]: {Markup.Escape(failed.Message ?? failed.Reason)}");
         }
     }
 

@@ -25,10 +25,4 @@ public sealed record RunEvent(long Seq, string Type, string? Agent, int Attempt,
 
     /// <summary>The suffix after "&lt;agent&gt;." for agent events ("done", "failed", a custom type...).</summary>
     public string? AgentEventSuffix => Agent is null ? null : EventCodec.AgentSuffix(Type, Agent);
-
-    public string? GetString(string property) => new EventData(Data).String(property);
-
-    public bool GetBool(string property) => new EventData(Data).True(property);
-
-    public long? GetInt64(string property) => new EventData(Data).Int64(property);
 }

@@ -44,12 +44,14 @@ public static class RunMonitor
             RunCost.Append(root, chain, cost);
             found.AddRange(CostDrift.Evaluate(chain, cost, history, thresholds, now));
         }
-        // At most once a minute per workspace (a failed run or one that called a model asks for it), so 1,000
-        // runs ending together — or failing together in a provider outage — read the call lines once, not 1,000
-        // times.
+        // A failed run may be the provider's doing: checked at once. Otherwise once a minute, so 1,000 runs
+        // ending together read the day's call lines once a minute, not 1,000 times.
         if (
-            (status == RunStatus.Failed || ledger.Count > 0)
-            && (!LastHealthCheck.TryGetValue(root, out var last) || now - last >= HealthEvery || now < last)
+            status == RunStatus.Failed
+            || (
+                ledger.Count > 0
+                && (!LastHealthCheck.TryGetValue(root, out var last) || now - last >= HealthEvery || now < last)
+            )
         )
         {
             LastHealthCheck[root] = now;

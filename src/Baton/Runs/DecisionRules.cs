@@ -22,6 +22,14 @@ public static class DecisionRules
     /// caller with the reviewer role). The engine records the name it is given; the server names the caller itself.</summary>
     public const string Who = "reviewer";
 
+    /// <summary>
+    /// Whether a file in the run's inbox top level (decisions, cancels) may be taken: only one written by the engine's
+    /// own user (the server, the CLI). An agent runs as the workspace's user and writes only its inbox/&lt;agent&gt;/;
+    /// if it ever could write the top level, its file would still not be an answer. <paramref name="writerUid"/> is
+    /// negative when the file's owner could not be read (it went away): the read that follows decides.
+    /// </summary>
+    public static bool MayWriteTopLevel(long writerUid, uint engineUid) => writerUid < 0 || writerUid == engineUid;
+
     /// <summary>What a person must send with an answer: `changes` is the feedback the agent re-runs with.</summary>
     /// <exception cref="DecisionRefusedException">MissingComment.</exception>
     public static void RequireComment(Decision decision, string? comment)

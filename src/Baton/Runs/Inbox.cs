@@ -90,10 +90,12 @@ public sealed class Inbox(string directory)
         foreach (var (path, agentFolder, mtime) in candidates)
         {
             var fileName = Path.GetFileName(path);
-            // The top level takes decisions and cancels: only from writers running as the engine's own
-            // user (the server, the CLI). An agent runs as another user (the workspace's) and can write
-            // only its inbox/<agent>/; if it ever could write here, its file would still not be a decision.
-            if (agentFolder is null && Libc.OwnerOf(path) is var owner && owner >= 0 && owner != Libc.geteuid())
+            // The top level takes decisions and cancels: who may write them is a decision rule.
+            if (
+                agentFolder is null
+                && Libc.OwnerOf(path) is var owner
+                && !DecisionRules.MayWriteTopLevel(owner, Libc.geteuid())
+            )
             {
                 Reject(
                     path,

@@ -25,6 +25,7 @@ internal sealed partial class RunLoop
     private EventLog _log = null!;
     private RunState _state = new();
     private DateTimeOffset _lastFullInboxScan;
+    private bool _finalInboxScanDone;
     private IReadOnlyDictionary<string, string> _inputs = new Dictionary<string, string>();
     private System.Diagnostics.Activity? _span;
 
@@ -234,6 +235,20 @@ internal sealed partial class RunLoop
                         acted = true;
                         break;
                     case FinishRun finish:
+                        // Before the last event, whatever landed in the inbox since the last scan (a cancel, a
+                        // file an agent wrote where it may not) is taken or rejected, so it is in the run's record
+                        // and may still change the plan; a notification still in flight would otherwise lose it.
+                        if (!_finalInboxScanDone)
+                        {
+                            _finalInboxScanDone = true;
+                            var seenBefore = _state.LastSeq;
+                            IngestInbox(full: true);
+                            if (_state.LastSeq != seenBefore)
+                            {
+                                acted = true;
+                                break;
+                            }
+                        }
                         // The ledger, not this loop's memory, so calls made before a resume are counted too.
                         Append(new RunFinished(finish.Status, finish.Reason, Costs.CostLedger.TotalUsd(_run.Path)));
                         return null;

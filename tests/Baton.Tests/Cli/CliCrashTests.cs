@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Baton.Events;
 using Baton.Runs;
+using Baton.Tests.Events;
 
 namespace Baton.Tests.Cli;
 

@@ -1,4 +1,5 @@
 using Baton.Runs;
+using Baton.Tests.Events;
 
 namespace Baton.Tests.Engine;
 

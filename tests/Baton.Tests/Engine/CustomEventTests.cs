@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Baton.Runs;
+using Baton.Tests.Events;
 
 namespace Baton.Tests.Engine;
 

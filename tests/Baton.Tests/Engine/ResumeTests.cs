@@ -1,5 +1,6 @@
 using Baton.Events;
 using Baton.Runs;
+using Baton.Tests.Events;
 
 namespace Baton.Tests.Engine;
 

@@ -1,6 +1,7 @@
 using Baton.Agents;
 using Baton.Chains;
 using Baton.Runs;
+using Baton.Tests.Events;
 
 namespace Baton.Tests.Engine;
 

@@ -1,6 +1,7 @@
 using Baton.Isolation;
 using Baton.Runs;
 using Baton.Tests.Engine;
+using Baton.Tests.Events;
 
 namespace Baton.Tests.Isolation;
 

@@ -1,5 +1,6 @@
 using Baton.Agents.Processes;
 using Baton.Isolation;
+using Baton.Tests.Events;
 
 namespace Baton.Tests.Isolation;
 
