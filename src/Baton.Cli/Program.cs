@@ -9,6 +9,7 @@ var root = new RootCommand("Baton: define multi-agent chains in YAML, run them, 
     {
         InitCommand.Create(),
         ValidateCommand.Create(),
+        GraphCommand.Create(),
         ImportCommand.Create(),
         TriggersCommand.Create(),
         RunCommand.Create(),

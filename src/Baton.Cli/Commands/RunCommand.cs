@@ -28,10 +28,14 @@ public static class RunCommand
         {
             Description = "Start the run in the background, print its id and return",
         };
+        var dryRun = new Option<bool>("--dry-run")
+        {
+            Description = "Print the plan (which agents start first, which wait on which events) without running",
+        };
         var command = new Command("run", "Run a chain in this process with a live view")
         {
             Arguments = { chainArgument },
-            Options = { inputs, json, detach },
+            Options = { inputs, json, detach, dryRun },
         };
         command.SetAction(
             (parse, _) =>
@@ -41,6 +45,8 @@ public static class RunCommand
                     var workspace = CliWorkspace.Open(parse, Path.GetDirectoryName(chainPath));
                     var yaml = File.ReadAllText(chainPath);
                     var chain = ChainLoader.LoadFile(chainPath, workspace.Root);
+                    if (parse.GetValue(dryRun))
+                        return DryRun(chain, ParseInputs(parse.GetValue(inputs) ?? []));
                     var run = await RunCreator.CreateAsync(
                         workspace,
                         chain,
@@ -67,6 +73,17 @@ public static class RunCommand
                 return named;
         }
         throw new UsageException($"no chain file '{given}'");
+    }
+
+    /// <summary>The plan only: no run folder, no events; a missing required input fails as the real run would.</summary>
+    private static int DryRun(Chain chain, Dictionary<string, string> inputs)
+    {
+        Console.Write(ChainPlan.Text(chain, inputs));
+        var missing = chain.Inputs.Where(i => i.Required && !inputs.ContainsKey(i.Name)).Select(i => i.Name).ToList();
+        if (missing.Count == 0)
+            return ExitCodes.Succeeded;
+        Console.Error.WriteLine($"missing required input: {string.Join(", ", missing)}");
+        return ExitCodes.InvalidInput;
     }
 
     public static Dictionary<string, string> ParseInputs(IEnumerable<string> pairs)

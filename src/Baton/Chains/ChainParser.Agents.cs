@@ -268,6 +268,8 @@ internal sealed partial class ChainParser
             else if (_read.Text(node, $"'{name}' in {where}") is { } text)
             {
                 agent.Env[name] = text;
+                // `TOPIC: "{{ inputs.topic }}"`: a template, checked like a prompt's (TemplateCheck), filled per attempt.
+                agent.Templates.Add(($"env '{name}'", text, node));
             }
         }
     }

@@ -465,7 +465,7 @@ internal sealed partial class RunLoop
     {
         var env = new Dictionary<string, string>(Options.BaseEnvironment, StringComparer.Ordinal);
         foreach (var (key, value) in spec.Env)
-            env[key] = value;
+            env[key] = value.Contains("{{", StringComparison.Ordinal) ? RenderTemplate(spec.Name, value) : value;
         foreach (var (key, value) in secrets)
             env[key] = value;
         env["BATON_RUN_DIR"] = _run.Path;
