@@ -44,7 +44,12 @@ public static class PromptHistory
             var summary = RunSummary.LoadRemembered(run);
             uses.Add(new PromptUse(run.Id, summary.Started, summary.Status, summary.Mark, version));
         }
-        return uses;
+        // By when each run started, not by id: ids sort by the wall clock's second and then a random suffix, so
+        // two runs of one second could swap and "last good" name the older one.
+        return
+        [
+            .. uses.OrderBy(u => u.Started ?? DateTimeOffset.MinValue).ThenBy(u => u.RunId, StringComparer.Ordinal),
+        ];
     }
 
     /// <summary>Versions in the order they were first used.</summary>
