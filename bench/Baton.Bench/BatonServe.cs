@@ -74,11 +74,23 @@ public sealed class BatonServe : IAsyncDisposable
     }
 
     /// <summary>A series' value in a /metrics answer (-1 when absent).</summary>
+    /// <summary>A series' value in Prometheus text: `name value` or `name{labels} value` (OpenTelemetry's exporter writes `name{} value`).</summary>
     public static long Metric(string metrics, string series) =>
         metrics
             .Split('\n')
-            .Where(l => l.StartsWith(series + " ", StringComparison.Ordinal))
-            .Select(l => long.Parse(l[(series.Length + 1)..].Trim(), System.Globalization.CultureInfo.InvariantCulture))
+            .Where(l =>
+                l.StartsWith(series + " ", StringComparison.Ordinal)
+                || l.StartsWith(series + "{", StringComparison.Ordinal)
+            )
+            .Select(l =>
+                (long)
+                    double.Parse(
+                        l[(l[series.Length] == '{' ? l.IndexOf('}', StringComparison.Ordinal) + 1 : series.Length)..]
+                            .Trim()
+                            .Split(' ')[0],
+                        System.Globalization.CultureInfo.InvariantCulture
+                    )
+            )
             .FirstOrDefault(-1);
 
     public async ValueTask DisposeAsync()
