@@ -14,19 +14,8 @@ internal static class AssertionReader
 {
     private static readonly string[] Keys = ["type", "value", "threshold", "agent", "provider"];
 
-    public static List<Assertion> ReadList(YamlNode node, YamlReader read, string where)
-    {
-        var result = new List<Assertion>();
-        if (node is not YamlSequenceNode list)
-        {
-            read.Errors.Add(node, $"{where} must be a list of assertions, not {YamlReader.Describe(node)}");
-            return result;
-        }
-        foreach (var item in list.Children)
-            if (Read(item, read, where) is { } assertion)
-                result.Add(assertion);
-        return result;
-    }
+    public static List<Assertion> ReadList(YamlNode node, YamlReader read, string where) =>
+        read.List(node, where, "assertions", item => Read(item, read, where));
 
     public static Assertion? Read(YamlNode node, YamlReader read, string where)
     {

@@ -36,6 +36,22 @@ internal sealed class YamlReader(ChainErrorList errors)
         return null;
     }
 
+    /// <summary>A YAML list read item by item; items that fail to read were reported and are left out.</summary>
+    public List<T> List<T>(YamlNode node, string what, string items, Func<YamlNode, T?> readItem)
+        where T : class
+    {
+        var result = new List<T>();
+        if (node is not YamlSequenceNode list)
+        {
+            Errors.Add(node, $"{what} must be a list of {items}, not {Describe(node)}");
+            return result;
+        }
+        foreach (var item in list.Children)
+            if (readItem(item) is { } read)
+                result.Add(read);
+        return result;
+    }
+
     public YamlMappingNode? Map(YamlNode node, string what)
     {
         if (node is YamlMappingNode map)

@@ -11,19 +11,8 @@ namespace Baton.Checks;
 /// </summary>
 internal static class CheckReader
 {
-    public static List<QualityCheck> ReadList(YamlNode node, YamlReader read, string where)
-    {
-        var checks = new List<QualityCheck>();
-        if (node is not YamlSequenceNode list)
-        {
-            read.Errors.Add(node, $"{where} must be a list of checks, not {YamlReader.Describe(node)}");
-            return checks;
-        }
-        foreach (var item in list.Children)
-            if (Read(item, read, where) is { } check)
-                checks.Add(check);
-        return checks;
-    }
+    public static List<QualityCheck> ReadList(YamlNode node, YamlReader read, string where) =>
+        read.List(node, where, "checks", item => Read(item, read, where));
 
     private static QualityCheck? Read(YamlNode node, YamlReader read, string where)
     {
