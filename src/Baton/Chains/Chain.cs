@@ -105,8 +105,18 @@ public sealed record ScriptSpec(string Text, string? File);
 /// <summary>A `prompt:` LLM call. Text is the (unexpanded) template, loaded from File if one was named.</summary>
 public sealed record PromptSpec(string Text, string? File, string? System, string Model, string Output, string? Schema);
 
-/// <summary>A `cli:` agent: Tool names an entry of baton.yaml `clis:` (or a built-in); Task is a template.</summary>
-public sealed record CliSpec(string Tool, string Task);
+/// <summary>
+/// A `cli:` agent: Tool names an entry of baton.yaml `clis:` (or a built-in); Task is the template the tool is
+/// given: the `spec:` file's text, then (after a blank line) the `task:`, whichever are written.
+/// </summary>
+public sealed record CliSpec(string Tool, string Task)
+{
+    /// <summary>`spec:`: the prompt file's chain-relative path; copied into the run's prompts/ like a prompt file.</summary>
+    public string? SpecFile { get; init; }
+
+    /// <summary>The spec file's text as loaded.</summary>
+    public string? SpecText { get; init; }
+}
 
 public sealed record DecisionSpec(
     string Show,

@@ -28,7 +28,7 @@ internal sealed partial class ChainParser
     {
         [AgentKind.Run] = [],
         [AgentKind.Prompt] = ["system", "model", "output", "schema"],
-        [AgentKind.Cli] = ["task"],
+        [AgentKind.Cli] = ["task", "spec"],
         [AgentKind.Decision] = [],
         [AgentKind.Stop] = [],
     };
