@@ -13,6 +13,12 @@ public sealed record Chain(
     /// <summary>`title:`: a display name with spaces and capitals ("Daily Digest"); Name stays the id.</summary>
     public string? Title { get; init; }
 
+    /// <summary>
+    /// What only `baton run` accepts and a server refuses (an absolute workdir), as errors at their file:line:col;
+    /// empty for most chains. The server reports them as validation errors (docs/security.md).
+    /// </summary>
+    public IReadOnlyList<ChainError> ServerErrors { get; init; } = [];
+
     /// <summary>What starts runs of this chain on a server besides a person (docs/chains.md, Triggers).</summary>
     public IReadOnlyList<TriggerSpec> Triggers { get; init; } = [];
 
@@ -88,6 +94,9 @@ public sealed record AgentSpec(
 
     /// <summary>`title:`: the agent's display name; Name stays its id.</summary>
     public string? Title { get; init; }
+
+    /// <summary>`workdir:` of this agent: it works there instead of the chain's working folder; null = the chain's.</summary>
+    public string? Workdir { get; init; }
 
     /// <summary>A `stop:` agent's reason.</summary>
     public string? Stop { get; init; }
