@@ -29,9 +29,14 @@ public static class ChainsApi
             .Requires(data, Role.Viewer);
 
         chains
-            .MapGet("/{name}", (string ws, string name) =>
+            .MapGet("/{name}", (string ws, string name, string? version) =>
             {
-                return ReadChain(data, ws, name) is { } yaml
+                // ?version=staging: the staged chain when there is one (review: required), else production's.
+                var text =
+                    version == "staging" && ChainNames.Chain().IsMatch(name)
+                        ? new Staging(data.WorkspacePath(ws)).ReadStagedOrProduction(RelativeFile(name))
+                        : ReadChain(data, ws, name);
+                return text is { } yaml
                     ? Results.Text(yaml, "application/yaml")
                     : Problems.NotFound($"no chain '{name}'");
             })

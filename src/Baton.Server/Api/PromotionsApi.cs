@@ -31,6 +31,7 @@ public static class PromotionsApi
                     return Problems.NotFound($"no chain '{name}'");
                 var root = data.WorkspacePath(ws);
                 var (chain, _, errors) = PromotionOpener.LoadStaged(root, name);
+                var staging = new Staging(root);
                 return Results.Ok(
                     new
                     {
@@ -47,6 +48,8 @@ public static class PromotionsApi
                                 staged = f.Staged.Time,
                                 is_new = f.File.ProductionSha256 is null,
                                 f.File.Diff,
+                                production_text = staging.ReadProduction(f.File.Path),
+                                staged_text = staging.ReadStaged(f.File.Path),
                             }),
                     }
                 );
