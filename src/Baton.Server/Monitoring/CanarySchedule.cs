@@ -22,6 +22,7 @@ public sealed class CanarySchedule(DataRoot data, ServerSettings settings, RunHo
     private readonly SemaphoreSlim _busy = new(1, 1);
     private readonly CancellationTokenSource _stopping = new();
     private ITimer? _timer;
+    private bool _disposed;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -31,6 +32,8 @@ public sealed class CanarySchedule(DataRoot data, ServerSettings settings, RunHo
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        if (_disposed)
+            return; // a host stopped again after its disposal (tests restart servers): nothing is running
         if (_timer is not null)
             await _timer.DisposeAsync();
         await _stopping.CancelAsync();
@@ -42,6 +45,7 @@ public sealed class CanarySchedule(DataRoot data, ServerSettings settings, RunHo
     {
         if (_timer is not null)
             await _timer.DisposeAsync();
+        _disposed = true;
         _stopping.Dispose();
     }
 
