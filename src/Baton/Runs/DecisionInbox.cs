@@ -17,10 +17,12 @@ public static class DecisionInbox
         Decision decision,
         string comment,
         string by,
+        Answerer who,
         string? shownHash = null,
         string? fileName = null
     )
     {
+        DecisionRules.RequireAnswerer(who);
         DecisionRules.RequireComment(decision, comment);
         var state = RunState.Fold(EventReader.ReadAll(run.Events));
         var answer = new DecisionAnswer(decision.Wire(), comment, by, null, shownHash);
@@ -32,6 +34,12 @@ public static class DecisionInbox
             fileName: fileName
         );
     }
+
+    /// <summary>
+    /// Who this process is to the run: its engine writes as the user that made the run (its inbox/ is that user's),
+    /// and an answer from another user would be refused by the engine — better said now, by the same rule.
+    /// </summary>
+    public static Answerer LocalUser(RunFolder run) => DecisionRules.WriterOf(Libc.OwnerOf(run.Inbox), Libc.geteuid());
 
     /// <summary>
     /// A reviewer's comment with every secret of the workspace masked: it is written into the run's inbox,
