@@ -43,6 +43,9 @@ public enum AgentKind
 
     /// <summary>`stop: reason`: starting it ends the run, succeeded (docs/chains.md, Conditions).</summary>
     Stop,
+
+    /// <summary>`chain: NAME`: runs another chain of the workspace as a child run (docs/chains.md, Sub-chains).</summary>
+    Chain,
 }
 
 /// <summary>
@@ -67,6 +70,7 @@ public sealed record AgentSpec(
     public PromptSpec? Prompt { get; init; }
     public CliSpec? Cli { get; init; }
     public DecisionSpec? Decision { get; init; }
+    public SubChainSpec? SubChain { get; init; }
 
     /// <summary>Quality checks of each successful attempt's output (docs/monitoring.md); none by default.</summary>
     public IReadOnlyList<Checks.QualityCheck> Checks { get; init; } = [];
@@ -107,6 +111,17 @@ public sealed record PromptSpec(string Text, string? File, string? System, strin
 
 /// <summary>A `cli:` agent: Tool names an entry of baton.yaml `clis:` (or a built-in); Task is a template.</summary>
 public sealed record CliSpec(string Tool, string Task);
+
+/// <summary>
+/// `chain: NAME` with `inputs:` (templates, filled when the agent starts) and `output_from:` (an agent of the
+/// child whose output becomes this agent's; null: the child's last agent to finish). Location: the `chain:` value.
+/// </summary>
+public sealed record SubChainSpec(
+    string Chain,
+    IReadOnlyDictionary<string, string> Inputs,
+    string? OutputFrom,
+    SourceLocation Location
+);
 
 public sealed record DecisionSpec(
     string Show,

@@ -51,7 +51,14 @@ public sealed class EngineOptions
             [AgentKind.Run] = new BashAgent(),
             [AgentKind.Cli] = new CliAgent(),
             [AgentKind.Prompt] = PromptAgent.Shared,
+            [AgentKind.Chain] = new SubChainAgent(),
         };
+
+    /// <summary>
+    /// The server's host: make sure one of its engines runs this child run of a `chain:` agent (RunHost.Launch; a
+    /// no-op when one does). Null (`baton run`): the parent's engine runs the child in this process (ChildRuns).
+    /// </summary>
+    public Action<RunFolder>? LaunchChild { get; init; }
 
     /// <summary>How each workspace's agents are confined (user, memory, processes); null: as the engine's user, no limits.</summary>
     public Func<Workspaces.Workspace, Isolation.AgentIsolation?>? IsolationFor { get; init; }

@@ -19,7 +19,11 @@ public sealed class RunEngine
         // Shared slots (the server's) or, for `baton run`, this workspace's own cap if baton.yaml sets one.
         Slots = options.Slots ?? (workspace.Config.Limits.MaxParallelAgents is { } cap ? new AgentSlots(cap) : null);
         Slots?.Configure(workspace.Root, workspace.Config.Limits.MaxParallelAgents);
+        Children = new ChildRuns(this);
     }
+
+    /// <summary>The child runs of this workspace's `chain:` agents.</summary>
+    public ChildRuns Children { get; }
 
     public Workspace Workspace { get; }
     public EngineOptions Options { get; }

@@ -136,6 +136,8 @@ internal sealed partial class RunLoop
             Isolation = spec.IsProcess ? Options.IsolationFor?.Invoke(_engine.Workspace) : null,
             Alert = body => _signals.Writer.TryWrite(new AgentAlert(body)),
             Progress = Options.OnProgress is { } onProgress ? text => onProgress(_run, name, text) : null,
+            Resumed = resumed,
+            Children = spec.Kind == AgentKind.Chain ? _engine.Children : null,
         };
         var cancel = Timer();
         var timeout = spec.Timeout ?? _engine.Workspace.Config.Limits.AgentTimeout;
