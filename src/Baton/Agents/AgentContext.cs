@@ -44,6 +44,9 @@ public sealed record AgentContext(
     /// <summary>This attempt follows one an engine stop interrupted (a `chain:` agent then re-attaches to its child).</summary>
     public bool Resumed { get; init; }
 
+    /// <summary>Outbound webhooks (the budget alert) may reach private addresses (EngineOptions.AllowPrivateWebhooks).</summary>
+    public bool AllowPrivateWebhooks { get; init; } = true;
+
     /// <summary>Where a `chain:` agent's child runs come from; null outside an engine.</summary>
     public Runs.ChildRuns? Children { get; init; }
 

@@ -16,6 +16,9 @@ public sealed record Chain(
     /// <summary>What starts runs of this chain on a server besides a person (docs/chains.md, Triggers).</summary>
     public IReadOnlyList<TriggerSpec> Triggers { get; init; } = [];
 
+    /// <summary>Webhooks told when a run finishes, fails or waits for a decision (docs/chains.md, Notifications).</summary>
+    public IReadOnlyList<NotifyTarget> Notify { get; init; } = [];
+
     /// <summary>By name, through an index built once per agent list (the engine asks on every hand-off; a chain may have hundreds).</summary>
     public AgentSpec? Agent(string name) =>
         ByName

@@ -24,6 +24,7 @@ internal sealed partial class ChainParser
         "title",
         "metadata",
         "triggers",
+        "notify",
     ];
 
     private readonly ChainErrorList _errors;
@@ -125,6 +126,7 @@ internal sealed partial class ChainParser
         List<AgentDraft> agents = [];
         int? maxRounds = null;
         List<TriggerDraft> triggers = [];
+        List<NotifyTarget> notify = [];
         var sawAgents = false;
         foreach (var (key, keyName, value) in _read.Entries(root, "the chain"))
         {
@@ -164,6 +166,9 @@ internal sealed partial class ChainParser
                 case "triggers":
                     triggers = ParseTriggers(value);
                     break;
+                case "notify":
+                    notify = ParseNotify(value);
+                    break;
                 case "agents":
                     sawAgents = true;
                     agents = ParseAgents(key, value);
@@ -196,6 +201,7 @@ internal sealed partial class ChainParser
             {
                 Title = title,
                 Triggers = [.. triggers.Select(t => t.Spec!)],
+                Notify = notify,
             };
     }
 

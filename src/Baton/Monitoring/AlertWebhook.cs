@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using System.Security.Cryptography;
 
 namespace Baton.Monitoring;
@@ -42,38 +41,28 @@ public static class AlertWebhook
         "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key), body));
 
     /// <returns>Null when delivered, else why not.</returns>
+    /// <param name="allowPrivate">May reach loopback and private addresses (Notifications.WebhookHttp; a server's operator decides).</param>
     public static async Task<string?> SendAsync(
         Uri url,
         string workspaceRoot,
         Alert alert,
         TimeSpan retryDelay,
-        CancellationToken cancellationToken = default
+        CancellationToken cancellationToken = default,
+        bool allowPrivate = true
     )
     {
         var body = alert.ToJson(line: false);
-        var signature = Sign(SigningKey(workspaceRoot), body);
-        string? problem = null;
-        for (var attempt = 0; attempt < 3; attempt++)
-        {
-            if (attempt > 0)
-                await Task.Delay(retryDelay * (1 << (attempt - 1)), cancellationToken);
-            try
-            {
-                using var content = new ByteArrayContent(body);
-                content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-                using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = content };
-                request.Headers.Add(SignatureHeader, signature);
-                request.Headers.Add("X-Baton-Event", alert.Type);
-                using var response = await Http.SendAsync(request, cancellationToken);
-                if (response.IsSuccessStatusCode)
-                    return null;
-                problem = $"alerts webhook answered {(int)response.StatusCode}";
-            }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-            {
-                problem = $"alerts webhook failed: {e.Message}";
-            }
-        }
-        return problem;
+        var tries = await Notifications.SignedPost.SendAsync(
+            Notifications.WebhookHttp.For(allowPrivate),
+            url,
+            body,
+            Sign(SigningKey(workspaceRoot), body),
+            alert.Type,
+            retryDelay,
+            cancellationToken
+        );
+        return Notifications.SignedPost.Delivered(tries) ? null
+            : tries[^1].Status is { } status ? $"alerts webhook answered {status}"
+            : $"alerts webhook failed: {tries[^1].Error}";
     }
 }

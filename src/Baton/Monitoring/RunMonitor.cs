@@ -77,7 +77,8 @@ public static class RunMonitor
                     root,
                     alert,
                     options.AlertRetryDelay,
-                    cancellationToken
+                    cancellationToken,
+                    options.AllowPrivateWebhooks
                 );
                 if (problem is not null)
                     options.OnWarning?.Invoke(problem);

@@ -10,6 +10,16 @@ public sealed class EngineOptions
     /// <summary>First delay before an alert webhook is tried again (then doubled).</summary>
     public TimeSpan AlertRetryDelay { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// Outbound webhooks (`notify:`, `alerts.webhook`) may reach loopback, private and link-local addresses.
+    /// True for `baton run` (it runs as you; your agents reach them anyway); a server sets it from its operator's
+    /// `--allow-private-notify`, off by default (Notifications.WebhookHttp, docs/security.md).
+    /// </summary>
+    public bool AllowPrivateWebhooks { get; init; } = true;
+
+    /// <summary>Where a `notify:` payload links a waiting decision to: the server's address (its web UI's inbox); null: none (`baton run`).</summary>
+    public Uri? LinkBase { get; init; }
+
     /// <summary>Makes event files durable in rounds; one per process unless a test brings its own.</summary>
     public GroupCommitter Committer { get; init; } = GroupCommitter.Shared;
 

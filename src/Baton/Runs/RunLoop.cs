@@ -274,6 +274,8 @@ internal sealed partial class RunLoop
     {
         var appended = _log.Append(body, agent, attempt, source);
         _state.Apply(appended.Event);
+        if (_chain.Notify.Count > 0)
+            _engine.Notifier.OnEvent(_engine.Workspace, _run, _chain, appended);
         Options.OnEvent?.Invoke(_run, appended.Event);
         return appended;
     }
