@@ -341,6 +341,13 @@ public sealed class RunHost(DataRoot data, ServerMetrics metrics, ServerSettings
     /// <summary>The workspace as its runs see it now (baton.yaml parsed when it last changed).</summary>
     public Workspace WorkspaceOf(string workspaceName) => Engine(workspaceName).Workspace;
 
+    /// <summary>The workspace and engine options its runs use now: for runs made outside StartRun (a promotion's test cases).</summary>
+    public (Workspace Workspace, EngineOptions Options) EngineParts(string workspaceName)
+    {
+        var engine = Engine(workspaceName);
+        return (engine.Workspace, engine.Options);
+    }
+
     /// <summary>The committer this host's engines make events durable with (EngineOptions.Committer).</summary>
     public GroupCommitter CommitterOf(string workspaceName) => Engine(workspaceName).Options.Committer;
 
@@ -372,6 +379,7 @@ public sealed class RunHost(DataRoot data, ServerMetrics metrics, ServerSettings
             new EngineOptions
             {
                 BaseEnvironment = ServerEnvironment.ForAgents(),
+                AllowAbsoluteWorkdir = false,
                 Slots = _slots,
                 Runners = _runners,
                 IsolationFor = workspace => Confine(workspaceName, workspace),
@@ -398,6 +406,9 @@ public sealed class RunHost(DataRoot data, ServerMetrics metrics, ServerSettings
         // Two requests may rebuild at once: both engines are equal, the last one stays.
         return _engines[workspaceName] = new WorkspaceEngine(engine, stamp, EnvironmentRefusal(workspaceName));
     }
+
+    /// <summary>The workspace's engine as its runs get it (isolation, slots, runners): a canary runs its test cases through it.</summary>
+    public RunEngine EngineFor(string workspaceName) => Current(workspaceName).Engine;
 
     /// <summary>baton.yaml was replaced (through the API): the next run uses the new settings even if its stamp looks the same.</summary>
     public void Reload(string workspaceName) => _engines.TryRemove(workspaceName, out _);

@@ -13,11 +13,20 @@ public sealed record Chain(
     /// <summary>`title:`: a display name with spaces and capitals ("Daily Digest"); Name stays the id.</summary>
     public string? Title { get; init; }
 
+    /// <summary>
+    /// What only `baton run` accepts and a server refuses (an absolute workdir), as errors at their file:line:col;
+    /// empty for most chains. The server reports them as validation errors (docs/security.md).
+    /// </summary>
+    public IReadOnlyList<ChainError> ServerErrors { get; init; } = [];
+
     /// <summary>What starts runs of this chain on a server besides a person (docs/chains.md, Triggers).</summary>
     public IReadOnlyList<TriggerSpec> Triggers { get; init; } = [];
 
     /// <summary>Webhooks told when a run finishes, fails or waits for a decision (docs/chains.md, Notifications).</summary>
     public IReadOnlyList<NotifyTarget> Notify { get; init; } = [];
+
+    /// <summary>`canary:`: when the server runs the chain's test cases to watch for drift (docs/monitoring.md, Prompt drift).</summary>
+    public CanarySpec? Canary { get; init; }
 
     /// <summary>By name, through an index built once per agent list (the engine asks on every hand-off; a chain may have hundreds).</summary>
     public AgentSpec? Agent(string name) =>
@@ -31,6 +40,9 @@ public sealed record Chain(
         Dictionary<string, AgentSpec>
     > ByName = [];
 }
+
+/// <summary>`canary: "0 6 * * *"` or `canary: {schedule, judge}`: Judge is the model alias that scores similarity (else a lexical measure).</summary>
+public sealed record CanarySpec(string Schedule, string? Judge);
 
 public sealed record ChainInput(string Name, string? Description, string? Default)
 {
@@ -96,6 +108,9 @@ public sealed record AgentSpec(
     /// <summary>`title:`: the agent's display name; Name stays its id.</summary>
     public string? Title { get; init; }
 
+    /// <summary>`workdir:` of this agent: it works there instead of the chain's working folder; null = the chain's.</summary>
+    public string? Workdir { get; init; }
+
     /// <summary>A `stop:` agent's reason.</summary>
     public string? Stop { get; init; }
 
@@ -112,8 +127,18 @@ public sealed record ScriptSpec(string Text, string? File);
 /// <summary>A `prompt:` LLM call. Text is the (unexpanded) template, loaded from File if one was named.</summary>
 public sealed record PromptSpec(string Text, string? File, string? System, string Model, string Output, string? Schema);
 
-/// <summary>A `cli:` agent: Tool names an entry of baton.yaml `clis:` (or a built-in); Task is a template.</summary>
-public sealed record CliSpec(string Tool, string Task);
+/// <summary>
+/// A `cli:` agent: Tool names an entry of baton.yaml `clis:` (or a built-in); Task is the template the tool is
+/// given: the `spec:` file's text, then (after a blank line) the `task:`, whichever are written.
+/// </summary>
+public sealed record CliSpec(string Tool, string Task)
+{
+    /// <summary>`spec:`: the prompt file's chain-relative path; copied into the run's prompts/ like a prompt file.</summary>
+    public string? SpecFile { get; init; }
+
+    /// <summary>The spec file's text as loaded.</summary>
+    public string? SpecText { get; init; }
+}
 
 /// <summary>
 /// `chain: NAME` with `inputs:` (templates, filled when the agent starts) and `output_from:` (an agent of the

@@ -46,7 +46,7 @@ public sealed class RunNotifier(EngineOptions options)
                 options.LinkBase
             );
             var index = i;
-            var task = Task.Run(() => DeliverAsync(workspace.Root, run, target, index, payload, appended.Durable));
+            var task = Task.Run(() => DeliverAsync(workspace, run, target, index, payload, appended.Durable));
             _inFlight[task] = 0;
             _ = task.ContinueWith(t => _inFlight.TryRemove(t, out _), TaskScheduler.Default);
         }
@@ -56,7 +56,7 @@ public sealed class RunNotifier(EngineOptions options)
     public Task DrainAsync(TimeSpan atMost) => Task.WhenAll(_inFlight.Keys).WaitAsync(atMost).ContinueWith(_ => { });
 
     private async Task DeliverAsync(
-        string workspaceRoot,
+        Workspaces.Workspace workspace,
         RunFolder run,
         NotifyTarget target,
         int index,
@@ -71,7 +71,7 @@ public sealed class RunNotifier(EngineOptions options)
             if (payload.Source.Body is AgentWaiting waiting)
                 payload = payload with { CardText = CardText(run, waiting.Shown) };
             var body = target.Format == NotifyFormat.Slack ? payload.ToSlack() : payload.ToJson();
-            var signature = Monitoring.AlertWebhook.Sign(Monitoring.AlertWebhook.SigningKey(workspaceRoot), body);
+            var signature = Monitoring.AlertWebhook.Sign(Monitoring.AlertWebhook.SigningKey(workspace), body);
             tries = await SignedPost.SendAsync(
                 WebhookHttp.For(options.AllowPrivateWebhooks),
                 target.Url,
@@ -81,7 +81,9 @@ public sealed class RunNotifier(EngineOptions options)
                 options.AlertRetryDelay
             );
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or UnsafePathException)
+        catch (Exception e)
+            when (e is IOException or UnauthorizedAccessException or UnsafePathException or Secrets.SecretStoreException
+            )
         {
             tries = [new DeliveryAttempt(0, null, e.Message)];
         }

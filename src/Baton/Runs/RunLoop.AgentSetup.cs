@@ -66,10 +66,18 @@ internal sealed partial class RunLoop
     /// It is handed to the workspace's user only when the engine made it, here, for these agents: Baton
     /// never gives an agent a folder it did not create for it (a folder already there stays as it is).
     /// </remarks>
-    private string WorkDir(bool forProcess)
+    private string WorkDir(AgentSpec spec)
     {
-        if (_chain.Workdir is not { } workdir)
+        var forProcess = spec.IsProcess;
+        if ((spec.Workdir ?? _chain.Workdir) is not { } workdir)
             return forProcess ? SafePaths.EnsureDirectory(_run.Path, "work") : SafePaths.Resolve(_run.Path, "work");
+        if (WorkdirPath.IsAbsolute(workdir))
+        {
+            // Validation let it through for `baton run`; a server's engine refuses it here too, whatever started the run.
+            if (!Options.AllowAbsoluteWorkdir)
+                throw new UnsafePathException(WorkdirPath.ServerRefusal(workdir));
+            return forProcess ? Directory.CreateDirectory(workdir).FullName : workdir;
+        }
         if (!forProcess)
             return SafePaths.Resolve(_engine.Workspace.Root, workdir);
         var path = SafePaths.EnsureDirectory(_engine.Workspace.Root, workdir, out var created);
@@ -77,6 +85,32 @@ internal sealed partial class RunLoop
             user.Own(path);
         return path;
     }
+
+    /// <summary>
+    /// What an agent's checks need from the engine: the judge (through the prompt runner's provider pool) and,
+    /// for a `run:` check, a context like a `run:` agent's — its environment and, under the server, its
+    /// workspace user and a cgroup — whatever kind the checked agent is.
+    /// </summary>
+    private Checks.CheckTools CheckTools(
+        AgentSpec spec,
+        int attempt,
+        Agents.AgentContext context,
+        IReadOnlyDictionary<string, string> secrets
+    ) =>
+        new(
+            model =>
+                Options.Runners.GetValueOrDefault(AgentKind.Prompt) is Agents.PromptAgent prompt
+                    ? Assertions.LlmJudge.ForRun(prompt.Pool, _engine.Workspace, model, _run, _chain.Name)
+                    : null,
+            folder =>
+                context with
+                {
+                    AgentDir = folder,
+                    WorkDir = folder,
+                    Environment = Environment(spec, attempt, folder, null, secrets),
+                    Isolation = Options.IsolationFor?.Invoke(_engine.Workspace),
+                }
+        );
 
     /// <summary>What an LLM call gets: it starts no process, so it has no environment to build.</summary>
     private static readonly IReadOnlyDictionary<string, string> NoEnvironment = new Dictionary<string, string>();

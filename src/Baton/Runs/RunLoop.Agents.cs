@@ -83,7 +83,7 @@ internal sealed partial class RunLoop
         {
             agentDir = PrepareAgentDir(name, attempt);
             agentInbox = spec.IsProcess ? SafePaths.EnsureDirectory(_run.Path, Path.Combine("inbox", name)) : null;
-            workDir = WorkDir(spec.IsProcess);
+            workDir = WorkDir(spec);
         }
         catch (UnsafePathException e)
         {
@@ -167,6 +167,7 @@ internal sealed partial class RunLoop
                         context,
                         result,
                         clock.Elapsed,
+                        CheckTools(spec, attempt, context, secretValues),
                         cancel.Token
                     );
             }

@@ -69,7 +69,7 @@ public class NotifyServerTests
         var run = (await TestServer.ReadJson(start)).GetProperty("id").GetString()!;
         var received = await sink.WaitForAsync(1);
 
-        var key = AlertWebhook.SigningKey(server.Data.WorkspacePath(ws));
+        var key = AlertWebhook.SigningKey(server.Host.WorkspaceOf(ws));
         Assert.Equal(AlertWebhook.Sign(key, received.Body), received.Headers[AlertWebhook.SignatureHeader]);
         var decision = JsonDocument.Parse(received.Body).RootElement.GetProperty("decision");
         Assert.Contains("Deploy to production?", decision.GetProperty("text").GetString());

@@ -49,7 +49,7 @@ public class NotifyTests
         var received = await sink.WaitForAsync(1);
 
         Assert.Equal(RunStatus.Waiting, outcome.Status);
-        var expected = AlertWebhook.Sign(AlertWebhook.SigningKey(ws.Root), received.Body);
+        var expected = AlertWebhook.Sign(AlertWebhook.SigningKey(ws.Workspace), received.Body);
         Assert.Equal(expected, received.Headers[AlertWebhook.SignatureHeader]);
         Assert.Equal("run.waiting", received.Headers["X-Baton-Event"]);
         var payload = JsonDocument.Parse(received.Body).RootElement;
