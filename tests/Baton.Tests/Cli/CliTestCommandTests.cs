@@ -144,6 +144,64 @@ public sealed class CliTestCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task AgentOption_TestsOnePromptAgent_WithItsUpstreamOutputsFromTheCase()
+    {
+        _ws.Write(
+            "chains/answer.yaml",
+            """
+            name: answer
+            inputs:
+              question: {}
+            agents:
+              draft:
+                prompt: "Answer: {{ inputs.question }}"
+              polish:
+                prompt: "Polish: {{ agents.draft.output }}"
+              publish:
+                run: cp "$BATON_OUT_POLISH" "$BATON_OUTPUT"
+            """
+        );
+        _ws.Write(
+            "tests/answer.yaml",
+            """
+            tests:
+              - description: given draft
+                vars: {question: unused}
+                outputs: {draft: "Paris, it's the capital {{ not a template }}"}
+                assert:
+                  - {type: icontains, value: polished}
+              - description: no draft given
+                vars: {question: unused}
+                assert:
+                  - {type: icontains, value: polished}
+            """
+        );
+        _server.Then(FakeReply.Text("Polished: Paris."));
+        var test = await Baton("test", "answer", "--agent", "polish", "--json");
+        Assert.True(test.ExitCode == 1, test.ToString()); // the second case fails: it gives no draft
+        var cases = JsonDocument.Parse(test.Stdout).RootElement.GetProperty("cases").EnumerateArray().ToList();
+        Assert.True(cases[0].GetProperty("passed").GetBoolean(), cases[0].ToString());
+        var call = Assert.Single(_server.Requests); // only polish called the model: draft was the case's
+        Assert.Contains("Polish: Paris, it's the capital {{ not a template }}", call.Body, StringComparison.Ordinal);
+        Assert.DoesNotContain("Answer:", call.Body, StringComparison.Ordinal);
+        Assert.Contains(
+            "give it in the case as outputs: {draft: …}",
+            cases[1].GetProperty("problem").GetString(),
+            StringComparison.Ordinal
+        );
+        var run = cases[0].GetProperty("run").GetString()!;
+        Assert.False(Directory.Exists(Path.Combine(_ws.Root, "runs", run, "agents", "publish")));
+
+        var notPrompt = await Baton("test", "answer", "--agent", "publish");
+        Assert.Equal(2, notPrompt.ExitCode);
+        Assert.Contains(
+            "'publish' is not a prompt agent of chain 'answer' (prompt agents: draft, polish)",
+            notPrompt.Stderr,
+            StringComparison.Ordinal
+        );
+    }
+
+    [Fact]
     public async Task BadCaseFile_IsALocatedError_AndNothingRuns()
     {
         _ws.Write(
