@@ -144,6 +144,45 @@ public sealed class CliTestCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task EveryAssertionType_FailsThroughBatonTest_WhenItsCheckDoesNotHold()
+    {
+        _ws.Write(
+            "tests/answer.yaml",
+            """
+            tests:
+              - description: all wrong
+                vars: {question: capital of France}
+                decisions: {review: approve}
+                assert:
+                  - {type: equals, value: "Rome", agent: draft}
+                  - {type: contains, value: Rome}
+                  - {type: icontains, value: ROME}
+                  - {type: contains-any, value: [Rome, Lyon]}
+                  - {type: contains-all, value: [Paris, Rome]}
+                  - {type: starts-with, value: Rome}
+                  - {type: regex, value: "^Rome"}
+                  - {type: is-json}
+                  - {type: is-json, agent: draft, value: {type: object, required: [city]}}
+                  - {type: contains-json}
+                  - {type: cost, threshold: 0}
+                  - {type: latency, threshold: 0}
+                  - {type: llm-rubric, value: names the capital of Italy, threshold: 0.7}
+                  - {type: not-contains, value: Paris}
+            """
+        );
+        _server.Then(
+            FakeReply.Text("Paris", input: 1000, output: 100),
+            FakeReply.Text("""{"reason": "that is France", "pass": true, "score": 0.2}""")
+        );
+        var test = await Baton("test", "answer", "--json");
+        Assert.True(test.ExitCode == 1, test.ToString());
+        var assertions = JsonDocument.Parse(test.Stdout).RootElement.GetProperty("cases")[0].GetProperty("assertions");
+        Assert.Equal(14, assertions.GetArrayLength());
+        foreach (var a in assertions.EnumerateArray())
+            Assert.False(a.GetProperty("pass").GetBoolean(), a.ToString());
+    }
+
+    [Fact]
     public async Task AgentOption_TestsOnePromptAgent_WithItsUpstreamOutputsFromTheCase()
     {
         _ws.Write(
