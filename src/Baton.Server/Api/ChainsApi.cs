@@ -56,6 +56,8 @@ public static class ChainsApi
                 var files = review ? new Staging(root).Reader(RelativeFile(name)) : ChainFiles.Reader(file, root);
                 // One parse (ChainLoader refuses a chain over ChainLimits before parsing it): 422 either way.
                 var (chain, errors) = ChainLoader.TryLoad(file, yaml, files);
+                if (chain is not null)
+                    errors = [.. errors, .. chain.ServerErrors];
                 if (chain is not null && chain.Name != name)
                     errors =
                     [
@@ -150,6 +152,8 @@ public static class ChainsApi
                 ReadChain(data, ws, name) ?? "",
                 ChainFiles.Reader(file, data.WorkspacePath(ws))
             );
+            if (chain.ServerErrors.Count > 0)
+                return Invalid(name, [.. chain.ServerErrors.Select(x => x.ToString())]);
             InvalidChains.TryRemove(file, out _);
             return new
             {

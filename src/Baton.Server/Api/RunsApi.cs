@@ -67,6 +67,8 @@ public static class RunsApi
                     {
                         return ChainsApi.ValidationProblem(data, ws, e.Errors);
                     }
+                    if (chain.ServerErrors.Count > 0)
+                        return ChainsApi.ValidationProblem(data, ws, chain.ServerErrors);
                     (run, durable) = host.StartRun(ws, chain, yaml, request.Inputs ?? []);
                 }
                 catch (InputException e)
