@@ -185,6 +185,7 @@ public sealed class PromotionTests : IAsyncLifetime
             Chain.Replace("name: ask", "name: follow\ntriggers:\n  - after: ask", StringComparison.Ordinal)
         );
 
+        await Status(HttpStatusCode.Conflict, await _author.DeleteAsync($"/api/workspaces/{Ws}/prompts/ask.md"));
         await Status(HttpStatusCode.Accepted, await PutPrompt(_author, "Say hello warmly.\n"));
         Assert.Equal("Say hello.\n", await _author.GetStringAsync($"/api/workspaces/{Ws}/prompts/ask.md"));
         Assert.Equal(Sha("Say hello.\n"), await RunPromptSha());
