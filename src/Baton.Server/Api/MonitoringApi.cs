@@ -67,19 +67,13 @@ public static class MonitoringApi
             .Requires(data, Role.Viewer);
     }
 
-    private static List<string> ChainsWithHistory(string workspaceRoot)
-    {
-        var folder = Path.GetDirectoryName(RunCost.PathFor(workspaceRoot, "x"))!;
-        return Directory.Exists(folder)
-            ?
-            [
-                .. Directory
-                    .EnumerateFiles(folder, "*.jsonl")
-                    .Select(f => Path.GetFileNameWithoutExtension(f)!)
-                    .Order(StringComparer.Ordinal),
-            ]
-            : [];
-    }
+    private static List<string> ChainsWithHistory(string workspaceRoot) =>
+        [
+            .. WorkspaceDirectory
+                .Names(workspaceRoot, RunCost.Folder)
+                .Where(n => n.EndsWith(".jsonl", StringComparison.Ordinal))
+                .Select(n => n[..^".jsonl".Length]),
+        ];
 
     public sealed record CostPoint(DateTimeOffset Time, string Run, string Status, double Usd);
 

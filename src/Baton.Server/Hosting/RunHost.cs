@@ -402,6 +402,9 @@ public sealed class RunHost(DataRoot data, ServerMetrics metrics, ServerSettings
         return _engines[workspaceName] = new WorkspaceEngine(engine, stamp, EnvironmentRefusal(workspaceName));
     }
 
+    /// <summary>The workspace's engine as its runs get it (isolation, slots, runners): a canary runs its test cases through it.</summary>
+    public RunEngine EngineFor(string workspaceName) => Current(workspaceName).Engine;
+
     /// <summary>baton.yaml was replaced (through the API): the next run uses the new settings even if its stamp looks the same.</summary>
     public void Reload(string workspaceName) => _engines.TryRemove(workspaceName, out _);
 

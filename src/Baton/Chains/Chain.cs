@@ -22,6 +22,9 @@ public sealed record Chain(
     /// <summary>What starts runs of this chain on a server besides a person (docs/chains.md, Triggers).</summary>
     public IReadOnlyList<TriggerSpec> Triggers { get; init; } = [];
 
+    /// <summary>`canary:`: when the server runs the chain's test cases to watch for drift (docs/monitoring.md, Prompt drift).</summary>
+    public CanarySpec? Canary { get; init; }
+
     /// <summary>By name, through an index built once per agent list (the engine asks on every hand-off; a chain may have hundreds).</summary>
     public AgentSpec? Agent(string name) =>
         ByName
@@ -34,6 +37,9 @@ public sealed record Chain(
         Dictionary<string, AgentSpec>
     > ByName = [];
 }
+
+/// <summary>`canary: "0 6 * * *"` or `canary: {schedule, judge}`: Judge is the model alias that scores similarity (else a lexical measure).</summary>
+public sealed record CanarySpec(string Schedule, string? Judge);
 
 public sealed record ChainInput(string Name, string? Description, string? Default)
 {

@@ -24,6 +24,7 @@ internal sealed partial class ChainParser
         "title",
         "metadata",
         "triggers",
+        "canary",
     ];
 
     private readonly ChainErrorList _errors;
@@ -126,6 +127,7 @@ internal sealed partial class ChainParser
         List<AgentDraft> agents = [];
         int? maxRounds = null;
         List<TriggerDraft> triggers = [];
+        CanarySpec? canary = null;
         var sawAgents = false;
         foreach (var (key, keyName, value) in _read.Entries(root, "the chain"))
         {
@@ -161,6 +163,9 @@ internal sealed partial class ChainParser
                 case "triggers":
                     triggers = ParseTriggers(value);
                     break;
+                case "canary":
+                    canary = ParseCanary(value);
+                    break;
                 case "agents":
                     sawAgents = true;
                     agents = ParseAgents(key, value);
@@ -194,6 +199,7 @@ internal sealed partial class ChainParser
                 Title = title,
                 Triggers = [.. triggers.Select(t => t.Spec!)],
                 ServerErrors = _serverErrors,
+                Canary = canary,
             };
     }
 

@@ -15,15 +15,11 @@ public static class BudgetAlert
     /// <summary>True for the first caller this month (across processes: a marker file created exclusively).</summary>
     public static bool Claim(string workspaceRoot, string month)
     {
-        var dir = Path.Combine(workspaceRoot, ".baton");
-        Directory.CreateDirectory(dir);
+        // .baton held open below the workspace (never through a link); CreateNew (O_EXCL) follows no link either.
+        using var dir = Workspaces.WorkspaceDirectory.OpenFolder(workspaceRoot, ".baton", create: true)!;
         try
         {
-            using var _ = new FileStream(
-                Path.Combine(dir, $"budget-alert-{month}"),
-                FileMode.CreateNew,
-                FileAccess.Write
-            );
+            using var _ = new FileStream(dir.Child($"budget-alert-{month}"), FileMode.CreateNew, FileAccess.Write);
             return true;
         }
         catch (IOException)

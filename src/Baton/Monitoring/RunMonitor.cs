@@ -61,27 +61,37 @@ public static class RunMonitor
                     .Alerts.Select(a => new Alert(now, a.Type, a.Message) { Provider = a.Provider, Model = a.Model })
             );
         }
+        await RaiseAsync(workspace, found, options.OnWarning, options.AlertRetryDelay, cancellationToken);
+    }
+
+    /// <summary>
+    /// Writes each alert to alerts.jsonl and sends it to the webhook, unless the same condition (Alert.Key) was
+    /// raised within <see cref="Quiet"/> (each cost_spike is its own). Returns the alerts raised.
+    /// </summary>
+    public static async Task<IReadOnlyList<Alert>> RaiseAsync(
+        Workspace workspace,
+        IReadOnlyList<Alert> found,
+        Action<string>? warn,
+        TimeSpan retryDelay,
+        CancellationToken cancellationToken = default
+    )
+    {
         if (found.Count == 0)
-            return;
+            return [];
+        var root = workspace.Root;
         var existing = AlertLog.Read(root);
+        var raised = new List<Alert>();
         foreach (var alert in found)
         {
             if (alert.Type != "cost_spike" && AlertLog.RaisedRecently(existing, alert, Quiet))
                 continue;
             AlertLog.Append(root, alert);
-            options.OnWarning?.Invoke($"alert {alert.Type}: {alert.Message}");
-            if (thresholds.Webhook is { } url)
-            {
-                var problem = await AlertWebhook.SendAsync(
-                    url,
-                    root,
-                    alert,
-                    options.AlertRetryDelay,
-                    cancellationToken
-                );
-                if (problem is not null)
-                    options.OnWarning?.Invoke(problem);
-            }
+            raised.Add(alert);
+            warn?.Invoke($"alert {alert.Type}: {alert.Message}");
+            var problem = await AlertWebhook.SendAsync(workspace, alert, retryDelay, cancellationToken);
+            if (problem is not null)
+                warn?.Invoke(problem);
         }
+        return raised;
     }
 }

@@ -66,7 +66,7 @@ public sealed class RunEngine
         {
             await Monitoring.RunMonitor.AfterRunAsync(Workspace, run, chain, status, Options);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or UnsafePathException)
         {
             Options.OnWarning?.Invoke($"monitoring of run {run.Id}: {e.Message}");
         }

@@ -164,6 +164,7 @@ internal sealed partial class RunLoop
                         context,
                         result,
                         clock.Elapsed,
+                        CheckTools(spec, attempt, context, secretValues),
                         cancel.Token
                     );
             }
