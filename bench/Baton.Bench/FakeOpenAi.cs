@@ -40,7 +40,16 @@ public sealed class FakeOpenAi : IAsyncDisposable
     public static async Task<FakeOpenAi> StartAsync(TimeSpan latency)
     {
         var url = $"http://127.0.0.1:{FreePort()}";
-        var builder = WebApplication.CreateSlimBuilder();
+        // Content root = the binary's folder and no config reload: the default (the working folder, reloadOnChange)
+        // put a recursive FileSystemWatcher on wherever the bench was started — the repository with its scratch
+        // folder — so every file a measured run created woke the fake's watcher thread on the same 2 cores.
+        var builder = WebApplication.CreateSlimBuilder(
+            new WebApplicationOptions
+            {
+                ContentRootPath = AppContext.BaseDirectory,
+                Args = ["--hostBuilder:reloadConfigOnChange=false"],
+            }
+        );
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls(url);
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxConcurrentConnections = null);

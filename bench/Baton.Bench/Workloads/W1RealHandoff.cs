@@ -24,7 +24,9 @@ public sealed class W1RealHandoff : Workload
             await ws.CreateRunAsync(BenchChains.Sequential("bench-w1r-warm", 40, _ => "prompt: noop"), "warm.yaml")
         );
         var run = await ws.CreateRunAsync(BenchChains.Sequential("bench-w1r", W1Handoff.Agents, _ => "prompt: noop"));
-        var outcome = await engine.RunAsync(run);
+        RunOutcome outcome;
+        using (Measurements.Profiled())
+            outcome = await engine.RunAsync(run);
         if (outcome.Status != RunStatus.Succeeded)
             throw new InvalidOperationException($"W1R run ended {outcome.Status}: {outcome.Reason}");
 

@@ -32,12 +32,15 @@ public static class ImportCommand
                     var result = MentikoImporter.Convert(
                         await File.ReadAllTextAsync(path),
                         Path.GetDirectoryName(Path.GetFullPath(path)),
-                        parse.GetValue(library)
+                        parse.GetValue(library),
+                        parse.GetValue(output)
                     );
                     foreach (var warning in result.Warnings)
                         Console.Error.WriteLine($"warning: {path}: {warning}");
                     if (parse.GetValue(output) is { } target)
                     {
+                        // chains/ may not exist yet in a fresh folder (before, that was an unhandled exception)
+                        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(target))!);
                         await File.WriteAllTextAsync(target, result.Yaml);
                         Console.Error.WriteLine($"wrote {target} ({result.Warnings.Count} warnings)");
                     }

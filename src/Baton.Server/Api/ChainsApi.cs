@@ -46,6 +46,8 @@ public static class ChainsApi
                 var yaml = await reader.ReadToEndAsync();
                 // One parse (ChainLoader refuses a chain over ChainLimits before parsing it): 422 either way.
                 var (chain, errors) = ChainLoader.TryLoad(file, yaml, ChainFiles.Reader(file, data.WorkspacePath(ws)));
+                if (chain is not null)
+                    errors = [.. errors, .. chain.ServerErrors];
                 if (chain is not null && chain.Name != name)
                     errors =
                     [
@@ -126,6 +128,8 @@ public static class ChainsApi
                 ReadChain(data, ws, name) ?? "",
                 ChainFiles.Reader(file, data.WorkspacePath(ws))
             );
+            if (chain.ServerErrors.Count > 0)
+                return Invalid(name, [.. chain.ServerErrors.Select(x => x.ToString())]);
             InvalidChains.TryRemove(file, out _);
             return new
             {

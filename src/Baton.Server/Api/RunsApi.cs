@@ -37,6 +37,8 @@ public static class RunsApi
                 {
                     return ChainsApi.ValidationProblem(data, ws, e.Errors);
                 }
+                if (chain.ServerErrors.Count > 0)
+                    return ChainsApi.ValidationProblem(data, ws, chain.ServerErrors);
                 try
                 {
                     var (run, durable) = host.StartRun(ws, chain, yaml, request.Inputs ?? []);

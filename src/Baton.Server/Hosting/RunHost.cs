@@ -372,6 +372,7 @@ public sealed class RunHost(DataRoot data, ServerMetrics metrics, ServerSettings
             new EngineOptions
             {
                 BaseEnvironment = ServerEnvironment.ForAgents(),
+                AllowAbsoluteWorkdir = false,
                 Slots = _slots,
                 Runners = _runners,
                 IsolationFor = workspace => Confine(workspaceName, workspace),

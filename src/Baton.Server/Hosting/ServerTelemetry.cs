@@ -18,12 +18,13 @@ public static class ServerTelemetry
 {
     public static void AddBatonTelemetry(this IServiceCollection services, ServerSettings settings)
     {
+        BatonMetrics.Enable();
         var otel = services
             .AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService("baton"))
             .WithMetrics(metrics =>
                 metrics
-                    .AddMeter(ServerMetrics.MeterName, BatonTelemetry.Name)
+                    .AddMeter(ServerMetrics.MeterName, BatonMetrics.Name)
                     .AddAspNetCoreInstrumentation()
                     .AddHttpClientInstrumentation()
                     .AddRuntimeInstrumentation()

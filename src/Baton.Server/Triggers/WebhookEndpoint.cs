@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Baton.Chains;
-using Baton.Server.Api;
 using Baton.Server.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -12,16 +11,20 @@ namespace Baton.Server.Triggers;
 /// <summary>
 /// `POST /hooks/{workspace}/{chain}`: a chain's `webhook:` trigger. No bearer token — the caller signs the
 /// raw body with the workspace secret the trigger names (GitHub's X-Hub-Signature-256), so a GitHub webhook
-/// works as is. Everything short of a valid signature gets one and the same 404, so nobody without the
-/// secret learns which workspaces, chains or webhooks exist (docs/server.md, Webhooks).
+/// works as is. A missing or wrong signature answers one and the same 401 whether or not the workspace and
+/// chain exist, so nobody without a secret learns which names exist; only a body signed with one of the
+/// workspace's webhook secrets may learn that its chain is not there (404) (docs/server.md, Webhooks).
 /// </summary>
 public static class WebhookEndpoint
 {
     /// <summary>Bodies above this answer 413: GitHub's own payloads are capped at 25 MB, but few triggers need more than a MiB of JSON.</summary>
     public const int MaxBodyBytes = 1 << 20;
 
+    private const string Unsigned =
+        "the X-Hub-Signature-256 header is missing or does not match: sign the raw body with HMAC-SHA256 under the workspace secret the chain's 'webhook:' trigger names ('sha256=' and the hex digest)";
+
     private const string NoWebhook =
-        "no webhook here accepts this delivery: the workspace or chain is unknown, the chain has no 'webhook:' trigger, or the X-Hub-Signature-256 header does not match its secret";
+        "the signature is good, but this workspace has no chain of that name with a 'webhook:' trigger signed by that secret";
 
     public static void MapWebhooks(this IEndpointRouteBuilder app, DataRoot data)
     {
@@ -44,11 +47,16 @@ public static class WebhookEndpoint
                         "Payload too large",
                         $"a webhook body may be at most {MaxBodyBytes:N0} bytes"
                     );
-                if (Find(data, ws, chain) is not { } entry)
-                    return Problems.NotFound(NoWebhook);
                 var signature = http.Request.Headers[WebhookSignature.Header].ToString();
-                if (Verified(host, ws, entry.Chain!, body, signature, logger) is not { } trigger)
-                    return Problems.NotFound(NoWebhook);
+                var hooks = Hooks(data, ws);
+                var found = hooks.FirstOrDefault(h => Path.GetFileNameWithoutExtension(h.File) == chain);
+                if (
+                    found is not WorkspaceChains.Entry entry
+                    || Verified(host, ws, entry.Chain!, body, signature, logger) is not { } trigger
+                )
+                    return hooks.Any(h => Verified(host, ws, h.Chain!, body, signature, logger) is not null)
+                        ? Problems.NotFound(NoWebhook)
+                        : Problems.Result(StatusCodes.Status401Unauthorized, "Unauthorized", Unsigned);
                 JsonElement json;
                 try
                 {
@@ -86,27 +94,16 @@ public static class WebhookEndpoint
         );
     }
 
-    private static WorkspaceChains.Entry? Find(DataRoot data, string ws, string chain)
-    {
-        if (!DataRoot.WorkspaceNames_IsValid(ws) || !data.WorkspaceExists(ws))
-            return null;
-        if (
-            ChainsApi.ChainFile(data, ws, chain) is not { } file
-            || ChainsApi.ReadChain(data, ws, chain) is not { } yaml
-        )
-            return null;
-        try
-        {
-            var parsed = Runs.ChainCache.Load(file, yaml, ChainFiles.Reader(file, data.WorkspacePath(ws)));
-            return parsed.Triggers.OfType<WebhookTrigger>().Any()
-                ? new WorkspaceChains.Entry(parsed.Name, file, yaml, parsed, [])
-                : null;
-        }
-        catch (ChainValidationException)
-        {
-            return null;
-        }
-    }
+    /// <summary>The workspace's valid chains with a webhook trigger; none when the workspace does not exist.</summary>
+    private static List<WorkspaceChains.Entry> Hooks(DataRoot data, string ws) =>
+        !DataRoot.WorkspaceNames_IsValid(ws) || !data.WorkspaceExists(ws)
+            ? []
+            :
+            [
+                .. WorkspaceChains
+                    .Load(data.WorkspacePath(ws))
+                    .Where(e => e.Chain is { } c && c.Triggers.OfType<WebhookTrigger>().Any()),
+            ];
 
     /// <summary>The chain's webhook trigger whose secret signed this body, if one did.</summary>
     private static WebhookTrigger? Verified(

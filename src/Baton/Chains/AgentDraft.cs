@@ -48,6 +48,9 @@ internal sealed class AgentDraft(string name, YamlScalarNode keyNode, int index)
 
     public string? Title { get; set; }
 
+    /// <summary>`workdir:` of this agent (run and cli agents); null = the chain's.</summary>
+    public string? Workdir { get; set; }
+
     public Condition? When { get; set; }
     public YamlNode? WhenNode { get; set; }
 
@@ -96,5 +99,6 @@ internal sealed class AgentDraft(string name, YamlScalarNode keyNode, int index)
             EmitsRequired = EmitsRequired,
             Quorum = Quorum is { } q ? new Quorum(q.Count, [.. q.Of.Select(o => o.Event)], q.Timeout) : null,
             Stop = Stop,
+            Workdir = Workdir,
         };
 }

@@ -13,6 +13,12 @@ public sealed record Chain(
     /// <summary>`title:`: a display name with spaces and capitals ("Daily Digest"); Name stays the id.</summary>
     public string? Title { get; init; }
 
+    /// <summary>
+    /// What only `baton run` accepts and a server refuses (an absolute workdir), as errors at their file:line:col;
+    /// empty for most chains. The server reports them as validation errors (docs/security.md).
+    /// </summary>
+    public IReadOnlyList<ChainError> ServerErrors { get; init; } = [];
+
     /// <summary>What starts runs of this chain on a server besides a person (docs/chains.md, Triggers).</summary>
     public IReadOnlyList<TriggerSpec> Triggers { get; init; } = [];
 
@@ -95,6 +101,9 @@ public sealed record AgentSpec(
     /// <summary>`title:`: the agent's display name; Name stays its id.</summary>
     public string? Title { get; init; }
 
+    /// <summary>`workdir:` of this agent: it works there instead of the chain's working folder; null = the chain's.</summary>
+    public string? Workdir { get; init; }
+
     /// <summary>A `stop:` agent's reason.</summary>
     public string? Stop { get; init; }
 
@@ -111,8 +120,18 @@ public sealed record ScriptSpec(string Text, string? File);
 /// <summary>A `prompt:` LLM call. Text is the (unexpanded) template, loaded from File if one was named.</summary>
 public sealed record PromptSpec(string Text, string? File, string? System, string Model, string Output, string? Schema);
 
-/// <summary>A `cli:` agent: Tool names an entry of baton.yaml `clis:` (or a built-in); Task is a template.</summary>
-public sealed record CliSpec(string Tool, string Task);
+/// <summary>
+/// A `cli:` agent: Tool names an entry of baton.yaml `clis:` (or a built-in); Task is the template the tool is
+/// given: the `spec:` file's text, then (after a blank line) the `task:`, whichever are written.
+/// </summary>
+public sealed record CliSpec(string Tool, string Task)
+{
+    /// <summary>`spec:`: the prompt file's chain-relative path; copied into the run's prompts/ like a prompt file.</summary>
+    public string? SpecFile { get; init; }
+
+    /// <summary>The spec file's text as loaded.</summary>
+    public string? SpecText { get; init; }
+}
 
 public sealed record DecisionSpec(
     string Show,

@@ -22,13 +22,14 @@ internal sealed partial class ChainParser
         "secrets",
         "if",
         "checks",
+        "workdir",
     ];
 
     private static readonly Dictionary<AgentKind, string[]> KindOnlyKeys = new()
     {
         [AgentKind.Run] = [],
         [AgentKind.Prompt] = ["system", "model", "output", "schema"],
-        [AgentKind.Cli] = ["task"],
+        [AgentKind.Cli] = ["task", "spec"],
         [AgentKind.Decision] = [],
         [AgentKind.Stop] = [],
     };
@@ -214,6 +215,14 @@ internal sealed partial class ChainParser
                 return true;
             case "metadata":
                 return true; // passed through, never acted on
+            case "workdir":
+                if (agent.Kind is { } kind && kind is not (AgentKind.Run or AgentKind.Cli))
+                    _errors.Add(
+                        key,
+                        $"'workdir' of {where}: only run and cli agents work in a folder (an LLM call or a decision works in none)"
+                    );
+                agent.Workdir = ReadWorkdir(value, $"'workdir' of {where}");
+                return true;
             case "env":
                 ParseEnv(agent, value);
                 return true;

@@ -152,18 +152,34 @@ internal sealed partial class ChainParser
                 $"'cli' of {where} must name a tool from baton.yaml 'clis:' (e.g. claude, codex, aider), not '{tool}'"
             );
         }
-        if (!extras.TryGetValue("task", out var task))
+        // `spec: prompts/task.md` (Mentiko's prompt file): the file's text is the task; a `task:` too follows it.
+        string? specFile = null,
+            specText = null;
+        if (extras.TryGetValue("spec", out var spec) && _read.Text(spec.Value, $"'spec' of {where}") is { } path)
         {
-            _errors.Add(agent.KeyNode, $"cli {where} needs a 'task'");
+            specFile = path;
+            specText = ReadReference(path, spec.Value, "spec");
+            if (specText is not null)
+                agent.Templates.Add(($"spec file '{path}'", specText, spec.Key));
+        }
+        string? taskText = null;
+        if (extras.TryGetValue("task", out var task) && _read.Text(task.Value, $"'task' of {where}") is { } text)
+        {
+            taskText = text;
+            agent.Templates.Add(("task", text, task.Key));
+        }
+        if (spec.Key is null && task.Key is null)
+        {
+            _errors.Add(agent.KeyNode, $"cli {where} needs a 'task' or a 'spec' (a prompt file)");
             return;
         }
-        if (_read.Text(task.Value, $"'task' of {where}") is { } text)
+        if (tool is not null && (specFile is null || specText is not null))
         {
-            agent.Templates.Add(("task", text, task.Key));
-            if (tool is not null)
-            {
-                agent.Cli = new CliSpec(tool, text);
-            }
+            var full =
+                specText is null ? taskText ?? ""
+                : taskText is null ? specText
+                : $"{specText}\n\n{taskText}";
+            agent.Cli = new CliSpec(tool, full) { SpecFile = specFile, SpecText = specText };
         }
     }
 }

@@ -32,6 +32,7 @@ internal sealed partial class ChainParser
     private readonly string _chainPath;
     private readonly Func<string, string?> _readReferencedFile;
     private readonly Dictionary<string, int> _agentPositions = new(StringComparer.Ordinal);
+    private readonly List<ChainError> _serverErrors = [];
 
     private ChainParser(string chainPath, Func<string, string?> readReferencedFile)
     {
@@ -154,11 +155,7 @@ internal sealed partial class ChainParser
                     inputs = ParseInputs(value);
                     break;
                 case "workdir":
-                    workdir = _read.Text(value, "workdir");
-                    if (workdir is not null && WorkdirPath.Check(workdir) is { } problem)
-                    {
-                        _errors.Add(value, problem);
-                    }
+                    workdir = ReadWorkdir(value, "workdir");
                     break;
                 case "max_rounds":
                     maxRounds = _read.Int(value, "'max_rounds' of the chain", 1, ChainLimits.MaxRounds);
@@ -202,7 +199,21 @@ internal sealed partial class ChainParser
                 Title = title,
                 Triggers = [.. triggers.Select(t => t.Spec!)],
                 Canary = canary,
+                ServerErrors = _serverErrors,
             };
+    }
+
+    /// <summary>A chain's or an agent's `workdir:`; an absolute one is noted for a server to refuse (WorkdirPath).</summary>
+    private string? ReadWorkdir(YamlNode value, string what)
+    {
+        var workdir = _read.Text(value, what);
+        if (workdir is null)
+            return null;
+        if (WorkdirPath.Check(workdir) is { } problem)
+            _errors.Add(value, problem);
+        else if (WorkdirPath.IsAbsolute(workdir))
+            _serverErrors.Add(new ChainError(_chainPath, ChainErrorList.At(value), WorkdirPath.ServerRefusal(workdir)));
+        return workdir;
     }
 
     private List<ChainInput> ParseInputs(YamlNode node)

@@ -23,9 +23,25 @@ internal static class WorkdirPath
         "audit.jsonl",
     ];
 
+    /// <summary>
+    /// An absolute folder (`/home/me/project`): only `baton run` works there — a single user on their own machine.
+    /// A server refuses it (Chain.ServerErrors, and the engine again when it starts the agent): its agents stay
+    /// beneath their workspace (docs/security.md).
+    /// </summary>
+    public static bool IsAbsolute(string value) => value.StartsWith('/');
+
+    /// <summary>What a server says of an absolute workdir.</summary>
+    public static string ServerRefusal(string value) =>
+        $"workdir '{value}' is an absolute folder: only 'baton run' may work outside the workspace; on a server agents work in a folder under the workspace's {Subtree}/, e.g. {Subtree}/checkout (docs/security.md)";
+
     /// <summary>A problem description, or null when the value is acceptable.</summary>
     public static string? Check(string value)
     {
+        if (IsAbsolute(value))
+            return value.Contains('\0') ? "workdir contains a NUL character"
+                : value.Split('/').FirstOrDefault(p => p is "." or "..") is { } dot
+                    ? $"workdir '{value}' contains '{dot}'; write the folder's plain absolute path"
+                : null;
         if (RelativePath.Check(value, "workdir") is { } problem)
             return $"{problem}; workdir names a folder under {Subtree}/, e.g. {Subtree}/checkout";
         var parts = value.Split('/', StringSplitOptions.RemoveEmptyEntries);

@@ -12,6 +12,9 @@ internal sealed class ImportedAgent(string id, string path)
     public string? Title { get; set; }
     public string? Cli { get; set; }
     public string? Task { get; set; }
+
+    /// <summary>Mentiko's `spec` file, relative to the chain being written; null when it was copied into Task.</summary>
+    public string? Spec { get; set; }
     public string? Stop { get; set; }
     public string? OnError { get; set; }
     public string? OnTimeout { get; set; }
@@ -59,7 +62,10 @@ internal sealed class ImportedAgent(string id, string path)
         else
         {
             map.Add("cli", Cli ?? "claude");
-            map.Add("task", Text(Task ?? ""));
+            if (Spec is not null)
+                map.Add("spec", Spec);
+            if (Task is not null || Spec is null)
+                map.Add("task", Text(Task ?? ""));
         }
         if (Emits is not null)
             map.Add("emits", Emits);

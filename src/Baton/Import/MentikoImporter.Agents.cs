@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Baton.Chains;
 using YamlDotNet.RepresentationModel;
 using static Baton.Import.YamlOut;
 
@@ -32,7 +33,10 @@ public sealed partial class MentikoImporter
                     prompt = prompt is null ? Str(json, key, path) : $"{prompt}\n\n{Str(json, key, path)}";
                     break;
                 case "spec":
-                    prompt = (prompt is null ? "" : prompt + "\n\n") + Spec(Str(json, key, path)!, at);
+                    if (SpecReference(Str(json, key, path)!, at) is { } reference)
+                        agent.Spec = reference;
+                    else
+                        prompt = (prompt is null ? "" : prompt + "\n\n") + Spec(Str(json, key, path)!, at);
                     break;
                 case "context":
                     if (value is JsonObject context && context["read_first"] is JsonArray files && context.Count == 1)
@@ -43,7 +47,7 @@ public sealed partial class MentikoImporter
                             at + ".read_first",
                             $"Baton does not load files into the agent's context: the task now ends with 'Read these files first: {list}'"
                         );
-                        prompt += $"\n\nRead these files first: {list}";
+                        prompt = (prompt is null ? "" : prompt + "\n\n") + $"Read these files first: {list}";
                     }
                     else
                         throw new MentikoImportException($"{at}: only 'read_first' can be expressed");
@@ -112,9 +116,9 @@ public sealed partial class MentikoImporter
                     break;
             }
         }
-        if (prompt is null)
+        if (prompt is null && agent.Spec is null)
             throw new MentikoImportException($"{path}: the agent has no 'task', 'prompt' or 'spec'");
-        if (prompt.Contains("{{", StringComparison.Ordinal))
+        if (prompt is not null && prompt.Contains("{{", StringComparison.Ordinal))
             throw new MentikoImportException($"{path}: its task contains '{{{{', which Baton would read as a template");
         if (agent.Cli is null)
             agent.Cli = _defaultCli;
@@ -122,12 +126,38 @@ public sealed partial class MentikoImporter
         return agent;
     }
 
+    /// <summary>
+    /// The spec file's path relative to the chain being written (`spec:` reads it there, docs/chains.md), or null
+    /// when it can't be named so: the YAML goes to stdout, or the file lies outside the workspace of the output.
+    /// </summary>
+    private string? SpecReference(string file, string path)
+    {
+        if (_outputPath is null)
+            return null;
+        var full = Path.GetFullPath(_sourceFolder is null ? file : Path.Combine(_sourceFolder, file));
+        if (!File.Exists(full))
+            throw new MentikoImportException($"{path}: spec file '{file}' not found next to the chain");
+        var root = Path.TrimEndingDirectorySeparator(ChainFiles.FindRoot(_outputPath));
+        if (!full.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            return null;
+        if (File.ReadAllText(full).Contains("{{", StringComparison.Ordinal))
+            throw new MentikoImportException(
+                $"{path}: spec file '{file}' contains '{{{{', which Baton would read as a template"
+            );
+        return Path.GetRelativePath(Path.GetDirectoryName(_outputPath)!, full).Replace('\\', '/');
+    }
+
     private string Spec(string file, string path)
     {
         var full = _sourceFolder is null ? file : Path.Combine(_sourceFolder, file);
         if (!File.Exists(full))
             throw new MentikoImportException($"{path}: spec file '{file}' not found next to the chain");
-        Warn(path, $"the spec file '{file}' is copied into the task");
+        Warn(
+            path,
+            _outputPath is null
+                ? $"the spec file '{file}' is copied into the task (with -o FILE.yaml it is named by 'spec:' instead)"
+                : $"the spec file '{file}' is outside the workspace of {_outputPath}: copied into the task"
+        );
         return File.ReadAllText(full);
     }
 

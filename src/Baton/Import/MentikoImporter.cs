@@ -22,18 +22,26 @@ public sealed partial class MentikoImporter
     private readonly List<string> _warnings = [];
     private readonly string? _sourceFolder;
     private readonly string? _library;
+    private readonly string? _outputPath;
     private readonly List<ImportedAgent> _agents = [];
     private string _defaultCli = "claude";
 
-    private MentikoImporter(string? sourceFolder, string? library)
+    private MentikoImporter(string? sourceFolder, string? library, string? outputPath)
     {
         _sourceFolder = sourceFolder;
         _library = library;
+        _outputPath = outputPath is null ? null : Path.GetFullPath(outputPath);
     }
 
     /// <param name="sourceFolder">Folder of the JSON file: `spec` files are read relative to it.</param>
     /// <param name="library">Folder of library agents for `$ref` (NAME.json), if any.</param>
-    public static MentikoImportResult Convert(string json, string? sourceFolder = null, string? library = null)
+    /// <param name="outputPath">Where the YAML will be written, if to a file: a `spec` file is then named by `spec:` relative to it.</param>
+    public static MentikoImportResult Convert(
+        string json,
+        string? sourceFolder = null,
+        string? library = null,
+        string? outputPath = null
+    )
     {
         JsonNode? root;
         try
@@ -46,9 +54,11 @@ public sealed partial class MentikoImporter
         }
         if (root is not JsonObject chain)
             throw new MentikoImportException("$: a Mentiko chain is a JSON object");
-        var importer = new MentikoImporter(sourceFolder, library);
+        var importer = new MentikoImporter(sourceFolder, library, outputPath);
         var yaml = importer.Chain(chain);
-        var errors = ChainLoader.Validate("imported.yaml", yaml, _ => null);
+        var errors = importer._outputPath is { } target
+            ? ChainLoader.Validate(target, yaml, ChainFiles.Reader(target, ChainFiles.FindRoot(target)))
+            : ChainLoader.Validate("imported.yaml", yaml, _ => null);
         if (errors.Count > 0)
             throw new MentikoImportException(
                 "the converted chain does not validate:\n"

@@ -35,6 +35,12 @@ public sealed class EngineOptions
 
     public bool WatchInbox { get; init; } = true;
 
+    /// <summary>
+    /// Whether a `workdir:` may be an absolute folder outside the workspace: yes for `baton run` (one user, their own
+    /// machine), no on a server, whose agents stay beneath their workspace (docs/security.md).
+    /// </summary>
+    public bool AllowAbsoluteWorkdir { get; init; } = true;
+
     /// <summary>SIGTERM first, SIGKILL after this.</summary>
     public TimeSpan KillGrace { get; init; } = TimeSpan.FromSeconds(5);
 

@@ -104,7 +104,10 @@ public static class RunCreator
         }
         WriteNew(Path.Combine(folder, "lock"), []); // the engine's flock then opens, not creates, it
         WriteNew(Path.Combine(folder, "chain.yaml"), Encoding.UTF8.GetBytes(chainYaml));
-        foreach (var (relative, text) in ReferencedFiles(chain))
+        // Two agents may name one file (two prompts, a spec shared by two CLI agents): it is copied once.
+        foreach (
+            var (relative, text) in ReferencedFiles(chain).DistinctBy(f => RunFolder.SnapshotRelativePath(f.Relative))
+        )
         {
             var target = SafePaths.Resolve(folder, RunFolder.SnapshotRelativePath(relative));
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
@@ -129,6 +132,8 @@ public static class RunCreator
                 yield return (scriptFile, script.Text);
             if (agent.Prompt is { File: { } promptFile } prompt)
                 yield return (promptFile, prompt.Text);
+            if (agent.Cli is { SpecFile: { } specFile, SpecText: { } specText })
+                yield return (specFile, specText);
         }
     }
 

@@ -66,10 +66,18 @@ internal sealed partial class RunLoop
     /// It is handed to the workspace's user only when the engine made it, here, for these agents: Baton
     /// never gives an agent a folder it did not create for it (a folder already there stays as it is).
     /// </remarks>
-    private string WorkDir(bool forProcess)
+    private string WorkDir(AgentSpec spec)
     {
-        if (_chain.Workdir is not { } workdir)
+        var forProcess = spec.IsProcess;
+        if ((spec.Workdir ?? _chain.Workdir) is not { } workdir)
             return forProcess ? SafePaths.EnsureDirectory(_run.Path, "work") : SafePaths.Resolve(_run.Path, "work");
+        if (WorkdirPath.IsAbsolute(workdir))
+        {
+            // Validation let it through for `baton run`; a server's engine refuses it here too, whatever started the run.
+            if (!Options.AllowAbsoluteWorkdir)
+                throw new UnsafePathException(WorkdirPath.ServerRefusal(workdir));
+            return forProcess ? Directory.CreateDirectory(workdir).FullName : workdir;
+        }
         if (!forProcess)
             return SafePaths.Resolve(_engine.Workspace.Root, workdir);
         var path = SafePaths.EnsureDirectory(_engine.Workspace.Root, workdir, out var created);

@@ -83,7 +83,7 @@ internal sealed partial class RunLoop
         {
             agentDir = PrepareAgentDir(name, attempt);
             agentInbox = spec.IsProcess ? SafePaths.EnsureDirectory(_run.Path, Path.Combine("inbox", name)) : null;
-            workDir = WorkDir(spec.IsProcess);
+            workDir = WorkDir(spec);
         }
         catch (UnsafePathException e)
         {

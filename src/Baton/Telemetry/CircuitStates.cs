@@ -24,8 +24,11 @@ public static class CircuitStates
     public static void Set(string provider, string baseUrl, State state, DateTimeOffset now)
     {
         States[(provider, baseUrl)] = new Entry(provider, baseUrl, state, now);
-        if (state == State.Open)
-            BatonTelemetry.CircuitOpened.Add(1, new KeyValuePair<string, object?>("baton.provider", provider));
+        if (state == State.Open && BatonMetrics.Enabled)
+            BatonMetrics.Instruments.CircuitOpened.Add(
+                1,
+                new KeyValuePair<string, object?>("baton.provider", provider)
+            );
     }
 
     public static IReadOnlyList<Entry> All => [.. States.Values.OrderBy(e => e.Provider, StringComparer.Ordinal)];

@@ -38,15 +38,8 @@ internal sealed class LlmCallTelemetry
     public void Finish(string outcome, TimeSpan duration, TimeSpan? firstChunk, CostEntry? entry)
     {
         var failed = outcome != Health.CallOutcome.Ok;
-        KeyValuePair<string, object?>[] tags = failed ? [.. _tags, new("error.type", outcome)] : _tags;
-        BatonTelemetry.OperationDuration.Record(duration.TotalSeconds, tags);
-        if (firstChunk is { } first)
-            BatonTelemetry.TimeToFirstChunk.Record(first.TotalSeconds, _tags);
-        if (entry is not null)
-        {
-            BatonTelemetry.TokenUsage.Record(entry.Usage.InputTokens, [.. _tags, new("gen_ai.token.type", "input")]);
-            BatonTelemetry.TokenUsage.Record(entry.Usage.OutputTokens, [.. _tags, new("gen_ai.token.type", "output")]);
-        }
+        if (BatonMetrics.Enabled)
+            Record(failed ? [.. _tags, new("error.type", outcome)] : _tags, duration, firstChunk, entry);
         if (_span is null)
             return;
         if (entry is not null)
@@ -63,10 +56,29 @@ internal sealed class LlmCallTelemetry
         _span.Dispose();
     }
 
+    private void Record(KeyValuePair<string, object?>[] tags, TimeSpan duration, TimeSpan? firstChunk, CostEntry? entry)
+    {
+        BatonMetrics.Instruments.OperationDuration.Record(duration.TotalSeconds, tags);
+        if (firstChunk is { } first)
+            BatonMetrics.Instruments.TimeToFirstChunk.Record(first.TotalSeconds, _tags);
+        if (entry is null)
+            return;
+        BatonMetrics.Instruments.TokenUsage.Record(
+            entry.Usage.InputTokens,
+            [.. _tags, new("gen_ai.token.type", "input")]
+        );
+        BatonMetrics.Instruments.TokenUsage.Record(
+            entry.Usage.OutputTokens,
+            [.. _tags, new("gen_ai.token.type", "output")]
+        );
+    }
+
     /// <summary>Each HTTP attempt, counted by its outcome class (a 429 that a retry got past still counts as a 429).</summary>
     public void CountAttempts(IEnumerable<CallAttempt> attempts)
     {
+        if (!BatonMetrics.Enabled)
+            return;
         foreach (var attempt in attempts)
-            BatonTelemetry.Attempts.Add(1, [.. _tags, new("outcome", Health.CallOutcome.Of(attempt))]);
+            BatonMetrics.Instruments.Attempts.Add(1, [.. _tags, new("outcome", Health.CallOutcome.Of(attempt))]);
     }
 }

@@ -42,6 +42,34 @@ public class WorkspaceFolderAttackTests
         Assert.Equal(before, File.GetUnixFileMode(t.RootA));
     }
 
+    /// <summary>
+    /// Issue 17: `baton run` accepts an absolute workdir (one user, their own machine); a server never does —
+    /// not when the chain is saved, not when a chain put on disk by other means is started, and its engine
+    /// refuses again whatever starts the run.
+    /// </summary>
+    [Fact]
+    public async Task AbsoluteWorkdir_IsRefused_OnSave_AndOnStart_NothingWrittenThere()
+    {
+        await using var t = await Tenants.StartAsync();
+        var target = Path.Combine(t.OutsideFolder, "project");
+        var yaml = $"name: abs\nagents:\n  a:\n    workdir: {target}\n    run: touch mine\n";
+
+        var put = await t.Attacker.PutAsync($"/api/workspaces/{t.A}/chains/abs", TestServer.Yaml(yaml));
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, put.StatusCode);
+        var body = await put.Content.ReadAsStringAsync();
+        Assert.Contains("chains/abs.yaml:4:14", body);
+        Assert.Contains("only 'baton run' may work outside the workspace", body);
+        Assert.False(File.Exists(Path.Combine(t.RootA, "chains", "abs.yaml")));
+
+        File.WriteAllText(Path.Combine(t.RootA, "chains", "abs.yaml"), yaml); // as a git pull or an admin would
+        var start = await t.Attacker.PostAsync($"/api/workspaces/{t.A}/runs", TestServer.Json(new { chain = "abs" }));
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, start.StatusCode);
+        Assert.Contains("only 'baton run' may work outside the workspace", await start.Content.ReadAsStringAsync());
+        Assert.False(Directory.Exists(target));
+    }
+
     [Fact]
     public async Task WorkdirUnderWork_IsHandedOverOnlyWhenBatonMadeIt()
     {

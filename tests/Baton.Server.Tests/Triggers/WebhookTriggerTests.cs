@@ -97,7 +97,7 @@ public class WebhookTriggerTests
     }
 
     [Fact]
-    public async Task BadOrMissingSignature_UnknownWorkspaceOrChain_AllAnswerTheSame404_AndStartNothing()
+    public async Task BadOrMissingSignature_KnownOrUnknownNames_AllAnswerTheSame401_AndStartNothing()
     {
         var (server, owner, ws) = await ServerWithHook();
         await using var _ = server;
@@ -115,8 +115,10 @@ public class WebhookTriggerTests
                 ($"/hooks/{ws}/on-push", PushPayload, null),
                 ($"/hooks/{ws}/on-push", PushPayload, "sha256=zz"),
                 ($"/hooks/{ws}/on-push", tampered, good),
+                ($"/hooks/{ws}/no-such-chain", PushPayload, forged),
+                ($"/hooks/{ws}/no-such-chain", PushPayload, null),
                 ($"/hooks/no-such-ws/on-push", PushPayload, good),
-                ($"/hooks/{ws}/no-such-chain", PushPayload, good),
+                ($"/hooks/no-such-ws/on-push", PushPayload, forged),
             }
         )
         {
@@ -126,8 +128,33 @@ public class WebhookTriggerTests
             );
         }
 
-        Assert.All(answers, a => Assert.Equal(HttpStatusCode.NotFound, a.Item1));
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.Unauthorized, a.Item1));
         Assert.Single(answers.Select(a => a.Item2).Distinct());
+        Assert.Empty(await RunIds(owner, ws));
+    }
+
+    [Fact]
+    public async Task GoodSignature_ForAChainWithoutAWebhook_Answers404_AndStartsNothing()
+    {
+        var (server, owner, ws) = await ServerWithHook();
+        await using var _ = server;
+        using var __ = owner;
+        (
+            await owner.PutAsync(
+                $"/api/workspaces/{ws}/chains/plain",
+                TestServer.Yaml("name: plain\nagents:\n  a: { run: echo a }\n")
+            )
+        ).EnsureSuccessStatusCode();
+        using var caller = server.Client();
+        var good = WebhookSignature.Sign(Secret, Encoding.UTF8.GetBytes(PushPayload));
+
+        foreach (var chain in new[] { "no-such-chain", "plain" })
+        {
+            var response = await caller.SendAsync(
+                GitHubDelivery($"/hooks/{ws}/{chain}", PushPayload, good, Guid.NewGuid().ToString())
+            );
+            Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        }
         Assert.Empty(await RunIds(owner, ws));
     }
 

@@ -8,7 +8,6 @@ public class PathTrickTests
     [Theory]
     [InlineData("../outside")]
     [InlineData("sub/../../outside")]
-    [InlineData("/tmp")]
     public async Task WorkdirOutsideTheWorkspace_IsAValidationError(string workdir)
     {
         using var ws = new TestWorkspace();
