@@ -44,6 +44,13 @@ public static class MonitoringApi
             )
             .Requires(data, Role.Viewer);
 
+        // The key alerts.webhook deliveries are signed with (derived from the master key; never a file in the
+        // workspace): an owner's, for the receiver.
+        ws.MapGet("/alerts/signing-key", (string ws) =>
+                TypedResults.Text(AlertWebhook.SigningKey(data.OpenWorkspace(ws)) + "\n")
+            )
+            .Requires(data, Role.Owner);
+
         ws.MapGet("/cost-history", (string ws) =>
             {
                 var root = data.WorkspacePath(ws);
