@@ -64,7 +64,13 @@ public static class MonitoringApi
                                 .. RunCost
                                     .History(root, chain)
                                     .TakeLast(MaxCostPoints)
-                                    .Select(r => new CostPoint(r.Time, r.Run, r.Status, Math.Round(r.Usd, 6))),
+                                    .Select(r => new CostPoint(
+                                        r.Time,
+                                        r.Run,
+                                        r.Status,
+                                        Math.Round(r.Usd, 6),
+                                        r.Quality
+                                    )),
                             ],
                             thresholds.BaselineRuns
                         ))
@@ -82,7 +88,8 @@ public static class MonitoringApi
                 .Select(n => n[..^".jsonl".Length]),
         ];
 
-    public sealed record CostPoint(DateTimeOffset Time, string Run, string Status, double Usd);
+    /// <summary>One run of a chain: its cost, and its quality score when it has checks.</summary>
+    public sealed record CostPoint(DateTimeOffset Time, string Run, string Status, double Usd, double? Quality);
 
     public sealed record ChainCosts(string Chain, IReadOnlyList<CostPoint> Runs, int BaselineRuns);
 
