@@ -41,6 +41,7 @@ public static class BatonServer
         builder.Services.AddBatonTelemetry(options.Settings);
         builder.Services.AddSingleton(options.Settings);
         builder.Services.AddSingleton<RunHost>();
+        builder.Services.AddSingleton<Promotions.PromotionOpener>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RunHost>());
         builder.Services.AddSingleton<Triggers.TriggerStarter>();
         builder.Services.AddSingleton<Triggers.FileTriggers>();
@@ -108,6 +109,7 @@ public static class BatonServer
         app.MapRunDetails(data);
         app.MapPrompts(data);
         app.MapPromptVersions(data);
+        app.MapPromotions(data, options.Settings);
         app.MapTokens(data);
         app.MapDecisions(data);
         app.MapWorkspaceAdmin(data);

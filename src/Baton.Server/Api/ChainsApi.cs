@@ -1,5 +1,6 @@
 using System.Text;
 using Baton.Chains;
+using Baton.Prompts;
 using Baton.Server.Auth;
 using Baton.Server.Hosting;
 using Baton.Workspaces;
@@ -28,9 +29,14 @@ public static class ChainsApi
             .Requires(data, Role.Viewer);
 
         chains
-            .MapGet("/{name}", (string ws, string name) =>
+            .MapGet("/{name}", (string ws, string name, string? version) =>
             {
-                return ReadChain(data, ws, name) is { } yaml
+                // ?version=staging: the staged chain when there is one (review: required), else production's.
+                var text =
+                    version == "staging" && ChainNames.Chain().IsMatch(name)
+                        ? new Staging(data.WorkspacePath(ws)).ReadStagedOrProduction(RelativeFile(name))
+                        : ReadChain(data, ws, name);
+                return text is { } yaml
                     ? Results.Text(yaml, "application/yaml")
                     : Problems.NotFound($"no chain '{name}'");
             })
@@ -44,8 +50,12 @@ public static class ChainsApi
                     return Problems.BadRequest($"'{name}' is not a chain name: use [a-z0-9][a-z0-9-]*");
                 using var reader = new StreamReader(request.Body, Encoding.UTF8);
                 var yaml = await reader.ReadToEndAsync();
+                var root = data.WorkspacePath(ws);
+                var review = ReviewedWrite.ReviewRequired(host, ws);
+                // Under review the chain is checked as it will be promoted: staged prompt files over production's.
+                var files = review ? new Staging(root).Reader(RelativeFile(name)) : ChainFiles.Reader(file, root);
                 // One parse (ChainLoader refuses a chain over ChainLimits before parsing it): 422 either way.
-                var (chain, errors) = ChainLoader.TryLoad(file, yaml, ChainFiles.Reader(file, data.WorkspacePath(ws)));
+                var (chain, errors) = ChainLoader.TryLoad(file, yaml, files);
                 if (chain is not null)
                     errors = [.. errors, .. chain.ServerErrors];
                 if (chain is not null && chain.Name != name)
@@ -59,14 +69,28 @@ public static class ChainsApi
                     ];
                 if (errors.Count > 0)
                     return ValidationProblem(data, ws, errors);
-                var existed = WorkspaceDirectory.IsFile(data.WorkspacePath(ws), RelativeFile(name));
-                WorkspaceDirectory.WriteFile(
-                    data.WorkspacePath(ws),
-                    RelativeFile(name),
-                    Encoding.UTF8.GetBytes(yaml),
-                    createParent: true
-                );
-                await http.AuditAsync(data, ws, "chain.put", name);
+                var existed = WorkspaceDirectory.IsFile(root, RelativeFile(name));
+                if (
+                    await ReviewedWrite.WriteAsync(
+                        data,
+                        host,
+                        http,
+                        ws,
+                        RelativeFile(name),
+                        Encoding.UTF8.GetBytes(yaml),
+                        "chain",
+                        name
+                    )
+                )
+                    return Results.Accepted(
+                        $"/api/workspaces/{ws}/chains/{name}/staging",
+                        new
+                        {
+                            name,
+                            staged = true,
+                            detail = $"review is required: the chain is staged; production is unchanged until a promotion (POST /api/workspaces/{ws}/chains/{name}/promotions) is approved",
+                        }
+                    );
                 return existed
                     ? Results.Ok(Describe(data, ws, name))
                     : Results.Created($"/api/workspaces/{ws}/chains/{name}", Describe(data, ws, name));

@@ -28,7 +28,14 @@ public static class DecisionsApi
         string? PreviousShown,
         string? LastComment,
         DateTimeOffset Since
-    );
+    )
+    {
+        /// <summary>`run` (a decision agent of a run) or `promotion` (Run is then the promotion's id, Agent `promotion`).</summary>
+        public string Kind { get; init; } = "run";
+
+        /// <summary>A promotion's card: whether the staged version's tests passed (approving over failures needs an owner's reason).</summary>
+        public bool? TestsPassed { get; init; }
+    }
 
     public static void MapDecisions(this IEndpointRouteBuilder app, DataRoot data)
     {
@@ -37,6 +44,7 @@ public static class DecisionsApi
                 var cards = new List<Card>();
                 foreach (var run in RunFolder.All(Path.Combine(data.WorkspacePath(ws), "runs")))
                     cards.AddRange(CardsOf(run));
+                cards.AddRange(PromotionsApi.Cards(data, ws));
                 return Results.Ok(cards);
             })
             .Requires(data, Role.Viewer);

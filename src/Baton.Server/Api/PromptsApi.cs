@@ -83,46 +83,70 @@ public static partial class PromptsApi
             .Requires(data, Role.Viewer);
 
         prompts
-            .MapPut("/{name}", async (string ws, string name, HttpRequest request, HttpContext http) =>
-            {
-                if (!IsName(name))
-                    return BadName(name);
-                using var buffer = new MemoryStream();
-                await request.Body.CopyToAsync(buffer, http.RequestAborted);
-                if (buffer.Length > MaxPromptBytes)
-                    return Problems.BadRequest("a prompt file is at most 1 MiB");
-                var root = data.WorkspacePath(ws);
-                var existed = WorkspaceDirectory.IsFile(root, $"{Folder}/{name}");
-                // A fresh temp file renamed over the name: a symlink planted there is replaced, never followed.
-                try
+            .MapPut(
+                "/{name}",
+                async (string ws, string name, HttpRequest request, HttpContext http, Hosting.RunHost host) =>
                 {
-                    WorkspaceDirectory.WriteFile(
-                        root,
-                        $"{Folder}/{name}",
-                        buffer.GetBuffer().AsSpan(0, (int)buffer.Length),
-                        createParent: true
-                    );
+                    if (!IsName(name))
+                        return BadName(name);
+                    using var buffer = new MemoryStream();
+                    await request.Body.CopyToAsync(buffer, http.RequestAborted);
+                    if (buffer.Length > MaxPromptBytes)
+                        return Problems.BadRequest("a prompt file is at most 1 MiB");
+                    var root = data.WorkspacePath(ws);
+                    var existed = WorkspaceDirectory.IsFile(root, $"{Folder}/{name}");
+                    bool staged;
+                    // A fresh temp file renamed over the name: a symlink planted there is replaced, never followed.
+                    try
+                    {
+                        staged = await ReviewedWrite.WriteAsync(
+                            data,
+                            host,
+                            http,
+                            ws,
+                            $"{Folder}/{name}",
+                            buffer.ToArray(),
+                            "prompt",
+                            name
+                        );
+                    }
+                    catch (UnsafePathException)
+                    {
+                        return SymlinkedFolder();
+                    }
+                    if (staged)
+                        return Results.Accepted(
+                            $"/api/workspaces/{ws}/prompts/{name}",
+                            new
+                            {
+                                name,
+                                bytes = buffer.Length,
+                                reference = Reference(name),
+                                staged = true,
+                            }
+                        );
+                    var answer = new
+                    {
+                        name,
+                        bytes = buffer.Length,
+                        reference = Reference(name),
+                    };
+                    return existed
+                        ? Results.Ok(answer)
+                        : Results.Created($"/api/workspaces/{ws}/prompts/{name}", answer);
                 }
-                catch (UnsafePathException)
-                {
-                    return SymlinkedFolder();
-                }
-                await http.AuditAsync(data, ws, "prompt.put", name);
-                var answer = new
-                {
-                    name,
-                    bytes = buffer.Length,
-                    reference = Reference(name),
-                };
-                return existed ? Results.Ok(answer) : Results.Created($"/api/workspaces/{ws}/prompts/{name}", answer);
-            })
+            )
             .Requires(data, Role.Editor);
 
         prompts
-            .MapDelete("/{name}", async (string ws, string name, HttpContext http) =>
+            .MapDelete("/{name}", async (string ws, string name, HttpContext http, Hosting.RunHost host) =>
             {
                 if (!IsName(name))
                     return NoFile(name);
+                if (ReviewedWrite.ReviewRequired(host, ws))
+                    return Problems.Conflict(
+                        $"workspace '{ws}' requires review: a production prompt file is not deleted directly; stage the chains that use it without it and promote them"
+                    );
                 try
                 {
                     using var folder = WorkspaceDirectory.OpenFolder(data.WorkspacePath(ws), Folder);

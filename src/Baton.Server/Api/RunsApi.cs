@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Baton.Chains;
 using Baton.Events;
+using Baton.Prompts;
 using Baton.Runs;
 using Baton.Server.Auth;
 using Baton.Server.Hosting;
@@ -12,7 +13,8 @@ namespace Baton.Server.Api;
 
 public static class RunsApi
 {
-    public sealed record StartRequest(string? Chain, Dictionary<string, string>? Inputs);
+    /// <param name="Version">`production` (default) or `staging`: the chain with its staged files over production's (review: required).</param>
+    public sealed record StartRequest(string? Chain, Dictionary<string, string>? Inputs, string? Version = null);
 
     public static void MapRuns(this IEndpointRouteBuilder app, DataRoot data)
     {
@@ -20,31 +22,54 @@ public static class RunsApi
 
         runs.MapPost("/", async (string ws, StartRequest request, HttpContext http, RunHost host) =>
             {
-                if (
-                    request.Chain is null
-                    || ChainsApi.ChainFile(data, ws, request.Chain) is not { } file
-                    || ChainsApi.ReadChain(data, ws, request.Chain) is not { } yaml
-                )
-                    return Problems.NotFound($"no chain '{request.Chain}' in '{ws}'");
-                if (host.RefusedEnvironment(ws) is { } refusal)
-                    return Problems.Result(StatusCodes.Status422UnprocessableEntity, "Refused configuration", refusal);
+                if (request.Version is not (null or "production" or "staging"))
+                    return Problems.BadRequest(
+                        $"'version' is 'production' (the default) or 'staging', not '{request.Version}'"
+                    );
+                var staging = new Staging(data.WorkspacePath(ws));
+                // Under review the chain is loaded and snapshotted under the staging gate: a promotion being applied
+                // is seen whole or not at all. (Only then: a workspace without review has no promotions, and W3
+                // starts a thousand runs at once.)
+                var gated = ReviewedWrite.ReviewRequired(host, ws);
+                if (gated)
+                    await staging.Gate.WaitAsync();
+                RunFolder run;
+                Task durable;
                 Chain chain;
                 try
                 {
-                    chain = ChainCache.Load(file, yaml, ChainFiles.Reader(file, data.WorkspacePath(ws)));
-                }
-                catch (ChainValidationException e)
-                {
-                    return ChainsApi.ValidationProblem(data, ws, e.Errors);
-                }
-                if (chain.ServerErrors.Count > 0)
-                    return ChainsApi.ValidationProblem(data, ws, chain.ServerErrors);
-                try
-                {
-                    var (run, durable) = host.StartRun(ws, chain, yaml, request.Inputs ?? []);
-                    // One commit round for the run's folder and the audit line, not one after the other.
-                    await Task.WhenAll(durable, http.AuditAsync(data, ws, "run.start", run.Id, chain.Name));
-                    return Results.Created($"/api/workspaces/{ws}/runs/{run.Id}", new { id = run.Id });
+                    if (request.Chain is null || ChainsApi.ChainFile(data, ws, request.Chain) is not { } file)
+                        return Problems.NotFound($"no chain '{request.Chain}' in '{ws}'");
+                    var relative = Staging.ChainPath(request.Chain);
+                    var yaml =
+                        request.Version == "staging"
+                            ? staging.ReadStagedOrProduction(relative)
+                            : ChainsApi.ReadChain(data, ws, request.Chain);
+                    if (yaml is null)
+                        return Problems.NotFound($"no chain '{request.Chain}' in '{ws}'");
+                    if (host.RefusedEnvironment(ws) is { } refusal)
+                        return Problems.Result(
+                            StatusCodes.Status422UnprocessableEntity,
+                            "Refused configuration",
+                            refusal
+                        );
+                    try
+                    {
+                        chain = ChainCache.Load(
+                            file,
+                            yaml,
+                            request.Version == "staging"
+                                ? staging.Reader(relative)
+                                : ChainFiles.Reader(file, data.WorkspacePath(ws))
+                        );
+                    }
+                    catch (ChainValidationException e)
+                    {
+                        return ChainsApi.ValidationProblem(data, ws, e.Errors);
+                    }
+                    if (chain.ServerErrors.Count > 0)
+                        return ChainsApi.ValidationProblem(data, ws, chain.ServerErrors);
+                    (run, durable) = host.StartRun(ws, chain, yaml, request.Inputs ?? []);
                 }
                 catch (InputException e)
                 {
@@ -54,6 +79,23 @@ public static class RunsApi
                         string.Join("\n", e.Errors)
                     );
                 }
+                finally
+                {
+                    if (gated)
+                        staging.Gate.Release();
+                }
+                // One commit round for the run's folder and the audit line, not one after the other.
+                await Task.WhenAll(
+                    durable,
+                    http.AuditAsync(
+                        data,
+                        ws,
+                        "run.start",
+                        run.Id,
+                        request.Version == "staging" ? $"{chain.Name} (staging)" : chain.Name
+                    )
+                );
+                return Results.Created($"/api/workspaces/{ws}/runs/{run.Id}", new { id = run.Id });
             })
             .Requires(data, Role.Editor);
 

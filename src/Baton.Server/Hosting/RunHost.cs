@@ -341,6 +341,13 @@ public sealed class RunHost(DataRoot data, ServerMetrics metrics, ServerSettings
     /// <summary>The workspace as its runs see it now (baton.yaml parsed when it last changed).</summary>
     public Workspace WorkspaceOf(string workspaceName) => Engine(workspaceName).Workspace;
 
+    /// <summary>The workspace and engine options its runs use now: for runs made outside StartRun (a promotion's test cases).</summary>
+    public (Workspace Workspace, EngineOptions Options) EngineParts(string workspaceName)
+    {
+        var engine = Engine(workspaceName);
+        return (engine.Workspace, engine.Options);
+    }
+
     /// <summary>The committer this host's engines make events durable with (EngineOptions.Committer).</summary>
     public GroupCommitter CommitterOf(string workspaceName) => Engine(workspaceName).Options.Committer;
 

@@ -198,8 +198,8 @@ internal sealed partial class ChainParser
             {
                 Title = title,
                 Triggers = [.. triggers.Select(t => t.Spec!)],
-                Canary = canary,
                 ServerErrors = _serverErrors,
+                Canary = canary,
             };
     }
 

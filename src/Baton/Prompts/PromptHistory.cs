@@ -9,11 +9,12 @@ public sealed record PromptUse(
     DateTimeOffset? Started,
     RunStatus Status,
     string? Mark,
-    PromptVersion Version
+    PromptVersion Version,
+    int FailedChecks = 0
 )
 {
-    /// <summary>Succeeded and not marked bad. (Monitoring checks, when they land, must also have passed.)</summary>
-    public bool Good => Status == RunStatus.Succeeded && Mark != RunMark.Bad;
+    /// <summary>Succeeded, passed its checks (none failed, not even as a warning) and not marked bad.</summary>
+    public bool Good => Status == RunStatus.Succeeded && FailedChecks == 0 && Mark != RunMark.Bad;
 }
 
 /// <summary>A prompt version as `prompt log` lists it: when first and last used, in how many runs, how they did.</summary>
@@ -42,7 +43,9 @@ public static class PromptHistory
             if (RunVersions.Load(run.Path)?.Prompts.GetValueOrDefault(agent) is not { } version)
                 continue;
             var summary = RunSummary.LoadRemembered(run);
-            uses.Add(new PromptUse(run.Id, summary.Started, summary.Status, summary.Mark, version));
+            uses.Add(
+                new PromptUse(run.Id, summary.Started, summary.Status, summary.Mark, version, summary.FailedChecks)
+            );
         }
         // By when each run started, not by id: ids sort by the wall clock's second and then a random suffix, so
         // two runs of one second could swap and "last good" name the older one.
@@ -68,8 +71,8 @@ public static class PromptHistory
         ];
 
     /// <summary>
-    /// Last known good: the version used by the most recent run of the chain that succeeded (and
-    /// passed its checks) and was not marked bad. Null when no run qualifies.
+    /// Last known good: the version used by the most recent run of the chain that succeeded, passed
+    /// its checks and was not marked bad. Null when no run qualifies.
     /// </summary>
     public static PromptUse? LastKnownGood(IReadOnlyList<PromptUse> uses) => uses.LastOrDefault(u => u.Good);
 
@@ -108,7 +111,7 @@ public static class PromptHistory
         {
             var good = LastKnownGood(uses)
                 ?? throw new PromptVersionNotFoundException(
-                    $"no last known good version of '{chain}' agent '{agent}': no run of the chain succeeded without being marked bad"
+                    $"no last known good version of '{chain}' agent '{agent}': no run of the chain succeeded, passed its checks and was not marked bad"
                 );
             return (RunFolder.Find(runsRoot, good.RunId), $"last good, run {good.RunId}");
         }

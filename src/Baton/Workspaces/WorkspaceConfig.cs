@@ -25,7 +25,22 @@ public sealed partial record WorkspaceConfig(IReadOnlyDictionary<string, CliTool
 
     public WorkspaceBudget? Budget { get; init; }
 
-    private static readonly string[] TopLevelKeys = ["providers", "prices", "limits", "budget", "clis", "alerts"];
+    /// <summary>
+    /// `review: required`: on a server, a PUT of a chain, prompt file or case file stages it, and only a
+    /// promotion approved by someone else makes it production (docs/prompts.md, Review and promotion).
+    /// </summary>
+    public bool ReviewRequired { get; init; }
+
+    private static readonly string[] TopLevelKeys =
+    [
+        "providers",
+        "prices",
+        "limits",
+        "budget",
+        "clis",
+        "alerts",
+        "review",
+    ];
 
     /// <exception cref="ChainValidationException">The file has errors (each with file:line:col).</exception>
     public static WorkspaceConfig Load(string path) =>
@@ -72,6 +87,12 @@ public sealed partial record WorkspaceConfig(IReadOnlyDictionary<string, CliTool
                         break;
                     case "alerts":
                         config = config with { Alerts = ReadAlerts(read, value) };
+                        break;
+                    case "review":
+                        var review = read.Text(value, "review");
+                        if (review is not (null or "required" or "optional"))
+                            errors.Add(value, $"review is 'required' or 'optional', not '{review}'");
+                        config = config with { ReviewRequired = review == "required" };
                         break;
                     default:
                         var hint = KeySuggester.Suggest(key, TopLevelKeys) is { } s

@@ -161,6 +161,45 @@ public static class WorkspaceDirectory
     }
 
     /// <summary>
+    /// Renames a regular file below root to another name below root, replacing what is there in one
+    /// rename(2): a reader sees the old file or the new one, never a mix. Both parent folders are held open
+    /// (made when missing), so a link swapped in on the way is never followed. Both folders are fsync'd.
+    /// </summary>
+    /// <exception cref="UnsafePathException">A symlink is in the way, or the source is no regular file.</exception>
+    public static void Move(string root, string fromRelative, string toRelative)
+    {
+        if (KindOf(root, fromRelative) != Libc.EntryKind.File)
+            throw new UnsafePathException($"'{fromRelative}' in '{root}' is not a regular file");
+        var (fromParent, fromName) = Split(Normalize(fromRelative));
+        var (toParent, toName) = Split(Normalize(toRelative));
+        using var source = OpenFolder(root, fromParent) ?? throw new FileNotFoundException(fromRelative);
+        using var target = OpenFolder(root, toParent, create: true)
+            ?? throw new DirectoryNotFoundException($"'{toParent}' does not exist in '{root}'");
+        File.Move(source.Child(fromName), target.Child(toName), overwrite: true);
+        Libc.fsync(target.Fd);
+        Libc.fsync(source.Fd);
+    }
+
+    /// <summary>Removes a file below root (a symlink there is removed itself, never its target); false when there was none.</summary>
+    public static bool Delete(string root, string relative)
+    {
+        var (parentRelative, name) = Split(Normalize(relative));
+        using var parent = OpenFolder(root, parentRelative);
+        var path = parent?.Child(name);
+        if (path is null || !File.Exists(path) && new FileInfo(path).LinkTarget is null)
+            return false;
+        File.Delete(path);
+        Libc.fsync(parent!.Fd);
+        return true;
+    }
+
+    private static (string Parent, string Name) Split(string normalized)
+    {
+        var slash = normalized.LastIndexOf('/');
+        return slash < 0 ? (".", normalized) : (normalized[..slash], normalized[(slash + 1)..]);
+    }
+
+    /// <summary>
     /// Appends to a file below root (created with <paramref name="mode"/> when missing) in one write, so lines
     /// appended by several writers never interleave. Neither the file nor a folder on the way may be a symlink,
     /// and it must be a regular file (opened O_NONBLOCK: a FIFO planted there cannot hang the writer).

@@ -117,6 +117,36 @@ public sealed class CliPromptTests : IDisposable
     }
 
     [Fact]
+    public async Task RunWithAFailedCheck_IsNotLastGood_ThoughItSucceeded()
+    {
+        _ws.Write(
+            "chains/greet.yaml",
+            """
+            name: greet
+            agents:
+              write:
+                prompt: ../prompts/greet.md
+                checks:
+                  - {type: icontains, value: hello}   # on_fail: warn: the run still succeeds
+            """
+        );
+        var passed = await RunWith("Checked ask.\n");
+        _ws.Write("prompts/greet.md", "Unchecked ask.\n");
+        _server.Then(FakeReply.Text("goodbye"));
+        var warned = await Baton("run", "greet", "--json");
+        Assert.True(warned.ExitCode == 0, warned.ToString()); // succeeded, but its check failed
+        _ws.Write("prompts/greet.md", "Now.\n");
+
+        var diff = await Baton("prompt", "diff", "greet", "write");
+        Assert.True(diff.ExitCode == 0, diff.ToString());
+        Assert.Contains("-Checked ask.", diff.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"last good, run {passed}", diff.Stdout, StringComparison.Ordinal);
+        var versions = await Log();
+        Assert.True(versions[0].GetProperty("last_good").GetBoolean());
+        Assert.False(versions[1].GetProperty("last_good").GetBoolean());
+    }
+
+    [Fact]
     public async Task NoGoodRun_OrUnknownAgent_IsAClearError()
     {
         await RunWith("Only.\n", succeed: false);

@@ -2,6 +2,7 @@
 // 422's errors (file:line:col) are marked at their line in the editor and listed below it.
 import { h, mount, toast } from './dom.js';
 import { api, ws, can, ApiError } from './api.js';
+import { chainDeployPanel } from './chain-deploy.js';
 
 const TEMPLATE = `name: NAME
 description: What this chain does.
@@ -49,6 +50,7 @@ export function chainEditView(root, name) {
   const errors = h('ol', { class: 'chain-errors', role: 'alert', 'aria-label': 'Errors', hidden: true });
   const save = h('button', { type: 'submit', class: 'btn btn-primary', disabled: !editable }, isNew ? 'Create chain' : 'Save');
   const status = h('span', { class: 'muted', role: 'status' });
+  const deploy = isNew ? null : chainDeployPanel(name);
   mount(root, h('section', { class: 'page chain-page' },
     h('a', { class: 'back', href: '#/chains' }, '← Chains'),
     h('form', { class: 'chain-form', onsubmit: onSave },
@@ -58,7 +60,8 @@ export function chainEditView(root, name) {
           : h('h1', {}, name),
         h('div', { class: 'page-tools' }, status, editable ? save : null)),
       host,
-      errors)));
+      errors),
+    deploy?.element));
 
   let view = null;
   let cm = null;
@@ -67,7 +70,7 @@ export function chainEditView(root, name) {
   async function start() {
     const [lib, yaml] = await Promise.all([
       import('/lib/codemirror.js'),
-      isNew ? Promise.resolve(TEMPLATE) : api(ws('chains', name), { text: true }),
+      isNew ? Promise.resolve(TEMPLATE) : api(`${ws('chains', name)}?version=staging`, { text: true }), // the staged chain when one is staged
     ]);
     if (stopped) return;
     cm = lib;
@@ -102,10 +105,11 @@ export function chainEditView(root, name) {
     save.disabled = true;
     status.textContent = 'Checking…';
     try {
-      await api(ws('chains', target), { method: 'PUT', raw: view.state.doc.toString(), type: 'application/yaml' });
+      const saved = await api(ws('chains', target), { method: 'PUT', raw: view.state.doc.toString(), type: 'application/yaml' });
       showErrors([]);
-      status.textContent = 'Saved';
-      toast(`Saved ${target}`, 'ok');
+      status.textContent = saved?.staged ? 'Staged' : 'Saved';
+      toast(saved?.staged ? `Staged ${target}: production is unchanged until a promotion is approved` : `Saved ${target}`, 'ok');
+      deploy?.refresh();
       if (isNew) location.hash = `#/chains/${encodeURIComponent(target)}`;
     } catch (e) {
       status.textContent = '';

@@ -15,7 +15,7 @@ export function cardElement(card) {
   const lastRound = card.round >= card.max_rounds;
   const changed = card.round > 1 && card.previous_shown != null;
   return h('article', {
-    class: 'card', dataset: { run: card.run, agent: card.agent, round: card.round },
+    class: 'card', dataset: { run: card.run, agent: card.agent, round: card.round, kind: card.kind ?? 'run' },
     'aria-label': `Decision ${card.agent} in ${card.chain}, round ${card.round} of ${card.max_rounds}`,
   },
   h('div', { class: 'stamp stamp-right', 'aria-hidden': 'true' }, 'Approve'),
@@ -26,7 +26,9 @@ export function cardElement(card) {
       h('span', { class: 'card-chain' }, card.chain),
       h('span', { class: 'card-agent' }, card.agent)),
     h('div', { class: 'card-sub' },
-      h('a', { class: 'mono card-run', href: `#/runs/${encodeURIComponent(card.run)}`, title: 'Open the run' }, card.run),
+      card.kind === 'promotion'
+        ? h('a', { class: 'mono card-run', href: `#/chains/${encodeURIComponent(card.chain)}`, title: 'Open the chain: production, staging, history' }, card.run)
+        : h('a', { class: 'mono card-run', href: `#/runs/${encodeURIComponent(card.run)}`, title: 'Open the run' }, card.run),
       h('span', { class: `card-round${lastRound && card.max_rounds > 1 ? ' last' : ''}` }, `round ${card.round} of ${card.max_rounds}`),
       h('span', { class: 'card-since', title: card.since }, ago(card.since)),
       h('span', { class: 'card-position' })),

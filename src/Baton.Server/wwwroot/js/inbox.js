@@ -223,12 +223,17 @@ export function inboxView(root, wanted) {
   async function post({ card, decision, comment: text }, keepalive) {
     if (pending.item === null) showUndo(null);
     try {
-      await api(ws('runs', card.run, 'decisions', card.agent), {
-        method: 'POST', keepalive, body: { decision, comment: text, shown_hash: card.shown_hash },
-      });
+      // A promotion's card is answered on the promotion; a run's on its decision agent.
+      const path = card.kind === 'promotion'
+        ? ws('chains', card.chain, 'promotions', card.run, 'decisions')
+        : ws('runs', card.run, 'decisions', card.agent);
+      await api(path, { method: 'POST', keepalive, body: { decision, comment: text, shown_hash: card.shown_hash } });
       toast(`${DONE[decision]} · ${card.chain} / ${card.agent}`, decision === 'reject' ? 'warn' : 'ok');
     } catch (e) {
-      if (e.status === 409) {
+      if (card.kind === 'promotion' && (e.status === 403 || e.status === 409)) {
+        // Not someone else's decision: the author may not approve, failing tests need an owner's override (chain page).
+        toast(`Not approved: ${e.message}`, 'error');
+      } else if (e.status === 409) {
         toast(`Already decided by someone else — moving on.`, 'warn');
       } else if (stopped) {
         toast(`Not sent: ${card.chain} / ${card.agent}: ${e.message}`, 'error');
