@@ -38,11 +38,13 @@ public sealed class CanarySchedule(DataRoot data, ServerSettings settings, RunHo
         _busy.Release();
     }
 
+    // _stopping is not disposed: the host may dispose this service before it stops it (a restart in tests),
+    // and a CancellationTokenSource without a timer holds nothing that needs disposing.
     public async ValueTask DisposeAsync()
     {
         if (_timer is not null)
             await _timer.DisposeAsync();
-        _stopping.Dispose();
+        await _stopping.CancelAsync();
     }
 
     /// <summary>A tick that finds a canary still running is skipped: the next one looks again.</summary>
