@@ -66,7 +66,14 @@ public static class RunMonitor
                     .Alerts.Select(a => new Alert(now, a.Type, a.Message) { Provider = a.Provider, Model = a.Model })
             );
         }
-        await RaiseAsync(workspace, found, options.OnWarning, options.AlertRetryDelay, cancellationToken);
+        await RaiseAsync(
+            workspace,
+            found,
+            options.OnWarning,
+            options.AlertRetryDelay,
+            cancellationToken,
+            options.AllowPrivateWebhooks
+        );
     }
 
     /// <summary>
@@ -78,7 +85,8 @@ public static class RunMonitor
         IReadOnlyList<Alert> found,
         Action<string>? warn,
         TimeSpan retryDelay,
-        CancellationToken cancellationToken = default
+        CancellationToken cancellationToken = default,
+        bool allowPrivate = true
     )
     {
         if (found.Count == 0)
@@ -93,7 +101,7 @@ public static class RunMonitor
             AlertLog.Append(root, alert);
             raised.Add(alert);
             warn?.Invoke($"alert {alert.Type}: {alert.Message}");
-            var problem = await AlertWebhook.SendAsync(workspace, alert, retryDelay, cancellationToken);
+            var problem = await AlertWebhook.SendAsync(workspace, alert, retryDelay, cancellationToken, allowPrivate);
             if (problem is not null)
                 warn?.Invoke(problem);
         }

@@ -23,7 +23,15 @@ public sealed class RunEngine
         // Shared slots (the server's) or, for `baton run`, this workspace's own cap if baton.yaml sets one.
         Slots = options.Slots ?? (workspace.Config.Limits.MaxParallelAgents is { } cap ? new AgentSlots(cap) : null);
         Slots?.Configure(workspace.Root, workspace.Config.Limits.MaxParallelAgents);
+        Children = new ChildRuns(this);
+        Notifier = new Notifications.RunNotifier(options);
     }
+
+    /// <summary>The chains' `notify:` webhooks, sent beside the runs.</summary>
+    public Notifications.RunNotifier Notifier { get; }
+
+    /// <summary>The child runs of this workspace's `chain:` agents.</summary>
+    public ChildRuns Children { get; }
 
     public Workspace Workspace { get; }
     public EngineOptions Options { get; }
