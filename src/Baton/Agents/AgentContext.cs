@@ -52,6 +52,9 @@ public sealed record AgentContext(
 
     /// <summary>The user and limits the agent's process runs under (the server sets them); null: the engine's own.</summary>
     public Isolation.AgentIsolation? Isolation { get; init; }
+
+    /// <summary>The engine's clock (EngineOptions.Time): which month a budget counts, so a test can move it.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
 }
 
 /// <summary>

@@ -29,6 +29,7 @@ public static class RunMonitor
         string chain,
         RunStatus status,
         EngineOptions options,
+        double? quality = null,
         CancellationToken cancellationToken = default
     )
     {
@@ -37,12 +38,16 @@ public static class RunMonitor
         var thresholds = workspace.Config.Alerts;
         var found = new List<Alert>();
         var ledger = CostLedger.Read(run.Path);
-        if (ledger.Count > 0)
+        if (ledger.Count > 0 || quality is not null)
         {
-            var cost = RunCost.FromLedger(now, run.Id, status.Wire(), ledger);
+            // A run with checks but no LLM calls is kept too (its quality over time), but says nothing about cost.
+            var cost = RunCost.FromLedger(now, run.Id, status.Wire(), ledger) with { Quality = quality };
             var history = RunCost.History(root, chain);
             RunCost.Append(root, chain, cost);
-            found.AddRange(CostDrift.Evaluate(chain, cost, history, thresholds, now));
+            if (ledger.Count > 0)
+                found.AddRange(
+                    CostDrift.Evaluate(chain, cost, history.Where(r => r.Agents.Count > 0).ToList(), thresholds, now)
+                );
         }
         // A failed run may be the provider's doing: checked at once. Otherwise once a minute, so 1,000 runs
         // ending together read the day's call lines once a minute, not 1,000 times.

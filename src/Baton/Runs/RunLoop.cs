@@ -312,7 +312,8 @@ internal sealed partial class RunLoop
         return subscription;
     }
 
-    private RunOutcome Outcome() => new(_run.Id, _state.Status, _state.FinishReason);
+    private RunOutcome Outcome() =>
+        new(_run.Id, _state.Status, _state.FinishReason) { QualityScore = _state.QualityScore };
 
     /// <summary>The trigger that started the run (RunFolder.TriggerFile), or null when a person did.</summary>
     private string? ReadTrigger() =>
