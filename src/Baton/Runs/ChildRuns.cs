@@ -8,14 +8,14 @@ namespace Baton.Runs;
 
 /// <summary>
 /// A `chain:` agent's child run (docs/chains.md, Sub-chains): found or made, then run to its end. Which child an
-/// attempt runs is derived from files only: agents/&lt;agent&gt;/child.json names it, written durably before the
+/// attempt runs is derived from files only: agents/&lt;agent&gt;/child.txt names it, written durably before the
 /// child exists (with that id), so an attempt that resumes one an engine crash interrupted re-attaches to the same
 /// child instead of starting a second one. Under `baton run` the parent's engine runs the child in this process;
 /// under a server, EngineOptions.LaunchChild hands it to the host (admission, isolation, parking at decisions).
 /// </summary>
 public sealed class ChildRuns(RunEngine engine)
 {
-    public const string RecordFileName = "child.json";
+    public const string RecordFileName = "child.txt";
 
     /// <summary>The child this attempt runs: the interrupted attempt's (re-attached) or a new one.</summary>
     /// <exception cref="SubChainException">The depth cap, the named chain or its inputs refuse it.</exception>

@@ -54,7 +54,9 @@ public static class RunCreator
         // (a `baton run` killed here, a full disk). mkdir itself says whether the name is taken (no check-then-make race);
         // one system call per folder and two per file, where Directory/File calls made three to five (W3 starts runs on its clock).
         // A given id (a `chain:` agent's child, recorded before it exists) is that run or none: never another name.
+        // Only that agent makes it, so a half-made folder under its name is what a crash left: made again.
         var givenId = id;
+        var leftoverRemoved = false;
         string staging;
         while (
             !Libc.Mkdir(
@@ -65,7 +67,12 @@ public static class RunCreator
             )
         )
             if (givenId is not null)
-                throw new IOException($"run {givenId} is being made by someone else");
+            {
+                if (leftoverRemoved)
+                    throw new IOException($"run {givenId} could not be made: its half-made folder is still there");
+                HalfMadeRuns.TryDelete(staging);
+                leftoverRemoved = true;
+            }
         try
         {
             Fill(staging, chain, chainYaml, resolved, trigger, parent);
