@@ -46,6 +46,7 @@ public static class BatonServer
         builder.Services.AddSingleton<Triggers.TriggerStarter>();
         builder.Services.AddSingleton<Triggers.FileTriggers>();
         builder.Services.AddHostedService<Triggers.ScheduleTriggers>();
+        builder.Services.AddHostedService<Monitoring.CanarySchedule>();
         builder.Services.AddSingleton(sp => new Triggers.WebhookDeliveries(data, options.Settings.Time));
         builder.Services.AddSingleton<Triggers.AfterTriggers>();
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemExceptionHandler.Describe);

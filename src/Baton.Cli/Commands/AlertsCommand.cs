@@ -28,7 +28,7 @@ public static class AlertsCommand
                     var workspace = CliWorkspace.Open(parse);
                     if (parse.GetValue(signingKey))
                     {
-                        Console.WriteLine(AlertWebhook.SigningKey(workspace.Root));
+                        Console.WriteLine(AlertWebhook.SigningKey(workspace));
                         return Task.FromResult(ExitCodes.Succeeded);
                     }
                     var alerts = AlertLog.Read(workspace.Root).TakeLast(Math.Max(1, parse.GetValue(last))).ToList();

@@ -65,7 +65,7 @@ public static class PromptCommand
                             tags.Add(LastGood);
                         var outcomes = string.Join(", ", v.Statuses.Select(s => $"{s.Value} {s.Key}"));
                         Console.WriteLine(
-                            $"{v.Version.Version}  {When(v.FirstUsed)} … {When(v.LastUsed)}  {v.Runs} run{(v.Runs == 1 ? "" : "s")} ({outcomes}{(v.MarkedBad > 0 ? $", {v.MarkedBad} marked bad" : "")})  {v.Version.Source}{Git(v.Version)}{(tags.Count > 0 ? $"  [{string.Join(", ", tags)}]" : "")}"
+                            $"{v.Version.Version}  {When(v.FirstUsed)} … {When(v.LastUsed)}  {v.Runs} run{(v.Runs == 1 ? "" : "s")} ({outcomes}{(v.FailedChecks > 0 ? $", {v.FailedChecks} with failed checks" : "")}{(v.MarkedBad > 0 ? $", {v.MarkedBad} marked bad" : "")})  {v.Version.Source}{Git(v.Version)}{(tags.Count > 0 ? $"  [{string.Join(", ", tags)}]" : "")}"
                         );
                     }
                     if (versions.All(v => v.Version.Version != current.Version))

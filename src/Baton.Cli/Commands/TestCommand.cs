@@ -19,10 +19,14 @@ public static class TestCommand
         var cases = new Option<string?>("--cases") { Description = "The case file (default: tests/<chain>.yaml)" };
         var json = new Option<bool>("--json") { Description = "Results as JSON" };
         var junit = new Option<string?>("--junit") { Description = "Also write JUnit XML to this file (for CI)" };
+        var agentOption = new Option<string?>("--agent")
+        {
+            Description = "Test one prompt agent alone: its upstream agents' outputs come from each case's outputs:",
+        };
         var command = new Command("test", "Run the chain on reference inputs and check assertions on its outputs")
         {
             Arguments = { chainArgument },
-            Options = { cases, json, junit },
+            Options = { cases, json, junit, agentOption },
         };
         command.SetAction(
             (parse, cancel) =>
@@ -39,6 +43,11 @@ public static class TestCommand
                             $"no case file '{Terminal.Relative(casesPath)}': write tests: [{{description, vars, assert}}] there (docs/prompts.md) or pass --cases FILE"
                         );
                     var testCases = TestCaseFile.Load(casesPath);
+                    var agentName = parse.GetValue(agentOption);
+                    if (agentName is not null && chain.Agent(agentName)?.Prompt is null)
+                        throw new UsageException(
+                            $"'{agentName}' is not a prompt agent of chain '{chain.Name}' (prompt agents: {string.Join(", ", chain.Agents.Where(a => a.Prompt is not null).Select(a => a.Name))})"
+                        );
                     using var tester = new ChainTester(
                         workspace,
                         new EngineOptions(),
@@ -47,7 +56,18 @@ public static class TestCommand
                     var results = new List<CaseResult>();
                     foreach (var testCase in testCases)
                     {
-                        var result = await tester.RunAsync(chain, yaml, testCase, cancel);
+                        var result = agentName is null
+                            ? await tester.RunAsync(chain, yaml, testCase, cancel)
+                            : await RunAgentAsync(
+                                tester,
+                                chainPath,
+                                workspace.Root,
+                                chain,
+                                yaml,
+                                agentName,
+                                testCase,
+                                cancel
+                            );
                         results.Add(result);
                         if (!parse.GetValue(json))
                             PrintCase(result);
@@ -62,6 +82,31 @@ public static class TestCommand
                 })
         );
         return command;
+    }
+
+    /// <summary>`--agent`: the case runs the chain cut down to that agent, its upstream outputs from the case (AgentUnderTest).</summary>
+    private static async Task<CaseResult> RunAgentAsync(
+        ChainTester tester,
+        string chainPath,
+        string root,
+        Chain chain,
+        string yaml,
+        string agent,
+        TestCase testCase,
+        CancellationToken cancel
+    )
+    {
+        string cutYaml;
+        try
+        {
+            cutYaml = AgentUnderTest.Yaml(chain, yaml, agent, testCase);
+        }
+        catch (ArgumentException e)
+        {
+            return new CaseResult(testCase, null, null, e.Message, [], TimeSpan.Zero);
+        }
+        var cut = ChainLoader.Load(chainPath, cutYaml, ChainFiles.Reader(chainPath, root));
+        return await tester.RunAsync(cut, cutYaml, testCase, cancel);
     }
 
     private static void PrintCase(CaseResult result)

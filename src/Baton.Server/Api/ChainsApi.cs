@@ -1,6 +1,7 @@
 using System.Text;
 using Baton.Chains;
 using Baton.Prompts;
+using Baton.Runs;
 using Baton.Server.Auth;
 using Baton.Server.Hosting;
 using Baton.Workspaces;
@@ -19,11 +20,25 @@ public static class ChainsApi
         chains
             .MapGet("/", (string ws) =>
             {
-                var list = WorkspaceDirectory
-                    .Names(data.WorkspacePath(ws), "chains")
-                    .Where(n => n.EndsWith(".yaml", StringComparison.Ordinal) && ChainNames.Chain().IsMatch(n[..^5]))
-                    .Select(n => Describe(data, ws, n[..^5]))
-                    .ToList();
+                var root = data.WorkspacePath(ws);
+                var names = ChainFileNames(root, "chains");
+                var list = names.Select(n => Describe(data, ws, n)).ToList();
+                // A chain that is only staged so far (review: required) is listed too, so its page can be found.
+                list.AddRange(
+                    ChainFileNames(root, $"{Staging.Folder}/chains")
+                        .Except(names)
+                        .Select(n =>
+                            (object)
+                                new
+                                {
+                                    name = n,
+                                    description = "staged: not in production until a promotion is approved",
+                                    valid = true,
+                                    staged_only = true,
+                                    agents = Array.Empty<string>(),
+                                }
+                        )
+                );
                 return Results.Ok(list);
             })
             .Requires(data, Role.Viewer);
@@ -67,6 +82,8 @@ public static class ChainsApi
                             $"the chain's name must be '{name}', the name it is saved under"
                         ),
                     ];
+                if (chain is not null && errors.Count == 0)
+                    errors = SubChains.Check(file, chain, data.WorkspacePath(ws));
                 if (errors.Count > 0)
                     return ValidationProblem(data, ws, errors);
                 var existed = WorkspaceDirectory.IsFile(root, RelativeFile(name));
@@ -96,6 +113,25 @@ public static class ChainsApi
                     : Results.Created($"/api/workspaces/{ws}/chains/{name}", Describe(data, ws, name));
             })
             .Requires(data, Role.Editor);
+    }
+
+    /// <summary>Chain names of the *.yaml files in a folder below the workspace (none when it is missing or a link).</summary>
+    private static List<string> ChainFileNames(string root, string folder)
+    {
+        try
+        {
+            return
+            [
+                .. WorkspaceDirectory
+                    .Names(root, folder)
+                    .Where(n => n.EndsWith(".yaml", StringComparison.Ordinal) && ChainNames.Chain().IsMatch(n[..^5]))
+                    .Select(n => n[..^5]),
+            ];
+        }
+        catch (UnsafePathException) when (folder != "chains")
+        {
+            return [];
+        }
     }
 
     internal static string? ChainFile(DataRoot data, string ws, string name) =>

@@ -280,10 +280,22 @@ public static class PromotionsApi
             shown_hash = p.ShownHash,
         };
 
+    /// <summary>None when .baton/ is not a plain folder (a link planted there): the run decisions of the inbox still show.</summary>
+    private static IReadOnlyList<Promotion> OpenPromotions(DataRoot data, string ws)
+    {
+        try
+        {
+            return new PromotionStore(data.WorkspacePath(ws)).All();
+        }
+        catch (UnsafePathException)
+        {
+            return [];
+        }
+    }
+
     /// <summary>Open promotions as decision cards for the inbox (DecisionsApi).</summary>
     internal static IEnumerable<DecisionsApi.Card> Cards(DataRoot data, string ws) =>
-        new PromotionStore(data.WorkspacePath(ws))
-            .All()
+        OpenPromotions(data, ws)
             .Where(p => p.Status == Promotion.Open)
             .Select(p => new DecisionsApi.Card(
                 p.Id,

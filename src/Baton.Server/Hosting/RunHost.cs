@@ -389,6 +389,11 @@ public sealed class RunHost(DataRoot data, ServerMetrics metrics, ServerSettings
                     NotifyTaken(run, appended);
                 },
                 OnWarning = message => logger.LogWarning("{Workspace}: {Message}", workspaceName, message),
+                // A child is part of its parent's admitted run: it skips the queue (a parent waiting behind
+                // its own child at max_concurrent_runs would never finish), and runs like any other run.
+                LaunchChild = child => Launch(workspaceName, child, skipQueue: true),
+                AllowPrivateWebhooks = settings.AllowPrivateNotify,
+                LinkBase = settings.PublicUrl,
                 OnDiskStall = (run, reason) =>
                 {
                     if (reason is null)
@@ -401,6 +406,9 @@ public sealed class RunHost(DataRoot data, ServerMetrics metrics, ServerSettings
         // Two requests may rebuild at once: both engines are equal, the last one stays.
         return _engines[workspaceName] = new WorkspaceEngine(engine, stamp, EnvironmentRefusal(workspaceName));
     }
+
+    /// <summary>The workspace's engine as its runs get it (isolation, slots, runners): a canary runs its test cases through it.</summary>
+    public RunEngine EngineFor(string workspaceName) => Current(workspaceName).Engine;
 
     /// <summary>baton.yaml was replaced (through the API): the next run uses the new settings even if its stamp looks the same.</summary>
     public void Reload(string workspaceName) => _engines.TryRemove(workspaceName, out _);

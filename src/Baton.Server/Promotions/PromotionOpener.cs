@@ -30,7 +30,8 @@ public sealed class PromotionOpener(DataRoot data, RunHost host, ServerSettings 
         if (staging.ReadStagedOrProduction(relative) is not { } yaml)
             return (null, null, []);
         var (chain, errors) = ChainLoader.TryLoad(Path.Combine(root, relative), yaml, staging.Reader(relative));
-        return (chain, yaml, errors);
+        // What a server refuses to run (an absolute workdir…) is no version to promote either.
+        return chain is { ServerErrors.Count: > 0 } ? (null, yaml, chain.ServerErrors) : (chain, yaml, errors);
     }
 
     /// <summary>The chain's files that are staged, diffed against production (production/PATH → staging/PATH).</summary>

@@ -9,12 +9,13 @@ namespace Baton.Server.Triggers;
 /// it. Written (temp file, fsync, rename) before the run of a firing is created, so a firing never starts two
 /// runs; a crash between the two loses that one firing instead (at most once, documented in docs/server.md).
 /// </summary>
-internal sealed class TriggerState(DataRoot data)
+/// <param name="folder">Below DATA/server/: `triggers`, or `canaries` for the canary schedule's own memory (one writer per file).</param>
+internal sealed class TriggerState(DataRoot data, string folder = "triggers")
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Dictionary<string, DateTimeOffset>> _cache = new(StringComparer.Ordinal);
 
-    private string Folder => Path.Combine(data.ServerPath, "triggers");
+    private string Folder => Path.Combine(data.ServerPath, folder);
 
     public DateTimeOffset? LastFiring(string workspace, string key)
     {

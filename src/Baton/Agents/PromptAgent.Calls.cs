@@ -117,23 +117,30 @@ public sealed partial class PromptAgent
         var outcome = CallOutcome.Of(recorder, failed: failure is not null);
         telemetry.CountAttempts(recorder.Attempts.ToList());
         telemetry.Finish(outcome, duration, firstChunk, entry);
-        CallHealth.Append(
-            context.Workspace.Root,
-            new CallHealth(
-                started,
-                context.Run.Id,
-                context.Chain.Name,
-                context.Agent.Name,
-                provider.Alias,
-                provider.Model,
-                outcome,
-                (long)duration.TotalMilliseconds,
-                firstChunk is { } first ? (long)first.TotalMilliseconds : null,
-                entry?.Usage.OutputTokens ?? 0,
-                [.. recorder.Attempts.ToList().Select(CallOutcome.Of)],
-                recorder.CircuitOpened
-            )
-        );
+        try
+        {
+            CallHealth.Append(
+                context.Workspace.Root,
+                new CallHealth(
+                    started,
+                    context.Run.Id,
+                    context.Chain.Name,
+                    context.Agent.Name,
+                    provider.Alias,
+                    provider.Model,
+                    outcome,
+                    (long)duration.TotalMilliseconds,
+                    firstChunk is { } first ? (long)first.TotalMilliseconds : null,
+                    entry?.Usage.OutputTokens ?? 0,
+                    [.. recorder.Attempts.ToList().Select(CallOutcome.Of)],
+                    recorder.CircuitOpened
+                )
+            );
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or Runs.UnsafePathException)
+        {
+            context.Warn?.Invoke($"health record of this call not written: {e.Message}"); // monitoring never fails a call
+        }
         await WriteCallAsync(
             context,
             number,

@@ -23,6 +23,9 @@ public sealed partial class PromptAgent(ProviderOptions? options = null) : IAgen
 
     private ProviderOptions Options => _pool.Options;
 
+    /// <summary>The providers this runner calls: an llm-rubric check's judge calls through the same pool (breakers, gates).</summary>
+    internal ProviderPool Pool => _pool;
+
     /// <summary>Where this runner's calls wait for their provider: one gate per endpoint called so far.</summary>
     public IEnumerable<ProviderGate> Gates => _pool.Gates;
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Baton.Agents;
 using Baton.Costs;
 using Baton.Providers;
+using Baton.Runs;
 using Baton.Secrets;
 using Baton.Workspaces;
 using Microsoft.Extensions.AI;
@@ -31,6 +32,45 @@ public sealed class LlmJudge(
     /// <summary>The judge model a workspace uses when an assertion names none.</summary>
     public static string DefaultModel(WorkspaceConfig config) =>
         config.Providers.ContainsKey(JudgeAlias) ? JudgeAlias : ProviderResolver.DefaultAlias;
+
+    /// <summary>The judge's calls' name in a run's cost ledger; not a valid agent name, so no agent's calls are mixed in.</summary>
+    public const string LedgerAgent = "(judge)";
+
+    /// <summary>A judge whose answered calls go into the run's cost ledger as agent `(judge)`, so `baton costs` and the budget count them.</summary>
+    public static LlmJudge ForRun(ProviderPool pool, Workspace workspace, string? model, RunFolder run, string chain) =>
+        new(
+            pool,
+            workspace.Config,
+            model ?? DefaultModel(workspace.Config),
+            () => new SecretStore(workspace.Root, workspace.MasterKeyPath ?? pool.Options.MasterKeyPath),
+            workspace.Root
+        )
+        {
+            OnCall = (provider, usage) =>
+            {
+                var price = new PriceTable(workspace.Config.Prices).Find(
+                    provider.Type == "offline" ? "offline" : provider.Model
+                );
+                var call = CostLedger.Read(run.Path).Count(e => e.Agent == LedgerAgent) + 1;
+                CostLedger.Append(
+                    run.Path,
+                    new CostEntry(
+                        DateTimeOffset.UtcNow,
+                        Path.GetFileName(workspace.Root),
+                        chain,
+                        run.Id,
+                        LedgerAgent,
+                        1,
+                        call,
+                        provider.Alias,
+                        provider.Model,
+                        usage,
+                        price?.Cost(usage) ?? 0m,
+                        price is not null
+                    )
+                );
+            },
+        };
 
     private const string Instructions = """
         You are grading output according to a user-specified rubric. If the statement in the rubric is true, then the output passes the test. You respond with a JSON object with this structure: {"reason": string, "pass": boolean, "score": number between 0.0 and 1.0}. Reply with the JSON object only.

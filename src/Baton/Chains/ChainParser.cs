@@ -24,6 +24,8 @@ internal sealed partial class ChainParser
         "title",
         "metadata",
         "triggers",
+        "notify",
+        "canary",
     ];
 
     private readonly ChainErrorList _errors;
@@ -126,6 +128,8 @@ internal sealed partial class ChainParser
         List<AgentDraft> agents = [];
         int? maxRounds = null;
         List<TriggerDraft> triggers = [];
+        List<NotifyTarget> notify = [];
+        CanarySpec? canary = null;
         var sawAgents = false;
         foreach (var (key, keyName, value) in _read.Entries(root, "the chain"))
         {
@@ -161,6 +165,12 @@ internal sealed partial class ChainParser
                 case "triggers":
                     triggers = ParseTriggers(value);
                     break;
+                case "notify":
+                    notify = ParseNotify(value);
+                    break;
+                case "canary":
+                    canary = ParseCanary(value);
+                    break;
                 case "agents":
                     sawAgents = true;
                     agents = ParseAgents(key, value);
@@ -193,7 +203,9 @@ internal sealed partial class ChainParser
             {
                 Title = title,
                 Triggers = [.. triggers.Select(t => t.Spec!)],
+                Notify = notify,
                 ServerErrors = _serverErrors,
+                Canary = canary,
             };
     }
 

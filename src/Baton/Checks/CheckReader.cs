@@ -21,7 +21,8 @@ internal static class CheckReader
         var onFail = OnFail.Warn;
         var weight = 1.0;
         YamlNode? min = null,
-            max = null;
+            max = null,
+            run = null;
         string? type = null;
         var rest = new List<KeyValuePair<YamlNode, YamlNode>>();
         foreach (var (key, name, value) in read.Entries(map, where))
@@ -51,12 +52,27 @@ internal static class CheckReader
                 case "max":
                     max = value;
                     break;
+                case "run":
+                    run = value;
+                    break;
                 default:
                     if (name == "type")
                         type = (value as YamlScalarNode)?.Value;
                     rest.Add(new(key, value));
                     break;
             }
+        }
+        if (run is not null || type == "run")
+        {
+            var script = run is null ? null : read.Text(run, "'run'");
+            if (string.IsNullOrWhiteSpace(script))
+                read.Errors.Add(
+                    run ?? map,
+                    "a 'run' check needs the script: run: <bash that reads $BATON_CHECK_INPUT, exits 0 to pass>"
+                );
+            if (rest.Count > (type is null ? 0 : 1) || min is not null || max is not null)
+                read.Errors.Add(map, "a 'run' check takes 'run', 'on_fail' and 'weight'");
+            return new QualityCheck("run", onFail, weight) { Script = script };
         }
         if (type == "length")
         {

@@ -12,13 +12,16 @@ public enum OnFail
 
 /// <summary>
 /// One entry of an agent's `checks:` (docs/monitoring.md): an assertion of the same types as `baton test`
-/// (one implementation, Baton.Assertions), or `length` (min/max characters of the output).
+/// (one implementation, Baton.Assertions), `length` (min/max characters of the output), or `run:` (a script).
 /// </summary>
 public sealed record QualityCheck(string Name, OnFail OnFail, double Weight)
 {
     public Assertion? Assertion { get; init; }
     public int? MinLength { get; init; }
     public int? MaxLength { get; init; }
+
+    /// <summary>A `run:` check's script: exit 0 passes (CheckRunner.RunScriptAsync).</summary>
+    public string? Script { get; init; }
 }
 
 /// <summary>A check's verdict on one attempt's output.</summary>

@@ -10,20 +10,14 @@ namespace Baton.Costs;
 /// </summary>
 public static class BudgetAlert
 {
-    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };
-
     /// <summary>True for the first caller this month (across processes: a marker file created exclusively).</summary>
     public static bool Claim(string workspaceRoot, string month)
     {
-        var dir = Path.Combine(workspaceRoot, ".baton");
-        Directory.CreateDirectory(dir);
+        // .baton held open below the workspace (never through a link); CreateNew (O_EXCL) follows no link either.
+        using var dir = Workspaces.WorkspaceDirectory.OpenFolder(workspaceRoot, ".baton", create: true)!;
         try
         {
-            using var _ = new FileStream(
-                Path.Combine(dir, $"budget-alert-{month}"),
-                FileMode.CreateNew,
-                FileAccess.Write
-            );
+            using var _ = new FileStream(dir.Child($"budget-alert-{month}"), FileMode.CreateNew, FileAccess.Write);
             return true;
         }
         catch (IOException)
@@ -43,18 +37,20 @@ public static class BudgetAlert
             {
                 try
                 {
-                    using var response = await Http.PostAsJsonAsync(
-                        url,
-                        new
-                        {
-                            type = "budget.alert",
-                            workspace,
-                            run = context.Run.Id,
-                            spent_usd = spent,
-                            budget_usd = budget,
-                            percent,
-                        }
-                    );
+                    using var response = await Notifications
+                        .WebhookHttp.For(context.AllowPrivateWebhooks)
+                        .PostAsJsonAsync(
+                            url,
+                            new
+                            {
+                                type = "budget.alert",
+                                workspace,
+                                run = context.Run.Id,
+                                spent_usd = spent,
+                                budget_usd = budget,
+                                percent,
+                            }
+                        );
                     if (!response.IsSuccessStatusCode)
                         context.Warn?.Invoke($"budget alert webhook answered {(int)response.StatusCode}");
                 }

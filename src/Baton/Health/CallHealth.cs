@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
+using Baton.Workspaces;
 
 namespace Baton.Health;
 
@@ -25,13 +26,11 @@ public sealed record CallHealth(
     bool CircuitOpened
 )
 {
-    public static string Folder(string workspaceRoot) => Path.Combine(workspaceRoot, ".baton", "llm-calls");
+    /// <summary>Relative to the workspace: every access goes through WorkspaceDirectory (no link followed).</summary>
+    public const string Folder = ".baton/llm-calls";
 
-    private static string DayFile(string workspaceRoot, DateTimeOffset day) =>
-        Path.Combine(
-            Folder(workspaceRoot),
-            day.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + ".jsonl"
-        );
+    private static string DayFile(DateTimeOffset day) =>
+        $"{Folder}/{day.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}.jsonl";
 
     public byte[] ToJsonLine()
     {
@@ -95,41 +94,27 @@ public sealed record CallHealth(
     }
 
     // Agents of one run finish calls concurrently; one line must never interleave with another.
+    /// <exception cref="Runs.UnsafePathException">A link is in the way (a tampered workspace): nothing is written.</exception>
     private static readonly Lock Gate = new();
 
     public static void Append(string workspaceRoot, CallHealth entry)
     {
         var line = entry.ToJsonLine();
-        var file = DayFile(workspaceRoot, entry.Time);
         lock (Gate)
-        {
-            Directory.CreateDirectory(Folder(workspaceRoot));
-            using var stream = new FileStream(file, FileMode.Append, FileAccess.Write, FileShare.ReadWrite);
-            stream.Write(line);
-        }
+            WorkspaceDirectory.Append(workspaceRoot, DayFile(entry.Time), line, createParent: true);
     }
 
     /// <summary>The workspace's calls from <paramref name="since"/> to <paramref name="until"/>; a torn line (a crash mid-write) is skipped.</summary>
+    /// <remarks>Each day file is parsed once and then only what was appended (CallHealthCache).</remarks>
     public static IEnumerable<CallHealth> Read(string workspaceRoot, DateTimeOffset since, DateTimeOffset until)
     {
         for (var day = since.UtcDateTime.Date; day <= until.UtcDateTime.Date; day = day.AddDays(1))
         {
-            var path = DayFile(workspaceRoot, new DateTimeOffset(day, TimeSpan.Zero));
-            if (!File.Exists(path))
-                continue;
-            foreach (var line in File.ReadAllLines(path))
-            {
-                if (line.Length == 0)
-                    continue;
-                CallHealth? entry = null;
-                try
-                {
-                    entry = Parse(line);
-                }
-                catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException) { }
-                if (entry is not null && entry.Time >= since && entry.Time < until)
+            foreach (
+                var entry in CallHealthCache.Day(workspaceRoot, DayFile(new DateTimeOffset(day, TimeSpan.Zero)), day)
+            )
+                if (entry.Time >= since && entry.Time < until)
                     yield return entry;
-            }
         }
     }
 }

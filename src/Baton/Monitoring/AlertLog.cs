@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Baton.Workspaces;
 
 namespace Baton.Monitoring;
 
@@ -10,33 +11,22 @@ public static class AlertLog
 {
     private static readonly Lock Gate = new();
 
-    public static string PathFor(string workspaceRoot) => Path.Combine(workspaceRoot, ".baton", "alerts.jsonl");
+    /// <summary>Relative to the workspace; read and written through WorkspaceDirectory, never through a link.</summary>
+    public const string File = ".baton/alerts.jsonl";
 
+    /// <exception cref="Runs.UnsafePathException">A link is in the way (a tampered workspace): nothing is written.</exception>
     public static void Append(string workspaceRoot, Alert alert)
     {
         var line = alert.ToJson();
         lock (Gate)
-        {
-            Directory.CreateDirectory(Path.Combine(workspaceRoot, ".baton"));
-            using var stream = new FileStream(
-                PathFor(workspaceRoot),
-                FileMode.Append,
-                FileAccess.Write,
-                FileShare.ReadWrite
-            );
-            stream.Write(line);
-            stream.Flush(flushToDisk: true);
-        }
+            WorkspaceDirectory.Append(workspaceRoot, File, line, fsync: true, createParent: true);
     }
 
     /// <summary>All alerts, oldest first; a torn line is skipped.</summary>
     public static IReadOnlyList<Alert> Read(string workspaceRoot)
     {
-        var path = PathFor(workspaceRoot);
-        if (!File.Exists(path))
-            return [];
         var alerts = new List<Alert>();
-        foreach (var line in File.ReadAllLines(path))
+        foreach (var line in WorkspaceDirectory.ReadLines(workspaceRoot, File))
         {
             if (line.Length == 0)
                 continue;

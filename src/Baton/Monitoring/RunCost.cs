@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
 using Baton.Costs;
+using Baton.Workspaces;
 
 namespace Baton.Monitoring;
 
@@ -26,6 +27,9 @@ public sealed record RunCost(DateTimeOffset Time, string Run, string Status, IRe
     public long InputTokens => Agents.Sum(a => a.InputTokens);
     public long OutputTokens => Agents.Sum(a => a.OutputTokens);
     public int Retries => Agents.Sum(a => a.Retries);
+
+    /// <summary>The run's quality score (its checks, 0–1), when it has checks.</summary>
+    public double? Quality { get; init; }
 
     public static RunCost FromLedger(
         DateTimeOffset time,
@@ -52,8 +56,12 @@ public sealed record RunCost(DateTimeOffset Time, string Run, string Status, IRe
             ]
         );
 
-    public static string PathFor(string workspaceRoot, string chain) =>
-        Path.Combine(workspaceRoot, ".baton", "cost-history", chain + ".jsonl");
+    /// <summary>Relative to the workspace: read and written through WorkspaceDirectory, never through a link.</summary>
+    public const string Folder = ".baton/cost-history";
+
+    public static string Relative(string chain) => $"{Folder}/{chain}.jsonl";
+
+    public static string PathFor(string workspaceRoot, string chain) => Path.Combine(workspaceRoot, Relative(chain));
 
     private static readonly Lock Gate = new();
 
@@ -69,6 +77,8 @@ public sealed record RunCost(DateTimeOffset Time, string Run, string Status, IRe
             );
             w.WriteString("run", cost.Run);
             w.WriteString("status", cost.Status);
+            if (cost.Quality is { } quality)
+                w.WriteNumber("quality", Math.Round(quality, 4));
             w.WriteStartArray("agents");
             foreach (var a in cost.Agents)
             {
@@ -85,13 +95,8 @@ public sealed record RunCost(DateTimeOffset Time, string Run, string Status, IRe
             w.WriteEndObject();
         }
         buffer.Write("\n"u8);
-        var path = PathFor(workspaceRoot, chain);
         lock (Gate)
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            using var stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite);
-            stream.Write(buffer.WrittenSpan);
-        }
+            WorkspaceDirectory.Append(workspaceRoot, Relative(chain), buffer.WrittenSpan, createParent: true);
     }
 
     /// <summary>The chain's finished runs, oldest first; a torn line is skipped.</summary>
@@ -107,16 +112,16 @@ public sealed record RunCost(DateTimeOffset Time, string Run, string Status, IRe
         var path = PathFor(workspaceRoot, chain);
         lock (Gate)
         {
-            var info = new FileInfo(path);
-            if (!info.Exists)
+            using var stream = WorkspaceDirectory.OpenRead(workspaceRoot, Relative(chain), bufferSize: 0);
+            if (stream is null)
             {
                 Read.Remove(path);
                 return [];
             }
-            if (!Read.TryGetValue(path, out var known) || info.Length < known.Length)
+            if (!Read.TryGetValue(path, out var known) || stream.Length < known.Length)
                 known = (0, []);
-            if (info.Length > known.Length)
-                known = ReadFrom(path, known);
+            if (stream.Length > known.Length)
+                known = ReadFrom(stream, known);
             Read[path] = known;
             return [.. known.Runs];
         }
@@ -127,10 +132,9 @@ public sealed record RunCost(DateTimeOffset Time, string Run, string Status, IRe
 
     private static readonly Dictionary<string, (long Length, List<RunCost> Runs)> Read = new(StringComparer.Ordinal);
 
-    private static (long Length, List<RunCost> Runs) ReadFrom(string path, (long Length, List<RunCost> Runs) known)
+    private static (long Length, List<RunCost> Runs) ReadFrom(Stream stream, (long Length, List<RunCost> Runs) known)
     {
         byte[] added;
-        using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite))
         {
             stream.Seek(known.Length, SeekOrigin.Begin);
             using var rest = new MemoryStream();
@@ -169,6 +173,12 @@ public sealed record RunCost(DateTimeOffset Time, string Run, string Status, IRe
                                 )),
                         ]
                     )
+                    {
+                        Quality =
+                            r.TryGetProperty("quality", out var q) && q.ValueKind == JsonValueKind.Number
+                                ? q.GetDouble()
+                                : null,
+                    }
                 );
             }
             catch (Exception e)

@@ -17,7 +17,7 @@ public sealed record PromptUse(
     public bool Good => Status == RunStatus.Succeeded && FailedChecks == 0 && Mark != RunMark.Bad;
 }
 
-/// <summary>A prompt version as `prompt log` lists it: when first and last used, in how many runs, how they did.</summary>
+/// <summary>A prompt version as `prompt log` lists it: when first and last used, in how many runs, how they did (FailedChecks: runs with a failed check).</summary>
 public sealed record PromptVersionUse(
     PromptVersion Version,
     DateTimeOffset? FirstUsed,
@@ -25,7 +25,8 @@ public sealed record PromptVersionUse(
     int Runs,
     IReadOnlyDictionary<string, int> Statuses,
     int MarkedBad,
-    string LatestRun
+    string LatestRun,
+    int FailedChecks = 0
 );
 
 /// <summary>
@@ -66,7 +67,8 @@ public static class PromptHistory
                     g.Count(),
                     g.GroupBy(u => u.Status.Wire()).ToDictionary(s => s.Key, s => s.Count(), StringComparer.Ordinal),
                     g.Count(u => u.Mark == RunMark.Bad),
-                    g.Last().RunId
+                    g.Last().RunId,
+                    g.Count(u => u.FailedChecks > 0)
                 )),
         ];
 

@@ -26,6 +26,7 @@ public static class PromptLog
                         v.Statuses.Select(s => KeyValuePair.Create(s.Key, (JsonNode?)s.Value))
                     ),
                     ["marked_bad"] = v.MarkedBad,
+                    ["failed_checks"] = v.FailedChecks,
                     ["latest_run"] = v.LatestRun,
                     ["last_good"] = v.Version.Version == lastGood,
                     ["current"] = v.Version.Version == current,

@@ -86,6 +86,32 @@ internal sealed partial class RunLoop
         return path;
     }
 
+    /// <summary>
+    /// What an agent's checks need from the engine: the judge (through the prompt runner's provider pool) and,
+    /// for a `run:` check, a context like a `run:` agent's — its environment and, under the server, its
+    /// workspace user and a cgroup — whatever kind the checked agent is.
+    /// </summary>
+    private Checks.CheckTools CheckTools(
+        AgentSpec spec,
+        int attempt,
+        Agents.AgentContext context,
+        IReadOnlyDictionary<string, string> secrets
+    ) =>
+        new(
+            model =>
+                Options.Runners.GetValueOrDefault(AgentKind.Prompt) is Agents.PromptAgent prompt
+                    ? Assertions.LlmJudge.ForRun(prompt.Pool, _engine.Workspace, model, _run, _chain.Name)
+                    : null,
+            folder =>
+                context with
+                {
+                    AgentDir = folder,
+                    WorkDir = folder,
+                    Environment = Environment(spec, attempt, folder, null, secrets),
+                    Isolation = Options.IsolationFor?.Invoke(_engine.Workspace),
+                }
+        );
+
     /// <summary>What an LLM call gets: it starts no process, so it has no environment to build.</summary>
     private static readonly IReadOnlyDictionary<string, string> NoEnvironment = new Dictionary<string, string>();
 

@@ -137,6 +137,9 @@ internal sealed partial class RunLoop
             Alert = body => _signals.Writer.TryWrite(new AgentAlert(body)),
             Time = Options.Time,
             Progress = Options.OnProgress is { } onProgress ? text => onProgress(_run, name, text) : null,
+            Resumed = resumed,
+            AllowPrivateWebhooks = Options.AllowPrivateWebhooks,
+            Children = spec.Kind == AgentKind.Chain ? _engine.Children : null,
         };
         var cancel = Timer();
         var timeout = spec.Timeout ?? _engine.Workspace.Config.Limits.AgentTimeout;
@@ -165,6 +168,7 @@ internal sealed partial class RunLoop
                         context,
                         result,
                         clock.Elapsed,
+                        CheckTools(spec, attempt, context, secretValues),
                         cancel.Token
                     );
             }

@@ -122,6 +122,18 @@ public sealed partial class SecretStore
         return true;
     }
 
+    /// <summary>
+    /// A key of this workspace for one purpose (the alerts webhook's signing key), derived from the master key:
+    /// HMAC-SHA256(master key, "baton-derived\0WORKSPACE\0PURPOSE"). Nothing is stored in the workspace, so there
+    /// is no file for an agent of the workspace to read or for a planted link to redirect; it changes only with
+    /// the master key or the workspace's name.
+    /// </summary>
+    public byte[] DerivedKey(string purpose) =>
+        System.Security.Cryptography.HMACSHA256.HashData(
+            MasterKey.LoadOrCreate(MasterKeyPath),
+            Encoding.UTF8.GetBytes($"baton-derived\0{Workspace}\0{purpose}")
+        );
+
     /// <summary>Every value, for masking. Empty when there are no secrets (no master key needed then).</summary>
     public IReadOnlyList<string> AllValues()
     {

@@ -125,44 +125,11 @@ public sealed class ChainTester(Workspace workspace, EngineOptions options, Prov
         );
     }
 
-    /// <summary>The judge's calls go into the case's run ledger as agent `judge`, so `baton costs` and the budget count them.</summary>
     private LlmJudge Judge(string? model, RunFolder run, Chain chain) =>
-        new(
-            judges,
-            workspace.Config,
-            model ?? LlmJudge.DefaultModel(workspace.Config),
-            () => new SecretStore(workspace.Root, workspace.MasterKeyPath ?? judges.Options.MasterKeyPath),
-            workspace.Root
-        )
-        {
-            OnCall = (provider, usage) =>
-            {
-                var price = new PriceTable(workspace.Config.Prices).Find(
-                    provider.Type == "offline" ? "offline" : provider.Model
-                );
-                var call = CostLedger.Read(run.Path).Count(e => e.Agent == JudgeAgent) + 1;
-                CostLedger.Append(
-                    run.Path,
-                    new CostEntry(
-                        DateTimeOffset.UtcNow,
-                        Path.GetFileName(workspace.Root),
-                        chain.Name,
-                        run.Id,
-                        JudgeAgent,
-                        1,
-                        call,
-                        provider.Alias,
-                        provider.Model,
-                        usage,
-                        price?.Cost(usage) ?? 0m,
-                        price is not null
-                    )
-                );
-            },
-        };
+        LlmJudge.ForRun(judges, workspace, model, run, chain.Name);
 
-    /// <summary>The judge's calls' name in a run's cost ledger; not a valid agent name, so no agent's calls are mixed in.</summary>
-    public const string JudgeAgent = "(judge)";
+    /// <summary>The judge's calls' name in a run's cost ledger.</summary>
+    public const string JudgeAgent = LlmJudge.LedgerAgent;
 
     private string? BudgetUsedUp()
     {
@@ -174,6 +141,7 @@ public sealed class ChainTester(Workspace workspace, EngineOptions options, Prov
             : null;
     }
 
-    private static string? FinalAgent(RunFolder run, Chain chain) =>
+    /// <summary>The agent whose output is the run's final one: the last in chain order that wrote one.</summary>
+    public static string? FinalAgent(RunFolder run, Chain chain) =>
         chain.Agents.LastOrDefault(a => File.Exists(run.AgentOutput(a.Name)))?.Name;
 }

@@ -24,6 +24,12 @@ public sealed record WorkspaceAlerts
     /// <summary>Where each alert is also POSTed, signed (X-Baton-Signature-256); null: only alerts.jsonl.</summary>
     public Uri? Webhook { get; init; }
 
+    /// <summary>`json` (the alert's own JSON object) or `slack` (`{"text": …}`, what a Slack incoming webhook takes).</summary>
+    public string WebhookFormat { get; init; } = "json";
+
+    /// <summary>The canary's similarity below which a case counts as changed (0–1).</summary>
+    public double DriftSimilarity { get; init; } = 0.6;
+
     public static WorkspaceAlerts Default { get; } = new();
 }
 
@@ -39,6 +45,8 @@ public sealed partial record WorkspaceConfig
         "error_rate",
         "latency_factor",
         "webhook",
+        "format",
+        "drift_similarity",
     ];
 
     private static WorkspaceAlerts ReadAlerts(YamlReader read, YamlNode node)
@@ -74,6 +82,21 @@ public sealed partial record WorkspaceConfig
                         else
                             read.Errors.Add(v, $"{what} must be an http(s) URL, not '{text}'");
                     }
+                    break;
+                case "format":
+                    if (read.Text(v, what) is { } format)
+                    {
+                        if (format is "json" or "slack")
+                            alerts = alerts with { WebhookFormat = format };
+                        else
+                            read.Errors.Add(v, $"{what} must be json or slack, not '{format}'");
+                    }
+                    break;
+                case "drift_similarity":
+                    alerts = alerts with
+                    {
+                        DriftSimilarity = Percent(read, v, what) is { } d ? Math.Min(d, 1) : alerts.DriftSimilarity,
+                    };
                     break;
                 default:
                     read.UnknownKey(key, "'alerts'", AlertKeys);

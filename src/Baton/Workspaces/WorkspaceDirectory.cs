@@ -113,6 +113,18 @@ public static class WorkspaceDirectory
         return System.Text.Encoding.UTF8.GetString(span.StartsWith("\uFEFF"u8) ? span[3..] : span);
     }
 
+    /// <summary>The lines of a UTF-8 text file below root, read as they are enumerated (no size limit); none when it does not exist.</summary>
+    /// <exception cref="UnsafePathException">A symlink is in the way, or it is not a regular file.</exception>
+    public static IEnumerable<string> ReadLines(string root, string relative)
+    {
+        using var stream = OpenRead(root, relative, bufferSize: 0);
+        if (stream is null)
+            yield break;
+        using var reader = new StreamReader(stream, System.Text.Encoding.UTF8);
+        while (reader.ReadLine() is { } line)
+            yield return line;
+    }
+
     /// <summary>
     /// Replaces (or creates) a file below root atomically and durably: a temp file made fresh (O_EXCL,
     /// so a planted `*.tmp` link is never written through) in the held parent, fsync'd, renamed over the target, the folder fsync'd.
@@ -185,6 +197,40 @@ public static class WorkspaceDirectory
     {
         var slash = normalized.LastIndexOf('/');
         return slash < 0 ? (".", normalized) : (normalized[..slash], normalized[(slash + 1)..]);
+    }
+
+    /// <summary>
+    /// Appends to a file below root (created with <paramref name="mode"/> when missing) in one write, so lines
+    /// appended by several writers never interleave. Neither the file nor a folder on the way may be a symlink,
+    /// and it must be a regular file (opened O_NONBLOCK: a FIFO planted there cannot hang the writer).
+    /// </summary>
+    /// <exception cref="UnsafePathException">A symlink or something other than a regular file is in the way.</exception>
+    public static void Append(
+        string root,
+        string relative,
+        ReadOnlySpan<byte> bytes,
+        bool fsync = false,
+        int mode = 0b110_100_100,
+        bool createParent = false
+    )
+    {
+        relative = Normalize(relative);
+        var slash = relative.LastIndexOf('/');
+        var (parentRelative, name) = slash < 0 ? (".", relative) : (relative[..slash], relative[(slash + 1)..]);
+        using var parent = OpenFolder(root, parentRelative, create: createParent)
+            ?? throw new DirectoryNotFoundException($"'{parentRelative}' does not exist in '{root}'");
+        const int O_WRONLY = 1,
+            O_APPEND = 0x400,
+            O_NONBLOCK = 0x800;
+        var fd = Libc.OpenBeneath(parent.Fd, name, O_WRONLY | O_APPEND | Libc.O_CREAT | O_NONBLOCK, mode);
+        if (fd < 0)
+            throw Refusal(root, relative);
+        using var handle = new SafeFileHandle(fd, ownsHandle: true);
+        if (!Libc.IsRegularFile(fd))
+            throw new UnsafePathException($"'{relative}' in '{root}' is not a regular file");
+        RandomAccess.Write(handle, bytes, fileOffset: 0); // O_APPEND: the kernel writes at the end whatever the offset
+        if (fsync)
+            Libc.Fsync(handle, System.IO.Path.Combine(root, relative));
     }
 
     /// <summary>What is at relative below root (a symlink there or on the way counts as Symlink).</summary>

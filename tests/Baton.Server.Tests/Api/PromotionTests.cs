@@ -101,6 +101,29 @@ public sealed class PromotionTests : IAsyncLifetime
             .GetString()!;
     }
 
+    /// <summary>The prompt SHA-256 of the run the `after: ask` trigger started (the first one).</summary>
+    private async Task<string> TriggeredPromptSha()
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            var runs = await TestServer.ReadJson(await _author.GetAsync($"/api/workspaces/{Ws}/runs?chain=follow"));
+            if (runs.GetArrayLength() > 0 && runs[0].GetProperty("status").GetString() == "succeeded")
+            {
+                var run = await TestServer.ReadJson(
+                    await _author.GetAsync($"/api/workspaces/{Ws}/runs/{runs[0].GetProperty("id").GetString()}")
+                );
+                return run.GetProperty("versions")
+                    .GetProperty("prompts")
+                    .GetProperty("ask")
+                    .GetProperty("prompt_sha256")
+                    .GetString()!;
+            }
+            Assert.True(DateTime.UtcNow < deadline, "the after: ask trigger started no run of follow");
+            await Task.Delay(50);
+        }
+    }
+
     private static string Sha(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 
     private async Task<JsonElement> Open(HttpStatusCode expected = HttpStatusCode.Created)
@@ -156,9 +179,17 @@ public sealed class PromotionTests : IAsyncLifetime
             await _author.PutAsync($"/api/workspaces/{Ws}/config", TestServer.Yaml(Config("optional")))
         );
 
+        // A chain started by a trigger (after ask) also uses the same prompt file: triggers run production.
+        File.WriteAllText(
+            Path.Combine(Root, "chains/follow.yaml"),
+            Chain.Replace("name: ask", "name: follow\ntriggers:\n  - after: ask", StringComparison.Ordinal)
+        );
+
+        await Status(HttpStatusCode.Conflict, await _author.DeleteAsync($"/api/workspaces/{Ws}/prompts/ask.md"));
         await Status(HttpStatusCode.Accepted, await PutPrompt(_author, "Say hello warmly.\n"));
         Assert.Equal("Say hello.\n", await _author.GetStringAsync($"/api/workspaces/{Ws}/prompts/ask.md"));
         Assert.Equal(Sha("Say hello.\n"), await RunPromptSha());
+        Assert.Equal(Sha("Say hello.\n"), await TriggeredPromptSha());
         Assert.Equal(Sha("Say hello warmly.\n"), await RunPromptSha("staging"));
         Assert.Equal(Sha("Say hello.\n"), await RunPromptSha()); // production still
 

@@ -85,12 +85,22 @@ public sealed class ChainDeployTests(Chromium chromium)
         await Expect(ui.TopCard).ToContainTextAsync("+Say three.");
         await ui.ReadyTopCard.WaitForAsync();
         await page.Keyboard.PressAsync("Shift+ArrowRight"); // approve, sent at once
+        // The promotion is recorded approved just after its files are renamed: wait for the record, then check the file.
         var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (await ui.Api.GetStringAsync($"/api/workspaces/{WebUi.Workspace}/prompts/ask.md") != "Say three.\n")
+        while (
+            (
+                await TestServer.ReadJson(
+                    await ui.Api.GetAsync($"/api/workspaces/{WebUi.Workspace}/chains/ask/promotions")
+                )
+            )[0]
+                .GetProperty("status")
+                .GetString() != "approved"
+        )
         {
             Assert.True(DateTime.UtcNow < deadline, "the approval did not promote the staged prompt");
             await Task.Delay(100);
         }
+        Assert.Equal("Say three.\n", await ui.Api.GetStringAsync($"/api/workspaces/{WebUi.Workspace}/prompts/ask.md"));
 
         await page.GotoAsync("/#/chains/ask");
         await Expect(page.Locator(".promotions-table tr[data-status='approved']")).ToHaveCountAsync(1);

@@ -86,6 +86,11 @@ public sealed class CliPromoteTests : IAsyncLifetime
             ).StatusCode
         );
 
+        var listed = (
+            await JsonDocument.ParseAsync(await author.GetStreamAsync($"/api/workspaces/{_ws}/chains"))
+        ).RootElement;
+        Assert.True(Assert.Single(listed.EnumerateArray()).GetProperty("staged_only").GetBoolean()); // found, though only staged
+
         var noToken = await Promote(null, "hi", "--server", _url);
         Assert.Equal(2, noToken.ExitCode);
         Assert.Contains("BATON_TOKEN", noToken.Stderr, StringComparison.Ordinal);

@@ -144,6 +144,9 @@ public sealed class CliPromptTests : IDisposable
         var versions = await Log();
         Assert.True(versions[0].GetProperty("last_good").GetBoolean());
         Assert.False(versions[1].GetProperty("last_good").GetBoolean());
+        Assert.Equal([0, 1], versions.Select(v => v.GetProperty("failed_checks").GetInt32()));
+        var log = await Baton("prompt", "log", "greet", "write");
+        Assert.Contains("1 succeeded, 1 with failed checks", log.Stdout, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -144,6 +144,103 @@ public sealed class CliTestCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task EveryAssertionType_FailsThroughBatonTest_WhenItsCheckDoesNotHold()
+    {
+        _ws.Write(
+            "tests/answer.yaml",
+            """
+            tests:
+              - description: all wrong
+                vars: {question: capital of France}
+                decisions: {review: approve}
+                assert:
+                  - {type: equals, value: "Rome", agent: draft}
+                  - {type: contains, value: Rome}
+                  - {type: icontains, value: ROME}
+                  - {type: contains-any, value: [Rome, Lyon]}
+                  - {type: contains-all, value: [Paris, Rome]}
+                  - {type: starts-with, value: Rome}
+                  - {type: regex, value: "^Rome"}
+                  - {type: is-json}
+                  - {type: is-json, agent: draft, value: {type: object, required: [city]}}
+                  - {type: contains-json}
+                  - {type: cost, threshold: 0}
+                  - {type: latency, threshold: 0}
+                  - {type: llm-rubric, value: names the capital of Italy, threshold: 0.7}
+                  - {type: not-contains, value: Paris}
+            """
+        );
+        _server.Then(
+            FakeReply.Text("Paris", input: 1000, output: 100),
+            FakeReply.Text("""{"reason": "that is France", "pass": true, "score": 0.2}""")
+        );
+        var test = await Baton("test", "answer", "--json");
+        Assert.True(test.ExitCode == 1, test.ToString());
+        var assertions = JsonDocument.Parse(test.Stdout).RootElement.GetProperty("cases")[0].GetProperty("assertions");
+        Assert.Equal(14, assertions.GetArrayLength());
+        foreach (var a in assertions.EnumerateArray())
+            Assert.False(a.GetProperty("pass").GetBoolean(), a.ToString());
+    }
+
+    [Fact]
+    public async Task AgentOption_TestsOnePromptAgent_WithItsUpstreamOutputsFromTheCase()
+    {
+        _ws.Write(
+            "chains/answer.yaml",
+            """
+            name: answer
+            inputs:
+              question: {}
+            agents:
+              draft:
+                prompt: "Answer: {{ inputs.question }}"
+              polish:
+                prompt: "Polish: {{ agents.draft.output }}"
+              publish:
+                run: cp "$BATON_OUT_POLISH" "$BATON_OUTPUT"
+            """
+        );
+        _ws.Write(
+            "tests/answer.yaml",
+            """
+            tests:
+              - description: given draft
+                vars: {question: unused}
+                outputs: {draft: "Paris, it's the capital {{ not a template }}"}
+                assert:
+                  - {type: icontains, value: polished}
+              - description: no draft given
+                vars: {question: unused}
+                assert:
+                  - {type: icontains, value: polished}
+            """
+        );
+        _server.Then(FakeReply.Text("Polished: Paris."));
+        var test = await Baton("test", "answer", "--agent", "polish", "--json");
+        Assert.True(test.ExitCode == 1, test.ToString()); // the second case fails: it gives no draft
+        var cases = JsonDocument.Parse(test.Stdout).RootElement.GetProperty("cases").EnumerateArray().ToList();
+        Assert.True(cases[0].GetProperty("passed").GetBoolean(), cases[0].ToString());
+        var call = Assert.Single(_server.Requests); // only polish called the model: draft was the case's
+        Assert.Contains("Polish: Paris, it's the capital {{ not a template }}", call.Body, StringComparison.Ordinal);
+        Assert.DoesNotContain("Answer:", call.Body, StringComparison.Ordinal);
+        Assert.Contains(
+            "give it in the case as outputs: {draft: …}",
+            cases[1].GetProperty("problem").GetString(),
+            StringComparison.Ordinal
+        );
+        var run = cases[0].GetProperty("run").GetString()!;
+        Assert.False(Directory.Exists(Path.Combine(_ws.Root, "runs", run, "agents", "publish")));
+
+        var notPrompt = await Baton("test", "answer", "--agent", "publish");
+        Assert.Equal(2, notPrompt.ExitCode);
+        Assert.Contains(
+            "'publish' is not a prompt agent of chain 'answer' (prompt agents: draft, polish)",
+            notPrompt.Stderr,
+            StringComparison.Ordinal
+        );
+    }
+
+    [Fact]
     public async Task BadCaseFile_IsALocatedError_AndNothingRuns()
     {
         _ws.Write(

@@ -145,10 +145,8 @@ public class CostAlertTests
             Assert.Equal(expected, signature);
             Assert.Equal("cost_spike", JsonDocument.Parse(body).RootElement.GetProperty("type").GetString());
         }
-        Assert.Equal(
-            UnixFileMode.UserRead | UnixFileMode.UserWrite,
-            File.GetUnixFileMode(AlertWebhook.KeyFile(ws.Root))
-        );
+        // The key is derived from the master key: no key file in the workspace for an agent to read.
+        Assert.False(File.Exists(Path.Combine(ws.Root, ".baton", "alerts-webhook.key")));
         receiver.Stop();
     }
 }

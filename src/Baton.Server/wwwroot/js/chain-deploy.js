@@ -88,7 +88,7 @@ export function chainDeployPanel(name) {
               h('td', {}, time(v.first_used)),
               h('td', {}, time(v.last_used)),
               h('td', {}, String(v.runs)),
-              h('td', { class: 'outcomes' }, Object.entries(v.statuses).map(([s, n]) => `${n} ${s}`).join(', ') + (v.marked_bad ? `, ${v.marked_bad} marked bad` : '')),
+              h('td', { class: 'outcomes' }, Object.entries(v.statuses).map(([s, n]) => `${n} ${s}`).join(', ') + (v.failed_checks ? `, ${v.failed_checks} with failed checks` : '') + (v.marked_bad ? `, ${v.marked_bad} marked bad` : '')),
               h('td', {}, [v.current ? h('span', { class: 'badge badge-running' }, 'current') : null, ' ',
                 v.last_good ? h('span', { class: 'badge badge-succeeded' }, 'last good') : null])))))),
           diffButton(agent))));

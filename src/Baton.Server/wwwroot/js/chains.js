@@ -74,5 +74,7 @@ function chainRow(chain) {
   return h('a', { class: `chain-row${chain.valid ? '' : ' invalid'}`, href: `#/chains/${encodeURIComponent(chain.name)}`, dataset: { chain: chain.name } },
     h('span', { class: 'chain-name' }, chain.name),
     h('span', { class: 'muted chain-description' }, chain.valid ? (chain.description ?? `${chain.agents.length} agents`) : `${chain.errors.length} error${chain.errors.length === 1 ? '' : 's'}: ${chain.errors[0] ?? ''}`),
-    h('span', { class: `badge badge-${chain.valid ? 'succeeded' : 'failed'}` }, chain.valid ? 'valid' : 'invalid'));
+    chain.staged_only
+      ? h('span', { class: 'badge badge-waiting' }, 'staged')
+      : h('span', { class: `badge badge-${chain.valid ? 'succeeded' : 'failed'}` }, chain.valid ? 'valid' : 'invalid'));
 }
