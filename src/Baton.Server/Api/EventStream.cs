@@ -42,7 +42,11 @@ internal static class EventStream
             foreach (var e in EventReader.ReadAll(run.Events, afterSeq: last))
             {
                 // No `event:` field: every event arrives as a plain message (EventSource.onmessage), custom types too.
-                await http.Response.WriteAsync($"id: {e.Seq}\ndata: {EventJson.ToLine(e)}\n\n", Encoding.UTF8, cancel);
+                await http.Response.WriteAsync(
+                    $"id: {e.Seq}\ndata: {EventJson.ToApiLine(e)}\n\n",
+                    Encoding.UTF8,
+                    cancel
+                );
                 last = e.Seq;
                 finished |= e.Type == EventTypes.RunFinished;
                 sinceWrite.Restart();

@@ -131,7 +131,7 @@ public static class RunsApi
                 if (Find(data, ws, id) is not { } run)
                     return NoRun(id);
                 if (!http.Request.Headers.Accept.ToString().Contains("text/event-stream", StringComparison.Ordinal))
-                    return Results.Text(EventJson.ToArray(EventReader.ReadAll(run.Events)), "application/json");
+                    return Results.Text(EventJson.ToApiArray(EventReader.ReadAll(run.Events)), "application/json");
                 await EventStream.WriteAsync(http, run);
                 return Results.Empty;
             })

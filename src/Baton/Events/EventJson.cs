@@ -65,8 +65,25 @@ public static class EventJson
         return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
-    /// <summary>The events as one JSON array (`GET …/events`), written as their files are.</summary>
-    public static string ToArray(IEnumerable<RunEvent> events)
+    /// <summary>
+    /// The API's event shape on one line (a server-sent event's data): the file's fields plus what the record says —
+    /// kind, tone, text, message (EventView; docs/events.md, "The API's event shape").
+    /// </summary>
+    public static string ToApiLine(RunEvent e)
+    {
+        var w = Writer(ref t_compact, indented: false, out var buffer);
+        Write(w, e, api: true);
+        w.Flush();
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    /// <summary>The events in the API's shape, as one JSON array (`GET …/events`).</summary>
+    public static string ToApiArray(IEnumerable<RunEvent> events) => ToArray(events, api: true);
+
+    /// <summary>The events as one JSON array, written as their files are.</summary>
+    public static string ToArray(IEnumerable<RunEvent> events) => ToArray(events, api: false);
+
+    private static string ToArray(IEnumerable<RunEvent> events, bool api)
     {
         // Its own buffer: a long history's array would otherwise stay allocated behind a thread's reused writer.
         var buffer = new ArrayBufferWriter<byte>();
@@ -74,14 +91,14 @@ public static class EventJson
         {
             w.WriteStartArray();
             foreach (var e in events)
-                Write(w, e);
+                Write(w, e, api);
             w.WriteEndArray();
         }
         return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
-    /// <summary>Writes the event as its JSON object.</summary>
-    private static void Write(Utf8JsonWriter w, RunEvent e)
+    /// <summary>Writes the event as its JSON object; with <paramref name="api"/>, the API's fields after the file's.</summary>
+    private static void Write(Utf8JsonWriter w, RunEvent e, bool api = false)
     {
         w.WriteStartObject();
         w.WriteNumber("seq", e.Seq);
@@ -108,6 +125,14 @@ public static class EventJson
             w.WriteStartObject();
         if (e.Data is null)
             w.WriteEndObject();
+        if (api)
+        {
+            w.WriteString("kind", EventView.Kind(e));
+            w.WriteString("tone", EventView.Tone(e));
+            // Always there (null when there is nothing to say): one shape for every event.
+            w.WriteString("text", EventView.Text(e));
+            w.WriteString("message", EventView.Message(e));
+        }
         w.WriteEndObject();
     }
 

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using Baton.Events;
 using Baton.Runs;
 using Baton.Server.Auth;
@@ -75,6 +76,51 @@ public class RunsApiTests
                 );
 
         Assert.Equal(["run.started", "a.started", "a.done", "b.started", "b.done", "run.finished"], types);
+    }
+
+    /// <summary>Issue 13: the API answers one event shape, built from the typed records (docs/events.md, "The API's event shape").</summary>
+    [Fact]
+    public async Task Events_AnswerTheApiShape_KindToneTextMessage_FromTheRecords()
+    {
+        await using var server = await TestServer.StartAsync();
+        using var owner = server.Client(server.Token("default", Role.Owner));
+        await owner.PutAsync(
+            "/api/workspaces/default/chains/shape",
+            TestServer.Yaml(
+                """
+                name: shape
+                agents:
+                  talk: { run: 'echo "{\"percent\": 50}" > "$BATON_INBOX/.p" && mv "$BATON_INBOX/.p" "$BATON_INBOX/progress.json"' }
+                  build: { run: echo broken >&2; exit 3 }
+                """
+            )
+        );
+        var id = (
+            await TestServer.ReadJson(
+                await owner.PostAsync("/api/workspaces/default/runs", TestServer.Json(new { chain = "shape" }))
+            )
+        )
+            .GetProperty("id")
+            .GetString()!;
+        await TestServer.WaitForStatus(owner, "default", id, "failed");
+
+        var events = (await TestServer.ReadJson(await owner.GetAsync($"/api/workspaces/default/runs/{id}/events")))
+            .EnumerateArray()
+            .ToDictionary(e => e.GetProperty("type").GetString()!);
+
+        var failed = events["build.failed"];
+        Assert.Equal("failed", failed.GetProperty("kind").GetString());
+        Assert.Equal("failed", failed.GetProperty("tone").GetString());
+        Assert.Equal("exited with code 3: broken", failed.GetProperty("message").GetString());
+        Assert.Equal("exit: exited with code 3: broken", failed.GetProperty("text").GetString());
+        Assert.Equal(3, failed.GetProperty("data").GetProperty("exit_code").GetInt32()); // the file's data, unchanged
+        var finished = events["run.finished"];
+        Assert.Equal("run.finished", finished.GetProperty("kind").GetString());
+        Assert.Equal("finished-failed", finished.GetProperty("tone").GetString());
+        var progress = events["talk.progress"];
+        Assert.Equal("custom", progress.GetProperty("kind").GetString());
+        Assert.Equal(50, progress.GetProperty("data").GetProperty("percent").GetInt32());
+        Assert.Equal(JsonValueKind.Null, events["talk.started"].GetProperty("text").ValueKind);
     }
 
     [Fact]

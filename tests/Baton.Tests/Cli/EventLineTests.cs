@@ -31,7 +31,7 @@ public class EventLineTests
     public void DecidedWithComment_ShowsDecisionAuthorAndComment()
     {
         Assert.Equal(
-            "review.decided  approve by ana: ship it",
+            "review.decided  approve by ana “ship it”",
             Line("review.decided", "review", 1, new AgentDecided(Decision.Approve, "ana", "ship it", 1, null))
         );
     }

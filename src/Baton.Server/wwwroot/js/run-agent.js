@@ -23,7 +23,7 @@ export function agentPanel(runId, name) {
 
   return {
     el,
-    /** @param agent the summary's agent; run: { started, finished }; failure: the agent's last failed event's data */
+    /** @param agent the summary's agent; run: { started, finished }; failure: its last failed event's message (the API's event shape) */
     update(agent, run, failure, use) {
       const running = agent.status === 'running';
       el.dataset.status = agent.status;
@@ -36,7 +36,7 @@ export function agentPanel(runId, name) {
       usage.hidden = !use;
       if (use) usage.textContent = `${use.models.join(', ')} · ${use.calls} call${use.calls === 1 ? '' : 's'} · ${use.input_tokens.toLocaleString()} in / ${use.output_tokens.toLocaleString()} out tokens`;
       // The failed event's message says what happened ("exited with code 3"); the summary's reason is only its kind.
-      const reason = agent.status === 'failed' && failure?.message ? failure.message : agent.reason;
+      const reason = agent.status === 'failed' && failure ? failure : agent.reason;
       why.hidden = !reason;
       why.textContent = reason ?? '';
       card.hidden = agent.status !== 'waiting';

@@ -21,7 +21,7 @@ export function runView(root, id) {
   const live = h('span', { class: 'live' });
   const problem = h('p', { class: 'form-error', role: 'alert', hidden: true });
   const panels = new Map();
-  const failures = new Map(); // agent -> data of its last failed event
+  const failures = new Map(); // agent -> what its last failed event said (the API's `message`)
   let summary = null;
   let details = { inputs: {}, usage: {} };
   let confirmTimer = 0;
@@ -92,7 +92,7 @@ export function runView(root, id) {
   function onEvents(events) {
     for (const e of events) {
       timeline.append(eventItem(e));
-      if (e.type.endsWith('.failed')) failures.set(e.type.slice(0, -'.failed'.length), e.data ?? {});
+      if (e.kind === 'failed') failures.set(e.agent, e.message);
     }
     clearTimeout(refreshTimer);
     refreshTimer = setTimeout(refresh, 120);
