@@ -33,7 +33,8 @@ public static class MonitoringApi
                         statusCode: StatusCodes.Status400BadRequest
                     );
                 var root = data.WorkspacePath(ws);
-                return TypedResults.Ok(HealthReport.For(root, Thresholds(data, ws), time.GetUtcNow(), span));
+                var report = HealthReport.For(root, Thresholds(data, ws), time.GetUtcNow(), span);
+                return TypedResults.Ok(report with { Breakers = Breakers(data, ws) });
             })
             .Requires(data, Role.Viewer);
 
@@ -92,6 +93,45 @@ public static class MonitoringApi
     public sealed record CostPoint(DateTimeOffset Time, string Run, string Status, double Usd, double? Quality);
 
     public sealed record ChainCosts(string Chain, IReadOnlyList<CostPoint> Runs, int BaselineRuns);
+
+    /// <summary>
+    /// The live breakers of the endpoints this workspace's baton.yaml names (alias and base URL both match, so
+    /// another tenant's provider of the same alias never shows). A base URL taken from the environment is not
+    /// matched: the API does not resolve the server's environment for a tenant.
+    /// </summary>
+    private static List<BreakerState> Breakers(DataRoot data, string ws)
+    {
+        WorkspaceConfig config;
+        try
+        {
+            config = data.OpenWorkspace(ws).Config;
+        }
+        catch (ChainValidationException)
+        {
+            return [];
+        }
+        var endpoints = config
+            .Providers.Values.Select(p =>
+                (p.Alias, Url: p.BaseUrl ?? Providers.ProviderResolver.DefaultBaseUrls.GetValueOrDefault(p.Type) ?? "")
+            )
+            .Where(e => e.Url.Length > 0 && !e.Url.Contains("${", StringComparison.Ordinal))
+            .Select(e => (e.Alias, e.Url.TrimEnd('/')))
+            .ToHashSet();
+        return
+        [
+            .. Telemetry
+                .CircuitStates.All.Where(b => endpoints.Contains((b.Provider, b.BaseUrl)))
+                .Select(b => new BreakerState(b.Provider, Wire(b.State), b.Since)),
+        ];
+
+        static string Wire(Telemetry.CircuitStates.State state) =>
+            state switch
+            {
+                Telemetry.CircuitStates.State.Open => "open",
+                Telemetry.CircuitStates.State.HalfOpen => "half_open",
+                _ => "closed",
+            };
+    }
 
     /// <summary>The workspace's alert thresholds; a baton.yaml with errors still gets its health shown, by the defaults.</summary>
     private static WorkspaceAlerts Thresholds(DataRoot data, string ws)

@@ -28,6 +28,12 @@ public sealed record ModelHealth(
 /// <summary>One hour of one provider and model: calls, p95 latency of the answered ones, error rate of the attempts.</summary>
 public sealed record HealthHour(DateTimeOffset Hour, int Calls, long? DurationP95Ms, double ErrorRate);
 
+/// <summary>
+/// A provider endpoint's circuit breaker as this process last saw it (closed, half_open, open) and since when. Live
+/// state exists only in a long-lived process: `baton serve` fills it, a `baton health` process has none.
+/// </summary>
+public sealed record BreakerState(string Provider, string State, DateTimeOffset Since);
+
 /// <summary>A condition worth a person's attention, as the health report sees it now.</summary>
 public sealed record HealthAlert(string Type, string Provider, string Model, string Message);
 
@@ -43,6 +49,9 @@ public sealed record HealthReport(
     IReadOnlyList<HealthAlert> Alerts
 )
 {
+    /// <summary>The live circuit breakers of the workspace's own providers (the server's answer only).</summary>
+    public IReadOnlyList<BreakerState> Breakers { get; init; } = [];
+
     public static readonly TimeSpan DefaultWindow = TimeSpan.FromHours(24);
     public static readonly TimeSpan BaselineSpan = TimeSpan.FromDays(7);
 

@@ -77,4 +77,38 @@ public class MonitoringApiTests
             (await server.Client().GetAsync($"/api/workspaces/{ws}/health")).StatusCode
         );
     }
+
+    [Fact]
+    public async Task BreakerOpens_HealthShowsItLive_ToItsWorkspaceOnly_NotToAnotherWithTheSameAlias()
+    {
+        using var llm = new FakeLlmServer { Fallback = FakeReply.Error(503, "overloaded") };
+        using var elsewhere = new FakeLlmServer();
+        var model = $"model-{Guid.NewGuid():N}"[..20];
+        var runners = new Dictionary<AgentKind, IAgentRunner>
+        {
+            [AgentKind.Prompt] = new PromptAgent(
+                new ProviderOptions
+                {
+                    MaxRetries = 1,
+                    RetryBaseDelay = TimeSpan.FromMilliseconds(5),
+                    BreakAfterFailures = 2,
+                }
+            ),
+        };
+        await using var server = await TestServer.StartAsync(settings: new() { Runners = runners });
+        var (client, ws) = await TelemetryTests.WorkspaceWithChain(server, llm, model, Ask);
+        var (otherClient, other) = await TelemetryTests.WorkspaceWithChain(server, elsewhere, model, Ask);
+
+        var before = await TestServer.ReadJson(await client.GetAsync($"/api/workspaces/{ws}/health"));
+        Assert.Empty(before.GetProperty("breakers").EnumerateArray());
+        await TestServer.WaitForStatus(client, ws, await TelemetryTests.StartRun(client, ws, "ask"), "failed");
+
+        var health = await TestServer.ReadJson(await client.GetAsync($"/api/workspaces/{ws}/health"));
+        var breaker = Assert.Single(health.GetProperty("breakers").EnumerateArray());
+        Assert.Equal("default", breaker.GetProperty("provider").GetString());
+        Assert.Equal("open", breaker.GetProperty("state").GetString());
+        // The other workspace calls its provider "default" too, at another address: not its breaker.
+        var theirs = await TestServer.ReadJson(await otherClient.GetAsync($"/api/workspaces/{other}/health"));
+        Assert.Empty(theirs.GetProperty("breakers").EnumerateArray());
+    }
 }

@@ -40,7 +40,9 @@ export function healthView(root) {
             h('td', {}, `${(m.error_rate * 100).toFixed(1)} %` + (Object.keys(m.errors).length ? ` (${Object.entries(m.errors).map(([k, n]) => `${n} ${k}`).join(', ')})` : '')),
             h('td', {}, m.duration_p95_ms ?? '–'), h('td', {}, m.baseline_duration_p95_ms ?? '–'),
             h('td', {}, m.first_chunk_p95_ms ?? '–'), h('td', {}, m.tokens_per_second ?? '–'), h('td', {}, String(m.circuit_opened))))))
-        : h('p', { class: 'muted' }, 'No LLM calls in the last 24 h.'));
+        : h('p', { class: 'muted' }, 'No LLM calls in the last 24 h.'),
+        report.breakers.filter(b => b.state !== 'closed').map(b => h('p', { class: 'breaker', dataset: { state: b.state } },
+          `Circuit breaker of ${b.provider}: ${b.state.replace('_', '-')} since ${time(b.since)} — Baton is not calling it for now.`)));
       mount(latency, report.models.filter(m => m.hourly.length).map(m => latencyPanel(Chart, m)));
       mount(costs, history.filter(chain => chain.runs.some(r => r.usd > 0)).map(chain => costPanel(Chart, chain)));
       mount(quality, history.filter(chain => chain.runs.some(r => r.quality != null)).map(chain => qualityPanel(Chart, chain)));
