@@ -47,7 +47,8 @@ internal static class DecisionPrompt
                     pending.Agent,
                     decision,
                     DecisionInbox.MaskComment(workspace, comment),
-                    Environment.UserName
+                    Environment.UserName,
+                    DecisionInbox.LocalUser(run)
                 );
                 break;
             }

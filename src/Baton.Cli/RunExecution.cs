@@ -36,6 +36,8 @@ public static class RunExecution
                 break;
             outcome = await view.Show(() => engine.RunAsync(run, cancel.Token));
         }
+        // `notify:` deliveries go on beside the run; this process must not exit under them (bounded: retries back off ~3 s).
+        await engine.Notifier.DrainAsync(TimeSpan.FromSeconds(30));
         var summary = RunSummary.Load(run);
         if (json)
             Console.WriteLine(summary.ToJson());

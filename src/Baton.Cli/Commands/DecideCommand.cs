@@ -37,16 +37,13 @@ public static class DecideCommand
                     var agent = parse.GetValue(agentArgument)!;
                     var decision = DecisionRules.Parse(parse.GetValue(decisionArgument));
                     var comment = parse.GetValue(message);
-                    if (decision == Decision.Changes && string.IsNullOrWhiteSpace(comment))
-                        throw new UsageException(
-                            "'changes' needs a comment (-m \"what to change\"): it is the feedback the agent re-runs with"
-                        );
                     var source = await DecisionInbox.SubmitAsync(
                         run,
                         agent,
                         decision,
                         DecisionInbox.MaskComment(workspace, comment),
-                        Environment.UserName
+                        Environment.UserName,
+                        DecisionInbox.LocalUser(run)
                     );
                     Console.WriteLine($"{agent}: {decision.Wire()} recorded");
                     if (RunLock.IsHeld(run.LockFile))

@@ -38,10 +38,20 @@ public static class ServeCommand
             Description =
                 "Send traces and metrics over OTLP/HTTP to this collector (e.g. http://127.0.0.1:4318); the standard OTEL_EXPORTER_OTLP_* variables work too",
         };
+        var allowPrivateNotify = new Option<bool>("--allow-private-notify")
+        {
+            Description =
+                "Let chains' notify: and alerts webhooks reach loopback, private and link-local addresses (off: public addresses only)",
+        };
+        var publicUrl = new Option<Uri?>("--public-url")
+        {
+            Description =
+                "The server's address as people open it, for links in notify: payloads (default: the first --urls)",
+        };
         var ceilings = new OperatorLimitOptions();
         var command = new Command("serve", "The server: runs every workspace's chains, the HTTP API and the web UI")
         {
-            Options = { data, urls, allowEnv, slots, otlp },
+            Options = { data, urls, allowEnv, slots, otlp, allowPrivateNotify, publicUrl },
         };
         ceilings.AddTo(command);
         command.SetAction(
@@ -53,6 +63,8 @@ public static class ServeCommand
                     {
                         AllowedEnvironment = (parse.GetValue(allowEnv) ?? []).ToHashSet(StringComparer.Ordinal),
                         OtlpEndpoint = parse.GetValue(otlp),
+                        AllowPrivateNotify = parse.GetValue(allowPrivateNotify),
+                        PublicUrl = parse.GetValue(publicUrl) ?? new Uri(listen.Split(';')[0]),
                     };
                     settings = settings with { Limits = ceilings.Read(parse) };
                     if (parse.GetValue(slots) is { } n)

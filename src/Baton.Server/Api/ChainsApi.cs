@@ -82,6 +82,8 @@ public static class ChainsApi
                             $"the chain's name must be '{name}', the name it is saved under"
                         ),
                     ];
+                if (chain is not null && errors.Count == 0)
+                    errors = SubChains.Check(file, chain, data.WorkspacePath(ws));
                 if (errors.Count > 0)
                     return ValidationProblem(data, ws, errors);
                 var existed = WorkspaceDirectory.IsFile(root, RelativeFile(name));

@@ -53,18 +53,22 @@ public static class DecisionsApi
                 "/api/workspaces/{ws}/runs/{id}/decisions/{agent}",
                 async (string ws, string id, string agent, DecideRequest request, HttpContext http, RunHost host) =>
                 {
-                    if (RunsApi.Find(data, ws, id) is not { } run)
-                        return RunsApi.NoRun(id);
+                    var who = http.Caller().Role.Answerer();
                     Decision decision;
                     try
                     {
+                        DecisionRules.RequireAnswerer(who);
                         decision = DecisionRules.Parse(request.Decision);
                         DecisionRules.RequireComment(decision, request.Comment);
                     }
                     catch (DecisionRefusedException e)
                     {
-                        return Problems.BadRequest(e.Message);
+                        return e.Refusal == DecisionRefusal.NotAllowed
+                            ? Problems.Forbidden(e.Message)
+                            : Problems.BadRequest(e.Message);
                     }
+                    if (RunsApi.Find(data, ws, id) is not { } run)
+                        return RunsApi.NoRun(id);
                     // What the reviewer saw: without it a script could approve whatever is waiting now, unseen.
                     if (string.IsNullOrEmpty(request.ShownHash))
                         return Problems.BadRequest(
@@ -85,6 +89,7 @@ public static class DecisionsApi
                                 decision,
                                 comment,
                                 http.Caller().Name,
+                                who,
                                 request.ShownHash,
                                 inboxFile
                             );
@@ -119,7 +124,7 @@ public static class DecisionsApi
                     );
                 }
             )
-            .Requires(data, Role.Reviewer);
+            .Requires(data, Role.Viewer); // who may answer is DecisionRules' (Roles.Answerer), checked first
     }
 
     /// <summary>Which rule refused an answer decides the status: no such agent 404, a bad answer 400, the rest 409.</summary>
@@ -127,6 +132,7 @@ public static class DecisionsApi
         e.Refusal switch
         {
             DecisionRefusal.NoSuchAgent => Problems.NotFound(e.Message),
+            DecisionRefusal.NotAllowed => Problems.Forbidden(e.Message),
             DecisionRefusal.MissingComment => Problems.BadRequest(e.Message),
             _ => Problems.Conflict(e.Message),
         };

@@ -44,6 +44,13 @@ public static class MonitoringApi
             )
             .Requires(data, Role.Viewer);
 
+        // The key alerts.webhook deliveries are signed with (derived from the master key; never a file in the
+        // workspace): an owner's, for the receiver.
+        ws.MapGet("/alerts/signing-key", (string ws) =>
+                TypedResults.Text(AlertWebhook.SigningKey(data.OpenWorkspace(ws)) + "\n")
+            )
+            .Requires(data, Role.Owner);
+
         ws.MapGet("/cost-history", (string ws) =>
             {
                 var root = data.WorkspacePath(ws);
@@ -57,7 +64,13 @@ public static class MonitoringApi
                                 .. RunCost
                                     .History(root, chain)
                                     .TakeLast(MaxCostPoints)
-                                    .Select(r => new CostPoint(r.Time, r.Run, r.Status, Math.Round(r.Usd, 6))),
+                                    .Select(r => new CostPoint(
+                                        r.Time,
+                                        r.Run,
+                                        r.Status,
+                                        Math.Round(r.Usd, 6),
+                                        r.Quality
+                                    )),
                             ],
                             thresholds.BaselineRuns
                         ))
@@ -75,7 +88,8 @@ public static class MonitoringApi
                 .Select(n => n[..^".jsonl".Length]),
         ];
 
-    public sealed record CostPoint(DateTimeOffset Time, string Run, string Status, double Usd);
+    /// <summary>One run of a chain: its cost, and its quality score when it has checks.</summary>
+    public sealed record CostPoint(DateTimeOffset Time, string Run, string Status, double Usd, double? Quality);
 
     public sealed record ChainCosts(string Chain, IReadOnlyList<CostPoint> Runs, int BaselineRuns);
 

@@ -15,4 +15,8 @@ public static class Roles
         Enum.TryParse(text, ignoreCase: true, out role) && Enum.IsDefined(role);
 
     public static string Name(Role role) => role.ToString().ToLowerInvariant();
+
+    /// <summary>Who a caller is to a decision: whether they may answer is DecisionRules.MayAnswer's, not the role's.</summary>
+    public static Runs.Answerer Answerer(this Role role) =>
+        role >= Role.Reviewer ? Runs.Answerer.Reviewer : Runs.Answerer.Viewer;
 }

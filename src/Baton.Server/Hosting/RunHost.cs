@@ -389,6 +389,11 @@ public sealed class RunHost(DataRoot data, ServerMetrics metrics, ServerSettings
                     NotifyTaken(run, appended);
                 },
                 OnWarning = message => logger.LogWarning("{Workspace}: {Message}", workspaceName, message),
+                // A child is part of its parent's admitted run: it skips the queue (a parent waiting behind
+                // its own child at max_concurrent_runs would never finish), and runs like any other run.
+                LaunchChild = child => Launch(workspaceName, child, skipQueue: true),
+                AllowPrivateWebhooks = settings.AllowPrivateNotify,
+                LinkBase = settings.PublicUrl,
                 OnDiskStall = (run, reason) =>
                 {
                     if (reason is null)

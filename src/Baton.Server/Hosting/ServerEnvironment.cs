@@ -37,5 +37,6 @@ public static class ServerEnvironment
                     MasterKeyPath = data.MasterKeyPath,
                 }
             ),
+            [AgentKind.Chain] = new SubChainAgent(),
         };
 }

@@ -24,6 +24,15 @@ public sealed record ServerSettings
     /// <summary>Agent runners instead of the server's own (ServerEnvironment.Runners): for embedding, tests and bench/ (a fake LLM).</summary>
     public IReadOnlyDictionary<Baton.Chains.AgentKind, Baton.Agents.IAgentRunner>? Runners { get; init; }
 
+    /// <summary>
+    /// `notify:` and `alerts.webhook` may reach loopback, private and link-local addresses (`--allow-private-notify`).
+    /// Off: a tenant's webhook URL cannot reach the server's own network or a cloud's metadata service (docs/security.md).
+    /// </summary>
+    public bool AllowPrivateNotify { get; init; }
+
+    /// <summary>The server's address as people open it: `notify:` payloads link a waiting decision to its inbox there.</summary>
+    public Uri? PublicUrl { get; init; }
+
     /// <summary>The clock of the server's own timers: trigger schedules, webhook replay windows (tests pass a fake one).</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 }

@@ -22,7 +22,6 @@ public sealed class CanarySchedule(DataRoot data, ServerSettings settings, RunHo
     private readonly SemaphoreSlim _busy = new(1, 1);
     private readonly CancellationTokenSource _stopping = new();
     private ITimer? _timer;
-    private bool _disposed;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -32,8 +31,6 @@ public sealed class CanarySchedule(DataRoot data, ServerSettings settings, RunHo
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        if (_disposed)
-            return; // a host stopped again after its disposal (tests restart servers): nothing is running
         if (_timer is not null)
             await _timer.DisposeAsync();
         await _stopping.CancelAsync();
@@ -41,12 +38,13 @@ public sealed class CanarySchedule(DataRoot data, ServerSettings settings, RunHo
         _busy.Release();
     }
 
+    // _stopping is not disposed: the host may dispose this service before it stops it (a restart in tests),
+    // and a CancellationTokenSource without a timer holds nothing that needs disposing.
     public async ValueTask DisposeAsync()
     {
         if (_timer is not null)
             await _timer.DisposeAsync();
-        _disposed = true;
-        _stopping.Dispose();
+        await _stopping.CancelAsync();
     }
 
     /// <summary>A tick that finds a canary still running is skipped: the next one looks again.</summary>

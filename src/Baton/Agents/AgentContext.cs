@@ -41,8 +41,20 @@ public sealed record AgentContext(
     /// <summary>Lets an agent have the engine append an event to the run (e.g. budget.alert); null outside an engine.</summary>
     public Action<Events.EventBody>? Alert { get; init; }
 
+    /// <summary>This attempt follows one an engine stop interrupted (a `chain:` agent then re-attaches to its child).</summary>
+    public bool Resumed { get; init; }
+
+    /// <summary>Outbound webhooks (the budget alert) may reach private addresses (EngineOptions.AllowPrivateWebhooks).</summary>
+    public bool AllowPrivateWebhooks { get; init; } = true;
+
+    /// <summary>Where a `chain:` agent's child runs come from; null outside an engine.</summary>
+    public Runs.ChildRuns? Children { get; init; }
+
     /// <summary>The user and limits the agent's process runs under (the server sets them); null: the engine's own.</summary>
     public Isolation.AgentIsolation? Isolation { get; init; }
+
+    /// <summary>The engine's clock (EngineOptions.Time): which month a budget counts, so a test can move it.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
 }
 
 /// <summary>

@@ -196,7 +196,7 @@ public sealed partial class PromptAgent(ProviderOptions? options = null) : IAgen
         var promptTokens = messages.Sum(m => TokenCounter.Count(m.Text));
         var rounds = context.Agent.Prompt!.Output == "json" ? 2 : 1;
         var worst = price.Cost(new TokenUsage(promptTokens, BudgetReservations.WorstCaseOutputTokens)) * rounds;
-        var spent = CostReport.MonthToDate(context.Workspace.RunsRoot, DateTimeOffset.UtcNow);
+        var spent = CostReport.MonthToDate(context.Workspace.RunsRoot, context.Time.GetUtcNow());
         return BudgetReservations.TryReserve(context.Workspace.Root, budget, spent, worst, out refusal);
     }
 
@@ -205,10 +205,10 @@ public sealed partial class PromptAgent(ProviderOptions? options = null) : IAgen
     {
         if (context.Workspace.Config.Budget is not { MonthlyUsd: var budget })
             return null;
-        var spent = CostReport.MonthToDate(context.Workspace.RunsRoot, DateTimeOffset.UtcNow);
+        var spent = CostReport.MonthToDate(context.Workspace.RunsRoot, context.Time.GetUtcNow());
         if (spent >= budget)
             return $"the workspace's monthly budget of ${budget:0.##} is used up (${spent:0.####} spent this month); new LLM calls are refused until next month or until budget.monthly_usd in baton.yaml is raised";
-        var month = DateTimeOffset.UtcNow.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
+        var month = context.Time.GetUtcNow().ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
         if (spent >= budget * 0.8m && BudgetAlert.Claim(context.Workspace.Root, month))
             BudgetAlert.Raise(context, spent, budget);
         return null;

@@ -86,7 +86,8 @@ public sealed class CanaryRunner(Workspace workspace, EngineOptions options, Pro
                 [alert],
                 options.OnWarning,
                 options.AlertRetryDelay,
-                cancellationToken
+                cancellationToken,
+                options.AllowPrivateWebhooks
             );
         return comparison;
     }

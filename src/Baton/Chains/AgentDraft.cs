@@ -64,6 +64,7 @@ internal sealed class AgentDraft(string name, YamlScalarNode keyNode, int index)
     public PromptSpec? Prompt { get; set; }
     public CliSpec? Cli { get; set; }
     public DecisionSpec? Decision { get; set; }
+    public SubChainSpec? SubChain { get; set; }
     public List<Checks.QualityCheck> Checks { get; set; } = [];
 
     /// <summary>Template texts to check once the graph is known: what, text, where to report.</summary>
@@ -90,6 +91,7 @@ internal sealed class AgentDraft(string name, YamlScalarNode keyNode, int index)
             Prompt = Prompt,
             Cli = Cli,
             Decision = Decision,
+            SubChain = SubChain,
             Checks = Checks,
             MaxRounds = MaxRounds ?? 1,
             When = When,

@@ -22,6 +22,9 @@ public sealed record Chain(
     /// <summary>What starts runs of this chain on a server besides a person (docs/chains.md, Triggers).</summary>
     public IReadOnlyList<TriggerSpec> Triggers { get; init; } = [];
 
+    /// <summary>Webhooks told when a run finishes, fails or waits for a decision (docs/chains.md, Notifications).</summary>
+    public IReadOnlyList<NotifyTarget> Notify { get; init; } = [];
+
     /// <summary>`canary:`: when the server runs the chain's test cases to watch for drift (docs/monitoring.md, Prompt drift).</summary>
     public CanarySpec? Canary { get; init; }
 
@@ -55,6 +58,9 @@ public enum AgentKind
 
     /// <summary>`stop: reason`: starting it ends the run, succeeded (docs/chains.md, Conditions).</summary>
     Stop,
+
+    /// <summary>`chain: NAME`: runs another chain of the workspace as a child run (docs/chains.md, Sub-chains).</summary>
+    Chain,
 }
 
 /// <summary>
@@ -79,6 +85,7 @@ public sealed record AgentSpec(
     public PromptSpec? Prompt { get; init; }
     public CliSpec? Cli { get; init; }
     public DecisionSpec? Decision { get; init; }
+    public SubChainSpec? SubChain { get; init; }
 
     /// <summary>Quality checks of each successful attempt's output (docs/monitoring.md); none by default.</summary>
     public IReadOnlyList<Checks.QualityCheck> Checks { get; init; } = [];
@@ -132,6 +139,17 @@ public sealed record CliSpec(string Tool, string Task)
     /// <summary>The spec file's text as loaded.</summary>
     public string? SpecText { get; init; }
 }
+
+/// <summary>
+/// `chain: NAME` with `inputs:` (templates, filled when the agent starts) and `output_from:` (an agent of the
+/// child whose output becomes this agent's; null: the child's last agent to finish). Location: the `chain:` value.
+/// </summary>
+public sealed record SubChainSpec(
+    string Chain,
+    IReadOnlyDictionary<string, string> Inputs,
+    string? OutputFrom,
+    SourceLocation Location
+);
 
 public sealed record DecisionSpec(
     string Show,

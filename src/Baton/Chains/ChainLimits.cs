@@ -18,4 +18,10 @@ public static class ChainLimits
 
     /// <summary>`max_rounds` of a chain or agent: a loop that has not converged after 100 rounds will not.</summary>
     public const int MaxRounds = 100;
+
+    /// <summary>
+    /// Runs inside runs (`chain:` agents): a top-level run is depth 0, its child 1... A child deeper than this
+    /// fails to start. Validation refuses cycles; the cap also stops chains edited into one after a run started.
+    /// </summary>
+    public const int MaxSubChainDepth = 4;
 }

@@ -52,6 +52,11 @@ public static class ChainLoader
         {
             return (null, [new ChainError(path, new SourceLocation(1, 1), $"cannot read chain file: {e.Message}")]);
         }
-        return ChainParser.Parse(path, text, ChainFiles.Reader(path, ChainFiles.FindRoot(path, workspaceRoot)));
+        var root = ChainFiles.FindRoot(path, workspaceRoot);
+        var (chain, errors) = ChainParser.Parse(path, text, ChainFiles.Reader(path, root));
+        if (chain is null)
+            return (chain, errors);
+        var subChainErrors = SubChains.Check(path, chain, root);
+        return subChainErrors.Count > 0 ? (null, subChainErrors) : (chain, errors);
     }
 }

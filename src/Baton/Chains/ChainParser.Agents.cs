@@ -5,7 +5,7 @@ namespace Baton.Chains;
 
 internal sealed partial class ChainParser
 {
-    private static readonly string[] KindKeys = ["run", "prompt", "cli", "decision", "stop"];
+    private static readonly string[] KindKeys = ["run", "prompt", "cli", "decision", "stop", "chain"];
     private static readonly string[] CommonKeys =
     [
         "needs",
@@ -32,6 +32,7 @@ internal sealed partial class ChainParser
         [AgentKind.Cli] = ["task", "spec"],
         [AgentKind.Decision] = [],
         [AgentKind.Stop] = [],
+        [AgentKind.Chain] = ["inputs", "output_from"],
     };
 
     private List<AgentDraft> ParseAgents(YamlScalarNode key, YamlNode node)
@@ -92,7 +93,10 @@ internal sealed partial class ChainParser
         var kinds = entries.Where(e => KindKeys.Contains(e.Name)).ToList();
         if (kinds.Count == 0)
         {
-            _errors.Add(agent.KeyNode, $"{where} needs exactly one of 'run', 'prompt', 'cli', 'decision' or 'stop'");
+            _errors.Add(
+                agent.KeyNode,
+                $"{where} needs exactly one of 'run', 'prompt', 'cli', 'decision', 'stop' or 'chain'"
+            );
         }
         foreach (var extra in kinds.Skip(1))
         {
@@ -152,6 +156,9 @@ internal sealed partial class ChainParser
                     break;
                 case AgentKind.Stop:
                     agent.Stop = _read.Text(kindValue, $"'stop' of {where}") ?? "";
+                    break;
+                case AgentKind.Chain:
+                    ParseSubChain(agent, kindValue, kindOnly);
                     break;
             }
         }

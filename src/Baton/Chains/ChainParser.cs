@@ -24,6 +24,7 @@ internal sealed partial class ChainParser
         "title",
         "metadata",
         "triggers",
+        "notify",
         "canary",
     ];
 
@@ -127,6 +128,7 @@ internal sealed partial class ChainParser
         List<AgentDraft> agents = [];
         int? maxRounds = null;
         List<TriggerDraft> triggers = [];
+        List<NotifyTarget> notify = [];
         CanarySpec? canary = null;
         var sawAgents = false;
         foreach (var (key, keyName, value) in _read.Entries(root, "the chain"))
@@ -163,6 +165,9 @@ internal sealed partial class ChainParser
                 case "triggers":
                     triggers = ParseTriggers(value);
                     break;
+                case "notify":
+                    notify = ParseNotify(value);
+                    break;
                 case "canary":
                     canary = ParseCanary(value);
                     break;
@@ -198,6 +203,7 @@ internal sealed partial class ChainParser
             {
                 Title = title,
                 Triggers = [.. triggers.Select(t => t.Spec!)],
+                Notify = notify,
                 ServerErrors = _serverErrors,
                 Canary = canary,
             };

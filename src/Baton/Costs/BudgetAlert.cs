@@ -10,8 +10,6 @@ namespace Baton.Costs;
 /// </summary>
 public static class BudgetAlert
 {
-    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };
-
     /// <summary>True for the first caller this month (across processes: a marker file created exclusively).</summary>
     public static bool Claim(string workspaceRoot, string month)
     {
@@ -39,18 +37,20 @@ public static class BudgetAlert
             {
                 try
                 {
-                    using var response = await Http.PostAsJsonAsync(
-                        url,
-                        new
-                        {
-                            type = "budget.alert",
-                            workspace,
-                            run = context.Run.Id,
-                            spent_usd = spent,
-                            budget_usd = budget,
-                            percent,
-                        }
-                    );
+                    using var response = await Notifications
+                        .WebhookHttp.For(context.AllowPrivateWebhooks)
+                        .PostAsJsonAsync(
+                            url,
+                            new
+                            {
+                                type = "budget.alert",
+                                workspace,
+                                run = context.Run.Id,
+                                spent_usd = spent,
+                                budget_usd = budget,
+                                percent,
+                            }
+                        );
                     if (!response.IsSuccessStatusCode)
                         context.Warn?.Invoke($"budget alert webhook answered {(int)response.StatusCode}");
                 }

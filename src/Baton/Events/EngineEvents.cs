@@ -3,8 +3,11 @@ using Baton.Runs;
 
 namespace Baton.Events;
 
-/// <summary><c>run.started</c>: the first event of every run; Trigger says what started it when no person did (RunFolder.TriggerFile).</summary>
-public sealed record RunStarted(string Chain, string Run, string? Trigger = null) : EventBody
+/// <summary>
+/// <c>run.started</c>: the first event of every run; Trigger says what started it when no person did
+/// (RunFolder.TriggerFile); Parent, which run's `chain:` agent did (RunFolder.ParentFile).
+/// </summary>
+public sealed record RunStarted(string Chain, string Run, string? Trigger = null, ParentRun? Parent = null) : EventBody
 {
     public override string TypeFor(string? agent) => EventTypes.RunStarted;
 
@@ -13,6 +16,46 @@ public sealed record RunStarted(string Chain, string Run, string? Trigger = null
         w.WriteString("chain", Chain);
         w.WriteString("run", Run);
         EventData.Write(w, "trigger", Trigger);
+        if (Parent is { } parent)
+        {
+            w.WriteStartObject("parent");
+            parent.Write(w);
+            w.WriteEndObject();
+        }
+    }
+}
+
+/// <summary>
+/// The run and `chain:` agent a child run belongs to, and how deep it nests (its parent's depth + 1; a run a
+/// person or trigger started is depth 0). Written into the child's folder before it exists (parent.json).
+/// </summary>
+public sealed record ParentRun(string Run, string Agent, int Depth)
+{
+    internal void Write(Utf8JsonWriter w)
+    {
+        w.WriteString("run", Run);
+        w.WriteString("agent", Agent);
+        w.WriteNumber("depth", Depth);
+    }
+
+    internal static ParentRun? Read(EventData d) =>
+        d.String("run") is { } run && d.String("agent") is { } agent
+            ? new ParentRun(run, agent, d.Int32("depth") ?? 1)
+            : null;
+
+    public byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(EventJson.Build(Write));
+
+    /// <summary>The parent a child run's parent.json names; null when it is not one.</summary>
+    public static ParentRun? FromJson(string json)
+    {
+        try
+        {
+            return Read(new EventData(JsonElement.Parse(json)));
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 }
 

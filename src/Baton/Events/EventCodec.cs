@@ -34,7 +34,8 @@ public static class EventCodec
             EventTypes.RunStarted => new RunStarted(
                 d.String("chain") ?? "",
                 d.String("run") ?? "",
-                d.String("trigger")
+                d.String("trigger"),
+                d.Object("parent") is { } parent ? ParentRun.Read(parent) : null
             ),
             EventTypes.RunCancel => new RunCancel(d.String("by") ?? ""),
             EventTypes.RunStop => new RunStop(d.String("by") ?? "", d.String("reason")),

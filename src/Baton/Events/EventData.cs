@@ -27,6 +27,9 @@ internal readonly struct EventData(JsonElement? data)
     public decimal? Decimal(string name) =>
         Field(name) is { ValueKind: JsonValueKind.Number } v && v.TryGetDecimal(out var n) ? n : null;
 
+    public EventData? Object(string name) =>
+        Field(name) is { ValueKind: JsonValueKind.Object } v ? new EventData(v) : null;
+
     public IReadOnlyList<string>? Strings(string name) =>
         Field(name) is { ValueKind: JsonValueKind.Array } v
             ? [.. v.EnumerateArray().Where(x => x.ValueKind == JsonValueKind.String).Select(x => x.GetString()!)]

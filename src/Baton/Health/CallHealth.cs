@@ -105,25 +105,16 @@ public sealed record CallHealth(
     }
 
     /// <summary>The workspace's calls from <paramref name="since"/> to <paramref name="until"/>; a torn line (a crash mid-write) is skipped.</summary>
+    /// <remarks>Each day file is parsed once and then only what was appended (CallHealthCache).</remarks>
     public static IEnumerable<CallHealth> Read(string workspaceRoot, DateTimeOffset since, DateTimeOffset until)
     {
         for (var day = since.UtcDateTime.Date; day <= until.UtcDateTime.Date; day = day.AddDays(1))
         {
             foreach (
-                var line in WorkspaceDirectory.ReadLines(workspaceRoot, DayFile(new DateTimeOffset(day, TimeSpan.Zero)))
+                var entry in CallHealthCache.Day(workspaceRoot, DayFile(new DateTimeOffset(day, TimeSpan.Zero)), day)
             )
-            {
-                if (line.Length == 0)
-                    continue;
-                CallHealth? entry = null;
-                try
-                {
-                    entry = Parse(line);
-                }
-                catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException) { }
-                if (entry is not null && entry.Time >= since && entry.Time < until)
+                if (entry.Time >= since && entry.Time < until)
                     yield return entry;
-            }
         }
     }
 }

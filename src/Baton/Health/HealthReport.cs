@@ -19,7 +19,14 @@ public sealed record ModelHealth(
     double? TokensPerSecond,
     int CircuitOpened,
     DateTimeOffset? LastCall
-);
+)
+{
+    /// <summary>The window hour by hour (hours with calls only): the dashboard's latency and error-rate charts.</summary>
+    public IReadOnlyList<HealthHour> Hourly { get; init; } = [];
+}
+
+/// <summary>One hour of one provider and model: calls, p95 latency of the answered ones, error rate of the attempts.</summary>
+public sealed record HealthHour(DateTimeOffset Hour, int Calls, long? DurationP95Ms, double ErrorRate);
 
 /// <summary>A condition worth a person's attention, as the health report sees it now.</summary>
 public sealed record HealthAlert(string Type, string Provider, string Model, string Message);
@@ -107,7 +114,10 @@ public sealed record HealthReport(
                 tokensPerSecond,
                 recent.Count(c => c.CircuitOpened),
                 recent.Max(c => c.Time)
-            );
+            )
+            {
+                Hourly = Hourly(recent),
+            };
             models.Add(health);
             alerts.AddRange(AlertsFor(health, thresholds, durations.Count));
         }
@@ -144,6 +154,29 @@ public sealed record HealthReport(
                 $"{name}: p95 latency {p95} ms is {(double)p95 / baseline:0.#}× its baseline {baseline} ms (threshold {thresholds.LatencyFactor:0.#}×)"
             );
     }
+
+    private static List<HealthHour> Hourly(List<CallHealth> calls) =>
+        [
+            .. calls
+                .GroupBy(c => new DateTimeOffset(
+                    c.Time.UtcDateTime.Date.AddHours(c.Time.UtcDateTime.Hour),
+                    TimeSpan.Zero
+                ))
+                .OrderBy(g => g.Key)
+                .Select(g =>
+                {
+                    var attempts = g.SelectMany(c => c.Attempts).ToList();
+                    var refused = g.Count(c => c.Outcome == CallOutcome.CircuitOpen);
+                    var tries = attempts.Count + refused;
+                    var failed = attempts.Count(a => a != CallOutcome.Ok) + refused;
+                    return new HealthHour(
+                        g.Key,
+                        g.Count(),
+                        Percentile([.. g.Where(c => c.Outcome == CallOutcome.Ok).Select(c => c.DurationMs)], 0.95),
+                        tries == 0 ? 0 : Math.Round((double)failed / tries, 4)
+                    );
+                }),
+        ];
 
     /// <summary>Nearest-rank percentile; null for no values.</summary>
     internal static long? Percentile(IReadOnlyList<long> values, double p)

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Baton.Workspaces;
@@ -17,7 +16,6 @@ namespace Baton.Monitoring;
 public static class AlertWebhook
 {
     public const string SignatureHeader = "X-Baton-Signature-256";
-    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };
 
     /// <exception cref="Secrets.SecretStoreException">The master key cannot be read.</exception>
     public static string SigningKey(Workspace workspace) =>
@@ -42,11 +40,13 @@ public static class AlertWebhook
     }
 
     /// <returns>Null when delivered, else why not.</returns>
+    /// <param name="allowPrivate">May reach loopback and private addresses (Notifications.WebhookHttp; a server's operator decides).</param>
     public static async Task<string?> SendAsync(
         Workspace workspace,
         Alert alert,
         TimeSpan retryDelay,
-        CancellationToken cancellationToken = default
+        CancellationToken cancellationToken = default,
+        bool allowPrivate = true
     )
     {
         var alerts = workspace.Config.Alerts;
@@ -62,28 +62,17 @@ public static class AlertWebhook
         {
             return $"alerts webhook not sent: no signing key ({e.Message})";
         }
-        string? problem = null;
-        for (var attempt = 0; attempt < 3; attempt++)
-        {
-            if (attempt > 0)
-                await Task.Delay(retryDelay * (1 << (attempt - 1)), cancellationToken);
-            try
-            {
-                using var content = new ByteArrayContent(body);
-                content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-                using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = content };
-                request.Headers.Add(SignatureHeader, signature);
-                request.Headers.Add("X-Baton-Event", alert.Type);
-                using var response = await Http.SendAsync(request, cancellationToken);
-                if (response.IsSuccessStatusCode)
-                    return null;
-                problem = $"alerts webhook answered {(int)response.StatusCode}";
-            }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-            {
-                problem = $"alerts webhook failed: {e.Message}";
-            }
-        }
-        return problem;
+        var tries = await Notifications.SignedPost.SendAsync(
+            Notifications.WebhookHttp.For(allowPrivate),
+            url,
+            body,
+            signature,
+            alert.Type,
+            retryDelay,
+            cancellationToken
+        );
+        return Notifications.SignedPost.Delivered(tries) ? null
+            : tries[^1].Status is { } status ? $"alerts webhook answered {status}"
+            : $"alerts webhook failed: {tries[^1].Error}";
     }
 }

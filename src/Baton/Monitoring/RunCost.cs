@@ -28,6 +28,9 @@ public sealed record RunCost(DateTimeOffset Time, string Run, string Status, IRe
     public long OutputTokens => Agents.Sum(a => a.OutputTokens);
     public int Retries => Agents.Sum(a => a.Retries);
 
+    /// <summary>The run's quality score (its checks, 0–1), when it has checks.</summary>
+    public double? Quality { get; init; }
+
     public static RunCost FromLedger(
         DateTimeOffset time,
         string run,
@@ -74,6 +77,8 @@ public sealed record RunCost(DateTimeOffset Time, string Run, string Status, IRe
             );
             w.WriteString("run", cost.Run);
             w.WriteString("status", cost.Status);
+            if (cost.Quality is { } quality)
+                w.WriteNumber("quality", Math.Round(quality, 4));
             w.WriteStartArray("agents");
             foreach (var a in cost.Agents)
             {
@@ -168,6 +173,12 @@ public sealed record RunCost(DateTimeOffset Time, string Run, string Status, IRe
                                 )),
                         ]
                     )
+                    {
+                        Quality =
+                            r.TryGetProperty("quality", out var q) && q.ValueKind == JsonValueKind.Number
+                                ? q.GetDouble()
+                                : null,
+                    }
                 );
             }
             catch (Exception e)

@@ -29,6 +29,7 @@ public static class RunMonitor
         string chain,
         RunStatus status,
         EngineOptions options,
+        double? quality = null,
         CancellationToken cancellationToken = default
     )
     {
@@ -37,12 +38,16 @@ public static class RunMonitor
         var thresholds = workspace.Config.Alerts;
         var found = new List<Alert>();
         var ledger = CostLedger.Read(run.Path);
-        if (ledger.Count > 0)
+        if (ledger.Count > 0 || quality is not null)
         {
-            var cost = RunCost.FromLedger(now, run.Id, status.Wire(), ledger);
+            // A run with checks but no LLM calls is kept too (its quality over time), but says nothing about cost.
+            var cost = RunCost.FromLedger(now, run.Id, status.Wire(), ledger) with { Quality = quality };
             var history = RunCost.History(root, chain);
             RunCost.Append(root, chain, cost);
-            found.AddRange(CostDrift.Evaluate(chain, cost, history, thresholds, now));
+            if (ledger.Count > 0)
+                found.AddRange(
+                    CostDrift.Evaluate(chain, cost, history.Where(r => r.Agents.Count > 0).ToList(), thresholds, now)
+                );
         }
         // A failed run may be the provider's doing: checked at once. Otherwise once a minute, so 1,000 runs
         // ending together read the day's call lines once a minute, not 1,000 times.
@@ -61,7 +66,14 @@ public static class RunMonitor
                     .Alerts.Select(a => new Alert(now, a.Type, a.Message) { Provider = a.Provider, Model = a.Model })
             );
         }
-        await RaiseAsync(workspace, found, options.OnWarning, options.AlertRetryDelay, cancellationToken);
+        await RaiseAsync(
+            workspace,
+            found,
+            options.OnWarning,
+            options.AlertRetryDelay,
+            cancellationToken,
+            options.AllowPrivateWebhooks
+        );
     }
 
     /// <summary>
@@ -73,7 +85,8 @@ public static class RunMonitor
         IReadOnlyList<Alert> found,
         Action<string>? warn,
         TimeSpan retryDelay,
-        CancellationToken cancellationToken = default
+        CancellationToken cancellationToken = default,
+        bool allowPrivate = true
     )
     {
         if (found.Count == 0)
@@ -88,7 +101,7 @@ public static class RunMonitor
             AlertLog.Append(root, alert);
             raised.Add(alert);
             warn?.Invoke($"alert {alert.Type}: {alert.Message}");
-            var problem = await AlertWebhook.SendAsync(workspace, alert, retryDelay, cancellationToken);
+            var problem = await AlertWebhook.SendAsync(workspace, alert, retryDelay, cancellationToken, allowPrivate);
             if (problem is not null)
                 warn?.Invoke(problem);
         }

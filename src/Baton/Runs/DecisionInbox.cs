@@ -17,10 +17,12 @@ public static class DecisionInbox
         Decision decision,
         string comment,
         string by,
+        Answerer who,
         string? shownHash = null,
         string? fileName = null
     )
     {
+        DecisionRules.RequireAnswerer(who);
         DecisionRules.RequireComment(decision, comment);
         var state = RunState.Fold(EventReader.ReadAll(run.Events));
         var answer = new DecisionAnswer(decision.Wire(), comment, by, null, shownHash);
@@ -32,6 +34,12 @@ public static class DecisionInbox
             fileName: fileName
         );
     }
+
+    /// <summary>
+    /// Who this process is to the run: its engine writes as the user that made the run (its inbox/ is that user's),
+    /// and an answer from another user would be refused by the engine — better said now, by the same rule.
+    /// </summary>
+    public static Answerer LocalUser(RunFolder run) => DecisionRules.WriterOf(Libc.OwnerOf(run.Inbox), Libc.geteuid());
 
     /// <summary>
     /// A reviewer's comment with every secret of the workspace masked: it is written into the run's inbox,
@@ -60,19 +68,22 @@ public static class DecisionInbox
     /// is another process) the folder is read every 50 ms.
     /// </param>
     /// <param name="committer">The host engine's committer (EngineOptions.Committer); default: the process's.</param>
+    /// <param name="time">The clock the timeout is counted on; default: the system's.</param>
     public static async Task<Verdict> WaitForVerdictAsync(
         RunFolder run,
         string inboxFile,
         TimeSpan timeout,
         Task<RunEvent>? taken = null,
-        GroupCommitter? committer = null
+        GroupCommitter? committer = null,
+        TimeProvider? time = null
     )
     {
-        var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline)
+        var clock = time ?? TimeProvider.System;
+        var deadline = clock.GetUtcNow() + timeout;
+        while (clock.GetUtcNow() < deadline)
         {
             if (taken is not null)
-                await Task.WhenAny(taken, Task.Delay(500));
+                await Task.WhenAny(taken, Task.Delay(TimeSpan.FromMilliseconds(500), clock));
             if (taken is { IsCompletedSuccessfully: true })
                 return VerdictOf(run, taken.Result, committer);
             var events = EventReader.ReadAll(run.Events);
@@ -86,7 +97,7 @@ public static class DecisionInbox
                 return new Verdict($"the run already finished ({finished.Status.Wire()})", Task.CompletedTask);
             }
             if (taken is null)
-                await Task.Delay(50);
+                await Task.Delay(TimeSpan.FromMilliseconds(50), clock);
         }
         throw new DecisionRefusedException(
             DecisionRefusal.NoEngineAnswer,

@@ -18,17 +18,31 @@ public static class DecisionRules
     public static bool IsAwaitingAnswer(AgentState agent) =>
         agent.Status == AgentStatus.Waiting && agent.Decision is null;
 
-    /// <summary>Who may answer: whoever can write the run's inbox top level as Baton (the CLI's user, the server for a
-    /// caller with the reviewer role). The engine records the name it is given; the server names the caller itself.</summary>
-    public const string Who = "reviewer";
+    /// <summary>Who may answer: a reviewer, and only a reviewer. Each host says who its caller is (Answerer).</summary>
+    public static bool MayAnswer(Answerer who) => who == Answerer.Reviewer;
+
+    /// <summary>The one check of who may answer, for every host before anything else.</summary>
+    /// <exception cref="DecisionRefusedException">NotAllowed: the caller may see the decision but not answer it.</exception>
+    public static void RequireAnswerer(Answerer who)
+    {
+        if (!MayAnswer(who))
+            throw new DecisionRefusedException(
+                DecisionRefusal.NotAllowed,
+                who == Answerer.Agent
+                    ? "only the run's own user answers a decision (through `baton decide` or the API); an agent or another user cannot"
+                    : "answering a decision needs the reviewer role (a viewer may see it, not answer it)"
+            );
+    }
 
     /// <summary>
-    /// Whether a file in the run's inbox top level (decisions, cancels) may be taken: only one written by the engine's
-    /// own user (the server, the CLI). An agent runs as the workspace's user and writes only its inbox/&lt;agent&gt;/;
-    /// if it ever could write the top level, its file would still not be an answer. <paramref name="writerUid"/> is
-    /// negative when the file's owner could not be read (it went away): the read that follows decides.
+    /// Who wrote a file in the run's inbox top level (decisions, cancels): the engine's own user (the CLI's user, the
+    /// server) is a reviewer; anyone else — an agent runs as the workspace's user and writes only its
+    /// inbox/&lt;agent&gt;/ — is an agent, and its file is not an answer even if it could write there.
+    /// <paramref name="writerUid"/> is negative when the file's owner could not be read (it went away): the read
+    /// that follows decides.
     /// </summary>
-    public static bool MayWriteTopLevel(long writerUid, uint engineUid) => writerUid < 0 || writerUid == engineUid;
+    public static Answerer WriterOf(long writerUid, uint engineUid) =>
+        writerUid < 0 || writerUid == engineUid ? Answerer.Reviewer : Answerer.Agent;
 
     /// <summary>What a person must send with an answer: `changes` is the feedback the agent re-runs with.</summary>
     /// <exception cref="DecisionRefusedException">MissingComment.</exception>
@@ -99,9 +113,28 @@ public static class DecisionRules
     }
 }
 
-/// <summary>Which rule refused an answer: each host maps it to its own answer (the server: 404, 409, 400).</summary>
+/// <summary>
+/// Who is answering, in the core's terms: the server maps its roles to it (Roles.Answerer), the engine's inbox a
+/// file's writer (DecisionRules.WriterOf), the CLI its own user against the run's.
+/// </summary>
+public enum Answerer
+{
+    /// <summary>An agent of the run (the workspace's user): never answers.</summary>
+    Agent,
+
+    /// <summary>Sees decisions, does not answer them (the server's viewer role).</summary>
+    Viewer,
+
+    /// <summary>Answers decisions (the server's reviewer, editor and owner roles; the CLI as the run's own user).</summary>
+    Reviewer,
+}
+
+/// <summary>Which rule refused an answer: each host maps it to its own answer (the server: 404, 409, 400, 403).</summary>
 public enum DecisionRefusal
 {
+    /// <summary>The caller may not answer decisions (Answerer).</summary>
+    NotAllowed,
+
     /// <summary>The run has no agent of that name.</summary>
     NoSuchAgent,
 

@@ -10,6 +10,16 @@ public sealed class EngineOptions
     /// <summary>First delay before an alert webhook is tried again (then doubled).</summary>
     public TimeSpan AlertRetryDelay { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// Outbound webhooks (`notify:`, `alerts.webhook`) may reach loopback, private and link-local addresses.
+    /// True for `baton run` (it runs as you; your agents reach them anyway); a server sets it from its operator's
+    /// `--allow-private-notify`, off by default (Notifications.WebhookHttp, docs/security.md).
+    /// </summary>
+    public bool AllowPrivateWebhooks { get; init; } = true;
+
+    /// <summary>Where a `notify:` payload links a waiting decision to: the server's address (its web UI's inbox); null: none (`baton run`).</summary>
+    public Uri? LinkBase { get; init; }
+
     /// <summary>Makes event files durable in rounds; one per process unless a test brings its own.</summary>
     public GroupCommitter Committer { get; init; } = GroupCommitter.Shared;
 
@@ -57,7 +67,14 @@ public sealed class EngineOptions
             [AgentKind.Run] = new BashAgent(),
             [AgentKind.Cli] = new CliAgent(),
             [AgentKind.Prompt] = PromptAgent.Shared,
+            [AgentKind.Chain] = new SubChainAgent(),
         };
+
+    /// <summary>
+    /// The server's host: make sure one of its engines runs this child run of a `chain:` agent (RunHost.Launch; a
+    /// no-op when one does). Null (`baton run`): the parent's engine runs the child in this process (ChildRuns).
+    /// </summary>
+    public Action<RunFolder>? LaunchChild { get; init; }
 
     /// <summary>How each workspace's agents are confined (user, memory, processes); null: as the engine's user, no limits.</summary>
     public Func<Workspaces.Workspace, Isolation.AgentIsolation?>? IsolationFor { get; init; }

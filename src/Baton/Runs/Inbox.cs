@@ -94,7 +94,7 @@ public sealed class Inbox(string directory)
             if (
                 agentFolder is null
                 && Libc.OwnerOf(path) is var owner
-                && !DecisionRules.MayWriteTopLevel(owner, Libc.geteuid())
+                && !DecisionRules.MayAnswer(DecisionRules.WriterOf(owner, Libc.geteuid()))
             )
             {
                 Reject(

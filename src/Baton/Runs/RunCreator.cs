@@ -42,7 +42,9 @@ public static class RunCreator
         IReadOnlyDictionary<string, string> inputs,
         GroupCommitter committer,
         CancellationToken cancellationToken = default,
-        string? trigger = null
+        string? trigger = null,
+        ParentRun? parent = null,
+        string? id = null
     )
     {
         var resolved = ResolveInputs(chain, inputs);
@@ -51,20 +53,31 @@ public static class RunCreator
         // Built under a hidden name and renamed into place: a run folder is complete or absent, never half-made
         // (a `baton run` killed here, a full disk). mkdir itself says whether the name is taken (no check-then-make race);
         // one system call per folder and two per file, where Directory/File calls made three to five (W3 starts runs on its clock).
-        string id,
-            staging;
-        do staging = HalfMadeRuns.StagingPath(workspace.RunsRoot, id = RunIds.New(chain.Name, DateTimeOffset.UtcNow));
-        while (!Libc.Mkdir(staging));
+        // A given id (a `chain:` agent's child, recorded before it exists) is that run or none: never another name.
+        var givenId = id;
+        string staging;
+        while (
+            !Libc.Mkdir(
+                staging = HalfMadeRuns.StagingPath(
+                    workspace.RunsRoot,
+                    id = givenId ?? RunIds.New(chain.Name, DateTimeOffset.UtcNow)
+                )
+            )
+        )
+            if (givenId is not null)
+                throw new IOException($"run {givenId} is being made by someone else");
         try
         {
-            Fill(staging, chain, chainYaml, resolved, trigger);
+            Fill(staging, chain, chainYaml, resolved, trigger, parent);
             WriteNew(
                 Path.Combine(staging, Prompts.RunVersions.FileName),
                 Prompts.VersionRecorder.For(chain, chainYaml, workspace.Root).ToJson()
             );
             var run = new RunFolder(workspace.RunsRoot, id);
             while (!Libc.TryRenameNoReplace(staging, run.Path))
-                run = new RunFolder(workspace.RunsRoot, RunIds.New(chain.Name, DateTimeOffset.UtcNow));
+                run = givenId is null
+                    ? new RunFolder(workspace.RunsRoot, RunIds.New(chain.Name, DateTimeOffset.UtcNow))
+                    : throw new IOException($"run {givenId} exists already");
             // The folder itself must survive a crash before its first event is acknowledged.
             return (
                 run,
@@ -87,7 +100,8 @@ public static class RunCreator
         Chain chain,
         string chainYaml,
         Dictionary<string, string> inputs,
-        string? trigger
+        string? trigger,
+        ParentRun? parent
     )
     {
         // work/ waits for the first script or CLI agent and inbox/.taken/ for the first inbox file: an LLM-only run needs neither.
@@ -119,6 +133,8 @@ public static class RunCreator
         );
         if (trigger is not null)
             WriteNew(Path.Combine(folder, "trigger.txt"), Encoding.UTF8.GetBytes(trigger));
+        if (parent is not null)
+            WriteNew(Path.Combine(folder, RunFolder.ParentFileName), parent.ToJson());
     }
 
     private static void WriteNew(string path, byte[] bytes) =>

@@ -3,7 +3,11 @@ using Baton.Workspaces;
 
 namespace Baton.Runs;
 
-public sealed record RunOutcome(string RunId, RunStatus Status, string? Reason);
+public sealed record RunOutcome(string RunId, RunStatus Status, string? Reason)
+{
+    /// <summary>The run's quality score (checks), when it has one: monitoring keeps it with the run's cost over time.</summary>
+    public double? QualityScore { get; init; }
+}
 
 /// <summary>
 /// Runs (or resumes) runs of one workspace. Each run gets its own loop; runs share only the group
@@ -19,7 +23,15 @@ public sealed class RunEngine
         // Shared slots (the server's) or, for `baton run`, this workspace's own cap if baton.yaml sets one.
         Slots = options.Slots ?? (workspace.Config.Limits.MaxParallelAgents is { } cap ? new AgentSlots(cap) : null);
         Slots?.Configure(workspace.Root, workspace.Config.Limits.MaxParallelAgents);
+        Children = new ChildRuns(this);
+        Notifier = new Notifications.RunNotifier(options);
     }
+
+    /// <summary>The chains' `notify:` webhooks, sent beside the runs.</summary>
+    public Notifications.RunNotifier Notifier { get; }
+
+    /// <summary>The child runs of this workspace's `chain:` agents.</summary>
+    public ChildRuns Children { get; }
 
     public Workspace Workspace { get; }
     public EngineOptions Options { get; }
@@ -48,7 +60,7 @@ public sealed class RunEngine
             var loop = new RunLoop(this, run, chain);
             var outcome = await loop.RunAsync(cancelRun);
             if (outcome.Status is RunStatus.Succeeded or RunStatus.Failed)
-                await MonitorAsync(run, chain.Name, outcome.Status);
+                await MonitorAsync(run, chain.Name, outcome.Status, outcome.QualityScore);
             return outcome;
         }
         finally
@@ -60,11 +72,11 @@ public sealed class RunEngine
     private int _reserveChecked;
 
     /// <summary>Cost history and alerts (RunMonitor); a problem there is a warning, never the run's.</summary>
-    private async Task MonitorAsync(RunFolder run, string chain, RunStatus status)
+    private async Task MonitorAsync(RunFolder run, string chain, RunStatus status, double? quality)
     {
         try
         {
-            await Monitoring.RunMonitor.AfterRunAsync(Workspace, run, chain, status, Options);
+            await Monitoring.RunMonitor.AfterRunAsync(Workspace, run, chain, status, Options, quality);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or UnsafePathException)
         {

@@ -20,6 +20,11 @@ public sealed class RunFolder
 
     /// <summary>What started the run when no person did (a trigger, docs/chains.md): one line, copied into run.started.</summary>
     public string TriggerFile => System.IO.Path.Combine(Path, "trigger.txt");
+
+    /// <summary>A child run's parent (run, `chain:` agent, depth), written before the run folder appears.</summary>
+    public const string ParentFileName = "parent.json";
+
+    public string ParentFile => System.IO.Path.Combine(Path, ParentFileName);
     public string SnapshotRoot => Path;
     public string Events => System.IO.Path.Combine(Path, "events");
     public string Inbox => System.IO.Path.Combine(Path, "inbox");

@@ -135,7 +135,11 @@ internal sealed partial class RunLoop
             Masker = new Secrets.SecretMasker(secretValues.Values),
             Isolation = spec.IsProcess ? Options.IsolationFor?.Invoke(_engine.Workspace) : null,
             Alert = body => _signals.Writer.TryWrite(new AgentAlert(body)),
+            Time = Options.Time,
             Progress = Options.OnProgress is { } onProgress ? text => onProgress(_run, name, text) : null,
+            Resumed = resumed,
+            AllowPrivateWebhooks = Options.AllowPrivateWebhooks,
+            Children = spec.Kind == AgentKind.Chain ? _engine.Children : null,
         };
         var cancel = Timer();
         var timeout = spec.Timeout ?? _engine.Workspace.Config.Limits.AgentTimeout;

@@ -82,7 +82,7 @@ internal sealed partial class RunLoop
         {
             if (existing.Count == 0)
             {
-                Append(new RunStarted(_chain.Name, _run.Id, ReadTrigger()));
+                Append(new RunStarted(_chain.Name, _run.Id, ReadTrigger(), ReadParent(_run)));
                 // A new run: no engine took anything yet and no agent had its folder, so only outside
                 // writers (a cancel or decision sent while it was queued) can have left something.
                 _lastFullInboxScan = DateTimeOffset.UtcNow;
@@ -250,7 +250,17 @@ internal sealed partial class RunLoop
                             }
                         }
                         // The ledger, not this loop's memory, so calls made before a resume are counted too.
-                        Append(new RunFinished(finish.Status, finish.Reason, Costs.CostLedger.TotalUsd(_run.Path)));
+                        // Child runs keep their own ledgers: what `chain:` agents' children cost is in their events.
+                        var children = _chain
+                            .Agents.Where(a => a.Kind == AgentKind.Chain)
+                            .Sum(a => _state.Agent(a.Name).CostUsd);
+                        Append(
+                            new RunFinished(
+                                finish.Status,
+                                finish.Reason,
+                                Costs.CostLedger.TotalUsd(_run.Path) + children
+                            )
+                        );
                         return null;
                 }
             }
@@ -264,6 +274,8 @@ internal sealed partial class RunLoop
     {
         var appended = _log.Append(body, agent, attempt, source);
         _state.Apply(appended.Event);
+        if (_chain.Notify.Count > 0)
+            _engine.Notifier.OnEvent(_engine.Workspace, _run, _chain, appended);
         Options.OnEvent?.Invoke(_run, appended.Event);
         return appended;
     }
@@ -300,12 +312,19 @@ internal sealed partial class RunLoop
         return subscription;
     }
 
-    private RunOutcome Outcome() => new(_run.Id, _state.Status, _state.FinishReason);
+    private RunOutcome Outcome() =>
+        new(_run.Id, _state.Status, _state.FinishReason) { QualityScore = _state.QualityScore };
 
     /// <summary>The trigger that started the run (RunFolder.TriggerFile), or null when a person did.</summary>
     private string? ReadTrigger() =>
         Workspaces.WorkspaceDirectory.ReadText(_run.Path, "trigger.txt", 4096) is { Length: > 0 } text
             ? text.Trim()
+            : null;
+
+    /// <summary>The run and agent whose `chain:` agent started this run (RunFolder.ParentFile), or null.</summary>
+    internal static ParentRun? ReadParent(RunFolder run) =>
+        Workspaces.WorkspaceDirectory.ReadText(run.Path, RunFolder.ParentFileName, 4096) is { Length: > 0 } json
+            ? ParentRun.FromJson(json)
             : null;
 
     private IReadOnlyDictionary<string, string> ReadInputs() =>

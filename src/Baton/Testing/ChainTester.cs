@@ -72,7 +72,8 @@ public sealed class ChainTester(Workspace workspace, EngineOptions options, Prov
                     name,
                     testCase.Decisions[name],
                     "answered by the test case",
-                    "baton test"
+                    "baton test",
+                    Answerer.Reviewer
                 );
             outcome = await engine.RunAsync(run, cancellationToken);
         }

@@ -4,7 +4,7 @@ using static Microsoft.Playwright.Assertions;
 
 namespace Baton.Server.Tests.Browser;
 
-/// <summary>Issue 15: the Health page shows alerts, the model APIs' health and each chain's cost per run.</summary>
+/// <summary>Issue 15: the Health page (the workspace's monitoring dashboard) shows alerts, the model APIs' health over time, and each chain's cost and quality per run.</summary>
 [Collection(BrowserCollection.Name)]
 public sealed class HealthPageTests(Chromium chromium)
 {
@@ -44,6 +44,9 @@ public sealed class HealthPageTests(Chromium chromium)
                     "succeeded",
                     [new AgentCost("write", i == 4 ? 0.03 : 0.01, 100, 50, 0, "gpt-4o-mini")]
                 )
+                {
+                    Quality = i == 4 ? 0.5 : 1.0,
+                }
             );
         AlertLog.Append(
             root,
@@ -57,6 +60,22 @@ public sealed class HealthPageTests(Chromium chromium)
         await Expect(ui.Page.Locator("#health-models tbody tr")).ToContainTextAsync("1 server_error");
         await Expect(ui.Page.Locator("#health-costs [data-chain='digest'] canvas")).ToBeVisibleAsync();
         await Expect(ui.Page.Locator("#health-costs [data-chain='digest']")).ToContainTextAsync("5 runs; last $0.03");
+        await Expect(ui.Page.Locator("#health-latency [data-model='default (gpt-4o-mini)'] canvas")).ToBeVisibleAsync();
+        await Expect(ui.Page.Locator("#health-quality [data-chain='digest']"))
+            .ToContainTextAsync("5 runs with checks; last 50");
+        // Each chart (latency and errors, cost per run, quality) was drawn from data, not left empty.
+        var points = await ui.Page.EvaluateAsync<int[]>(
+            """
+            async () => {
+              const { Chart } = await import('/lib/chart.js');
+              return [...document.querySelectorAll('#health-latency canvas, #health-costs canvas, #health-quality canvas')]
+                .map(c => Chart.getChart(c)?.data.datasets[0].data.filter(v => v != null).length ?? 0);
+            }
+            """
+        );
+        Assert.Equal(3, points.Length);
+        Assert.InRange(points[0], 1, 2); // six calls in the last six minutes: one or two hours
+        Assert.Equal([5, 5], points[1..]);
         await Expect(ui.Page.Locator("nav [data-nav='health']")).ToHaveAttributeAsync("aria-current", "");
         Assert.Empty(ui.Errors);
     }

@@ -100,4 +100,38 @@ public class CliDecisionTests
         Assert.Equal(2, again.ExitCode);
         Assert.Contains("not waiting for a decision", again.Stderr);
     }
+
+    /// <summary>
+    /// Who may answer is DecisionRules' one rule: the engine refuses a top-level inbox file another user wrote, and
+    /// `baton decide` run by a user other than the run's says so at once instead of leaving a file the engine rejects.
+    /// </summary>
+    [Fact]
+    public async Task DecideAsAnotherUserThanTheRuns_RefusedAtOnce_NothingWritten()
+    {
+        using var ws = new TestWorkspace();
+        ws.Write("chains/review.yaml", Chain);
+        Assert.Equal(4, (await BatonCli.RunAsync(ws.Root, "run", "review")).ExitCode);
+        var inbox = Directory.GetDirectories(Path.Combine(ws.Root, "runs")).Single() + "/inbox";
+        Assert.Equal(0, Libc.lchown(inbox, 65534, 65534)); // as if the run were another user's (nobody's)
+
+        var decide = await BatonCli.RunAsync(ws.Root, "decide", "last", "review", "approve", "--no-resume");
+
+        Assert.True(decide.ExitCode == 2, decide.ToString());
+        Assert.Contains("only the run's own user answers a decision", decide.Stderr);
+        Assert.Empty(Directory.GetFiles(inbox));
+    }
+
+    [Theory]
+    [InlineData(Runs.Answerer.Reviewer, true)]
+    [InlineData(Runs.Answerer.Viewer, false)]
+    [InlineData(Runs.Answerer.Agent, false)]
+    public void MayAnswer_OnlyAReviewer(Runs.Answerer who, bool may) =>
+        Assert.Equal(may, Runs.DecisionRules.MayAnswer(who));
+
+    [Theory]
+    [InlineData(1000, 1000u, Runs.Answerer.Reviewer)]
+    [InlineData(1001, 1000u, Runs.Answerer.Agent)]
+    [InlineData(-1, 1000u, Runs.Answerer.Reviewer)] // the file went away: the read that follows decides
+    public void WriterOf_TheEnginesUserIsAReviewer_AnyoneElseAnAgent(long writer, uint engine, Runs.Answerer who) =>
+        Assert.Equal(who, Runs.DecisionRules.WriterOf(writer, engine));
 }

@@ -55,6 +55,36 @@ public class ChosenEventTests
     }
 
     [Fact]
+    public async Task CliToolExitsZeroWithoutItsRequiredEvent_RetriedThenTheRunFails()
+    {
+        using var ws = new TestWorkspace();
+        var tool = ws.Write("tools/forgetful", "#!/bin/bash\necho \"did the work, forgot to emit\"\n");
+        File.SetUnixFileMode(tool, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        ws.Write("baton.yaml", $"clis:\n  claude: {{ command: [\"{tool}\"] }}\n");
+        var (run, outcome) = await ws.RunAsync(
+            """
+            name: chosen
+            agents:
+              reviewer:
+                cli: claude
+                task: Review the draft, then emit approved.
+                emits: { events: [approved], required: true }
+                retries: 2
+              publish:
+                on: [reviewer.approved]
+                run: echo published
+            """
+        );
+
+        Assert.Equal(RunStatus.Failed, outcome.Status);
+        var failures = TestWorkspace.Events(run).Where(e => e.Type == "reviewer.failed").ToList();
+        Assert.Equal(3, failures.Count);
+        Assert.All(failures, f => Assert.Equal("missing-event", f.GetString("reason")));
+        Assert.Equal([true, true, false], failures.Select(f => f.GetBool("retry")));
+        Assert.Equal(AgentStatus.Skipped, EngineProbe.StatusOf(run, "publish"));
+    }
+
+    [Fact]
     public async Task EventNamesWithColons_EmittedByScriptAndByEngine()
     {
         using var ws = new TestWorkspace();

@@ -1,5 +1,6 @@
 using Baton.Events;
 using Baton.Runs;
+using Baton.Tests.Events;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Baton.Tests.Engine;
@@ -96,5 +97,90 @@ public class EngineClockTests
         Assert.True(
             second.Time >= EngineProbe.Single(run, "flaky.failed").Time.AddMilliseconds(failed.RetryInMs.Value)
         );
+    }
+
+    [Fact]
+    public async Task RetrySettings_DelayMultiplierAndCap_EachRetryStartsExactlyWhenDue_NotBefore()
+    {
+        using var ws = new TestWorkspace();
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 5, 9, 0, 0, TimeSpan.Zero));
+        var run = await ws.CreateRunAsync(
+            """
+            name: backoff
+            agents:
+              flaky:
+                retry: { max: 3, delay: 10m, multiplier: 3, max_delay: 20m }
+                run: '[ "$BATON_ATTEMPT" = 4 ] || exit 1'
+            """
+        );
+        var running = new RunEngine(ws.Workspace, new EngineOptions { Time = clock }).RunAsync(run);
+
+        // 10m, then 10m x 3 = 30m capped at 20m, then 20m: as written, no jitter.
+        TimeSpan[] due = [TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(20), TimeSpan.FromMinutes(20)];
+        for (var retry = 1; retry <= 3; retry++)
+        {
+            var failures = retry;
+            await EngineProbe.WaitUntilAsync(
+                () => TestWorkspace.Events(run).Count(e => e.Type == "flaky.failed") == failures,
+                $"failure {failures}"
+            );
+            var failed = TestWorkspace.Events(run).Last(e => e.Type == "flaky.failed");
+            Assert.Equal((long)due[retry - 1].TotalMilliseconds, ((AgentFailed)failed.Body).RetryInMs);
+
+            clock.Advance(due[retry - 1] - TimeSpan.FromTicks(1));
+            Assert.Equal(retry, TestWorkspace.Events(run).Count(e => e.Type == "flaky.started"));
+
+            clock.Advance(TimeSpan.FromTicks(1));
+            var starts = retry + 1;
+            await EngineProbe.WaitUntilAsync(
+                () => TestWorkspace.Events(run).Count(e => e.Type == "flaky.started") == starts,
+                $"attempt {starts}"
+            );
+            var started = TestWorkspace.Events(run).Last(e => e.Type == "flaky.started");
+            Assert.Equal(failed.Time + due[retry - 1], started.Time);
+        }
+
+        var outcome = await running.WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal(RunStatus.Succeeded, outcome.Status);
+    }
+
+    [Fact]
+    public async Task QuorumTimeout_CountsFromTheFirstAnswer_SkipsExactlyWhenDue_NotBefore()
+    {
+        using var ws = new TestWorkspace();
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 5, 9, 0, 0, TimeSpan.Zero));
+        var go = Path.Combine(ws.Root, "go");
+        var run = await ws.CreateRunAsync(
+            $$"""
+            name: quorum
+            agents:
+              a: { needs: [], run: 'touch "$BATON_INBOX/approved.json"' }
+              b:
+                needs: []
+                run: |
+                  while [ ! -e "{{go}}" ]; do sleep 0.02; done
+                  touch "$BATON_INBOX/approved.json"
+              merge:
+                needs: { quorum: 2, of: [a.approved, b.approved], timeout: 10m }
+                run: echo merged
+            """
+        );
+        var running = new RunEngine(ws.Workspace, new EngineOptions { Time = clock }).RunAsync(run);
+        await EngineProbe.WaitUntilAsync(() => TestWorkspace.Types(run).Contains("a.approved"), "a's approval");
+        var first = EngineProbe.Single(run, "a.approved").Time;
+
+        clock.Advance(TimeSpan.FromMinutes(10) - TimeSpan.FromTicks(1));
+        Assert.DoesNotContain("merge.skipped", TestWorkspace.Types(run));
+
+        clock.Advance(TimeSpan.FromTicks(1));
+        await EngineProbe.WaitUntilAsync(() => TestWorkspace.Types(run).Contains("merge.skipped"), "merge skipped");
+        var skipped = EngineProbe.Single(run, "merge.skipped");
+        Assert.Equal(first + TimeSpan.FromMinutes(10), skipped.Time);
+        Assert.Contains("not reached (1 occurred) within its timeout", skipped.GetString("reason"));
+
+        File.WriteAllText(go, "");
+        var outcome = await running.WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal(RunStatus.Succeeded, outcome.Status);
+        Assert.DoesNotContain("merge.started", TestWorkspace.Types(run));
     }
 }

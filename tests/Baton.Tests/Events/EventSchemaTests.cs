@@ -80,6 +80,15 @@ public partial class EventSchemaTests
             )
         ),
         (null, 0, new RunStop("give-up", "the reviewer abandoned the draft")),
+        (
+            null,
+            0,
+            new RunStarted(
+                "greet",
+                "20261124-063015-greet-1c2d",
+                Parent: new ParentRun("20261124-063012-research-digest-7f3a", "greeting", 1)
+            )
+        ),
     ];
 
     [Fact]

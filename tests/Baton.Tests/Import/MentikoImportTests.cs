@@ -26,7 +26,7 @@ public class MentikoImportTests
         result.Warnings.Select(w => w[..w.IndexOf(": ", StringComparison.Ordinal)]);
 
     /// <summary>A workspace whose `claude` is a stand-in: it plays each agent by name and round, and emits what the chain expects.</summary>
-    private static TestWorkspace WithStandInClaude()
+    private static TestWorkspace WithStandInClaude(int rejections = 1)
     {
         var ws = new TestWorkspace();
         var tool = ws.Write(
@@ -35,11 +35,11 @@ public class MentikoImportTests
             #!/bin/bash
             emit() { printf '%s' "${2:-{\}}" > "$BATON_INBOX/.e" && mv "$BATON_INBOX/.e" "$BATON_INBOX/$1.json"; }
             case "$BATON_AGENT" in
-              reviewer) if [ "$BATON_ROUND" = 1 ]; then emit verdict '{"status": "changes"}'; else emit verdict '{"status": "approved"}'; fi ;;
+              reviewer) if [ "$BATON_ROUND" -le REJECTIONS ]; then emit verdict '{"status": "changes"}'; else emit verdict '{"status": "approved"}'; fi ;;
               lint) emit check-passed ;;
             esac
             echo "$BATON_AGENT round $BATON_ROUND"
-            """
+            """.Replace("REJECTIONS", rejections.ToString(System.Globalization.CultureInfo.InvariantCulture))
         );
         File.SetUnixFileMode(tool, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         ws.Write(
@@ -124,6 +124,49 @@ public class MentikoImportTests
         Assert.Equal(AgentStatus.Done, EngineProbe.StatusOf(run, "escalate")); // the default branch took "approved"
         Assert.Equal(AgentStatus.Skipped, EngineProbe.StatusOf(run, "stop-on-reviewer-verdict"));
         Assert.Equal(AgentStatus.Skipped, EngineProbe.StatusOf(run, "error-alert"));
+    }
+
+    [Theory]
+    [InlineData(
+        "two-step-handoff.json",
+        new[] { "$.config.monitor", "$.config.monitor_interval", "$.agents[0].emits", "$.agents[1].emits" }
+    )]
+    [InlineData(
+        "three-step-pipeline.json",
+        new[]
+        {
+            "$.config.monitor",
+            "$.config.monitor_interval",
+            "$.agents[0].emits",
+            "$.agents[1].emits",
+            "$.agents[2].emits",
+        }
+    )]
+    public void Pipelines_WarnAboutExactlyWhatChanged(string file, string[] paths) =>
+        Assert.Equal(paths, WarnedPaths(Import(file)));
+
+    [Fact]
+    public async Task ReviewLoop_RejectedTwiceThenApproved_WriterRunsThreeTimes()
+    {
+        using var ws = WithStandInClaude(rejections: 2);
+
+        var (run, outcome) = await ws.RunAsync(Import("review-loop.json").Yaml);
+
+        Assert.Equal(RunStatus.Succeeded, outcome.Status);
+        Assert.Equal(3, TestWorkspace.Types(run).Count(t => t == "writer.done"));
+        Assert.Equal(AgentStatus.Done, EngineProbe.StatusOf(run, "publish"));
+    }
+
+    [Fact]
+    public async Task ReviewLoop_NeverApproved_StopsAtMaxRounds_RunFails()
+    {
+        using var ws = WithStandInClaude(rejections: 99);
+
+        var (run, outcome) = await ws.RunAsync(Import("review-loop.json").Yaml);
+
+        Assert.Equal(RunStatus.Failed, outcome.Status);
+        Assert.Equal(3, TestWorkspace.Types(run).Count(t => t == "writer.done"));
+        Assert.Equal("agent 'writer' ran its max_rounds (3) and 'reviewer.verdict' asked for one more", outcome.Reason);
     }
 
     [Theory]

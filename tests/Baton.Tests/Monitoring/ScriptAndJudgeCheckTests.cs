@@ -88,6 +88,10 @@ public class ScriptAndJudgeCheckTests
         var summary = RunSummary.Load(run);
         Assert.Equal(2.0 / 3, summary.QualityScore!.Value, 3);
         Assert.Equal(1, summary.FailedChecks);
+        // Kept with the chain's runs over time for the dashboard, though the run made no LLM call.
+        var kept = Assert.Single(Baton.Monitoring.RunCost.History(ws.Root, "words"));
+        Assert.Equal(0.6667, kept.Quality);
+        Assert.Empty(kept.Agents);
 
         var path = ws.Write(
             "chains/bad.yaml",
