@@ -67,7 +67,8 @@ public sealed class FakeOpenAi : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _listener.Stop();
+        // Close alone: Stop then Close made the managed HttpListener bind the port again to remove it a second
+        // time, which failed "Address already in use" when a parallel test had just taken the freed port.
         _listener.Close();
         await _loop;
     }
