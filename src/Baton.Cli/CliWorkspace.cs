@@ -30,4 +30,15 @@ public static class CliWorkspace
             throw new UsageException(e.Message);
         }
     }
+
+    /// <summary>A command's CHAIN argument (a name in chains/ or a file): its path, its workspace, its text, the chain.</summary>
+    public static (string Path, Workspace Workspace, string Yaml, Chain Chain) LoadChain(
+        ParseResult parse,
+        Argument<string> chainArgument
+    )
+    {
+        var path = Commands.RunCommand.ResolveChainPath(parse.GetValue(chainArgument)!, parse);
+        var workspace = Open(parse, System.IO.Path.GetDirectoryName(path));
+        return (path, workspace, File.ReadAllText(path), ChainLoader.LoadFile(path, workspace.Root));
+    }
 }

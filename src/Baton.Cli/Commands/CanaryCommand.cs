@@ -31,10 +31,7 @@ public static class CanaryCommand
             (parse, cancel) =>
                 CommandAction.Run(async () =>
                 {
-                    var chainPath = RunCommand.ResolveChainPath(parse.GetValue(chainArgument)!, parse);
-                    var workspace = CliWorkspace.Open(parse, Path.GetDirectoryName(chainPath));
-                    var yaml = File.ReadAllText(chainPath);
-                    var chain = ChainLoader.LoadFile(chainPath, workspace.Root);
+                    var (chainPath, workspace, yaml, chain) = CliWorkspace.LoadChain(parse, chainArgument);
                     if (parse.GetResult(pin) is not null)
                     {
                         var records = CanaryRecord.ReadAll(workspace.Root, chain.Name);

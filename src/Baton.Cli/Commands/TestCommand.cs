@@ -32,10 +32,7 @@ public static class TestCommand
             (parse, cancel) =>
                 CommandAction.Run(async () =>
                 {
-                    var chainPath = RunCommand.ResolveChainPath(parse.GetValue(chainArgument)!, parse);
-                    var workspace = CliWorkspace.Open(parse, Path.GetDirectoryName(chainPath));
-                    var yaml = File.ReadAllText(chainPath);
-                    var chain = ChainLoader.LoadFile(chainPath, workspace.Root);
+                    var (chainPath, workspace, yaml, chain) = CliWorkspace.LoadChain(parse, chainArgument);
                     var casesPath = parse.GetValue(cases)
                         ?? Path.Combine(workspace.Root, "tests", chain.Name + ".yaml");
                     if (!File.Exists(casesPath))

@@ -139,10 +139,7 @@ public static class WorkspaceDirectory
     )
     {
         relative = Normalize(relative);
-        var slash = relative.LastIndexOf('/');
-        var (parentRelative, name) = slash < 0 ? (".", relative) : (relative[..slash], relative[(slash + 1)..]);
-        using var parent = OpenFolder(root, parentRelative, create: createParent)
-            ?? throw new DirectoryNotFoundException($"'{parentRelative}' does not exist in '{root}'");
+        using var parent = OpenParent(root, relative, createParent, out var name);
         var temp = parent.Child($".{name}.{Guid.NewGuid():N}.tmp");
         using (var handle = Libc.CreateAndWrite(temp, bytes, mode: mode, createNew: true))
         {
@@ -193,6 +190,14 @@ public static class WorkspaceDirectory
         return true;
     }
 
+    /// <summary>The held parent folder of a normalized relative path (made when asked), and the last name in it.</summary>
+    private static Held OpenParent(string root, string normalized, bool create, out string name)
+    {
+        (var parentRelative, name) = Split(normalized);
+        return OpenFolder(root, parentRelative, create)
+            ?? throw new DirectoryNotFoundException($"'{parentRelative}' does not exist in '{root}'");
+    }
+
     private static (string Parent, string Name) Split(string normalized)
     {
         var slash = normalized.LastIndexOf('/');
@@ -215,10 +220,7 @@ public static class WorkspaceDirectory
     )
     {
         relative = Normalize(relative);
-        var slash = relative.LastIndexOf('/');
-        var (parentRelative, name) = slash < 0 ? (".", relative) : (relative[..slash], relative[(slash + 1)..]);
-        using var parent = OpenFolder(root, parentRelative, create: createParent)
-            ?? throw new DirectoryNotFoundException($"'{parentRelative}' does not exist in '{root}'");
+        using var parent = OpenParent(root, relative, createParent, out var name);
         const int O_WRONLY = 1,
             O_APPEND = 0x400,
             O_NONBLOCK = 0x800;
