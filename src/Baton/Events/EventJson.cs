@@ -119,12 +119,7 @@ public static class EventJson
         if (e.Source is not null)
             w.WriteString("source", e.Source);
         w.WritePropertyName("data");
-        if (e.Data is { } data)
-            data.WriteTo(w);
-        else
-            w.WriteStartObject();
-        if (e.Data is null)
-            w.WriteEndObject();
+        e.WriteData(w);
         if (api)
         {
             w.WriteString("kind", EventView.Kind(e));

@@ -54,7 +54,7 @@ public sealed class EventLog
             agent,
             attempt,
             _time.GetUtcNow(),
-            EventCodec.Encode(body)
+            body is CustomEvent custom ? custom.Data : null // an engine event's data is written from its record
         )
         {
             Source = source,
