@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
 
@@ -24,14 +23,8 @@ public sealed record CostEntry(
 
     public byte[] ToJsonLine()
     {
-        var buffer = new ArrayBufferWriter<byte>(320);
-        using (var w = new Utf8JsonWriter(buffer))
+        return JsonLines.Write(Time, w =>
         {
-            w.WriteStartObject();
-            w.WriteString(
-                "time",
-                Time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture)
-            );
             w.WriteString("workspace", Workspace);
             w.WriteString("chain", Chain);
             w.WriteString("run", Run);
@@ -48,10 +41,7 @@ public sealed record CostEntry(
             w.WriteString("source", Source);
             if (!Priced)
                 w.WriteBoolean("priced", false);
-            w.WriteEndObject();
-        }
-        buffer.Write("\n"u8);
-        return buffer.WrittenSpan.ToArray();
+        });
     }
 
     /// <exception cref="JsonException">Not a ledger line.</exception>

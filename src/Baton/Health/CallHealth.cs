@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
 using Baton.Workspaces;
@@ -34,14 +33,8 @@ public sealed record CallHealth(
 
     public byte[] ToJsonLine()
     {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var w = new Utf8JsonWriter(buffer))
+        return JsonLines.Write(Time, w =>
         {
-            w.WriteStartObject();
-            w.WriteString(
-                "time",
-                Time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture)
-            );
             w.WriteString("run", Run);
             w.WriteString("chain", Chain);
             w.WriteString("agent", Agent);
@@ -58,10 +51,7 @@ public sealed record CallHealth(
             w.WriteEndArray();
             if (CircuitOpened)
                 w.WriteBoolean("circuit_opened", true);
-            w.WriteEndObject();
-        }
-        buffer.Write("\n"u8);
-        return buffer.WrittenSpan.ToArray();
+        });
     }
 
     /// <exception cref="JsonException">Not a calls.jsonl line.</exception>

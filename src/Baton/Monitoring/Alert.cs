@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
 
@@ -27,39 +26,33 @@ public sealed record Alert(DateTimeOffset Time, string Type, string Message)
 
     public byte[] ToJson(bool line = true)
     {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var w = new Utf8JsonWriter(buffer))
-        {
-            w.WriteStartObject();
-            w.WriteString(
-                "time",
-                Time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture)
-            );
-            w.WriteString("type", Type);
-            void S(string name, string? value)
+        return JsonLines.Write(
+            Time,
+            w =>
             {
-                if (value is not null)
-                    w.WriteString(name, value);
-            }
-            void N(string name, double? value)
-            {
-                if (value is { } v)
-                    w.WriteNumber(name, Math.Round(v, 6));
-            }
-            S("chain", Chain);
-            S("run", Run);
-            S("agent", Agent);
-            S("factor", Factor);
-            S("provider", Provider);
-            S("model", Model);
-            N("value", Value);
-            N("baseline", Baseline);
-            w.WriteString("message", Message);
-            w.WriteEndObject();
-        }
-        if (line)
-            buffer.Write("\n"u8);
-        return buffer.WrittenSpan.ToArray();
+                w.WriteString("type", Type);
+                void S(string name, string? value)
+                {
+                    if (value is not null)
+                        w.WriteString(name, value);
+                }
+                void N(string name, double? value)
+                {
+                    if (value is { } v)
+                        w.WriteNumber(name, Math.Round(v, 6));
+                }
+                S("chain", Chain);
+                S("run", Run);
+                S("agent", Agent);
+                S("factor", Factor);
+                S("provider", Provider);
+                S("model", Model);
+                N("value", Value);
+                N("baseline", Baseline);
+                w.WriteString("message", Message);
+            },
+            line
+        );
     }
 
     /// <exception cref="JsonException">Not an alert line.</exception>

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
 using Baton.Costs;
@@ -67,14 +66,8 @@ public sealed record RunCost(DateTimeOffset Time, string Run, string Status, IRe
 
     public static void Append(string workspaceRoot, string chain, RunCost cost)
     {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var w = new Utf8JsonWriter(buffer))
+        var line = JsonLines.Write(cost.Time, w =>
         {
-            w.WriteStartObject();
-            w.WriteString(
-                "time",
-                cost.Time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture)
-            );
             w.WriteString("run", cost.Run);
             w.WriteString("status", cost.Status);
             if (cost.Quality is { } quality)
@@ -92,11 +85,9 @@ public sealed record RunCost(DateTimeOffset Time, string Run, string Status, IRe
                 w.WriteEndObject();
             }
             w.WriteEndArray();
-            w.WriteEndObject();
-        }
-        buffer.Write("\n"u8);
+        });
         lock (Gate)
-            WorkspaceDirectory.Append(workspaceRoot, Relative(chain), buffer.WrittenSpan, createParent: true);
+            WorkspaceDirectory.Append(workspaceRoot, Relative(chain), line, createParent: true);
     }
 
     /// <summary>The chain's finished runs, oldest first; a torn line is skipped.</summary>
