@@ -26,7 +26,9 @@ public sealed class W1Handoff : Workload
             await ws.CreateRunAsync(BenchChains.Sequential("bench-w1-warm", 20, _ => "prompt: noop"), "warm.yaml")
         );
         var run = await ws.CreateRunAsync(BenchChains.Sequential("bench-w1", Agents, _ => "prompt: noop"));
-        var outcome = await engine.RunAsync(run);
+        RunOutcome outcome;
+        using (Measurements.Profiled())
+            outcome = await engine.RunAsync(run);
         if (outcome.Status != RunStatus.Succeeded)
             throw new InvalidOperationException($"W1 run ended {outcome.Status}: {outcome.Reason}");
 
