@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Globalization;
 using System.Text.Json;
 using Baton.Costs;
@@ -96,7 +97,8 @@ public sealed record RunCost(DateTimeOffset Time, string Run, string Status, IRe
     /// parse the growing file a million lines' worth. The file is append-only: what was read is kept per file
     /// (with its length) and only the lines added since are parsed; a file that shrank is read again. What is
     /// kept is bounded to what the drift checks look at (the last <see cref="KeptRuns"/> runs and the
-    /// <see cref="KeptDays"/> days before the newest).
+    /// <see cref="KeptDays"/> days before the newest). It is an immutable list, returned as it is: copying
+    /// the kept runs for every finished run was most of a server's monitoring CPU under W2S (docs/performance.md).
     /// </remarks>
     public static IReadOnlyList<RunCost> History(string workspaceRoot, string chain)
     {
@@ -114,16 +116,21 @@ public sealed record RunCost(DateTimeOffset Time, string Run, string Status, IRe
             if (stream.Length > known.Length)
                 known = ReadFrom(stream, known);
             Read[path] = known;
-            return [.. known.Runs];
+            return known.Runs;
         }
     }
 
     public const int KeptRuns = 200;
     public const int KeptDays = 15;
 
-    private static readonly Dictionary<string, (long Length, List<RunCost> Runs)> Read = new(StringComparer.Ordinal);
+    private static readonly Dictionary<string, (long Length, ImmutableList<RunCost> Runs)> Read = new(
+        StringComparer.Ordinal
+    );
 
-    private static (long Length, List<RunCost> Runs) ReadFrom(Stream stream, (long Length, List<RunCost> Runs) known)
+    private static (long Length, ImmutableList<RunCost> Runs) ReadFrom(
+        Stream stream,
+        (long Length, ImmutableList<RunCost> Runs) known
+    )
     {
         byte[] added;
         {
@@ -133,7 +140,7 @@ public sealed record RunCost(DateTimeOffset Time, string Run, string Status, IRe
             added = rest.ToArray();
         }
         var complete = Array.LastIndexOf(added, (byte)'\n') + 1; // a line still being written waits for next time
-        var runs = new List<RunCost>(known.Runs); // the kept list changes only once the read succeeded
+        var parsed = new List<RunCost>(); // the kept list changes only once the read succeeded
         foreach (var line in System.Text.Encoding.UTF8.GetString(added, 0, complete).Split('\n'))
         {
             if (line.Length == 0)
@@ -142,7 +149,7 @@ public sealed record RunCost(DateTimeOffset Time, string Run, string Status, IRe
             {
                 using var doc = JsonDocument.Parse(line);
                 var r = doc.RootElement;
-                runs.Add(
+                parsed.Add(
                     new RunCost(
                         DateTimeOffset.Parse(
                             r.GetProperty("time").GetString()!,
@@ -175,11 +182,15 @@ public sealed record RunCost(DateTimeOffset Time, string Run, string Status, IRe
             catch (Exception e)
                 when (e is JsonException or FormatException or KeyNotFoundException or InvalidOperationException) { }
         }
+        var runs = known.Runs.AddRange(parsed);
         if (runs.Count > KeptRuns)
         {
+            // The oldest beyond the last KeptRuns that are also older than KeptDays before the newest.
             var since = runs[^1].Time.AddDays(-KeptDays);
-            var firstInWindow = runs.FindIndex(r => r.Time >= since);
-            runs.RemoveRange(0, Math.Min(runs.Count - KeptRuns, firstInWindow));
+            var dropped = 0;
+            while (dropped < runs.Count - KeptRuns && runs[dropped].Time < since)
+                dropped++;
+            runs = runs.RemoveRange(0, dropped);
         }
         return (known.Length + complete, runs);
     }
