@@ -8,6 +8,9 @@ public sealed record RunOutcome(string RunId, RunStatus Status, string? Reason)
     /// <summary>The run's quality score (checks), when it has one: monitoring keeps it with the run's cost over time.</summary>
     public double? QualityScore { get; init; }
 
+    /// <summary>A waiting run's earliest decision deadline: the host wakes the parked run then, without reading its events back.</summary>
+    public DateTimeOffset? DecisionDeadline { get; init; }
+
     /// <summary>The chain the run ran (its snapshot's name), when an engine ran it: `after:` triggers match on it without reading the run back.</summary>
     public string? Chain { get; init; }
 }

@@ -313,7 +313,11 @@ internal sealed partial class RunLoop
     }
 
     private RunOutcome Outcome() =>
-        new(_run.Id, _state.Status, _state.FinishReason) { QualityScore = _state.QualityScore };
+        new(_run.Id, _state.Status, _state.FinishReason)
+        {
+            QualityScore = _state.QualityScore,
+            DecisionDeadline = _state.NextDecisionDeadline,
+        };
 
     /// <summary>The trigger that started the run (RunFolder.TriggerFile), or null when a person did.</summary>
     private string? ReadTrigger() =>

@@ -41,6 +41,12 @@ public sealed class RunState
     /// <summary>Inbox file names already turned into events, so a crash mid-ingest never doubles one.</summary>
     public IReadOnlySet<string> ConsumedInbox => _consumedInbox;
 
+    /// <summary>The earliest deadline of a decision the run waits at, if any has one: when a host wakes a parked run.</summary>
+    public DateTimeOffset? NextDecisionDeadline =>
+        _agents
+            .Values.Where(a => a.Status == AgentStatus.Waiting && a.DecisionDeadline is not null)
+            .Min(a => a.DecisionDeadline);
+
     /// <summary>
     /// The run's quality score: passed checks over all checks of each agent's latest attempt, weighted by
     /// `weight` (llm-rubric contributes its score); null when no agent has checks.

@@ -32,6 +32,34 @@ public class DecisionFlowTests
     }
 
     [Fact]
+    public async Task DecisionTimeout_WakesTheParkedRun_AndItsDefaultIsTaken()
+    {
+        await using var server = await TestServer.StartAsync();
+        using var owner = server.Client(server.Token("default", Role.Owner));
+        const string chain = """
+            name: timed
+            agents:
+              review:
+                decision:
+                  show: ship it?
+                  options: [approve, reject]
+                  timeout: 2s
+                  default: approve
+              publish:
+                run: echo published
+            """;
+        var put = await owner.PutAsync("/api/workspaces/default/chains/timed", TestServer.Yaml(chain));
+        Assert.True(put.IsSuccessStatusCode, await put.Content.ReadAsStringAsync());
+        var start = await owner.PostAsync("/api/workspaces/default/runs", TestServer.Json(new { chain = "timed" }));
+        var id = (await TestServer.ReadJson(start)).GetProperty("id").GetString()!;
+        await TestServer.WaitForStatus(owner, "default", id, "waiting"); // parked: no engine until the deadline
+
+        // Nobody answers: the host wakes the run at the deadline the engine handed it, and the default is taken.
+        var done = await TestServer.WaitForStatus(owner, "default", id, "succeeded");
+        Assert.Equal("done", done.GetProperty("agents").GetProperty("publish").GetProperty("status").GetString());
+    }
+
+    [Fact]
     public async Task Decide_Approve_FinishesTheRun_AndSecondAnswerGets409()
     {
         await using var server = await TestServer.StartAsync();
