@@ -60,8 +60,16 @@ public sealed class RunState
     /// <summary>Checks that failed without failing their agent (on_fail: warn): a succeeded run with any is not green.</summary>
     public int FailedChecks => Agents.Values.Sum(a => a.Checks.Count(c => !c.Passed));
 
-    /// <summary>The agent's state; one with no event yet is pending (a fresh value, not added to Agents).</summary>
-    public AgentState Agent(string name) => _agents.TryGetValue(name, out var state) ? state : new AgentState(name);
+    /// <summary>The agent's state; one with no event yet is pending (a value that is not in Agents and that no event changes).</summary>
+    public AgentState Agent(string name) =>
+        _agents.TryGetValue(name, out var state) ? state
+        : _notStarted.TryGetValue(name, out var pending) ? pending
+        : _notStarted[name] = new AgentState(name);
+
+    // The planner asks for every agent on every hand-off; a new value per ask was ~2 allocations × agents × events
+    // per run (W1: 80,000 for 200 agents, a fifth of the engine's samples). The fold never applies events to these
+    // (Track makes the agent's own state at its first event), so handing out the same one is safe.
+    private readonly Dictionary<string, AgentState> _notStarted = new(StringComparer.Ordinal);
 
     private AgentState Track(string name)
     {
