@@ -110,7 +110,7 @@ public sealed record RunCost(DateTimeOffset Time, string Run, string Status, IRe
                 return [];
             }
             if (!Read.TryGetValue(path, out var known) || stream.Length < known.Length)
-                known = (0, []);
+                known = new ReadFile(0, []);
             if (stream.Length > known.Length)
                 known = ReadFrom(stream, known);
             Read[path] = known;
@@ -121,9 +121,13 @@ public sealed record RunCost(DateTimeOffset Time, string Run, string Status, IRe
     public const int KeptRuns = 200;
     public const int KeptDays = 15;
 
-    private static readonly Dictionary<string, (long Length, List<RunCost> Runs)> Read = new(StringComparer.Ordinal);
+    /// <summary>What was read of one history file. A class, not a value tuple: a Dictionary over a value type is
+    /// compiled by the JIT in every process that ends an LLM run; one over a class is precompiled shared code.</summary>
+    private sealed record ReadFile(long Length, List<RunCost> Runs);
 
-    private static (long Length, List<RunCost> Runs) ReadFrom(Stream stream, (long Length, List<RunCost> Runs) known)
+    private static readonly Dictionary<string, ReadFile> Read = new(StringComparer.Ordinal);
+
+    private static ReadFile ReadFrom(Stream stream, ReadFile known)
     {
         byte[] added;
         {
@@ -181,6 +185,6 @@ public sealed record RunCost(DateTimeOffset Time, string Run, string Status, IRe
             var firstInWindow = runs.FindIndex(r => r.Time >= since);
             runs.RemoveRange(0, Math.Min(runs.Count - KeptRuns, firstInWindow));
         }
-        return (known.Length + complete, runs);
+        return new ReadFile(known.Length + complete, runs);
     }
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using Baton.Costs;
 using Baton.Health;
 using Baton.Runs;
@@ -21,7 +22,11 @@ public static class RunMonitor
     public static readonly TimeSpan HealthEvery = TimeSpan.FromMinutes(1);
     public static readonly TimeSpan Quiet = TimeSpan.FromHours(24);
 
-    private static readonly ConcurrentDictionary<string, DateTimeOffset> LastHealthCheck = new(StringComparer.Ordinal);
+    // Boxed: a ConcurrentDictionary over the DateTimeOffset struct is generic code the JIT compiles in every process
+    // that ends an LLM run; over a class it is the framework's precompiled shared code (docs/performance.md).
+    private static readonly ConcurrentDictionary<string, StrongBox<DateTimeOffset>> LastHealthCheck = new(
+        StringComparer.Ordinal
+    );
 
     public static async Task AfterRunAsync(
         Workspace workspace,
@@ -55,11 +60,15 @@ public static class RunMonitor
             status == RunStatus.Failed
             || (
                 ledger.Count > 0
-                && (!LastHealthCheck.TryGetValue(root, out var last) || now - last >= HealthEvery || now < last)
+                && (
+                    !LastHealthCheck.TryGetValue(root, out var last)
+                    || now - last.Value >= HealthEvery
+                    || now < last.Value
+                )
             )
         )
         {
-            LastHealthCheck[root] = now;
+            LastHealthCheck[root] = new StrongBox<DateTimeOffset>(now);
             found.AddRange(
                 HealthReport
                     .For(root, thresholds, now, HealthWindow)
