@@ -30,6 +30,7 @@ public sealed class W1RealHandoff : Workload
         var cpu = Environment.CpuUsage.TotalTime;
         var allocated = GC.GetTotalAllocatedBytes(precise: true);
         var collections = GC.CollectionCount(0);
+        using (AllocationSampler.StartIfAsked())
         using (Measurements.Profiled())
             outcome = await engine.RunAsync(run);
         var cpuUs = (Environment.CpuUsage.TotalTime - cpu).TotalMicroseconds / W1Handoff.Agents;
