@@ -60,8 +60,15 @@ public sealed class RunState
     /// <summary>Checks that failed without failing their agent (on_fail: warn): a succeeded run with any is not green.</summary>
     public int FailedChecks => Agents.Values.Sum(a => a.Checks.Count(c => !c.Passed));
 
-    /// <summary>The agent's state; one with no event yet is pending (a fresh value, not added to Agents).</summary>
-    public AgentState Agent(string name) => _agents.TryGetValue(name, out var state) ? state : new AgentState(name);
+    /// <summary>The agent's state; one with no event yet is pending (a value of its own, not in Agents).</summary>
+    public AgentState Agent(string name) =>
+        _agents.TryGetValue(name, out var state) ? state
+        : _pending.TryGetValue(name, out var pending) ? pending
+        : _pending[name] = new AgentState(name);
+
+    // The planner asks for every agent on every event: a fresh pending state each time was half of what a
+    // 200-agent run allocated (W1R). Nothing changes these: Apply changes only the states Track made.
+    private readonly Dictionary<string, AgentState> _pending = new(StringComparer.Ordinal);
 
     private AgentState Track(string name)
     {
