@@ -1,4 +1,5 @@
 using System.Reflection;
+using Baton.Events;
 using Baton.Runs;
 
 namespace Baton.Tests.Engine;
@@ -7,7 +8,7 @@ namespace Baton.Tests.Engine;
 public class RunStateTests
 {
     [Fact]
-    public void ReadingAnAgentWithNoEvent_IsPending_AndAddsNothing()
+    public void ReadingAnAgentWithNoEvent_IsPending_AddsNothing_AndIsNotChangedByItsLaterEvents()
     {
         var state = RunState.Fold([]);
 
@@ -15,9 +16,19 @@ public class RunStateTests
 
         Assert.Equal(AgentStatus.Pending, agent.Status);
         Assert.Empty(state.Agents);
-        // One value per name, made once: the planner reads every agent on every event (W1R allocated half its bytes here).
-        Assert.Same(agent, state.Agent("nobody"));
-        Assert.Empty(state.Agents);
+        state.Apply(
+            new RunEvent(
+                1,
+                EventTypes.For("nobody", EventTypes.Started),
+                "nobody",
+                1,
+                DateTimeOffset.UnixEpoch,
+                EventCodec.Encode(new AgentStarted())
+            )
+        );
+        Assert.Equal(AgentStatus.Running, state.Agent("nobody").Status);
+        Assert.Equal(AgentStatus.Pending, agent.Status); // what a read handed out is not the agent's own state
+        Assert.Single(state.Agents);
     }
 
     [Fact]
