@@ -58,8 +58,8 @@ public static class BatonServer
         var app = builder.Build();
         app.Services.GetRequiredService<ServerMetrics>().Observe(app.Services.GetRequiredService<RunHost>());
         var after = app.Services.GetRequiredService<AfterTriggers>();
-        app.Services.GetRequiredService<RunHost>().Finished += (ws, run, status) =>
-            _ = Task.Run(() => after.OnFinishedAsync(ws, run, status));
+        app.Services.GetRequiredService<RunHost>().Finished += (ws, run, outcome) =>
+            _ = Task.Run(() => after.OnFinishedAsync(ws, run, outcome.Status, outcome.Chain));
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.Use(

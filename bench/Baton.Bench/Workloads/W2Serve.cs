@@ -87,6 +87,8 @@ public sealed class W2Serve : Workload
         int succeededBefore
     )
     {
+        // The measured burst only is sampled under BATON_BENCH_PERF_CTL (perf record -p <the server>).
+        using var profiled = succeededBefore > 0 ? Measurements.Profiled() : null;
         var cpuBefore = serve.CpuSeconds();
         var clock = Stopwatch.StartNew();
         await PostRunsAsync(client, count);

@@ -71,6 +71,8 @@ public sealed class W3Serve : Workload
         await UntilAsync(metrics, serve, waiting: 0, succeeded: WarmUpRuns);
         await Task.Delay(TimeSpan.FromSeconds(1)); // the runtime's background re-JIT of what the warm-up made hot
 
+        // Under BATON_BENCH_PERF_CTL (perf record -p <the server>) the clocked pause and approvals are sampled.
+        var profiled = Measurements.Profiled();
         var cpuBefore = serve.CpuSeconds();
         var clock = Stopwatch.StartNew();
         var ids = await PostRunsAsync(client, count);
@@ -78,16 +80,19 @@ public sealed class W3Serve : Workload
         await UntilAsync(metrics, serve, waiting: count, succeeded: WarmUpRuns);
         var paused = clock.Elapsed.TotalSeconds;
         var pauseCpu = serve.CpuSeconds() - cpuBefore;
+        profiled.Dispose();
         var pausedRss = await SettledRssMb(serve);
         var disk = RunDisk.Measure(Path.Combine(data.WorkspacePath(Ws), "runs"), ids);
         Console.Error.Write(disk.Breakdown());
 
         var shownHash = await ShownHashAsync(client); // before the clock: a reviewer had the card already
+        profiled = Measurements.Profiled();
         cpuBefore = serve.CpuSeconds();
         clock.Restart();
         await ApproveAllAsync(client, ids, shownHash);
         await UntilAsync(metrics, serve, waiting: 0, succeeded: WarmUpRuns + count);
         var resumed = clock.Elapsed.TotalSeconds;
+        profiled.Dispose();
         return new()
         {
             ["pause_s"] = paused,

@@ -141,8 +141,8 @@ public sealed class RunHost(DataRoot data, ServerMetrics metrics, ServerSettings
             : summary;
     }
 
-    /// <summary>A run of this host finished (workspace, run, status): `after:` triggers listen. Called on the run's task; handlers must not block it.</summary>
-    public event Action<string, RunFolder, RunStatus>? Finished;
+    /// <summary>A run of this host finished (workspace, run, outcome with its chain): `after:` triggers listen. Called on the run's task; handlers must not block it.</summary>
+    public event Action<string, RunFolder, RunOutcome>? Finished;
 
     public int ActiveCount => _active.Count;
     public int ParkedCount => _parked.Count;
@@ -227,7 +227,7 @@ public sealed class RunHost(DataRoot data, ServerMetrics metrics, ServerSettings
         {
             metrics.RunFinished(outcome.Status.Wire());
             if (outcome.Status.IsFinished())
-                Finished?.Invoke(workspaceName, run, outcome.Status);
+                Finished?.Invoke(workspaceName, run, outcome);
             // A park can race a launch (the watcher fired between this engine's end and its park): drop a stale one.
             if (_parked.TryRemove(key, out var stale))
                 stale.Dispose();

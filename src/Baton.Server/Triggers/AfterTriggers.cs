@@ -16,12 +16,15 @@ public sealed class AfterTriggers(DataRoot data, TriggerStarter starter, ILogger
 {
     private const int MaxOutputBytes = 256 << 10;
 
-    public async Task OnFinishedAsync(string workspace, RunFolder run, RunStatus status)
+    /// <param name="chain">The finished run's chain, as its engine ran it; read back from the run when not given.</param>
+    public async Task OnFinishedAsync(string workspace, RunFolder run, RunStatus status, string? chain = null)
     {
         string? finished;
         try
         {
-            finished = RunSummary.Load(run).Chain;
+            // Not RunSummary.Load when the engine said: folding the run's events and reading its prompt versions back
+            // for one name was 7 % of a server's CPU under W2S (docs/performance.md).
+            finished = chain ?? RunSummary.Load(run).Chain;
         }
         catch (Exception e) when (e is IOException or InvalidDataException or UnsafePathException)
         {

@@ -15,19 +15,21 @@ public static class CostDrift
     public const int MinimumRuns = 3;
     public static readonly TimeSpan TrendSpan = TimeSpan.FromDays(7);
 
+    /// <param name="before">The chain's earlier runs, oldest first (RunCost.History); runs without LLM calls say nothing about cost and are skipped.</param>
+    /// <param name="trend">Whether to look at the 7-day trend too: a walk over every kept run, so a busy server does it once a minute (RunMonitor).</param>
     public static List<Alert> Evaluate(
         string chain,
         RunCost run,
         IReadOnlyList<RunCost> before,
         WorkspaceAlerts thresholds,
-        DateTimeOffset now
+        DateTimeOffset now,
+        bool trend = true
     )
     {
         var alerts = new List<Alert>();
         if (run.Status != Runs.RunStatus.Succeeded.Wire())
             return alerts;
-        var successful = before.Where(r => r.Status == Runs.RunStatus.Succeeded.Wire()).ToList();
-        var baseline = successful.TakeLast(thresholds.BaselineRuns).ToList();
+        var baseline = LastSuccessful(before, thresholds.BaselineRuns);
         if (baseline.Count >= MinimumRuns)
         {
             var spike = Spike(chain, run, baseline, thresholds, now);
@@ -39,6 +41,9 @@ public static class CostDrift
                 alerts.AddRange(Growth(chain, run, baseline, thresholds, now));
             }
         }
+        if (!trend)
+            return alerts;
+        var successful = before.Where(Counts).ToList();
         var recent = successful.Append(run).Where(r => r.Time > now - TrendSpan).ToList();
         var previous = successful.Where(r => r.Time <= now - TrendSpan && r.Time > now - 2 * TrendSpan).ToList();
         if (recent.Count >= MinimumRuns && previous.Count >= MinimumRuns)
@@ -67,6 +72,19 @@ public static class CostDrift
             }
         }
         return alerts;
+    }
+
+    private static bool Counts(RunCost r) => r.Agents.Count > 0 && r.Status == Runs.RunStatus.Succeeded.Wire();
+
+    /// <summary>The last <paramref name="count"/> successful runs with LLM calls, oldest first: walked from the end, not over the whole history.</summary>
+    private static List<RunCost> LastSuccessful(IReadOnlyList<RunCost> runs, int count)
+    {
+        var last = new List<RunCost>(Math.Min(count, runs.Count));
+        for (var i = runs.Count - 1; i >= 0 && last.Count < count; i--)
+            if (Counts(runs[i]))
+                last.Add(runs[i]);
+        last.Reverse();
+        return last;
     }
 
     private static Alert? Spike(

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Globalization;
 using System.Text.Json;
 using Baton.Costs;
@@ -96,7 +97,8 @@ public sealed record RunCost(DateTimeOffset Time, string Run, string Status, IRe
     /// parse the growing file a million lines' worth. The file is append-only: what was read is kept per file
     /// (with its length) and only the lines added since are parsed; a file that shrank is read again. What is
     /// kept is bounded to what the drift checks look at (the last <see cref="KeptRuns"/> runs and the
-    /// <see cref="KeptDays"/> days before the newest).
+    /// <see cref="KeptDays"/> days before the newest). It is an immutable list, returned as it is: copying
+    /// the kept runs for every finished run was most of a server's monitoring CPU under W2S (docs/performance.md).
     /// </remarks>
     public static IReadOnlyList<RunCost> History(string workspaceRoot, string chain)
     {
@@ -114,7 +116,7 @@ public sealed record RunCost(DateTimeOffset Time, string Run, string Status, IRe
             if (stream.Length > known.Length)
                 known = ReadFrom(stream, known);
             Read[path] = known;
-            return [.. known.Runs];
+            return known.Runs;
         }
     }
 
@@ -123,7 +125,7 @@ public sealed record RunCost(DateTimeOffset Time, string Run, string Status, IRe
 
     /// <summary>What was read of one history file. A class, not a value tuple: a Dictionary over a value type is
     /// compiled by the JIT in every process that ends an LLM run; one over a class is precompiled shared code.</summary>
-    private sealed record ReadFile(long Length, List<RunCost> Runs);
+    private sealed record ReadFile(long Length, ImmutableList<RunCost> Runs);
 
     private static readonly Dictionary<string, ReadFile> Read = new(StringComparer.Ordinal);
 
@@ -137,7 +139,7 @@ public sealed record RunCost(DateTimeOffset Time, string Run, string Status, IRe
             added = rest.ToArray();
         }
         var complete = Array.LastIndexOf(added, (byte)'\n') + 1; // a line still being written waits for next time
-        var runs = new List<RunCost>(known.Runs); // the kept list changes only once the read succeeded
+        var parsed = new List<RunCost>(); // the kept list changes only once the read succeeded
         foreach (var line in System.Text.Encoding.UTF8.GetString(added, 0, complete).Split('\n'))
         {
             if (line.Length == 0)
@@ -146,7 +148,7 @@ public sealed record RunCost(DateTimeOffset Time, string Run, string Status, IRe
             {
                 using var doc = JsonDocument.Parse(line);
                 var r = doc.RootElement;
-                runs.Add(
+                parsed.Add(
                     new RunCost(
                         DateTimeOffset.Parse(
                             r.GetProperty("time").GetString()!,
@@ -179,11 +181,15 @@ public sealed record RunCost(DateTimeOffset Time, string Run, string Status, IRe
             catch (Exception e)
                 when (e is JsonException or FormatException or KeyNotFoundException or InvalidOperationException) { }
         }
+        var runs = known.Runs.AddRange(parsed);
         if (runs.Count > KeptRuns)
         {
+            // The oldest beyond the last KeptRuns that are also older than KeptDays before the newest.
             var since = runs[^1].Time.AddDays(-KeptDays);
-            var firstInWindow = runs.FindIndex(r => r.Time >= since);
-            runs.RemoveRange(0, Math.Min(runs.Count - KeptRuns, firstInWindow));
+            var dropped = 0;
+            while (dropped < runs.Count - KeptRuns && runs[dropped].Time < since)
+                dropped++;
+            runs = runs.RemoveRange(0, dropped);
         }
         return new ReadFile(known.Length + complete, runs);
     }

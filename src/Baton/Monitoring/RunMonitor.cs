@@ -9,7 +9,7 @@ namespace Baton.Monitoring;
 
 /// <summary>
 /// After each finished run, by the engine that ran it (`baton run` and `baton serve` alike): record what the
-/// run cost in the chain's cost history, check it against the baseline and trend (CostDrift), and — after a
+/// run cost in the chain's cost history, check it against the baseline and (once a minute) trend (CostDrift), and — after a
 /// failed run, else at most once a minute per workspace — the health of the providers over the last hour
 /// (HealthReport). New alerts go
 /// to alerts.jsonl and the webhook. A condition already alerted is not repeated while it lasts: a trend or a
@@ -22,9 +22,15 @@ public static class RunMonitor
     public static readonly TimeSpan HealthEvery = TimeSpan.FromMinutes(1);
     public static readonly TimeSpan Quiet = TimeSpan.FromHours(24);
 
+    /// <summary>How often a chain's 7-day cost trend is looked at: its windows are days long, and the look walks every kept run.</summary>
+    public static readonly TimeSpan TrendEvery = TimeSpan.FromMinutes(1);
+
     // Boxed: a ConcurrentDictionary over the DateTimeOffset struct is generic code the JIT compiles in every process
     // that ends an LLM run; over a class it is the framework's precompiled shared code (docs/performance.md).
     private static readonly ConcurrentDictionary<string, StrongBox<DateTimeOffset>> LastHealthCheck = new(
+        StringComparer.Ordinal
+    );
+    private static readonly ConcurrentDictionary<string, StrongBox<DateTimeOffset>> LastTrendCheck = new(
         StringComparer.Ordinal
     );
 
@@ -50,9 +56,7 @@ public static class RunMonitor
             var history = RunCost.History(root, chain);
             RunCost.Append(root, chain, cost);
             if (ledger.Count > 0)
-                found.AddRange(
-                    CostDrift.Evaluate(chain, cost, history.Where(r => r.Agents.Count > 0).ToList(), thresholds, now)
-                );
+                found.AddRange(CostDrift.Evaluate(chain, cost, history, thresholds, now, TrendDue(root, chain, now)));
         }
         // A failed run may be the provider's doing: checked at once. Otherwise once a minute, so 1,000 runs
         // ending together read the day's call lines once a minute, not 1,000 times.
@@ -83,6 +87,20 @@ public static class RunMonitor
             cancellationToken,
             options.AllowPrivateWebhooks
         );
+    }
+
+    /// <summary>
+    /// The spike check looks at the last runs only; the trend compares two 7-day windows of every kept run (up to
+    /// 15 days of them), so it is looked at once a minute per chain: 1,000 runs ending together walked the whole
+    /// history 1,000 times (W2S, docs/performance.md). A clock set back looks again.
+    /// </summary>
+    private static bool TrendDue(string root, string chain, DateTimeOffset now)
+    {
+        var key = RunCost.PathFor(root, chain);
+        if (LastTrendCheck.TryGetValue(key, out var last) && now - last.Value < TrendEvery && now >= last.Value)
+            return false;
+        LastTrendCheck[key] = new StrongBox<DateTimeOffset>(now);
+        return true;
     }
 
     /// <summary>

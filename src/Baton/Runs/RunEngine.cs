@@ -7,6 +7,9 @@ public sealed record RunOutcome(string RunId, RunStatus Status, string? Reason)
 {
     /// <summary>The run's quality score (checks), when it has one: monitoring keeps it with the run's cost over time.</summary>
     public double? QualityScore { get; init; }
+
+    /// <summary>The chain the run ran (its snapshot's name), when an engine ran it: `after:` triggers match on it without reading the run back.</summary>
+    public string? Chain { get; init; }
 }
 
 /// <summary>
@@ -58,7 +61,7 @@ public sealed class RunEngine
                 );
             var chain = LoadChain(run);
             var loop = new RunLoop(this, run, chain);
-            var outcome = await loop.RunAsync(cancelRun);
+            var outcome = await loop.RunAsync(cancelRun) with { Chain = chain.Name };
             if (outcome.Status is RunStatus.Succeeded or RunStatus.Failed)
                 await MonitorAsync(run, chain.Name, outcome.Status, outcome.QualityScore);
             return outcome;

@@ -102,6 +102,35 @@ public class CostAlertTests
     }
 
     [Fact]
+    public async Task TrendAppearingWithinAMinuteOfTheLastLook_IsRaisedByTheFirstRunAMinuteLater()
+    {
+        using var llm = new FakeLlmServer { Fallback = FakeReply.Text("ok", input: 100, output: 0) };
+        using var ws = new TestWorkspace();
+        ws.Write("baton.yaml", Config(llm, "alerts:\n  cost_trend: 25%\n"));
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow - TimeSpan.FromDays(10));
+        var engine = Engine(clock);
+        for (var i = 0; i < 3; i++)
+        {
+            await ws.RunAsync(Chain, options: engine);
+            clock.Advance(TimeSpan.FromHours(6));
+        }
+        clock.Advance(TimeSpan.FromDays(8));
+        llm.Fallback = FakeReply.Text("ok", input: 150, output: 0); // +50 %: a trend, not a spike
+        for (var i = 0; i < 3; i++) // the third would show the trend, but the last look was 20 s ago
+        {
+            await ws.RunAsync(Chain, options: engine);
+            clock.Advance(TimeSpan.FromSeconds(10));
+        }
+        Assert.Empty(AlertLog.Read(ws.Root));
+
+        clock.Advance(RunMonitor.TrendEvery);
+        await ws.RunAsync(Chain, options: engine);
+        var alert = Assert.Single(AlertLog.Read(ws.Root));
+        Assert.Equal("cost_trend", alert.Type);
+        Assert.Equal(clock.GetUtcNow(), alert.Time, TimeSpan.FromMilliseconds(1));
+    }
+
+    [Fact]
     public async Task AlertWebhook_GetsTheAlertSignedWithTheWorkspaceKey()
     {
         using var llm = new FakeLlmServer { Fallback = FakeReply.Text("ok", input: 100, output: 50) };

@@ -70,6 +70,23 @@ public sealed class WorkspaceDirectoryTests : IDisposable
         Assert.False(Directory.Exists(Path.Combine(_outside.FullName, "new")));
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(100)]
+    [InlineData(200_000)] // more than one read
+    public void ReadFile_ReadsTheWholeFile_UpToTheLimit_AndOneByteMoreToShowItIsTooBig(int size)
+    {
+        var bytes = Enumerable.Range(0, size).Select(i => (byte)(i * 7)).ToArray();
+        File.WriteAllBytes(Path.Combine(_ws.Root, "data.bin"), bytes);
+        Assert.Equal(bytes, WorkspaceDirectory.ReadFile(_ws.Root, "data.bin", maxBytes: size));
+        Assert.Equal(bytes, WorkspaceDirectory.ReadFile(_ws.Root, "data.bin", maxBytes: 1 << 20));
+        if (size == 0)
+            return;
+        Assert.Equal(bytes[..size], WorkspaceDirectory.ReadFile(_ws.Root, "data.bin", maxBytes: size - 1));
+        Assert.Throws<IOException>(() => WorkspaceDirectory.ReadText(_ws.Root, "data.bin", maxBytes: size - 1));
+    }
+
     [Fact]
     public void ReadFile_WithLinksInside_FollowsOnlyLinksThatStayInside()
     {
