@@ -49,6 +49,8 @@ public sealed record Row(
             "w1_real_fake_llm_us"
         ),
         new("W1R", "per_agent_minus_fake_us", "per agent without the fake's round trip", "µs", 1, null, null, null),
+        new("W1R", "cpu_us_per_agent", "CPU per agent (the process's, fake included)", "µs", 1, null, null, null),
+        new("W1R", "allocated_kb_per_agent", "allocated per agent", "KB", 1, null, null, null),
         new(
             "W2S",
             "wall_s",

@@ -2,6 +2,13 @@ using System.CommandLine;
 using Baton.Cli;
 using Baton.Cli.Commands;
 
+// A command that runs once and exits compiles nothing at run time: regexes built with RegexOptions.Compiled
+// (YamlDotNet's anchor-name check, on every chain load) are interpreted instead of being compiled through
+// Reflection.Emit and the optimising JIT, ~5 ms of every `baton run`. The server keeps compiled code: it runs long
+// enough to gain from it. Set before anything reads RuntimeFeature (it is read once).
+if (!args.Contains("serve"))
+    AppContext.SetSwitch("System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported", false);
+
 var root = new RootCommand("Baton: define multi-agent chains in YAML, run them, watch them, step in when it matters.")
 {
     Options = { CliWorkspace.Option },

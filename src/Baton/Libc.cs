@@ -91,7 +91,6 @@ internal static partial class Libc
     public static unsafe EntryKind KindOf(string path)
     {
         const int AT_SYMLINK_NOFOLLOW = 0x100,
-            ENOENT = 2,
             ModeOffset = 28,
             S_IFMT = 0xF000,
             S_IFDIR = 0x4000,

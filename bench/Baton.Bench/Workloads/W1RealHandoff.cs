@@ -25,8 +25,17 @@ public sealed class W1RealHandoff : Workload
         );
         var run = await ws.CreateRunAsync(BenchChains.Sequential("bench-w1r", W1Handoff.Agents, _ => "prompt: noop"));
         RunOutcome outcome;
+        // CPU and allocations of the clocked run: steadier than its wall on a shared machine. The CPU includes the
+        // fake's side of each call (it runs in this process), as the wall does.
+        var cpu = Environment.CpuUsage.TotalTime;
+        var allocated = GC.GetTotalAllocatedBytes(precise: true);
+        var collections = GC.CollectionCount(0);
+        using (AllocationSampler.StartIfAsked())
         using (Measurements.Profiled())
             outcome = await engine.RunAsync(run);
+        var cpuUs = (Environment.CpuUsage.TotalTime - cpu).TotalMicroseconds / W1Handoff.Agents;
+        var allocatedKb = (GC.GetTotalAllocatedBytes(precise: true) - allocated) / 1024.0 / W1Handoff.Agents;
+        collections = GC.CollectionCount(0) - collections;
         if (outcome.Status != RunStatus.Succeeded)
             throw new InvalidOperationException($"W1R run ended {outcome.Status}: {outcome.Reason}");
 
@@ -40,6 +49,9 @@ public sealed class W1RealHandoff : Workload
             ["per_agent_us"] = perAgent,
             ["fake_llm_us"] = fake,
             ["per_agent_minus_fake_us"] = perAgent - fake,
+            ["cpu_us_per_agent"] = cpuUs,
+            ["allocated_kb_per_agent"] = allocatedKb,
+            ["gen0_collections"] = collections,
             ["peak_rss_mb"] = Measurements.PeakRssMb(),
         };
     }

@@ -116,10 +116,42 @@ internal static class ProcessAgent
 }
 
 /// <summary>agents/&lt;name&gt;/process.json: lets a resumed engine kill an attempt a dead engine left running.</summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(ProcessRecordConverter))]
 public sealed record ProcessRecord(int Pid, long StartTime);
 
-[System.Text.Json.Serialization.JsonSourceGenerationOptions(
-    PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.SnakeCaseLower
-)]
+/// <summary>
+/// `{"pid": …, "start_time": …}` written and read by hand: every script or CLI agent writes it, and the generated
+/// metadata of an int and a long property was ~35 methods the JIT compiled in every `baton run` (docs/performance.md).
+/// </summary>
+internal sealed class ProcessRecordConverter : System.Text.Json.Serialization.JsonConverter<ProcessRecord>
+{
+    public override ProcessRecord Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        using var document = JsonDocument.ParseValue(ref reader);
+        var root = document.RootElement;
+        if (root.ValueKind != JsonValueKind.Object)
+            throw new JsonException("process.json is not an object");
+        try
+        {
+            return new ProcessRecord(
+                root.TryGetProperty("pid", out var pid) ? pid.GetInt32() : 0,
+                root.TryGetProperty("start_time", out var start) ? start.GetInt64() : 0
+            );
+        }
+        catch (Exception e) when (e is InvalidOperationException or FormatException)
+        {
+            throw new JsonException($"process.json: {e.Message}", e);
+        }
+    }
+
+    public override void Write(Utf8JsonWriter writer, ProcessRecord record, JsonSerializerOptions options)
+    {
+        writer.WriteStartObject();
+        writer.WriteNumber("pid", record.Pid);
+        writer.WriteNumber("start_time", record.StartTime);
+        writer.WriteEndObject();
+    }
+}
+
 [System.Text.Json.Serialization.JsonSerializable(typeof(ProcessRecord))]
 internal sealed partial class ProcessRecordJson : System.Text.Json.Serialization.JsonSerializerContext;

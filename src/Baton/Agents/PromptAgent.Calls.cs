@@ -141,18 +141,11 @@ public sealed partial class PromptAgent
         {
             context.Warn?.Invoke($"health record of this call not written: {e.Message}"); // monitoring never fails a call
         }
-        await WriteCallAsync(
+        WriteCall(
             context,
-            number,
-            provider,
+            new CallRecord.Call(number, provider, started, clock.ElapsedMilliseconds, reply, entry, error),
             recorder,
-            started,
-            clock.ElapsedMilliseconds,
-            reply,
-            entry,
-            error,
-            masker,
-            cancellationToken
+            masker
         );
         failure?.Throw();
         return reply;
@@ -175,78 +168,30 @@ public sealed partial class PromptAgent
         return new TokenUsage(messages.Sum(m => count(m.Text)), count(reply), Estimated: true);
     }
 
-    private static async Task WriteCallAsync(
+    /// <summary>
+    /// Written whatever happened to the call (a cancelled one included), never fsync'd: the agent's durable
+    /// done/failed event carries its cost. calls/ is made with the run (RunCreator); an attempt after the first
+    /// finds it moved to attempts/N/ and makes it again.
+    /// </summary>
+    private static void WriteCall(
         AgentContext context,
-        int number,
-        ResolvedProvider provider,
+        CallRecord.Call call,
         CallRecorder recorder,
-        DateTimeOffset started,
-        long milliseconds,
-        string reply,
-        CostEntry? entry,
-        (string Reason, string Message)? error,
-        SecretMasker masker,
-        CancellationToken cancellationToken
+        SecretMasker masker
     )
     {
-        var record = new JsonObject
+        var bytes = CallRecord.Build(call, recorder, masker);
+        var folder = Path.Combine(context.AgentDir, "calls");
+        var path = Path.Combine(folder, $"{call.Number:000}.json");
+        try
         {
-            ["call"] = number,
-            ["provider"] = provider.Alias,
-            ["type"] = provider.Type,
-            ["model"] = provider.Model,
-            ["url"] = recorder.Url is { } url ? masker.Apply(url) : null,
-            ["started"] = started.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
-            ["duration_ms"] = milliseconds,
-            ["attempts"] = new JsonArray([
-                .. recorder
-                    .Attempts.ToList()
-                    .Select(a =>
-                        (JsonNode)
-                            new JsonObject
-                            {
-                                ["status"] = a.Status,
-                                ["error"] = a.Error is null ? null : masker.Apply(a.Error),
-                                ["ms"] = a.Milliseconds,
-                                ["retry_after_ms"] = a.RetryInMilliseconds,
-                            }
-                    ),
-            ]),
-            ["request"] = Json(recorder.RequestBody, masker),
-            ["response"] = new JsonObject
-            {
-                ["status"] = recorder.Status,
-                ["content_type"] = recorder.ContentType,
-                ["body"] =
-                    recorder.ContentType == "text/event-stream"
-                        ? ServerSentEvents(recorder.ResponseText, masker)
-                        : Json(recorder.ResponseText, masker),
-                ["truncated"] = recorder.Truncated ? true : null,
-            },
-            ["reply"] = masker.Apply(reply),
-        };
-        if (entry is not null)
-        {
-            record["usage"] = new JsonObject
-            {
-                ["input_tokens"] = entry.Usage.InputTokens,
-                ["output_tokens"] = entry.Usage.OutputTokens,
-                ["cached_input_tokens"] = entry.Usage.CachedInputTokens,
-                ["reasoning_tokens"] = entry.Usage.ReasoningTokens,
-                ["source"] = entry.Source,
-            };
-            record["cost_usd"] = entry.Usd;
+            Libc.CreateAndWrite(path, bytes).Dispose();
         }
-        if (error is { } e)
-            record["error"] = new JsonObject { ["reason"] = e.Reason, ["message"] = masker.Apply(e.Message) };
-        var dir = Directory.CreateDirectory(Path.Combine(context.AgentDir, "calls")).FullName;
-        var text = record.ToJsonString(RecordFormat);
-        await File.WriteAllTextAsync(
-            Path.Combine(dir, $"{number:000}.json"),
-            masker.Apply(text) + "\n",
-            Encoding.UTF8,
-            cancellationToken
-        );
+        catch (IOException e) when (e.HResult == Libc.ENOENT)
+        {
+            Directory.CreateDirectory(folder);
+            Libc.CreateAndWrite(path, bytes).Dispose();
+        }
     }
 
     /// <summary>The agent's prompt as written (system and prompt templates, before rendering): the same hash means the same prompt version, so a change in replies under it is the model's.</summary>
@@ -254,42 +199,4 @@ public sealed partial class PromptAgent
         Convert.ToHexStringLower(
             System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes($"{spec.System}\n\0\n{spec.Text}"))
         );
-
-    // One instance for the process: options made per call rebuilt their serializer caches with every call.
-    private static readonly JsonSerializerOptions RecordFormat = new()
-    {
-        WriteIndented = true,
-        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    };
-
-    /// <summary>A body as JSON when it is JSON (the usual case), else as a string, so the record is always readable.</summary>
-    private static JsonNode? Json(string? body, SecretMasker masker)
-    {
-        if (string.IsNullOrEmpty(body))
-            return null;
-        var masked = masker.Apply(body);
-        try
-        {
-            return JsonNode.Parse(masked);
-        }
-        catch (JsonException)
-        {
-            return JsonValue.Create(masked);
-        }
-    }
-
-    /// <summary>An SSE reply as the list of its events' data, each parsed when it is JSON.</summary>
-    private static JsonArray ServerSentEvents(string body, SecretMasker masker)
-    {
-        var events = new JsonArray();
-        foreach (var line in body.Split('\n'))
-        {
-            if (!line.StartsWith("data:", StringComparison.Ordinal))
-                continue;
-            var data = line[5..].Trim();
-            if (data.Length > 0)
-                events.Add(Json(data, masker));
-        }
-        return events;
-    }
 }

@@ -166,12 +166,13 @@ public sealed partial class PromptAgent(ProviderOptions? options = null) : IAgen
     /// <summary>Every workspace secret is masked in what this agent writes, not only the key it used.</summary>
     private void AddWorkspaceSecrets(AgentContext context, SecretMasker masker)
     {
-        var store = Secrets(context);
-        if (!File.Exists(store.File))
+        // Looked for before the store is made: most workspaces have none, and the store's constructor resolves
+        // the master key's path from the environment and the home folder on every call.
+        if (!File.Exists(Path.Combine(context.Workspace.Root, SecretStore.RelativeFile)))
             return;
         try
         {
-            foreach (var value in store.AllValues())
+            foreach (var value in Secrets(context).AllValues())
                 masker.Add(value);
         }
         catch (SecretStoreException)

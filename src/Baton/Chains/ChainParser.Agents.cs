@@ -25,15 +25,35 @@ internal sealed partial class ChainParser
         "workdir",
     ];
 
-    private static readonly Dictionary<AgentKind, string[]> KindOnlyKeys = new()
+    /// <summary>The kind each of <see cref="KindKeys"/> names, in the same order.</summary>
+    private static readonly AgentKind[] Kinds =
+    [
+        AgentKind.Run,
+        AgentKind.Prompt,
+        AgentKind.Cli,
+        AgentKind.Decision,
+        AgentKind.Stop,
+        AgentKind.Chain,
+    ];
+
+    /// <summary>Keys only one kind of agent takes. A switch, not a Dictionary keyed by the enum: that instantiation is compiled by the JIT at every start.</summary>
+    private static string[] KindOnlyKeys(AgentKind kind) =>
+        kind switch
+        {
+            AgentKind.Prompt => ["system", "model", "output", "schema"],
+            AgentKind.Cli => ["task", "spec"],
+            AgentKind.Chain => ["inputs", "output_from"],
+            _ => [],
+        };
+
+    /// <summary>The kind of agent that alone takes this key, if one does.</summary>
+    private static AgentKind? OwnerOf(string key)
     {
-        [AgentKind.Run] = [],
-        [AgentKind.Prompt] = ["system", "model", "output", "schema"],
-        [AgentKind.Cli] = ["task", "spec"],
-        [AgentKind.Decision] = [],
-        [AgentKind.Stop] = [],
-        [AgentKind.Chain] = ["inputs", "output_from"],
-    };
+        foreach (var kind in Kinds)
+            if (KindOnlyKeys(kind).Contains(key))
+                return kind;
+        return null;
+    }
 
     private List<AgentDraft> ParseAgents(YamlScalarNode key, YamlNode node)
     {
@@ -58,8 +78,8 @@ internal sealed partial class ChainParser
             return [];
         }
         var names = entries.Select(e => e.Name).ToList();
-        foreach (var (name, position) in names.Select((n, i) => (n, i)))
-            _agentPositions.TryAdd(name, position);
+        for (var position = 0; position < names.Count; position++)
+            _agentPositions.TryAdd(names[position], position);
         var drafts = new List<AgentDraft>();
         foreach (var (agentKey, name, body) in entries)
         {
@@ -105,25 +125,22 @@ internal sealed partial class ChainParser
                 $"{where} has both '{kinds[0].Name}' and '{extra.Name}'; an agent is exactly one kind"
             );
         }
-        AgentKind? kind = kinds.Count > 0 ? Enum.Parse<AgentKind>(kinds[0].Name, ignoreCase: true) : null;
+        AgentKind? kind = kinds.Count > 0 ? Kinds[Array.IndexOf(KindKeys, kinds[0].Name)] : null;
         agent.Kind = kind;
-        var kindOnly = new Dictionary<string, (YamlScalarNode Key, YamlNode Value)>(StringComparer.Ordinal);
+        var kindOnly = new Dictionary<string, YamlEntry>(StringComparer.Ordinal);
         foreach (var (key, name, value) in entries)
         {
             if (KindKeys.Contains(name))
             {
                 continue;
             }
-            if (kind is { } k && KindOnlyKeys[k].Contains(name))
+            if (kind is { } k && KindOnlyKeys(k).Contains(name))
             {
-                kindOnly[name] = (key, value);
+                kindOnly[name] = new YamlEntry(key, name, value);
             }
             else if (!ParseCommonKey(agent, key, name, value, names))
             {
-                if (
-                    KindOnlyKeys.Where(p => p.Value.Contains(name)).Select(p => (AgentKind?)p.Key).FirstOrDefault() is
-                    { } owner
-                )
+                if (OwnerOf(name) is { } owner)
                 {
                     _errors.Add(
                         key,
@@ -132,7 +149,7 @@ internal sealed partial class ChainParser
                 }
                 else
                 {
-                    var allowed = CommonKeys.Concat(kind is { } known ? KindOnlyKeys[known] : KindKeys);
+                    var allowed = CommonKeys.Concat(kind is { } known ? KindOnlyKeys(known) : KindKeys);
                     _read.UnknownKey(key, where, kinds.Count > 0 ? allowed.Append(kinds[0].Name) : allowed);
                 }
             }

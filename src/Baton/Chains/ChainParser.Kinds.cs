@@ -38,12 +38,7 @@ internal sealed partial class ChainParser
         agent.Script = new ScriptSpec(text, null);
     }
 
-    private void ParsePrompt(
-        AgentDraft agent,
-        YamlScalarNode key,
-        YamlNode value,
-        Dictionary<string, (YamlScalarNode Key, YamlNode Value)> extras
-    )
+    private void ParsePrompt(AgentDraft agent, YamlScalarNode key, YamlNode value, Dictionary<string, YamlEntry> extras)
     {
         var where = $"agent '{agent.Name}'";
         var text = _read.Text(value, $"'prompt' of {where}");
@@ -65,7 +60,7 @@ internal sealed partial class ChainParser
             schema = null;
         var model = "default";
         string? output = null;
-        foreach (var (name, (extraKey, extraValue)) in extras)
+        foreach (var (name, (extraKey, _, extraValue)) in extras)
         {
             switch (name)
             {
@@ -137,11 +132,7 @@ internal sealed partial class ChainParser
         }
     }
 
-    private void ParseCli(
-        AgentDraft agent,
-        YamlNode value,
-        Dictionary<string, (YamlScalarNode Key, YamlNode Value)> extras
-    )
+    private void ParseCli(AgentDraft agent, YamlNode value, Dictionary<string, YamlEntry> extras)
     {
         var where = $"agent '{agent.Name}'";
         var tool = _read.Text(value, $"'cli' of {where}");
@@ -168,7 +159,7 @@ internal sealed partial class ChainParser
             taskText = text;
             agent.Templates.Add(("task", text, task.Key));
         }
-        if (spec.Key is null && task.Key is null)
+        if (spec is null && task is null)
         {
             _errors.Add(agent.KeyNode, $"cli {where} needs a 'task' or a 'spec' (a prompt file)");
             return;

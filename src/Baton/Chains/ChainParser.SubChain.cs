@@ -9,11 +9,7 @@ internal sealed partial class ChainParser
     /// like a prompt's) and `output_from:`. Whether NAME exists, takes those inputs and calls no chain that calls
     /// it back is checked against the workspace's other chains (SubChains), which one file cannot see.
     /// </summary>
-    private void ParseSubChain(
-        AgentDraft agent,
-        YamlNode value,
-        Dictionary<string, (YamlScalarNode Key, YamlNode Value)> extras
-    )
+    private void ParseSubChain(AgentDraft agent, YamlNode value, Dictionary<string, YamlEntry> extras)
     {
         var where = $"agent '{agent.Name}'";
         var name = _read.Text(value, $"'chain' of {where}");

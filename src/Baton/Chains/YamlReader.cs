@@ -63,14 +63,14 @@ internal sealed class YamlReader(ChainErrorList errors)
     }
 
     /// <summary>The entries of a mapping whose keys are plain strings; other keys are reported.</summary>
-    public List<(YamlScalarNode Key, string Name, YamlNode Value)> Entries(YamlMappingNode map, string where)
+    public List<YamlEntry> Entries(YamlMappingNode map, string where)
     {
-        var entries = new List<(YamlScalarNode, string, YamlNode)>();
+        var entries = new List<YamlEntry>();
         foreach (var (key, value) in map.Children)
         {
             if (key is YamlScalarNode { Value: { Length: > 0 } name } scalar)
             {
-                entries.Add((scalar, name, value));
+                entries.Add(new YamlEntry(scalar, name, value));
             }
             else
             {
@@ -135,3 +135,10 @@ internal sealed class YamlReader(ChainErrorList errors)
         return null;
     }
 }
+
+/// <summary>
+/// One entry of a YAML mapping with a plain key. A class, not a value tuple: lists and LINQ over a reference type run
+/// the framework's shared, precompiled code, where a tuple made the JIT compile each List/LINQ method anew at every
+/// chain load (~30 methods per `baton run`, docs/performance.md).
+/// </summary>
+internal sealed record YamlEntry(YamlScalarNode Key, string Name, YamlNode Value);

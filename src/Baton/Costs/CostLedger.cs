@@ -19,11 +19,9 @@ public static class CostLedger
     public static void Append(string runDir, CostEntry entry)
     {
         var line = entry.ToJsonLine();
+        // One open(O_APPEND) and one write; a FileStream added an fstat, a seek and its buffer per line.
         lock (Gate)
-        {
-            using var stream = new FileStream(PathFor(runDir), FileMode.Append, FileAccess.Write, FileShare.ReadWrite);
-            stream.Write(line);
-        }
+            Libc.CreateAndWrite(PathFor(runDir), line, append: true).Dispose();
     }
 
     /// <summary>The run's entries; a torn last line (a crash mid-write) is skipped.</summary>

@@ -14,9 +14,12 @@ internal static class CallHealthCache
     public const int KeptDays = 9;
 
     private static readonly Lock Gate = new();
-    private static readonly Dictionary<string, (DateTime Day, long Length, List<CallHealth> Calls)> Files = new(
-        StringComparer.Ordinal
-    );
+
+    /// <summary>What was read of one day file. A class, not a value tuple: a Dictionary over a value type is compiled
+    /// by the JIT in every process that checks health (each `baton run` with an LLM call), one over a class is not.</summary>
+    private sealed record ReadDay(DateTime Day, long Length, List<CallHealth> Calls);
+
+    private static readonly Dictionary<string, ReadDay> Files = new(StringComparer.Ordinal);
 
     /// <summary>The calls of one day file, in file order (a list that is never changed once returned).</summary>
     public static IReadOnlyList<CallHealth> Day(string workspaceRoot, string relative, DateTime day)
@@ -31,7 +34,7 @@ internal static class CallHealthCache
                 return [];
             }
             if (!Files.TryGetValue(key, out var known) || stream.Length < known.Length)
-                known = (day, 0, []);
+                known = new ReadDay(day, 0, []);
             if (stream.Length > known.Length)
                 known = ReadFrom(stream, known);
             Files[key] = known;
@@ -41,10 +44,7 @@ internal static class CallHealthCache
         }
     }
 
-    private static (DateTime Day, long Length, List<CallHealth> Calls) ReadFrom(
-        Stream stream,
-        (DateTime Day, long Length, List<CallHealth> Calls) known
-    )
+    private static ReadDay ReadFrom(Stream stream, ReadDay known)
     {
         stream.Seek(known.Length, SeekOrigin.Begin);
         using var rest = new MemoryStream();
@@ -62,6 +62,6 @@ internal static class CallHealthCache
             }
             catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException) { }
         }
-        return (known.Day, known.Length + complete, calls);
+        return new ReadDay(known.Day, known.Length + complete, calls);
     }
 }

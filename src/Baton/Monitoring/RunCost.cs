@@ -112,7 +112,7 @@ public sealed record RunCost(DateTimeOffset Time, string Run, string Status, IRe
                 return [];
             }
             if (!Read.TryGetValue(path, out var known) || stream.Length < known.Length)
-                known = (0, []);
+                known = new ReadFile(0, []);
             if (stream.Length > known.Length)
                 known = ReadFrom(stream, known);
             Read[path] = known;
@@ -123,14 +123,13 @@ public sealed record RunCost(DateTimeOffset Time, string Run, string Status, IRe
     public const int KeptRuns = 200;
     public const int KeptDays = 15;
 
-    private static readonly Dictionary<string, (long Length, ImmutableList<RunCost> Runs)> Read = new(
-        StringComparer.Ordinal
-    );
+    /// <summary>What was read of one history file. A class, not a value tuple: a Dictionary over a value type is
+    /// compiled by the JIT in every process that ends an LLM run; one over a class is precompiled shared code.</summary>
+    private sealed record ReadFile(long Length, ImmutableList<RunCost> Runs);
 
-    private static (long Length, ImmutableList<RunCost> Runs) ReadFrom(
-        Stream stream,
-        (long Length, ImmutableList<RunCost> Runs) known
-    )
+    private static readonly Dictionary<string, ReadFile> Read = new(StringComparer.Ordinal);
+
+    private static ReadFile ReadFrom(Stream stream, ReadFile known)
     {
         byte[] added;
         {
@@ -192,6 +191,6 @@ public sealed record RunCost(DateTimeOffset Time, string Run, string Status, IRe
                 dropped++;
             runs = runs.RemoveRange(0, dropped);
         }
-        return (known.Length + complete, runs);
+        return new ReadFile(known.Length + complete, runs);
     }
 }

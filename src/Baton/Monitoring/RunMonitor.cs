@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using Baton.Costs;
 using Baton.Health;
 using Baton.Runs;
@@ -24,8 +25,14 @@ public static class RunMonitor
     /// <summary>How often a chain's 7-day cost trend is looked at: its windows are days long, and the look walks every kept run.</summary>
     public static readonly TimeSpan TrendEvery = TimeSpan.FromMinutes(1);
 
-    private static readonly ConcurrentDictionary<string, DateTimeOffset> LastHealthCheck = new(StringComparer.Ordinal);
-    private static readonly ConcurrentDictionary<string, DateTimeOffset> LastTrendCheck = new(StringComparer.Ordinal);
+    // Boxed: a ConcurrentDictionary over the DateTimeOffset struct is generic code the JIT compiles in every process
+    // that ends an LLM run; over a class it is the framework's precompiled shared code (docs/performance.md).
+    private static readonly ConcurrentDictionary<string, StrongBox<DateTimeOffset>> LastHealthCheck = new(
+        StringComparer.Ordinal
+    );
+    private static readonly ConcurrentDictionary<string, StrongBox<DateTimeOffset>> LastTrendCheck = new(
+        StringComparer.Ordinal
+    );
 
     public static async Task AfterRunAsync(
         Workspace workspace,
@@ -57,11 +64,15 @@ public static class RunMonitor
             status == RunStatus.Failed
             || (
                 ledger.Count > 0
-                && (!LastHealthCheck.TryGetValue(root, out var last) || now - last >= HealthEvery || now < last)
+                && (
+                    !LastHealthCheck.TryGetValue(root, out var last)
+                    || now - last.Value >= HealthEvery
+                    || now < last.Value
+                )
             )
         )
         {
-            LastHealthCheck[root] = now;
+            LastHealthCheck[root] = new StrongBox<DateTimeOffset>(now);
             found.AddRange(
                 HealthReport
                     .For(root, thresholds, now, HealthWindow)
@@ -86,9 +97,9 @@ public static class RunMonitor
     private static bool TrendDue(string root, string chain, DateTimeOffset now)
     {
         var key = RunCost.PathFor(root, chain);
-        if (LastTrendCheck.TryGetValue(key, out var last) && now - last < TrendEvery && now >= last)
+        if (LastTrendCheck.TryGetValue(key, out var last) && now - last.Value < TrendEvery && now >= last.Value)
             return false;
-        LastTrendCheck[key] = now;
+        LastTrendCheck[key] = new StrongBox<DateTimeOffset>(now);
         return true;
     }
 

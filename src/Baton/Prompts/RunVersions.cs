@@ -9,11 +9,10 @@ namespace Baton.Prompts;
 /// Which version of the chain and of each `prompt:` agent's text a run used (versions.json in the
 /// run folder, written with the snapshot). Hashes are of the text as written, before templating,
 /// so two runs with different inputs share a version; the texts themselves are in the snapshot.
+/// Its JSON is written and read by <see cref="RunVersionsConverter"/>.
 /// </summary>
-public sealed record RunVersions(
-    [property: JsonPropertyName("chain")] SourceVersion Chain,
-    [property: JsonPropertyName("prompts")] IReadOnlyDictionary<string, PromptVersion> Prompts
-)
+[JsonConverter(typeof(RunVersionsConverter))]
+public sealed record RunVersions(SourceVersion Chain, IReadOnlyDictionary<string, PromptVersion> Prompts)
 {
     public const string FileName = "versions.json";
 

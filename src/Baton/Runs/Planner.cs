@@ -105,9 +105,9 @@ public static class Planner
                     // One pass, no allocations: with hundreds of agents this runs for each of them on every hand-off.
                     AgentState? blocker = null;
                     var allDone = true;
-                    foreach (var name in spec.Needs)
+                    for (var i = 0; i < spec.Needs.Count; i++) // not foreach: an interface's enumerator is an allocation
                     {
-                        var need = state.Agent(name);
+                        var need = state.Agent(spec.Needs[i]);
                         if (
                             need.Status
                                 is not (

@@ -120,6 +120,8 @@ public static class RunCreator
         foreach (var agent in chain.Agents)
         {
             Libc.Mkdir(Path.Combine(folder, "agents", agent.Name));
+            if (agent.Prompt is not null)
+                Libc.Mkdir(Path.Combine(folder, "agents", agent.Name, "calls")); // its call records
             if (agent.IsProcess)
                 Libc.Mkdir(Path.Combine(folder, "inbox", agent.Name));
         }

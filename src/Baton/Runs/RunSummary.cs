@@ -5,40 +5,32 @@ using Baton.Events;
 namespace Baton.Runs;
 
 /// <summary>What `baton show --json` and GET .../runs/{id} answer (SPEC §4), built from the run's files only.</summary>
+/// <remarks>Its JSON is written by <see cref="RunSummaryConverter"/>: the field names and which are left out when empty are there.</remarks>
+[JsonConverter(typeof(RunSummaryConverter))]
 public sealed record RunSummary(
-    [property: JsonPropertyName("id")] string Id,
-    [property: JsonPropertyName("chain")] string? Chain,
-    [property: JsonPropertyName("status")] RunStatus Status,
-    [property: JsonPropertyName("reason")] string? Reason,
-    [property: JsonPropertyName("started")] DateTimeOffset? Started,
-    [property: JsonPropertyName("finished")] DateTimeOffset? Finished,
-    [property: JsonPropertyName("cost_usd")] decimal CostUsd,
-    [property: JsonPropertyName("agents")] IReadOnlyDictionary<string, AgentSummary> Agents
+    string Id,
+    string? Chain,
+    RunStatus Status,
+    string? Reason,
+    DateTimeOffset? Started,
+    DateTimeOffset? Finished,
+    decimal CostUsd,
+    IReadOnlyDictionary<string, AgentSummary> Agents
 )
 {
     /// <summary>Set by a host whose engine can't write the run's events (e.g. "disk full: …"); the files can't say so.</summary>
-    [JsonPropertyName("stalled")]
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Stalled { get; init; }
 
     /// <summary>Passed over all quality checks of the agents' latest attempts, weighted (docs/monitoring.md); absent without checks.</summary>
-    [JsonPropertyName("quality_score")]
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public double? QualityScore { get; init; }
 
     /// <summary>Checks that failed as warnings: a succeeded run with any is shown as not green.</summary>
-    [JsonPropertyName("failed_checks")]
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public int FailedChecks { get; init; }
 
     /// <summary>The chain's and each prompt agent's version (docs/prompts.md); null for runs made before they were recorded.</summary>
-    [JsonPropertyName("versions")]
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public Prompts.RunVersions? Versions { get; init; }
 
     /// <summary>`baton mark RUN bad|good`: a person's verdict on the run, which last-known-good respects.</summary>
-    [JsonPropertyName("mark")]
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Mark { get; init; }
 
     public static RunSummary Load(RunFolder run)
@@ -127,17 +119,18 @@ public sealed record RunSummary(
     public string ToJson() => JsonSerializer.Serialize(this, RunSummaryJson.Default.RunSummary);
 }
 
+/// <summary>One agent's line of a <see cref="RunSummary"/> (written by <see cref="RunSummaryConverter"/>).</summary>
 public sealed record AgentSummary(
-    [property: JsonPropertyName("status")] AgentStatus Status,
-    [property: JsonPropertyName("attempts")] int Attempts,
-    [property: JsonPropertyName("cost_usd")] decimal CostUsd,
-    [property: JsonPropertyName("output")] string? Output,
-    [property: JsonPropertyName("reason")] string? Reason,
-    [property: JsonPropertyName("started")] DateTimeOffset? Started,
-    [property: JsonPropertyName("finished")] DateTimeOffset? Finished
+    AgentStatus Status,
+    int Attempts,
+    decimal CostUsd,
+    string? Output,
+    string? Reason,
+    DateTimeOffset? Started,
+    DateTimeOffset? Finished
 );
 
-[JsonSourceGenerationOptions(WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
+[JsonSourceGenerationOptions(WriteIndented = true)]
 [JsonSerializable(typeof(RunSummary))]
 [JsonSerializable(typeof(List<RunSummary>))]
 public sealed partial class RunSummaryJson : JsonSerializerContext;

@@ -30,7 +30,8 @@ public sealed partial class SecretStore
         MasterKeyPath = masterKeyPath ?? DefaultMasterKeyPath();
     }
 
-    private const string RelativeFile = ".baton/secrets.json";
+    /// <summary>Where a workspace keeps its secrets, relative to its root.</summary>
+    public const string RelativeFile = ".baton/secrets.json";
     private const int CurrentVersion = 2;
 
     public string Root { get; }

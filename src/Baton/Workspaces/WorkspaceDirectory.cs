@@ -231,13 +231,27 @@ public static class WorkspaceDirectory
     )
     {
         relative = Normalize(relative);
-        using var parent = OpenParent(root, relative, createParent, out var name);
         const int O_WRONLY = 1,
             O_APPEND = 0x400,
-            O_NONBLOCK = 0x800;
-        var fd = Libc.OpenBeneath(parent.Fd, name, O_WRONLY | O_APPEND | Libc.O_CREAT | O_NONBLOCK, mode);
+            O_NONBLOCK = 0x800,
+            Flags = O_WRONLY | O_APPEND | Libc.O_CREAT | O_NONBLOCK;
+        int fd,
+            errno;
+        // The usual case, a log whose folder exists, in one open below root (the same no-link rule on the whole
+        // path); the parent is opened, and made when asked, only when that open finds it missing.
+        using (var rootFd = OpenRoot(root))
+        {
+            fd = Libc.OpenBeneath(rootFd.Fd, relative, Flags, mode);
+            errno = Marshal.GetLastPInvokeError(); // before the root's close can set it
+        }
+        if (fd < 0 && errno == Libc.ENOENT)
+        {
+            using var parent = OpenParent(root, relative, createParent, out var name);
+            fd = Libc.OpenBeneath(parent.Fd, name, Flags, mode);
+            errno = Marshal.GetLastPInvokeError();
+        }
         if (fd < 0)
-            throw Refusal(root, relative);
+            throw Refusal(root, relative, errno);
         using var handle = new SafeFileHandle(fd, ownsHandle: true);
         if (!Libc.IsRegularFile(fd))
             throw new UnsafePathException($"'{relative}' in '{root}' is not a regular file");
@@ -320,9 +334,11 @@ public static class WorkspaceDirectory
         return parts.Count == 0 ? "." : string.Join('/', parts);
     }
 
-    private static UnsafePathException Refusal(string root, string relative)
+    private static UnsafePathException Refusal(string root, string relative) =>
+        Refusal(root, relative, Marshal.GetLastPInvokeError());
+
+    private static UnsafePathException Refusal(string root, string relative, int errno)
     {
-        var errno = Marshal.GetLastPInvokeError();
         return new UnsafePathException(
             errno is Libc.ELOOP or Libc.EXDEV or Libc.ENOTDIR
                 ? $"'{relative}' in '{root}' passes through a symbolic link (or leads out of the folder); refusing to follow it"

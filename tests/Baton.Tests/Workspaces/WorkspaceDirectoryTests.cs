@@ -48,6 +48,29 @@ public sealed class WorkspaceDirectoryTests : IDisposable
     }
 
     [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Append_MakesAMissingFolder_AppendsToAnExistingFile_AndRefusesEveryLink(bool walk)
+    {
+        Libc.WalkOnThisThread = walk;
+
+        WorkspaceDirectory.Append(_ws.Root, ".baton/logs/a.jsonl", "1\n"u8, createParent: true);
+        WorkspaceDirectory.Append(_ws.Root, ".baton/logs/a.jsonl", "2\n"u8, createParent: true);
+
+        Assert.Equal("1\n2\n", File.ReadAllText(Path.Combine(_ws.Root, ".baton", "logs", "a.jsonl")));
+        Assert.Throws<DirectoryNotFoundException>(() => WorkspaceDirectory.Append(_ws.Root, "none/a.jsonl", "x"u8));
+        Assert.Throws<UnsafePathException>(() =>
+            WorkspaceDirectory.Append(_ws.Root, "linked/secret.txt", "x"u8, createParent: true)
+        );
+        Assert.Throws<UnsafePathException>(() =>
+            WorkspaceDirectory.Append(_ws.Root, "linked/new/a.jsonl", "x"u8, createParent: true)
+        );
+        Assert.Throws<UnsafePathException>(() => WorkspaceDirectory.Append(_ws.Root, "chains/link.yaml", "x"u8));
+        Assert.Equal("outside-canary", File.ReadAllText(Path.Combine(_outside.FullName, "secret.txt")));
+        Assert.False(Directory.Exists(Path.Combine(_outside.FullName, "new")));
+    }
+
+    [Theory]
     [InlineData(0)]
     [InlineData(1)]
     [InlineData(100)]
