@@ -71,12 +71,12 @@ public sealed record Row(
             null,
             "w2_serve_cold_wall_s"
         ),
-        new("W2S", "cold_cpu_s", "of which: CPU the server used", "s", 1, null, null, null),
+        new("W2S", "cold_cpu_s", "the first 1,000: CPU the server used", "s", 1, null, null, null),
         new("W2S", "posted_s", "of which: the 1,000 POST /runs answered", "s", 1, null, null, null),
         new(
             "W2S",
             "serve_cpu_s",
-            "of which: CPU the server used (user + system)",
+            "warmed burst: CPU the server used (user + system)",
             "s",
             1,
             null,
