@@ -46,22 +46,16 @@ internal static class CallHealthCache
 
     private static ReadDay ReadFrom(Stream stream, ReadDay known)
     {
-        stream.Seek(known.Length, SeekOrigin.Begin);
-        using var rest = new MemoryStream();
-        stream.CopyTo(rest);
-        var added = rest.ToArray();
-        var complete = Array.LastIndexOf(added, (byte)'\n') + 1; // a line still being written waits for next time
         var calls = new List<CallHealth>(known.Calls); // a copy: a list handed out earlier never changes
-        foreach (var line in System.Text.Encoding.UTF8.GetString(added, 0, complete).Split('\n'))
+        var lines = JsonLines.CompleteLinesAfter(stream, known.Length, out var end);
+        foreach (var line in lines)
         {
-            if (line.Length == 0)
-                continue;
             try
             {
                 calls.Add(CallHealth.Parse(line));
             }
             catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException) { }
         }
-        return new ReadDay(known.Day, known.Length + complete, calls);
+        return new ReadDay(known.Day, end, calls);
     }
 }

@@ -131,19 +131,10 @@ public sealed record RunCost(DateTimeOffset Time, string Run, string Status, IRe
 
     private static ReadFile ReadFrom(Stream stream, ReadFile known)
     {
-        byte[] added;
-        {
-            stream.Seek(known.Length, SeekOrigin.Begin);
-            using var rest = new MemoryStream();
-            stream.CopyTo(rest);
-            added = rest.ToArray();
-        }
-        var complete = Array.LastIndexOf(added, (byte)'\n') + 1; // a line still being written waits for next time
         var parsed = new List<RunCost>(); // the kept list changes only once the read succeeded
-        foreach (var line in System.Text.Encoding.UTF8.GetString(added, 0, complete).Split('\n'))
+        var lines = JsonLines.CompleteLinesAfter(stream, known.Length, out var end);
+        foreach (var line in lines)
         {
-            if (line.Length == 0)
-                continue;
             try
             {
                 using var doc = JsonDocument.Parse(line);
@@ -191,6 +182,6 @@ public sealed record RunCost(DateTimeOffset Time, string Run, string Status, IRe
                 dropped++;
             runs = runs.RemoveRange(0, dropped);
         }
-        return new ReadFile(known.Length + complete, runs);
+        return new ReadFile(end, runs);
     }
 }
