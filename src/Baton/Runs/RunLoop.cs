@@ -196,9 +196,10 @@ internal sealed partial class RunLoop
             DateTimeOffset? wakeAt = null;
             var acted = false;
             var now = Now;
-            foreach (var action in Planner.Next(_chain, _state))
+            var plan = Planner.Next(_chain, _state);
+            for (var i = 0; i < plan.Count; i++) // not foreach: an interface's enumerator is an allocation per plan
             {
-                switch (action)
+                switch (plan[i])
                 {
                     case StartAgent start when start.NotBefore > now:
                         wakeAt = wakeAt is null || start.NotBefore < wakeAt ? start.NotBefore : wakeAt;
