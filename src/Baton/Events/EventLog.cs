@@ -86,6 +86,38 @@ public sealed class EventLog
             throw;
         }
         LastSeq = e.Seq;
-        return new Appended(e, _committer.Commit(handle, path, Directory));
+        if (_held is null)
+            return new Appended(e, _committer.Commit(handle, path, Directory));
+        var durable = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _held.Add(new GroupCommitter.Pending(handle, path, Directory, durable));
+        return new Appended(e, durable.Task);
+    }
+
+    private List<GroupCommitter.Pending>? _held;
+
+    /// <summary>
+    /// Until the returned scope ends, appended files go to the group committer together rather than one by one:
+    /// a run loop's pass (an agent's done, the next one's started) is then one commit round with one fsync of the
+    /// folder, where each event alone was a round and a folder fsync of its own. Nothing waits on the files
+    /// meanwhile (they are written, so a kill -9 loses nothing); only their Durable tasks complete later.
+    /// </summary>
+    public HeldCommits HoldCommits()
+    {
+        if (_held is not null)
+            return default; // already held by an outer scope, which hands them over
+        _held = [];
+        return new HeldCommits(this);
+    }
+
+    public readonly struct HeldCommits(EventLog? log) : IDisposable
+    {
+        public void Dispose()
+        {
+            if (log?._held is not { } held)
+                return;
+            log._held = null;
+            if (held.Count > 0)
+                log._committer.CommitAll(held);
+        }
     }
 }

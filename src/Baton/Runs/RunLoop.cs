@@ -133,9 +133,17 @@ internal sealed partial class RunLoop
 
     private async Task LoopAsync()
     {
-        while (true)
+        for (var first = true; ; first = false)
         {
-            var wakeAt = Advance();
+            DateTimeOffset? wakeAt;
+            // One pass's events (an agent's done, the next one's started) reach the group committer together.
+            using (_log.HoldCommits())
+            {
+                // What came in while the loop waited (the first plan is made before anything that came earlier).
+                while (!first && _signals.Reader.TryRead(out var signal))
+                    Handle(signal);
+                wakeAt = Advance();
+            }
             if (_state.Status.IsFinished() || IsParked(wakeAt))
                 break;
 
@@ -159,8 +167,6 @@ internal sealed partial class RunLoop
                     IngestInbox(full: true);
                 } // periodic rescan: the watcher is only a hint
             }
-            while (_signals.Reader.TryRead(out var signal))
-                Handle(signal);
         }
         // The run's end (or pause) is acknowledged to the outside (an exit code, an API answer): it must be durable.
         await Options.Committer.Commit(null, _log.Directory, _log.Directory);

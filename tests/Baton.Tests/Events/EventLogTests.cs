@@ -73,6 +73,28 @@ public partial class EventLogTests
         Assert.Equal(written.Select(e => e.Type), EventReader.ReadAll(folder).Select(e => e.Type));
     }
 
+    [Fact]
+    public async Task HeldCommits_EventsAreOnDiskAtOnce_AndDurableWhenTheScopeEnds()
+    {
+        using var ws = new TestWorkspace();
+        var folder = Path.Combine(ws.Root, "events");
+        var log = EventLog.Open(folder, GroupCommitter.Shared, out _);
+        var durable = new List<Task>();
+        using (log.HoldCommits())
+        {
+            durable.Add(log.Append(new AgentDone("agents/a/output"), "a", 1).Durable);
+            using (log.HoldCommits()) // a nested scope hands nothing over: the outer one does
+                durable.Add(log.Append(new AgentStarted(), "b", 1).Durable);
+            // Written before anything acts on them: another reader (or an engine after a kill -9) finds both.
+            Assert.Equal(["a.done", "b.started"], EventReader.ReadAll(folder).Select(e => e.Type));
+        }
+        await Task.WhenAll(durable).WaitAsync(TimeSpan.FromSeconds(30));
+
+        durable.Add(log.Append(new AgentDone("agents/b/output"), "b", 1).Durable); // no scope: committed alone
+        await durable[^1].WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(3, EventReader.ReadAll(folder).Count);
+    }
+
     private static partial class Inotify
     {
         public const int NonBlocking = 0x800,
