@@ -90,10 +90,21 @@ public sealed class EventLog
             return new Appended(e, _committer.Commit(handle, path, Directory));
         var durable = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _held.Add(new GroupCommitter.Pending(handle, path, Directory, durable));
+        if (_held.Count >= HandOverAt)
+        {
+            _committer.CommitAll(_held); // copied into the committer's queue
+            _held.Clear();
+        }
         return new Appended(e, durable.Task);
     }
 
     private List<GroupCommitter.Pending>? _held;
+
+    /// <summary>
+    /// A pass that writes more (the ingest of an agent that emitted thousands of events) hands its files over in
+    /// fours: each held file is an open descriptor, and the committer syncs while the loop still writes.
+    /// </summary>
+    private const int HandOverAt = 4;
 
     /// <summary>
     /// Until the returned scope ends, appended files go to the group committer together rather than one by one:
