@@ -33,8 +33,13 @@ public static class EventReader
     /// <exception cref="InvalidDataException">The folder has a gap in its sequence or a corrupt event before the last.</exception>
     public static IReadOnlyList<RunEvent> ReadAll(string directory, bool repairTornTail = false, long afterSeq = 0)
     {
-        var files = EventFilesIn(directory, afterSeq);
-        files.Sort((a, b) => a.Seq.CompareTo(b.Seq));
+        var files = SortedEventFiles(directory, afterSeq);
+        if (HasGap(files, afterSeq))
+            // A listing made while the writer adds files may miss one and show a later one (a directory is listed
+            // in hash order, and only entries there for the whole listing are certain to be seen). Files are written
+            // in order and never removed, so a second listing, begun after the first ended, sees every file the first
+            // saw and every one made before them: a gap still there is one in the history.
+            files = SortedEventFiles(directory, afterSeq);
 
         var events = new List<RunEvent>(files.Count);
         for (var i = 0; i < files.Count; i++)
@@ -66,6 +71,16 @@ public static class EventReader
         }
         return events;
     }
+
+    private static List<(long Seq, string Path)> SortedEventFiles(string directory, long afterSeq)
+    {
+        var files = EventFilesIn(directory, afterSeq);
+        files.Sort((a, b) => a.Seq.CompareTo(b.Seq));
+        return files;
+    }
+
+    private static bool HasGap(List<(long Seq, string Path)> sorted, long afterSeq) =>
+        sorted.Count > 0 && sorted[^1].Seq != afterSeq + sorted.Count;
 
     /// <summary>The folder's event files after a sequence number, unordered; none when the folder does not exist yet.</summary>
     private static List<(long Seq, string Path)> EventFilesIn(string directory, long afterSeq)
