@@ -54,8 +54,7 @@ public static class RunMonitor
         {
             // A run with checks but no LLM calls is kept too (its quality over time), but says nothing about cost.
             var cost = RunCost.FromLedger(now, run.Id, status.Wire(), ledger) with { Quality = quality };
-            var history = RunCost.History(root, chain);
-            RunCost.Append(root, chain, cost);
+            var history = RunCost.Record(root, chain, cost);
             if (ledger.Count > 0)
                 found.AddRange(CostDrift.Evaluate(chain, cost, history, thresholds, now, TrendDue(root, chain, now)));
         }
