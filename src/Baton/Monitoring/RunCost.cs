@@ -82,9 +82,10 @@ public sealed record RunCost(DateTimeOffset Time, string Run, string Status, IRe
     {
         var path = PathFor(workspaceRoot, chain);
         var line = Line(cost);
+        // Opened before the lock: 1,000 runs ending together queue on it, and only the look and the write need it.
+        using var handle = WorkspaceDirectory.OpenAppend(workspaceRoot, Relative(chain), createParent: true);
         lock (Gate)
         {
-            using var handle = WorkspaceDirectory.OpenAppend(workspaceRoot, Relative(chain), createParent: true);
             var length = RandomAccess.GetLength(handle);
             if (!Read.TryGetValue(path, out var known) || length < known.Length)
                 known = new ReadFile(0, []);
