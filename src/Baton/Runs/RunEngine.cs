@@ -14,7 +14,7 @@ public sealed record RunOutcome(string RunId, RunStatus Status, string? Reason)
     /// <summary>The chain the run ran (its snapshot's name), when an engine ran it: `after:` triggers match on it without reading the run back.</summary>
     public string? Chain { get; init; }
 
-    /// <summary>The run's cost ledger as its engine read it for run.finished: the monitor does not read it again.</summary>
+    /// <summary>The run's cost ledger as its loop read it for run.finished, for the monitor (which read it again); RunEngine.RunAsync returns none.</summary>
     public IReadOnlyList<Costs.CostEntry>? Ledger { get; init; }
 }
 
@@ -70,7 +70,7 @@ public sealed class RunEngine
             var outcome = await loop.RunAsync(cancelRun) with { Chain = chain.Name };
             if (outcome.Status is RunStatus.Succeeded or RunStatus.Failed)
                 await MonitorAsync(run, chain.Name, outcome);
-            return outcome;
+            return outcome with { Ledger = null }; // the monitor's; callers compare and keep outcomes
         }
         finally
         {
