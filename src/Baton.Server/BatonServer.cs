@@ -52,8 +52,12 @@ public static class BatonServer
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemExceptionHandler.Describe);
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
         builder.Services.ConfigureHttpJsonOptions(json =>
-            json.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower
-        );
+        {
+            json.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower;
+            // Only the generated contract, never reflection (which AOT lacks): a type left out of ApiJson fails
+            // the server's tests under the JIT exactly as it would fail the published, native baton.
+            json.SerializerOptions.TypeInfoResolver = Api.ApiJson.Default;
+        });
 
         var app = builder.Build();
         app.Services.GetRequiredService<ServerMetrics>().Observe(app.Services.GetRequiredService<RunHost>());
@@ -98,9 +102,9 @@ public static class BatonServer
         {
             var caller = http.Caller();
             return Results.Ok(
-                new[] { new { name = caller.Workspace, role = Roles.Name(caller.Role) } }.Where(w =>
-                    data.WorkspaceExists(w.name)
-                )
+                data.WorkspaceExists(caller.Workspace)
+                    ? [new Api.WorkspaceEntry(caller.Workspace, Roles.Name(caller.Role))]
+                    : new List<Api.WorkspaceEntry>()
             );
         });
         app.MapSessions();

@@ -255,7 +255,7 @@ internal static partial class Libc
 
     private const int AT_FDCWD = -100;
     private const uint RENAME_NOREPLACE = 1;
-    private const int EEXIST = 17;
+    internal const int EEXIST = 17;
 
     /// <summary>
     /// rename(2) that refuses to replace an existing file: what File.Move(a, b) does, in one system call

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Baton.Canary;
 using Baton.Chains;
 using Baton.Runs;
@@ -58,27 +59,27 @@ public static class CanaryCommand
                     var alert = result.DriftAlert(chain.Name, result.Record.Time);
                     if (parse.GetValue(json))
                         Console.WriteLine(
-                            JsonSerializer.Serialize(
-                                new
-                                {
-                                    id = result.Record.Id,
-                                    prompt_sha256 = result.Record.PromptSha256,
-                                    baseline = result.Baseline?.Id,
-                                    new_baseline = result.NewBaseline,
-                                    measure = result.Measure,
-                                    cases = result.Cases.Select(c => new
+                            new JsonObject
+                            {
+                                ["id"] = result.Record.Id,
+                                ["prompt_sha256"] = result.Record.PromptSha256,
+                                ["baseline"] = result.Baseline?.Id,
+                                ["new_baseline"] = result.NewBaseline,
+                                ["measure"] = result.Measure,
+                                ["cases"] = new JsonArray([
+                                    .. result.Cases.Select(c => new JsonObject
                                     {
-                                        name = c.Name,
-                                        similarity = c.Similarity,
-                                        pass_rate_before = c.PassRateBefore,
-                                        pass_rate_after = c.PassRateAfter,
-                                        length_before = c.LengthBefore,
-                                        length_after = c.LengthAfter,
-                                        moved = c.Moved,
+                                        ["name"] = c.Name,
+                                        ["similarity"] = c.Similarity,
+                                        ["pass_rate_before"] = c.PassRateBefore,
+                                        ["pass_rate_after"] = c.PassRateAfter,
+                                        ["length_before"] = c.LengthBefore,
+                                        ["length_after"] = c.LengthAfter,
+                                        ["moved"] = c.Moved,
                                     }),
-                                    alert = alert?.Message,
-                                }
-                            )
+                                ]),
+                                ["alert"] = alert?.Message,
+                            }.ToJsonString()
                         );
                     else
                         Print(result, alert);

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Baton.Costs;
 
 namespace Baton.Cli.Commands;
@@ -41,20 +42,19 @@ public static class CostsCommand
                     if (parse.GetValue(json))
                     {
                         Console.WriteLine(
-                            JsonSerializer.Serialize(
-                                rows.Select(r => new Dictionary<string, object>
-                                    {
-                                        [parse.GetValue(by)!] = r.Key,
-                                        ["calls"] = r.Calls,
-                                        ["input_tokens"] = r.InputTokens,
-                                        ["output_tokens"] = r.OutputTokens,
-                                        ["cached_input_tokens"] = r.CachedInputTokens,
-                                        ["reasoning_tokens"] = r.ReasoningTokens,
-                                        ["usd"] = r.Usd,
-                                        ["estimated_calls"] = r.EstimatedCalls,
-                                    })
-                                    .ToList()
-                            )
+                            new JsonArray([
+                                .. rows.Select(r => new JsonObject
+                                {
+                                    [parse.GetValue(by)!] = r.Key,
+                                    ["calls"] = r.Calls,
+                                    ["input_tokens"] = r.InputTokens,
+                                    ["output_tokens"] = r.OutputTokens,
+                                    ["cached_input_tokens"] = r.CachedInputTokens,
+                                    ["reasoning_tokens"] = r.ReasoningTokens,
+                                    ["usd"] = r.Usd,
+                                    ["estimated_calls"] = r.EstimatedCalls,
+                                }),
+                            ]).ToJsonString()
                         );
                         return Task.FromResult(ExitCodes.Succeeded);
                     }

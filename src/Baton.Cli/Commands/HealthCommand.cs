@@ -37,7 +37,7 @@ public static class HealthCommand
                         span
                     );
                     if (parse.GetValue(json))
-                        Console.WriteLine(JsonSerializer.Serialize(report, MonitoringJson.Options));
+                        Console.WriteLine(JsonSerializer.Serialize(report, MonitoringJson.Default.HealthReport));
                     else
                         Print(report, text);
                     return Task.FromResult(report.Alerts.Count > 0 ? ExitCodes.Failed : ExitCodes.Succeeded);

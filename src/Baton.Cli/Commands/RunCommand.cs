@@ -107,7 +107,7 @@ public static class RunCommand
             Path.GetFileNameWithoutExtension(self) == "dotnet"
                 ?
                 [
-                    typeof(RunCommand).Assembly.Location,
+                    Path.Combine(AppContext.BaseDirectory, "baton.dll"), // under `dotnet baton.dll`
                     "resume",
                     run.Id,
                     "--workspace",

@@ -140,26 +140,28 @@ public static class TestCommand
             var assertions = new JsonArray();
             foreach (var a in r.Assertions)
                 assertions.Add(
-                    new JsonObject
-                    {
-                        ["type"] = a.Assertion.Type,
-                        ["agent"] = a.Agent,
-                        ["pass"] = a.Result.Pass,
-                        ["score"] = a.Result.Score,
-                        ["reason"] = a.Result.Reason,
-                    }
+                    (JsonNode)
+                        new JsonObject
+                        {
+                            ["type"] = a.Assertion.Type,
+                            ["agent"] = a.Agent,
+                            ["pass"] = a.Result.Pass,
+                            ["score"] = a.Result.Score,
+                            ["reason"] = a.Result.Reason,
+                        }
                 );
             list.Add(
-                new JsonObject
-                {
-                    ["description"] = r.Case.Description,
-                    ["passed"] = r.Passed,
-                    ["run"] = r.RunId,
-                    ["status"] = r.Status,
-                    ["problem"] = r.Problem,
-                    ["took_ms"] = (long)r.Took.TotalMilliseconds,
-                    ["assertions"] = assertions,
-                }
+                (JsonNode)
+                    new JsonObject
+                    {
+                        ["description"] = r.Case.Description,
+                        ["passed"] = r.Passed,
+                        ["run"] = r.RunId,
+                        ["status"] = r.Status,
+                        ["problem"] = r.Problem,
+                        ["took_ms"] = (long)r.Took.TotalMilliseconds,
+                        ["assertions"] = assertions,
+                    }
             );
         }
         return new JsonObject { ["passed"] = results.All(r => r.Passed), ["cases"] = list }.ToJsonString(

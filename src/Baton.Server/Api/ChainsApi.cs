@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json.Serialization;
 using Baton.Chains;
 using Baton.Prompts;
 using Baton.Runs;
@@ -13,6 +14,24 @@ namespace Baton.Server.Api;
 
 public static class ChainsApi
 {
+    /// <summary>A chain as the list shows it: valid with its agents and inputs, invalid with its errors, or only staged.</summary>
+    public sealed record ChainSummary(
+        string Name,
+        string? Description,
+        bool Valid,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? StagedOnly = null,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] List<string>? Agents = null,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] List<InputSummary>? Inputs = null,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] List<string>? Errors = null
+    );
+
+    public sealed record InputSummary(string Name, string? Description, string? Default);
+
+    public sealed record ChainStaged(string Name, bool Staged, string Detail);
+
+    /// <summary>One validation error of a refused chain or configuration, with where it is.</summary>
+    public sealed record ErrorAt(string File, int Line, int Column, string Message);
+
     public static void MapChains(this IEndpointRouteBuilder app, DataRoot data)
     {
         var chains = app.MapGroup("/api/workspaces/{ws}/chains");
@@ -27,17 +46,13 @@ public static class ChainsApi
                 list.AddRange(
                     ChainFileNames(root, $"{Staging.Folder}/chains")
                         .Except(names)
-                        .Select(n =>
-                            (object)
-                                new
-                                {
-                                    name = n,
-                                    description = "staged: not in production until a promotion is approved",
-                                    valid = true,
-                                    staged_only = true,
-                                    agents = Array.Empty<string>(),
-                                }
-                        )
+                        .Select(n => new ChainSummary(
+                            n,
+                            "staged: not in production until a promotion is approved",
+                            Valid: true,
+                            StagedOnly: true,
+                            Agents: []
+                        ))
                 );
                 return Results.Ok(list);
             })
@@ -101,12 +116,11 @@ public static class ChainsApi
                 )
                     return Results.Accepted(
                         $"/api/workspaces/{ws}/chains/{name}/staging",
-                        new
-                        {
+                        new ChainStaged(
                             name,
-                            staged = true,
-                            detail = $"review is required: the chain is staged; production is unchanged until a promotion (POST /api/workspaces/{ws}/chains/{name}/promotions) is approved",
-                        }
+                            Staged: true,
+                            $"review is required: the chain is staged; production is unchanged until a promotion (POST /api/workspaces/{ws}/chains/{name}/promotions) is approved"
+                        )
                     );
                 return existed
                     ? Results.Ok(Describe(data, ws, name))
@@ -158,13 +172,12 @@ public static class ChainsApi
             extensions: new Dictionary<string, object?>
             {
                 ["errors"] = errors
-                    .Select(e => new
-                    {
-                        file = Path.GetRelativePath(data.WorkspacePath(ws), e.File),
-                        line = e.Location.Line,
-                        column = e.Location.Column,
-                        message = e.Message,
-                    })
+                    .Select(e => new ErrorAt(
+                        Path.GetRelativePath(data.WorkspacePath(ws), e.File),
+                        e.Location.Line,
+                        e.Location.Column,
+                        e.Message
+                    ))
                     .ToList(),
             }
         );
@@ -174,7 +187,7 @@ public static class ChainsApi
     /// parsed per request: a valid one comes from ChainCache (by its text, its referenced files
     /// checked), an invalid one's errors are kept while the file's modification time and size stay.
     /// </summary>
-    private static object Describe(DataRoot data, string ws, string name)
+    private static ChainSummary Describe(DataRoot data, string ws, string name)
     {
         var file = ChainFile(data, ws, name)!;
         var info = new FileInfo(file); // only a cache key: the text itself is read without following links
@@ -191,21 +204,13 @@ public static class ChainsApi
             if (chain.ServerErrors.Count > 0)
                 return Invalid(name, [.. chain.ServerErrors.Select(x => x.ToString())]);
             InvalidChains.TryRemove(file, out _);
-            return new
-            {
+            return new ChainSummary(
                 name,
-                description = chain.Description,
-                valid = true,
-                agents = chain.Agents.Select(a => a.Name).ToList(),
-                inputs = chain
-                    .Inputs.Select(i => new
-                    {
-                        i.Name,
-                        i.Description,
-                        i.Default,
-                    })
-                    .ToList(),
-            };
+                chain.Description,
+                Valid: true,
+                Agents: [.. chain.Agents.Select(a => a.Name)],
+                Inputs: [.. chain.Inputs.Select(i => new InputSummary(i.Name, i.Description, i.Default))]
+            );
         }
         catch (ChainValidationException e)
         {
@@ -219,17 +224,11 @@ public static class ChainsApi
         }
     }
 
-    private static object Invalid(string name, List<string> errors) =>
-        new
-        {
-            name,
-            description = (string?)null,
-            valid = false,
-            errors,
-        };
+    private static ChainSummary Invalid(string name, List<string> errors) =>
+        new(name, Description: null, Valid: false, Errors: errors);
 
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<
         string,
-        ((DateTime, long) Stamp, object Summary)
+        ((DateTime, long) Stamp, ChainSummary Summary)
     > InvalidChains = new(StringComparer.Ordinal);
 }

@@ -10,6 +10,8 @@ namespace Baton.Server.Api;
 
 public static class DecisionsApi
 {
+    public sealed record Answered(string Run, string Agent, string Decision);
+
     public sealed record DecideRequest(string? Decision, string? Comment, string? ShownHash);
 
     /// <summary>
@@ -114,14 +116,7 @@ public static class DecisionsApi
                         verdict.Durable,
                         http.AuditAsync(data, ws, $"decision.{decision.Wire()}", $"{id}/{agent}", comment)
                     );
-                    return Results.Ok(
-                        new
-                        {
-                            run = id,
-                            agent,
-                            decision = decision.Wire(),
-                        }
-                    );
+                    return Results.Ok(new Answered(id, agent, decision.Wire()));
                 }
             )
             .Requires(data, Role.Viewer); // who may answer is DecisionRules' (Roles.Answerer), checked first

@@ -33,32 +33,34 @@ public static class PromotionsApi
                 var (chain, _, errors) = PromotionOpener.LoadStaged(root, name);
                 var staging = new Staging(root);
                 return Results.Ok(
-                    new
-                    {
-                        chain = name,
-                        review_required = host.WorkspaceOf(ws).Config.ReviewRequired,
-                        valid = chain is not null,
-                        errors = errors.Select(e => $"{e.Location.Line}:{e.Location.Column}: {e.Message}"),
-                        files = PromotionOpener
-                            .StagedFiles(root, name, chain)
-                            .Select(f => new
-                            {
-                                f.File.Path,
-                                staged_by = f.Staged.Who,
-                                staged = f.Staged.Time,
-                                is_new = f.File.ProductionSha256 is null,
-                                f.File.Diff,
-                                production_text = staging.ReadProduction(f.File.Path),
-                                staged_text = staging.ReadStaged(f.File.Path),
-                            }),
-                    }
+                    new StagingAnswer(
+                        name,
+                        host.WorkspaceOf(ws).Config.ReviewRequired,
+                        Valid: chain is not null,
+                        [.. errors.Select(e => $"{e.Location.Line}:{e.Location.Column}: {e.Message}")],
+                        [
+                            .. PromotionOpener
+                                .StagedFiles(root, name, chain)
+                                .Select(f => new StagedFileAnswer(
+                                    f.File.Path,
+                                    f.Staged.Who,
+                                    f.Staged.Time,
+                                    IsNew: f.File.ProductionSha256 is null,
+                                    f.File.Diff,
+                                    staging.ReadProduction(f.File.Path),
+                                    staging.ReadStaged(f.File.Path)
+                                )),
+                        ]
+                    )
                 );
             })
             .Requires(data, Role.Viewer);
 
         chains
             .MapGet("/promotions", (string ws, string name) =>
-                Results.Ok(new PromotionStore(data.WorkspacePath(ws)).All().Where(p => p.Chain == name).Select(Answer))
+                Results.Ok(
+                    new PromotionStore(data.WorkspacePath(ws)).All().Where(p => p.Chain == name).Select(Answer).ToList()
+                )
             )
             .Requires(data, Role.Viewer);
 
@@ -150,7 +152,7 @@ public static class PromotionsApi
                     gate.Release();
                 }
                 await http.AuditAsync(data, ws, "promotion.rollback", $"{name}/{last.Id}", string.Join(", ", restored));
-                return Results.Ok(new { rolled_back = last.Id, files = restored });
+                return Results.Ok(new RolledBackAnswer(last.Id, restored));
             })
             .Requires(data, Role.Editor);
     }
@@ -258,27 +260,60 @@ public static class PromotionsApi
     private static IResult NoPromotion(string id) => Problems.NotFound($"no promotion '{id}'");
 
     /// <summary>The promotion as the API answers it: its record plus shown_hash (and without the token ids of who staged it).</summary>
-    private static object Answer(Promotion p) =>
-        new
-        {
+    private static PromotionAnswer Answer(Promotion p) =>
+        new(
             p.Id,
             p.Chain,
             p.Status,
             p.Opened,
-            opened_by = p.OpenedBy,
-            authors = p.AuthorNames,
+            p.OpenedBy,
+            p.AuthorNames,
             p.Files,
             p.Tests,
-            steps = p.Steps.Select(s => new
-            {
-                s.Time,
-                s.Who,
-                s.Action,
-                s.Comment,
-                override_reason = s.OverrideReason,
-            }),
-            shown_hash = p.ShownHash,
-        };
+            [.. p.Steps.Select(s => new StepAnswer(s.Time, s.Who, s.Action, s.Comment, s.OverrideReason))],
+            p.ShownHash
+        );
+
+    public sealed record PromotionAnswer(
+        string Id,
+        string Chain,
+        string Status,
+        DateTimeOffset Opened,
+        string OpenedBy,
+        IReadOnlyList<string> Authors,
+        IReadOnlyList<PromotionFile> Files,
+        PromotionTests Tests,
+        IReadOnlyList<StepAnswer> Steps,
+        string ShownHash
+    );
+
+    public sealed record StepAnswer(
+        DateTimeOffset Time,
+        string Who,
+        string Action,
+        string? Comment,
+        string? OverrideReason
+    );
+
+    public sealed record StagingAnswer(
+        string Chain,
+        bool ReviewRequired,
+        bool Valid,
+        IReadOnlyList<string> Errors,
+        IReadOnlyList<StagedFileAnswer> Files
+    );
+
+    public sealed record StagedFileAnswer(
+        string Path,
+        string StagedBy,
+        DateTimeOffset Staged,
+        bool IsNew,
+        string Diff,
+        string? ProductionText,
+        string? StagedText
+    );
+
+    public sealed record RolledBackAnswer(string RolledBack, IReadOnlyList<string> Files);
 
     /// <summary>None when .baton/ is not a plain folder (a link planted there): the run decisions of the inbox still show.</summary>
     private static IReadOnlyList<Promotion> OpenPromotions(DataRoot data, string ws)

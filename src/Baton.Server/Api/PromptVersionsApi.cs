@@ -71,13 +71,15 @@ public static class PromptVersionsApi
                         return Problems.Conflict($"run {id} is {status.Wire()}; only a finished run can be marked");
                     RunMark.Write(run.Path, new RunMark(request.Verdict, DateTimeOffset.UtcNow, http.Caller().Name));
                     await http.AuditAsync(data, ws, "run.mark", id, request.Verdict);
-                    return Results.Ok(new { id, mark = request.Verdict });
+                    return Results.Ok(new MarkAnswer(id, request.Verdict));
                 }
             )
             .Requires(data, Role.Editor);
     }
 
     public sealed record MarkRequest(string? Verdict);
+
+    public sealed record MarkAnswer(string Id, string Mark);
 
     /// <summary>The agent's texts in the stored chain as it is now; null with a 404 when there is no such chain or prompt agent.</summary>
     private static PromptText? CurrentText(DataRoot data, string ws, string name, string agent, out IResult? problem)

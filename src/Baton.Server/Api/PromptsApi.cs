@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
 using Baton.Runs;
 using Baton.Server.Auth;
@@ -17,6 +18,15 @@ namespace Baton.Server.Api;
 /// </summary>
 public static partial class PromptsApi
 {
+    public sealed record PromptFile(string Name, long Bytes, DateTime Modified, string Reference);
+
+    public sealed record PromptSaved(
+        string Name,
+        long Bytes,
+        string Reference,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? Staged = null
+    );
+
     private const int MaxPromptBytes = 1024 * 1024; // as much as a chain may reference (ChainFiles)
 
     [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9_-]*(\.[A-Za-z0-9_-]+)*\.(md|txt)$")]
@@ -34,20 +44,14 @@ public static partial class PromptsApi
                     // Names lists regular files only: a symlink in prompts/ is not a prompt file.
                     using var folder = WorkspaceDirectory.OpenFolder(data.WorkspacePath(ws), Folder);
                     if (folder is null)
-                        return Results.Ok(Array.Empty<object>());
+                        return Results.Ok(new List<PromptFile>());
                     return Results.Ok(
                         WorkspaceDirectory
                             .Names(data.WorkspacePath(ws), Folder)
                             .Where(IsName)
                             .Order(StringComparer.Ordinal)
                             .Select(name => new FileInfo(folder.Child(name)))
-                            .Select(f => new
-                            {
-                                name = f.Name,
-                                bytes = f.Length,
-                                modified = f.LastWriteTimeUtc,
-                                reference = Reference(f.Name),
-                            })
+                            .Select(f => new PromptFile(f.Name, f.Length, f.LastWriteTimeUtc, Reference(f.Name)))
                             .ToList()
                     );
                 }
@@ -117,20 +121,9 @@ public static partial class PromptsApi
                     if (staged)
                         return Results.Accepted(
                             $"/api/workspaces/{ws}/prompts/{name}",
-                            new
-                            {
-                                name,
-                                bytes = buffer.Length,
-                                reference = Reference(name),
-                                staged = true,
-                            }
+                            new PromptSaved(name, buffer.Length, Reference(name), Staged: true)
                         );
-                    var answer = new
-                    {
-                        name,
-                        bytes = buffer.Length,
-                        reference = Reference(name),
-                    };
+                    var answer = new PromptSaved(name, buffer.Length, Reference(name));
                     return existed
                         ? Results.Ok(answer)
                         : Results.Created($"/api/workspaces/{ws}/prompts/{name}", answer);

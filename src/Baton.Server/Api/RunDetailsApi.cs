@@ -21,6 +21,8 @@ public static class RunDetailsApi
         decimal Usd
     );
 
+    public sealed record Details(Dictionary<string, string> Inputs, Dictionary<string, AgentUsage> Usage);
+
     public static void MapRunDetails(this IEndpointRouteBuilder app, DataRoot data)
     {
         app.MapGet("/api/workspaces/{ws}/runs/{id}/details", (string ws, string id, RunHost host) =>
@@ -56,7 +58,7 @@ public static class RunDetailsApi
                             g.Sum(e => e.Usd)
                         )
                     );
-                return Results.Ok(new { inputs, usage });
+                return Results.Ok(new Details(inputs, usage));
             })
             .Requires(data, Role.Viewer);
     }

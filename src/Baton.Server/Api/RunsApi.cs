@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Baton.Chains;
 using Baton.Events;
 using Baton.Prompts;
@@ -15,6 +16,14 @@ public static class RunsApi
 {
     /// <param name="Version">`production` (default) or `staging`: the chain with its staged files over production's (review: required).</param>
     public sealed record StartRequest(string? Chain, Dictionary<string, string>? Inputs, string? Version = null);
+
+    /// <summary>A run started (POST …/runs, a webhook: Replayed when the delivery had started it before).</summary>
+    public sealed record Started(
+        string Id,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? Replayed = null
+    );
+
+    public sealed record Cancelling(string Id, string Status = "cancelling");
 
     public static void MapRuns(this IEndpointRouteBuilder app, DataRoot data)
     {
@@ -95,7 +104,7 @@ public static class RunsApi
                         request.Version == "staging" ? $"{chain.Name} (staging)" : chain.Name
                     )
                 );
-                return Results.Created($"/api/workspaces/{ws}/runs/{run.Id}", new { id = run.Id });
+                return Results.Created($"/api/workspaces/{ws}/runs/{run.Id}", new Started(run.Id));
             })
             .Requires(data, Role.Editor);
 
@@ -160,7 +169,7 @@ public static class RunsApi
                 await InboxWriter.WriteAsync(run.Inbox, new RunCancel(http.Caller().Name));
                 await http.AuditAsync(data, ws, "run.cancel", id);
                 host.Launch(ws, run, skipQueue: true);
-                return Results.Accepted($"/api/workspaces/{ws}/runs/{id}", new { id, status = "cancelling" });
+                return Results.Accepted($"/api/workspaces/{ws}/runs/{id}", new Cancelling(id));
             })
             .Requires(data, Role.Editor);
     }

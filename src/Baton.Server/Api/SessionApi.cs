@@ -10,6 +10,10 @@ public static class SessionApi
 {
     public sealed record LoginRequest(string? Token);
 
+    public sealed record SessionAnswer(string Name, string Workspace, string Role, string? Csrf);
+
+    public sealed record LoginAnswer(string Workspace, string Role, string Csrf);
+
     public static void MapSessions(this IEndpointRouteBuilder app)
     {
         app.MapPost("/api/login", (LoginRequest request, HttpContext http, TokenStore tokens, SessionStore sessions) =>
@@ -45,13 +49,7 @@ public static class SessionApi
         {
             var caller = http.Caller();
             return Results.Ok(
-                new
-                {
-                    name = caller.Name,
-                    workspace = caller.Workspace,
-                    role = Roles.Name(caller.Role),
-                    csrf = caller.Session?.Csrf,
-                }
+                new SessionAnswer(caller.Name, caller.Workspace, Roles.Name(caller.Role), caller.Session?.Csrf)
             );
         });
     }
@@ -71,13 +69,6 @@ public static class SessionApi
                 MaxAge = SessionStore.Lifetime,
             }
         );
-        return Results.Ok(
-            new
-            {
-                workspace = record.Workspace,
-                role = record.Role,
-                csrf = session.Csrf,
-            }
-        );
+        return Results.Ok(new LoginAnswer(record.Workspace, record.Role, session.Csrf));
     }
 }

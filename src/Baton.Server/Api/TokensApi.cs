@@ -11,6 +11,10 @@ namespace Baton.Server.Api;
 /// </summary>
 public static class TokensApi
 {
+    public sealed record TokenAnswer(string Id, string Name, string Role, DateTimeOffset Created);
+
+    public sealed record TokenCreated(string Id, string Name, string Role, DateTimeOffset Created, string Token);
+
     public sealed record CreateRequest(string? Name, string? Role);
 
     public static void MapTokens(this IEndpointRouteBuilder app, DataRoot data)
@@ -18,19 +22,16 @@ public static class TokensApi
         var tokens = app.MapGroup("/api/workspaces/{ws}/tokens");
 
         tokens
-            .MapGet("/", (string ws, TokenStore store) => Results.Ok(
+            .MapGet("/", (string ws, TokenStore store) =>
+                Results.Ok(
                     store
                         .All()
                         .Where(t => t.Workspace == ws)
                         .OrderBy(t => t.Created)
-                        .Select(t => new
-                        {
-                            t.Id,
-                            t.Name,
-                            t.Role,
-                            t.Created,
-                        })
-                ))
+                        .Select(t => new TokenAnswer(t.Id, t.Name, t.Role, t.Created))
+                        .ToList()
+                )
+            )
             .Requires(data, Role.Owner);
 
         tokens
@@ -45,14 +46,7 @@ public static class TokensApi
                 await http.AuditAsync(data, ws, "token.create", record.Id, $"{record.Role} {name}");
                 return Results.Created(
                     $"/api/workspaces/{ws}/tokens/{record.Id}",
-                    new
-                    {
-                        record.Id,
-                        record.Name,
-                        record.Role,
-                        record.Created,
-                        token,
-                    }
+                    new TokenCreated(record.Id, record.Name, record.Role, record.Created, token)
                 );
             })
             .Requires(data, Role.Owner);

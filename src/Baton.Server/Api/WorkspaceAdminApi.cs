@@ -18,6 +18,8 @@ public static class WorkspaceAdminApi
     private const int MaxSecretBytes = 64 * 1024;
     private const int MaxConfigBytes = 1024 * 1024;
 
+    public sealed record ConfigSaved(string Saved);
+
     public static void MapWorkspaceAdmin(this IEndpointRouteBuilder app, DataRoot data)
     {
         var ws = app.MapGroup("/api/workspaces/{ws}");
@@ -70,19 +72,7 @@ public static class WorkspaceAdminApi
                     from = d;
                 }
                 var rows = CostReport.Query(Path.Combine(data.WorkspacePath(ws), "runs"), by, from);
-                return Results.Ok(
-                    rows.Select(r => new
-                    {
-                        key = r.Key,
-                        r.Calls,
-                        r.InputTokens,
-                        r.OutputTokens,
-                        r.CachedInputTokens,
-                        r.ReasoningTokens,
-                        r.Usd,
-                        r.EstimatedCalls,
-                    })
-                );
+                return Results.Ok(rows.ToList());
             })
             .Requires(data, Role.Viewer);
 
@@ -118,12 +108,12 @@ public static class WorkspaceAdminApi
                 );
                 host.Reload(ws);
                 await http.AuditAsync(data, ws, "config.put", Workspace.ConfigFileName);
-                return Results.Ok(new { saved = Workspace.ConfigFileName });
+                return Results.Ok(new ConfigSaved(Workspace.ConfigFileName));
             })
             .Requires(data, Role.Owner);
 
         ws.MapGet("/audit", (string ws, int? limit) =>
-                Results.Ok(AuditLog.Read(data.WorkspacePath(ws), Math.Clamp(limit ?? 200, 1, 10_000)))
+                Results.Ok(AuditLog.Read(data.WorkspacePath(ws), Math.Clamp(limit ?? 200, 1, 10_000)).ToList())
             )
             .Requires(data, Role.Owner);
     }

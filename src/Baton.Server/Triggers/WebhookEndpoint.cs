@@ -88,8 +88,11 @@ public static class WebhookEndpoint
                         "the chain could not start (its inputs or the workspace's configuration); the workspace's owner finds why in the server log"
                     );
                 return replayed
-                    ? Results.Ok(new { id = run, replayed = true })
-                    : Results.Created($"/api/workspaces/{ws}/runs/{run}", new { id = run, replayed = false });
+                    ? Results.Ok(new Api.RunsApi.Started(run, Replayed: true))
+                    : Results.Created(
+                        $"/api/workspaces/{ws}/runs/{run}",
+                        new Api.RunsApi.Started(run, Replayed: false)
+                    );
             }
         );
     }

@@ -1,4 +1,4 @@
-using System.Net.Http.Json;
+using System.Text.Json.Nodes;
 using Baton.Agents;
 using Baton.Events;
 
@@ -39,17 +39,21 @@ public static class BudgetAlert
                 {
                     using var response = await Notifications
                         .WebhookHttp.For(context.AllowPrivateWebhooks)
-                        .PostAsJsonAsync(
+                        .PostAsync(
                             url,
-                            new
-                            {
-                                type = "budget.alert",
-                                workspace,
-                                run = context.Run.Id,
-                                spent_usd = spent,
-                                budget_usd = budget,
-                                percent,
-                            }
+                            new StringContent(
+                                new JsonObject
+                                {
+                                    ["type"] = "budget.alert",
+                                    ["workspace"] = workspace,
+                                    ["run"] = context.Run.Id,
+                                    ["spent_usd"] = spent,
+                                    ["budget_usd"] = budget,
+                                    ["percent"] = percent,
+                                }.ToJsonString(),
+                                System.Text.Encoding.UTF8,
+                                "application/json"
+                            )
                         );
                     if (!response.IsSuccessStatusCode)
                         context.Warn?.Invoke($"budget alert webhook answered {(int)response.StatusCode}");

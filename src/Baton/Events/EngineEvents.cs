@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Baton.Runs;
 
@@ -43,7 +44,7 @@ public sealed record ParentRun(string Run, string Agent, int Depth)
             ? new ParentRun(run, agent, d.Int32("depth") ?? 1)
             : null;
 
-    public byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(EventJson.Build(Write));
+    public byte[] ToJson() => JsonMarshal.GetRawUtf8Value(EventJson.Build(Write)).ToArray();
 
     /// <summary>The parent a child run's parent.json names; null when it is not one.</summary>
     public static ParentRun? FromJson(string json)

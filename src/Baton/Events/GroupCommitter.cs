@@ -18,7 +18,8 @@ public sealed class GroupCommitter : IDisposable
     private readonly Thread _thread;
     private volatile bool _disposed;
 
-    private readonly record struct Pending(
+    /// <summary>A file to make durable (its handle taken over and closed; null: only its folder), its folder (null: none), and who is told.</summary>
+    public readonly record struct Pending(
         SafeFileHandle? File,
         string Path,
         string? Directory,
@@ -45,6 +46,14 @@ public sealed class GroupCommitter : IDisposable
             _pending.Add(new Pending(file, path, directory, done));
         _work.Release();
         return done.Task;
+    }
+
+    /// <summary>Queues files written together (one pass of a run loop): one wake-up and one round for all of them.</summary>
+    public void CommitAll(IReadOnlyList<Pending> files)
+    {
+        lock (_gate)
+            _pending.AddRange(files);
+        _work.Release();
     }
 
     private void Loop()

@@ -1,16 +1,14 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Baton.Health;
 
 namespace Baton.Monitoring;
 
-/// <summary>How the health report and alerts are written for `--json` and the API: snake_case, nulls left out.</summary>
-public static class MonitoringJson
-{
-    public static readonly JsonSerializerOptions Options = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        DictionaryKeyPolicy = null,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        WriteIndented = true,
-    };
-}
+/// <summary>How `baton health --json` writes the health report: snake_case, nulls left out (generated: no reflection).</summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    WriteIndented = true
+)]
+[JsonSerializable(typeof(HealthReport))]
+public sealed partial class MonitoringJson : JsonSerializerContext;

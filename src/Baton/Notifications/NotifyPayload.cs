@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Baton.Chains;
 using Baton.Events;
 using Baton.Runs;
@@ -89,7 +90,7 @@ internal sealed record NotifyPayload(
                     text.Append($"\n<{link}|Open the inbox>");
                 break;
         }
-        return JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string> { ["text"] = text.ToString() });
+        return Encoding.UTF8.GetBytes(new JsonObject { ["text"] = text.ToString() }.ToJsonString());
     }
 
     /// <summary>Slack's three control characters; everything else is shown as written.</summary>

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Baton.Events;
 
@@ -41,7 +42,7 @@ public static class InboxWriter
         Microsoft.Win32.SafeHandles.SafeFileHandle? handle = null;
         try
         {
-            handle = Libc.CreateAndWrite(temp, JsonSerializer.SerializeToUtf8Bytes(data), createNew: true);
+            handle = Libc.CreateAndWrite(temp, JsonMarshal.GetRawUtf8Value(data).ToArray(), createNew: true);
             Libc.RenameNoReplace(temp, final);
         }
         catch

@@ -39,9 +39,12 @@ public static class Planner
     {
         var actions = new List<PlanAction>();
         var active = false;
-        foreach (var spec in chain.Agents)
+        var index = ChainIndex.Of(chain);
+        var agents = state.AgentsOf(index);
+        for (var i = 0; i < agents.Length; i++)
         {
-            var agent = state.Agent(spec.Name);
+            var spec = index.Agents[i];
+            var agent = agents[i];
             if (agent.Status is AgentStatus.Running or AgentStatus.Waiting)
             {
                 actions.Add(new CancelAgent(spec.Name));
@@ -71,23 +74,28 @@ public static class Planner
         return actions;
     }
 
-    private static List<PlanAction> Advance(Chain chain, RunState state)
+    private static IReadOnlyList<PlanAction> Advance(Chain chain, RunState state)
     {
-        var actions = new List<PlanAction>();
+        // Allocated when needed: on most events the plan is empty or one start.
+        List<PlanAction>? actions = null;
+        List<string>? untriggered = null;
+        List<PlanAction>? deadlines = null;
         var active = false;
-        var untriggered = new List<string>();
-        var deadlines = new List<PlanAction>();
-        foreach (var spec in chain.Agents)
+        // By position, not by name: with hundreds of agents this loop runs for each of them on every event.
+        var index = ChainIndex.Of(chain);
+        var agents = state.AgentsOf(index);
+        for (var i = 0; i < agents.Length; i++)
         {
-            var agent = state.Agent(spec.Name);
+            var spec = index.Agents[i];
+            var agent = agents[i];
             switch (agent.Status)
             {
                 case AgentStatus.Waiting when agent.Decision is Decision.Approve or Decision.Reject:
-                    actions.Add(new CompleteDecision(spec.Name, agent.Decision == Decision.Approve));
+                    (actions ??= []).Add(new CompleteDecision(spec.Name, agent.Decision == Decision.Approve));
                     break;
                 case AgentStatus.Waiting:
                     if (agent.DecisionDeadline is { } deadline && spec.Decision?.Default is { } fallback)
-                        actions.Add(new DecideByDefault(spec.Name, fallback, deadline));
+                        (actions ??= []).Add(new DecideByDefault(spec.Name, fallback, deadline));
                     active = true;
                     break;
                 case AgentStatus.Running:
@@ -95,19 +103,20 @@ public static class Planner
                     break;
                 case AgentStatus.Done
                     when Loops.WantsNextRound(chain, spec, agent, state) && Loops.NeedsDone(spec, state):
-                    actions.Add(new StartAgent(spec.Name, agent.Attempt + 1, DateTimeOffset.MinValue));
+                    (actions ??= []).Add(new StartAgent(spec.Name, agent.Attempt + 1, DateTimeOffset.MinValue));
                     break;
                 case AgentStatus.Failed when agent.RetryAt is { } at:
-                    actions.Add(new StartAgent(spec.Name, agent.Attempt + 1, at));
+                    (actions ??= []).Add(new StartAgent(spec.Name, agent.Attempt + 1, at));
                     active = true;
                     break;
                 case AgentStatus.Pending:
                     // One pass, no allocations: with hundreds of agents this runs for each of them on every hand-off.
                     AgentState? blocker = null;
                     var allDone = true;
-                    for (var i = 0; i < spec.Needs.Count; i++) // not foreach: an interface's enumerator is an allocation
+                    var needs = index.Needs[i];
+                    for (var n = 0; n < needs.Length; n++)
                     {
-                        var need = state.Agent(spec.Needs[i]);
+                        var need = needs[n] >= 0 ? agents[needs[n]] : state.Agent(spec.Needs[n]);
                         if (
                             need.Status
                                 is not (
@@ -126,7 +135,7 @@ public static class Planner
                     }
                     if (blocker is not null)
                     {
-                        actions.Add(
+                        (actions ??= []).Add(
                             new SkipAgent(spec.Name, $"needs '{blocker.Name}', which {Describe(blocker.Status)}")
                         );
                         break;
@@ -135,9 +144,9 @@ public static class Planner
                         break;
                     if (spec.Quorum is { } quorum && !Quorums.Met(quorum, state))
                     {
-                        untriggered.Add(spec.Name);
+                        (untriggered ??= []).Add(spec.Name);
                         if (Quorums.Deadline(quorum, state) is { } at)
-                            deadlines.Add(
+                            (deadlines ??= []).Add(
                                 new SkipAgentAt(
                                     spec.Name,
                                     $"{Quorums.WhyNotMet(quorum, state)} within its timeout ({quorum.Timeout:c})",
@@ -147,14 +156,14 @@ public static class Planner
                         break;
                     }
                     if (spec.On.Count == 0 || Conditions.Trigger(chain, spec, state, after: 0) is not null)
-                        actions.Add(new StartAgent(spec.Name, agent.Attempt + 1, DateTimeOffset.MinValue));
+                        (actions ??= []).Add(new StartAgent(spec.Name, agent.Attempt + 1, DateTimeOffset.MinValue));
                     else
-                        untriggered.Add(spec.Name);
+                        (untriggered ??= []).Add(spec.Name);
                     break;
             }
         }
-        if (actions.Count > 0 || active)
-            return [.. actions, .. deadlines];
+        if (actions is not null || active)
+            return deadlines is null ? (actions ?? (IReadOnlyList<PlanAction>)[]) : [.. actions ?? [], .. deadlines];
 
         // Nothing runs and nothing can start: agents still waiting for an `on:` event will never get it.
         var neverStarted = chain.Agents.Where(a => state.Agent(a.Name).Status == AgentStatus.Pending).ToList();
@@ -163,7 +172,7 @@ public static class Planner
             [
                 .. neverStarted.Select(a => new SkipAgent(
                     a.Name,
-                    untriggered.Contains(a.Name)
+                    untriggered?.Contains(a.Name) == true
                         ? a.Quorum is { } q && !Quorums.Met(q, state)
                             ? Quorums.WhyNotMet(q, state)
                             : Conditions.WhyNotTriggered(a, state)

@@ -133,9 +133,17 @@ internal sealed partial class RunLoop
 
     private async Task LoopAsync()
     {
-        while (true)
+        for (var first = true; ; first = false)
         {
-            var wakeAt = Advance();
+            DateTimeOffset? wakeAt;
+            // One pass's events (an agent's done, the next one's started) reach the group committer together.
+            using (_log.HoldCommits())
+            {
+                // What came in while the loop waited (the first plan is made before anything that came earlier).
+                while (!first && _signals.Reader.TryRead(out var signal))
+                    Handle(signal);
+                wakeAt = Advance();
+            }
             if (_state.Status.IsFinished() || IsParked(wakeAt))
                 break;
 
@@ -159,8 +167,6 @@ internal sealed partial class RunLoop
                     IngestInbox(full: true);
                 } // periodic rescan: the watcher is only a hint
             }
-            while (_signals.Reader.TryRead(out var signal))
-                Handle(signal);
         }
         // The run's end (or pause) is acknowledged to the outside (an exit code, an API answer): it must be durable.
         await Options.Committer.Commit(null, _log.Directory, _log.Directory);
@@ -196,9 +202,10 @@ internal sealed partial class RunLoop
             DateTimeOffset? wakeAt = null;
             var acted = false;
             var now = Now;
-            foreach (var action in Planner.Next(_chain, _state))
+            var plan = Planner.Next(_chain, _state);
+            for (var i = 0; i < plan.Count; i++) // not foreach: an interface's enumerator is an allocation per plan
             {
-                switch (action)
+                switch (plan[i])
                 {
                     case StartAgent start when start.NotBefore > now:
                         wakeAt = wakeAt is null || start.NotBefore < wakeAt ? start.NotBefore : wakeAt;

@@ -80,8 +80,32 @@ public sealed class RunState
     private AgentState Track(string name)
     {
         if (!_agents.TryGetValue(name, out var state))
+        {
             _agents[name] = state = new AgentState(name) { Counts = _counts };
+            if (_indexed?.PositionOf(name) is int position and >= 0)
+                _byPosition[position] = state;
+        }
         return state;
+    }
+
+    private ChainIndex? _indexed;
+    private AgentState[] _byPosition = [];
+
+    /// <summary>
+    /// Every agent of the chain, in the chain's order, kept current by the fold (an agent's first event
+    /// replaces its pending value): what the planner reads on every event, by position instead of by name.
+    /// </summary>
+    internal AgentState[] AgentsOf(ChainIndex index)
+    {
+        if (!ReferenceEquals(index, _indexed))
+        {
+            var agents = new AgentState[index.Agents.Count];
+            for (var i = 0; i < agents.Length; i++)
+                agents[i] = Agent(index.Agents[i].Name);
+            _byPosition = agents;
+            _indexed = index;
+        }
+        return _byPosition;
     }
 
     /// <summary>How many agents are running and waiting, kept by AgentState.Status, so the run's status needs no pass over all agents per event.</summary>

@@ -54,7 +54,12 @@ public class ProcessVisibilityTests
         var hold = await Start(a, wsA, "hold", new { canary });
         var started = Path.Combine(server.Data.WorkspacePath(wsA), "runs", hold, "work", "started");
         await WaitFor(() => File.Exists(started), "A's agent never started");
-        Assert.Contains(CommandLines(), line => line.Contains(canary, StringComparison.Ordinal)); // the canary is really out there
+        // The canary is really out there: `started` is written before the script starts the bash that carries it,
+        // so its command line is waited for, not expected at once (it was missed once on a loaded machine).
+        await WaitFor(
+            () => CommandLines().Any(line => line.Contains(canary, StringComparison.Ordinal)),
+            "A's agent never ran the process with the canary in its command line"
+        );
 
         var snoop = await Start(b, wsB, "snoop", null);
         var snooped = await TestServer.WaitForStatus(b, wsB, snoop, "succeeded", "failed");

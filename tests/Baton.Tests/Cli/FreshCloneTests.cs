@@ -4,8 +4,9 @@ using System.Text.RegularExpressions;
 namespace Baton.Tests.Cli;
 
 /// <summary>
-/// The README's two commands on a fresh clone (issue 19): the launcher builds and runs the example, and the test
-/// command's install step works and is idempotent. The full suite itself is not run again from inside the suite.
+/// The README's two commands on a fresh clone (issue 19): the launcher builds and runs the example, what it built
+/// works as shipped (ShippedBinary), and the test command's install step works and is idempotent. The full suite
+/// itself is not run again from inside the suite.
 /// </summary>
 public sealed class FreshCloneTests : IDisposable
 {
@@ -37,6 +38,14 @@ public sealed class FreshCloneTests : IDisposable
         var example = await Run(_clone, "bash", "-c", commands[0]);
         Assert.True(example.ExitCode == 0, example.Output);
         Assert.Contains("succeeded", example.Output);
+
+        // What that built is what users run, so it is driven here once more — each provider, the server's API, git —
+        // as the rest of the suite drives its own build.
+        var bin = Path.Combine(_clone, ".baton", "bin");
+        var scratch = Directory.CreateDirectory(Path.Combine(_clone, "scratch")).FullName;
+        await ShippedBinary.CallsEveryProvider(Path.Combine(bin, "baton"), scratch);
+        await ShippedBinary.ReadsGit(Path.Combine(bin, "baton"), scratch);
+        await ShippedBinary.Serves(Path.Combine(bin, "baton"), scratch);
 
         // Twice: the second finds everything in place and changes nothing.
         for (var i = 0; i < 2; i++)

@@ -69,6 +69,31 @@ public class ResumeTests
     }
 
     [Fact]
+    public async Task KilledBetweenCreatingAndWritingAnEvent_ReadersStopBeforeIt_ResumeSetsItAsideAndFinishes()
+    {
+        using var ws = new TestWorkspace();
+        var run = await InterruptedRunAsync(ws);
+        // An event file is created under its own name and then written: a kill -9 in between leaves it empty.
+        var torn = Path.Combine(run.Events, "000005-b.done.json");
+        await File.WriteAllTextAsync(torn, "");
+
+        Assert.Equal(["run.started", "a.started", "a.done", "b.started"], TestWorkspace.Types(run));
+        Assert.Equal(AgentStatus.Running, RunSummary.Load(run).Agents["b"].Status);
+        var outcome = await new RunEngine(ws.Workspace, TestWorkspace.FastOptions())
+            .RunAsync(run)
+            .WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(RunStatus.Succeeded, outcome.Status);
+        Assert.Equal(
+            ["run.started", "a.started", "a.done", "b.started", "b.started", "b.done", "run.finished"],
+            TestWorkspace.Types(run)
+        );
+        var setAside = Assert.Single(Directory.GetFiles(Path.Combine(run.Events, ".torn")));
+        Assert.StartsWith("000005-b.done.json.", Path.GetFileName(setAside), StringComparison.Ordinal);
+        Assert.Equal(0, new FileInfo(setAside).Length);
+    }
+
+    [Fact]
     public async Task FinishedRun_RunAgain_ReturnsItsStatusWithoutWritingEvents()
     {
         using var ws = new TestWorkspace();
