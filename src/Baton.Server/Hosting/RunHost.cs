@@ -81,7 +81,7 @@ public sealed class RunHost(DataRoot data, ServerMetrics metrics, ServerSettings
                 )
                     continue;
                 if (state.Status == RunStatus.Waiting)
-                    Park(name, run, state.NextDecisionDeadline);
+                    Park(name, run, state.NextDecisionDeadline, Engine(name));
                 else
                     Launch(name, run); // queued ones (no events yet) wait their turn in admission
             }
@@ -156,17 +156,17 @@ public sealed class RunHost(DataRoot data, ServerMetrics metrics, ServerSettings
         string? trigger = null
     )
     {
-        var engine = Engine(workspaceName);
+        var current = Current(workspaceName);
         var (run, durable) = RunCreator.Create(
-            engine.Workspace,
+            current.Engine.Workspace,
             chain,
             chainYaml,
             inputs,
-            engine.Options.Committer,
+            current.Engine.Options.Committer,
             trigger: trigger
         );
         metrics.RunStarted();
-        Launch(workspaceName, run);
+        Launch(workspaceName, run, current, skipQueue: false);
         return (run, durable);
     }
 
@@ -176,11 +176,19 @@ public sealed class RunHost(DataRoot data, ServerMetrics metrics, ServerSettings
     /// </summary>
     public void Launch(string workspaceName, RunFolder run, bool skipQueue = false)
     {
+        if (!_stopped && !_active.ContainsKey(Key(workspaceName, run.Id)))
+            Launch(workspaceName, run, Current(workspaceName), skipQueue);
+    }
+
+    /// <param name="current">The workspace's engine as the caller just got it: the run is admitted under its limits and
+    /// run, parked and let go by it (one look at baton.yaml per launch; there were six per run in W2S).</param>
+    private void Launch(string workspaceName, RunFolder run, WorkspaceEngine current, bool skipQueue)
+    {
         var key = Key(workspaceName, run.Id);
         if (_stopped || _active.ContainsKey(key))
             return;
         if (
-            !_admission.TryEnter(workspaceName, key, Limit(workspaceName), skipQueue, () =>
+            !_admission.TryEnter(workspaceName, key, Limit(current), skipQueue, () =>
                 Launch(workspaceName, run, skipQueue: true)
             )
         )
@@ -189,23 +197,25 @@ public sealed class RunHost(DataRoot data, ServerMetrics metrics, ServerSettings
             watch.Dispose();
         // Lazy: under a race GetOrAdd may build two entries, but only the stored one is ever started.
         _ = _active
-            .GetOrAdd(key, _ => new Lazy<Task<RunOutcome>>(() => Task.Run(() => RunToPauseOrEnd(workspaceName, run))))
+            .GetOrAdd(key, _ => new Lazy<Task<RunOutcome>>(() =>
+                Task.Run(() => RunToPauseOrEnd(workspaceName, run, current))
+            ))
             .Value;
     }
 
-    private async Task<RunOutcome> RunToPauseOrEnd(string workspaceName, RunFolder run)
+    private async Task<RunOutcome> RunToPauseOrEnd(string workspaceName, RunFolder run, WorkspaceEngine current)
     {
         var key = Key(workspaceName, run.Id);
         RunOutcome outcome;
         try
         {
-            outcome = await Engine(workspaceName).RunAsync(run);
+            outcome = await current.Engine.RunAsync(run);
         }
         catch (RunLockedException)
         {
             // Another engine (a `baton resume` by hand?) owns it right now: look again shortly rather than orphan the run.
             _active.TryRemove(key, out _);
-            _admission.Leave(workspaceName, key, Limit(workspaceName));
+            _admission.Leave(workspaceName, key, Limit(current));
             _ = Task.Delay(TimeSpan.FromSeconds(1))
                 .ContinueWith(_ => Launch(workspaceName, run), TaskScheduler.Default);
             return new RunOutcome(run.Id, RunStatus.Running, "another engine owns it");
@@ -214,15 +224,15 @@ public sealed class RunHost(DataRoot data, ServerMetrics metrics, ServerSettings
         {
             logger.LogError(e, "run {Run} stopped unexpectedly", run.Id);
             _active.TryRemove(key, out _);
-            _admission.Leave(workspaceName, key, Limit(workspaceName));
+            _admission.Leave(workspaceName, key, Limit(current));
             return new RunOutcome(run.Id, RunStatus.Failed, e.Message);
         }
         _active.TryRemove(key, out _);
-        _admission.Leave(workspaceName, key, Limit(workspaceName));
+        _admission.Leave(workspaceName, key, Limit(current));
         if (_active.IsEmpty)
             _quiet.Quiet(() => _active.IsEmpty);
         if (outcome.Status == RunStatus.Waiting)
-            Park(workspaceName, run, outcome.DecisionDeadline);
+            Park(workspaceName, run, outcome.DecisionDeadline, current.Engine);
         else
         {
             metrics.RunFinished(outcome.Status.Wire());
@@ -237,29 +247,33 @@ public sealed class RunHost(DataRoot data, ServerMetrics metrics, ServerSettings
 
     /// <param name="deadline">The earliest deadline of a decision it waits at, from the state the caller has (the
     /// engine's outcome, the fold made at start): reading the run's events back for it was 2 % of W3S's CPU.</param>
-    private void Park(string workspaceName, RunFolder run, DateTimeOffset? deadline)
+    private void Park(string workspaceName, RunFolder run, DateTimeOffset? deadline, RunEngine engine)
     {
         if (_stopped)
             return;
         var key = Key(workspaceName, run.Id);
-        var watch = Engine(workspaceName).Options.Watcher.Watch(run.Inbox, () => Launch(workspaceName, run));
+        var watch = engine.Options.Watcher.Watch(run.Inbox, () => Launch(workspaceName, run));
         if (!_parked.TryAdd(key, watch))
             watch.Dispose();
         // An engine launched meanwhile owns the run now; it parks it again itself if it has to.
         if (_active.ContainsKey(key) && _parked.TryRemove(key, out var raced))
             raced.Dispose();
-        ScheduleDecisionDeadline(workspaceName, run, deadline);
+        ScheduleDecisionDeadline(workspaceName, run, deadline, engine.Options.Time);
         // An answer may already be there — it landed between the engine's last look and the watch, or
         // while no server ran (`baton decide --no-resume`): the watch would never hear of it.
         if (Directory.EnumerateFiles(run.Inbox, "*.json").Any())
             Launch(workspaceName, run);
     }
 
-    private void ScheduleDecisionDeadline(string workspaceName, RunFolder run, DateTimeOffset? deadline)
+    private void ScheduleDecisionDeadline(
+        string workspaceName,
+        RunFolder run,
+        DateTimeOffset? deadline,
+        TimeProvider clock
+    )
     {
         if (deadline is null)
             return;
-        var clock = Engine(workspaceName).Options.Time;
         var delay = deadline.Value - clock.GetUtcNow();
         _ = Task.Delay(delay < TimeSpan.Zero ? TimeSpan.Zero : delay, clock)
             .ContinueWith(_ => Launch(workspaceName, run), TaskScheduler.Default);
@@ -349,7 +363,7 @@ public sealed class RunHost(DataRoot data, ServerMetrics metrics, ServerSettings
     /// <summary>The committer this host's engines make events durable with (EngineOptions.Committer).</summary>
     public GroupCommitter CommitterOf(string workspaceName) => Engine(workspaceName).Options.Committer;
 
-    private int? Limit(string workspaceName) => Engine(workspaceName).Workspace.Config.Limits.MaxConcurrentRuns;
+    private static int? Limit(WorkspaceEngine current) => current.Engine.Workspace.Config.Limits.MaxConcurrentRuns;
 
     private RunEngine Engine(string workspaceName) => Current(workspaceName).Engine;
 

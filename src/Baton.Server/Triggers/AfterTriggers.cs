@@ -31,7 +31,10 @@ public sealed class AfterTriggers(DataRoot data, TriggerStarter starter, ILogger
             logger.LogWarning("{Workspace}: after-triggers of run {Run}: {Reason}", workspace, run.Id, e.Message);
             return;
         }
-        var chains = WorkspaceChains.Load(data.WorkspacePath(workspace));
+        var root = data.WorkspacePath(workspace);
+        if (!IsAwaited(workspace, root, finished))
+            return;
+        var chains = WorkspaceChains.Load(root);
         var waiting = chains
             .Where(c => c.Chain is not null)
             .SelectMany(c => c.Chain!.Triggers.OfType<AfterTrigger>().Select(t => (Entry: c, Trigger: t)))
@@ -73,6 +76,35 @@ public sealed class AfterTriggers(DataRoot data, TriggerStarter starter, ILogger
                 );
             }
         }
+    }
+
+    /// <summary>Per workspace: the chains/ stamp (WorkspaceChains.Stamp) and the chains some `after:` trigger names.</summary>
+    private sealed record Awaited(string Stamp, IReadOnlySet<string> Chains);
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Awaited> _awaited = new(
+        StringComparer.Ordinal
+    );
+
+    /// <summary>
+    /// Whether any chain of the workspace has an `after:` trigger naming <paramref name="finished"/>, from what
+    /// chains/ held when its files last changed: listing and reading every chain for every finished run was 2.5 %
+    /// of a server's CPU under W2S, where no chain waits for anything (docs/performance.md). When one does, the
+    /// chains are loaded afresh as before, so a run started by a trigger gets the chain and prompt files as they are.
+    /// </summary>
+    private bool IsAwaited(string workspace, string root, string? finished)
+    {
+        // The real clock, not the server's: it is compared with the file system's modification times.
+        var stamp = WorkspaceChains.Stamp(root, TimeProvider.System.GetUtcNow(), TimeSpan.FromSeconds(2));
+        if (stamp is not null && _awaited.TryGetValue(workspace, out var known) && known.Stamp == stamp)
+            return finished is not null && known.Chains.Contains(finished);
+        var chains = WorkspaceChains
+            .Load(root)
+            .Where(c => c.Chain is not null)
+            .SelectMany(c => c.Chain!.Triggers.OfType<AfterTrigger>().Select(t => t.Chain))
+            .ToHashSet(StringComparer.Ordinal);
+        if (stamp is not null)
+            _awaited[workspace] = new Awaited(stamp, chains);
+        return finished is not null && chains.Contains(finished);
     }
 
     private static bool Matches(AfterStatus wanted, RunStatus status) =>

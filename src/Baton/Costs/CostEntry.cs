@@ -45,9 +45,9 @@ public sealed record CostEntry(
     }
 
     /// <exception cref="JsonException">Not a ledger line.</exception>
-    public static CostEntry Parse(ReadOnlySpan<byte> line)
+    public static CostEntry Parse(ReadOnlyMemory<byte> line)
     {
-        using var doc = JsonDocument.Parse(line.ToArray());
+        using var doc = JsonDocument.Parse(line);
         var r = doc.RootElement;
         string S(string name) =>
             r.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()! : "";

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Baton.Runs;
+using Baton.Workspaces;
 
 namespace Baton.Costs;
 
@@ -24,20 +26,40 @@ public static class CostLedger
             Libc.CreateAndWrite(PathFor(runDir), line, append: true).Dispose();
     }
 
+    /// <summary>A run's ledger larger than this is not read (≈ a million calls).</summary>
+    private const int MaxBytes = 256 << 20;
+
     /// <summary>The run's entries; a torn last line (a crash mid-write) is skipped.</summary>
+    /// <remarks>
+    /// Read below the run folder without following a link (an agent may have put one in its place; root reads it on
+    /// a server), as one buffer whose lines are parsed where they lie: a StreamReader, a string per line and two
+    /// copies of each were most of the 7 % of a server's CPU the ledger took under W2S (docs/performance.md).
+    /// </remarks>
     public static IReadOnlyList<CostEntry> Read(string runDir)
     {
-        var path = PathFor(runDir);
-        if (!File.Exists(path))
+        byte[]? bytes;
+        try
+        {
+            bytes = WorkspaceDirectory.ReadFile(runDir, FileName, MaxBytes);
+        }
+        catch (Exception e) when (e is UnsafePathException or DirectoryNotFoundException)
+        {
+            return []; // a link or a FIFO in its place is not the run's ledger (the agents' events still carry their cost)
+        }
+        if (bytes is null)
             return [];
         var entries = new List<CostEntry>();
-        foreach (var line in File.ReadAllLines(path))
+        ReadOnlyMemory<byte> rest = bytes.AsMemory(0, Math.Min(bytes.Length, MaxBytes));
+        while (!rest.IsEmpty)
         {
-            if (line.Length == 0)
+            var end = rest.Span.IndexOf((byte)'\n');
+            var line = end < 0 ? rest : rest[..end];
+            rest = end < 0 ? ReadOnlyMemory<byte>.Empty : rest[(end + 1)..];
+            if (line.IsEmpty)
                 continue;
             try
             {
-                entries.Add(CostEntry.Parse(System.Text.Encoding.UTF8.GetBytes(line)));
+                entries.Add(CostEntry.Parse(line));
             }
             catch (Exception e) when (e is JsonException or FormatException) { }
         }

@@ -67,7 +67,53 @@ public sealed record RunCost(DateTimeOffset Time, string Run, string Status, IRe
 
     public static void Append(string workspaceRoot, string chain, RunCost cost)
     {
-        var line = JsonLines.Write(cost.Time, w =>
+        var line = Line(cost);
+        lock (Gate)
+            WorkspaceDirectory.Append(workspaceRoot, Relative(chain), line, createParent: true);
+    }
+
+    /// <summary>
+    /// Appends a finished run's cost to its chain's history and returns the history before it (History, then Append)
+    /// through one open file: the line just written is kept as it was written, not read back and parsed by the next
+    /// run's look, unless something else (another process's run) appended meanwhile. History and Append opened the
+    /// file twice, and each finished run parsed the line the one before it wrote (W2S, docs/performance.md).
+    /// </summary>
+    public static IReadOnlyList<RunCost> Record(string workspaceRoot, string chain, RunCost cost)
+    {
+        var path = PathFor(workspaceRoot, chain);
+        var line = Line(cost);
+        // Opened before the lock: 1,000 runs ending together queue on it, and only the look and the write need it.
+        using var handle = WorkspaceDirectory.OpenAppend(workspaceRoot, Relative(chain), createParent: true);
+        lock (Gate)
+        {
+            var length = RandomAccess.GetLength(handle);
+            if (!Read.TryGetValue(path, out var known) || length < known.Length)
+                known = new ReadFile(0, []);
+            if (length > known.Length) // the first look, or another writer's lines: read as History does
+            {
+                using var stream = WorkspaceDirectory.OpenRead(workspaceRoot, Relative(chain), bufferSize: 0);
+                if (stream is not null)
+                    known = ReadFrom(stream, known);
+            }
+            RandomAccess.Write(handle, line, fileOffset: 0); // O_APPEND: at the end
+            // Ours is the next line only when everything before it was read whole and nothing came in between.
+            Read[path] =
+                known.Length == length && RandomAccess.GetLength(handle) == length + line.Length
+                    ? new ReadFile(length + line.Length, Trim(known.Runs.Add(AsWritten(cost))))
+                    : known;
+            return known.Runs;
+        }
+    }
+
+    /// <summary>The cost as a reader of its line gets it back (the time to the millisecond, the quality rounded).</summary>
+    private static RunCost AsWritten(RunCost cost) =>
+        cost with
+        {
+            Time = DateTimeOffset.FromUnixTimeMilliseconds(cost.Time.ToUnixTimeMilliseconds()),
+            Quality = cost.Quality is { } quality ? Math.Round(quality, 4) : null,
+        };
+
+    private static byte[] Line(RunCost cost) => JsonLines.Write(cost.Time, w =>
         {
             w.WriteString("run", cost.Run);
             w.WriteString("status", cost.Status);
@@ -87,9 +133,6 @@ public sealed record RunCost(DateTimeOffset Time, string Run, string Status, IRe
             }
             w.WriteEndArray();
         });
-        lock (Gate)
-            WorkspaceDirectory.Append(workspaceRoot, Relative(chain), line, createParent: true);
-    }
 
     /// <summary>The chain's finished runs, oldest first; a torn line is skipped.</summary>
     /// <remarks>
@@ -172,16 +215,18 @@ public sealed record RunCost(DateTimeOffset Time, string Run, string Status, IRe
             catch (Exception e)
                 when (e is JsonException or FormatException or KeyNotFoundException or InvalidOperationException) { }
         }
-        var runs = known.Runs.AddRange(parsed);
-        if (runs.Count > KeptRuns)
-        {
-            // The oldest beyond the last KeptRuns that are also older than KeptDays before the newest.
-            var since = runs[^1].Time.AddDays(-KeptDays);
-            var dropped = 0;
-            while (dropped < runs.Count - KeptRuns && runs[dropped].Time < since)
-                dropped++;
-            runs = runs.RemoveRange(0, dropped);
-        }
-        return new ReadFile(end, runs);
+        return new ReadFile(end, Trim(known.Runs.AddRange(parsed)));
+    }
+
+    /// <summary>The oldest beyond the last KeptRuns that are also older than KeptDays before the newest are dropped.</summary>
+    private static ImmutableList<RunCost> Trim(ImmutableList<RunCost> runs)
+    {
+        if (runs.Count <= KeptRuns)
+            return runs;
+        var since = runs[^1].Time.AddDays(-KeptDays);
+        var dropped = 0;
+        while (dropped < runs.Count - KeptRuns && runs[dropped].Time < since)
+            dropped++;
+        return runs.RemoveRange(0, dropped);
     }
 }

@@ -41,6 +41,7 @@ public static class RunMonitor
         RunStatus status,
         EngineOptions options,
         double? quality = null,
+        IReadOnlyList<CostEntry>? ledger = null,
         CancellationToken cancellationToken = default
     )
     {
@@ -48,13 +49,12 @@ public static class RunMonitor
         var root = workspace.Root;
         var thresholds = workspace.Config.Alerts;
         var found = new List<Alert>();
-        var ledger = CostLedger.Read(run.Path);
+        ledger ??= CostLedger.Read(run.Path); // the engine hands over what it read for run.finished
         if (ledger.Count > 0 || quality is not null)
         {
             // A run with checks but no LLM calls is kept too (its quality over time), but says nothing about cost.
             var cost = RunCost.FromLedger(now, run.Id, status.Wire(), ledger) with { Quality = quality };
-            var history = RunCost.History(root, chain);
-            RunCost.Append(root, chain, cost);
+            var history = RunCost.Record(root, chain, cost);
             if (ledger.Count > 0)
                 found.AddRange(CostDrift.Evaluate(chain, cost, history, thresholds, now, TrendDue(root, chain, now)));
         }

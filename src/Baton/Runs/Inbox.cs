@@ -43,8 +43,13 @@ public sealed class Inbox(string directory)
     {
         var items = new List<Item>();
         var rejected = new List<Rejection>();
-        // Checked (made if missing) only when a full scan looks in it or the first file moves there.
-        var taken = full ? SafePaths.EnsureDirectory(Directory, TakenFolder) : null;
+        // Checked only when a full scan looks in it, and made when the first file moves there: a run whose inbox never
+        // got a file (most of them) has none, so its last scan no longer makes and lists an empty one (W2S:
+        // six system calls per run, docs/performance.md). A link or a file in its place is refused as before.
+        var taken =
+            full && Libc.KindOf(Path.Combine(Directory, TakenFolder)) != Libc.EntryKind.Missing
+                ? SafePaths.EnsureDirectory(Directory, TakenFolder)
+                : null;
 
         // A taken file outlives its Take only if the engine stopped before its event was durable: only
         // a full scan (at start, and every rescan interval) needs to look.

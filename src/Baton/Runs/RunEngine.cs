@@ -13,6 +13,9 @@ public sealed record RunOutcome(string RunId, RunStatus Status, string? Reason)
 
     /// <summary>The chain the run ran (its snapshot's name), when an engine ran it: `after:` triggers match on it without reading the run back.</summary>
     public string? Chain { get; init; }
+
+    /// <summary>The run's cost ledger as its loop read it for run.finished, for the monitor (which read it again); RunEngine.RunAsync returns none.</summary>
+    public IReadOnlyList<Costs.CostEntry>? Ledger { get; init; }
 }
 
 /// <summary>
@@ -66,8 +69,8 @@ public sealed class RunEngine
             var loop = new RunLoop(this, run, chain);
             var outcome = await loop.RunAsync(cancelRun) with { Chain = chain.Name };
             if (outcome.Status is RunStatus.Succeeded or RunStatus.Failed)
-                await MonitorAsync(run, chain.Name, outcome.Status, outcome.QualityScore);
-            return outcome;
+                await MonitorAsync(run, chain.Name, outcome);
+            return outcome with { Ledger = null }; // the monitor's; callers compare and keep outcomes
         }
         finally
         {
@@ -78,11 +81,19 @@ public sealed class RunEngine
     private int _reserveChecked;
 
     /// <summary>Cost history and alerts (RunMonitor); a problem there is a warning, never the run's.</summary>
-    private async Task MonitorAsync(RunFolder run, string chain, RunStatus status, double? quality)
+    private async Task MonitorAsync(RunFolder run, string chain, RunOutcome outcome)
     {
         try
         {
-            await Monitoring.RunMonitor.AfterRunAsync(Workspace, run, chain, status, Options, quality);
+            await Monitoring.RunMonitor.AfterRunAsync(
+                Workspace,
+                run,
+                chain,
+                outcome.Status,
+                Options,
+                outcome.QualityScore,
+                ledger: outcome.Ledger
+            );
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or UnsafePathException)
         {

@@ -261,13 +261,8 @@ internal sealed partial class RunLoop
                         var children = _chain
                             .Agents.Where(a => a.Kind == AgentKind.Chain)
                             .Sum(a => _state.Agent(a.Name).CostUsd);
-                        Append(
-                            new RunFinished(
-                                finish.Status,
-                                finish.Reason,
-                                Costs.CostLedger.TotalUsd(_run.Path) + children
-                            )
-                        );
+                        _ledger = Costs.CostLedger.Read(_run.Path);
+                        Append(new RunFinished(finish.Status, finish.Reason, _ledger.Sum(e => e.Usd) + children));
                         return null;
                 }
             }
@@ -319,11 +314,15 @@ internal sealed partial class RunLoop
         return subscription;
     }
 
+    /// <summary>The run's cost ledger as read for its run.finished: handed to the monitor, which read it again.</summary>
+    private IReadOnlyList<Costs.CostEntry>? _ledger;
+
     private RunOutcome Outcome() =>
         new(_run.Id, _state.Status, _state.FinishReason)
         {
             QualityScore = _state.QualityScore,
             DecisionDeadline = _state.NextDecisionDeadline,
+            Ledger = _ledger,
         };
 
     /// <summary>The trigger that started the run (RunFolder.TriggerFile), or null when a person did.</summary>

@@ -230,34 +230,53 @@ public static class WorkspaceDirectory
         bool createParent = false
     )
     {
+        using var handle = OpenAppend(root, relative, mode, createParent);
+        RandomAccess.Write(handle, bytes, fileOffset: 0); // O_APPEND: the kernel writes at the end whatever the offset
+        if (fsync)
+            Libc.Fsync(handle, System.IO.Path.Combine(root, relative));
+    }
+
+    /// <summary>
+    /// A regular file below root opened to append to (every write lands at its end, whatever the offset), created
+    /// with <paramref name="mode"/> when missing. The same rules as <see cref="Append"/>.
+    /// </summary>
+    /// <exception cref="UnsafePathException">A symlink or something other than a regular file is in the way.</exception>
+    public static SafeFileHandle OpenAppend(
+        string root,
+        string relative,
+        int mode = 0b110_100_100,
+        bool createParent = false
+    )
+    {
         relative = Normalize(relative);
         const int O_WRONLY = 1,
             O_APPEND = 0x400,
             O_NONBLOCK = 0x800,
-            Flags = O_WRONLY | O_APPEND | Libc.O_CREAT | O_NONBLOCK;
+            flags = O_WRONLY | O_APPEND | Libc.O_CREAT | O_NONBLOCK;
         int fd,
             errno;
         // The usual case, a log whose folder exists, in one open below root (the same no-link rule on the whole
         // path); the parent is opened, and made when asked, only when that open finds it missing.
         using (var rootFd = OpenRoot(root))
         {
-            fd = Libc.OpenBeneath(rootFd.Fd, relative, Flags, mode);
+            fd = Libc.OpenBeneath(rootFd.Fd, relative, flags, mode);
             errno = Marshal.GetLastPInvokeError(); // before the root's close can set it
         }
         if (fd < 0 && errno == Libc.ENOENT)
         {
             using var parent = OpenParent(root, relative, createParent, out var name);
-            fd = Libc.OpenBeneath(parent.Fd, name, Flags, mode);
+            fd = Libc.OpenBeneath(parent.Fd, name, flags, mode);
             errno = Marshal.GetLastPInvokeError();
         }
         if (fd < 0)
             throw Refusal(root, relative, errno);
-        using var handle = new SafeFileHandle(fd, ownsHandle: true);
+        var handle = new SafeFileHandle(fd, ownsHandle: true);
         if (!Libc.IsRegularFile(fd))
+        {
+            handle.Dispose();
             throw new UnsafePathException($"'{relative}' in '{root}' is not a regular file");
-        RandomAccess.Write(handle, bytes, fileOffset: 0); // O_APPEND: the kernel writes at the end whatever the offset
-        if (fsync)
-            Libc.Fsync(handle, System.IO.Path.Combine(root, relative));
+        }
+        return handle;
     }
 
     /// <summary>What is at relative below root (a symlink there or on the way counts as Symlink).</summary>

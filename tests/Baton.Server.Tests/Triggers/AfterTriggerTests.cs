@@ -128,4 +128,46 @@ public class AfterTriggerTests
             chains.Add((await Describe(server, client, ws, run)).Chain);
         Assert.Equal(["ping", "witness"], chains.Order().ToArray());
     }
+
+    [Fact]
+    public async Task ChainAddedOrEditedAfterTheIndexWasKept_IsSeenByTheNextFinishedRun()
+    {
+        // The server keeps which chains an after: trigger names until chains/ changes (docs/performance.md): a
+        // chain added, and one edited in place, must both be seen. Their files are dated an hour back, so the
+        // kept index is used (files changed in the last seconds are never trusted to a stamp).
+        await using var server = await TestServer.StartAsync();
+        var ws = UniqueWorkspace("afteridx");
+        using var client = server.Client(server.Token(ws, Role.Owner));
+        var chains = Path.Combine(server.Data.WorkspacePath(ws), "chains");
+        async Task Put(string name, string yaml, DateTime modified)
+        {
+            (
+                await client.PutAsync($"/api/workspaces/{ws}/chains/{name}", TestServer.Yaml(yaml))
+            ).EnsureSuccessStatusCode();
+            File.SetLastWriteTimeUtc(Path.Combine(chains, $"{name}.yaml"), modified);
+        }
+        var hourAgo = DateTime.UtcNow.AddHours(-1);
+        await Put("build", "name: build\nagents:\n  pack: { run: \"true\" }\n", hourAgo);
+        await Put("seed", "name: seed\nagents:\n  a: { run: \"true\" }\n", hourAgo);
+        await Put("seedling", Follower("seedling", "seed", "any"), hourAgo);
+        await Put("late", "name: late\ninputs:\n  build_run:\n  artifact:\nagents:\n  a: { run: \"true\" }\n", hourAgo);
+        (
+            await client.PostAsync($"/api/workspaces/{ws}/runs", TestServer.Json(new { chain = "seed" }))
+        ).EnsureSuccessStatusCode();
+        await WaitForRuns(client, ws, 2); // seed and seedling: the index is kept now, and no chain waits for build
+
+        await Put("second", Follower("second", "build", "any"), hourAgo);
+        var late = Path.Combine(chains, "late.yaml");
+        await File.WriteAllTextAsync(late, Follower("late", "build", "any")); // the same file, rewritten
+        File.SetLastWriteTimeUtc(late, hourAgo.AddMinutes(30));
+        (
+            await client.PostAsync($"/api/workspaces/{ws}/runs", TestServer.Json(new { chain = "build" }))
+        ).EnsureSuccessStatusCode();
+        var runs = await WaitForRuns(client, ws, 5);
+
+        var started = new List<string>();
+        foreach (var run in runs)
+            started.Add((await Describe(server, client, ws, run)).Chain);
+        Assert.Equal(["build", "late", "second", "seed", "seedling"], started.Order().ToArray());
+    }
 }

@@ -39,4 +39,27 @@ public class InboxRescanTests
         Assert.Equal("rescan", EngineProbe.Single(run, "first.ready").GetString("from"));
         Assert.True(EngineProbe.IndexOf(run, "second.started") < EngineProbe.IndexOf(run, "first.done"));
     }
+
+    [Fact]
+    public async Task RunWhoseInboxGotNoFile_FinishesWithoutATakenFolder_OneThatDidHasIt()
+    {
+        using var ws = new TestWorkspace();
+        var (quiet, quietOutcome) = await ws.RunAsync("name: quiet\nagents:\n  a: { run: \"true\" }\n");
+        var (busy, busyOutcome) = await ws.RunAsync(
+            """
+            name: busy
+            agents:
+              a:
+                run: |
+                  echo '{}' > "$BATON_INBOX/.note.tmp"
+                  mv "$BATON_INBOX/.note.tmp" "$BATON_INBOX/note.json"
+            """
+        );
+
+        Assert.Equal(RunStatus.Succeeded, quietOutcome.Status);
+        Assert.Equal(RunStatus.Succeeded, busyOutcome.Status);
+        // Made when the first file moves there; the last scan of a run no longer makes (and lists) an empty one.
+        Assert.False(Directory.Exists(Path.Combine(quiet.Inbox, Inbox.TakenFolder)));
+        Assert.True(Directory.Exists(Path.Combine(busy.Inbox, Inbox.TakenFolder)));
+    }
 }

@@ -54,4 +54,30 @@ public class CostHistoryTests
             Directory.Delete(root, recursive: true);
         }
     }
+
+    [Fact]
+    public void Record_ReturnsTheRunsBefore_SeesAnotherWritersLines_AndKeepsItsOwnAsARereadWouldSee()
+    {
+        var root = Directory.CreateTempSubdirectory("baton-costhistory-").FullName;
+        try
+        {
+            // Sub-millisecond times and an unrounded quality: kept as the file says, not as they were in memory.
+            RunCost Precise(int i) => Cost(i) with { Time = Cost(i).Time.AddTicks(1234), Quality = 0.123456 };
+            Assert.Empty(RunCost.Record(root, "c", Precise(1)));
+            Assert.Equal(["run-1"], RunCost.Record(root, "c", Precise(2)).Select(r => r.Run));
+            RunCost.Append(root, "c", Cost(3)); // another writer (a `baton run` of the same workspace)
+            Assert.Equal(["run-1", "run-2", "run-3"], RunCost.Record(root, "c", Precise(4)).Select(r => r.Run));
+
+            var kept = RunCost.History(root, "c");
+            File.Copy(RunCost.PathFor(root, "c"), RunCost.PathFor(root, "reread"));
+            var reread = RunCost.History(root, "reread");
+            static object Seen(RunCost r) => (r.Time, r.Run, r.Status, r.Quality, r.Usd, r.Agents.Single());
+            Assert.Equal(["run-1", "run-2", "run-3", "run-4"], kept.Select(r => r.Run));
+            Assert.Equal(reread.Select(Seen), kept.Select(Seen));
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
 }
