@@ -70,6 +70,21 @@ public sealed class FullDiskTests : IDisposable
             await TestServer.WaitForStatus(b, _b, reviewRun, RunStatus.Waiting.Wire());
             waiterRun = await Start(b, _b, "waiter");
             await TestServer.WaitForStatus(b, _b, waiterRun, RunStatus.Running.Wire());
+            // Its agent must be under way before the disk fills (a run is `running` before its agent has written
+            // process.json): else the agent fails to start, with reason `io`, rather than stall at its end.
+            var waiterProcess = Path.Combine(
+                server.Data.WorkspacePath(_b),
+                "runs",
+                waiterRun,
+                "agents",
+                "wait",
+                "process.json"
+            );
+            for (var i = 0; !File.Exists(waiterProcess); i++)
+            {
+                Assert.True(i < 600, "the waiter's agent never started");
+                await Task.Delay(50);
+            }
             // B's reserve was spent already (say, by an earlier full disk): its run will have to wait for space.
             var bRuns = Path.Combine(server.Data.WorkspacePath(_b), "runs");
             File.Delete(DiskSpace.ReservePath(bRuns));
