@@ -14,14 +14,22 @@ public static partial class EventFiles
     [GeneratedRegex(@"^[a-z][a-z0-9_:-]{0,62}(\.[a-z][a-z0-9_:-]{0,62}){0,2}$")]
     public static partial Regex TypePattern();
 
-    [GeneratedRegex(@"^(\d{6,})-([a-z][a-z0-9_.:-]*)\.json$")]
+    // ASCII digits only: \d would also take other scripts' digits, which long.Parse then refuses.
+    [GeneratedRegex(@"^([0-9]{6,})-([a-z][a-z0-9_.:-]*)\.json$")]
     private static partial Regex FilePattern();
 
+    /// <summary>An event file's sequence number and type; false for any other name (readers pass it by).</summary>
     public static bool TryParse(string fileName, out long seq, out string type)
     {
         var m = FilePattern().Match(fileName);
-        seq = m.Success ? long.Parse(m.Groups[1].ValueSpan, CultureInfo.InvariantCulture) : 0;
-        type = m.Success ? m.Groups[2].Value : "";
-        return m.Success;
+        seq = 0;
+        type = "";
+        if (
+            !m.Success
+            || !long.TryParse(m.Groups[1].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture, out seq)
+        )
+            return false; // a number too long for any run is not an event of it either
+        type = m.Groups[2].Value;
+        return true;
     }
 }

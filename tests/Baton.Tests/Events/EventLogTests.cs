@@ -32,6 +32,22 @@ public partial class EventLogTests
     }
 
     [Fact]
+    public void NamesThatOnlyLookLikeEvents_ArePassedBy_NotThrownOn()
+    {
+        using var ws = new TestWorkspace();
+        var folder = Path.Combine(ws.Root, "events");
+        var log = EventLog.Open(folder, GroupCommitter.Shared, out _);
+        for (var i = 0; i < 2; i++)
+            log.Append(new CustomEvent($"a.tick{i}", EventJson.EmptyObject), "a", 1);
+        // Other scripts' digits (which a regex's \d takes and long.Parse refuses) and a number no run reaches.
+        File.WriteAllText(Path.Combine(folder, "\u0660\u0660\u0660\u0660\u0660\u0663-a.tick2.json"), "{}");
+        File.WriteAllText(Path.Combine(folder, new string('9', 25) + "-a.tick2.json"), "{}");
+
+        Assert.Equal(["a.tick0", "a.tick1"], EventReader.ReadAll(folder).Select(e => e.Type));
+        Assert.Equal("a.tick1", EventReader.ReadLast(folder)?.Type);
+    }
+
+    [Fact]
     public async Task ReadersWhileEventsAreWritten_GetOnlyWholeEventsInOrder()
     {
         using var ws = new TestWorkspace();
