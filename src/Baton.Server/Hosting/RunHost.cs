@@ -81,7 +81,7 @@ public sealed class RunHost(DataRoot data, ServerMetrics metrics, ServerSettings
                 )
                     continue;
                 if (state.Status == RunStatus.Waiting)
-                    Park(name, run, state.NextDecisionDeadline, Engine(name));
+                    Park(name, run, state.NextDecisionDeadline, EngineFor(name));
                 else
                     Launch(name, run); // queued ones (no events yet) wait their turn in admission
             }
@@ -351,21 +351,19 @@ public sealed class RunHost(DataRoot data, ServerMetrics metrics, ServerSettings
     }
 
     /// <summary>The workspace as its runs see it now (baton.yaml parsed when it last changed).</summary>
-    public Workspace WorkspaceOf(string workspaceName) => Engine(workspaceName).Workspace;
+    public Workspace WorkspaceOf(string workspaceName) => EngineFor(workspaceName).Workspace;
 
     /// <summary>The workspace and engine options its runs use now: for runs made outside StartRun (a promotion's test cases).</summary>
     public (Workspace Workspace, EngineOptions Options) EngineParts(string workspaceName)
     {
-        var engine = Engine(workspaceName);
+        var engine = EngineFor(workspaceName);
         return (engine.Workspace, engine.Options);
     }
 
     /// <summary>The committer this host's engines make events durable with (EngineOptions.Committer).</summary>
-    public GroupCommitter CommitterOf(string workspaceName) => Engine(workspaceName).Options.Committer;
+    public GroupCommitter CommitterOf(string workspaceName) => EngineFor(workspaceName).Options.Committer;
 
     private static int? Limit(WorkspaceEngine current) => current.Engine.Workspace.Config.Limits.MaxConcurrentRuns;
-
-    private RunEngine Engine(string workspaceName) => Current(workspaceName).Engine;
 
     /// <summary>A workspace's engine, built from its baton.yaml as it was then (stamp), and what that file asks of the server's environment.</summary>
     private sealed record WorkspaceEngine(

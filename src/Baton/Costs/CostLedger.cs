@@ -26,7 +26,7 @@ public static class CostLedger
             Libc.CreateAndWrite(PathFor(runDir), line, append: true).Dispose();
     }
 
-    /// <summary>A run's ledger larger than this is not read (≈ a million calls).</summary>
+    /// <summary>Of a larger ledger only this much is read (≈ a million calls; the torn line at the cut is skipped).</summary>
     private const int MaxBytes = 256 << 20;
 
     /// <summary>The run's entries; a torn last line (a crash mid-write) is skipped.</summary>
