@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
 
@@ -30,19 +29,25 @@ internal static class JsonLines
 
     public static byte[] Write(DateTimeOffset time, Action<Utf8JsonWriter> fields, bool newline = true)
     {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var w = new Utf8JsonWriter(buffer))
-        {
-            w.WriteStartObject();
-            w.WriteString(
-                "time",
-                time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture)
-            );
-            fields(w);
-            w.WriteEndObject();
-        }
-        if (newline)
-            buffer.Write("\n"u8);
-        return buffer.WrittenSpan.ToArray();
+        using var scratch = ScratchJson.Rent(default);
+        return WriteTo(scratch, time, fields, newline).ToArray();
+    }
+
+    /// <summary>The line in <paramref name="scratch"/>'s buffer, for a caller that writes it to a file at once (no copy).</summary>
+    public static ReadOnlySpan<byte> WriteTo(
+        ScratchJson scratch,
+        DateTimeOffset time,
+        Action<Utf8JsonWriter> fields,
+        bool newline = true
+    )
+    {
+        var w = scratch.Writer;
+        w.WriteStartObject();
+        Span<byte> text = stackalloc byte[32];
+        time.UtcDateTime.TryFormat(text, out var length, "yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+        w.WriteString("time", text[..length]);
+        fields(w);
+        w.WriteEndObject();
+        return scratch.Written(newline ? "\n"u8 : default);
     }
 }

@@ -180,7 +180,8 @@ public sealed partial class PromptAgent
         SecretMasker masker
     )
     {
-        var bytes = CallRecord.Build(call, recorder, masker);
+        using var scratch = ScratchJson.Rent(CallRecord.Format);
+        var bytes = CallRecord.Write(call, recorder, masker, scratch);
         var folder = Path.Combine(context.AgentDir, "calls");
         var path = Path.Combine(folder, $"{call.Number:000}.json");
         try

@@ -21,27 +21,29 @@ public sealed record CostEntry(
 {
     public string Source => Usage.Estimated ? "estimated" : "reported";
 
-    public byte[] ToJsonLine()
+    public byte[] ToJsonLine() => JsonLines.Write(Time, Fields);
+
+    /// <summary>The line in <paramref name="scratch"/>'s buffer (no copy).</summary>
+    internal ReadOnlySpan<byte> WriteJsonLine(ScratchJson scratch) => JsonLines.WriteTo(scratch, Time, Fields);
+
+    private void Fields(Utf8JsonWriter w)
     {
-        return JsonLines.Write(Time, w =>
-        {
-            w.WriteString("workspace", Workspace);
-            w.WriteString("chain", Chain);
-            w.WriteString("run", Run);
-            w.WriteString("agent", Agent);
-            w.WriteNumber("attempt", Attempt);
-            w.WriteNumber("call", Call);
-            w.WriteString("provider", Provider);
-            w.WriteString("model", Model);
-            w.WriteNumber("input_tokens", Usage.InputTokens);
-            w.WriteNumber("output_tokens", Usage.OutputTokens);
-            w.WriteNumber("cached_input_tokens", Usage.CachedInputTokens);
-            w.WriteNumber("reasoning_tokens", Usage.ReasoningTokens);
-            w.WriteNumber("usd", Usd);
-            w.WriteString("source", Source);
-            if (!Priced)
-                w.WriteBoolean("priced", false);
-        });
+        w.WriteString("workspace", Workspace);
+        w.WriteString("chain", Chain);
+        w.WriteString("run", Run);
+        w.WriteString("agent", Agent);
+        w.WriteNumber("attempt", Attempt);
+        w.WriteNumber("call", Call);
+        w.WriteString("provider", Provider);
+        w.WriteString("model", Model);
+        w.WriteNumber("input_tokens", Usage.InputTokens);
+        w.WriteNumber("output_tokens", Usage.OutputTokens);
+        w.WriteNumber("cached_input_tokens", Usage.CachedInputTokens);
+        w.WriteNumber("reasoning_tokens", Usage.ReasoningTokens);
+        w.WriteNumber("usd", Usd);
+        w.WriteString("source", Source);
+        if (!Priced)
+            w.WriteBoolean("priced", false);
     }
 
     /// <exception cref="JsonException">Not a ledger line.</exception>

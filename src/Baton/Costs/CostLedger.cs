@@ -20,7 +20,8 @@ public static class CostLedger
 
     public static void Append(string runDir, CostEntry entry)
     {
-        var line = entry.ToJsonLine();
+        using var scratch = ScratchJson.Rent(default);
+        var line = entry.WriteJsonLine(scratch);
         // One open(O_APPEND) and one write; a FileStream added an fstat, a seek and its buffer per line.
         lock (Gate)
             Libc.CreateAndWrite(PathFor(runDir), line, append: true).Dispose();

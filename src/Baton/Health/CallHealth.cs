@@ -31,27 +31,26 @@ public sealed record CallHealth(
     private static string DayFile(DateTimeOffset day) =>
         $"{Folder}/{day.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}.jsonl";
 
-    public byte[] ToJsonLine()
+    public byte[] ToJsonLine() => JsonLines.Write(Time, Fields);
+
+    private void Fields(Utf8JsonWriter w)
     {
-        return JsonLines.Write(Time, w =>
-        {
-            w.WriteString("run", Run);
-            w.WriteString("chain", Chain);
-            w.WriteString("agent", Agent);
-            w.WriteString("provider", Provider);
-            w.WriteString("model", Model);
-            w.WriteString("outcome", Outcome);
-            w.WriteNumber("duration_ms", DurationMs);
-            if (FirstChunkMs is { } first)
-                w.WriteNumber("first_chunk_ms", first);
-            w.WriteNumber("output_tokens", OutputTokens);
-            w.WriteStartArray("attempts");
-            foreach (var attempt in Attempts)
-                w.WriteStringValue(attempt);
-            w.WriteEndArray();
-            if (CircuitOpened)
-                w.WriteBoolean("circuit_opened", true);
-        });
+        w.WriteString("run", Run);
+        w.WriteString("chain", Chain);
+        w.WriteString("agent", Agent);
+        w.WriteString("provider", Provider);
+        w.WriteString("model", Model);
+        w.WriteString("outcome", Outcome);
+        w.WriteNumber("duration_ms", DurationMs);
+        if (FirstChunkMs is { } first)
+            w.WriteNumber("first_chunk_ms", first);
+        w.WriteNumber("output_tokens", OutputTokens);
+        w.WriteStartArray("attempts");
+        foreach (var attempt in Attempts)
+            w.WriteStringValue(attempt);
+        w.WriteEndArray();
+        if (CircuitOpened)
+            w.WriteBoolean("circuit_opened", true);
     }
 
     /// <exception cref="JsonException">Not a calls.jsonl line.</exception>
@@ -89,7 +88,8 @@ public sealed record CallHealth(
 
     public static void Append(string workspaceRoot, CallHealth entry)
     {
-        var line = entry.ToJsonLine();
+        using var scratch = ScratchJson.Rent(default);
+        var line = JsonLines.WriteTo(scratch, entry.Time, entry.Fields);
         lock (Gate)
             WorkspaceDirectory.Append(workspaceRoot, DayFile(entry.Time), line, createParent: true);
     }

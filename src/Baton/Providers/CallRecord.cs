@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -29,7 +28,7 @@ internal static class CallRecord
         (string Reason, string Message)? Error
     );
 
-    private static readonly JsonWriterOptions Format = new()
+    internal static readonly JsonWriterOptions Format = new()
     {
         Indented = true,
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
@@ -38,8 +37,17 @@ internal static class CallRecord
     /// <summary>The record's bytes: indented JSON and a newline (UTF-8, no byte-order mark).</summary>
     public static byte[] Build(Call call, CallRecorder recorder, SecretMasker masker)
     {
-        var buffer = new ArrayBufferWriter<byte>(4096);
-        using (var w = new Utf8JsonWriter(buffer, Format))
+        using var scratch = ScratchJson.Rent(Format);
+        return Write(call, recorder, masker, scratch).ToArray();
+    }
+
+    /// <summary>
+    /// The record's bytes, in <paramref name="scratch"/>'s buffer (no copy) — or, when a workspace secret was
+    /// masked, in an array of their own.
+    /// </summary>
+    public static ReadOnlySpan<byte> Write(Call call, CallRecorder recorder, SecretMasker masker, ScratchJson scratch)
+    {
+        var w = scratch.Writer;
         {
             w.WriteStartObject();
             w.WriteNumber("call", call.Number);
@@ -99,12 +107,10 @@ internal static class CallRecord
             }
             w.WriteEndObject();
         }
-        buffer.Write("\n"u8);
+        var written = scratch.Written("\n"u8);
         // Each part was masked as it came; the whole once more catches a secret that only JSON escaping changed
         // into one of its masked forms (or out of one).
-        return masker.IsEmpty
-            ? buffer.WrittenSpan.ToArray()
-            : Encoding.UTF8.GetBytes(masker.Apply(Encoding.UTF8.GetString(buffer.WrittenSpan)));
+        return masker.IsEmpty ? written : Encoding.UTF8.GetBytes(masker.Apply(Encoding.UTF8.GetString(written)));
     }
 
     private static void Number(Utf8JsonWriter w, string name, long? value)
