@@ -144,6 +144,46 @@ internal static partial class Libc
         return statx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, STATX_UID, buffer) == 0 ? *(uint*)(buffer + UidOffset) : -1;
     }
 
+    /// <summary>Which file is at path itself (a symlink is not followed): its device and inode, or null when nothing is there.</summary>
+    public static unsafe (ulong Device, ulong Inode)? IdentityOf(string path)
+    {
+        var buffer = stackalloc byte[256];
+        return
+            statx(
+                AT_FDCWD,
+                path,
+                0x100 /* AT_SYMLINK_NOFOLLOW */
+                ,
+                StatxIno,
+                buffer
+            ) == 0
+            ? Identity(buffer)
+            : null;
+    }
+
+    /// <summary>The device and inode of an open descriptor's file (statx AT_EMPTY_PATH).</summary>
+    public static unsafe (ulong Device, ulong Inode) IdentityOf(int fd)
+    {
+        var buffer = stackalloc byte[256];
+        return
+            statx(
+                fd,
+                "",
+                0x1000 /* AT_EMPTY_PATH */
+                ,
+                StatxIno,
+                buffer
+            ) == 0
+            ? Identity(buffer)
+            : throw new IOException($"cannot look at descriptor {fd}: {Marshal.GetLastPInvokeErrorMessage()}");
+    }
+
+    private const uint StatxIno = 0x100;
+
+    // struct statx: stx_ino at 32, stx_dev_major and stx_dev_minor at 136 and 140 (the same on every architecture).
+    private static unsafe (ulong, ulong) Identity(byte* statx) =>
+        (((ulong)*(uint*)(statx + 136) << 32) | *(uint*)(statx + 140), *(ulong*)(statx + 32));
+
     [LibraryImport("libc")]
     public static partial uint geteuid();
 

@@ -91,7 +91,7 @@ public sealed record CallHealth(
         using var scratch = ScratchJson.Rent(default);
         var line = JsonLines.WriteTo(scratch, entry.Time, entry.Fields);
         lock (Gate)
-            WorkspaceDirectory.Append(workspaceRoot, DayFile(entry.Time), line, createParent: true);
+            HeldDayFiles.Append(workspaceRoot, DayFile(entry.Time), line);
     }
 
     /// <summary>The workspace's calls from <paramref name="since"/> to <paramref name="until"/>; a torn line (a crash mid-write) is skipped.</summary>
