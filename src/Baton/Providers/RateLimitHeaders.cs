@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Net.Http.Headers;
 using System.Text.RegularExpressions;
 
 namespace Baton.Providers;
@@ -19,25 +20,31 @@ public static partial class RateLimitHeaders
         TimeSpan? longest = null;
         if (response.StatusCode == HttpStatusCode.TooManyRequests && RetryAfter(response, now) is { } retry)
             longest = retry;
-        foreach (var (name, values) in response.Headers)
+        // Read as sent (NonValidated): enumerating the typed headers parses and copies every one of them, per reply.
+        var headers = response.Headers.NonValidated;
+        foreach (var (name, values) in headers)
         {
             if (
                 !name.Contains("ratelimit", StringComparison.OrdinalIgnoreCase)
                 || !name.Contains("remaining", StringComparison.OrdinalIgnoreCase)
             )
                 continue;
-            if (values.FirstOrDefault()?.Trim() != "0")
+            if (First(values)?.Trim() != "0")
                 continue;
             var resetName = name.Replace("remaining", "reset", StringComparison.OrdinalIgnoreCase);
-            if (
-                !response.Headers.TryGetValues(resetName, out var reset)
-                || Until(reset.FirstOrDefault(), now) is not { } wait
-            )
+            if (!headers.TryGetValues(resetName, out var reset) || Until(First(reset), now) is not { } wait)
                 continue;
             if (longest is null || wait > longest)
                 longest = wait;
         }
         return longest;
+    }
+
+    private static string? First(HeaderStringValues values)
+    {
+        foreach (var value in values)
+            return value;
+        return null;
     }
 
     /// <summary>retry-after-ms (OpenAI) or Retry-After in seconds or as a date (RFC 9110).</summary>

@@ -113,17 +113,21 @@ internal sealed partial class ResilientHandler : DelegatingHandler
     )
     {
         var recorder = CallRecorder.Current;
-        var body = request.Content is null ? null : await request.Content.ReadAsByteArrayAsync(cancellationToken);
-        recorder?.SetRequest(
-            request.RequestUri?.GetLeftPart(UriPartial.Path) ?? "",
-            body is null ? null : System.Text.Encoding.UTF8.GetString(body)
-        );
+        string? body = null;
+        if (request.Content is { } content)
+        {
+            // Buffered once: every attempt sends it from this buffer, and the call record reads it from there.
+            await content.LoadIntoBufferAsync(cancellationToken);
+            body = await content.ReadAsStringAsync(cancellationToken);
+        }
+        recorder?.SetRequest(request.RequestUri?.GetLeftPart(UriPartial.Path) ?? "", body);
         HttpResponseMessage response;
         var wasOpen = _circuit.CircuitState is CircuitState.Open or CircuitState.Isolated;
+        var attempts = 0;
         try
         {
             response = await _pipeline.ExecuteAsync(
-                token => AttemptAsync(request, body, recorder, token),
+                token => AttemptAsync(request, ++attempts == 1, recorder, token),
                 cancellationToken
             );
         }
@@ -165,19 +169,21 @@ internal sealed partial class ResilientHandler : DelegatingHandler
         return response;
     }
 
+    /// <param name="first">The first attempt sends the request itself; a retry sends a copy (a message is sent once).</param>
     private async ValueTask<HttpResponseMessage> AttemptAsync(
         HttpRequestMessage original,
-        byte[]? body,
+        bool first,
         CallRecorder? recorder,
         CancellationToken cancellationToken
     )
     {
+        var request = first ? original : await CloneAsync(original, cancellationToken);
         var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(_timeout);
         var clock = Stopwatch.StartNew();
         try
         {
-            var response = await base.SendAsync(Clone(original, body), deadline.Token);
+            var response = await base.SendAsync(request, deadline.Token);
             // The provider's own limits hold back every caller of it, not only this call's retry.
             if (_gate is not null && RateLimitHeaders.Pause(response, _options.Time.GetUtcNow()) is { } pause)
                 _gate.PauseFor(pause < _options.MaxRetryAfter ? pause : _options.MaxRetryAfter);
@@ -240,8 +246,12 @@ internal sealed partial class ResilientHandler : DelegatingHandler
         return false;
     }
 
-    private static HttpRequestMessage Clone(HttpRequestMessage original, byte[]? body)
+    private static async Task<HttpRequestMessage> CloneAsync(
+        HttpRequestMessage original,
+        CancellationToken cancellationToken
+    )
     {
+        var body = original.Content is null ? null : await original.Content.ReadAsByteArrayAsync(cancellationToken);
         var clone = new HttpRequestMessage(original.Method, original.RequestUri)
         {
             Version = original.Version,

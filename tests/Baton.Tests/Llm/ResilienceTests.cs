@@ -59,6 +59,35 @@ public class ResilienceTests
     }
 
     [Fact]
+    public async Task RetriedCall_SendsTheSameRequestEachAttempt_AndRecordsIt()
+    {
+        using var server = new FakeLlmServer().Then(
+            FakeReply.Error(500, "try again"),
+            FakeReply.Error(503, "and again"),
+            FakeReply.Text("third time")
+        );
+        using var ws = new TestWorkspace();
+        ws.Write("baton.yaml", LlmKit.OpenAiConfig(server));
+
+        var (run, outcome) = await ws.RunAsync(Chain, options: LlmKit.Engine());
+
+        Assert.Equal(RunStatus.Succeeded, outcome.Status);
+        var requests = server.Requests.ToList();
+        Assert.Equal(3, requests.Count);
+        Assert.Contains("Hello?", requests[0].Body, StringComparison.Ordinal);
+        Assert.All(requests, r => Assert.Equal(requests[0].Body, r.Body)); // the first sent as given, the retries as copies
+        Assert.All(requests, r => Assert.Equal(requests[0].Authorization, r.Authorization));
+        Assert.NotNull(requests[0].Authorization);
+        using var call = LlmKit.Call(run, "ask", 1);
+        Assert.Equal(
+            requests[0].Json["messages"]!.ToJsonString(),
+            System.Text.Json.Nodes.JsonNode.Parse(call.RootElement.GetProperty("request").GetRawText())![
+                "messages"
+            ]!.ToJsonString()
+        );
+    }
+
+    [Fact]
     public async Task MalformedBody_FailsClearly()
     {
         using var server = new FakeLlmServer
