@@ -18,7 +18,12 @@ public sealed class W1RealHandoff : Workload
     {
         await using var llm = await FakeOpenAi.StartAsync(TimeSpan.Zero);
         using var ws = new BenchWorkspace(options.Root);
-        await File.WriteAllTextAsync(Path.Combine(ws.Root, "baton.yaml"), ProviderConfig(llm));
+        // BATON_BENCH_W1R_PROVIDER=offline: the same run on the built-in offline provider (W2S's and W3S's agents), for profiling.
+        var offline = Environment.GetEnvironmentVariable("BATON_BENCH_W1R_PROVIDER") == "offline";
+        await File.WriteAllTextAsync(
+            Path.Combine(ws.Root, "baton.yaml"),
+            offline ? "providers:\n  default:\n    type: offline\n" : ProviderConfig(llm)
+        );
         var engine = new RunEngine(Workspaces.Workspace.Open(ws.Root), new EngineOptions()); // the engine's own runners, as `baton run` has them
         await engine.RunAsync(
             await ws.CreateRunAsync(BenchChains.Sequential("bench-w1r-warm", 40, _ => "prompt: noop"), "warm.yaml")
