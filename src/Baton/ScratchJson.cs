@@ -25,11 +25,13 @@ internal sealed class ScratchJson : IDisposable
     private static ScratchJson? t_indented;
 
     private readonly ArrayBufferWriter<byte> _buffer = new(4096);
-    private readonly bool _indented;
+
+    // As asked for: the writer's own copy differs (it fills in a MaxDepth of 0 with its default).
+    private readonly JsonWriterOptions _options;
 
     private ScratchJson(JsonWriterOptions options)
     {
-        _indented = options.Indented;
+        _options = options;
         Writer = new Utf8JsonWriter(_buffer, options);
     }
 
@@ -39,15 +41,21 @@ internal sealed class ScratchJson : IDisposable
     public static ScratchJson Rent(JsonWriterOptions options)
     {
         var cached = options.Indented ? t_indented : t_compact;
-        if (cached is null || !SameOptions(cached.Writer.Options, options))
+        if (cached is null || !SameOptions(cached._options, options))
             return new ScratchJson(options);
         if (options.Indented)
             t_indented = null;
         else
             t_compact = null;
-        cached._buffer.ResetWrittenCount();
-        cached.Writer.Reset(cached._buffer);
+        cached.Clear();
         return cached;
+    }
+
+    /// <summary>Empties the buffer and resets the writer, for a second document built in the same scratch.</summary>
+    public void Clear()
+    {
+        _buffer.ResetWrittenCount();
+        Writer.Reset(_buffer);
     }
 
     /// <summary>What was written so far (the writer flushed), then <paramref name="suffix"/> appended.</summary>
@@ -63,7 +71,7 @@ internal sealed class ScratchJson : IDisposable
     {
         if (_buffer.Capacity > KeepAtMost)
             return;
-        if (_indented)
+        if (_options.Indented)
             t_indented = this;
         else
             t_compact = this;

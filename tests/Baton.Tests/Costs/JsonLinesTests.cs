@@ -35,4 +35,16 @@ public class JsonLinesTests
             System.Text.Encoding.UTF8.GetString(outer)
         );
     }
+
+    [Fact]
+    public void ScratchReturned_IsRentedAgain_ForTheSameOptions()
+    {
+        foreach (var options in new[] { default, Baton.Providers.CallRecord.Format })
+        {
+            var first = ScratchJson.Rent(options);
+            first.Dispose();
+            using var second = ScratchJson.Rent(options);
+            Assert.Same(first, second);
+        }
+    }
 }
