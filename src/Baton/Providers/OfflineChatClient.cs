@@ -35,11 +35,14 @@ public sealed class OfflineChatClient : IChatClient
         [EnumeratorCancellation] CancellationToken cancellationToken = default
     )
     {
-        var list = messages.ToList();
-        var reply = Reply(list, options?.ResponseFormat);
+        var list = messages as IReadOnlyList<ChatMessage> ?? messages.ToList();
+        var promptTokens = 0;
+        foreach (var message in list)
+            promptTokens += TokenCounter.Estimate(message.Text);
+        var reply = Reply(list, options?.ResponseFormat, promptTokens);
         var usage = new UsageDetails
         {
-            InputTokenCount = list.Sum(m => TokenCounter.Estimate(m.Text)),
+            InputTokenCount = promptTokens,
             OutputTokenCount = TokenCounter.Estimate(reply),
         };
         usage.TotalTokenCount = usage.InputTokenCount + usage.OutputTokenCount;
@@ -59,9 +62,11 @@ public sealed class OfflineChatClient : IChatClient
         };
     }
 
-    internal static string Reply(IReadOnlyList<ChatMessage> messages, ChatResponseFormat? format)
+    internal static string Reply(IReadOnlyList<ChatMessage> messages, ChatResponseFormat? format) =>
+        Reply(messages, format, messages.Sum(m => TokenCounter.Estimate(m.Text)));
+
+    private static string Reply(IReadOnlyList<ChatMessage> messages, ChatResponseFormat? format, int promptTokens)
     {
-        var prompt = messages.LastOrDefault(m => m.Role == ChatRole.User)?.Text ?? "";
         if (format is ChatResponseFormatJson json)
         {
             var generated = json.Schema is { } schema
@@ -69,11 +74,26 @@ public sealed class OfflineChatClient : IChatClient
                 : new JsonObject { ["reply"] = Label };
             return generated?.ToJsonString() ?? "null";
         }
-        var firstLine = prompt.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.Length > 0) ?? "";
+        var prompt = messages.LastOrDefault(m => m.Role == ChatRole.User)?.Text ?? "";
+        var firstLine = FirstLine(prompt);
         if (firstLine.Length > 120)
             firstLine = firstLine[..120] + "…";
-        var tokens = messages.Sum(m => TokenCounter.Estimate(m.Text));
-        return $"{Label} No model was called. This placeholder answers a {tokens}-token prompt that begins: \"{firstLine}\"";
+        return $"{Label} No model was called. This placeholder answers a {promptTokens}-token prompt that begins: \"{firstLine}\"";
+    }
+
+    /// <summary>The first line with text, trimmed (lines split at '\n' only), without splitting the whole prompt.</summary>
+    private static string FirstLine(string text)
+    {
+        for (var rest = text.AsSpan(); ; )
+        {
+            var end = rest.IndexOf('\n');
+            var line = (end < 0 ? rest : rest[..end]).Trim();
+            if (!line.IsEmpty)
+                return line.ToString();
+            if (end < 0)
+                return "";
+            rest = rest[(end + 1)..];
+        }
     }
 
     private static IEnumerable<string> Pieces(string text)
@@ -91,27 +111,38 @@ public sealed class OfflineChatClient : IChatClient
     {
         if (CallRecorder.Current is not { } recorder)
             return;
-        var request = new JsonObject
+        // Written as JSON straight away (the record re-indents both): a JsonNode tree of each and its text cost
+        // an offline call more than the rest of its reply.
+        using var scratch = ScratchJson.Rent(default);
+        var w = scratch.Writer;
+        w.WriteStartObject();
+        w.WriteString("model", "offline");
+        w.WriteStartArray("messages");
+        foreach (var message in messages)
         {
-            ["model"] = "offline",
-            ["messages"] = new JsonArray([
-                .. messages.Select(m => (JsonNode)new JsonObject { ["role"] = m.Role.Value, ["content"] = m.Text }),
-            ]),
-        };
+            w.WriteStartObject();
+            w.WriteString("role", message.Role.Value);
+            w.WriteString("content", message.Text);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
         if (options?.ResponseFormat is ChatResponseFormatJson { Schema: { } schema })
-            request["response_format"] = JsonNode.Parse(schema.GetRawText());
-        recorder.SetRequest("offline:", request.ToJsonString());
-        var response = new JsonObject
         {
-            ["model"] = "offline",
-            ["content"] = reply,
-            ["usage"] = new JsonObject
-            {
-                ["input_tokens"] = usage.InputTokenCount,
-                ["output_tokens"] = usage.OutputTokenCount,
-            },
-        };
-        recorder.SetResponse(200, "application/json", Encoding.UTF8.GetBytes(response.ToJsonString()));
+            w.WritePropertyName("response_format");
+            schema.WriteTo(w);
+        }
+        w.WriteEndObject();
+        recorder.SetRequest("offline:", Encoding.UTF8.GetString(scratch.Written()));
+        scratch.Clear();
+        w.WriteStartObject();
+        w.WriteString("model", "offline");
+        w.WriteString("content", reply);
+        w.WriteStartObject("usage");
+        w.WriteNumber("input_tokens", usage.InputTokenCount ?? 0);
+        w.WriteNumber("output_tokens", usage.OutputTokenCount ?? 0);
+        w.WriteEndObject();
+        w.WriteEndObject();
+        recorder.SetResponse(200, "application/json", scratch.Written());
         recorder.AddAttempt(new CallAttempt(200, null, 0));
     }
 

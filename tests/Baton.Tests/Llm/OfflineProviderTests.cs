@@ -54,6 +54,51 @@ public class OfflineProviderTests
     }
 
     [Fact]
+    public async Task OfflineCall_RecordsItsRequestAndReply_FirstLineOfThePromptQuoted()
+    {
+        const string chain = """
+            name: offline-record
+            agents:
+              draft:
+                prompt: "\r\n\n   Résumé <first> line  \r\nsecond line"
+              facts:
+                prompt: Facts.
+                schema: { type: object, required: [n], properties: { n: { type: integer, minimum: 3 } } }
+            """;
+        var engine = LlmKit.Engine(LlmKit.Fast(environment: _ => null));
+        using var ws = new TestWorkspace();
+
+        var (run, outcome) = await ws.RunAsync(chain, options: engine);
+
+        Assert.Equal(RunStatus.Succeeded, outcome.Status);
+        var reply = LlmKit.Output(run, "draft");
+        Assert.EndsWith("that begins: \"Résumé <first> line\"", reply, StringComparison.Ordinal);
+        using var draft = LlmKit.Call(run, "draft", 1);
+        var request = draft.RootElement.GetProperty("request");
+        Assert.Equal("offline", request.GetProperty("model").GetString());
+        Assert.Equal("user", request.GetProperty("messages")[0].GetProperty("role").GetString());
+        Assert.Equal(
+            "\r\n\n   Résumé <first> line  \r\nsecond line",
+            request.GetProperty("messages")[0].GetProperty("content").GetString()
+        );
+        var body = draft.RootElement.GetProperty("response").GetProperty("body");
+        Assert.Equal(reply, body.GetProperty("content").GetString());
+        var ledger = CostLedger.Read(run.Path).Single(e => e.Agent == "draft");
+        Assert.Equal(ledger.Usage.InputTokens, body.GetProperty("usage").GetProperty("input_tokens").GetInt64());
+        Assert.Equal(ledger.Usage.OutputTokens, body.GetProperty("usage").GetProperty("output_tokens").GetInt64());
+        Assert.Contains(
+            "Résumé <first>",
+            File.ReadAllText(run.AgentDir("draft") + "/calls/001.json"),
+            StringComparison.Ordinal
+        );
+
+        using var facts = LlmKit.Call(run, "facts", 1);
+        var format = facts.RootElement.GetProperty("request").GetProperty("response_format");
+        Assert.Equal("n", format.GetProperty("required")[0].GetString());
+        Assert.Equal("{\"n\":3}", LlmKit.Output(run, "facts"));
+    }
+
+    [Fact]
     public async Task DefaultWithOpenAiKeyInTheEnvironment_PicksOpenAi()
     {
         using var server = new FakeLlmServer().Then(FakeReply.Text("real"));
