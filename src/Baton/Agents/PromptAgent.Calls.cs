@@ -34,7 +34,7 @@ public sealed partial class PromptAgent
         var recorder = new CallRecorder(Options.MaxRecordedBytes);
         var started = Options.Time.GetUtcNow();
         var clock = Stopwatch.StartNew();
-        var telemetry = new LlmCallTelemetry(context, provider, PromptSha256(context.Agent.Prompt!));
+        var telemetry = new LlmCallTelemetry(context, provider);
         TimeSpan? firstChunk = null;
         ChatResponse? response = null;
         ExceptionDispatchInfo? failure = null;
@@ -194,10 +194,4 @@ public sealed partial class PromptAgent
             Libc.CreateAndWrite(path, bytes).Dispose();
         }
     }
-
-    /// <summary>The agent's prompt as written (system and prompt templates, before rendering): the same hash means the same prompt version, so a change in replies under it is the model's.</summary>
-    private static string PromptSha256(Chains.PromptSpec spec) =>
-        Convert.ToHexStringLower(
-            System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes($"{spec.System}\n\0\n{spec.Text}"))
-        );
 }

@@ -14,7 +14,7 @@ internal sealed class LlmCallTelemetry
     private readonly Activity? _span;
     private readonly KeyValuePair<string, object?>[] _tags;
 
-    public LlmCallTelemetry(AgentContext context, ResolvedProvider provider, string promptSha256)
+    public LlmCallTelemetry(AgentContext context, ResolvedProvider provider)
     {
         _tags =
         [
@@ -32,8 +32,16 @@ internal sealed class LlmCallTelemetry
         _span.SetTag("baton.workspace", Path.GetFileName(context.Workspace.Root));
         _span.SetTag("baton.run.id", context.Run.Id);
         _span.SetTag("baton.agent", context.Agent.Name);
-        _span.SetTag("baton.prompt.sha256", promptSha256);
+        _span.SetTag("baton.prompt.sha256", PromptSha256(context.Agent.Prompt!)); // hashed only for a span that is recorded
     }
+
+    /// <summary>The agent's prompt as written (system and prompt templates, before rendering): the same hash means the same prompt version, so a change in replies under it is the model's.</summary>
+    private static string PromptSha256(Chains.PromptSpec spec) =>
+        Convert.ToHexStringLower(
+            System.Security.Cryptography.SHA256.HashData(
+                System.Text.Encoding.UTF8.GetBytes($"{spec.System}\n\0\n{spec.Text}")
+            )
+        );
 
     public void Finish(string outcome, TimeSpan duration, TimeSpan? firstChunk, CostEntry? entry)
     {
