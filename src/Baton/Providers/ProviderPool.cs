@@ -77,7 +77,7 @@ public sealed class ProviderPool(ProviderOptions options) : IDisposable
     private IChatClient Ollama(ResolvedProvider provider)
     {
         var http = Http(provider);
-        return new OllamaApiClient(http, provider.Model);
+        return new OllamaApiClient(http, provider.Model, OllamaJson.Default);
     }
 
     private HttpClient Http(ResolvedProvider provider) => EndpointOf(provider).Http;
