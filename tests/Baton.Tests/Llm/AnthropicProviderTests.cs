@@ -100,37 +100,6 @@ public class AnthropicProviderTests
         Assert.Contains("Overloaded", failed.GetProperty("message").GetString(), StringComparison.Ordinal);
     }
 
-    [Theory]
-    [InlineData(
-        true,
-        "application/json",
-        """{"type":"message","content":[{"type":"text","text":"hi"}]}""",
-        "event stream"
-    )]
-    [InlineData(true, "text/event-stream", ": keep-alive\n\n", "no event")]
-    [InlineData(false, "application/json", """{"type":"message","content":[]}""", "without a reply")]
-    [InlineData(false, "text/html", "<html>gateway</html>", "without a reply")]
-    public async Task OkReply_WithNothingReadable_FailsTheAgent_WithAClearReason(
-        bool stream,
-        string contentType,
-        string body,
-        string expected
-    )
-    {
-        using var server = new FakeLlmServer { Fallback = FakeReply.Raw(200, contentType, body) };
-        using var ws = new TestWorkspace();
-        ws.Write("baton.yaml", Config(server, stream));
-
-        var (run, outcome) = await ws.RunAsync(Chain, options: LlmKit.Engine());
-
-        Assert.Equal(RunStatus.Failed, outcome.Status);
-        var failed = LlmKit.Data(run, "ask.failed");
-        Assert.Equal("provider", failed.GetProperty("reason").GetString());
-        var message = failed.GetProperty("message").GetString()!;
-        Assert.Contains("no reply Baton could read", message, StringComparison.Ordinal);
-        Assert.Contains(expected, message, StringComparison.Ordinal);
-    }
-
     [Fact]
     public async Task ProviderError_FailsWithItsMessage()
     {
