@@ -73,70 +73,30 @@ public class AnthropicProviderTests
         );
     }
 
-    [Fact]
-    public async Task ErrorEvent_InTheStream_FailsWithItsMessage()
-    {
-        const string stream = """
-            event: message_start
-            data: {"type":"message_start","message":{"id":"msg_1","type":"message","role":"assistant","model":"claude-sonnet-4-5","content":[],"usage":{"input_tokens":12,"output_tokens":1}}}
+    private const string StreamEndingInAnError = """
+        event: message_start
+        data: {"type":"message_start","message":{"id":"msg_1","type":"message","role":"assistant","model":"claude-sonnet-4-5","content":[],"usage":{"input_tokens":12,"output_tokens":1}}}
 
-            event: content_block_delta
-            data: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hel"}}
+        event: content_block_delta
+        data: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hel"}}
 
-            event: error
-            data: {"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}
+        event: error
+        data: {"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}
 
 
-            """;
-        using var server = new FakeLlmServer { Fallback = FakeReply.Raw(200, "text/event-stream", stream) };
-        using var ws = new TestWorkspace();
-        ws.Write("baton.yaml", Config(server, stream: true));
+        """;
 
-        var (run, outcome) = await ws.RunAsync(Chain, options: LlmKit.Engine());
-
-        Assert.Equal(RunStatus.Failed, outcome.Status);
-        var failed = LlmKit.Data(run, "ask.failed");
-        Assert.Equal("provider", failed.GetProperty("reason").GetString());
-        Assert.Contains("Overloaded", failed.GetProperty("message").GetString(), StringComparison.Ordinal);
-    }
-
+    /// <summary>The provider's error as a status (a 400, not retried) or as an `error` event in a stream that had begun.</summary>
     [Theory]
-    [InlineData(
-        true,
-        "application/json",
-        """{"type":"message","content":[{"type":"text","text":"hi"}]}""",
-        "event stream"
-    )]
-    [InlineData(true, "text/event-stream", ": keep-alive\n\n", "no event")]
-    [InlineData(false, "application/json", """{"type":"message","content":[]}""", "without a reply")]
-    [InlineData(false, "text/html", "<html>gateway</html>", "without a reply")]
-    public async Task OkReply_WithNothingReadable_FailsTheAgent_WithAClearReason(
-        bool stream,
-        string contentType,
-        string body,
-        string expected
-    )
-    {
-        using var server = new FakeLlmServer { Fallback = FakeReply.Raw(200, contentType, body) };
-        using var ws = new TestWorkspace();
-        ws.Write("baton.yaml", Config(server, stream));
-
-        var (run, outcome) = await ws.RunAsync(Chain, options: LlmKit.Engine());
-
-        Assert.Equal(RunStatus.Failed, outcome.Status);
-        var failed = LlmKit.Data(run, "ask.failed");
-        Assert.Equal("provider", failed.GetProperty("reason").GetString());
-        var message = failed.GetProperty("message").GetString()!;
-        Assert.Contains("no reply Baton could read", message, StringComparison.Ordinal);
-        Assert.Contains(expected, message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task ProviderError_FailsWithItsMessage()
+    [InlineData(false, "max_tokens: too large for this model")]
+    [InlineData(true, "Overloaded")]
+    public async Task ProviderError_FailsWithItsMessage(bool inTheStream, string message)
     {
         using var server = new FakeLlmServer
         {
-            Fallback = FakeReply.Error(400, "max_tokens: too large for this model"),
+            Fallback = inTheStream
+                ? FakeReply.Raw(200, "text/event-stream", StreamEndingInAnError)
+                : FakeReply.Error(400, message),
         };
         using var ws = new TestWorkspace();
         ws.Write("baton.yaml", Config(server, stream: true));
@@ -146,11 +106,7 @@ public class AnthropicProviderTests
         Assert.Equal(RunStatus.Failed, outcome.Status);
         var failed = LlmKit.Data(run, "ask.failed");
         Assert.Equal("provider", failed.GetProperty("reason").GetString());
-        Assert.Contains(
-            "max_tokens: too large for this model",
-            failed.GetProperty("message").GetString(),
-            StringComparison.Ordinal
-        );
-        Assert.Single(server.Requests); // a 400 is not retried
+        Assert.Contains(message, failed.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Single(server.Requests);
     }
 }

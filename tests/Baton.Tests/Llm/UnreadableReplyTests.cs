@@ -14,11 +14,19 @@ public class UnreadableReplyTests
     private const string JsonCompletion =
         """{"id":"chatcmpl-proxy","object":"chat.completion","created":1700000000,"model":"gpt-4o-mini","choices":[{"index":0,"message":{"role":"assistant","content":"hello"},"finish_reason":"stop"}]}""";
 
+    private const string AnthropicMessage = """{"type":"message","content":[{"type":"text","text":"hello"}]}""";
+
     [Theory]
-    [InlineData("application/json", JsonCompletion, "application/json")] // a proxy that answers a streaming request with a plain completion
-    [InlineData("text/event-stream", "", "nothing")] // a stream that ends before any event
-    [InlineData("text/event-stream", ": keep-alive\n\n", "no event")]
-    public async Task OkReply_TheSdkCannotRead_FailsTheAgent_WithAClearReason(
+    [InlineData("openai", true, "application/json", JsonCompletion, "application/json")] // a proxy that answers a streaming request with a plain completion
+    [InlineData("openai", true, "text/event-stream", "", "nothing")] // a stream that ends before any event
+    [InlineData("openai", true, "text/event-stream", ": keep-alive\n\n", "no event")]
+    [InlineData("anthropic", true, "application/json", AnthropicMessage, "instead of an event stream")]
+    [InlineData("anthropic", true, "text/event-stream", ": keep-alive\n\n", "no event")]
+    [InlineData("anthropic", false, "application/json", """{"type":"message","content":[]}""", "without a reply")]
+    [InlineData("anthropic", false, "text/html", "<html>gateway</html>", "without a reply")]
+    public async Task OkReply_WithNothingReadable_FailsTheAgent_WithAClearReason(
+        string provider,
+        bool stream,
         string contentType,
         string body,
         string expected
@@ -26,7 +34,18 @@ public class UnreadableReplyTests
     {
         using var server = new FakeLlmServer { Fallback = FakeReply.Raw(200, contentType, body) };
         using var ws = new TestWorkspace();
-        ws.Write("baton.yaml", LlmKit.OpenAiConfig(server));
+        ws.Write(
+            "baton.yaml",
+            $"""
+            providers:
+              default:
+                type: {provider}
+                base_url: {(provider == "anthropic" ? server.AnthropicUrl : server.OpenAiUrl)}
+                model: {(provider == "anthropic" ? "claude-sonnet-4-5" : "gpt-4o-mini")}
+                api_key: ${"{"}env:TEST_KEY{"}"}
+                stream: {(stream ? "true" : "false")}
+            """
+        );
 
         var (run, outcome) = await ws.RunAsync(Chain, options: LlmKit.Engine());
 
