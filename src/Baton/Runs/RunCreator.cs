@@ -78,15 +78,12 @@ public static class RunCreator
             }
         try
         {
-            using (var folder = Folder(runs, staging))
-            {
-                Fill(folder, chain, chainYaml, resolved, trigger, parent);
-                WriteNew(
-                    folder,
-                    Prompts.RunVersions.FileName,
-                    Prompts.VersionRecorder.For(chain, chainYaml, workspace.Root).ToJson()
-                );
-            }
+            var folder = new StagingFolder(runs, staging);
+            Fill(folder, chain, chainYaml, resolved, trigger, parent);
+            folder.WriteNew(
+                Prompts.RunVersions.FileName,
+                Prompts.VersionRecorder.For(chain, chainYaml, workspace.Root).ToJson()
+            );
             var run = new RunFolder(workspace.RunsRoot, id);
             while (!Libc.TryRenameNoReplaceAt(runs.Fd, staging, run.Id))
                 run = givenId is null
@@ -126,23 +123,23 @@ public static class RunCreator
             );
     }
 
-    /// <summary>The staging folder just made in runs/, held open (it is the creator's: no link can be in it yet).</summary>
-    private static WorkspaceDirectory.Held Folder(WorkspaceDirectory.Held runs, string staging)
+    /// <summary>
+    /// The folder a run is built in, reached by its name below runs/ held open: two components per system call (it is
+    /// the creator's own, just made: nothing in it can be a link yet), and no open of its own to hold.
+    /// </summary>
+    private readonly record struct StagingFolder(WorkspaceDirectory.Held Runs, string Name)
     {
-        var fd = Libc.OpenBeneath(runs.Fd, staging, Libc.O_RDONLY | Libc.O_DIRECTORY);
-        return fd >= 0
-            ? new WorkspaceDirectory.Held(
-                new SafeFileHandle(fd, ownsHandle: true),
-                Path.Combine(runs.Description, staging)
-            )
-            : throw new IOException(
-                $"cannot open '{Path.Combine(runs.Description, staging)}': {Marshal.GetLastPInvokeErrorMessage()}"
-            );
+        public void MakeFolder(string relative) =>
+            Libc.MkdirAt(Runs.Fd, $"{Name}/{relative}", Path.Combine(Runs.Description, Name, relative));
+
+        public void WriteNew(string relative, byte[] bytes) =>
+            Libc.CreateNewAt(Runs.Fd, $"{Name}/{relative}", bytes, Path.Combine(Runs.Description, Name, relative))
+                .Dispose();
     }
 
     /// <summary>Writes the run's files into its folder (still under its hidden name).</summary>
     private static void Fill(
-        WorkspaceDirectory.Held folder,
+        StagingFolder folder,
         Chain chain,
         string chainYaml,
         Dictionary<string, string> inputs,
@@ -152,20 +149,20 @@ public static class RunCreator
     {
         // work/ waits for the first script or CLI agent and inbox/.taken/ for the first inbox file: an LLM-only run needs neither.
         foreach (var dir in new[] { "events", "inbox", "agents" })
-            MakeFolder(folder, dir);
+            folder.MakeFolder(dir);
         // Every agent's folders now rather than on its hand-off: a new inode is the dearest part of
         // starting an agent (40 µs to 1 ms on ext4, docs/performance.md). The engine still checks them
         // (an agent may have swapped one for a symlink) and makes any that are missing.
         foreach (var agent in chain.Agents)
         {
-            MakeFolder(folder, $"agents/{agent.Name}");
+            folder.MakeFolder($"agents/{agent.Name}");
             if (agent.Prompt is not null)
-                MakeFolder(folder, $"agents/{agent.Name}/calls"); // its call records
+                folder.MakeFolder($"agents/{agent.Name}/calls"); // its call records
             if (agent.IsProcess)
-                MakeFolder(folder, $"inbox/{agent.Name}");
+                folder.MakeFolder($"inbox/{agent.Name}");
         }
-        WriteNew(folder, "lock", []); // the engine's flock then opens, not creates, it
-        WriteNew(folder, "chain.yaml", Encoding.UTF8.GetBytes(chainYaml));
+        folder.WriteNew("lock", []); // the engine's flock then opens, not creates, it
+        folder.WriteNew("chain.yaml", Encoding.UTF8.GetBytes(chainYaml));
         // Two agents may name one file (two prompts, a spec shared by two CLI agents): it is copied once.
         foreach (
             var (relative, text) in ReferencedFiles(chain).DistinctBy(f => RunFolder.SnapshotRelativePath(f.Relative))
@@ -176,27 +173,20 @@ public static class RunCreator
             var slash = target.IndexOf('/');
             while (slash > 0 && slash < target.Length - 1)
             {
-                Libc.MkdirAt(folder.Fd, target[..slash], Path.Combine(folder.Description, target[..slash]));
+                folder.MakeFolder(target[..slash]);
                 slash = target.IndexOf('/', slash + 1);
             }
-            WriteNew(folder, target, Encoding.UTF8.GetBytes(text));
+            folder.WriteNew(target, Encoding.UTF8.GetBytes(text));
         }
-        WriteNew(
-            folder,
+        folder.WriteNew(
             "inputs.json",
             JsonSerializer.SerializeToUtf8Bytes(inputs, RunJson.Default.DictionaryStringString)
         );
         if (trigger is not null)
-            WriteNew(folder, "trigger.txt", Encoding.UTF8.GetBytes(trigger));
+            folder.WriteNew("trigger.txt", Encoding.UTF8.GetBytes(trigger));
         if (parent is not null)
-            WriteNew(folder, RunFolder.ParentFileName, parent.ToJson());
+            folder.WriteNew(RunFolder.ParentFileName, parent.ToJson());
     }
-
-    private static void MakeFolder(WorkspaceDirectory.Held folder, string relative) =>
-        Libc.MkdirAt(folder.Fd, relative, Path.Combine(folder.Description, relative));
-
-    private static void WriteNew(WorkspaceDirectory.Held folder, string relative, byte[] bytes) =>
-        Libc.CreateNewAt(folder.Fd, relative, bytes, Path.Combine(folder.Description, relative)).Dispose();
 
     public static IEnumerable<(string Relative, string Text)> ReferencedFiles(Chain chain)
     {
