@@ -17,8 +17,9 @@ internal static partial class Libc
     private static partial int OpenatMode(int dirfd, string path, int flags, int mode);
 
     /// <summary>mkdirat(2) with mode 0777 (less the umask) below the held folder; false when something is already there.</summary>
-    /// <param name="description">The folder's path, for the error message.</param>
-    public static bool MkdirAt(int dirfd, string relative, string description)
+    /// <param name="folder">The held folder's path, for an error message (joined only then: a join per call was a
+    /// tenth of a run's creation).</param>
+    public static bool MkdirAt(int dirfd, string relative, string folder)
     {
         if (MkdiratRaw(dirfd, relative, 0b111_111_111) == 0)
             return true;
@@ -26,7 +27,7 @@ internal static partial class Libc
         return errno == EEXIST
             ? false
             : throw new IOException(
-                $"cannot create folder '{description}': {Marshal.GetPInvokeErrorMessage(errno)}",
+                $"cannot create folder '{Path.Combine(folder, relative)}': {Marshal.GetPInvokeErrorMessage(errno)}",
                 errno
             );
     }
@@ -35,12 +36,12 @@ internal static partial class Libc
     /// Creates a new file below the held folder (O_EXCL: never one that is there, never through a planted link) and
     /// writes all of bytes: CreateAndWrite(createNew: true) by a relative name.
     /// </summary>
-    /// <param name="description">The file's path, for the error message.</param>
+    /// <param name="folder">The held folder's path, for an error message.</param>
     public static Microsoft.Win32.SafeHandles.SafeFileHandle CreateNewAt(
         int dirfd,
         string relative,
         ReadOnlySpan<byte> bytes,
-        string description,
+        string folder,
         int mode = 0b110_110_110
     )
     {
@@ -49,10 +50,10 @@ internal static partial class Libc
         var fd = OpenatMode(dirfd, relative, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode);
         if (fd < 0)
             throw new IOException(
-                $"cannot create '{description}': {Marshal.GetLastPInvokeErrorMessage()}",
+                $"cannot create '{Path.Combine(folder, relative)}': {Marshal.GetLastPInvokeErrorMessage()}",
                 Marshal.GetLastPInvokeError()
             );
-        return WriteAll(fd, bytes, description);
+        return WriteAll(fd, bytes, relative);
     }
 
     /// <summary>TryRenameNoReplace between two names in one held folder: false when the target exists.</summary>

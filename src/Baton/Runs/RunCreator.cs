@@ -66,7 +66,7 @@ public static class RunCreator
             !Libc.MkdirAt(
                 runs.Fd,
                 staging = HalfMadeRuns.StagingName(id = givenId ?? RunIds.New(chain.Name, DateTimeOffset.UtcNow)),
-                workspace.RunsRoot
+                runs.Description
             )
         )
             if (givenId is not null)
@@ -129,12 +129,10 @@ public static class RunCreator
     /// </summary>
     private readonly record struct StagingFolder(WorkspaceDirectory.Held Runs, string Name)
     {
-        public void MakeFolder(string relative) =>
-            Libc.MkdirAt(Runs.Fd, $"{Name}/{relative}", Path.Combine(Runs.Description, Name, relative));
+        public void MakeFolder(string relative) => Libc.MkdirAt(Runs.Fd, $"{Name}/{relative}", Runs.Description);
 
         public void WriteNew(string relative, byte[] bytes) =>
-            Libc.CreateNewAt(Runs.Fd, $"{Name}/{relative}", bytes, Path.Combine(Runs.Description, Name, relative))
-                .Dispose();
+            Libc.CreateNewAt(Runs.Fd, $"{Name}/{relative}", bytes, Runs.Description).Dispose();
     }
 
     /// <summary>Writes the run's files into its folder (still under its hidden name).</summary>
