@@ -5,7 +5,7 @@ namespace Baton;
 /// <summary>
 /// Making folders and files by a name relative to a folder held open (mkdirat, openat, renameat2 with a
 /// descriptor): the kernel resolves one or two components instead of walking the whole path from '/' each time
-/// (a new run's ten folders and four files were ten-component walks each, finding 54 of docs/performance.md),
+/// (a new run's ten folders and five files were ten-component walks each, finding 55 of docs/performance.md),
 /// and what the descriptor names cannot be swapped for something else between two calls.
 /// </summary>
 internal static partial class Libc

@@ -3,7 +3,6 @@ using System.ClientModel.Primitives;
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
-using Anthropic;
 using Microsoft.Extensions.AI;
 using OllamaSharp;
 using OpenAI;
@@ -62,25 +61,23 @@ public sealed class ProviderPool(ProviderOptions options) : IDisposable
 
     private IChatClient Anthropic(ResolvedProvider provider)
     {
-        // The SDK posts to {BaseUrl}/v1/messages; accept a base_url written with /v1 as well.
+        // The API is {BaseUrl}/v1/messages; accept a base_url written with /v1 as well.
         var baseUrl = provider.BaseUrl.EndsWith("/v1", StringComparison.Ordinal)
             ? provider.BaseUrl[..^3]
             : provider.BaseUrl;
-        var client = new AnthropicClient
-        {
-            ApiKey = provider.ApiKey ?? "none",
-            BaseUrl = baseUrl,
-            HttpClient = Http(provider),
-            MaxRetries = 0,
-            Timeout = TimeSpan.FromDays(1),
-        };
-        return client.AsIChatClient(provider.Model, 8192);
+        return new AnthropicChatClient(
+            Http(provider),
+            baseUrl,
+            provider.ApiKey ?? "none",
+            provider.Model,
+            maxTokens: 8192
+        );
     }
 
     private IChatClient Ollama(ResolvedProvider provider)
     {
         var http = Http(provider);
-        return new OllamaApiClient(http, provider.Model);
+        return new OllamaApiClient(http, provider.Model, OllamaJson.Default);
     }
 
     private HttpClient Http(ResolvedProvider provider) => EndpointOf(provider).Http;

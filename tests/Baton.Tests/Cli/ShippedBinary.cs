@@ -9,7 +9,7 @@ using Baton.Tests.Llm;
 namespace Baton.Tests.Cli;
 
 /// <summary>
-/// What `./baton` published (the ReadyToRun build users run, with its runtime options), driven as a user
+/// What `./baton` published (the native build users run), driven as a user
 /// drives it: each provider's SDK through `baton run`, the server's API through `baton serve`, git through libgit2.
 /// The rest of the suite drives the test build in-process or through its own apphost; this is the shipped artifact.
 /// Run on the fresh clone's build (FreshCloneTests), so it is built once.
@@ -32,6 +32,7 @@ internal static partial class ShippedBinary
         foreach (var (type, url, model, stream) in providers)
         {
             server.Then(FakeReply.Text($"reply of {type} {stream}", input: 12, output: 3));
+            server.Then(FakeReply.Text("""{"score": 7}""", input: 20, output: 4));
             var ws = Directory.CreateDirectory(Path.Combine(scratch, $"{type}-{stream}")).FullName;
             File.WriteAllText(
                 Path.Combine(ws, "baton.yaml"),
@@ -45,7 +46,26 @@ internal static partial class ShippedBinary
                     stream: {(stream ? "true" : "false")}
                 """
             );
-            File.WriteAllText(Path.Combine(ws, "ask.yaml"), "name: ask\nagents:\n  ask:\n    prompt: Say hello.\n");
+            // The second agent asks for JSON with a schema: the request then carries a response format (OpenAI,
+            // Ollama) or the schema in its system prompt (Anthropic), serialized by each SDK as shipped.
+            File.WriteAllText(
+                Path.Combine(ws, "ask.yaml"),
+                """
+                name: ask
+                agents:
+                  ask:
+                    prompt: Say hello.
+                  score:
+                    needs: [ask]
+                    prompt: Score it.
+                    output: json
+                    schema:
+                      type: object
+                      required: [score]
+                      properties:
+                        score: { type: integer }
+                """
+            );
             var (exit, output, errors) = await Run(ws, baton, ["run", "ask.yaml", "--json"], ("TEST_KEY", LlmKit.Key));
             Assert.True(exit == 0, $"{type} stream={stream}: {output}{errors}");
             var run = JsonDocument.Parse(output).RootElement.GetProperty("id").GetString()!;
@@ -54,6 +74,10 @@ internal static partial class ShippedBinary
                 File.ReadAllText(Path.Combine(ws, "runs", run, "agents", "ask", "output"))
             );
             Assert.Contains("\"input_tokens\":12", File.ReadAllText(Path.Combine(ws, "runs", run, "costs.jsonl")));
+            Assert.Equal(
+                """{"score": 7}""",
+                File.ReadAllText(Path.Combine(ws, "runs", run, "agents", "score", "output"))
+            );
         }
     }
 

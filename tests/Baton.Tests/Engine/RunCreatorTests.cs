@@ -2,7 +2,7 @@ using Baton.Runs;
 
 namespace Baton.Tests.Engine;
 
-/// <summary>A new run's folder, made relative to runs/ held open (finding 54 of docs/performance.md).</summary>
+/// <summary>A new run's folder, made relative to runs/ held open (finding 55 of docs/performance.md).</summary>
 public sealed class RunCreatorTests : IDisposable
 {
     private readonly TestWorkspace _ws = new();

@@ -28,7 +28,9 @@ public class HealthTests
         for (var i = 0; i < 20; i++) // the baseline: two days ago, fast
             Assert.Equal(RunStatus.Succeeded, (await ws.RunAsync(Chain, options: engine)).Outcome.Status);
         clock.Advance(TimeSpan.FromDays(2));
-        llm.Fallback = FakeReply.Text("slow now", chunkDelay: TimeSpan.FromMilliseconds(100));
+        // ~1.5 s per call (6 events, 250 ms apart): the alert needs p95 above 2× the baseline's, and a fast local call
+        // of the baseline can take a few hundred ms on a loaded machine (at 100 ms apart it once did not alert).
+        llm.Fallback = FakeReply.Text("slow now", chunkDelay: TimeSpan.FromMilliseconds(250));
         llm.Then(FakeReply.Error(503, "overloaded"), FakeReply.Error(502, "bad gateway"));
         for (var i = 0; i < 5; i++)
             Assert.Equal(RunStatus.Succeeded, (await ws.RunAsync(Chain, options: engine)).Outcome.Status);
