@@ -27,7 +27,7 @@ internal static partial class Libc
     /// <param name="append">Append (O_APPEND: a line written by several processes at once stays whole) instead of replacing.</param>
     /// <param name="mode">Permissions of a new file (less the umask).</param>
     /// <param name="createNew">Fail if anything (a file, a planted symlink) is already there (O_EXCL).</param>
-    public static unsafe Microsoft.Win32.SafeHandles.SafeFileHandle CreateAndWrite(
+    public static Microsoft.Win32.SafeHandles.SafeFileHandle CreateAndWrite(
         string path,
         ReadOnlySpan<byte> bytes,
         bool append = false,
@@ -50,6 +50,16 @@ internal static partial class Libc
                 $"cannot create '{path}': {Marshal.GetLastPInvokeErrorMessage()}",
                 Marshal.GetLastPInvokeError()
             );
+        return WriteAll(fd, bytes, path);
+    }
+
+    /// <summary>Writes all of bytes from offset 0 to a file just opened (fd, owned by the handle returned; closed on failure).</summary>
+    private static unsafe Microsoft.Win32.SafeHandles.SafeFileHandle WriteAll(
+        int fd,
+        ReadOnlySpan<byte> bytes,
+        string description
+    )
+    {
         var handle = new Microsoft.Win32.SafeHandles.SafeFileHandle(fd, ownsHandle: true);
         try
         {
@@ -62,7 +72,7 @@ internal static partial class Libc
                         written += (int)n;
                     else if (n == 0 || Marshal.GetLastPInvokeError() != EINTR)
                         throw new IOException(
-                            $"cannot write '{path}': {(n == 0 ? "nothing was written" : Marshal.GetLastPInvokeErrorMessage())}",
+                            $"cannot write '{description}': {(n == 0 ? "nothing was written" : Marshal.GetLastPInvokeErrorMessage())}",
                             Marshal.GetLastPInvokeError()
                         );
                 }

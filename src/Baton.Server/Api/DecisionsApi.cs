@@ -93,7 +93,8 @@ public static class DecisionsApi
                                 http.Caller().Name,
                                 who,
                                 request.ShownHash,
-                                inboxFile
+                                inboxFile,
+                                host.ParkedDecisions(ws, id)
                             );
                         }
                         catch (DecisionRefusedException e)

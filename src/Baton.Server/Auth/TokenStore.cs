@@ -14,6 +14,7 @@ public sealed class TokenStore(string path)
     private readonly Lock _gate = new();
     private List<TokenRecord>? _cache;
     private DateTime _cacheStamp;
+    private static readonly DateTime Missing = DateTime.FromFileTimeUtc(0);
 
     public const string Prefix = "bt_";
 
@@ -87,12 +88,13 @@ public sealed class TokenStore(string path)
 
     private List<TokenRecord> Load()
     {
-        // `baton token create` may write the file while the server runs: reload when it changed.
-        var stamp = File.Exists(path) ? File.GetLastWriteTimeUtc(path) : DateTime.MinValue;
+        // `baton token create` may write the file while the server runs: reload when it changed. One stat per
+        // request (GetLastWriteTimeUtc answers 1601-01-01 for a missing file), where File.Exists made it two.
+        var stamp = File.GetLastWriteTimeUtc(path);
         if (_cache is not null && stamp == _cacheStamp)
             return _cache;
         _cache =
-            stamp != DateTime.MinValue
+            stamp != Missing
                 ? JsonSerializer.Deserialize(File.ReadAllText(path), ServerJson.Default.ListTokenRecord) ?? []
                 : [];
         _cacheStamp = stamp;

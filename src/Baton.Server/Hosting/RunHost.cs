@@ -25,7 +25,14 @@ public sealed class RunHost(DataRoot data, ServerMetrics metrics, ServerSettings
     // fair per-provider gate) must be shared by every workspace, not rebuilt with each baton.yaml change.
     private readonly IReadOnlyDictionary<AgentKind, Agents.IAgentRunner> _runners = settings.Runners
         ?? ServerEnvironment.Runners(data, settings);
-    private readonly ConcurrentDictionary<string, IDisposable> _parked = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ParkedRun> _parked = new(StringComparer.Ordinal);
+
+    /// <summary>A run parked at a decision: the watch on its inbox, and its waiting decisions as its engine left them.</summary>
+    private sealed record ParkedRun(IDisposable Watch, WaitingDecisions? Waiting) : IDisposable
+    {
+        public void Dispose() => Watch.Dispose();
+    }
+
     private readonly ConcurrentDictionary<string, WorkspaceEngine> _engines = new(StringComparer.Ordinal);
     private readonly QuietCollector _quiet = new(settings.Time);
 
@@ -147,6 +154,13 @@ public sealed class RunHost(DataRoot data, ServerMetrics metrics, ServerSettings
     public int ActiveCount => _active.Count;
     public int ParkedCount => _parked.Count;
 
+    /// <summary>
+    /// The decisions a run parked here waits at, as its engine left them; null when it is not parked (running, finished,
+    /// parked at start) or they are not known. An approval checks against these before reading the run's events (W3S).
+    /// </summary>
+    public WaitingDecisions? ParkedDecisions(string workspaceName, string runId) =>
+        _parked.TryGetValue(Key(workspaceName, runId), out var parked) ? parked.Waiting : null;
+
     /// <summary>Creates the run and starts (or queues) it; Durable completes once the run would survive a crash, for the caller to await before answering.</summary>
     public (RunFolder Run, Task Durable) StartRun(
         string workspaceName,
@@ -232,7 +246,7 @@ public sealed class RunHost(DataRoot data, ServerMetrics metrics, ServerSettings
         if (_active.IsEmpty)
             _quiet.Quiet(() => _active.IsEmpty);
         if (outcome.Status == RunStatus.Waiting)
-            Park(workspaceName, run, outcome.DecisionDeadline, current.Engine);
+            Park(workspaceName, run, outcome.DecisionDeadline, current.Engine, outcome.Waiting);
         else
         {
             metrics.RunFinished(outcome.Status.Wire());
@@ -247,14 +261,23 @@ public sealed class RunHost(DataRoot data, ServerMetrics metrics, ServerSettings
 
     /// <param name="deadline">The earliest deadline of a decision it waits at, from the state the caller has (the
     /// engine's outcome, the fold made at start): reading the run's events back for it was 2 % of W3S's CPU.</param>
-    private void Park(string workspaceName, RunFolder run, DateTimeOffset? deadline, RunEngine engine)
+    /// <param name="waiting">Its waiting decisions from the engine's outcome (null from the fold at start): answers are
+    /// checked against them first (ParkedDecisions).</param>
+    private void Park(
+        string workspaceName,
+        RunFolder run,
+        DateTimeOffset? deadline,
+        RunEngine engine,
+        WaitingDecisions? waiting = null
+    )
     {
         if (_stopped)
             return;
         var key = Key(workspaceName, run.Id);
         var watch = engine.Options.Watcher.Watch(run.Inbox, () => Launch(workspaceName, run));
-        if (!_parked.TryAdd(key, watch))
-            watch.Dispose();
+        var parked = new ParkedRun(watch, waiting);
+        if (!_parked.TryAdd(key, parked))
+            parked.Dispose();
         // An engine launched meanwhile owns the run now; it parks it again itself if it has to.
         if (_active.ContainsKey(key) && _parked.TryRemove(key, out var raced))
             raced.Dispose();

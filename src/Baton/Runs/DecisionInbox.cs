@@ -19,20 +19,38 @@ public static class DecisionInbox
         string by,
         Answerer who,
         string? shownHash = null,
-        string? fileName = null
+        string? fileName = null,
+        WaitingDecisions? parked = null
     )
     {
         DecisionRules.RequireAnswerer(who);
         DecisionRules.RequireComment(decision, comment);
-        var state = RunState.Fold(EventReader.ReadAll(run.Events));
         var answer = new DecisionAnswer(decision.Wire(), comment, by, null, shownHash);
-        var decided = DecisionRules.Check(RunEngine.LoadChain(run), state, agent, answer);
+        var decided = Check(run, agent, answer, parked);
         return await InboxWriter.WriteAsync(
             run.Inbox,
             decided.TypeFor(agent),
             (answer with { Round = decided.Round, ShownHash = decided.ShownHash }).ToData(),
             fileName: fileName
         );
+    }
+
+    /// <summary>
+    /// The answer checked against what the host kept of the parked run when it has that (no events read), else against
+    /// the run's events folded. A refusal by the kept decisions is checked again against the events: they are only as
+    /// fresh as the engine's last pass, and another engine (`baton decide` by hand) may have moved the run on since.
+    /// An acceptance needs no second look here: the engine checks every answer against the events when it takes it.
+    /// </summary>
+    private static AgentDecided Check(RunFolder run, string agent, DecisionAnswer answer, WaitingDecisions? parked)
+    {
+        if (parked is not null && parked.Agents.TryGetValue(agent, out var waiting))
+            try
+            {
+                return DecisionRules.Check(parked.Chain, waiting, agent, answer);
+            }
+            catch (DecisionRefusedException) { }
+        var state = RunState.Fold(EventReader.ReadAll(run.Events));
+        return DecisionRules.Check(RunEngine.LoadChain(run), state, agent, answer);
     }
 
     /// <summary>

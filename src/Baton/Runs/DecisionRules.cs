@@ -71,16 +71,20 @@ public static class DecisionRules
     /// DecisionRounds names; approve and reject are carried out by the planner (CompleteDecision).
     /// </summary>
     /// <exception cref="DecisionRefusedException">Why the answer is refused (its Refusal says which rule).</exception>
-    public static AgentDecided Check(Chain chain, RunState state, string agent, DecisionAnswer answer)
+    public static AgentDecided Check(Chain chain, RunState state, string agent, DecisionAnswer answer) =>
+        Check(chain, chain.Agent(agent) is null ? null : state.Agent(agent), agent, answer);
+
+    /// <summary>Check by the agent's own state alone (null: the run has no such agent), which is all the rules read.</summary>
+    /// <exception cref="DecisionRefusedException">Why the answer is refused (its Refusal says which rule).</exception>
+    public static AgentDecided Check(Chain chain, AgentState? current, string agent, DecisionAnswer answer)
     {
-        if (chain.Agent(agent) is not { } spec)
+        if (chain.Agent(agent) is not { } spec || current is null)
             throw new DecisionRefusedException(
                 DecisionRefusal.NoSuchAgent,
                 $"the run has no agent '{agent}' (agents: {string.Join(", ", chain.Agents.Select(a => a.Name))})"
             );
         if (spec.Decision is null)
             throw new DecisionRefusedException(DecisionRefusal.NotADecision, $"'{agent}' is not a decision agent");
-        var current = state.Agent(agent);
         if (!IsAwaitingAnswer(current))
             throw new DecisionRefusedException(
                 DecisionRefusal.NotWaiting,

@@ -13,7 +13,10 @@ public static class HalfMadeRuns
     /// <summary>A creator still at work touched its folder moments ago: only older ones are abandoned.</summary>
     public static readonly TimeSpan AbandonedAfter = TimeSpan.FromMinutes(1);
 
-    public static string StagingPath(string runsRoot, string id) => Path.Combine(runsRoot, StagingPrefix + id);
+    public static string StagingPath(string runsRoot, string id) => Path.Combine(runsRoot, StagingName(id));
+
+    /// <summary>The hidden name a run's folder is built under in runs/ before it is renamed to its id.</summary>
+    public static string StagingName(string id) => StagingPrefix + id;
 
     /// <summary>A run folder without inputs.json and without any event: its creator stopped before finishing it.</summary>
     public static bool IsHalfMade(RunFolder run) =>

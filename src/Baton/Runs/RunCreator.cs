@@ -1,8 +1,10 @@
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using Baton.Chains;
 using Baton.Events;
 using Baton.Workspaces;
+using Microsoft.Win32.SafeHandles;
 
 namespace Baton.Runs;
 
@@ -49,7 +51,9 @@ public static class RunCreator
     {
         var resolved = ResolveInputs(chain, inputs);
         cancellationToken.ThrowIfCancellationRequested();
-        SafePaths.EnsureDirectory(workspace.Root, "runs"); // never through a runs/ link into another workspace
+        // runs/ held open, reached below the workspace without following a link (never into another workspace), and
+        // everything below made relative to it: one or two path components per system call, not a walk from '/'.
+        using var runs = RunsFolder(workspace);
         // Built under a hidden name and renamed into place: a run folder is complete or absent, never half-made
         // (a `baton run` killed here, a full disk). mkdir itself says whether the name is taken (no check-then-make race);
         // one system call per folder and two per file, where Directory/File calls made three to five (W3 starts runs on its clock).
@@ -59,29 +63,29 @@ public static class RunCreator
         var leftoverRemoved = false;
         string staging;
         while (
-            !Libc.Mkdir(
-                staging = HalfMadeRuns.StagingPath(
-                    workspace.RunsRoot,
-                    id = givenId ?? RunIds.New(chain.Name, DateTimeOffset.UtcNow)
-                )
+            !Libc.MkdirAt(
+                runs.Fd,
+                staging = HalfMadeRuns.StagingName(id = givenId ?? RunIds.New(chain.Name, DateTimeOffset.UtcNow)),
+                runs.Description
             )
         )
             if (givenId is not null)
             {
                 if (leftoverRemoved)
                     throw new IOException($"run {givenId} could not be made: its half-made folder is still there");
-                HalfMadeRuns.TryDelete(staging);
+                HalfMadeRuns.TryDelete(Path.Combine(workspace.RunsRoot, staging));
                 leftoverRemoved = true;
             }
         try
         {
-            Fill(staging, chain, chainYaml, resolved, trigger, parent);
-            WriteNew(
-                Path.Combine(staging, Prompts.RunVersions.FileName),
+            var folder = new StagingFolder(runs, staging);
+            Fill(folder, chain, chainYaml, resolved, trigger, parent);
+            folder.WriteNew(
+                Prompts.RunVersions.FileName,
                 Prompts.VersionRecorder.For(chain, chainYaml, workspace.Root).ToJson()
             );
             var run = new RunFolder(workspace.RunsRoot, id);
-            while (!Libc.TryRenameNoReplace(staging, run.Path))
+            while (!Libc.TryRenameNoReplaceAt(runs.Fd, staging, run.Id))
                 run = givenId is null
                     ? new RunFolder(workspace.RunsRoot, RunIds.New(chain.Name, DateTimeOffset.UtcNow))
                     : throw new IOException($"run {givenId} exists already");
@@ -96,14 +100,44 @@ public static class RunCreator
         }
         catch
         {
-            HalfMadeRuns.TryDelete(staging); // nothing was acknowledged for it: nothing is lost, nothing is left behind
+            // nothing was acknowledged for it: nothing is lost, nothing is left behind
+            HalfMadeRuns.TryDelete(Path.Combine(workspace.RunsRoot, staging));
             throw;
         }
     }
 
+    /// <summary>
+    /// runs/ held open: one open of it, not a link (O_NOFOLLOW; the workspace's own path is the operator's, trusted as
+    /// everywhere), made below the workspace without following a link when it is missing.
+    /// </summary>
+    private static WorkspaceDirectory.Held RunsFolder(Workspace workspace)
+    {
+        var fd = Libc.Open(workspace.RunsRoot, Libc.O_RDONLY | Libc.O_DIRECTORY | Libc.O_NOFOLLOW | Libc.O_CLOEXEC);
+        if (fd >= 0)
+            return new WorkspaceDirectory.Held(new SafeFileHandle(fd, ownsHandle: true), workspace.RunsRoot);
+        return Marshal.GetLastPInvokeError() is Libc.ENOENT
+            ? WorkspaceDirectory.OpenFolder(workspace.Root, "runs", create: true)
+                ?? throw new DirectoryNotFoundException($"cannot make '{workspace.RunsRoot}'")
+            : throw new UnsafePathException(
+                $"'{workspace.RunsRoot}' is a symbolic link (or not a folder); refusing to follow it out of '{workspace.Root}'"
+            );
+    }
+
+    /// <summary>
+    /// The folder a run is built in, reached by its name below runs/ held open: two components per system call (it is
+    /// the creator's own, just made: nothing in it can be a link yet), and no open of its own to hold.
+    /// </summary>
+    private readonly record struct StagingFolder(WorkspaceDirectory.Held Runs, string Name)
+    {
+        public void MakeFolder(string relative) => Libc.MkdirAt(Runs.Fd, $"{Name}/{relative}", Runs.Description);
+
+        public void WriteNew(string relative, byte[] bytes) =>
+            Libc.CreateNewAt(Runs.Fd, $"{Name}/{relative}", bytes, Runs.Description).Dispose();
+    }
+
     /// <summary>Writes the run's files into its folder (still under its hidden name).</summary>
     private static void Fill(
-        string folder,
+        StagingFolder folder,
         Chain chain,
         string chainYaml,
         Dictionary<string, string> inputs,
@@ -113,41 +147,44 @@ public static class RunCreator
     {
         // work/ waits for the first script or CLI agent and inbox/.taken/ for the first inbox file: an LLM-only run needs neither.
         foreach (var dir in new[] { "events", "inbox", "agents" })
-            Libc.Mkdir(Path.Combine(folder, dir));
+            folder.MakeFolder(dir);
         // Every agent's folders now rather than on its hand-off: a new inode is the dearest part of
         // starting an agent (40 µs to 1 ms on ext4, docs/performance.md). The engine still checks them
         // (an agent may have swapped one for a symlink) and makes any that are missing.
         foreach (var agent in chain.Agents)
         {
-            Libc.Mkdir(Path.Combine(folder, "agents", agent.Name));
+            folder.MakeFolder($"agents/{agent.Name}");
             if (agent.Prompt is not null)
-                Libc.Mkdir(Path.Combine(folder, "agents", agent.Name, "calls")); // its call records
+                folder.MakeFolder($"agents/{agent.Name}/calls"); // its call records
             if (agent.IsProcess)
-                Libc.Mkdir(Path.Combine(folder, "inbox", agent.Name));
+                folder.MakeFolder($"inbox/{agent.Name}");
         }
-        WriteNew(Path.Combine(folder, "lock"), []); // the engine's flock then opens, not creates, it
-        WriteNew(Path.Combine(folder, "chain.yaml"), Encoding.UTF8.GetBytes(chainYaml));
+        folder.WriteNew("lock", []); // the engine's flock then opens, not creates, it
+        folder.WriteNew("chain.yaml", Encoding.UTF8.GetBytes(chainYaml));
         // Two agents may name one file (two prompts, a spec shared by two CLI agents): it is copied once.
         foreach (
             var (relative, text) in ReferencedFiles(chain).DistinctBy(f => RunFolder.SnapshotRelativePath(f.Relative))
         )
         {
-            var target = SafePaths.Resolve(folder, RunFolder.SnapshotRelativePath(relative));
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            WriteNew(target, Encoding.UTF8.GetBytes(text));
+            // prompts/<the path as the chain gave it, without "", "." and "..">: below the folder by construction.
+            var target = RunFolder.SnapshotRelativePath(relative);
+            var slash = target.IndexOf('/');
+            while (slash > 0 && slash < target.Length - 1)
+            {
+                folder.MakeFolder(target[..slash]);
+                slash = target.IndexOf('/', slash + 1);
+            }
+            folder.WriteNew(target, Encoding.UTF8.GetBytes(text));
         }
-        WriteNew(
-            Path.Combine(folder, "inputs.json"),
+        folder.WriteNew(
+            "inputs.json",
             JsonSerializer.SerializeToUtf8Bytes(inputs, RunJson.Default.DictionaryStringString)
         );
         if (trigger is not null)
-            WriteNew(Path.Combine(folder, "trigger.txt"), Encoding.UTF8.GetBytes(trigger));
+            folder.WriteNew("trigger.txt", Encoding.UTF8.GetBytes(trigger));
         if (parent is not null)
-            WriteNew(Path.Combine(folder, RunFolder.ParentFileName), parent.ToJson());
+            folder.WriteNew(RunFolder.ParentFileName, parent.ToJson());
     }
-
-    private static void WriteNew(string path, byte[] bytes) =>
-        Libc.CreateAndWrite(path, bytes, createNew: true).Dispose();
 
     public static IEnumerable<(string Relative, string Text)> ReferencedFiles(Chain chain)
     {

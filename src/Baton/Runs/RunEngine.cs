@@ -16,6 +16,27 @@ public sealed record RunOutcome(string RunId, RunStatus Status, string? Reason)
 
     /// <summary>The run's cost ledger as its loop read it for run.finished, for the monitor (which read it again); RunEngine.RunAsync returns none.</summary>
     public IReadOnlyList<Costs.CostEntry>? Ledger { get; init; }
+
+    /// <summary>A waiting run's decisions as its loop left them, for a host that keeps the run parked (see WaitingDecisions).</summary>
+    public WaitingDecisions? Waiting { get; init; }
+}
+
+/// <summary>
+/// The decision agents a run waits at, as the engine left it: the chain it ran and each waiting agent's state. A host
+/// keeping the run parked checks an answer against these instead of reading and folding every event again (W3S);
+/// they are a first look only — the engine checks the answer again against the events when it takes it.
+/// </summary>
+public sealed record WaitingDecisions(Chain Chain, IReadOnlyDictionary<string, AgentState> Agents)
+{
+    public static WaitingDecisions Of(Chain chain, RunState state) =>
+        new(
+            chain,
+            chain
+                .Agents.Where(a => a.Decision is not null)
+                .Select(a => state.Agent(a.Name))
+                .Where(DecisionRules.IsAwaitingAnswer)
+                .ToDictionary(a => a.Name, StringComparer.Ordinal)
+        );
 }
 
 /// <summary>

@@ -323,6 +323,7 @@ internal sealed partial class RunLoop
             QualityScore = _state.QualityScore,
             DecisionDeadline = _state.NextDecisionDeadline,
             Ledger = _ledger,
+            Waiting = _state.Status == RunStatus.Waiting ? WaitingDecisions.Of(_chain, _state) : null,
         };
 
     /// <summary>The trigger that started the run (RunFolder.TriggerFile), or null when a person did.</summary>

@@ -60,6 +60,34 @@ public class DecisionFlowTests
     }
 
     [Fact]
+    public async Task ParkedRun_HostKeepsItsWaitingDecision_UntilTheAnswerLaunchesIt()
+    {
+        await using var server = await TestServer.StartAsync();
+        using var owner = server.Client(server.Token("default", Role.Owner));
+        var id = await StartReviewRun(owner);
+        var card = Assert.Single(
+            (await TestServer.ReadJson(await owner.GetAsync("/api/workspaces/default/decisions"))).EnumerateArray()
+        );
+
+        // Parked once its engine has returned (the status says waiting a moment before).
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (server.Host.ParkedDecisions("default", id) is null && DateTime.UtcNow < deadline)
+            await Task.Delay(20);
+        var kept = server.Host.ParkedDecisions("default", id);
+        Assert.NotNull(kept);
+        Assert.Equal(card.GetProperty("shown_hash").GetString(), Assert.Single(kept.Agents).Value.ShownHash);
+        Assert.Null(server.Host.ParkedDecisions("other", id)); // kept per workspace
+
+        var approve = await owner.PostAsync(
+            $"/api/workspaces/default/runs/{id}/decisions/review",
+            TestServer.Json(new { decision = "approve", shown_hash = card.GetProperty("shown_hash").GetString() })
+        );
+        Assert.Equal(HttpStatusCode.OK, approve.StatusCode);
+        await TestServer.WaitForStatus(owner, "default", id, "succeeded");
+        Assert.Null(server.Host.ParkedDecisions("default", id));
+    }
+
+    [Fact]
     public async Task Decide_Approve_FinishesTheRun_AndSecondAnswerGets409()
     {
         await using var server = await TestServer.StartAsync();
