@@ -75,7 +75,7 @@ public sealed class FreshCloneTests : IDisposable
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        // The launcher's first build (a ReadyToRun publish) takes minutes on a busy machine.
+        // The launcher's first build (a native publish) takes minutes, ~10 on a busy machine.
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(15));
         await process.WaitForExitAsync(timeout.Token);
         return (process.ExitCode, $"exit {process.ExitCode}\n{await stdout}\n{await stderr}");
