@@ -13,9 +13,6 @@ internal static partial class Libc
     [LibraryImport("libc", EntryPoint = "mkdirat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int MkdiratRaw(int dirfd, string path, int mode);
 
-    [LibraryImport("libc", EntryPoint = "openat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int OpenatMode(int dirfd, string path, int flags, int mode);
-
     /// <summary>mkdirat(2) with mode 0777 (less the umask) below the held folder; false when something is already there.</summary>
     /// <param name="folder">The held folder's path, for an error message (joined only then: a join per call was a
     /// tenth of a run's creation).</param>
@@ -47,13 +44,14 @@ internal static partial class Libc
     {
         const int O_WRONLY = 1,
             O_EXCL = 0x80;
-        var fd = OpenatMode(dirfd, relative, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode);
-        if (fd < 0)
-            throw new IOException(
-                $"cannot create '{Path.Combine(folder, relative)}': {Marshal.GetLastPInvokeErrorMessage()}",
-                Marshal.GetLastPInvokeError()
-            );
-        return WriteAll(fd, bytes, relative);
+        return CreateAndWriteAt(
+            dirfd,
+            relative,
+            bytes,
+            O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
+            mode,
+            folder
+        );
     }
 
     /// <summary>TryRenameNoReplace between two names in one held folder: false when the target exists.</summary>

@@ -40,14 +40,32 @@ internal static partial class Libc
             O_EXCL = 0x80,
             O_TRUNC = 0x200,
             O_APPEND = 0x400;
-        var fd = OpenMode(
+        return CreateAndWriteAt(
+            AT_FDCWD,
             path,
+            bytes,
             O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW | (append ? O_APPEND : O_TRUNC) | (createNew ? O_EXCL : 0),
-            mode
+            mode,
+            folder: null
         );
+    }
+
+    /// <summary>openat(2) of a file with these flags below dirfd (AT_FDCWD: a path), then all of bytes written.</summary>
+    /// <param name="folder">The held folder's path when dirfd is one, for an error message (joined only then: a join
+    /// per call was a tenth of a run's creation).</param>
+    private static Microsoft.Win32.SafeHandles.SafeFileHandle CreateAndWriteAt(
+        int dirfd,
+        string path,
+        ReadOnlySpan<byte> bytes,
+        int flags,
+        int mode,
+        string? folder
+    )
+    {
+        var fd = Openat(dirfd, path, flags, mode);
         if (fd < 0)
             throw new IOException(
-                $"cannot create '{path}': {Marshal.GetLastPInvokeErrorMessage()}",
+                $"cannot create '{(folder is null ? path : Path.Combine(folder, path))}': {Marshal.GetLastPInvokeErrorMessage()}",
                 Marshal.GetLastPInvokeError()
             );
         return WriteAll(fd, bytes, path);
@@ -322,18 +340,7 @@ internal static partial class Libc
     }
 
     /// <summary>RenameNoReplace that answers false instead of throwing when the target exists (a run id just taken).</summary>
-    public static bool TryRenameNoReplace(string from, string to)
-    {
-        if (renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE) == 0)
-            return true;
-        var errno = Marshal.GetLastPInvokeError();
-        return errno == EEXIST
-            ? false
-            : throw new IOException(
-                $"cannot rename '{from}' to '{to}': {Marshal.GetPInvokeErrorMessage(errno)}",
-                errno
-            );
-    }
+    public static bool TryRenameNoReplace(string from, string to) => TryRenameNoReplaceAt(AT_FDCWD, from, to);
 
     /// <summary>fsync a directory so a rename inside it is durable.</summary>
     public static void FsyncDirectory(string path)
