@@ -94,7 +94,8 @@ public static class DecisionsApi
                                 who,
                                 request.ShownHash,
                                 inboxFile,
-                                host.ParkedDecisions(ws, id)
+                                host.ParkedDecisions(ws, id),
+                                awaitsVerdict: true
                             );
                         }
                         catch (DecisionRefusedException e)

@@ -10,6 +10,11 @@ public static class DecisionInbox
 {
     /// <summary>Writes the decision into the run's inbox; returns the inbox file's name (to find its verdict).</summary>
     /// <param name="fileName">The inbox file's name, if the caller chose it (InboxFileName) to listen for it before it exists.</param>
+    /// <param name="awaitsVerdict">
+    /// The caller acknowledges the answer only once WaitForVerdictAsync says the engine's event is durable (the server):
+    /// the inbox file is then not fsync'd first, which put a second commit round on every approval's path (W3S).
+    /// Without it (`baton decide` with no engine running) the durable file is what "recorded" promises.
+    /// </param>
     /// <exception cref="DecisionRefusedException">DecisionRules refuse it now (the engine will check it again).</exception>
     public static async Task<string> SubmitAsync(
         RunFolder run,
@@ -20,7 +25,8 @@ public static class DecisionInbox
         Answerer who,
         string? shownHash = null,
         string? fileName = null,
-        WaitingDecisions? parked = null
+        WaitingDecisions? parked = null,
+        bool awaitsVerdict = false
     )
     {
         DecisionRules.RequireAnswerer(who);
@@ -31,7 +37,8 @@ public static class DecisionInbox
             run.Inbox,
             decided.TypeFor(agent),
             (answer with { Round = decided.Round, ShownHash = decided.ShownHash }).ToData(),
-            fileName: fileName
+            fileName: fileName,
+            durable: !awaitsVerdict
         );
     }
 

@@ -26,13 +26,18 @@ public static class InboxWriter
         WriteAsync(inboxDirectory, body.TypeFor(agent), EventCodec.Encode(body));
 
     /// <param name="fileName">Its name, from NewFileName (when the caller must know it before the file exists); else a new one.</param>
+    /// <param name="durable">
+    /// False only for a writer that acknowledges nothing until the engine's event for this file is durable (the server
+    /// answering a decision waits for that verdict): the file's own fsync round would only delay the engine taking it.
+    /// </param>
     /// <returns>The inbox file's name.</returns>
     public static async Task<string> WriteAsync(
         string inboxDirectory,
         string type,
         JsonElement data,
         CancellationToken cancellationToken = default,
-        string? fileName = null
+        string? fileName = null,
+        bool durable = true
     )
     {
         fileName ??= NewFileName(type);
@@ -56,7 +61,10 @@ public static class InboxWriter
             catch (IOException) { }
             throw;
         }
-        await Committer.Commit(handle, final, inboxDirectory); // fsyncs and closes the file, then the folder
+        if (durable)
+            await Committer.Commit(handle, final, inboxDirectory); // fsyncs and closes the file, then the folder
+        else
+            handle.Dispose();
         return fileName;
     }
 }
