@@ -15,7 +15,7 @@ namespace Baton.Agents;
 
 public sealed partial class PromptAgent
 {
-    /// <summary>One LLM call: stream (or not) the reply, then record it in calls/NNN.json and the ledger, even when it failed.</summary>
+    /// <summary>One LLM call: stream (or not) the reply, then record it in call-NNN.json and the ledger, even when it failed.</summary>
     private async Task<string> CallAsync(
         AgentContext context,
         ResolvedProvider provider,
@@ -170,8 +170,8 @@ public sealed partial class PromptAgent
 
     /// <summary>
     /// Written whatever happened to the call (a cancelled one included), never fsync'd: the agent's durable
-    /// done/failed event carries its cost. calls/ is made with the run (RunCreator); an attempt after the first
-    /// finds it moved to attempts/N/ and makes it again.
+    /// done/failed event carries its cost. Beside the output, in the agent's folder (an earlier attempt's records move
+    /// with its other files to attempts/N/).
     /// </summary>
     private static void WriteCall(
         AgentContext context,
@@ -182,15 +182,14 @@ public sealed partial class PromptAgent
     {
         using var scratch = ScratchJson.Rent(CallRecord.Format);
         var bytes = CallRecord.Write(call, recorder, masker, scratch);
-        var folder = Path.Combine(context.AgentDir, "calls");
-        var path = Path.Combine(folder, $"{call.Number:000}.json");
+        var path = Path.Combine(context.AgentDir, CallRecord.FileName(call.Number));
         try
         {
             Libc.CreateAndWrite(path, bytes).Dispose();
         }
         catch (IOException e) when (e.HResult == Libc.ENOENT)
         {
-            Directory.CreateDirectory(folder);
+            Directory.CreateDirectory(context.AgentDir); // a judge's or a test's context, not a run's agent
             Libc.CreateAndWrite(path, bytes).Dispose();
         }
     }

@@ -11,7 +11,7 @@ namespace Baton.Agents;
 /// `prompt:` agents (SPEC §2): render the prompt and system templates, call the provider the
 /// agent's `model:` names, write the reply to the output file. For `output: json` the reply must
 /// parse (and satisfy `schema:`); an invalid reply is sent back once with what is wrong, then the
-/// agent fails with reason `schema`. Every call leaves calls/NNN.json and a ledger line.
+/// agent fails with reason `schema`. Every call leaves call-NNN.json and a ledger line.
 /// </summary>
 public sealed partial class PromptAgent(ProviderOptions? options = null) : IAgentRunner
 {

@@ -8,7 +8,7 @@ namespace Baton.Health;
 /// One LLM call as the health report counts it: one line of the workspace's
 /// .baton/llm-calls/YYYY-MM-DD.jsonl (UTC day), written by the prompt agent for every call, failed ones
 /// included (costs.jsonl has only the answered ones). Per workspace and day, not per run, so `baton health`
-/// reads a week of calls from eight small files, without walking every run folder or opening calls/NNN.json.
+/// reads a week of calls from eight small files, without walking every run folder or opening call-NNN.json.
 /// </summary>
 public sealed record CallHealth(
     DateTimeOffset Time,

@@ -7,7 +7,7 @@ using Baton.Secrets;
 namespace Baton.Providers;
 
 /// <summary>
-/// agents/&lt;name&gt;/calls/NNN.json: one LLM call as a person audits it (docs/llm.md, "Records") — the
+/// agents/&lt;name&gt;/call-NNN.json: one LLM call as a person audits it (docs/llm.md, "Records") — the
 /// provider, the attempts, the request and response bodies as JSON (an SSE reply as the list of its
 /// events' data), the reply, usage and cost, the error. Every workspace secret is masked in it.
 /// </summary>
@@ -17,6 +17,12 @@ namespace Baton.Providers;
 /// </remarks>
 internal static class CallRecord
 {
+    /// <summary>
+    /// A call's record beside the agent's output: agents/&lt;agent&gt;/call-001.json. Until December 2026 the records were
+    /// in a calls/ folder of their own (calls/001.json), one more folder made per prompt agent of every run for it.
+    /// </summary>
+    public static string FileName(int number) => $"call-{number:000}.json";
+
     /// <summary>What the agent knows of the call besides what its <see cref="CallRecorder"/> saw on the wire.</summary>
     public sealed record Call(
         int Number,

@@ -4,7 +4,7 @@ namespace Baton.Providers;
 
 /// <summary>
 /// The wire record of one logical LLM call, filled in by the HTTP layer (or the offline provider)
-/// and written by the prompt agent to agents/&lt;name&gt;/calls/NNN.json. It flows to the HTTP
+/// and written by the prompt agent to agents/&lt;name&gt;/call-NNN.json. It flows to the HTTP
 /// handler through an AsyncLocal because the SDKs sit in between and know nothing of Baton.
 /// Headers are never recorded: that is where API keys travel.
 /// </summary>

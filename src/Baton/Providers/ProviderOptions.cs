@@ -39,6 +39,6 @@ public sealed record ProviderOptions
     /// <summary>The clock of rate-limit pauses.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
-    /// <summary>Largest reply body kept in calls/NNN.json; the reply itself is never cut.</summary>
+    /// <summary>Largest reply body kept in call-NNN.json; the reply itself is never cut.</summary>
     public int MaxRecordedBytes { get; init; } = 1024 * 1024;
 }

@@ -154,8 +154,6 @@ public static class RunCreator
         foreach (var agent in chain.Agents)
         {
             folder.MakeFolder($"agents/{agent.Name}");
-            if (agent.Prompt is not null)
-                folder.MakeFolder($"agents/{agent.Name}/calls"); // its call records
             if (agent.IsProcess)
                 folder.MakeFolder($"inbox/{agent.Name}");
         }

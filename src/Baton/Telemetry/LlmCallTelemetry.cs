@@ -7,7 +7,7 @@ namespace Baton.Telemetry;
 
 /// <summary>
 /// One LLM call's span (`chat {model}`, a child of its agent's span) and its GenAI metrics. Attributes
-/// carry names, counts and hashes, never prompt or reply text: that stays in calls/NNN.json, masked.
+/// carry names, counts and hashes, never prompt or reply text: that stays in call-NNN.json, masked.
 /// </summary>
 internal sealed class LlmCallTelemetry
 {

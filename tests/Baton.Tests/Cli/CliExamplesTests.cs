@@ -91,7 +91,7 @@ public class CliExamplesTests
             File.ReadAllText(Path.Combine(ws.Root, "runs", id, "work", "out", "summary.md"))
         );
         Assert.True(
-            Directory.EnumerateFiles(Path.Combine(ws.Root, "runs", id, "agents", "research", "calls")).Any(),
+            Directory.EnumerateFiles(Path.Combine(ws.Root, "runs", id, "agents", "research"), "call-*.json").Any(),
             "every LLM call is recorded"
         );
     }

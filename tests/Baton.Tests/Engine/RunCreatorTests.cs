@@ -32,11 +32,9 @@ public sealed class RunCreatorTests : IDisposable
 
         Assert.Equal("Ask nicely.\n", File.ReadAllText(Path.Combine(run.Path, "prompts/prompts/team/a/ask.md")));
         Assert.Equal("Other.\n", File.ReadAllText(Path.Combine(run.Path, "prompts/other.md")));
-        foreach (
-            var folder in new[] { "events", "agents/ask/calls", "agents/other/calls", "agents/tool", "inbox/tool" }
-        )
+        foreach (var folder in new[] { "events", "agents/ask", "agents/other", "agents/tool", "inbox/tool" })
             Assert.True(Directory.Exists(Path.Combine(run.Path, folder)), folder);
-        Assert.False(Directory.Exists(Path.Combine(run.Path, "agents/tool/calls")));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(run.AgentDir("ask"))); // its call records go beside its output
         Assert.Equal("{}", File.ReadAllText(run.InputsFile));
         Assert.True(File.Exists(Path.Combine(run.Path, "lock")));
         Assert.Empty(Directory.GetDirectories(_ws.Workspace.RunsRoot, ".new-*"));

@@ -7,7 +7,7 @@ using Baton.Secrets;
 
 namespace Baton.Tests.Llm;
 
-/// <summary>calls/NNN.json, byte for byte: what a person reads when auditing a call (docs/llm.md, "Records").</summary>
+/// <summary>call-NNN.json, byte for byte: what a person reads when auditing a call (docs/llm.md, "Records").</summary>
 public class CallRecordTests
 {
     private const string Secret = "sk-test-1234567890";
@@ -218,7 +218,7 @@ public class CallRecordTests
 
         Assert.Equal(RunStatus.Succeeded, outcome.Status);
         using var first = JsonDocument.Parse(
-            File.ReadAllBytes(Path.Combine(run.AgentDir("ask"), "attempts", "1", "calls", "001.json"))
+            File.ReadAllBytes(Path.Combine(run.AgentDir("ask"), "attempts", "1", "call-001.json"))
         );
         Assert.Equal("auth", first.RootElement.GetProperty("error").GetProperty("reason").GetString());
         using var second = LlmKit.Call(run, "ask", 1);
@@ -226,22 +226,24 @@ public class CallRecordTests
     }
 
     [Fact]
-    public async Task PromptAgentsCallsFolder_IsMadeWithTheRun()
+    public async Task ACallRecord_LiesBesideTheOutput_NoFolderOfItsOwn()
     {
         using var ws = new TestWorkspace();
 
-        var run = await ws.CreateRunAsync(
+        var (run, outcome) = await ws.RunAsync(
             """
             name: folders
             agents:
               ask:
+                model: offline
                 prompt: hi
-              shell:
-                run: "true"
             """
         );
 
-        Assert.True(Directory.Exists(Path.Combine(run.AgentDir("ask"), "calls")));
-        Assert.False(Directory.Exists(Path.Combine(run.AgentDir("shell"), "calls")));
+        Assert.Equal(RunStatus.Succeeded, outcome.Status);
+        Assert.Equal(
+            ["call-001.json", "output"],
+            Directory.EnumerateFileSystemEntries(run.AgentDir("ask")).Select(Path.GetFileName).Order()
+        );
     }
 }

@@ -41,7 +41,7 @@ public class JsonOutputTests
             second[^1]!["content"]!.GetValue<string>(),
             StringComparison.Ordinal
         );
-        Assert.True(File.Exists(Path.Combine(run.AgentDir("extract"), "calls", "002.json")));
+        Assert.True(File.Exists(Path.Combine(run.AgentDir("extract"), "call-002.json")));
         Assert.Equal(2, LlmKit.Data(run, "extract.done").GetProperty("input_tokens").GetInt64() / 10); // both calls are counted
     }
 

@@ -60,5 +60,5 @@ public static class LlmKit
     public static string Output(RunFolder run, string agent) => File.ReadAllText(run.AgentOutput(agent));
 
     public static JsonDocument Call(RunFolder run, string agent, int number) =>
-        JsonDocument.Parse(File.ReadAllText(Path.Combine(run.AgentDir(agent), "calls", $"{number:000}.json")));
+        JsonDocument.Parse(File.ReadAllText(Path.Combine(run.AgentDir(agent), $"call-{number:000}.json")));
 }

@@ -88,7 +88,7 @@ public class OfflineProviderTests
         Assert.Equal(ledger.Usage.OutputTokens, body.GetProperty("usage").GetProperty("output_tokens").GetInt64());
         Assert.Contains(
             "Résumé <first>",
-            File.ReadAllText(run.AgentDir("draft") + "/calls/001.json"),
+            File.ReadAllText(run.AgentDir("draft") + "/call-001.json"),
             StringComparison.Ordinal
         );
 

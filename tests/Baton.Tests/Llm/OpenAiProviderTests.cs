@@ -63,7 +63,7 @@ public class OpenAiProviderTests
 
         using var call = LlmKit.Call(run, "ask", 1);
         // JSON as RFC 8259 has it: no byte-order mark (Python's json.load refuses one).
-        Assert.Equal((byte)'{', File.ReadAllBytes(Path.Combine(run.AgentDir("ask"), "calls", "001.json"))[0]);
+        Assert.Equal((byte)'{', File.ReadAllBytes(Path.Combine(run.AgentDir("ask"), "call-001.json"))[0]);
         Assert.Equal("Event files are the bus.", call.RootElement.GetProperty("reply").GetString());
         Assert.Equal("reported", call.RootElement.GetProperty("usage").GetProperty("source").GetString());
         Assert.Equal(
