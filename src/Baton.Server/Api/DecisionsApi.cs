@@ -83,9 +83,10 @@ public static class DecisionsApi
                     DecisionInbox.Verdict verdict;
                     using (registration)
                     {
+                        bool handed;
                         try
                         {
-                            await DecisionInbox.SubmitAsync(
+                            var answer = DecisionInbox.Prepare(
                                 run,
                                 agent,
                                 decision,
@@ -93,23 +94,34 @@ public static class DecisionsApi
                                 http.Caller().Name,
                                 who,
                                 request.ShownHash,
-                                inboxFile,
-                                host.ParkedDecisions(ws, id),
-                                awaitsVerdict: true
+                                host.ParkedDecisions(ws, id)
                             );
+                            // A run this server holds parked gets the answer with the engine that resumes it: no inbox
+                            // file to write, take, move and delete (W3S). Any other run — running, or not this host's to
+                            // resume — is told through its inbox, as `baton decide` does.
+                            handed = host.TryResumeWith(
+                                ws,
+                                run,
+                                Inbox.Handed(answer.Type, agent, answer.Data, inboxFile, DateTimeOffset.UtcNow)
+                            );
+                            if (!handed)
+                            {
+                                await DecisionInbox.WriteAsync(run, answer, inboxFile, awaitsVerdict: true);
+                                host.Launch(ws, run);
+                            }
                         }
                         catch (DecisionRefusedException e)
                         {
                             return Refused(e);
                         }
-                        host.Launch(ws, run);
                         // Acknowledge only what the engine accepted (and made durable): of two reviewers, one wins, the other gets 409.
                         verdict = await DecisionInbox.WaitForVerdictAsync(
                             run,
                             inboxFile,
                             TimeSpan.FromSeconds(30),
                             taken,
-                            host.CommitterOf(ws)
+                            host.CommitterOf(ws),
+                            handed: handed
                         );
                     }
                     if (verdict.Refusal is { } refusal)

@@ -191,6 +191,28 @@ public sealed partial class RunHost(
     /// Makes sure an engine runs this run (no-op when one does), once the workspace is under its
     /// `max_concurrent_runs`; until then the run waits, status `queued`. A cancel skips the queue.
     /// </summary>
+    /// <summary>Answers handed to a parked run (TryResumeWith), waiting for the engine that resumes it.</summary>
+    private readonly ConcurrentDictionary<string, Inbox.Item> _handed = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Resumes a run this host holds parked with an answer handed to its engine in memory (Inbox.Handed), which takes
+    /// it as it would a file from the inbox's top level: checked, appended, its verdict found by the inbox file's
+    /// name. False when the run is not parked here — running, queued, another answer already resuming it — and the
+    /// answer must go through the inbox.
+    /// </summary>
+    public bool TryResumeWith(string workspaceName, RunFolder run, Inbox.Item answer)
+    {
+        var key = Key(workspaceName, run.Id);
+        if (_stopped || !_parked.TryRemove(key, out var parked))
+            return false;
+        parked.Dispose();
+        _handed[key] = answer;
+        Launch(workspaceName, run);
+        // An engine already running it (a park racing a launch) took its first inbox scan before the answer was there:
+        // it parks the run again, and RunToPauseOrEnd launches it once more for the answer.
+        return true;
+    }
+
     public void Launch(string workspaceName, RunFolder run, bool skipQueue = false)
     {
         if (!_stopped && !_active.ContainsKey(Key(workspaceName, run.Id)))
@@ -224,13 +246,16 @@ public sealed partial class RunHost(
     {
         var key = Key(workspaceName, run.Id);
         RunOutcome outcome;
+        _handed.TryRemove(key, out var answer);
         try
         {
-            outcome = await current.Engine.RunAsync(run);
+            outcome = await current.Engine.RunAsync(run, handed: answer is null ? null : [answer]);
         }
         catch (RunLockedException)
         {
             // Another engine (a `baton resume` by hand?) owns it right now: look again shortly rather than orphan the run.
+            if (answer is not null)
+                _handed.TryAdd(key, answer);
             _active.TryRemove(key, out _);
             _admission.Leave(workspaceName, key, Limit(current));
             _ = Task.Delay(TimeSpan.FromSeconds(1))
@@ -249,7 +274,11 @@ public sealed partial class RunHost(
         if (_active.IsEmpty)
             _quiet.Quiet(() => _active.IsEmpty);
         if (outcome.Status == RunStatus.Waiting)
+        {
             Park(workspaceName, run, outcome.DecisionDeadline, current.Engine, outcome.Waiting);
+            if (_handed.ContainsKey(key))
+                Launch(workspaceName, run); // handed over while this engine ran, after its first inbox scan
+        }
         else
         {
             metrics.RunFinished(outcome.Status.Wire());
@@ -258,6 +287,7 @@ public sealed partial class RunHost(
             // A park can race a launch (the watcher fired between this engine's end and its park): drop a stale one.
             if (_parked.TryRemove(key, out var stale))
                 stale.Dispose();
+            _handed.TryRemove(key, out _); // came after the run's end: its sender reads the end and is refused
         }
         return outcome;
     }

@@ -10,11 +10,6 @@ public static class DecisionInbox
 {
     /// <summary>Writes the decision into the run's inbox; returns the inbox file's name (to find its verdict).</summary>
     /// <param name="fileName">The inbox file's name, if the caller chose it (InboxFileName) to listen for it before it exists.</param>
-    /// <param name="awaitsVerdict">
-    /// The caller acknowledges the answer only once WaitForVerdictAsync says the engine's event is durable (the server):
-    /// the inbox file is then not fsync'd first, which put a second commit round on every approval's path (W3S).
-    /// Without it (`baton decide` with no engine running) the durable file is what "recorded" promises.
-    /// </param>
     /// <exception cref="DecisionRefusedException">DecisionRules refuse it now (the engine will check it again).</exception>
     public static async Task<string> SubmitAsync(
         RunFolder run,
@@ -25,22 +20,49 @@ public static class DecisionInbox
         Answerer who,
         string? shownHash = null,
         string? fileName = null,
-        WaitingDecisions? parked = null,
-        bool awaitsVerdict = false
+        WaitingDecisions? parked = null
+    )
+    {
+        var answer = Prepare(run, agent, decision, comment, by, who, shownHash, parked);
+        return await WriteAsync(run, answer, fileName ?? InboxFileName(agent), awaitsVerdict: false);
+    }
+
+    /// <summary>An answer checked and in the form the engine takes it: its event type and data.</summary>
+    public sealed record Prepared(string Agent, string Type, System.Text.Json.JsonElement Data);
+
+    /// <summary>Checks an answer (DecisionRules, as the engine will again) and puts it in the form the engine takes.</summary>
+    /// <param name="parked">What the host kept of the parked run (its waiting decisions), checked first.</param>
+    /// <exception cref="DecisionRefusedException">DecisionRules refuse it now.</exception>
+    public static Prepared Prepare(
+        RunFolder run,
+        string agent,
+        Decision decision,
+        string comment,
+        string by,
+        Answerer who,
+        string? shownHash = null,
+        WaitingDecisions? parked = null
     )
     {
         DecisionRules.RequireAnswerer(who);
         DecisionRules.RequireComment(decision, comment);
         var answer = new DecisionAnswer(decision.Wire(), comment, by, null, shownHash);
         var decided = Check(run, agent, answer, parked);
-        return await InboxWriter.WriteAsync(
-            run.Inbox,
+        return new Prepared(
+            agent,
             decided.TypeFor(agent),
-            (answer with { Round = decided.Round, ShownHash = decided.ShownHash }).ToData(),
-            fileName: fileName,
-            durable: !awaitsVerdict
+            (answer with { Round = decided.Round, ShownHash = decided.ShownHash }).ToData()
         );
     }
+
+    /// <summary>Writes a prepared answer into the run's inbox under the given name; returns the name.</summary>
+    /// <param name="awaitsVerdict">
+    /// The caller acknowledges the answer only once WaitForVerdictAsync says the engine's event is durable (the server):
+    /// the inbox file is then not fsync'd first, which put a second commit round on every approval's path (W3S).
+    /// Without it (`baton decide` with no engine running) the durable file is what "recorded" promises.
+    /// </param>
+    public static Task<string> WriteAsync(RunFolder run, Prepared answer, string fileName, bool awaitsVerdict) =>
+        InboxWriter.WriteAsync(run.Inbox, answer.Type, answer.Data, fileName: fileName, durable: !awaitsVerdict);
 
     /// <summary>
     /// The answer checked against what the host kept of the parked run when it has that (no events read), else against
@@ -94,13 +116,15 @@ public static class DecisionInbox
     /// </param>
     /// <param name="committer">The host engine's committer (EngineOptions.Committer); default: the process's.</param>
     /// <param name="time">The clock the timeout is counted on; default: the system's.</param>
+    /// <param name="handed">The answer was handed to the engine in memory (Inbox.Handed): there is no file to look for.</param>
     public static async Task<Verdict> WaitForVerdictAsync(
         RunFolder run,
         string inboxFile,
         TimeSpan timeout,
         Task<RunEvent>? taken = null,
         GroupCommitter? committer = null,
-        TimeProvider? time = null
+        TimeProvider? time = null,
+        bool handed = false
     )
     {
         var clock = time ?? TimeProvider.System;
@@ -116,9 +140,10 @@ public static class DecisionInbox
                 return VerdictOf(run, verdict, committer);
             // A finished run takes nothing more from its inbox: an answer that came too late is refused here.
             var pending = Path.Combine(run.Inbox, inboxFile);
-            if (events.Count > 0 && events[^1].Body is RunFinished finished && File.Exists(pending))
+            if (events.Count > 0 && events[^1].Body is RunFinished finished && (handed || File.Exists(pending)))
             {
-                File.Delete(pending);
+                if (!handed)
+                    File.Delete(pending);
                 return new Verdict($"the run already finished ({finished.Status.Wire()})", Task.CompletedTask);
             }
             if (taken is null)

@@ -20,7 +20,21 @@ public sealed class Inbox(string directory)
 
     public string Directory { get; } = directory;
 
-    public sealed record Item(string Path, string Type, string? Agent, JsonElement Data, string TakenName);
+    /// <param name="Path">The taken file; empty for an answer handed over in memory (Handed).</param>
+    public sealed record Item(string Path, string Type, string? Agent, JsonElement Data, string TakenName)
+    {
+        /// <summary>The source its event records: the taken file, or api/&lt;name&gt; for a handed answer (no file).</summary>
+        public string Source => Path.Length == 0 ? $"api/{TakenName}" : Inbox.Source(TakenName);
+    }
+
+    /// <summary>
+    /// An answer the process hosting the engine hands it directly instead of through a file: the server resuming a
+    /// parked run it holds (RunHost.TryResumeWith). It is checked and appended as a file from the inbox's top level
+    /// would be, under a taken name that names the inbox file the server would have written, so its verdict is found
+    /// the same way (TakenName.CameFrom).
+    /// </summary>
+    public static Item Handed(string type, string agent, JsonElement data, string inboxFile, DateTimeOffset now) =>
+        new("", type, agent, data, TakenName.Make(now, 0, null, inboxFile).Name);
 
     public sealed record Rejection(string File, string Reason);
 

@@ -69,8 +69,13 @@ public sealed class RunEngine
 
     /// <summary>Runs the run to its end, starting it or resuming it from its events.</summary>
     /// <param name="cancelRun">Cancels the run (kills its agents, status cancelled), as `baton cancel` does.</param>
+    /// <param name="handed">Answers its host hands over without an inbox file (Inbox.Handed), taken first.</param>
     /// <exception cref="RunLockedException">Another engine owns the run.</exception>
-    public async Task<RunOutcome> RunAsync(RunFolder run, CancellationToken cancelRun = default)
+    public async Task<RunOutcome> RunAsync(
+        RunFolder run,
+        CancellationToken cancelRun = default,
+        IReadOnlyList<Inbox.Item>? handed = null
+    )
     {
         var open = Interlocked.Increment(ref s_openRuns);
         try
@@ -87,7 +92,7 @@ public sealed class RunEngine
                     $"run {run.Id} is already being run by another engine (pid {RunLock.Owner(run.LockFile)})"
                 );
             var chain = LoadChain(run);
-            var loop = new RunLoop(this, run, chain);
+            var loop = new RunLoop(this, run, chain, handed);
             var outcome = await loop.RunAsync(cancelRun) with { Chain = chain.Name };
             if (outcome.Status is RunStatus.Succeeded or RunStatus.Failed)
                 await MonitorAsync(run, chain.Name, outcome);

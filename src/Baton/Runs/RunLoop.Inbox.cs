@@ -37,6 +37,11 @@ internal sealed partial class RunLoop
             topLevel: finished is null,
             deleting: _awaitingDurableDelete.ContainsKey
         );
+        if (_handed is { } handed)
+        {
+            items.InsertRange(0, handed);
+            _handed = null;
+        }
         foreach (var rejection in rejected)
         {
             Append(new InboxRejected(rejection.File, rejection.Reason));
@@ -52,19 +57,16 @@ internal sealed partial class RunLoop
                 var (decided, refusal) = CheckDecision(agent, DecisionAnswer.Read(item.Data));
                 if (decided is null)
                 {
-                    var refused = Append(
-                        new InboxRejected(item.TakenName, refusal!),
-                        source: Inbox.Source(item.TakenName)
-                    );
+                    var refused = Append(new InboxRejected(item.TakenName, refusal!), source: item.Source);
                     Options.OnWarning?.Invoke($"decision refused: {refusal}");
-                    _ = DeleteWhenDurable(refused.Durable, item.Path);
+                    DeleteWhenDurable(refused.Durable, item);
                     continue;
                 }
                 body = decided with { By = MaskSecrets(decided.By), Comment = MaskSecrets(decided.Comment) };
             }
             var attempt = item.Agent is null ? 0 : _state.Agent(item.Agent).Attempt;
-            var appended = Append(body, item.Agent, attempt, Inbox.Source(item.TakenName));
-            _ = DeleteWhenDurable(appended.Durable, item.Path);
+            var appended = Append(body, item.Agent, attempt, item.Source);
+            DeleteWhenDurable(appended.Durable, item);
         }
     }
 
@@ -103,6 +105,15 @@ internal sealed partial class RunLoop
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _awaitingDurableDelete = new(
         StringComparer.Ordinal
     );
+
+    /// <summary>Answers handed over in memory by the host (RunEngine.RunAsync), taken with the first inbox scan.</summary>
+    private IReadOnlyList<Inbox.Item>? _handed;
+
+    private void DeleteWhenDurable(Task durable, Inbox.Item item)
+    {
+        if (item.Path.Length > 0) // a handed answer has no file
+            _ = DeleteWhenDurable(durable, item.Path);
+    }
 
     private async Task DeleteWhenDurable(Task durable, string path)
     {

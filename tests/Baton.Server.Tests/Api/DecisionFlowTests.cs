@@ -85,6 +85,90 @@ public class DecisionFlowTests
         Assert.Equal(HttpStatusCode.OK, approve.StatusCode);
         await TestServer.WaitForStatus(owner, "default", id, "succeeded");
         Assert.Null(server.Host.ParkedDecisions("default", id));
+
+        // Handed to the engine that resumed it, not through an inbox file: nothing was written, taken or deleted there.
+        var run = Runs.RunFolder.Find(Path.Combine(server.Data.WorkspacePath("default"), "runs"), id);
+        var decided = Assert.Single(Events.EventReader.ReadAll(run.Events), e => e.Type == "review.decided");
+        Assert.StartsWith("api/", decided.Source);
+        Assert.Empty(Directory.EnumerateFiles(run.Inbox, "*", SearchOption.AllDirectories));
+        Assert.False(Directory.Exists(Path.Combine(run.Inbox, Runs.Inbox.TakenFolder)));
+    }
+
+    [Fact]
+    public async Task AnAnswerForARunThatIsNotParked_GoesThroughItsInbox()
+    {
+        await using var server = await TestServer.StartAsync();
+        using var owner = server.Client(server.Token("default", Role.Owner));
+        // The decision waits while another agent still runs (until the test lets it end): the engine holds the run.
+        var release = Path.Combine(server.DataPath, "release");
+        var put = await owner.PutAsync(
+            "/api/workspaces/default/chains/busy",
+            TestServer.Yaml(
+                $$"""
+                name: busy
+                agents:
+                  slow: { needs: [], run: "while [ ! -e '{{release}}' ]; do sleep 0.05; done" }
+                  review: { needs: [], decision: { show: ship it? } }
+                """
+            )
+        );
+        Assert.True(put.IsSuccessStatusCode, await put.Content.ReadAsStringAsync());
+        var start = await owner.PostAsync("/api/workspaces/default/runs", TestServer.Json(new { chain = "busy" }));
+        var id = (await TestServer.ReadJson(start)).GetProperty("id").GetString()!;
+        var run = Runs.RunFolder.Find(Path.Combine(server.Data.WorkspacePath("default"), "runs"), id);
+        string? hash = null;
+        for (var deadline = DateTime.UtcNow.AddSeconds(30); hash is null; await Task.Delay(20))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the review never waited");
+            hash = Runs.RunState.Fold(Events.EventReader.ReadAll(run.Events)).Agent("review").ShownHash;
+        }
+        Assert.Null(server.Host.ParkedDecisions("default", id));
+
+        var approve = await owner.PostAsync(
+            $"/api/workspaces/default/runs/{id}/decisions/review",
+            TestServer.Json(new { decision = "approve", shown_hash = hash })
+        );
+        Assert.Equal(HttpStatusCode.OK, approve.StatusCode);
+        File.WriteAllText(release, "");
+        await TestServer.WaitForStatus(owner, "default", id, "succeeded");
+        var decided = Assert.Single(Events.EventReader.ReadAll(run.Events), e => e.Type == "review.decided");
+        Assert.StartsWith("inbox/.taken/", decided.Source);
+    }
+
+    [Fact]
+    public async Task AHandedAnswer_IsCheckedLikeAFile_AndASecondOneFindsTheRunNoLongerParked()
+    {
+        await using var server = await TestServer.StartAsync();
+        using var owner = server.Client(server.Token("default", Role.Owner));
+        var id = await StartReviewRun(owner);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (server.Host.ParkedDecisions("default", id) is null && DateTime.UtcNow < deadline)
+            await Task.Delay(20);
+        var run = Runs.RunFolder.Find(Path.Combine(server.Data.WorkspacePath("default"), "runs"), id);
+        Runs.Inbox.Item Answer(string json) =>
+            Runs.Inbox.Handed(
+                "review.decided",
+                "review",
+                System.Text.Json.JsonDocument.Parse(json).RootElement,
+                Runs.DecisionInbox.InboxFileName("review"),
+                DateTimeOffset.UtcNow
+            );
+
+        Assert.True(
+            server.Host.TryResumeWith("default", run, Answer("""{"decision":"approve","shown_hash":"stale"}"""))
+        );
+        Assert.False(server.Host.TryResumeWith("default", run, Answer("""{"decision":"approve"}"""))); // taken
+
+        // The engine refuses it as it would the same file (a card not shown) and parks the run again, still waiting.
+        for (
+            deadline = DateTime.UtcNow.AddSeconds(30);
+            server.Host.ParkedDecisions("default", id) is null;
+            await Task.Delay(20)
+        )
+            Assert.True(DateTime.UtcNow < deadline, "not parked again");
+        var events = Events.EventReader.ReadAll(run.Events);
+        Assert.StartsWith("api/", Assert.Single(events, e => e.Type == "inbox.rejected").Source);
+        Assert.DoesNotContain(events, e => e.Type == "review.decided");
     }
 
     [Fact]
