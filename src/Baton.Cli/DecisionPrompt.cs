@@ -42,13 +42,16 @@ internal static class DecisionPrompt
                     Console.Write("comment (optional): ");
                     comment = Console.ReadLine() ?? "";
                 }
-                await DecisionInbox.SubmitAsync(
+                await DecisionInbox.WriteAsync(
                     run,
-                    pending.Agent,
-                    decision,
-                    DecisionInbox.MaskComment(workspace, comment),
-                    Environment.UserName,
-                    DecisionInbox.LocalUser(run)
+                    DecisionInbox.Prepare(
+                        run,
+                        pending.Agent,
+                        decision,
+                        DecisionInbox.MaskComment(workspace, comment),
+                        Environment.UserName,
+                        DecisionInbox.LocalUser(run)
+                    )
                 );
                 break;
             }

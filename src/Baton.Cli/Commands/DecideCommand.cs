@@ -37,13 +37,16 @@ public static class DecideCommand
                     var agent = parse.GetValue(agentArgument)!;
                     var decision = DecisionRules.Parse(parse.GetValue(decisionArgument));
                     var comment = parse.GetValue(message);
-                    var source = await DecisionInbox.SubmitAsync(
+                    var source = await DecisionInbox.WriteAsync(
                         run,
-                        agent,
-                        decision,
-                        DecisionInbox.MaskComment(workspace, comment),
-                        Environment.UserName,
-                        DecisionInbox.LocalUser(run)
+                        DecisionInbox.Prepare(
+                            run,
+                            agent,
+                            decision,
+                            DecisionInbox.MaskComment(workspace, comment),
+                            Environment.UserName,
+                            DecisionInbox.LocalUser(run)
+                        )
                     );
                     Console.WriteLine($"{agent}: {decision.Wire()} recorded");
                     if (RunLock.IsHeld(run.LockFile))

@@ -8,27 +8,8 @@ namespace Baton.Runs;
 /// </summary>
 public static class DecisionInbox
 {
-    /// <summary>Writes the decision into the run's inbox; returns the inbox file's name (to find its verdict).</summary>
-    /// <param name="fileName">The inbox file's name, if the caller chose it (InboxFileName) to listen for it before it exists.</param>
-    /// <exception cref="DecisionRefusedException">DecisionRules refuse it now (the engine will check it again).</exception>
-    public static async Task<string> SubmitAsync(
-        RunFolder run,
-        string agent,
-        Decision decision,
-        string comment,
-        string by,
-        Answerer who,
-        string? shownHash = null,
-        string? fileName = null,
-        WaitingDecisions? parked = null
-    )
-    {
-        var answer = Prepare(run, agent, decision, comment, by, who, shownHash, parked);
-        return await WriteAsync(run, answer, fileName ?? InboxFileName(agent), awaitsVerdict: false);
-    }
-
     /// <summary>An answer checked and in the form the engine takes it: its event type and data.</summary>
-    public sealed record Prepared(string Agent, string Type, System.Text.Json.JsonElement Data);
+    public sealed record Prepared(string Type, System.Text.Json.JsonElement Data);
 
     /// <summary>Checks an answer (DecisionRules, as the engine will again) and puts it in the form the engine takes.</summary>
     /// <param name="parked">What the host kept of the parked run (its waiting decisions), checked first.</param>
@@ -49,20 +30,24 @@ public static class DecisionInbox
         var answer = new DecisionAnswer(decision.Wire(), comment, by, null, shownHash);
         var decided = Check(run, agent, answer, parked);
         return new Prepared(
-            agent,
             decided.TypeFor(agent),
             (answer with { Round = decided.Round, ShownHash = decided.ShownHash }).ToData()
         );
     }
 
-    /// <summary>Writes a prepared answer into the run's inbox under the given name; returns the name.</summary>
+    /// <summary>Writes a prepared answer into the run's inbox; returns the inbox file's name (to find its verdict).</summary>
+    /// <param name="fileName">Its name, if the caller chose it (InboxFileName) to listen for it before it exists.</param>
     /// <param name="awaitsVerdict">
     /// The caller acknowledges the answer only once WaitForVerdictAsync says the engine's event is durable (the server):
     /// the inbox file is then not fsync'd first, which put a second commit round on every approval's path (W3S).
     /// Without it (`baton decide` with no engine running) the durable file is what "recorded" promises.
     /// </param>
-    public static Task<string> WriteAsync(RunFolder run, Prepared answer, string fileName, bool awaitsVerdict) =>
-        InboxWriter.WriteAsync(run.Inbox, answer.Type, answer.Data, fileName: fileName, durable: !awaitsVerdict);
+    public static Task<string> WriteAsync(
+        RunFolder run,
+        Prepared answer,
+        string? fileName = null,
+        bool awaitsVerdict = false
+    ) => InboxWriter.WriteAsync(run.Inbox, answer.Type, answer.Data, fileName: fileName, durable: !awaitsVerdict);
 
     /// <summary>
     /// The answer checked against what the host kept of the parked run when it has that (no events read), else against

@@ -67,13 +67,16 @@ public sealed class ChainTester(Workspace workspace, EngineOptions options, Prov
                 return new CaseResult(testCase, run.Id, RunStatus.Cancelled.Wire(), problem, [], clock.Elapsed);
             }
             foreach (var name in waiting)
-                await DecisionInbox.SubmitAsync(
+                await DecisionInbox.WriteAsync(
                     run,
-                    name,
-                    testCase.Decisions[name],
-                    "answered by the test case",
-                    "baton test",
-                    Answerer.Reviewer
+                    DecisionInbox.Prepare(
+                        run,
+                        name,
+                        testCase.Decisions[name],
+                        "answered by the test case",
+                        "baton test",
+                        Answerer.Reviewer
+                    )
                 );
             outcome = await engine.RunAsync(run, cancellationToken);
         }

@@ -334,13 +334,9 @@ public class DecisionFlowTests
         for (var deadline = DateTime.UtcNow.AddSeconds(30); Runs.RunLock.IsHeld(run.LockFile); await Task.Delay(20))
             Assert.True(DateTime.UtcNow < deadline, "the stopped server's engine never let go of the run");
         Assert.False(Runs.InboxWatcher.Shared.IsWatched(run.Inbox));
-        await Runs.DecisionInbox.SubmitAsync(
+        await Runs.DecisionInbox.WriteAsync(
             run,
-            "review",
-            Events.Decision.Approve,
-            "",
-            "someone",
-            Runs.Answerer.Reviewer
+            Runs.DecisionInbox.Prepare(run, "review", Events.Decision.Approve, "", "someone", Runs.Answerer.Reviewer)
         );
         Assert.DoesNotContain(Events.EventReader.ReadAll(run.Events), e => e.Type == "review.decided");
 

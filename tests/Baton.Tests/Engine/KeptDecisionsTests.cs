@@ -27,15 +27,18 @@ public sealed class KeptDecisionsTests : IDisposable
     public void Dispose() => _ws.Dispose();
 
     private Task<string> Answer(RunFolder run, Decision decision, string? hash, WaitingDecisions? kept) =>
-        DecisionInbox.SubmitAsync(
+        DecisionInbox.WriteAsync(
             run,
-            "review",
-            decision,
-            decision == Decision.Approve ? "" : "again",
-            "tester",
-            Answerer.Reviewer,
-            hash,
-            parked: kept
+            DecisionInbox.Prepare(
+                run,
+                "review",
+                decision,
+                decision == Decision.Approve ? "" : "again",
+                "tester",
+                Answerer.Reviewer,
+                hash,
+                parked: kept
+            )
         );
 
     private Task<RunOutcome> Resume(RunFolder run) =>
