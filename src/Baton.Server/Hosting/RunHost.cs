@@ -187,10 +187,6 @@ public sealed partial class RunHost(
         return (run, durable);
     }
 
-    /// <summary>
-    /// Makes sure an engine runs this run (no-op when one does), once the workspace is under its
-    /// `max_concurrent_runs`; until then the run waits, status `queued`. A cancel skips the queue.
-    /// </summary>
     /// <summary>Answers handed to a parked run (TryResumeWith), waiting for the engine that resumes it.</summary>
     private readonly ConcurrentDictionary<string, Inbox.Item> _handed = new(StringComparer.Ordinal);
 
@@ -213,6 +209,10 @@ public sealed partial class RunHost(
         return true;
     }
 
+    /// <summary>
+    /// Makes sure an engine runs this run (no-op when one does), once the workspace is under its
+    /// `max_concurrent_runs`; until then the run waits, status `queued`. A cancel skips the queue.
+    /// </summary>
     public void Launch(string workspaceName, RunFolder run, bool skipQueue = false)
     {
         if (!_stopped && !_active.ContainsKey(Key(workspaceName, run.Id)))
