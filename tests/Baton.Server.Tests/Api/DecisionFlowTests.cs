@@ -136,6 +136,56 @@ public class DecisionFlowTests
     }
 
     [Fact]
+    public async Task AnAnswerToAParkedRun_WaitingForItsTurn_IsTakenWhenTheRunIsAdmitted()
+    {
+        await using var server = await TestServer.StartAsync();
+        using var owner = server.Client(server.Token("default", Role.Owner));
+        var id = await StartReviewRun(owner); // parked: a paused run does not count against the limit
+        File.WriteAllText(
+            Path.Combine(server.Data.WorkspacePath("default"), "baton.yaml"),
+            "limits:\n  max_concurrent_runs: 1\n"
+        );
+        var release = Path.Combine(server.DataPath, "release");
+        await owner.PutAsync(
+            "/api/workspaces/default/chains/hold",
+            TestServer.Yaml(
+                $"name: hold\nagents:\n  wait:\n    run: \"while [ ! -e '{release}' ]; do sleep 0.05; done\"\n"
+            )
+        );
+        var holder = await owner.PostAsync("/api/workspaces/default/runs", TestServer.Json(new { chain = "hold" }));
+        var holderId = (await TestServer.ReadJson(holder)).GetProperty("id").GetString()!;
+        await TestServer.WaitForStatus(owner, "default", holderId, "running");
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (server.Host.ParkedDecisions("default", id) is null && DateTime.UtcNow < deadline)
+            await Task.Delay(20);
+        var card = Assert.Single(
+            (await TestServer.ReadJson(await owner.GetAsync("/api/workspaces/default/decisions"))).EnumerateArray()
+        );
+
+        // Handed over, then queued behind the holder: the answer waits with the launch instead of being lost.
+        var approve = owner.PostAsync(
+            $"/api/workspaces/default/runs/{id}/decisions/review",
+            TestServer.Json(new { decision = "approve", shown_hash = card.GetProperty("shown_hash").GetString() })
+        );
+        for (deadline = DateTime.UtcNow.AddSeconds(30); server.Host.ParkedDecisions("default", id) is not null; )
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the answer never took the parked run");
+            await Task.Delay(20);
+        }
+        Assert.Null(server.Host.ActiveTask("default", id)); // queued: no engine runs it yet
+        Assert.False(approve.IsCompleted);
+        File.WriteAllText(release, "");
+
+        Assert.Equal(HttpStatusCode.OK, (await approve).StatusCode);
+        await TestServer.WaitForStatus(owner, "default", id, "succeeded");
+        var run = Runs.RunFolder.Find(Path.Combine(server.Data.WorkspacePath("default"), "runs"), id);
+        Assert.StartsWith(
+            "api/",
+            Assert.Single(Events.EventReader.ReadAll(run.Events), e => e.Type == "review.decided").Source
+        );
+    }
+
+    [Fact]
     public async Task AHandedAnswer_IsCheckedLikeAFile_AndASecondOneFindsTheRunNoLongerParked()
     {
         await using var server = await TestServer.StartAsync();
