@@ -12,14 +12,13 @@ namespace Baton.Server.Tests.Monitoring;
 /// </summary>
 public sealed class FakeOtlpReceiver : IDisposable
 {
-    private readonly HttpListener _listener = new();
+    private readonly HttpListener _listener;
     private readonly CancellationTokenSource _stop = new();
 
     public FakeOtlpReceiver()
     {
-        Port = FakeLlmServer.FreePort();
-        _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
-        _listener.Start();
+        _listener = FakeLlmServer.Listen(out var port);
+        Port = port;
         _ = AcceptLoopAsync();
     }
 

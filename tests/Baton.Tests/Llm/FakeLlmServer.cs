@@ -53,16 +53,39 @@ public sealed record RawReply(int Status, string ContentType, string Body, (stri
 /// </summary>
 public sealed partial class FakeLlmServer : IDisposable
 {
-    private readonly HttpListener _listener = new();
+    private readonly HttpListener _listener;
     private readonly ConcurrentQueue<FakeReply> _script = new();
     private readonly CancellationTokenSource _stop = new();
 
     public FakeLlmServer()
     {
-        Port = FreePort();
-        _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
-        _listener.Start();
+        _listener = Listen(out var port);
+        Port = port;
         _ = Task.Run(AcceptLoopAsync);
+    }
+
+    /// <summary>
+    /// An HttpListener on a free loopback port. HttpListener cannot bind port 0, so a port is picked and then bound:
+    /// between the two, a parallel test's outgoing connection can take it as its own ephemeral port ("Address already
+    /// in use", seen once in a full run). A taken port is picked again.
+    /// </summary>
+    public static HttpListener Listen(out int port)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            port = FreePort();
+            var listener = new HttpListener();
+            listener.Prefixes.Add($"http://127.0.0.1:{port}/");
+            try
+            {
+                listener.Start();
+                return listener;
+            }
+            catch (HttpListenerException) when (attempt < 20)
+            {
+                listener.Close();
+            }
+        }
     }
 
     public int Port { get; }

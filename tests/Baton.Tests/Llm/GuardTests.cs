@@ -75,13 +75,7 @@ public class GuardTests
     public async Task EightyPercentSpent_WritesOneBudgetAlertEvent_AndPostsTheWebhook()
     {
         using var server = new FakeLlmServer();
-        using var hook = new System.Net.HttpListener();
-        var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        probe.Start();
-        var port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        hook.Prefixes.Add($"http://127.0.0.1:{port}/hook/");
-        hook.Start();
+        using var hook = FakeLlmServer.Listen(out var port);
         var received = hook.GetContextAsync();
         using var ws = new TestWorkspace();
         ws.Write(

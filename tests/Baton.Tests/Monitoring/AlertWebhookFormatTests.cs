@@ -13,10 +13,7 @@ public class AlertWebhookFormatTests
     [Fact]
     public async Task SlackFormat_PostsATextMessage_WhoseSignatureVerifiesWithTheWorkspaceKey()
     {
-        using var receiver = new HttpListener();
-        var port = Llm.FakeLlmServer.FreePort();
-        receiver.Prefixes.Add($"http://127.0.0.1:{port}/");
-        receiver.Start();
+        using var receiver = Llm.FakeLlmServer.Listen(out var port);
         var delivery = Task.Run(async () =>
         {
             var context = await receiver.GetContextAsync();

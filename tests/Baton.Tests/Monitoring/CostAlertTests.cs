@@ -134,10 +134,7 @@ public class CostAlertTests
     public async Task AlertWebhook_GetsTheAlertSignedWithTheWorkspaceKey()
     {
         using var llm = new FakeLlmServer { Fallback = FakeReply.Text("ok", input: 100, output: 50) };
-        using var receiver = new HttpListener();
-        var port = FakeLlmServer.FreePort();
-        receiver.Prefixes.Add($"http://127.0.0.1:{port}/");
-        receiver.Start();
+        using var receiver = FakeLlmServer.Listen(out var port);
         var received = new ConcurrentQueue<(string Signature, byte[] Body)>();
         var failFirst = true;
         _ = Task.Run(async () =>
