@@ -249,7 +249,7 @@ public sealed partial class RunHost(
         _handed.TryRemove(key, out var answer);
         try
         {
-            outcome = await current.Engine.RunAsync(run, handed: answer is null ? null : [answer]);
+            outcome = await current.Engine.RunAsync(run, handed: answer);
         }
         catch (RunLockedException)
         {

@@ -23,8 +23,11 @@ public sealed class Inbox(string directory)
     /// <param name="Path">The taken file; empty for an answer handed over in memory (Handed).</param>
     public sealed record Item(string Path, string Type, string? Agent, JsonElement Data, string TakenName)
     {
-        /// <summary>The source its event records: the taken file, or api/&lt;name&gt; for a handed answer (no file).</summary>
-        public string Source => Path.Length == 0 ? $"api/{TakenName}" : Inbox.Source(TakenName);
+        /// <summary>Handed over in memory (Handed): there is no file to delete once its event is durable.</summary>
+        public bool IsHanded => Path.Length == 0;
+
+        /// <summary>The source its event records: the taken file, or api/&lt;name&gt; for a handed answer.</summary>
+        public string Source => IsHanded ? $"api/{TakenName}" : Inbox.Source(TakenName);
     }
 
     /// <summary>

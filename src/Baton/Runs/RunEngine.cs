@@ -69,12 +69,12 @@ public sealed class RunEngine
 
     /// <summary>Runs the run to its end, starting it or resuming it from its events.</summary>
     /// <param name="cancelRun">Cancels the run (kills its agents, status cancelled), as `baton cancel` does.</param>
-    /// <param name="handed">Answers its host hands over without an inbox file (Inbox.Handed), taken first.</param>
+    /// <param name="handed">An answer its host hands over without an inbox file (Inbox.Handed), taken first.</param>
     /// <exception cref="RunLockedException">Another engine owns the run.</exception>
     public async Task<RunOutcome> RunAsync(
         RunFolder run,
         CancellationToken cancelRun = default,
-        IReadOnlyList<Inbox.Item>? handed = null
+        Inbox.Item? handed = null
     )
     {
         var open = Interlocked.Increment(ref s_openRuns);

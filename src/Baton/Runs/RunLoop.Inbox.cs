@@ -39,7 +39,7 @@ internal sealed partial class RunLoop
         );
         if (_handed is { } handed)
         {
-            items.InsertRange(0, handed);
+            items.Insert(0, handed);
             _handed = null;
         }
         foreach (var rejection in rejected)
@@ -106,12 +106,12 @@ internal sealed partial class RunLoop
         StringComparer.Ordinal
     );
 
-    /// <summary>Answers handed over in memory by the host (RunEngine.RunAsync), taken with the first inbox scan.</summary>
-    private IReadOnlyList<Inbox.Item>? _handed;
+    /// <summary>An answer handed over in memory by the host (RunEngine.RunAsync), taken with the first inbox scan.</summary>
+    private Inbox.Item? _handed;
 
     private void DeleteWhenDurable(Task durable, Inbox.Item item)
     {
-        if (item.Path.Length > 0) // a handed answer has no file
+        if (!item.IsHanded)
             _ = DeleteWhenDurable(durable, item.Path);
     }
 

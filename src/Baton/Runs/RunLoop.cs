@@ -45,10 +45,10 @@ internal sealed partial class RunLoop
 
     private sealed record SlotGranted(string Agent, int Attempt, bool Resumed, AgentSlots.Lease Lease) : Signal;
 
-    public RunLoop(RunEngine engine, RunFolder run, Chain chain, IReadOnlyList<Inbox.Item>? handed = null)
+    public RunLoop(RunEngine engine, RunFolder run, Chain chain, Inbox.Item? handed = null)
     {
         _engine = engine;
-        _handed = handed is { Count: > 0 } ? handed : null;
+        _handed = handed;
         _run = run;
         _chain = chain;
         _inbox = new Inbox(run.Inbox);
