@@ -1,6 +1,4 @@
-using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using Baton.Server;
@@ -36,10 +34,11 @@ public sealed partial class TestServer : IAsyncDisposable
     {
         var ownsData = dataPath is null;
         dataPath ??= NewDataPath();
-        var url = $"http://127.0.0.1:{FreePort()}";
-        var app = BatonServer.Build(new ServerOptions(dataPath, url) { Settings = settings ?? new() });
+        // Port 0: Kestrel binds a free port itself and reports it. A port picked first and bound afterwards could be
+        // taken in between by another test's outgoing connection (the fake servers' 'Address already in use').
+        var app = BatonServer.Build(new ServerOptions(dataPath, "http://127.0.0.1:0") { Settings = settings ?? new() });
         await app.StartAsync();
-        return new TestServer(app, dataPath, url, ownsData);
+        return new TestServer(app, dataPath, app.Urls.Single(), ownsData);
     }
 
     /// <summary>A data folder no server has used yet (not made; the server makes it).</summary>
@@ -144,13 +143,6 @@ public sealed partial class TestServer : IAsyncDisposable
                 }
             )
         );
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     public async ValueTask DisposeAsync()
     {

@@ -64,7 +64,7 @@ public static class ServeCommand
                         AllowedEnvironment = (parse.GetValue(allowEnv) ?? []).ToHashSet(StringComparer.Ordinal),
                         OtlpEndpoint = parse.GetValue(otlp),
                         AllowPrivateNotify = parse.GetValue(allowPrivateNotify),
-                        PublicUrl = parse.GetValue(publicUrl) ?? new Uri(listen.Split(';')[0]),
+                        PublicUrl = parse.GetValue(publicUrl) ?? ListenedUrl(listen),
                     };
                     settings = settings with { Limits = ceilings.Read(parse) };
                     if (parse.GetValue(slots) is { } n)
@@ -76,8 +76,10 @@ public static class ServeCommand
                         new ServerOptions(parse.GetValue(data)!, listen) { Settings = settings }
                     );
                     await app.StartAsync(cancellationToken);
+                    // What Kestrel bound: a port of 0 in --urls is the free port it took.
+                    var bound = app.Urls.ToList();
                     Console.WriteLine(
-                        $"baton serving {Path.GetFullPath(parse.GetValue(data)!)} on {listen} (Ctrl-C stops it)"
+                        $"baton serving {Path.GetFullPath(parse.GetValue(data)!)} on {string.Join(" ", bound)} (Ctrl-C stops it)"
                     );
                     Console.WriteLine(Baton.Isolation.LimitEnforcement.Detected.Describe());
                     Console.WriteLine(
@@ -88,7 +90,7 @@ public static class ServeCommand
                             ? "agents run as their workspace's own user (baton-<workspace>)"
                             : "not root: every workspace's agents run as this user"
                     );
-                    foreach (var line in BatonServer.Bootstrap(app, listen.Split(';')[0]))
+                    foreach (var line in BatonServer.Bootstrap(app, settings.PublicUrl?.ToString() ?? bound[0]))
                         Console.WriteLine(line);
                     await app.WaitForShutdownAsync(cancellationToken);
                     return ExitCodes.Succeeded;
@@ -96,4 +98,11 @@ public static class ServeCommand
         );
         return command;
     }
+
+    /// <summary>
+    /// The first --urls address, as links' base when --public-url is not given; none for a port of 0, which is not
+    /// known until Kestrel has bound it (links are then left out rather than pointing at port 0).
+    /// </summary>
+    private static Uri? ListenedUrl(string listen) =>
+        new Uri(listen.Split(';')[0]) is { Port: not 0 } first ? first : null;
 }

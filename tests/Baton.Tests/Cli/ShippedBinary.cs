@@ -105,7 +105,6 @@ internal static partial class ShippedBinary
     /// <summary>`baton serve`'s first start, then the API a client uses: its bodies in and out are the generated contracts.</summary>
     public static async Task Serves(string baton, string scratch)
     {
-        var port = FakeLlmServer.FreePort();
         var info = new ProcessStartInfo(baton)
         {
             RedirectStandardOutput = true,
@@ -113,18 +112,24 @@ internal static partial class ShippedBinary
             WorkingDirectory = scratch,
         };
         foreach (
-            var a in new[] { "serve", "--data", Path.Combine(scratch, "data"), "--urls", $"http://127.0.0.1:{port}" }
+            var a in new[] { "serve", "--data", Path.Combine(scratch, "data"), "--urls", "http://127.0.0.1:0" }
         )
             info.ArgumentList.Add(a);
         using var serve = Process.Start(info)!;
         var printed = new StringBuilder();
         var token = new TaskCompletionSource<string>();
+        var url = new TaskCompletionSource<string>(); // port 0: the server says which port it took
+        var login = new TaskCompletionSource<string>();
         serve.OutputDataReceived += (_, e) =>
         {
             lock (printed)
                 printed.AppendLine(e.Data);
             if (e.Data is { } line && Token().Match(line) is { Success: true } m)
                 token.TrySetResult(m.Value);
+            if (e.Data is { } serving && Serving().Match(serving) is { Success: true } s)
+                url.TrySetResult(s.Groups[1].Value);
+            if (e.Data is { } link && link.Contains("/login?code=", StringComparison.Ordinal))
+                login.TrySetResult(link);
         };
         serve.ErrorDataReceived += (_, e) =>
         {
@@ -135,12 +140,20 @@ internal static partial class ShippedBinary
         serve.BeginErrorReadLine();
         try
         {
-            using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+            using var client = new HttpClient
+            {
+                BaseAddress = new Uri(await url.Task.WaitAsync(TimeSpan.FromMinutes(1))),
+            };
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(
                 "Bearer",
                 await token.Task.WaitAsync(TimeSpan.FromMinutes(1))
             );
             var api = "/api/workspaces/default";
+            // The first start's login link names the port the server took, not port 0.
+            Assert.Contains(
+                $"{client.BaseAddress.ToString().TrimEnd('/')}/login?code=",
+                await login.Task.WaitAsync(TimeSpan.FromMinutes(1))
+            );
 
             using var workspaces = JsonDocument.Parse(await client.GetStringAsync("/api/workspaces"));
             Assert.Equal("default", workspaces.RootElement[0].GetProperty("name").GetString());
@@ -219,4 +232,7 @@ internal static partial class ShippedBinary
 
     [GeneratedRegex(@"\bbt_[A-Za-z0-9_-]{20,}")]
     private static partial Regex Token();
+
+    [GeneratedRegex(@"^baton serving .* on (http://127\.0\.0\.1:[1-9][0-9]*)")]
+    private static partial Regex Serving();
 }
