@@ -17,6 +17,10 @@ public static class Harness
         var scratch = Path.Combine(scratchRoot, $"run-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Environment.ProcessId}");
         Environment.SetEnvironmentVariable("BATON_BENCH_DIR", scratch); // the children's workspaces go there
         WarnAboutRecentCleanUp(cleanUpStamp);
+        var disk = DiskProbe.Measure(scratch);
+        Console.Error.WriteLine(
+            $"disk: a new file {disk.NewFileUs:0} µs, a new folder {disk.NewFolderUs:0} µs (this machine's ext4 when quiet: ~30 and ~35; several times more for minutes after a large deletion: finding 62)"
+        );
         try
         {
             await RunAllAsync(options, workloads, samples);
@@ -35,7 +39,7 @@ public static class Harness
             }
         }
         Console.Error.WriteLine($"all workloads: {clock.Elapsed.TotalSeconds:0.0} s");
-        var report = new Report(options, samples, workloads.Select(w => w.Name).ToHashSet());
+        var report = new Report(options, samples, workloads.Select(w => w.Name).ToHashSet(), disk);
         Console.WriteLine(report.Markdown());
         await report.WriteJsonAsync(options.Out);
         Console.Error.WriteLine($"wrote {options.Out}");

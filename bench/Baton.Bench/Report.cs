@@ -10,7 +10,8 @@ namespace Baton.Bench;
 public sealed class Report(
     HarnessOptions options,
     IReadOnlyDictionary<string, List<double>> samples,
-    IReadOnlySet<string> ran
+    IReadOnlySet<string> ran,
+    DiskProbe.Costs disk
 )
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
@@ -25,7 +26,7 @@ public sealed class Report(
         var sb = new StringBuilder();
         sb.AppendLine(
             CultureInfo.InvariantCulture,
-            $"Baton benchmarks — {Environment.ProcessorCount} cores, {MemoryGb():0} GB, commit {GitCommit()[..Math.Min(10, GitCommit().Length)]}, {options.Reps} run(s) each{(options.Quick ? " (--quick)" : "")}"
+            $"Baton benchmarks — {Environment.ProcessorCount} cores, {MemoryGb():0} GB, commit {GitCommit()[..Math.Min(10, GitCommit().Length)]}, {options.Reps} run(s) each{(options.Quick ? " (--quick)" : "")}; disk at the start: a new file {disk.NewFileUs:0} µs, a new folder {disk.NewFolderUs:0} µs"
         );
         sb.AppendLine();
         sb.AppendLine("| workload | measure | target | median | min – max | n | |");
@@ -91,7 +92,7 @@ public sealed class Report(
             ["w3"] =
                 "a real server in the bench process (BatonServer on loopback); runs started and approved over HTTP, 32 requests at a time; RSS includes the HTTP client",
             ["llm"] =
-                "prompt agents use a fake runner that waits the stated latency; the HTTP provider layer is bypassed",
+                "W1R, W2S, W3S: prompt agents through the real provider stack, W2S's LLM an OpenAI-wire server on 127.0.0.1 (FakeOpenAi); W1, W2, W3 (engine only): a fake runner that waits the stated latency, the provider layer bypassed",
         };
         json["machine"] = new JsonObject
         {
@@ -99,6 +100,9 @@ public sealed class Report(
             ["memory_gb"] = Math.Round(MemoryGb(), 1),
             ["os"] = Environment.OSVersion.ToString(),
             ["dotnet"] = Environment.Version.ToString(),
+            // measured before the workloads: the disk's state swings the file-creating rows (DiskProbe)
+            ["disk_new_file_us"] = Math.Round(disk.NewFileUs, 1),
+            ["disk_new_folder_us"] = Math.Round(disk.NewFolderUs, 1),
         };
         json["git_commit"] = GitCommit();
         json["reps"] = options.Reps;
