@@ -5,7 +5,7 @@ namespace Baton.Bench;
 /// <summary>
 /// What a new file and a new folder cost on the scratch disk right now (median µs of 200 each), measured before the
 /// workloads and reported with them. On this machine's ext4 (no journal) the figure swings tenfold: the kernel skips
-/// every free inode deleted in the last one to five minutes when it allocates one (finding 62), so a run of the bench
+/// every free inode deleted in the last one to five minutes when it allocates one (finding 2), so a run of the bench
 /// after the test suite or a large deletion measures the disk's recovery as much as Baton. Nothing is deleted here:
 /// the probe's files go with the scratch folder at the end.
 /// </summary>

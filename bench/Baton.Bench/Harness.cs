@@ -19,7 +19,7 @@ public static class Harness
         WarnAboutRecentCleanUp(cleanUpStamp);
         var disk = DiskProbe.Measure(scratch);
         Console.Error.WriteLine(
-            $"disk: a new file {disk.NewFileUs:0} µs, a new folder {disk.NewFolderUs:0} µs (this machine's ext4 when quiet: ~30 and ~35; several times more for minutes after a large deletion: finding 62)"
+            $"disk: a new file {disk.NewFileUs:0} µs, a new folder {disk.NewFolderUs:0} µs (this machine's ext4 when quiet: ~30 and ~35; several times more for minutes after a large deletion: finding 2)"
         );
         try
         {

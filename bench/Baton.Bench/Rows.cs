@@ -85,6 +85,19 @@ public sealed record Row(
         ),
         new(
             "W2S",
+            "serve_allocated_kb_per_run",
+            "warmed burst: allocated by the server per run (its /metrics)",
+            "KB",
+            1,
+            null,
+            null,
+            null
+        ),
+        new("W2S", "serve_gc0", "warmed burst: the server's gen0 collections", "", 1, null, null, null),
+        new("W2S", "serve_gc1", "warmed burst: the server's gen1 collections", "", 1, null, null, null),
+        new("W2S", "serve_gc2", "warmed burst: the server's gen2 collections", "", 1, null, null, null),
+        new(
+            "W2S",
             "serve_peak_rss_mb",
             "`baton serve` peak RSS",
             "MB",

@@ -66,9 +66,17 @@ public sealed class W2Serve : Workload
         // W2's cold row; then the measured burst on the warmed server, as on one that has been running.
         var (coldWall, _, coldCpu) = await BurstAsync(client, operatorClient, serve, count, succeededBefore: 0);
         await Task.Delay(TimeSpan.FromSeconds(1)); // the runtime's background re-JIT of what the burst made hot
+        var heapBefore = ServerHeap.Read(await operatorClient.GetStringAsync("/metrics"));
         var (wall, posted, cpu) = await BurstAsync(client, operatorClient, serve, count, succeededBefore: count);
+        var heap = ServerHeap.Read(await operatorClient.GetStringAsync("/metrics")) - heapBefore;
         return new()
         {
+            // what the server allocated over the measured burst and its collections, from its own /metrics: steadier
+            // than its CPU or RSS on this machine (the disk does not move them)
+            ["serve_allocated_kb_per_run"] = heap.AllocatedBytes / 1024.0 / count,
+            ["serve_gc0"] = heap.Gen0,
+            ["serve_gc1"] = heap.Gen1,
+            ["serve_gc2"] = heap.Gen2,
             ["wall_s"] = wall,
             ["cold_wall_s"] = coldWall,
             ["cold_cpu_s"] = coldCpu,
@@ -122,6 +130,26 @@ public sealed class W2Serve : Workload
                 throw new TimeoutException($"W2S: not {count} runs succeeded after 3 minutes");
             await Task.Delay(10);
         }
+    }
+
+    /// <summary>The server's GC counters as its /metrics reports them (the runtime's own meter).</summary>
+    internal readonly record struct ServerHeap(long AllocatedBytes, long Gen0, long Gen1, long Gen2)
+    {
+        public static ServerHeap Read(string metrics) =>
+            new(
+                Counter(metrics, "dotnet_gc_heap_total_allocated_bytes_total"),
+                Counter(metrics, "dotnet_gc_collections_total{gc_heap_generation=\"gen0\"}"),
+                Counter(metrics, "dotnet_gc_collections_total{gc_heap_generation=\"gen1\"}"),
+                Counter(metrics, "dotnet_gc_collections_total{gc_heap_generation=\"gen2\"}")
+            );
+
+        public static ServerHeap operator -(ServerHeap after, ServerHeap before) =>
+            new(
+                after.AllocatedBytes - before.AllocatedBytes,
+                after.Gen0 - before.Gen0,
+                after.Gen1 - before.Gen1,
+                after.Gen2 - before.Gen2
+            );
     }
 
     /// <summary>A series' value; OpenTelemetry's exporter writes a series without labels as `name{} value`.</summary>

@@ -111,9 +111,7 @@ internal static partial class ShippedBinary
             RedirectStandardError = true,
             WorkingDirectory = scratch,
         };
-        foreach (
-            var a in new[] { "serve", "--data", Path.Combine(scratch, "data"), "--urls", "http://127.0.0.1:0" }
-        )
+        foreach (var a in new[] { "serve", "--data", Path.Combine(scratch, "data"), "--urls", "http://127.0.0.1:0" })
             info.ArgumentList.Add(a);
         using var serve = Process.Start(info)!;
         var printed = new StringBuilder();
