@@ -14,22 +14,37 @@ public static partial class EventFiles
     [GeneratedRegex(@"^[a-z][a-z0-9_:-]{0,62}(\.[a-z][a-z0-9_:-]{0,62}){0,2}$")]
     public static partial Regex TypePattern();
 
-    // ASCII digits only: \d would also take other scripts' digits, which long.Parse then refuses.
-    [GeneratedRegex(@"^([0-9]{6,})-([a-z][a-z0-9_.:-]*)\.json$")]
-    private static partial Regex FilePattern();
-
     /// <summary>An event file's sequence number and type; false for any other name (readers pass it by).</summary>
     public static bool TryParse(string fileName, out long seq, out string type)
     {
-        var m = FilePattern().Match(fileName);
-        seq = 0;
         type = "";
-        if (
-            !m.Success
-            || !long.TryParse(m.Groups[1].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture, out seq)
-        )
-            return false; // a number too long for any run is not an event of it either
-        type = m.Groups[2].Value;
+        if (!TryParse(fileName, out seq, out ReadOnlySpan<char> typeSpan))
+            return false;
+        type = typeSpan.ToString();
         return true;
     }
+
+    /// <summary>
+    /// `NNNNNN-type.json`: six or more ASCII digits (not other scripts' digits, which long.Parse refuses), a dash, a type
+    /// that starts with a-z and goes on with a-z 0-9 _ . : -, then `.json`. Read in place: a run's folder is listed on
+    /// every resume and every reader's poll, and a regex match made a Match, its groups and two strings per file.
+    /// </summary>
+    public static bool TryParse(ReadOnlySpan<char> fileName, out long seq, out ReadOnlySpan<char> type)
+    {
+        seq = 0;
+        type = default;
+        var dash = fileName.IndexOf('-');
+        if (dash < 6 || fileName[..dash].ContainsAnyExceptInRange('0', '9') || !fileName.EndsWith(".json"))
+            return false;
+        var name = fileName[(dash + 1)..^".json".Length];
+        if (name.IsEmpty || !char.IsAsciiLetterLower(name[0]) || name.ContainsAnyExcept(TypeCharacters))
+            return false;
+        type = name;
+        // a number too long for any run is not an event of it either
+        return long.TryParse(fileName[..dash], NumberStyles.None, CultureInfo.InvariantCulture, out seq);
+    }
+
+    private static readonly System.Buffers.SearchValues<char> TypeCharacters = System.Buffers.SearchValues.Create(
+        "abcdefghijklmnopqrstuvwxyz0123456789_.:-"
+    );
 }

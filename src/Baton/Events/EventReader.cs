@@ -1,3 +1,4 @@
+using System.IO.Enumeration;
 using System.Text.Json;
 
 namespace Baton.Events;
@@ -82,15 +83,33 @@ public static class EventReader
     private static bool HasGap(List<(long Seq, string Path)> sorted, long afterSeq) =>
         sorted.Count > 0 && sorted[^1].Seq != afterSeq + sorted.Count;
 
+    /// <summary>As Directory.EnumerateFiles lists: nothing skipped, an unreadable folder an error.</summary>
+    private static readonly EnumerationOptions ListingOptions = new()
+    {
+        AttributesToSkip = 0,
+        IgnoreInaccessible = false,
+    };
+
+    /// <summary>An event file's sequence number; -1 for any other name.</summary>
+    private static long SeqOf(ReadOnlySpan<char> fileName) =>
+        EventFiles.TryParse(fileName, out var seq, out ReadOnlySpan<char> _) ? seq : -1;
+
     /// <summary>The folder's event files after a sequence number, unordered; none when the folder does not exist yet.</summary>
     private static List<(long Seq, string Path)> EventFilesIn(string directory, long afterSeq)
     {
         var files = new List<(long Seq, string Path)>();
         try
         {
-            foreach (var path in System.IO.Directory.EnumerateFiles(directory))
-                if (EventFiles.TryParse(Path.GetFileName(path), out var seq, out _) && seq > afterSeq)
-                    files.Add((seq, path));
+            // Names read where the listing has them: a path is made only for the event files wanted.
+            var wanted = new FileSystemEnumerable<(long Seq, string Path)>(
+                directory,
+                (ref entry) => (SeqOf(entry.FileName), entry.ToFullPath()),
+                ListingOptions
+            )
+            {
+                ShouldIncludePredicate = (ref entry) => !entry.IsDirectory && SeqOf(entry.FileName) > afterSeq,
+            };
+            files.AddRange(wanted);
         }
         catch (DirectoryNotFoundException) { } // no events yet (or not a run folder)
         return files;
