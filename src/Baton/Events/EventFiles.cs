@@ -14,17 +14,8 @@ public static partial class EventFiles
     [GeneratedRegex(@"^[a-z][a-z0-9_:-]{0,62}(\.[a-z][a-z0-9_:-]{0,62}){0,2}$")]
     public static partial Regex TypePattern();
 
-    /// <summary>An event file's sequence number and type; false for any other name (readers pass it by).</summary>
-    public static bool TryParse(string fileName, out long seq, out string type)
-    {
-        type = "";
-        if (!TryParse(fileName, out seq, out ReadOnlySpan<char> typeSpan))
-            return false;
-        type = typeSpan.ToString();
-        return true;
-    }
-
     /// <summary>
+    /// An event file's sequence number and type; false for any other name (readers pass it by).
     /// `NNNNNN-type.json`: six or more ASCII digits (not other scripts' digits, which long.Parse refuses), a dash, a type
     /// that starts with a-z and goes on with a-z 0-9 _ . : -, then `.json`. Read in place: a run's folder is listed on
     /// every resume and every reader's poll, and a regex match made a Match, its groups and two strings per file.

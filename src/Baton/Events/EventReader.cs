@@ -92,7 +92,7 @@ public static class EventReader
 
     /// <summary>An event file's sequence number; -1 for any other name.</summary>
     private static long SeqOf(ReadOnlySpan<char> fileName) =>
-        EventFiles.TryParse(fileName, out var seq, out ReadOnlySpan<char> _) ? seq : -1;
+        EventFiles.TryParse(fileName, out var seq, out _) ? seq : -1;
 
     /// <summary>The folder's event files after a sequence number, unordered; none when the folder does not exist yet.</summary>
     private static List<(long Seq, string Path)> EventFilesIn(string directory, long afterSeq)

@@ -15,7 +15,7 @@ public class EventFileNameTests
     {
         Assert.True(EventFiles.TryParse(name, out var parsedSeq, out var parsedType));
         Assert.Equal(seq, parsedSeq);
-        Assert.Equal(type, parsedType);
+        Assert.Equal(type, parsedType.ToString());
         Assert.Equal(name, EventFiles.FileName(seq, type));
     }
 
@@ -36,6 +36,6 @@ public class EventFileNameTests
     [InlineData("")]
     public void AnyOtherName_IsNotAnEvent(string name)
     {
-        Assert.False(EventFiles.TryParse(name, out _, out string _));
+        Assert.False(EventFiles.TryParse(name, out _, out _));
     }
 }
