@@ -37,6 +37,9 @@ public sealed partial class RunHost(
         public void Dispose() => Watch.Dispose();
     }
 
+    /// <summary>Answers handed to a parked run (TryResumeWith), waiting for the engine that resumes it.</summary>
+    private readonly ConcurrentDictionary<string, Inbox.Item> _handed = new(StringComparer.Ordinal);
+
     private readonly QuietCollector _quiet = new(settings.Time);
 
     /// <summary>Gives a burst's garbage back once no run is active (see QuietCollector).</summary>
@@ -186,9 +189,6 @@ public sealed partial class RunHost(
         Launch(workspaceName, run, current, skipQueue: false);
         return (run, durable);
     }
-
-    /// <summary>Answers handed to a parked run (TryResumeWith), waiting for the engine that resumes it.</summary>
-    private readonly ConcurrentDictionary<string, Inbox.Item> _handed = new(StringComparer.Ordinal);
 
     /// <summary>
     /// Resumes a run this host holds parked with an answer handed to its engine in memory (Inbox.Handed), which takes
