@@ -47,6 +47,7 @@ public sealed record WorkspaceEntry(string Name, string Role);
 [JsonSerializable(typeof(PromotionsApi.StagingAnswer))]
 [JsonSerializable(typeof(PromotionsApi.RolledBackAnswer))]
 [JsonSerializable(typeof(DecisionsApi.Answered))]
+[JsonSerializable(typeof(DecisionsApi.Count))]
 [JsonSerializable(typeof(List<DecisionsApi.Card>))]
 [JsonSerializable(typeof(List<TokensApi.TokenAnswer>))]
 [JsonSerializable(typeof(TokensApi.TokenCreated))]

@@ -12,6 +12,9 @@ public static class DecisionsApi
 {
     public sealed record Answered(string Run, string Agent, string Decision);
 
+    /// <summary>How many cards GET …/decisions would answer.</summary>
+    public sealed record Count(int Pending);
+
     public sealed record DecideRequest(string? Decision, string? Comment, string? ShownHash);
 
     /// <summary>
@@ -43,13 +46,19 @@ public static class DecisionsApi
     {
         app.MapGet("/api/workspaces/{ws}/decisions", (string ws) =>
             {
-                var cards = new List<Card>();
-                foreach (var run in RunFolder.All(Path.Combine(data.WorkspacePath(ws), "runs")))
-                    cards.AddRange(CardsOf(run));
+                List<Card> cards = [.. RunViews.PendingIn(RunsRoot(ws)).Select(CardOf)];
                 cards.AddRange(PromotionsApi.Cards(data, ws));
                 return Results.Ok(cards);
             })
             .Requires(data, Role.Viewer);
+
+        // The inbox badge on every page (polled every 5 s): how many cards, without reading what each shows.
+        app.MapGet("/api/workspaces/{ws}/decisions/count", (string ws) =>
+                Results.Ok(new Count(RunViews.PendingIn(RunsRoot(ws)).Count() + PromotionsApi.Cards(data, ws).Count()))
+            )
+            .Requires(data, Role.Viewer);
+
+        string RunsRoot(string ws) => Path.Combine(data.WorkspacePath(ws), "runs");
 
         app.MapPost(
                 "/api/workspaces/{ws}/runs/{id}/decisions/{agent}",
@@ -146,35 +155,22 @@ public static class DecisionsApi
             _ => Problems.Conflict(e.Message),
         };
 
-    private static IEnumerable<Card> CardsOf(RunFolder run)
+    /// <summary>A pending decision with its texts read (they are not remembered with it: a paused run costs no memory).</summary>
+    private static Card CardOf((RunFolder Run, PendingDecision Decision) pending)
     {
-        // Most of a workspace's history is finished runs: remembered once seen (the inbox polls every few seconds).
-        if (RunSummary.IsKnownFinished(run))
-            return [];
-        if (EventReader.ReadLast(run.Events) is { Body: RunFinished })
-        {
-            RunSummary.LoadRemembered(run);
-            return [];
-        }
-        var events = EventReader.ReadAll(run.Events);
-        var state = RunState.Fold(events);
-        if (state.Status != RunStatus.Waiting)
-            return [];
-        return PendingDecision
-            .Of(run, events, state)
-            .Select(p => new Card(
-                p.Run,
-                p.Chain,
-                p.Agent,
-                p.Round,
-                p.MaxRounds,
-                p.Options,
-                p.ReadShown(run),
-                p.ShownHash,
-                p.ReadPreviousShown(run),
-                p.LastComment,
-                p.Since
-            ))
-            .ToList();
+        var (run, p) = pending;
+        return new Card(
+            p.Run,
+            p.Chain,
+            p.Agent,
+            p.Round,
+            p.MaxRounds,
+            p.Options,
+            p.ReadShown(run),
+            p.ShownHash,
+            p.ReadPreviousShown(run),
+            p.LastComment,
+            p.Since
+        );
     }
 }

@@ -45,7 +45,7 @@ public sealed record RunsQuery(
     public List<RunSummary> Run(string runsRoot, Func<RunFolder, RunSummary> summarize)
     {
         var list = new List<RunSummary>();
-        foreach (var run in RunFolder.All(runsRoot).Reverse())
+        foreach (var run in RunFolder.AllNewestFirst(runsRoot))
         {
             if (Before is not null && string.CompareOrdinal(run.Id, Before) >= 0)
                 continue;

@@ -144,7 +144,7 @@ public sealed partial class RunHost(
     /// <summary>The summary as the files say, and `stalled` when the engine can't write to them.</summary>
     public RunSummary Summary(RunFolder run)
     {
-        var summary = RunSummary.LoadRemembered(run);
+        var summary = RunViews.Summary(run);
         // A finished run is not stalled: its end is on disk, and the engine clears the stall only once that is durable.
         return !summary.Status.IsFinished() && _diskStalls.TryGetValue(run.Path, out var reason)
             ? summary with

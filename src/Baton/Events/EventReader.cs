@@ -26,6 +26,34 @@ public static class EventReader
         }
     }
 
+    /// <summary>
+    /// The highest sequence number among the folder's event files, from its listing alone (no file read); 0 for none.
+    /// A host that remembers what it read of a run asks this to learn whether anything was added since.
+    /// </summary>
+    public static long LastSeq(string directory)
+    {
+        try
+        {
+            var last = 0L;
+            foreach (
+                var seq in new FileSystemEnumerable<long>(
+                    directory,
+                    (ref entry) => SeqOf(entry.FileName),
+                    ListingOptions
+                )
+                {
+                    ShouldIncludePredicate = (ref entry) => !entry.IsDirectory,
+                }
+            )
+                last = Math.Max(last, seq);
+            return last;
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return 0;
+        }
+    }
+
     /// <param name="repairTornTail">
     /// Only the owning engine passes true: a last event file that does not parse (a power loss
     /// between rename and fsync can leave one empty — it was never acknowledged) is moved to

@@ -43,7 +43,7 @@ public static class PromptHistory
         {
             if (RunVersions.Load(run.Path)?.Prompts.GetValueOrDefault(agent) is not { } version)
                 continue;
-            var summary = RunSummary.LoadRemembered(run);
+            var summary = RunViews.Summary(run);
             uses.Add(
                 new PromptUse(run.Id, summary.Started, summary.Status, summary.Mark, version, summary.FailedChecks)
             );

@@ -1,3 +1,5 @@
+using System.IO.Enumeration;
+
 namespace Baton.Runs;
 
 /// <summary>The layout of one run's folder (SPEC §3). Pure paths; creating it is RunCreator's job.</summary>
@@ -45,9 +47,11 @@ public sealed class RunFolder
     /// another workspace's run. All of them, and the folders above runs/, are root's own
     /// (WorkspaceFolders): no agent can swap one after this check, so lstat calls settle it.
     /// </summary>
-    public bool Exists =>
-        IsFolder(RunsRoot)
-        && IsFolder(Path)
+    public bool Exists => IsRunsFolder(RunsRoot) && IsInPlace;
+
+    /// <summary>Exists, with runs/ already checked (a listing of it checks it once for all its runs).</summary>
+    internal bool IsInPlace =>
+        IsFolder(Path)
         && Libc.KindOf(Events) != Libc.EntryKind.Symlink
         && Libc.KindOf(Inbox) != Libc.EntryKind.Symlink
         && Libc.KindOf(Agents) != Libc.EntryKind.Symlink;
@@ -87,17 +91,46 @@ public sealed class RunFolder
         return run.Exists ? run : throw new RunNotFoundException($"no run '{id}' in '{runsRoot}'");
     }
 
-    /// <summary>Every run that Exists (a symlink in runs/, or runs/ itself a symlink, lists nothing).</summary>
-    public static IEnumerable<RunFolder> All(string runsRoot) =>
-        IsRunsFolder(runsRoot)
-            ? new DirectoryInfo(runsRoot)
-                .EnumerateDirectories()
-                .Where(d => (d.Attributes & FileAttributes.ReparsePoint) == 0 && RunIds.IsValid(d.Name))
-                .Select(d => d.Name)
-                .Order(StringComparer.Ordinal)
-                .Select(n => new RunFolder(runsRoot, n))
-                .Where(r => r.Exists)
-            : [];
+    /// <summary>Every run that Exists, oldest first (a symlink in runs/, or runs/ itself a symlink, lists nothing).</summary>
+    public static IEnumerable<RunFolder> All(string runsRoot) => Named(runsRoot).Where(r => r.IsInPlace);
+
+    /// <summary>
+    /// As All, newest first, each run checked only when it is reached: a page of the runs list looks at the runs it
+    /// shows, not at every run of the workspace's history (four lstat calls each).
+    /// </summary>
+    public static IEnumerable<RunFolder> AllNewestFirst(string runsRoot)
+    {
+        var named = Named(runsRoot);
+        named.Reverse();
+        return named.Where(r => r.IsInPlace);
+    }
+
+    /// <summary>As Directory.EnumerateDirectories lists: an unreadable runs/ is an error, not an empty history.</summary>
+    private static readonly EnumerationOptions ListingOptions = new()
+    {
+        AttributesToSkip = 0,
+        IgnoreInaccessible = false,
+    };
+
+    /// <summary>
+    /// The runs named in runs/, oldest first, from its listing alone: nothing of a run is looked at, so IsInPlace must
+    /// be checked before any of its files is read. Nothing when runs/ is not a real folder.
+    /// </summary>
+    internal static List<RunFolder> Named(string runsRoot)
+    {
+        if (!IsRunsFolder(runsRoot))
+            return [];
+        // Names where the listing has them: a FileInfo per entry would cost an lstat and a geteuid each.
+        var names = new List<string>(
+            new FileSystemEnumerable<string>(runsRoot, (ref entry) => entry.FileName.ToString(), ListingOptions)
+            {
+                ShouldIncludePredicate = (ref entry) => RunIds.IsValid(entry.FileName),
+            }
+        );
+        names.Sort(StringComparer.Ordinal);
+        var root = System.IO.Path.GetFullPath(runsRoot);
+        return names.ConvertAll(name => new RunFolder(root, name));
+    }
 }
 
 public sealed class RunNotFoundException(string message) : Exception(message);

@@ -14,5 +14,5 @@ public static partial class RunIds
         $"{now.UtcDateTime.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}-{chainName}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(2))}";
 
     /// <summary>True for a well-formed id; anything else (.., slashes, NUL) never reaches the file system.</summary>
-    public static bool IsValid(string id) => Pattern().IsMatch(id);
+    public static bool IsValid(ReadOnlySpan<char> id) => Pattern().IsMatch(id);
 }

@@ -33,10 +33,11 @@ public sealed record RunSummary(
     /// <summary>`baton mark RUN bad|good`: a person's verdict on the run, which last-known-good respects.</summary>
     public string? Mark { get; init; }
 
-    public static RunSummary Load(RunFolder run)
+    public static RunSummary Load(RunFolder run) => From(run, RunState.Fold(EventReader.ReadAll(run.Events)));
+
+    /// <summary>The summary of a run whose events are already folded.</summary>
+    public static RunSummary From(RunFolder run, RunState state)
     {
-        var events = EventReader.ReadAll(run.Events);
-        var state = RunState.Fold(events);
         var order = ChainAgentOrder(run) ?? [.. state.Agents.Keys];
         var agents = new Dictionary<string, AgentSummary>(StringComparer.Ordinal);
         foreach (var name in order)
@@ -70,33 +71,6 @@ public sealed record RunSummary(
             Mark = Prompts.RunMark.Read(run.Path)?.Verdict,
         };
     }
-
-    /// <summary>
-    /// Load, remembering finished runs: nothing changes a finished run's events, so a host that lists
-    /// runs over and over (the web UI polls every 2 s) reads each one's history once, not on every poll.
-    /// Runs still going are always read afresh.
-    /// </summary>
-    public static RunSummary LoadRemembered(RunFolder run)
-    {
-        if (FinishedRuns.TryGetValue(run.Path, out var known))
-            return known with { Mark = Prompts.RunMark.Read(run.Path)?.Verdict }; // a finished run can still be marked
-        var summary = Load(run);
-        if (summary.Status.IsFinished())
-        {
-            if (FinishedRuns.Count >= FinishedCapacity)
-                FinishedRuns.Clear(); // a very long history: start over rather than track recency
-            FinishedRuns[run.Path] = summary;
-        }
-        return summary;
-    }
-
-    /// <summary>Whether LoadRemembered knows the run as finished (then it has nothing pending, no decision waiting).</summary>
-    public static bool IsKnownFinished(RunFolder run) => FinishedRuns.ContainsKey(run.Path);
-
-    private const int FinishedCapacity = 10_000; // ~1 KB each
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, RunSummary> FinishedRuns = new(
-        StringComparer.Ordinal
-    );
 
     /// <summary>True when the run is not finished and no engine holds it: it needs `baton resume`.</summary>
     public static bool IsOrphaned(RunFolder run, RunSummary summary) =>

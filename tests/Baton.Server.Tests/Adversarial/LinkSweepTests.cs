@@ -136,6 +136,7 @@ public class LinkSweepTests
         await Call("output", () => t.Attacker.GetAsync($"{ws}/runs/{id}/agents/a/output"));
         await Call("stdout", () => t.Attacker.GetAsync($"{ws}/runs/{id}/agents/a/logs/stdout"));
         await Call("decisions", () => t.Attacker.GetAsync($"{ws}/decisions"));
+        await Call("decisions count", () => t.Attacker.GetAsync($"{ws}/decisions/count"));
         await Call("decide a finished run", () =>
             t.Attacker.PostAsync($"{ws}/runs/{id}/decisions/review", TestServer.Json(new { decision = "approve" }))
         );

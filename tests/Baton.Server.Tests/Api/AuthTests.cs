@@ -22,6 +22,7 @@ public class AuthTests
                     "/api/workspaces",
                     "/api/workspaces/default/runs",
                     "/api/workspaces/default/decisions",
+                    "/api/workspaces/default/decisions/count",
                     "/metrics",
                 }
             )

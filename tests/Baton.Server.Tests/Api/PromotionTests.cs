@@ -163,6 +163,11 @@ public sealed class PromotionTests : IAsyncLifetime
         return long.Parse(text.Trim(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    private async Task<int> PendingCount() =>
+        (await TestServer.ReadJson(await _reviewer.GetAsync($"/api/workspaces/{Ws}/decisions/count")))
+            .GetProperty("pending")
+            .GetInt32();
+
     private async Task<List<string>> AuditActions() =>
         [
             .. (await TestServer.ReadJson(await _owner.GetAsync($"/api/workspaces/{Ws}/audit")))
@@ -209,6 +214,7 @@ public sealed class PromotionTests : IAsyncLifetime
         );
         Assert.Equal(promotion.GetProperty("id").GetString(), card.GetProperty("run").GetString());
         Assert.Contains("+Say hello warmly.", card.GetProperty("shown").GetString(), StringComparison.Ordinal);
+        Assert.Equal(1, await PendingCount()); // the inbox badge counts it
 
         await Status(HttpStatusCode.Forbidden, await Decide(_author, promotion, "approve"));
         Assert.Equal(Sha("Say hello.\n"), await RunPromptSha());
@@ -223,6 +229,7 @@ public sealed class PromotionTests : IAsyncLifetime
             (await TestServer.ReadJson(await _reviewer.GetAsync($"/api/workspaces/{Ws}/decisions"))).EnumerateArray(),
             c => c.GetProperty("kind").GetString() == "promotion"
         );
+        Assert.Equal(0, await PendingCount());
 
         await Status(HttpStatusCode.OK, await _author.PostAsync($"/api/workspaces/{Ws}/chains/ask/rollback", null));
         Assert.Equal("Say hello.\n", await _author.GetStringAsync($"/api/workspaces/{Ws}/prompts/ask.md"));

@@ -23,6 +23,7 @@ public class WorkspaceIsolationTests
             requests.Add((HttpMethod.Get, $"/api/workspaces/{ws}/runs"));
             requests.Add((HttpMethod.Post, $"/api/workspaces/{ws}/runs"));
             requests.Add((HttpMethod.Get, $"/api/workspaces/{ws}/decisions"));
+            requests.Add((HttpMethod.Get, $"/api/workspaces/{ws}/decisions/count"));
             foreach (var run in ids)
             {
                 requests.Add((HttpMethod.Get, $"/api/workspaces/{ws}/runs/{run}"));

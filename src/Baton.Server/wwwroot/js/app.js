@@ -83,10 +83,10 @@ function route() {
 async function refreshInboxCount() {
   if (!currentSession()) return;
   try {
-    const cards = await api(ws('decisions'));
+    const { pending } = await api(ws('decisions/count')); // the count only: the cards' texts are the inbox's to read
     const count = document.getElementById('inbox-count');
-    count.hidden = cards.length === 0;
-    count.textContent = String(cards.length);
+    count.hidden = pending === 0;
+    count.textContent = String(pending);
   } catch {
     // The views report errors; the badge just stays as it was.
   }
