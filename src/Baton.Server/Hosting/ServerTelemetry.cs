@@ -16,6 +16,9 @@ namespace Baton.Server.Hosting;
 /// </summary>
 public static class ServerTelemetry
 {
+    /// <summary>Label sets kept per framework metric (past it, OpenTelemetry counts into one overflow series).</summary>
+    private const int FrameworkCardinalityLimit = 500;
+
     public static void AddBatonTelemetry(this IServiceCollection services, ServerSettings settings)
     {
         BatonMetrics.Enable();
@@ -28,6 +31,15 @@ public static class ServerTelemetry
                     .AddAspNetCoreInstrumentation()
                     .AddHttpClientInstrumentation()
                     .AddRuntimeInstrumentation()
+                    // Each metric stream allocates its cardinality limit's points up front (2,000 by default: ~180 KB a
+                    // stream, ~9 MB for the ~50 streams of the framework's instruments, held for the server's life).
+                    // The runtime's, ASP.NET Core's and HttpClient's label sets are small and fixed (a route, a status,
+                    // a GC generation); Baton's own, labelled by workspace, chain and model, keep the default.
+                    .AddView(instrument =>
+                        instrument.Meter.Name is ServerMetrics.MeterName or BatonMetrics.Name
+                            ? null
+                            : new MetricStreamConfiguration { CardinalityLimit = FrameworkCardinalityLimit }
+                    )
                     .AddPrometheusExporter(prometheus =>
                     {
                         // The names and labels of the hand-written /metrics this replaced, so scrapers keep working.

@@ -53,6 +53,7 @@ public sealed class ProviderPool(ProviderOptions options) : IDisposable
             NetworkTimeout = Timeout.InfiniteTimeSpan, // the handler's per-attempt deadline is the timeout
             Transport = new HttpClientPipelineTransport(Http(provider)),
         };
+        clientOptions.AddPolicy(CompactRequestBody.Instance, PipelinePosition.PerCall);
         // Local OpenAI-compatible servers often need no key; the SDK insists on one.
         return new OpenAIClient(new ApiKeyCredential(provider.ApiKey ?? "none"), clientOptions)
             .GetChatClient(provider.Model)

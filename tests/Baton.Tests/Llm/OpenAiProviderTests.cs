@@ -1,3 +1,5 @@
+using System.Text;
+using System.Text.Json.Nodes;
 using Baton.Costs;
 using Baton.Runs;
 
@@ -71,6 +73,36 @@ public class OpenAiProviderTests
             call.RootElement.GetProperty("request").GetProperty("messages")[1].GetProperty("content").GetString()![
                 8..30
             ]
+        );
+    }
+
+    [Fact]
+    public async Task APromptLongerThanTheSdksBuffer_IsSentWhole_AsTheCallRecordHasIt()
+    {
+        // The SDK writes a body into 16 KB buffers; Baton copies it out before sending (CompactRequestBody):
+        // a body of several buffers (with characters the JSON escapes) must arrive byte for byte.
+        using var server = new FakeLlmServer().Then(FakeReply.Text("read"));
+        using var ws = new TestWorkspace();
+        ws.Write("baton.yaml", LlmKit.OpenAiConfig(server));
+        var text = string.Concat(Enumerable.Range(0, 10_000).Select(i => $"é{i}€ "));
+
+        var (run, outcome) = await ws.RunAsync(
+            "name: long\ninputs:\n  text: {}\nagents:\n  ask:\n    prompt: \"{{ inputs.text }}\"\n",
+            new Dictionary<string, string> { ["text"] = text },
+            LlmKit.Engine()
+        );
+
+        Assert.Equal(RunStatus.Succeeded, outcome.Status);
+        var request = Assert.Single(server.Requests);
+        Assert.True(Encoding.UTF8.GetByteCount(request.Body) > 3 * 16_384, $"{request.Body.Length} characters");
+        Assert.Equal(text, request.Json["messages"]![0]!["content"]!.GetValue<string>());
+        using var call = LlmKit.Call(run, "ask", 1);
+        Assert.True(
+            JsonNode.DeepEquals(
+                JsonNode.Parse(request.Body),
+                JsonNode.Parse(call.RootElement.GetProperty("request").GetRawText())
+            ),
+            "the call record's request is not the body the provider received"
         );
     }
 
