@@ -95,6 +95,9 @@ public sealed class ProviderPool(ProviderOptions options) : IDisposable
                     ConnectTimeout = Options.ConnectTimeout,
                     PooledConnectionLifetime = TimeSpan.FromMinutes(5), // picks up DNS changes of hosted APIs
                     MaxConnectionsPerServer = capacity,
+                    // Over HTTP/2 a connection carries as many calls as the server allows (often 100); more open more
+                    // connections rather than queueing behind them (the gate is what bounds the calls).
+                    EnableMultipleHttp2Connections = true,
                 };
                 var http = new HttpClient(new ResilientHandler(provider, Options, sockets, gate))
                 {

@@ -44,6 +44,7 @@ public sealed class FreshCloneTests : IDisposable
         var bin = Path.Combine(_clone, ".baton", "bin");
         var scratch = Directory.CreateDirectory(Path.Combine(_clone, "scratch")).FullName;
         await ShippedBinary.CallsEveryProvider(Path.Combine(bin, "baton"), scratch);
+        await ShippedBinary.CallsAnHttpsProviderOverHttp2(Path.Combine(bin, "baton"), scratch);
         await ShippedBinary.ReadsGit(Path.Combine(bin, "baton"), scratch);
         await ShippedBinary.Serves(Path.Combine(bin, "baton"), scratch);
 
