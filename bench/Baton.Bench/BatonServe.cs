@@ -29,13 +29,16 @@ public sealed class BatonServe : IAsyncDisposable
             ? other
             : Path.Combine(HarnessOptions.FindRepoRoot(), ".baton", "bin", "baton");
 
-    public static async Task<BatonServe> StartAsync(string dataPath)
+    /// <param name="environment">Set for the server beside what it inherits (SSL_CERT_FILE for a TLS fake).</param>
+    public static async Task<BatonServe> StartAsync(string dataPath, params (string Name, string Value)[] environment)
     {
         var baton = Executable;
         var url = $"http://127.0.0.1:{FakeOpenAi.FreePort()}";
         var info = new ProcessStartInfo(baton) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in new[] { "serve", "--data", dataPath, "--urls", url })
             info.ArgumentList.Add(arg);
+        foreach (var (name, value) in environment)
+            info.Environment[name] = value;
         var serve = new BatonServe(Process.Start(info)!, url);
         serve._process.OutputDataReceived += (_, _) => { };
         serve._process.ErrorDataReceived += (_, e) =>

@@ -107,6 +107,28 @@ public sealed record Row(
             "w2_serve_peak_rss_mb"
         ),
         new(
+            "W2T",
+            "wall_s",
+            "as W2S, the model over https (HTTP/2 where offered, as hosted APIs): wall (warmed server)",
+            "s",
+            1,
+            null,
+            null,
+            "w2_tls_wall_s"
+        ),
+        new("W2T", "serve_cpu_s", "warmed burst: CPU the server used (user + system)", "s", 1, null, null, null),
+        new(
+            "W2T",
+            "serve_allocated_kb_per_run",
+            "warmed burst: allocated by the server per run (its /metrics)",
+            "KB",
+            1,
+            null,
+            null,
+            null
+        ),
+        new("W2T", "serve_peak_rss_mb", "`baton serve` peak RSS", "MB", 1, null, null, "w2_tls_peak_rss_mb"),
+        new(
             "W2",
             "wall_s",
             "engine only (in-process, fake runner): 1,000 runs, wall to all finished",

@@ -16,12 +16,17 @@ namespace Baton.Bench;
 /// runs, and the server's CPU time meanwhile; two bursts, the first right after start (cold) and
 /// the measured one on the warmed server; the server's peak RSS (VmHWM).
 /// </summary>
-public sealed class W2Serve : Workload
+/// <param name="tls">
+/// W2T: the same with the model behind https, as every hosted API is (the fake offering HTTP/1.1 and 2, its certificate
+/// given to the server as SSL_CERT_FILE): what a connection per call would cost a user, which plain http hides.
+/// </param>
+public sealed class W2Serve(bool tls = false) : Workload
 {
     private const string Ws = "bench";
     private const int Concurrency = 32;
-    public override string Name => "W2S";
-    public override string Title => "concurrency through baton serve";
+    public override string Name => tls ? "W2T" : "W2S";
+    public override string Title =>
+        tls ? "concurrency through baton serve, the model over https" : "concurrency through baton serve";
 
     public const string Chain = """
         name: bench-w2s
@@ -39,7 +44,7 @@ public sealed class W2Serve : Workload
     public override async Task<Dictionary<string, double?>> RunAsync(ChildOptions options)
     {
         var count = options.Quick ? 300 : W2Concurrency.Runs;
-        await using var llm = await FakeOpenAi.StartAsync(TimeSpan.FromSeconds(1));
+        await using var llm = await FakeOpenAi.StartAsync(TimeSpan.FromSeconds(1), tls);
         using var ws = new BenchWorkspace(options.Root);
         var dataPath = Path.Combine(ws.Root, "data");
         var data = new DataRoot(dataPath);
@@ -53,7 +58,9 @@ public sealed class W2Serve : Workload
 
         var metricsToken = MetricsAccess.EnsureToken(data); // /metrics is the operator's, not a workspace token's
 
-        await using var serve = await BatonServe.StartAsync(dataPath);
+        await using var serve = tls
+            ? await BatonServe.StartAsync(dataPath, ("SSL_CERT_FILE", llm.CertificateFile!))
+            : await BatonServe.StartAsync(dataPath);
         using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = Concurrency })
         {
             BaseAddress = new Uri(serve.Url),

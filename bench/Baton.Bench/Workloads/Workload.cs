@@ -18,6 +18,7 @@ public static class Workloads
         new W1RealHandoff(),
         new W2Concurrency(),
         new W2Serve(),
+        new W2Serve(tls: true),
         new W3Paused(),
         new W3Serve(),
         new W4ColdStart(),
