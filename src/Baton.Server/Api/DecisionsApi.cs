@@ -54,7 +54,7 @@ public static class DecisionsApi
 
         // The inbox badge on every page (polled every 5 s): how many cards, without reading what each shows.
         app.MapGet("/api/workspaces/{ws}/decisions/count", (string ws) =>
-                Results.Ok(new Count(RunViews.PendingIn(RunsRoot(ws)).Count() + PromotionsApi.Cards(data, ws).Count()))
+                Results.Ok(new Count(RunViews.PendingIn(RunsRoot(ws)).Count() + PromotionsApi.OpenCount(data, ws)))
             )
             .Requires(data, Role.Viewer);
 

@@ -328,6 +328,10 @@ public static class PromotionsApi
         }
     }
 
+    /// <summary>How many cards Cards would answer, without building their diffs.</summary>
+    internal static int OpenCount(DataRoot data, string ws) =>
+        OpenPromotions(data, ws).Count(p => p.Status == Promotion.Open);
+
     /// <summary>Open promotions as decision cards for the inbox (DecisionsApi).</summary>
     internal static IEnumerable<DecisionsApi.Card> Cards(DataRoot data, string ws) =>
         OpenPromotions(data, ws)
