@@ -92,7 +92,7 @@ public sealed class Report(
             ["w3"] =
                 "a real server in the bench process (BatonServer on loopback); runs started and approved over HTTP, 32 requests at a time; RSS includes the HTTP client",
             ["llm"] =
-                "W1R, W2S, W3S: prompt agents through the real provider stack, W2S's LLM an OpenAI-wire server on 127.0.0.1 (FakeOpenAi); W1, W2, W3 (engine only): a fake runner that waits the stated latency, the provider layer bypassed",
+                "W1R, W2S, W2T, W3S: prompt agents through the real provider stack, W2S's LLM an OpenAI-wire server on 127.0.0.1 (FakeOpenAi), W2T's the same over https (HTTP/1.1 and 2, its certificate given to the server as SSL_CERT_FILE); W1, W2, W3 (engine only): a fake runner that waits the stated latency, the provider layer bypassed",
         };
         json["machine"] = new JsonObject
         {
