@@ -25,17 +25,7 @@ public class InboxPollTests
         Assert.Equal(1, await Count(owner));
         Assert.Equal("waiting", Assert.Single(await Listed(owner, "waiting")).GetProperty("status").GetString());
 
-        var changes = await owner.PostAsync(
-            $"/api/workspaces/default/runs/{id}/decisions/review",
-            TestServer.Json(
-                new
-                {
-                    decision = "changes",
-                    comment = "shorter",
-                    shown_hash = first.GetProperty("shown_hash").GetString(),
-                }
-            )
-        );
+        var changes = await TestServer.Decide(owner, "default", id, "review", "changes", "shorter");
         Assert.Equal(HttpStatusCode.OK, changes.StatusCode);
 
         // The run moves on (draft again, then the review's round 2) by new events: each poll sees where it is.
@@ -60,10 +50,7 @@ public class InboxPollTests
         var listed = Assert.Single(await Listed(owner, "waiting"));
         Assert.Equal(2, listed.GetProperty("agents").GetProperty("review").GetProperty("attempts").GetInt32());
 
-        var approve = await owner.PostAsync(
-            $"/api/workspaces/default/runs/{id}/decisions/review",
-            TestServer.Json(new { decision = "approve", shown_hash = second.GetProperty("shown_hash").GetString() })
-        );
+        var approve = await TestServer.Decide(owner, "default", id, "review", "approve");
         Assert.Equal(HttpStatusCode.OK, approve.StatusCode);
         await TestServer.WaitForStatus(owner, "default", id, "succeeded");
         Assert.Empty(await Cards(owner));

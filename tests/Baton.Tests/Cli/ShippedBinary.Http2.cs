@@ -25,17 +25,7 @@ internal static partial class ShippedBinary
         const int Agents = 6;
         var ws = Directory.CreateDirectory(Path.Combine(scratch, "https-provider")).FullName;
         await using var provider = await TlsOpenAi.StartAsync(ws);
-        File.WriteAllText(
-            Path.Combine(ws, "baton.yaml"),
-            $"""
-            providers:
-              default:
-                type: openai
-                base_url: {provider.BaseUrl}
-                model: gpt-4o-mini
-                api_key: ${"{"}env:TEST_KEY{"}"}
-            """
-        );
+        File.WriteAllText(Path.Combine(ws, "baton.yaml"), LlmKit.OpenAiConfig(provider.BaseUrl));
         File.WriteAllText(
             Path.Combine(ws, "wide.yaml"),
             "name: wide\nagents:\n"

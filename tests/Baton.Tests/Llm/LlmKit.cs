@@ -42,12 +42,14 @@ public static class LlmKit
             },
         };
 
-    public static string OpenAiConfig(FakeLlmServer server, string extra = "") =>
+    public static string OpenAiConfig(FakeLlmServer server, string extra = "") => OpenAiConfig(server.OpenAiUrl, extra);
+
+    public static string OpenAiConfig(string baseUrl, string extra = "") =>
         $"""
             providers:
               default:
                 type: openai
-                base_url: {server.OpenAiUrl}
+                base_url: {baseUrl}
                 model: gpt-4o-mini
                 api_key: ${"{"}env:TEST_KEY{"}"}
             {extra}
