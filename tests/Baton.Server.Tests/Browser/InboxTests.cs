@@ -108,4 +108,28 @@ public sealed class InboxTests(Chromium chromium)
             (await ui.WaitForStatusAsync(first, "succeeded", "rejected")).GetProperty("status").GetString()
         );
     }
+
+    [Fact]
+    public async Task TheNavigationBadge_CountsTheWaitingDecisions_OnEveryPage()
+    {
+        await using var ui = await WebUi.StartAsync(chromium);
+        var first = await ui.WaitingReviewAsync();
+        var second = await ui.StartRunAsync("review");
+        await ui.WaitForStatusAsync(second, "waiting");
+        await ui.LogInWithCodeAsync("#/runs");
+        var badge = ui.Page.Locator("#inbox-count");
+
+        await Expect(badge).ToBeVisibleAsync();
+        await Expect(badge).ToHaveTextAsync("2");
+
+        // Decided elsewhere (another reviewer, the API): the next page shown asks again.
+        Assert.True((await TestServer.Decide(ui.Api, WebUi.Workspace, first, "review", "approve")).IsSuccessStatusCode);
+        await ui.Page.GotoAsync("/#/chains");
+        await Expect(badge).ToHaveTextAsync("1");
+        Assert.True(
+            (await TestServer.Decide(ui.Api, WebUi.Workspace, second, "review", "reject", "no")).IsSuccessStatusCode
+        );
+        await ui.Page.GotoAsync("/#/runs");
+        await Expect(badge).ToBeHiddenAsync();
+    }
 }

@@ -83,7 +83,7 @@ function route() {
 async function refreshInboxCount() {
   if (!currentSession()) return;
   try {
-    const { pending } = await api(ws('decisions/count')); // the count only: the cards' texts are the inbox's to read
+    const { pending } = await api(ws('decisions', 'count')); // the count only: the cards' texts are the inbox's to read
     const count = document.getElementById('inbox-count');
     count.hidden = pending === 0;
     count.textContent = String(pending);
