@@ -59,9 +59,7 @@ internal static partial class ShippedBinary
     private sealed class TlsOpenAi : IAsyncDisposable
     {
         private static readonly byte[] Reply = Encoding.UTF8.GetBytes(
-            "data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1700000000,\"model\":\"fake\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"ok\"},\"finish_reason\":\"stop\"}]}\n\n"
-                + "data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1700000000,\"model\":\"fake\",\"choices\":[],\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":1,\"total_tokens\":6}}\n\n"
-                + "data: [DONE]\n\n"
+            FakeLlmServer.OpenAiStream(new TextReply("ok", 5, 1, 0, Usage: true, TimeSpan.Zero))
         );
 
         private readonly WebApplication _app;

@@ -41,6 +41,9 @@ public sealed partial class FakeLlmServer
             }
         );
 
+    /// <summary>A text reply as OpenAI streams it (SSE), for another fake to answer with (the https one of ShippedBinary).</summary>
+    internal static string OpenAiStream(TextReply r) => string.Concat(OpenAiEvents(r));
+
     private static IEnumerable<string> OpenAiEvents(TextReply r)
     {
         static string Chunk(object delta, string? finish, object? usage = null, bool noChoices = false) =>
