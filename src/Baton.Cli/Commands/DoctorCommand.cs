@@ -26,7 +26,10 @@ public static class DoctorCommand
                         ok &= good;
                     }
                     Line(File.Exists("/bin/bash") || File.Exists("/usr/bin/bash"), "bash for run: agents");
-                    Line(true, $".NET {Environment.Version} on {Environment.ProcessorCount} cores");
+                    Line(
+                        true,
+                        $".NET {Environment.Version} on {Environment.ProcessorCount} cores; {YoungGenerationBudget()}"
+                    );
                     var enforcement = LimitEnforcement.Detected;
                     Line(enforcement.Kind != EnforcementKind.Rlimits, enforcement.Describe());
                     var root = Environment.UserName == "root";
@@ -59,6 +62,15 @@ public static class DoctorCommand
         );
         return command;
     }
+
+    /// <summary>
+    /// How much the GC lets a process allocate between young collections, as the GC reports it: a server's peak memory
+    /// moves with it (docs/performance.md, finding 64). The published binary sets 8 MB; DOTNET_GCgen0size overrides it.
+    /// </summary>
+    private static string YoungGenerationBudget() =>
+        GC.GetConfigurationVariables().TryGetValue("GCGen0MaxBudget", out var value)
+            ? $"the GC collects its young generation every {Convert.ToInt64(value) / (1024.0 * 1024):0.#} MB allocated"
+            : "the GC does not say how often it collects its young generation";
 
     private static long? Read(string path) =>
         File.Exists(path) && long.TryParse(File.ReadAllText(path).Trim(), out var v) ? v : null;
