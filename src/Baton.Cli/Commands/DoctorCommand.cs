@@ -26,10 +26,7 @@ public static class DoctorCommand
                         ok &= good;
                     }
                     Line(File.Exists("/bin/bash") || File.Exists("/usr/bin/bash"), "bash for run: agents");
-                    Line(
-                        true,
-                        $".NET {Environment.Version} on {Environment.ProcessorCount} cores; {YoungGenerationBudget()}"
-                    );
+                    Line(true, $".NET {Environment.Version} on {Environment.ProcessorCount} cores; {GcSizes()}");
                     var enforcement = LimitEnforcement.Detected;
                     Line(enforcement.Kind != EnforcementKind.Rlimits, enforcement.Describe());
                     var root = Environment.UserName == "root";
@@ -64,13 +61,19 @@ public static class DoctorCommand
     }
 
     /// <summary>
-    /// How much the GC lets a process allocate between young collections, as the GC reports it: a server's peak memory
-    /// moves with it (docs/performance.md, finding 64). The published binary sets 8 MB; DOTNET_GCgen0size overrides it.
+    /// How much the GC lets a process allocate between young collections, and the regions its heap grows by, as the GC
+    /// reports them: a server's peak memory moves with both (docs/performance.md, finding 64). The published binary sets
+    /// 8 MB and 1 MB; DOTNET_GCgen0size and DOTNET_GCRegionSize override them.
     /// </summary>
-    private static string YoungGenerationBudget() =>
-        GC.GetConfigurationVariables().TryGetValue("GCGen0MaxBudget", out var value)
-            ? $"the GC collects its young generation every {Convert.ToInt64(value) / (1024.0 * 1024):0.#} MB allocated"
-            : "the GC does not say how often it collects its young generation";
+    private static string GcSizes()
+    {
+        var settings = GC.GetConfigurationVariables();
+        string Mb(string key) =>
+            settings.TryGetValue(key, out var value) && Convert.ToInt64(value) is > 0 and var bytes
+                ? $"{bytes / (1024.0 * 1024):0.#} MB"
+                : "default";
+        return $"the GC collects its young generation every {Mb("GCGen0MaxBudget")} allocated, in regions of {Mb("GCRegionSize")}";
+    }
 
     private static long? Read(string path) =>
         File.Exists(path) && long.TryParse(File.ReadAllText(path).Trim(), out var v) ? v : null;
