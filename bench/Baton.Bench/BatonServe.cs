@@ -76,8 +76,10 @@ public sealed class BatonServe : IAsyncDisposable
         return _process.TotalProcessorTime.TotalSeconds;
     }
 
-    /// <summary>A series' value in a /metrics answer (-1 when absent).</summary>
-    /// <summary>A series' value in Prometheus text: `name value` or `name{labels} value` (OpenTelemetry's exporter writes `name{} value`).</summary>
+    /// <summary>
+    /// A series' value in Prometheus text, -1 when absent: `name value` or `name{labels} value` (OpenTelemetry's exporter
+    /// writes `name{} value`).
+    /// </summary>
     public static long Metric(string metrics, string series) =>
         metrics
             .Split('\n')
