@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Baton.Bench;
 
 /// <summary>
@@ -14,11 +12,6 @@ public sealed class W4ColdStart : Workload
 
     public override async Task<Dictionary<string, double?>> RunAsync(ChildOptions options)
     {
-        var baton = BatonServe.Executable;
-        if (!File.Exists(baton))
-            throw new FileNotFoundException(
-                $"{baton} is missing: build it first with `./baton --help` (bench/run does)"
-            );
         using var ws = new BenchWorkspace(options.Root);
         Directory.CreateDirectory(Path.Combine(ws.Root, "chains"));
         await File.WriteAllTextAsync(
@@ -34,33 +27,15 @@ public sealed class W4ColdStart : Workload
             Path.Combine(ws.Root, "chains", "hello.yaml")
         );
 
-        await RunBatonAsync(baton, ws.Root, "chains/one.yaml"); // untimed: the executable's pages into the page cache, as for any second use
+        await RunBatonAsync(ws.Root, "chains/one.yaml"); // untimed: the executable's pages into the page cache, as for any second use
         return new()
         {
-            ["cold_start_ms"] = await RunBatonAsync(baton, ws.Root, "chains/one.yaml"),
-            ["prompt_ms"] = await RunBatonAsync(baton, ws.Root, "chains/prompt.yaml"),
-            ["hello_ms"] = await RunBatonAsync(baton, ws.Root, "chains/hello.yaml"),
+            ["cold_start_ms"] = await RunBatonAsync(ws.Root, "chains/one.yaml"),
+            ["prompt_ms"] = await RunBatonAsync(ws.Root, "chains/prompt.yaml"),
+            ["hello_ms"] = await RunBatonAsync(ws.Root, "chains/hello.yaml"),
         };
     }
 
-    private static async Task<double> RunBatonAsync(string baton, string workspace, string chain)
-    {
-        var info = new ProcessStartInfo(baton)
-        {
-            WorkingDirectory = workspace,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var arg in new[] { "run", chain, "--json" })
-            info.ArgumentList.Add(arg);
-        var clock = Stopwatch.StartNew();
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        var elapsed = clock.Elapsed.TotalMilliseconds;
-        if (process.ExitCode != 0)
-            throw new InvalidOperationException($"baton run exited {process.ExitCode}: {await stderr}{await stdout}");
-        return elapsed;
-    }
+    private static async Task<double> RunBatonAsync(string workspace, string chain) =>
+        (await ShippedBaton.RunAsync(workspace, chain)).ElapsedMs;
 }
