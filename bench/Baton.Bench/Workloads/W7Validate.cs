@@ -20,11 +20,7 @@ public sealed class W7Validate : Workload
 
     public override async Task<Dictionary<string, double?>> RunAsync(ChildOptions options)
     {
-        var baton = BatonServe.Executable; // the published CLI, or BATON_BENCH_BATON for before/after pairs (as W4)
-        if (!File.Exists(baton))
-            throw new FileNotFoundException(
-                $"{baton} is missing: build it first with `./baton --help` (bench/run does)"
-            );
+        var baton = ShippedBaton.Executable(); // the published CLI, or BATON_BENCH_BATON for before/after pairs (as W4)
         using var ws = new BenchWorkspace(options.Root);
         var path = Path.Combine(ws.Root, "big.yaml");
         await File.WriteAllTextAsync(path, Chain(2_000));
@@ -54,7 +50,9 @@ public sealed class W7Validate : Workload
 
     public static string Chain(int agents)
     {
-        var sb = new StringBuilder("name: bench-w7\ninputs:\n  topic: x\nagents:\n");
+        // max_rounds: agents waiting `on: [..., tick]` wait again for a later agent's `tick`, a loop the validator
+        // refuses without it (the chain stopped validating when that check came, and W7 with it).
+        var sb = new StringBuilder("name: bench-w7\nmax_rounds: 2\ninputs:\n  topic: x\nagents:\n");
         for (var i = 0; i < agents; i++)
         {
             sb.Append(CultureInfo.InvariantCulture, $"  a{i}:\n");
@@ -78,23 +76,8 @@ public sealed class W7Validate : Workload
 
     private static async Task<(double Ms, double RssMb)> RunAsync(string baton, string chain)
     {
-        var info = new ProcessStartInfo("/usr/bin/time")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var arg in new[] { "-f", "maxrss_kb=%M", baton, "validate", chain })
-            info.ArgumentList.Add(arg);
-        var clock = Stopwatch.StartNew();
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        var elapsed = clock.Elapsed.TotalMilliseconds;
-        var err = await stderr;
-        if (process.ExitCode != 0)
-            throw new InvalidOperationException($"baton validate exited {process.ExitCode}: {err}{await stdout}");
-        var line = err.Split('\n').Last(l => l.StartsWith("maxrss_kb=", StringComparison.Ordinal));
-        return (elapsed, double.Parse(line["maxrss_kb=".Length..], CultureInfo.InvariantCulture) / 1024);
+        var done = await ShippedBaton.TimedAsync("/usr/bin/time", ["-f", "maxrss_kb=%M", baton, "validate", chain]);
+        var line = done.Stderr.Split('\n').Last(l => l.StartsWith("maxrss_kb=", StringComparison.Ordinal));
+        return (done.ElapsedMs, double.Parse(line["maxrss_kb=".Length..], CultureInfo.InvariantCulture) / 1024);
     }
 }
