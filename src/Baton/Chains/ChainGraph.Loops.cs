@@ -17,7 +17,6 @@ internal sealed partial class ChainGraph
     private void CheckLoops(List<OnEntry> entries, ChainErrorList errors)
     {
         var component = _graph.Components(_ => true, out _);
-        var readyWithout = new Dictionary<int, bool[]>();
         var loops = new HashSet<AgentDraft>();
         foreach (var entry in entries)
         {
@@ -25,9 +24,7 @@ internal sealed partial class ChainGraph
             // Only a producer in the agent's own strongly connected component can depend on the agent.
             if (entry.Producers.Length == 0 || entry.Producers.Any(p => component[p] != component[self]))
                 continue;
-            if (!readyWithout.TryGetValue(self, out var ready))
-                readyWithout[self] = ready = _graph.Ready(without: self);
-            if (entry.Producers.Any(p => ready[p]))
+            if (_graph.AnyReadyWithout(self, entry.Producers))
                 continue;
             loops.Add(entry.Agent);
             if ((entry.Agent.MaxRounds ?? 1) > 1)

@@ -9,12 +9,14 @@ namespace Baton.Chains;
 internal sealed class WaitGraph(int agents)
 {
     private readonly List<List<int>> _waitsFor = [.. Enumerable.Range(0, agents).Select(_ => new List<int>())];
+    private readonly List<List<int>> _needs = [.. Enumerable.Range(0, agents).Select(_ => new List<int>())];
     private readonly List<int> _pendingNeeds = [.. new int[agents]];
     private readonly List<bool> _anyOfRequired = [.. new bool[agents]];
     private readonly List<bool> _anyOfMet = [.. new bool[agents]];
     private readonly List<List<int>> _needDependents = [.. Enumerable.Range(0, agents).Select(_ => new List<int>())];
     private readonly List<List<int>> _anyOfDependents = [.. Enumerable.Range(0, agents).Select(_ => new List<int>())];
     private int[]? _components;
+    private (int[] Order, int[] FirstSource)? _readiness;
 
     public int Count => _waitsFor.Count;
 
@@ -23,6 +25,7 @@ internal sealed class WaitGraph(int agents)
     public void AddNeed(int agent, int need)
     {
         _waitsFor[agent].Add(need);
+        _needs[agent].Add(need);
         _pendingNeeds[agent]++;
         _needDependents[need].Add(agent);
     }
@@ -46,6 +49,7 @@ internal sealed class WaitGraph(int agents)
     {
         var node = Count;
         _waitsFor.Add([.. emitters]);
+        _needs.Add([]);
         _pendingNeeds.Add(0);
         _anyOfRequired.Add(true);
         _anyOfMet.Add(false);
@@ -56,40 +60,116 @@ internal sealed class WaitGraph(int agents)
         return node;
     }
 
-    /// <summary>
-    /// Which nodes can ever start (or happen): propagated from the ones that wait for nothing.
-    /// With `without`, as if that agent never ran: what is then not ready can only happen after it ran.
-    /// </summary>
-    public bool[] Ready(int without = -1)
+    /// <summary>Which nodes can ever start (or happen): propagated from the ones that wait for nothing.</summary>
+    public bool[] Ready()
     {
         var ready = new bool[Count];
+        Propagate(without: -1, ready, stop: _ => false);
+        return ready;
+    }
+
+    /// <summary>
+    /// Whether any of `nodes` can start (or happen) if agent `without` never runs; when none can, they can only happen
+    /// after it ran. Ready's propagation made each node ready from its needs and the first of its `on` sources that
+    /// was, all made ready before it; a node whose derivation does not reach `without` is ready without it — known
+    /// by walking that derivation back, not the whole graph. Only when every derivation found rests on `without` (a
+    /// loop's way back) is the propagation run without it, stopped at the first of `nodes` reached.
+    /// </summary>
+    public bool AnyReadyWithout(int without, int[] nodes)
+    {
+        var (order, firstSource) = _readiness ??= Readiness();
+        var ready = nodes.Where(node => order[node] >= 0).ToList();
+        if (ready.Count == 0)
+            return false; // never ready at all
+        if (ready.Any(node => !RestsOn(node, without, order, firstSource)))
+            return true;
+        var wanted = new bool[Count];
+        foreach (var node in nodes)
+            wanted[node] = true;
+        return Propagate(without, new bool[Count], stop: node => wanted[node]);
+    }
+
+    /// <summary>Whether `node`'s derivation in Ready's propagation used `agent` (only nodes made ready after it can have).</summary>
+    private bool RestsOn(int node, int agent, int[] order, int[] firstSource)
+    {
+        if (order[agent] < 0)
+            return false;
+        var seen = new HashSet<int>();
+        var walk = new Stack<int>();
+        walk.Push(node);
+        while (walk.TryPop(out var next))
+        {
+            if (next == agent)
+                return true;
+            if (order[next] < order[agent] || !seen.Add(next))
+                continue;
+            foreach (var need in _needs[next])
+                walk.Push(need);
+            if (firstSource[next] >= 0)
+                walk.Push(firstSource[next]);
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// Ready's propagation, remembered: each node's place in it (-1: never ready) and the `on` source that first
+    /// counted for it (-1: none, or run.started).
+    /// </summary>
+    private (int[] Order, int[] FirstSource) Readiness()
+    {
+        var order = new int[Count];
+        var firstSource = new int[Count];
+        Array.Fill(order, -1);
+        Array.Fill(firstSource, -1);
+        var next = 0;
+        Propagate(
+            without: -1,
+            new bool[Count],
+            stop: node =>
+            {
+                order[node] = next++;
+                return false;
+            },
+            firstSource
+        );
+        return (order, firstSource);
+    }
+
+    /// <summary>Ready's propagation; answers true at the first node made ready that `stop` accepts.</summary>
+    private bool Propagate(int without, bool[] ready, Func<int, bool> stop, int[]? firstSource = null)
+    {
         var pending = _pendingNeeds.ToArray();
         var met = _anyOfMet.ToArray();
         var queue = new Queue<int>();
-        void Check(int node)
+        bool MadeReadyAndStop(int node)
         {
-            if (!ready[node] && node != without && pending[node] == 0 && (!_anyOfRequired[node] || met[node]))
-            {
-                ready[node] = true;
-                queue.Enqueue(node);
-            }
+            if (ready[node] || node == without || pending[node] != 0 || (_anyOfRequired[node] && !met[node]))
+                return false;
+            ready[node] = true;
+            queue.Enqueue(node);
+            return stop(node);
         }
         for (var node = 0; node < Count; node++)
-            Check(node);
+            if (MadeReadyAndStop(node))
+                return true;
         while (queue.TryDequeue(out var node))
         {
             foreach (var dependent in _needDependents[node])
             {
                 pending[dependent]--;
-                Check(dependent);
+                if (MadeReadyAndStop(dependent))
+                    return true;
             }
             foreach (var dependent in _anyOfDependents[node])
             {
+                if (firstSource is not null && !met[dependent])
+                    firstSource[dependent] = node;
                 met[dependent] = true;
-                Check(dependent);
+                if (MadeReadyAndStop(dependent))
+                    return true;
             }
         }
-        return ready;
+        return false;
     }
 
     /// <summary>
