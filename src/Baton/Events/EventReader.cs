@@ -39,7 +39,7 @@ public static class EventReader
                 var seq in new FileSystemEnumerable<long>(
                     directory,
                     (ref entry) => SeqOf(entry.FileName),
-                    ListingOptions
+                    FolderListing.Options
                 )
                 {
                     ShouldIncludePredicate = (ref entry) => !entry.IsDirectory,
@@ -111,13 +111,6 @@ public static class EventReader
     private static bool HasGap(List<(long Seq, string Path)> sorted, long afterSeq) =>
         sorted.Count > 0 && sorted[^1].Seq != afterSeq + sorted.Count;
 
-    /// <summary>As Directory.EnumerateFiles lists: nothing skipped, an unreadable folder an error.</summary>
-    private static readonly EnumerationOptions ListingOptions = new()
-    {
-        AttributesToSkip = 0,
-        IgnoreInaccessible = false,
-    };
-
     /// <summary>An event file's sequence number; -1 for any other name.</summary>
     private static long SeqOf(ReadOnlySpan<char> fileName) =>
         EventFiles.TryParse(fileName, out var seq, out _) ? seq : -1;
@@ -132,7 +125,7 @@ public static class EventReader
             var wanted = new FileSystemEnumerable<(long Seq, string Path)>(
                 directory,
                 (ref entry) => (SeqOf(entry.FileName), entry.ToFullPath()),
-                ListingOptions
+                FolderListing.Options
             )
             {
                 ShouldIncludePredicate = (ref entry) => !entry.IsDirectory && SeqOf(entry.FileName) > afterSeq,

@@ -105,13 +105,6 @@ public sealed class RunFolder
         return named.Where(r => r.IsInPlace);
     }
 
-    /// <summary>As Directory.EnumerateDirectories lists: an unreadable runs/ is an error, not an empty history.</summary>
-    private static readonly EnumerationOptions ListingOptions = new()
-    {
-        AttributesToSkip = 0,
-        IgnoreInaccessible = false,
-    };
-
     /// <summary>
     /// The runs named in runs/, oldest first, from its listing alone: nothing of a run is looked at, so IsInPlace must
     /// be checked before any of its files is read. Nothing when runs/ is not a real folder.
@@ -122,7 +115,7 @@ public sealed class RunFolder
             return [];
         // Names where the listing has them: a FileInfo per entry would cost an lstat and a geteuid each.
         var names = new List<string>(
-            new FileSystemEnumerable<string>(runsRoot, (ref entry) => entry.FileName.ToString(), ListingOptions)
+            new FileSystemEnumerable<string>(runsRoot, (ref entry) => entry.FileName.ToString(), FolderListing.Options)
             {
                 ShouldIncludePredicate = (ref entry) => RunIds.IsValid(entry.FileName),
             }
