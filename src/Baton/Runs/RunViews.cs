@@ -21,28 +21,31 @@ public static class RunViews
     /// <summary>A waiting run as read at its event <paramref name="LastSeq"/>.</summary>
     private sealed record WaitingRun(long LastSeq, RunSummary Summary, IReadOnlyList<PendingDecision> Pending);
 
-    /// <summary>The run's summary (RunSummary.Load), read again only when it may have changed.</summary>
-    public static RunSummary Summary(RunFolder run)
-    {
-        if (Finished.TryGetValue(run.Path, out var finished))
-            return finished with { Mark = Prompts.RunMark.Read(run.Path)?.Verdict }; // a finished run can still be marked
-        if (WaitingAsRead(run) is { } waiting)
-            return waiting.Summary;
-        var events = EventReader.ReadAll(run.Events);
-        var state = RunState.Fold(events);
-        return Remember(run, events, state, out _) ?? RunSummary.From(run, state);
-    }
+    /// <summary>
+    /// The run's summary (RunSummary.Load), read again only when it may have changed; a finished run's mark is read
+    /// afresh (a finished run can still be marked).
+    /// </summary>
+    public static RunSummary Summary(RunFolder run) =>
+        Finished.TryGetValue(run.Path, out var finished)
+            ? finished with
+            {
+                Mark = Prompts.RunMark.Read(run.Path)?.Verdict,
+            }
+            : Unfinished(run).Summary;
 
     /// <summary>The decisions the run waits at (none unless it is waiting), read again only when they may have changed.</summary>
-    public static IReadOnlyList<PendingDecision> Pending(RunFolder run)
+    public static IReadOnlyList<PendingDecision> Pending(RunFolder run) =>
+        Finished.ContainsKey(run.Path) ? [] : Unfinished(run).Pending;
+
+    /// <summary>A run not known to be finished: as last read if it waits and nothing was added since, else read now.</summary>
+    private static (RunSummary Summary, IReadOnlyList<PendingDecision> Pending) Unfinished(RunFolder run)
     {
-        if (Finished.ContainsKey(run.Path))
-            return [];
         if (WaitingAsRead(run) is { } waiting)
-            return waiting.Pending;
+            return (waiting.Summary, waiting.Pending);
         var events = EventReader.ReadAll(run.Events);
-        Remember(run, events, RunState.Fold(events), out var pending);
-        return pending;
+        var state = RunState.Fold(events);
+        var kept = Remember(run, events, state, out var pending);
+        return (kept ?? RunSummary.From(run, state), pending);
     }
 
     /// <summary>
